@@ -1,0 +1,83 @@
+"""Result types shared by the agent and every interface."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass
+class Step:
+    """One function call the model made and how it went."""
+
+    name: str
+    args: dict[str, Any]
+    ok: bool
+    seconds: float
+    error: str | None = None
+    call_id: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {
+            "name": self.name,
+            "args": self.args,
+            "ok": self.ok,
+            "seconds": round(self.seconds, 4),
+        }
+        if self.error is not None:
+            d["error"] = self.error
+        return d
+
+
+@dataclass
+class Usage:
+    """Model usage for one answer; token counts are None where unknown."""
+
+    model_calls: int = 0
+    prompt_tokens: int | None = None
+    output_tokens: int | None = None
+    thinking_tokens: int | None = None
+
+    def add(self, other: Usage) -> None:
+        self.model_calls += other.model_calls
+        for name in ("prompt_tokens", "output_tokens", "thinking_tokens"):
+            mine, theirs = getattr(self, name), getattr(other, name)
+            if theirs is not None:
+                setattr(self, name, (mine or 0) + theirs)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Answer:
+    """What a question produced: the text and the data behind it."""
+
+    question: str
+    answer: str
+    model: str
+    sql: str | None = None
+    columns: list[str] = field(default_factory=list)
+    rows: list[list[Any]] = field(default_factory=list)
+    truncated: bool = False
+    steps: list[Step] = field(default_factory=list)
+    usage: Usage = field(default_factory=Usage)
+    seconds: float = 0.0
+    bytes_processed: int | None = None
+    answered: bool = True
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``--json`` / API shape (contract: see design.md)."""
+        return {
+            "question": self.question,
+            "answer": self.answer,
+            "sql": self.sql,
+            "columns": list(self.columns),
+            "rows": self.rows,
+            "truncated": self.truncated,
+            "steps": [s.to_dict() for s in self.steps],
+            "model": self.model,
+            "usage": self.usage.to_dict(),
+            "seconds": round(self.seconds, 4),
+            "bytes_processed": self.bytes_processed,
+        }

@@ -1,0 +1,91 @@
+"""The Model interface and the vendor-neutral conversation it speaks.
+
+A conversation is a list of ``Message``: the user's question, the model's turns
+(text and/or function calls) and our turns answering those calls. Adapters map
+it to their wire format; ``native`` keeps a vendor's own copy of a model turn
+(JSON-safe) so it can be sent back unchanged, e.g. Gemini's thought signatures.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from nl2sql.answer import Usage
+
+Role = Literal["user", "model", "tool"]
+ToolMode = Literal["AUTO", "ANY", "NONE"]
+
+
+@dataclass
+class FunctionCall:
+    name: str
+    args: dict[str, Any]
+    id: str | None = None
+
+
+@dataclass
+class FunctionResponse:
+    """``response`` is ``{"output": ...}`` on success or ``{"error": "..."}``."""
+
+    name: str
+    response: dict[str, Any]
+    id: str | None = None
+
+
+@dataclass
+class Message:
+    role: Role
+    text: str | None = None
+    calls: list[FunctionCall] = field(default_factory=list)
+    responses: list[FunctionResponse] = field(default_factory=list)
+    native: dict[str, Any] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "role": self.role,
+            "text": self.text,
+            "calls": [vars(c) for c in self.calls],
+            "responses": [vars(r) for r in self.responses],
+            "native": self.native,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Message:
+        return cls(
+            role=d["role"],
+            text=d.get("text"),
+            calls=[FunctionCall(**c) for c in d.get("calls") or []],
+            responses=[FunctionResponse(**r) for r in d.get("responses") or []],
+            native=d.get("native"),
+        )
+
+
+@dataclass
+class ModelTurn:
+    message: Message
+    usage: Usage = field(default_factory=lambda: Usage(model_calls=1))
+    finish_reason: str | None = None
+
+
+@dataclass
+class Request:
+    """Everything a model needs for one turn."""
+
+    history: list[Message]
+    tools: list[dict[str, Any]]
+    system: str
+    tool_mode: ToolMode = "AUTO"
+    allowed_functions: list[str] | None = None
+
+
+class Model(ABC):
+    name: str = "model"
+
+    @abstractmethod
+    def generate(self, request: Request) -> ModelTurn:
+        """Return the model's next turn for ``request``."""
+
+    def close(self) -> None:  # noqa: B027 - optional hook
+        """Release clients."""
