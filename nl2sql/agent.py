@@ -1,0 +1,152 @@
+"""The agent: a bounded function-calling loop between a model and the tools.
+
+Each turn the model sees the history and the declarations and answers with
+text or function calls. Every call of a turn runs (concurrently when there are
+several); the responses go back together, in call order, with the call ids.
+The loop stops at a text answer or after ``max_steps`` turns, when the model is
+asked once more with tools disabled so the user still gets a summary.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from nl2sql.answer import Answer, Step, Usage
+from nl2sql.config import Settings
+from nl2sql.errors import Nl2SqlError
+from nl2sql.models.base import (
+    FunctionCall,
+    FunctionResponse,
+    Message,
+    Model,
+    Request,
+    ToolMode,
+)
+from nl2sql.prompts import system_instruction
+from nl2sql.tools import Toolbox, ToolResult
+from nl2sql.warehouse.base import Warehouse
+
+Event = dict[str, Any]
+EventSink = Callable[[Event], None]
+
+#: finish reason a model sets when it declines to answer (offline planner)
+UNANSWERED = "UNANSWERED"
+
+
+@dataclass
+class Conversation:
+    """The messages so far; pass it back to ``ask`` for a follow-up question."""
+
+    messages: list[Message] = field(default_factory=list)
+
+
+@dataclass
+class _CallOutcome:
+    response: FunctionResponse
+    step: Step
+    tool: ToolResult | None
+
+
+class Agent:
+    def __init__(
+        self,
+        model: Model,
+        warehouse: Warehouse,
+        settings: Settings,
+        *,
+        labels: dict[str, str] | None = None,
+        tool_mode: ToolMode = "AUTO",
+        allowed_functions: list[str] | None = None,
+    ) -> None:
+        self.model = model
+        self.warehouse = warehouse
+        self.settings = settings
+        self.tools = Toolbox(warehouse, settings, labels=labels)
+        self.tool_mode: ToolMode = tool_mode
+        self.allowed_functions = allowed_functions
+
+    def ask(
+        self,
+        question: str,
+        conversation: Conversation | None = None,
+        on_event: EventSink | None = None,
+    ) -> tuple[Answer, Conversation]:
+        """Answer ``question``; returns the answer and the extended conversation."""
+        started = time.perf_counter()
+        emit = on_event or (lambda _event: None)
+        history = list(conversation.messages) if conversation else []
+        history.append(Message("user", text=question))
+        answer = Answer(question=question, answer="", model=self.model.name)
+        system = system_instruction(self.settings, warehouse_kind=self.warehouse.kind)
+
+        text: str | None = None
+        for turn_no in range(self.settings.max_steps + 1):
+            final = turn_no == self.settings.max_steps
+            mode: ToolMode = "NONE" if final else self.tool_mode
+            emit({"event": "model_started", "turn": turn_no + 1})
+            turn = self.model.generate(Request(
+                history=history,
+                tools=self.tools.declarations,
+                system=system,
+                tool_mode=mode,
+                allowed_functions=None if final else self.allowed_functions,
+            ))
+            answer.usage.add(turn.usage)
+            history.append(turn.message)
+            if turn.finish_reason == UNANSWERED:
+                answer.answered = False
+            if not turn.message.calls or final:
+                text = turn.message.text
+                break
+            outcomes = self._run_calls(turn.message.calls, emit)
+            history.append(Message("tool", responses=[o.response for o in outcomes]))
+            for o in outcomes:
+                answer.steps.append(o.step)
+                if o.tool is not None and o.tool.result is not None:
+                    r = o.tool.result
+                    answer.sql, answer.columns, answer.rows = o.tool.sql, r.columns, r.rows
+                    answer.truncated, answer.bytes_processed = r.truncated, r.bytes_processed
+
+        if not text:
+            answer.answered = False
+            text = ("I could not finish within the step limit "
+                    f"({self.settings.max_steps} steps); try a narrower question.")
+        answer.answer = text.strip()
+        answer.seconds = time.perf_counter() - started
+        emit({"event": "answer", "answer": answer.to_dict()})
+        return answer, Conversation(history)
+
+    # -- function calls ----------------------------------------------------------
+
+    def _run_calls(self, calls: list[FunctionCall], emit: EventSink) -> list[_CallOutcome]:
+        if len(calls) == 1:
+            return [self._run_call(calls[0], emit)]
+        # Responses must come back in call order: map() preserves it.
+        with ThreadPoolExecutor(max_workers=min(len(calls), 8)) as pool:
+            return list(pool.map(lambda c: self._run_call(c, emit), calls))
+
+    def _run_call(self, call: FunctionCall, emit: EventSink) -> _CallOutcome:
+        emit({"event": "step_started", "name": call.name, "args": call.args, "id": call.id})
+        t0 = time.perf_counter()
+        tool: ToolResult | None = None
+        error: str | None = None
+        try:
+            tool = self.tools.call(call.name, call.args)
+            payload: dict[str, Any] = {"output": tool.payload}
+        except Nl2SqlError as e:
+            error = e.message
+            payload = {"error": error}
+        except Exception as e:  # noqa: BLE001 - the model must hear about every failure
+            error = f"internal error in {call.name}: {type(e).__name__}: {e}"
+            payload = {"error": error}
+        seconds = time.perf_counter() - t0
+        step = Step(call.name, call.args, ok=error is None, seconds=seconds, error=error,
+                    call_id=call.id)
+        emit({"event": "step_finished", **step.to_dict(), "id": call.id})
+        return _CallOutcome(FunctionResponse(call.name, payload, id=call.id), step, tool)
+
+

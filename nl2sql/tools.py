@@ -1,0 +1,123 @@
+"""The functions the model may call: declarations (from ``schemas/``) and dispatch.
+
+``Toolbox.call`` validates arguments against the declaration, enforces the
+dataset allowlist on metadata, passes SQL through the safety gate, and returns
+a compact JSON-safe dict. Any ``Nl2SqlError`` it raises is meant for the model
+to read and act on; the agent turns it into an ``{"error": ...}`` response.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib import resources
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+
+from nl2sql.config import Settings
+from nl2sql.errors import BadRequest, NotFound
+from nl2sql.safety import CheckedSQL, Policy, check_sql
+from nl2sql.warehouse.base import QueryResult, Warehouse
+
+SCHEMAS_DIR = Path(__file__).resolve().parent.parent / "schemas"
+
+
+def schema_path(name: str) -> Path:
+    """A file from ``schemas/``: the source tree's, or the copy shipped in the package."""
+    local = SCHEMAS_DIR / name
+    if local.exists():
+        return local
+    return Path(str(resources.files("nl2sql") / "schemas" / name))
+
+
+@cache
+def declarations() -> tuple[dict[str, Any], ...]:
+    """Function declarations in Gemini's OpenAPI-subset format."""
+    return tuple(json.loads(schema_path("functions.json").read_text()))
+
+
+@dataclass
+class ToolResult:
+    """What a call returns to the model, plus the query behind it for the answer."""
+
+    payload: dict[str, Any]
+    sql: str | None = None  # the model's SQL, when this call ran a query
+    result: QueryResult | None = None
+
+
+class Toolbox:
+    """Runs model function calls against one warehouse under one policy."""
+
+    def __init__(self, warehouse: Warehouse, settings: Settings,
+                 labels: dict[str, str] | None = None) -> None:
+        self.warehouse = warehouse
+        self.settings = settings
+        self.labels = labels or {}
+        self.policy = Policy(
+            allowed_datasets=frozenset(settings.allowed_datasets),
+            project=warehouse.project,
+            max_rows=settings.max_rows,
+        )
+        self._handlers: dict[str, Any] = {
+            "list_datasets": self.list_datasets,
+            "list_tables": self.list_tables,
+            "get_table": self.get_table,
+            "sql_query": self.sql_query,
+        }
+
+    @property
+    def declarations(self) -> list[dict[str, Any]]:
+        return list(declarations())
+
+    def call(self, name: str, args: dict[str, Any]) -> ToolResult:
+        decl = next((d for d in declarations() if d["name"] == name), None)
+        if decl is None:
+            known = ", ".join(d["name"] for d in declarations())
+            raise BadRequest(f"unknown function {name!r}; available: {known}")
+        try:
+            jsonschema.validate(args or {}, decl["parameters"])
+        except jsonschema.ValidationError as e:
+            where = "/".join(map(str, e.absolute_path)) or "arguments"
+            raise BadRequest(f"bad arguments for {name}: {where}: {e.message}") from None
+        out = self._handlers[name](**(args or {}))
+        return out if isinstance(out, ToolResult) else ToolResult(out)
+
+    # -- metadata --------------------------------------------------------------
+
+    def _allowed(self, dataset_id: str) -> bool:
+        allowed = self.settings.allowed_datasets
+        return not allowed or dataset_id.lower() in {d.lower() for d in allowed}
+
+    def list_datasets(self) -> dict[str, Any]:
+        datasets = [d for d in self.warehouse.list_datasets() if self._allowed(d.id)]
+        return {"datasets": [d.to_dict() for d in datasets]}
+
+    def list_tables(self, dataset_id: str) -> dict[str, Any]:
+        if not self._allowed(dataset_id):
+            raise NotFound(f"dataset {dataset_id!r} is not available; call list_datasets")
+        tables = self.warehouse.list_tables(dataset_id)
+        return {"dataset_id": dataset_id, "tables": [t.to_dict() for t in tables]}
+
+    def get_table(self, table_id: str) -> dict[str, Any]:
+        dataset, _, table = table_id.strip("`").rpartition(".")
+        if not dataset or not table:
+            raise BadRequest(f"table_id {table_id!r} must look like 'dataset.table'")
+        dataset = dataset.split(".")[-1]  # tolerate project.dataset.table
+        if not self._allowed(dataset):
+            raise NotFound(f"table {table_id!r} is not in an allowed dataset")
+        return self.warehouse.get_table(f"{dataset}.{table}").to_dict()
+
+    # -- queries ---------------------------------------------------------------
+
+    def sql_query(self, query: str) -> ToolResult:
+        checked: CheckedSQL = check_sql(query, self.policy)
+        result = self.warehouse.query(
+            checked.sql,
+            max_rows=checked.row_cap,
+            timeout_s=self.settings.query_timeout_s,
+            labels=self.labels,
+        )
+        return ToolResult(result.to_dict(), sql=query.strip().rstrip(";").strip(), result=result)

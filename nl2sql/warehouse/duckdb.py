@@ -1,0 +1,217 @@
+"""The embedded warehouse: a DuckDB file, opened read-only; each schema is a dataset.
+
+SQL arrives as GoogleSQL that passed the gate; it is transpiled with sqlglot.
+Layers of our own, trusting no one before us: the file is attached READ_ONLY,
+external access (files, network, extensions) is disabled and the configuration
+locked, queries are interrupted at the timeout, and at most ``max_rows + 1``
+rows are fetched.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import sqlglot
+
+from nl2sql.config import Settings
+from nl2sql.errors import NotFound, QueryError, QueryTimeout, WarehouseError
+from nl2sql.warehouse.base import ColumnInfo, DatasetInfo, QueryResult, TableInfo, Warehouse
+from nl2sql.warehouse.values import json_safe
+
+# The attached file gets a fixed catalog name so that a file named like one of
+# its schemas (thelook_ecommerce.duckdb) does not make `schema.table` ambiguous.
+CATALOG = "nl2sql_wh"
+HIDDEN_SCHEMAS = ("information_schema", "pg_catalog")
+EXAMPLE_MAX_DISTINCT = 25  # text columns with at most this many values get examples
+EXAMPLE_COUNT = 8
+
+
+class DuckDBWarehouse(Warehouse):
+    kind = "DuckDB warehouse"
+
+    def __init__(self, path: str | Path, settings: Settings | None = None) -> None:
+        self.path = Path(path)
+        self.settings = settings or Settings()
+        if not self.path.is_file():
+            raise WarehouseError(
+                f"DuckDB file {str(self.path)!r} does not exist; build the demo with "
+                "`nl2sql demo-data` or pass an existing file with --db"
+            )
+        try:
+            self._con = duckdb.connect(":memory:")
+            quoted = str(self.path.resolve()).replace("'", "''")
+            self._con.execute(f"ATTACH '{quoted}' AS {CATALOG} (READ_ONLY)")
+            self._con.execute(f"USE {CATALOG}")
+            self._con.execute("SET enable_external_access = false")
+            self._con.execute("SET lock_configuration = true")
+        except duckdb.Error as e:
+            raise WarehouseError(f"cannot open DuckDB file {str(self.path)!r}: {e}") from None
+        self._lock = threading.Lock()
+        self._examples: dict[str, dict[str, list[str]]] = {}
+
+    def close(self) -> None:
+        self._con.close()
+
+    def _cursor(self) -> duckdb.DuckDBPyConnection:
+        # One cursor per call: DuckDB connections are not shared across threads.
+        # A cursor is a new session: the catalog choice (USE) is per session,
+        # while external access and the configuration lock are database-wide.
+        with self._lock:
+            cur = self._con.cursor()
+        cur.execute(f"USE {CATALOG}")
+        return cur
+
+    def _fetch(self, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
+        cur = self._cursor()
+        try:
+            return cur.execute(sql, params or []).fetchall()
+        finally:
+            cur.close()
+
+    # -- metadata ----------------------------------------------------------------
+
+    def list_datasets(self) -> list[DatasetInfo]:
+        rows = self._fetch(
+            "SELECT s.schema_name, s.comment FROM duckdb_schemas() s "
+            "WHERE s.database_name = ? AND NOT s.internal AND s.schema_name NOT IN (?, ?) "
+            "AND s.schema_name IN (SELECT schema_name FROM duckdb_tables() WHERE database_name = ? "
+            "  UNION ALL SELECT schema_name FROM duckdb_views() "
+            "  WHERE database_name = ? AND NOT internal) "
+            "ORDER BY s.schema_name",
+            [CATALOG, *HIDDEN_SCHEMAS, CATALOG, CATALOG],
+        )
+        return [DatasetInfo(name, comment or None) for name, comment in rows]
+
+    def _dataset_name(self, dataset_id: str) -> str:
+        for d in self.list_datasets():
+            if d.id.lower() == dataset_id.lower():
+                return d.id
+        raise NotFound(f"dataset {dataset_id!r} not found; call list_datasets")
+
+    def list_tables(self, dataset_id: str) -> list[TableInfo]:
+        schema = self._dataset_name(dataset_id)
+        rows = self._fetch(
+            "SELECT table_name, comment, estimated_size FROM duckdb_tables() "
+            "WHERE database_name = ? AND schema_name = ? "
+            "UNION ALL SELECT view_name, comment, NULL FROM duckdb_views() "
+            "WHERE database_name = ? AND schema_name = ? AND NOT internal ORDER BY 1",
+            [CATALOG, schema, CATALOG, schema],
+        )
+        return [TableInfo(f"{schema}.{name}", comment or None, size) for name, comment, size in rows]
+
+    def get_table(self, table_id: str) -> TableInfo:
+        dataset, _, name = table_id.rpartition(".")
+        schema = self._dataset_name(dataset)
+        match = [t for t in self.list_tables(schema) if t.id.lower() == f"{schema}.{name}".lower()]
+        if not match:
+            raise NotFound(f"table {table_id!r} not found; call list_tables('{schema}')")
+        table = match[0]
+        table_name = table.id.split(".", 1)[1]
+        cols = self._fetch(
+            "SELECT column_name, data_type, is_nullable, comment FROM duckdb_columns() "
+            "WHERE database_name = ? AND schema_name = ? AND table_name = ? ORDER BY column_index",
+            [CATALOG, schema, table_name],
+        )
+        examples = self._text_examples(schema, table_name, [c[0] for c in cols if c[1] == "VARCHAR"])
+        table.row_count = self._fetch(f'SELECT count(*) FROM "{schema}"."{table_name}"')[0][0]
+        table.columns = [
+            ColumnInfo(
+                name=n,
+                type=bigquery_type(t),
+                mode="REPEATED" if t.endswith("[]") else ("NULLABLE" if nullable else "REQUIRED"),
+                description=comment or None,
+                examples=examples.get(n),
+            )
+            for n, t, nullable, comment in cols
+        ]
+        return table
+
+    def _text_examples(self, schema: str, table: str, columns: list[str]) -> dict[str, list[str]]:
+        """Values of low-cardinality text columns, most frequent first (cached)."""
+        key = f"{schema}.{table}"
+        if key in self._examples or not columns:
+            return self._examples.get(key, {})
+        # approx_count_distinct over a sample keeps this cheap on large tables.
+        sample = f'(SELECT * FROM "{schema}"."{table}" USING SAMPLE 20000 ROWS)'
+        counts = self._fetch(
+            "SELECT " + ", ".join(f'approx_count_distinct("{c}")' for c in columns) + f" FROM {sample}"
+        )[0]
+        found: dict[str, list[str]] = {}
+        for col, n in zip(columns, counts, strict=True):
+            if not n or n > EXAMPLE_MAX_DISTINCT:
+                continue
+            vals = self._fetch(
+                f'SELECT "{col}" FROM {sample} WHERE "{col}" IS NOT NULL '
+                f'GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT {EXAMPLE_COUNT}'
+            )
+            found[col] = [str(v[0]) for v in vals]
+        self._examples[key] = found
+        return found
+
+    # -- queries -----------------------------------------------------------------
+
+    def query(self, sql: str, *, max_rows: int, timeout_s: float,
+              labels: dict[str, str] | None = None) -> QueryResult:
+        duck_sql = to_duckdb(sql)
+        cur = self._cursor()
+        timer = threading.Timer(timeout_s, cur.interrupt)
+        started = time.perf_counter()
+        timer.start()
+        try:
+            cur.execute(duck_sql)
+            columns = [d[0] for d in cur.description or []]
+            fetched = cur.fetchmany(max_rows + 1)
+        except duckdb.InterruptException:
+            raise QueryTimeout(
+                f"query ran longer than {timeout_s:g}s and was cancelled; narrow it or aggregate"
+            ) from None
+        except duckdb.Error as e:
+            raise QueryError(f"query failed: {_first_line(str(e))}") from None
+        finally:
+            timer.cancel()
+            cur.close()
+        truncated = len(fetched) > max_rows
+        rows = [[json_safe(v) for v in row] for row in fetched[:max_rows]]
+        return QueryResult(
+            columns=columns,
+            rows=rows,
+            truncated=truncated,
+            seconds=time.perf_counter() - started,
+            total_rows=None if truncated else len(rows),
+        )
+
+
+def to_duckdb(sql: str) -> str:
+    """Transpile GoogleSQL to DuckDB SQL."""
+    try:
+        return sqlglot.transpile(sql, read="bigquery", write="duckdb")[0]
+    except sqlglot.errors.SqlglotError as e:
+        raise QueryError(f"cannot translate the query for DuckDB: {_first_line(str(e))}") from None
+
+
+_TYPES = {
+    "BIGINT": "INT64", "INTEGER": "INT64", "SMALLINT": "INT64", "TINYINT": "INT64",
+    "HUGEINT": "INT64", "UBIGINT": "INT64", "UINTEGER": "INT64",
+    "DOUBLE": "FLOAT64", "FLOAT": "FLOAT64", "REAL": "FLOAT64",
+    "VARCHAR": "STRING", "BOOLEAN": "BOOL", "BLOB": "BYTES",
+    "TIMESTAMP WITH TIME ZONE": "TIMESTAMP", "TIMESTAMP": "TIMESTAMP", "DATE": "DATE",
+    "TIME": "TIME", "JSON": "JSON", "UUID": "STRING",
+}
+
+
+def bigquery_type(duck_type: str) -> str:
+    """Show DuckDB types as the GoogleSQL types the model writes SQL against."""
+    base = duck_type.removesuffix("[]")
+    if base.startswith("DECIMAL"):
+        return "NUMERIC"
+    if base.startswith("STRUCT"):
+        return "STRUCT"
+    return _TYPES.get(base, base)
+
+
+def _first_line(message: str) -> str:
+    return message.strip().splitlines()[0] if message.strip() else "unknown error"
