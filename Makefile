@@ -1,0 +1,43 @@
+# The dev loop. `make run` and `make test` work from a fresh clone.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+DEMO   := data/demo.duckdb
+HOST   ?= 127.0.0.1
+PORT   ?= 8080
+
+.PHONY: install run test lint bench eval clean
+
+# The stamp is rebuilt whenever pyproject.toml changes.
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+$(DEMO): | $(STAMP)
+	$(BIN)/nl2sql demo-data --path $(DEMO) --scale 1
+
+run: install $(DEMO)
+	NL2SQL_WAREHOUSE=duckdb:///$(DEMO) $(BIN)/nl2sql serve --host $(HOST) --port $(PORT)
+
+test: install
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check nl2sql tests bench
+	$(BIN)/mypy nl2sql
+
+bench: install $(DEMO)
+	$(BIN)/python bench/overhead.py --db $(DEMO)
+	$(BIN)/python bench/gate.py
+
+eval: install
+	$(BIN)/nl2sql demo-data --path data/demo-0.1.duckdb --scale 0.1 --if-missing
+	$(BIN)/python ../shared/eval/score.py ../shared/eval/dev_questions.json data/demo-0.1.duckdb
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,145 @@
+"""The ``nl2sql`` command line. Errors are one clear line and a non-zero exit."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from nl2sql.config import DEFAULT_DEMO_PATH, Settings
+from nl2sql.errors import Nl2SqlError, UnsafeSQL
+
+
+class _Group(click.Group):
+    """Turns our errors into one line on stderr instead of a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except Nl2SqlError as e:
+            click.echo(f"error: {e.message}", err=True)
+            ctx.exit(2)
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            ctx.exit(130)
+
+
+@click.group(cls=_Group)
+@click.version_option(package_name="nl2sql")
+def main() -> None:
+    """Answer plain-language questions over a data warehouse, safely."""
+
+
+def _settings(**overrides: Any) -> Settings:
+    return Settings.from_env(**overrides)
+
+
+@main.command("demo-data")
+@click.option("--path", default=DEFAULT_DEMO_PATH, show_default=True, type=click.Path(),
+              help="DuckDB file to write.")
+@click.option("--scale", default=1.0, show_default=True, type=float,
+              help="Size relative to the public dataset (0.01 to 10).")
+@click.option("--seed", default=42, show_default=True, type=int, help="Same seed, same data.")
+@click.option("--if-missing", is_flag=True, help="Do nothing when the file already exists.")
+def demo_data(path: str, scale: float, seed: int, if_missing: bool) -> None:
+    """Build the demo thelook_ecommerce warehouse (a DuckDB file)."""
+    from nl2sql.warehouse.demo import TABLES, build_demo
+
+    if if_missing and Path(path).exists():
+        click.echo(f"{path} exists; keeping it")
+        return
+    with click.progressbar(length=len(TABLES), label=f"Building {path}",
+                           item_show_func=lambda t: t, file=sys.stderr) as bar:
+        def progress(label: str, done: int, total: int) -> None:
+            bar.update(done - bar.pos, label)
+
+        try:
+            out = build_demo(path, scale=scale, seed=seed, progress=progress)
+        except ValueError as e:
+            raise click.BadParameter(str(e)) from None
+    click.echo(f"wrote {out} (scale {scale:g}, seed {seed})")
+
+
+@main.command()
+@click.argument("question")
+@click.option("--db", type=click.Path(), help="Use this DuckDB file (each schema is a dataset).")
+@click.option("--warehouse", help="Warehouse URL, e.g. bigquery://PROJECT?location=US.")
+@click.option("--model", help="'offline' or a Gemini model name.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def ask(question: str, db: str | None, warehouse: str | None, model: str | None,
+        as_json: bool) -> None:
+    """Answer QUESTION with the configured model and warehouse."""
+    from nl2sql.runtime import Runtime
+
+    if db and warehouse:
+        raise click.UsageError("give --db or --warehouse, not both")
+    if db:
+        warehouse = f"duckdb:///{os.path.abspath(db)}"
+    runtime = Runtime(_settings(warehouse=warehouse, model=model))
+    try:
+        answer, _ = runtime.agent(labels={"interface": "cli"}).ask(question)
+    finally:
+        runtime.close()
+    if as_json:
+        click.echo(json.dumps(answer.to_dict(), ensure_ascii=False, default=str))
+    else:
+        click.echo(answer.answer)
+        if answer.sql:
+            click.echo(f"\nSQL:\n{answer.sql}", err=True)
+    if not answer.answered:
+        sys.exit(1)
+
+
+@main.command("check-sql")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--allowed-datasets", default=None, help="Comma-separated allowed datasets.")
+@click.option("--max-rows", type=int, default=None, help="Row cap to apply.")
+@click.option("--project", default=None, help="Project that project-qualified names must match.")
+def check_sql_cmd(files: tuple[str, ...], allowed_datasets: str | None, max_rows: int | None,
+                  project: str | None) -> None:
+    """Lint SQL files through the safety gate: FILE: ok | FILE: rejected: REASON."""
+    from nl2sql.safety import Policy, check_sql
+
+    settings = _settings()
+    allowed = (tuple(d.strip() for d in allowed_datasets.split(",") if d.strip())
+               if allowed_datasets is not None else settings.allowed_datasets)
+    policy = Policy(frozenset(allowed), project=project, max_rows=max_rows or settings.max_rows)
+    rejected = 0
+    for name in files:
+        try:
+            text = Path(name).read_text(encoding="utf-8")
+            check_sql(text, policy)
+            click.echo(f"{name}: ok")
+        except UnsafeSQL as e:
+            rejected += 1
+            click.echo(f"{name}: rejected: {e.message}")
+        except (OSError, UnicodeDecodeError) as e:
+            rejected += 1
+            click.echo(f"{name}: rejected: cannot read file: {e}")
+    sys.exit(1 if rejected else 0)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8080, show_default=True, type=int)
+@click.option("--workers", default=2, show_default=True, type=int)
+@click.option("--dev", is_flag=True, help="Flask's development server instead of gunicorn.")
+def serve(host: str, port: int, workers: int, dev: bool) -> None:
+    """Serve the web app (gunicorn)."""
+    if dev:
+        from nl2sql.web import create_app
+
+        create_app().run(host=host, port=port)
+        return
+    args = [sys.executable, "-m", "gunicorn", "--bind", f"{host}:{port}",
+            "--workers", str(workers), "--threads", "8", "--timeout", "120",
+            "--access-logfile", "-", "nl2sql.web.wsgi:app"]
+    os.execvp(args[0], args)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,50 @@
+"""The run context: settings plus the warehouse and model they name, opened once.
+
+Interfaces (CLI, web app, Slack, reports) hold one ``Runtime`` and ask it for
+agents; nothing is a global.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+
+from nl2sql.agent import Agent
+from nl2sql.config import Settings
+from nl2sql.models import open_model
+from nl2sql.models.base import Model, ToolMode
+from nl2sql.warehouse import open_warehouse
+from nl2sql.warehouse.base import Warehouse
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    _warehouse: Warehouse | None = None
+    _model: Model | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @property
+    def warehouse(self) -> Warehouse:
+        with self._lock:
+            if self._warehouse is None:
+                self._warehouse = open_warehouse(self.settings)
+            return self._warehouse
+
+    @property
+    def model(self) -> Model:
+        with self._lock:
+            if self._model is None:
+                self._model = open_model(self.settings)
+            return self._model
+
+    def agent(self, *, labels: dict[str, str] | None = None, tool_mode: ToolMode = "AUTO",
+              allowed_functions: list[str] | None = None) -> Agent:
+        return Agent(self.model, self.warehouse, self.settings, labels=labels,
+                     tool_mode=tool_mode, allowed_functions=allowed_functions)
+
+    def close(self) -> None:
+        if self._warehouse is not None:
+            self._warehouse.close()
+        if self._model is not None:
+            self._model.close()

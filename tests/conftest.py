@@ -1,0 +1,62 @@
+"""Shared fixtures: a real demo DuckDB file, settings, and a no-network tripwire."""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from pathlib import Path
+
+import pytest
+
+from nl2sql.config import Settings
+
+LOOPBACK_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost"}
+
+
+def _is_loopback(address: object) -> bool:
+    if isinstance(address, tuple) and address:
+        host = address[0]
+    else:
+        return True  # unix sockets
+    if isinstance(host, str) and host.lower() in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@pytest.fixture(autouse=True)
+def _no_internet(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Any connection leaving this machine fails the test that made it."""
+    real_connect = socket.socket.connect
+
+    def guarded(self: socket.socket, address: object) -> object:
+        if not _is_loopback(address):
+            raise AssertionError(f"test tried to reach the network: {address!r}")
+        return real_connect(self, address)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(socket.socket, "connect", guarded)
+
+
+@pytest.fixture(autouse=True)
+def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests never pick up a developer's credentials or settings."""
+    import os
+
+    for key in list(os.environ):
+        if key.startswith(("NL2SQL_", "GEMINI_", "GOOGLE_", "SLACK_")):
+            monkeypatch.delenv(key)
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small (scale 0.01) demo warehouse, built once per test session."""
+    from nl2sql.warehouse.demo import build_demo
+
+    return build_demo(tmp_path_factory.mktemp("demo") / "demo.duckdb", scale=0.01, seed=7)
+
+
+@pytest.fixture
+def settings(demo_db: Path) -> Settings:
+    return Settings(warehouse=f"duckdb:///{demo_db}", model="offline")
