@@ -89,7 +89,7 @@ class Agent:
             mode: ToolMode = "NONE" if final else self.tool_mode
             emit({"event": "model_started", "turn": turn_no + 1})
             turn = self.model.generate(Request(
-                history=history,
+                history=list(history),  # a snapshot: what this turn was sent
                 tools=self.tools.declarations,
                 system=system,
                 tool_mode=mode,

@@ -1,0 +1,49 @@
+"""Settings: parsing from the environment, defaults, and documentation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from nl2sql.config import DEFAULT_GEMINI_MODEL, SETTINGS, Settings
+from nl2sql.errors import ConfigError
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+
+
+def test_defaults_without_environment() -> None:
+    s = Settings.from_env({})
+    assert s.warehouse == "duckdb:///data/demo.duckdb"
+    assert s.allowed_datasets == ()
+    assert s.resolved_model({}) == "offline"
+
+
+def test_environment_is_parsed() -> None:
+    s = Settings.from_env({"NL2SQL_ALLOWED_DATASETS": " a, b ,", "NL2SQL_MAX_ROWS": "50",
+                           "NL2SQL_QUERY_TIMEOUT_S": "2.5"})
+    assert s.allowed_datasets == ("a", "b")
+    assert s.max_rows == 50 and s.query_timeout_s == 2.5
+
+
+def test_overrides_win_over_environment() -> None:
+    s = Settings.from_env({"NL2SQL_MODEL": "offline"}, model="gemini-2.5-pro")
+    assert s.model == "gemini-2.5-pro"
+
+
+@pytest.mark.parametrize("env", [{"NL2SQL_MAX_ROWS": "many"}, {"NL2SQL_MAX_ROWS": "0"},
+                                 {"NL2SQL_QUERY_TIMEOUT_S": "-1"}])
+def test_bad_values_name_the_variable(env: dict[str, str]) -> None:
+    with pytest.raises(ConfigError, match=next(iter(env))):
+        Settings.from_env(env)
+
+
+@pytest.mark.parametrize("env", [{"GEMINI_API_KEY": "k"}, {"GOOGLE_API_KEY": "k"},
+                                 {"GOOGLE_GENAI_USE_VERTEXAI": "true"}])
+def test_gemini_is_default_when_credentials_exist(env: dict[str, str]) -> None:
+    assert Settings.from_env(env).resolved_model(env) == DEFAULT_GEMINI_MODEL
+
+
+@pytest.mark.parametrize("setting", SETTINGS, ids=lambda s: s.env)
+def test_every_setting_is_documented_in_readme(setting) -> None:  # type: ignore[no-untyped-def]
+    assert f"`{setting.env}`" in README.read_text(), f"{setting.env} missing from README.md"

@@ -1,0 +1,48 @@
+"""Every declarative file in schemas/ loads and is valid for its consumer."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from nl2sql.tools import SCHEMAS_DIR, declarations
+
+# Gemini accepts a subset of OpenAPI 3.0 schema keywords in function declarations.
+GEMINI_SCHEMA_KEYS = {"type", "description", "properties", "required", "items", "enum",
+                      "format", "nullable", "minimum", "maximum", "minItems", "maxItems",
+                      "anyOf", "propertyOrdering", "title", "default", "example"}
+GEMINI_TYPES = {"string", "number", "integer", "boolean", "array", "object"}
+
+
+def _check_gemini_schema(schema: dict, where: str) -> None:
+    unknown = set(schema) - GEMINI_SCHEMA_KEYS
+    assert not unknown, f"{where}: keywords Gemini rejects: {unknown}"
+    assert schema.get("type") in GEMINI_TYPES, f"{where}: bad type {schema.get('type')}"
+    for name, sub in schema.get("properties", {}).items():
+        _check_gemini_schema(sub, f"{where}.{name}")
+    for req in schema.get("required", []):
+        assert req in schema.get("properties", {}), f"{where}: required {req!r} not declared"
+    if "items" in schema:
+        _check_gemini_schema(schema["items"], f"{where}[]")
+
+
+def test_function_declarations_are_the_contracted_four() -> None:
+    assert [d["name"] for d in declarations()] == ["list_datasets", "list_tables", "get_table",
+                                                   "sql_query"]
+
+
+@pytest.mark.parametrize("decl", declarations(), ids=lambda d: d["name"])
+def test_function_declaration_is_valid_for_gemini(decl: dict) -> None:
+    assert set(decl) == {"name", "description", "parameters"}
+    assert decl["description"].strip()
+    _check_gemini_schema(decl["parameters"], decl["name"])
+
+
+@pytest.mark.parametrize("path", sorted(SCHEMAS_DIR.glob("*")), ids=lambda p: p.name)
+def test_every_schema_file_loads(path: Path) -> None:
+    text = path.read_text()
+    data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+    assert data, f"{path.name} is empty"

@@ -1,0 +1,123 @@
+"""The DuckDB warehouse over a real file: metadata, queries, and its own safety layers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from nl2sql.config import Settings
+from nl2sql.errors import NotFound, QueryError, QueryTimeout, WarehouseError
+from nl2sql.warehouse import open_warehouse
+from nl2sql.warehouse.duckdb import DuckDBWarehouse
+from tests.shop import build_shop
+
+
+@pytest.fixture
+def shop(tmp_path: Path) -> DuckDBWarehouse:
+    wh = DuckDBWarehouse(build_shop(tmp_path))
+    yield wh
+    wh.close()
+
+
+def test_each_schema_is_a_dataset(shop: DuckDBWarehouse) -> None:
+    assert [d.id for d in shop.list_datasets()] == ["secret", "shop"]
+
+
+def test_file_named_like_its_schema_resolves_dataset_table(shop: DuckDBWarehouse) -> None:
+    # shop.duckdb holds schema `shop`: plain DuckDB calls `shop.customers` ambiguous.
+    result = shop.query("SELECT COUNT(*) AS n FROM shop.customers", max_rows=10, timeout_s=5)
+    assert result.rows == [[3]]
+
+
+def test_list_tables_is_compact_with_descriptions(shop: DuckDBWarehouse) -> None:
+    tables = {t.id: t for t in shop.list_tables("shop")}
+    assert set(tables) == {"shop.customers", "shop.purchases"}
+    assert tables["shop.customers"].description == "People who bought something"
+    assert "columns" not in tables["shop.customers"].to_dict()
+
+
+def test_get_table_gives_types_descriptions_examples_and_row_count(shop: DuckDBWarehouse) -> None:
+    table = shop.get_table("shop.purchases").to_dict()
+    assert table["row_count"] == 200
+    cols = {c["name"]: c for c in table["columns"]}
+    assert cols["amount"]["type"] == "FLOAT64"
+    assert cols["bought_at"]["type"] == "TIMESTAMP"
+    assert cols["status"]["description"] == "Paid or Refunded"
+    assert cols["status"]["examples"] == ["Paid", "Refunded"]  # most frequent first
+    assert "examples" not in cols["amount"]
+
+
+def test_unknown_dataset_and_table_are_not_found(shop: DuckDBWarehouse) -> None:
+    with pytest.raises(NotFound, match="list_datasets"):
+        shop.list_tables("nope")
+    with pytest.raises(NotFound, match="list_tables"):
+        shop.get_table("shop.nope")
+
+
+def test_googlesql_is_transpiled(shop: DuckDBWarehouse) -> None:
+    sql = (
+        "SELECT EXTRACT(YEAR FROM bought_at) AS y, COUNTIF(status = 'Refunded') AS refunds "
+        "FROM `shop.purchases` GROUP BY y ORDER BY y"
+    )
+    result = shop.query(sql, max_rows=10, timeout_s=5)
+    assert result.columns == ["y", "refunds"]
+    assert result.rows[0][0] == 2023
+    assert sum(r[1] for r in result.rows) == 50
+
+
+def test_row_cap_sets_truncated(shop: DuckDBWarehouse) -> None:
+    capped = shop.query("SELECT id FROM shop.purchases ORDER BY id", max_rows=5, timeout_s=5)
+    assert capped.truncated and capped.rows == [[1], [2], [3], [4], [5]]
+    assert capped.total_rows is None
+    whole = shop.query("SELECT id FROM shop.customers", max_rows=5, timeout_s=5)
+    assert not whole.truncated and whole.total_rows == 3
+
+
+def test_values_are_json_safe(shop: DuckDBWarehouse) -> None:
+    result = shop.query("SELECT joined, DATE '2020-01-02' + 0 AS d, NUMERIC '1.5' AS n "
+                        "FROM shop.customers ORDER BY id LIMIT 1", max_rows=5, timeout_s=5)
+    assert result.rows == [["2021-01-05", "2020-01-02", 1.5]]
+
+
+def test_timeout_interrupts_the_query(shop: DuckDBWarehouse) -> None:
+    slow = ("SELECT COUNT(*) FROM shop.purchases a, shop.purchases b, shop.purchases c, "
+            "shop.purchases d")
+    with pytest.raises(QueryTimeout, match="cancelled"):
+        shop.query(slow, max_rows=5, timeout_s=0.2)
+    # The connection is still usable afterwards.
+    assert shop.query("SELECT 1", max_rows=5, timeout_s=5).rows == [[1]]
+
+
+@pytest.mark.parametrize("sql", [
+    "CREATE TABLE shop.x AS SELECT 1",
+    "INSERT INTO shop.customers VALUES (9, 'Eve', 'Spain', NULL)",
+    "DELETE FROM shop.customers",
+])
+def test_file_is_read_only_even_if_the_gate_were_bypassed(shop: DuckDBWarehouse, sql: str,
+                                                          tmp_path: Path) -> None:
+    with pytest.raises(QueryError, match="read-only"):
+        shop.query(sql, max_rows=5, timeout_s=5)
+    con = duckdb.connect(str(tmp_path / "shop.duckdb"), read_only=True)
+    assert con.execute("SELECT COUNT(*) FROM shop.shop.customers").fetchone() == (3,)
+
+
+def test_filesystem_and_configuration_are_locked(shop: DuckDBWarehouse) -> None:
+    with pytest.raises(QueryError, match="disabled"):
+        shop.query("SELECT * FROM read_csv('/etc/passwd')", max_rows=5, timeout_s=5)
+    with pytest.raises(QueryError, match="locked"):
+        shop.query("SET enable_external_access = true", max_rows=5, timeout_s=5)
+
+
+def test_missing_file_is_a_clear_error_and_creates_nothing(tmp_path: Path) -> None:
+    missing = tmp_path / "missing.duckdb"
+    with pytest.raises(WarehouseError, match="does not exist"):
+        open_warehouse(Settings(warehouse=f"duckdb:///{missing}"))
+    assert not missing.exists()
+
+
+def test_sql_error_is_one_line(shop: DuckDBWarehouse) -> None:
+    with pytest.raises(QueryError) as e:
+        shop.query("SELECT nope FROM shop.customers", max_rows=5, timeout_s=5)
+    assert "\n" not in e.value.message and "nope" in e.value.message
