@@ -1,0 +1,123 @@
+"""Mapping between our conversation (``Message``) and google-genai ``types``.
+
+Pure functions, no network: the Gemini adapter (``gemini.py``) builds the
+request with them and reads the response back.
+
+- A model turn we received keeps the vendor's own copy in ``Message.native``
+  (``Content.model_dump(mode="json")``: thought signatures as base64 text) and is
+  sent back from that copy, byte for byte, as the thought-signature rules ask.
+- All responses to one model turn go back in one ``user`` content, one
+  ``functionResponse`` part per call, in call order, with the call's id and name.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from google.genai import types
+
+from nl2sql.answer import Usage
+from nl2sql.models.base import FunctionCall, Message, ToolMode
+
+#: Gemini's documented placeholder for function calls that did not come from
+#: Gemini (another model's history): Gemini 3 rejects an unsigned call otherwise.
+SKIP_SIGNATURE = b"skip_thought_signature_validator"
+
+_FAMILY = re.compile(r"gemini-(\d+)(?:\.(\d+))?")
+
+
+def model_generation(name: str) -> tuple[int, int] | None:
+    """``(major, minor)`` of a Gemini model name, e.g. ``gemini-2.5-flash`` → ``(2, 5)``.
+
+    >>> model_generation("models/gemini-3-flash-preview")
+    (3, 0)
+    >>> model_generation("my-tuned-model") is None
+    True
+    """
+    m = _FAMILY.search(name)
+    return (int(m.group(1)), int(m.group(2) or 0)) if m else None
+
+
+# -- request -----------------------------------------------------------------------
+
+
+def to_contents(history: list[Message], *, sign_foreign_calls: bool = False) -> list[types.Content]:
+    """Our history as Gemini contents (``user``/``model`` roles only)."""
+    return [to_content(m, sign_foreign_calls=sign_foreign_calls) for m in history]
+
+
+def to_content(message: Message, *, sign_foreign_calls: bool = False) -> types.Content:
+    if message.role == "model" and message.native:
+        # JSON-mode validation decodes base64 bytes (thought signatures) exactly.
+        return types.Content.model_validate_json(json.dumps(message.native))
+    if message.role == "model":
+        parts: list[types.Part] = []
+        if message.text:
+            parts.append(types.Part(text=message.text))
+        for i, call in enumerate(message.calls):
+            parts.append(types.Part(
+                function_call=types.FunctionCall(name=call.name, args=call.args, id=call.id),
+                thought_signature=SKIP_SIGNATURE if (sign_foreign_calls and i == 0) else None,
+            ))
+        return types.Content(role="model", parts=parts or [types.Part(text="")])
+    if message.role == "tool":
+        return types.Content(role="user", parts=[
+            types.Part(function_response=types.FunctionResponse(
+                name=r.name, response=r.response, id=r.id))
+            for r in message.responses
+        ])
+    return types.Content(role="user", parts=[types.Part(text=message.text or "")])
+
+
+def to_tool(declarations: list[dict[str, Any]]) -> types.Tool:
+    """Our JSON declarations (``schemas/functions.json``) as one Gemini ``Tool``."""
+    decls = []
+    for d in declarations:
+        params = d.get("parameters")
+        fields: dict[str, Any] = {"name": d["name"], "description": d.get("description", "")}
+        # An OBJECT schema with no properties is rejected by the API: a function
+        # without parameters is declared without a parameters schema.
+        if params and params.get("properties"):
+            fields["parameters"] = params
+        decls.append(types.FunctionDeclaration.model_validate(fields))
+    return types.Tool(function_declarations=decls)
+
+
+def to_tool_config(mode: ToolMode, allowed: list[str] | None = None) -> types.ToolConfig:
+    """``AUTO`` (model decides), ``ANY`` (must call, optionally one of ``allowed``), ``NONE``."""
+    return types.ToolConfig(function_calling_config=types.FunctionCallingConfig(
+        mode=types.FunctionCallingConfigMode(mode),
+        allowed_function_names=list(allowed) if (mode == "ANY" and allowed) else None,
+    ))
+
+
+# -- response ----------------------------------------------------------------------
+
+
+def to_message(content: types.Content) -> Message:
+    """A model content as our ``Message``; ``native`` keeps it for the way back."""
+    texts: list[str] = []
+    calls: list[FunctionCall] = []
+    for part in content.parts or []:
+        if part.function_call is not None:
+            fc = part.function_call
+            calls.append(FunctionCall(name=fc.name or "", args=dict(fc.args or {}), id=fc.id))
+        elif part.text and not part.thought:
+            texts.append(part.text)
+    native = content.model_dump(mode="json", exclude_none=True)
+    native["role"] = "model"
+    return Message("model", text="".join(texts) or None, calls=calls, native=native)
+
+
+def to_usage(meta: types.GenerateContentResponseUsageMetadata | None) -> Usage:
+    if meta is None:
+        return Usage(model_calls=1)
+    return Usage(
+        model_calls=1,
+        prompt_tokens=meta.prompt_token_count,
+        output_tokens=meta.candidates_token_count,
+        thinking_tokens=meta.thoughts_token_count,
+    )
+
