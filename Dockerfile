@@ -1,0 +1,30 @@
+# nl2sql served by gunicorn as a non-root user, with the demo warehouse built into the image.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+
+WORKDIR /app
+RUN useradd --create-home --uid 10001 nl2sql
+
+# Dependencies first so code changes do not reinstall them.
+COPY pyproject.toml README.md ./
+COPY nl2sql ./nl2sql
+COPY schemas ./schemas
+COPY frontend ./frontend
+# Editable install: schemas/ and frontend/ stay at the top level, as in the repository.
+RUN pip install -e .
+
+# Build the demo warehouse at image build time (about 30 s), owned by the runtime user.
+RUN nl2sql demo-data --path /app/data/demo.duckdb --scale 1 \
+    && chown -R nl2sql:nl2sql /app/data
+
+USER nl2sql
+ENV NL2SQL_WAREHOUSE=duckdb:////app/data/demo.duckdb \
+    NL2SQL_STATE_DB=/app/data/state.sqlite3
+EXPOSE 8080
+HEALTHCHECK --interval=30s --timeout=5s CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8080/healthz')"
+CMD ["gunicorn", "--bind", "0.0.0.0:8080", "--workers", "2", "--threads", "8", \
+     "--timeout", "120", "--access-logfile", "-", "nl2sql.web.wsgi:app"]

@@ -1,0 +1,103 @@
+"""The command line, per the contract in design.md."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+from click.testing import CliRunner
+
+from nl2sql.cli import main
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+def test_ask_json_follows_the_contract(runner: CliRunner, demo_db: Path) -> None:
+    result = runner.invoke(main, ["ask", "--db", str(demo_db), "--json",
+                                  "How many orders are there?"])
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    assert set(out) >= {"question", "answer", "sql", "columns", "rows", "truncated", "steps",
+                        "model", "usage", "seconds"}
+    assert out["model"] == "offline"
+    assert isinstance(out["truncated"], bool)
+    assert all(set(s) >= {"name", "args", "ok", "seconds"} for s in out["steps"])
+    assert out["steps"][-1]["name"] == "sql_query"
+    assert out["usage"]["model_calls"] >= 2
+    truth = duckdb.connect(str(demo_db), read_only=True).execute(
+        "SELECT COUNT(*) FROM thelook_ecommerce.orders").fetchone()
+    assert out["rows"] == [[truth[0]]]
+    assert f"{truth[0]:,}" in out["answer"] or str(truth[0]) in out["answer"]
+
+
+def test_ask_missing_database_is_one_line_error(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(main, ["ask", "--db", str(tmp_path / "nope.duckdb"), "anything"])
+    assert result.exit_code != 0
+    assert result.stderr.strip().count("\n") == 0
+    assert "does not exist" in result.stderr
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "nope.duckdb").exists()
+
+
+def test_ask_unanswerable_exits_non_zero(runner: CliRunner, demo_db: Path) -> None:
+    result = runner.invoke(main, ["ask", "--db", str(demo_db), "--json", "purple monkey dishwasher"])
+    assert result.exit_code == 1
+    assert json.loads(result.stdout)["answer"]
+
+
+def test_ask_rejects_db_and_warehouse_together(runner: CliRunner, demo_db: Path) -> None:
+    result = runner.invoke(main, ["ask", "--db", str(demo_db), "--warehouse", "duckdb:///x", "q"])
+    assert result.exit_code == 2 and "not both" in result.output
+
+
+def test_check_sql_reports_each_file(runner: CliRunner, tmp_path: Path) -> None:
+    good = tmp_path / "good.sql"
+    good.write_text("SELECT status, COUNT(*) FROM thelook_ecommerce.orders GROUP BY status;\n")
+    bad = tmp_path / "bad.sql"
+    bad.write_text("DELETE FROM thelook_ecommerce.orders WHERE TRUE")
+    other = tmp_path / "other.sql"
+    other.write_text("SELECT * FROM secret.salaries")
+
+    result = runner.invoke(main, ["check-sql", str(good)])
+    assert result.exit_code == 0 and result.output == f"{good}: ok\n"
+
+    result = runner.invoke(main, ["check-sql", str(good), str(bad), str(other),
+                                  "--allowed-datasets", "thelook_ecommerce"])
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert lines[0] == f"{good}: ok"
+    assert lines[1].startswith(f"{bad}: rejected: ")
+    assert lines[2].startswith(f"{other}: rejected: ") and "secret" in lines[2]
+
+
+def test_check_sql_missing_file_is_rejected_not_a_crash(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(main, ["check-sql", str(tmp_path / "missing.sql")])
+    assert result.exit_code != 0 and "Traceback" not in result.output
+
+
+def test_demo_data_shows_progress_and_validates_scale(runner: CliRunner, tmp_path: Path) -> None:
+    path = tmp_path / "d.duckdb"
+    result = runner.invoke(main, ["demo-data", "--path", str(path), "--scale", "0.01"])
+    assert result.exit_code == 0, result.output
+    assert path.exists() and "wrote" in result.stdout
+    assert "Building" in result.stderr
+    result = runner.invoke(main, ["demo-data", "--path", str(tmp_path / "x.duckdb"),
+                                  "--scale", "500"])
+    assert result.exit_code == 2 and "scale" in result.output.lower()
+    assert not (tmp_path / "x.duckdb").exists()
+
+
+def test_installed_entry_point_runs(demo_db: Path) -> None:
+    exe = Path(sys.executable).parent / "nl2sql"
+    proc = subprocess.run([str(exe), "ask", "--db", str(demo_db), "--json",
+                           "How many users are there?"], capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["rows"]
