@@ -18,6 +18,7 @@ from typing import Any
 from nl2sql.answer import Answer, Step, Usage
 from nl2sql.config import Settings
 from nl2sql.errors import Nl2SqlError
+from nl2sql.history import trim as trim_history
 from nl2sql.models.base import (
     FunctionCall,
     FunctionResponse,
@@ -78,7 +79,8 @@ class Agent:
         """Answer ``question``; returns the answer and the extended conversation."""
         started = time.perf_counter()
         emit = on_event or (lambda _event: None)
-        history = list(conversation.messages) if conversation else []
+        # Earlier turns travel with a follow-up, trimmed to a budget (nl2sql/history.py).
+        history = trim_history(conversation.messages) if conversation else []
         history.append(Message("user", text=question))
         answer = Answer(question=question, answer="", model=self.model.name)
         system = system_instruction(self.settings, warehouse_kind=self.warehouse.kind)

@@ -15,7 +15,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import httpx
 from google import genai
 from google.auth.exceptions import GoogleAuthError
 from google.genai import errors as genai_errors
@@ -248,10 +247,11 @@ class GeminiModel(Model):
                 return GeminiUnavailable(
                     f"Gemini is unavailable ({code} {status}) {tries}: {message}")
             return GeminiRequestError(f"Gemini refused the request ({code} {status}): {message}")
-        if isinstance(error, httpx.TimeoutException):
+        transport = _transport_failure(error)
+        if transport == "timeout":
             return GeminiUnavailable(
                 f"Gemini did not answer within {self.timeout_s:g}s ({tries})")
-        if isinstance(error, httpx.TransportError):
+        if transport == "transport":
             return GeminiUnavailable(f"cannot reach Gemini ({tries}): {_first_line(error)}")
         if isinstance(error, GoogleAuthError):
             return GeminiAuthError(
@@ -261,6 +261,17 @@ class GeminiModel(Model):
 
     def close(self) -> None:
         self.client.close()
+
+
+def _transport_failure(error: Exception) -> str | None:
+    """``timeout`` or ``transport`` for the SDK's HTTP client errors (httpx or its
+    fork httpx2, whichever google-genai uses), else None."""
+    if type(error).__module__.split(".")[0] not in ("httpx", "httpx2"):
+        return None
+    names = {cls.__name__ for cls in type(error).__mro__}
+    if "TimeoutException" in names:
+        return "timeout"
+    return "transport" if "TransportError" in names else None
 
 
 def _enum(value: Any) -> str:
