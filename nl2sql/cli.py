@@ -141,5 +141,9 @@ def serve(host: str, port: int, workers: int, dev: bool) -> None:
     os.execvp(args[0], args)
 
 
+from nl2sql.reports.cli import report  # noqa: E402 - registered after main is defined
+
+main.add_command(report)
+
 if __name__ == "__main__":
     main()

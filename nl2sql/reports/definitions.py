@@ -64,6 +64,7 @@ class Destination:
 
     kind: str
     options: Any  # str for slack_webhook, dict for email/file
+    base_dir: str = ""  # the definitions file's directory: relative file dirs start there
 
     @property
     def label(self) -> str:
@@ -75,12 +76,13 @@ class Destination:
         return f"slack_webhook:{self.options}"  # the ${VAR} name, never its value
 
     def to_json(self) -> str:
-        return json.dumps({self.kind: self.options}, sort_keys=True)
+        return json.dumps({"kind": self.kind, "options": self.options,
+                           "base_dir": self.base_dir}, sort_keys=True)
 
     @classmethod
     def from_json(cls, text: str) -> Destination:
-        ((kind, options),) = json.loads(text).items()
-        return cls(kind, options)
+        d = json.loads(text)
+        return cls(d["kind"], d["options"], d.get("base_dir", ""))
 
     def resolved(self, env: Mapping[str, str]) -> Any:
         """The options with every ``${VAR}`` replaced from ``env``."""
@@ -95,7 +97,7 @@ class Report:
     timezone: str
     deliver: tuple[Destination, ...]
     sql: str | None = None
-    base_dir: Path = field(default=Path("."))  # file destinations are relative to it
+    source: Path = field(default=Path("reports.yaml"))  # the file it came from (for pin)
 
 
 def missing_vars(value: Any, env: Mapping[str, str]) -> list[str]:
@@ -209,9 +211,10 @@ def load_reports(path: str | Path) -> list[Report]:
             question=r["question"].strip(),
             schedule=r["schedule"].strip(),
             timezone=r.get("timezone", "UTC"),
-            deliver=tuple(Destination(*next(iter(d.items()))) for d in r["deliver"]),
+            deliver=tuple(Destination(kind, options, base_dir=str(base))
+                          for d in r["deliver"] for kind, options in d.items()),
             sql=r["sql"].strip() if r.get("sql") else None,
-            base_dir=base,
+            source=path,
         )
         for r in data["reports"]
     ]
@@ -229,7 +232,7 @@ def policy_for(settings: Settings, project: str | None = None) -> Policy:
     """The gate's policy, without opening the warehouse (BigQuery's project is in its URL)."""
     if project is None:
         url = urlparse(settings.warehouse)
-        project = url.netloc or None if url.scheme == "bigquery" else None
+        project = (url.netloc or None) if url.scheme == "bigquery" else None
     return Policy(frozenset(settings.allowed_datasets), project=project,
                   max_rows=settings.max_rows)
 

@@ -5,11 +5,11 @@ before now, so a scheduler that was down for a day runs one catch-up, not a
 flood. Slots are keyed by their UTC instant (``2025-03-10T08:00:00Z``), which is
 what the run store makes unique.
 
-Daylight saving: a wall-clock time that does not exist (clocks go forward)
-runs at the first instant after the gap, as croniter computes it. A wall-clock
-time that happens twice (clocks go back) runs once when the cron names a fixed
-hour (``30 1 * * *``), like Vixie cron; with a wildcard hour (``*/30 * * * *``)
-every real instant is a slot.
+Daylight saving: a wall-clock time that happens twice (clocks go back) is one
+slot, its first occurrence, so a daily 01:30 report runs once that night. A
+wall-clock time that does not exist (clocks go forward) runs as late as the gap
+is long (01:30 in a 01:00-02:00 gap runs at 02:30), PEP 495's reading; it never
+silently disappears.
 """
 
 from __future__ import annotations
@@ -50,40 +50,51 @@ def check_timezone(name: str) -> str | None:
     return None
 
 
-def _fixed_hour(expr: str) -> bool:
-    if expr.startswith("@"):
-        return expr != "@hourly"
-    return croniter(expr).expanded[1] != ["*"]
+# Wall-clock offsets of one zone differ by at most about two hours, so a window
+# this wide around ``now`` holds every candidate that can map to the answer.
+_WINDOW = timedelta(hours=3)
 
 
-def _second_of_repeated(moment: datetime, tz: ZoneInfo) -> bool:
-    """True when ``moment``'s wall time occurs twice and this is the later one."""
-    wall = moment.astimezone(tz).replace(tzinfo=None)
-    first, second = wall.replace(tzinfo=tz, fold=0), wall.replace(tzinfo=tz, fold=1)
-    return first.utcoffset() != second.utcoffset() and moment == second
+def _instant(wall: datetime, tz: ZoneInfo) -> datetime:
+    """The UTC instant of a naive wall-clock time: the first occurrence of a
+    repeated time; for a time inside a gap, PEP 495's fold=0 reading (as if the
+    clocks had not moved yet, i.e. as late as the gap is long)."""
+    return wall.replace(tzinfo=tz, fold=0).astimezone(UTC)
 
 
 def latest_slot(expr: str, timezone: str, now: datetime) -> datetime:
     """The latest scheduled instant at or before ``now`` (returned in UTC)."""
     tz = ZoneInfo(timezone)
-    # croniter's get_prev is strictly before its start; start a second later
-    # so a slot exactly at ``now`` counts. Slots are whole minutes, so no
-    # earlier slot can fall inside that second.
-    it = croniter(expr, now.astimezone(tz) + timedelta(seconds=1))
-    slot: datetime = it.get_prev(datetime)
-    if _fixed_hour(expr) and _second_of_repeated(slot, tz):
-        slot = it.get_prev(datetime)
-    return slot.astimezone(UTC)
+    now = now.astimezone(UTC)
+    wall_now = now.astimezone(tz).replace(tzinfo=None)
+    # croniter walks naive wall-clock times (it mishandles ``fold`` on aware
+    # ones); mapping to instants is not monotonic around a DST change, so keep
+    # the best candidate until the walk is well past it.
+    it = croniter(expr, wall_now + _WINDOW)
+    best: tuple[datetime, datetime] | None = None  # (instant, wall)
+    while True:
+        wall: datetime = it.get_prev(datetime)
+        if best is not None and wall < best[1] - _WINDOW:
+            return best[0]
+        instant = _instant(wall, tz)
+        if instant <= now and (best is None or instant > best[0]):
+            best = (instant, wall)
 
 
 def next_slot(expr: str, timezone: str, after: datetime) -> datetime:
     """The first scheduled instant strictly after ``after`` (returned in UTC)."""
     tz = ZoneInfo(timezone)
-    it = croniter(expr, after.astimezone(tz))
-    slot: datetime = it.get_next(datetime)
-    if _fixed_hour(expr) and _second_of_repeated(slot, tz):
-        slot = it.get_next(datetime)
-    return slot.astimezone(UTC)
+    after = after.astimezone(UTC)
+    wall_after = after.astimezone(tz).replace(tzinfo=None)
+    it = croniter(expr, wall_after - _WINDOW)
+    best: tuple[datetime, datetime] | None = None
+    while True:
+        wall: datetime = it.get_next(datetime)
+        if best is not None and wall > best[1] + _WINDOW:
+            return best[0]
+        instant = _instant(wall, tz)
+        if instant > after and (best is None or instant < best[0]):
+            best = (instant, wall)
 
 
 def slot_key(slot: datetime) -> str:

@@ -1,0 +1,82 @@
+"""Slack incoming webhook: the result as Block Kit, through slack_sdk's WebhookClient.
+
+Incoming webhooks cannot upload files, so the message carries the answer, a
+monospace table of the first rows and the SQL; the CSV and chart go by email
+or file destinations.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_sdk.webhook import WebhookClient
+
+from nl2sql.reports.delivery import DeliveryContext, DeliveryError
+from nl2sql.reports.result import ReportResult
+
+SLACK_ROWS = 10
+SECTION_LIMIT = 3000  # Block Kit's limit on a section's text
+HEADER_LIMIT = 150
+TIMEOUT_S = 15
+
+
+def _esc(text: str) -> str:
+    """Slack mrkdwn treats &, < and > as control characters."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _code(text: str) -> str:
+    body = _esc(text)
+    limit = SECTION_LIMIT - 8
+    if len(body) > limit:
+        body = body[: limit - 1] + "…"
+    return f"```{body}```"
+
+
+def _section(text: str) -> dict[str, Any]:
+    if len(text) > SECTION_LIMIT:
+        text = text[: SECTION_LIMIT - 1] + "…"
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
+
+
+def blocks(result: ReportResult) -> tuple[str, list[dict[str, Any]]]:
+    """The fallback text and the Block Kit blocks for ``result``."""
+    title = f"{result.report}: {result.question}"
+    if not result.ok:
+        title = f"Report failed: {title}"
+    out: list[dict[str, Any]] = [
+        {"type": "header",
+         "text": {"type": "plain_text", "text": title[:HEADER_LIMIT], "emoji": False}},
+    ]
+    if result.ok:
+        fallback = f"{result.report}: {result.answer}"
+        out.append(_section(_esc(result.answer) or "_(no answer text)_"))
+        if result.columns:
+            out.append(_section(_code(result.text_table(limit=SLACK_ROWS))))
+    else:
+        fallback = f"Report {result.report} failed: {result.error}"
+        out.append(_section(f":warning: *The run failed.* {_esc(result.error or '')}"))
+    if result.sql:
+        out.append(_section("*SQL*\n" + _code(result.sql)))
+    context = [f"slot {result.slot}", result.summary() if result.ok else "no data delivered"]
+    if result.model:
+        context.append(f"model {result.model}")
+    out.append({"type": "context",
+                "elements": [{"type": "mrkdwn", "text": _esc(" · ".join(context))}]})
+    return fallback, out
+
+
+def send(url: str, result: ReportResult, context: DeliveryContext) -> None:
+    text, body = blocks(result)
+    # Our runner owns retries and backoff; slack_sdk's own handlers would
+    # multiply the attempts behind our back.
+    client = WebhookClient(url, timeout=TIMEOUT_S, retry_handlers=[])
+    try:
+        response = client.send(text=text, blocks=body, unfurl_links=False, unfurl_media=False)
+    except Exception as e:  # noqa: BLE001 - urllib raises several types; all mean "not sent"
+        # The URL is a secret: keep it out of the error that history stores.
+        reason = str(e).replace(url, "<webhook url>")
+        raise DeliveryError(f"Slack webhook unreachable: {type(e).__name__}: {reason}") from None
+    if response.status_code != 200:
+        detail = (response.body or "").strip()[:200]
+        raise DeliveryError(f"Slack webhook answered HTTP {response.status_code}: {detail}")

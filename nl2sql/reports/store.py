@@ -1,0 +1,316 @@
+"""The run store: every report run and every delivery, in SQLite.
+
+Two tables share the state database with the rest of the service, so their
+names carry a ``report_`` prefix. Concurrency rests on SQLite alone:
+
+- a slot is claimed by inserting into ``report_runs`` under ``UNIQUE(report,
+  slot)``: of several schedulers firing together exactly one insert wins;
+- a run holds a lease (``owner`` + ``heartbeat``) refreshed while it works; a
+  run whose owner died (lease older than ``STALE_AFTER_S``) is taken over by
+  the next ``report due`` with one conditional UPDATE, so a crash never loses
+  a slot;
+- a delivery is claimed the same way (``status='sending'`` with a lease), so
+  a failed destination is retried by one process, never by three.
+
+WAL lets readers (``report history``) run beside a writer, and busy_timeout
+makes writers queue instead of failing with "database is locked".
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from nl2sql.reports.definitions import Destination
+
+STALE_AFTER_S = 600.0  # a run or delivery lease older than this has lost its owner
+BUSY_TIMEOUT_MS = 30_000
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS report_runs (
+  id           INTEGER PRIMARY KEY,
+  report       TEXT NOT NULL,
+  slot         TEXT NOT NULL,     -- UTC instant, or 'manual:<instant>' for `report run`
+  trigger      TEXT NOT NULL,     -- schedule | manual
+  status       TEXT NOT NULL,     -- running | succeeded | failed
+  started_at   TEXT NOT NULL,
+  finished_at  TEXT,
+  owner        TEXT NOT NULL,     -- host:pid holding the lease
+  heartbeat    REAL NOT NULL,     -- epoch seconds of the owner's last sign of life
+  attempts     INTEGER NOT NULL DEFAULT 1,
+  sql          TEXT,
+  rows         INTEGER,
+  bytes        INTEGER,
+  error        TEXT,
+  result_path  TEXT,              -- written before any delivery; retries read it
+  UNIQUE (report, slot)
+);
+CREATE TABLE IF NOT EXISTS report_deliveries (
+  id               INTEGER PRIMARY KEY,
+  run_id           INTEGER NOT NULL REFERENCES report_runs(id),
+  position         INTEGER NOT NULL,
+  destination      TEXT NOT NULL,  -- raw spec, ${VAR} unexpanded: no secrets on disk
+  label            TEXT NOT NULL,
+  status           TEXT NOT NULL,  -- pending | sending | delivered | failed | gave_up
+  attempts         INTEGER NOT NULL DEFAULT 0,
+  rounds           INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at  TEXT,           -- ISO UTC; compared with `report due --now`
+  lease_until      REAL,
+  delivered_at     TEXT,
+  error            TEXT,
+  UNIQUE (run_id, position)
+);
+CREATE INDEX IF NOT EXISTS report_deliveries_retry ON report_deliveries (status, next_attempt_at);
+"""
+
+
+def iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def owner_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+@dataclass
+class Delivery:
+    id: int
+    run_id: int
+    position: int
+    destination: Destination
+    label: str
+    status: str
+    attempts: int
+    rounds: int
+    next_attempt_at: str | None
+    delivered_at: str | None
+    error: str | None
+
+
+@dataclass
+class Run:
+    id: int
+    report: str
+    slot: str
+    trigger: str
+    status: str
+    started_at: str
+    finished_at: str | None
+    owner: str
+    attempts: int
+    sql: str | None
+    rows: int | None
+    bytes: int | None
+    error: str | None
+    result_path: str | None
+    deliveries: list[Delivery]
+
+
+class RunStore:
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.owner = owner_id()
+        # One connection per process, shared by the runner's delivery threads:
+        # the lock serialises our (tiny) statements.
+        self._lock = threading.RLock()
+        self._db = connect(self.path)
+        self._db.executescript(SCHEMA)  # each IF NOT EXISTS statement is atomic
+
+    def close(self) -> None:
+        self._db.close()
+
+    @contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        # IMMEDIATE takes the write lock up front, so two processes never both
+        # read "free" and then both write.
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    def _write(self, sql: str, params: tuple[Any, ...]) -> int:
+        """One statement, its own transaction (autocommit); returns the rows changed."""
+        with self._lock:
+            return self._db.execute(sql, params).rowcount
+
+    def _read(self, sql: str, params: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            return self._db.execute(sql, params).fetchall()
+
+    # -- runs --------------------------------------------------------------------
+
+    def claim(self, report: str, slot: str, trigger: str,
+              deliver: tuple[Destination, ...]) -> Run | None:
+        """Claim ``slot`` for ``report``: the new run, or None when another
+        process has it or it already ran. Takes over a dead owner's run."""
+        with self._tx() as db:
+            cur = db.execute(
+                "INSERT INTO report_runs (report, slot, trigger, status, started_at, owner,"
+                " heartbeat) VALUES (?, ?, ?, 'running', ?, ?, ?)"
+                " ON CONFLICT (report, slot) DO NOTHING",
+                (report, slot, trigger, iso(datetime.now(UTC)), self.owner, time.time()))
+            run_id = cur.lastrowid if cur.rowcount == 1 else None
+            if run_id is not None:
+                db.executemany(
+                    "INSERT INTO report_deliveries (run_id, position, destination, label, status)"
+                    " VALUES (?, ?, ?, ?, 'pending')",
+                    [(run_id, i, d.to_json(), d.label) for i, d in enumerate(deliver)])
+        if run_id is not None:
+            return self.get_run(run_id)
+        existing = self.run_for(report, slot)
+        return self.take_over(existing) if existing else None
+
+    def stale_runs(self) -> list[Run]:
+        """Runs still marked running whose owner stopped refreshing its lease."""
+        rows = self._read("SELECT * FROM report_runs WHERE status = 'running' AND heartbeat < ?"
+                          " ORDER BY id", (time.time() - STALE_AFTER_S,))
+        return [self._run(r) for r in rows]
+
+    def take_over(self, run: Run) -> Run | None:
+        """Become the owner of ``run`` if its owner is dead; None otherwise."""
+        clock = time.time()
+        changed = self._write(
+            "UPDATE report_runs SET owner = ?, heartbeat = ?, attempts = attempts + 1"
+            " WHERE id = ? AND status = 'running' AND heartbeat < ?",
+            (self.owner, clock, run.id, clock - STALE_AFTER_S))
+        return self.get_run(run.id) if changed == 1 else None
+
+    def set_result_path(self, run_id: int, path: str) -> None:
+        self._write("UPDATE report_runs SET result_path = ? WHERE id = ?", (path, run_id))
+
+    def finish(self, run_id: int, *, status: str, sql: str | None = None,
+               rows: int | None = None, nbytes: int | None = None,
+               error: str | None = None) -> bool:
+        """Record the outcome and claim the run's pending deliveries for us, in
+        one transaction; False when we lost the lease (the new owner delivers)."""
+        with self._tx() as db:
+            cur = db.execute(
+                "UPDATE report_runs SET status = ?, finished_at = ?, sql = ?, rows = ?,"
+                " bytes = ?, error = ? WHERE id = ? AND owner = ? AND status = 'running'",
+                (status, iso(datetime.now(UTC)), sql, rows, nbytes, error, run_id, self.owner))
+            if cur.rowcount != 1:
+                return False
+            db.execute("UPDATE report_deliveries SET status = 'sending', lease_until = ?"
+                       " WHERE run_id = ? AND status = 'pending'",
+                       (time.time() + STALE_AFTER_S, run_id))
+        return True
+
+    def run_for(self, report: str, slot: str) -> Run | None:
+        rows = self._read("SELECT * FROM report_runs WHERE report = ? AND slot = ?",
+                          (report, slot))
+        return self._run(rows[0]) if rows else None
+
+    def get_run(self, run_id: int) -> Run:
+        return self._run(self._read("SELECT * FROM report_runs WHERE id = ?", (run_id,))[0])
+
+    def history(self, report: str, limit: int = 20) -> list[Run]:
+        rows = self._read("SELECT * FROM report_runs WHERE report = ?"
+                          " ORDER BY started_at DESC, id DESC LIMIT ?", (report, limit))
+        return [self._run(r) for r in rows]
+
+    def _run(self, row: sqlite3.Row) -> Run:
+        deliveries = [_delivery(d) for d in self._read(
+            "SELECT * FROM report_deliveries WHERE run_id = ? ORDER BY position", (row["id"],))]
+        keys = ("id", "report", "slot", "trigger", "status", "started_at", "finished_at", "owner",
+                "attempts", "sql", "rows", "bytes", "error", "result_path")
+        return Run(**{k: row[k] for k in keys}, deliveries=deliveries)
+
+    # -- deliveries --------------------------------------------------------------
+
+    def retryable(self, now: datetime) -> list[Delivery]:
+        """Deliveries of finished runs that are due another round: failed ones
+        whose backoff has passed, and ones whose sender died mid-send."""
+        rows = self._read(
+            "SELECT d.* FROM report_deliveries d JOIN report_runs r ON r.id = d.run_id"
+            f" WHERE r.status != 'running' AND r.result_path IS NOT NULL AND {_RETRYABLE}"
+            " ORDER BY d.run_id, d.position", (iso(now), time.time()))
+        return [_delivery(r) for r in rows]
+
+    def claim_delivery(self, delivery_id: int, now: datetime) -> bool:
+        """Take a retryable delivery; False when another process got it first."""
+        return self._write(
+            f"UPDATE report_deliveries AS d SET status = 'sending', lease_until = ?"
+            f" WHERE id = ? AND {_RETRYABLE}",
+            (time.time() + STALE_AFTER_S, delivery_id, iso(now), time.time())) == 1
+
+    def delivered(self, delivery_id: int, attempts: int) -> None:
+        self._write(
+            "UPDATE report_deliveries SET status = 'delivered', attempts = attempts + ?,"
+            " rounds = rounds + 1, delivered_at = ?, error = NULL, lease_until = NULL"
+            " WHERE id = ?", (attempts, iso(datetime.now(UTC)), delivery_id))
+
+    def delivery_failed(self, delivery_id: int, attempts: int, error: str,
+                        retry_at: datetime | None) -> None:
+        """Mark a round failed; ``retry_at`` None means give up for good."""
+        self._write(
+            "UPDATE report_deliveries SET status = ?, attempts = attempts + ?,"
+            " rounds = rounds + 1, next_attempt_at = ?, error = ?, lease_until = NULL"
+            " WHERE id = ?",
+            ("failed" if retry_at else "gave_up", attempts, iso(retry_at) if retry_at else None,
+             error, delivery_id))
+
+
+# Failed and past its backoff, or claimed by a sender whose lease ran out.
+_RETRYABLE = ("((d.status = 'failed' AND d.next_attempt_at <= ?)"
+              " OR (d.status IN ('sending', 'pending') AND coalesce(d.lease_until, 0) < ?))")
+
+
+def _delivery(row: sqlite3.Row) -> Delivery:
+    return Delivery(row["id"], row["run_id"], row["position"],
+                    Destination.from_json(row["destination"]), row["label"], row["status"],
+                    row["attempts"], row["rounds"], row["next_attempt_at"],
+                    row["delivered_at"], row["error"])
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    # Autocommit mode (isolation_level=None): every statement is its own
+    # transaction unless _tx opens one.
+    db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                         check_same_thread=False)
+    db.row_factory = sqlite3.Row
+    db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    db.execute("PRAGMA journal_mode = WAL")
+    db.execute("PRAGMA synchronous = NORMAL")
+    return db
+
+
+class Heartbeat:
+    """Refreshes a run's lease from a background thread while the run works,
+    on its own connection so a long query never blocks it."""
+
+    def __init__(self, path: Path, run_id: int, owner: str, every_s: float = 30.0) -> None:
+        self.path, self.run_id, self.owner, self.every_s = path, run_id, owner, every_s
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._beat, name=f"heartbeat-{run_id}",
+                                        daemon=True)
+
+    def __enter__(self) -> Heartbeat:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _beat(self) -> None:
+        db = connect(self.path)
+        try:
+            while not self._stop.wait(self.every_s):
+                db.execute("UPDATE report_runs SET heartbeat = ? WHERE id = ? AND owner = ?",
+                           (time.time(), self.run_id, self.owner))
+        finally:
+            db.close()

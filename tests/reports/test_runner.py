@@ -1,0 +1,260 @@
+"""Runs and deliveries against real peers: DuckDB, an SMTP server, a webhook receiver."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from nl2sql.config import Settings
+from nl2sql.models.scripted import ScriptedModel, calls, text
+from nl2sql.reports.definitions import load_reports
+from nl2sql.reports.runner import ReportRunner, RetryPolicy
+from nl2sql.reports.store import RunStore
+from nl2sql.runtime import Runtime
+from tests.reports.conftest import (
+    COUNT_SQL,
+    Mailbox,
+    WebhookReceiver,
+    definitions,
+    report_yaml,
+)
+
+SLOT_NOW = datetime(2025, 3, 10, 8, 0, 30, tzinfo=UTC)  # 08:00 in Lisbon (WET) has passed
+FAST = RetryPolicy(attempts=3, first_delay_s=0.01, max_delay_s=0.02)
+
+
+@pytest.fixture
+def env(webhook: WebhookReceiver) -> dict[str, str]:
+    return {"SLACK_WEBHOOK_URL": webhook.url}
+
+
+def make_runner(settings: Settings, env: dict[str, str],
+                model: ScriptedModel | None = None) -> tuple[ReportRunner, ScriptedModel]:
+    model = model or ScriptedModel()  # empty: any model call fails the run
+    runtime = Runtime(settings, _model=model)
+    return ReportRunner(runtime, RunStore(settings.state_db), env=env, retry=FAST), model
+
+
+def write(settings: Settings, *reports: str) -> Path:
+    path = Path(settings.reports)
+    path.write_text(definitions(*reports))
+    return path
+
+
+ALL_THREE = """\
+- slack_webhook: ${SLACK_WEBHOOK_URL}
+- email: {to: [ana@example.com], subject: "Purchases"}
+- file: {dir: out, format: csv}
+"""
+
+
+def test_pinned_run_delivers_to_each_destination_without_the_model(
+        report_settings: Settings, env: dict[str, str], webhook: WebhookReceiver,
+        smtp: tuple[Mailbox, int]) -> None:
+    path = write(report_settings, report_yaml("by-status", deliver=ALL_THREE))
+    runner, model = make_runner(report_settings, env)
+
+    (outcome,) = runner.due(load_reports(path), SLOT_NOW)
+
+    assert model.requests == []  # pinned SQL: the model is never asked
+    run = outcome.run
+    assert run is not None and run.status == "succeeded", run
+    assert (run.slot, run.rows, run.trigger) == ("2025-03-10T08:00:00Z", 2, "schedule")
+    assert [d.status for d in run.deliveries] == ["delivered"] * 3
+
+    # Slack: Block Kit with the answer, a table and the SQL.
+    (post,) = webhook.posts
+    kinds = [b["type"] for b in post["blocks"]]
+    assert kinds[0] == "header" and "context" in kinds
+    body = json.dumps(post["blocks"])
+    assert "Paid" in body and "Refunded" in body and "GROUP BY status" in body
+
+    # Email: HTML with an inline chart, plain text, the CSV attached.
+    box, _ = smtp
+    (msg,) = box.messages
+    assert box.recipients == [["ana@example.com"]]
+    assert msg["Subject"] == "Purchases"
+    html_part = msg.get_body(("html",))
+    assert html_part is not None
+    html = html_part.get_content()
+    assert "cid:chart" in html and "<table" in html and "GROUP BY status" in html
+    images = [p for p in msg.walk() if p.get_content_type() == "image/png"]
+    assert len(images) == 1 and images[0].get_content().startswith(b"\x89PNG")
+    (attachment,) = list(msg.iter_attachments())
+    rows = list(csv.reader(io.StringIO(attachment.get_content())))
+    assert rows == [["status", "n"], ["Paid", "150"], ["Refunded", "50"]]
+
+    # File: the CSV under the definitions file's directory.
+    written = path.parent / "out" / "by-status-20250310T080000Z.csv"
+    assert written.read_text().splitlines() == ["status,n", "Paid,150", "Refunded,50"]
+
+    # The result was written before delivery, and is what retries deliver from.
+    saved = json.loads(Path(run.result_path or "").read_text())
+    assert saved["rows"] == [["Paid", 150], ["Refunded", 50]]
+
+
+def test_file_destination_json_format(report_settings: Settings, env: dict[str, str],
+                                      tmp_path: Path) -> None:
+    out = tmp_path / "json-out"
+    path = write(report_settings, report_yaml(
+        "count", sql=COUNT_SQL, deliver=f"- file: {{dir: {out}, format: json}}"))
+    runner, _ = make_runner(report_settings, env)
+    (outcome,) = runner.due(load_reports(path), SLOT_NOW)
+    data = json.loads((out / "count-20250310T080000Z.json").read_text())
+    assert data["rows"] == [[200]] and data["answer"] == "purchases: 200"
+    assert data["sql"] == COUNT_SQL and data["status"] == "succeeded"
+    assert outcome.run is not None and outcome.run.deliveries[0].status == "delivered"
+
+
+def test_unpinned_report_asks_the_agent(report_settings: Settings, env: dict[str, str],
+                                        webhook: WebhookReceiver) -> None:
+    path = write(report_settings, report_yaml(
+        "asked", sql=None, deliver="- slack_webhook: ${SLACK_WEBHOOK_URL}"))
+    model = ScriptedModel(calls(("sql_query", {"query": COUNT_SQL})),
+                          text("There are 200 purchases."))
+    runner, _ = make_runner(report_settings, env, model)
+    (outcome,) = runner.due(load_reports(path), SLOT_NOW)
+    assert outcome.run is not None and outcome.run.status == "succeeded"
+    assert outcome.run.sql == COUNT_SQL
+    assert "There are 200 purchases." in json.dumps(webhook.posts[0])
+    assert len(model.requests) == 2
+
+
+def test_webhook_failing_then_recovering_within_a_round(
+        report_settings: Settings, env: dict[str, str], webhook: WebhookReceiver) -> None:
+    path = write(report_settings, report_yaml(
+        "by-status", deliver="- slack_webhook: ${SLACK_WEBHOOK_URL}"))
+    webhook.fail_next(2, status=503)
+    runner, _ = make_runner(report_settings, env)
+    (outcome,) = runner.due(load_reports(path), SLOT_NOW)
+    (delivery,) = outcome.deliveries
+    assert (delivery.status, delivery.attempts) == ("delivered", 3)
+    assert webhook.hits == 3 and len(webhook.posts) == 1
+
+
+def test_failed_destination_is_retried_later_alone_from_the_saved_result(
+        report_settings: Settings, env: dict[str, str], webhook: WebhookReceiver,
+        smtp: tuple[Mailbox, int]) -> None:
+    path = write(report_settings, report_yaml("asked", sql=None, deliver="""\
+- slack_webhook: ${SLACK_WEBHOOK_URL}
+- email: {to: [ana@example.com]}
+"""))
+    # Exactly one answer's worth of turns: running the question twice would fail.
+    model = ScriptedModel(calls(("sql_query", {"query": COUNT_SQL})), text("200 purchases."))
+    runner, _ = make_runner(report_settings, env, model)
+    reports = load_reports(path)
+    webhook.fail_next(3)  # the whole first round
+
+    (first,) = runner.due(reports, SLOT_NOW)
+    assert [d.status for d in first.deliveries] == ["failed", "delivered"]
+    failed = first.deliveries[0]
+    assert failed.error and "HTTP 500" in failed.error
+    assert failed.next_attempt_at == "2025-03-10T08:01:30Z"
+    box, _ = smtp
+    assert len(box.messages) == 1 and webhook.posts == []
+
+    # Before the backoff has passed nothing is retried.
+    assert [o.action for o in runner.due(reports, SLOT_NOW + timedelta(seconds=30))] == \
+        ["already-claimed"]
+    assert webhook.hits == 3
+
+    later = runner.due(reports, SLOT_NOW + timedelta(minutes=2))
+    assert [o.action for o in later] == ["already-claimed", "retried"]
+    (retried,) = later[1].deliveries
+    assert (retried.status, retried.attempts, retried.rounds) == ("delivered", 4, 2)
+    assert "200 purchases." in json.dumps(webhook.posts[0])
+    assert len(box.messages) == 1  # the email that succeeded is not sent again
+    assert len(model.requests) == 2  # and the question was not asked again
+
+    run = runner.store.history("asked")[0]
+    assert [d.status for d in run.deliveries] == ["delivered", "delivered"]
+
+
+def test_destination_gives_up_after_the_retry_window(
+        report_settings: Settings, env: dict[str, str], webhook: WebhookReceiver) -> None:
+    path = write(report_settings, report_yaml(
+        "by-status", deliver="- slack_webhook: ${SLACK_WEBHOOK_URL}"))
+    runner, _ = make_runner(report_settings, env)
+    webhook.fail_next(100)
+    reports = load_reports(path)
+    runner.due(reports, SLOT_NOW)
+    (late,) = runner.retry_deliveries(SLOT_NOW + timedelta(hours=23, minutes=59, seconds=30))
+    assert late.deliveries[0].status == "gave_up"
+    assert runner.retry_deliveries(SLOT_NOW + timedelta(days=2)) == []
+
+
+def test_query_failure_is_recorded_and_announced(
+        report_settings: Settings, env: dict[str, str], webhook: WebhookReceiver,
+        smtp: tuple[Mailbox, int]) -> None:
+    path = write(report_settings, report_yaml(
+        "broken", sql="SELECT no_such_column FROM shop.purchases", deliver="""\
+- slack_webhook: ${SLACK_WEBHOOK_URL}
+- email: {to: [ana@example.com], subject: Broken}
+"""))
+    runner, _ = make_runner(report_settings, env)
+    (outcome,) = runner.due(load_reports(path), SLOT_NOW)
+    run = outcome.run
+    assert run is not None and run.status == "failed"
+    assert run.error and "no_such_column" in run.error
+    assert [d.status for d in run.deliveries] == ["delivered", "delivered"]
+    assert "failed" in json.dumps(webhook.posts[0]).lower()
+    (msg,) = smtp[0].messages
+    assert msg["Subject"] == "[failed] Broken"
+    plain = msg.get_body(("plain",))
+    assert plain is not None and "no_such_column" in plain.get_content()
+    assert outcome.failed
+
+
+def test_model_failure_is_recorded_not_silent(report_settings: Settings, env: dict[str, str],
+                                              webhook: WebhookReceiver) -> None:
+    path = write(report_settings, report_yaml(
+        "asked", sql=None, deliver="- slack_webhook: ${SLACK_WEBHOOK_URL}"))
+    runner, _ = make_runner(report_settings, env)  # the model has nothing to say
+    (outcome,) = runner.due(load_reports(path), SLOT_NOW)
+    assert outcome.run is not None and outcome.run.status == "failed"
+    assert "no more turns" in (outcome.run.error or "")
+    assert len(webhook.posts) == 1
+
+
+def test_unsafe_pinned_sql_is_stopped_by_the_gate_at_run_time(
+        report_settings: Settings, env: dict[str, str], webhook: WebhookReceiver) -> None:
+    path = write(report_settings, report_yaml(
+        "sneaky", sql="DELETE FROM shop.purchases",
+        deliver="- slack_webhook: ${SLACK_WEBHOOK_URL}"))
+    runner, _ = make_runner(report_settings, env)
+    (outcome,) = runner.due(load_reports(path), SLOT_NOW)
+    assert outcome.run is not None and outcome.run.status == "failed"
+    assert outcome.run.rows is None
+
+
+def test_a_slot_already_run_is_not_run_again(report_settings: Settings, env: dict[str, str],
+                                             webhook: WebhookReceiver) -> None:
+    path = write(report_settings, report_yaml(
+        "by-status", deliver="- slack_webhook: ${SLACK_WEBHOOK_URL}"))
+    runner, _ = make_runner(report_settings, env)
+    reports = load_reports(path)
+    assert [o.action for o in runner.due(reports, SLOT_NOW)] == ["ran"]
+    assert [o.action for o in runner.due(reports, SLOT_NOW + timedelta(hours=3))] == \
+        ["already-claimed"]
+    # The next morning is a new slot.
+    nxt = runner.due(reports, SLOT_NOW + timedelta(days=1))
+    assert [(o.action, o.slot) for o in nxt] == [("ran", "2025-03-11T08:00:00Z")]
+    assert len(webhook.posts) == 2
+
+
+def test_manual_run_is_its_own_slot(report_settings: Settings, env: dict[str, str],
+                                    webhook: WebhookReceiver) -> None:
+    path = write(report_settings, report_yaml(
+        "by-status", deliver="- slack_webhook: ${SLACK_WEBHOOK_URL}"))
+    runner, _ = make_runner(report_settings, env)
+    (report,) = load_reports(path)
+    first, second = runner.run_now(report), runner.run_now(report)
+    assert first.slot.startswith("manual:") and first.slot != second.slot
+    assert len(webhook.posts) == 2
+    # Manual runs do not use up the scheduled slot.
+    assert [o.action for o in runner.due([report], SLOT_NOW)] == ["ran"]
