@@ -15,7 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from nl2sql.answer import Answer, Step, Usage
+from nl2sql.answer import Answer, Step
 from nl2sql.config import Settings
 from nl2sql.errors import Nl2SqlError
 from nl2sql.history import trim as trim_history

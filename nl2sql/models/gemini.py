@@ -188,7 +188,7 @@ class GeminiModel(Model):
         contents = wire.to_contents(request.history, sign_foreign_calls=self._sign_foreign_calls)
         try:
             response = self.client.models.generate_content(
-                model=self.name, contents=contents, config=self.config(request))  # type: ignore[arg-type]
+                model=self.name, contents=contents, config=self.config(request))
         except Exception as e:  # noqa: BLE001 - translated; nothing of google's leaks
             raise self.translate(e) from e
         return self.read(response)

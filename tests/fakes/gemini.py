@@ -189,8 +189,8 @@ class GeminiServer:
         server = ThreadingHTTPServer((self.host, 0), _handler(self))
         server.daemon_threads = True
         self._server = server
-        self._thread = threading.Thread(target=server.serve_forever, name="gemini-fake",
-                                        daemon=True)
+        self._thread = threading.Thread(target=server.serve_forever, args=(0.05,),
+                                        name="gemini-fake", daemon=True)
         self._thread.start()
         return self
 
