@@ -1,0 +1,66 @@
+"""The bounded pool that answers slash commands after the 3-second acknowledgement.
+
+A fixed number of threads run questions; a fixed number more may wait in line.
+Past that the command is refused at once ("busy, try again") rather than queued
+for minutes: Slack's ``response_url`` only lives thirty minutes, and a reply that
+arrives long after the question helps nobody.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+
+log = logging.getLogger("nl2sql.slack")
+
+
+class WorkerPool:
+    """``ThreadPoolExecutor`` with a cap on running plus waiting jobs."""
+
+    def __init__(self, workers: int = 4, max_waiting: int = 16) -> None:
+        if workers < 1 or max_waiting < 0:
+            raise ValueError("workers must be >= 1 and max_waiting >= 0")
+        self.workers = workers
+        self.capacity = workers + max_waiting
+        self._lock = threading.Lock()
+        self._pending = 0
+        self._executor = ThreadPoolExecutor(max_workers=workers,
+                                            thread_name_prefix="nl2sql-slack")
+        self._closed = False
+
+    def submit(self, fn: Callable[[], None]) -> Future[None] | None:
+        """Queue ``fn``; None when the pool is full or closed (the caller says so)."""
+        with self._lock:
+            if self._closed or self._pending >= self.capacity:
+                return None
+            self._pending += 1
+        try:
+            return self._executor.submit(self._run, fn)
+        except RuntimeError:  # shut down between the check and the submit
+            self._release()
+            return None
+
+    def _release(self) -> None:
+        with self._lock:
+            self._pending -= 1
+
+    def _run(self, fn: Callable[[], None]) -> None:
+        try:
+            fn()
+        except Exception:  # a job's failure must not kill the thread or be silent
+            log.exception("slack job failed")
+        finally:
+            self._release()
+
+    @property
+    def busy(self) -> int:
+        """Jobs running or waiting."""
+        with self._lock:
+            return self._pending
+
+    def close(self, wait: bool = True) -> None:
+        """Stop taking jobs; with ``wait``, let the running and queued ones finish."""
+        self._closed = True
+        self._executor.shutdown(wait=wait, cancel_futures=not wait)

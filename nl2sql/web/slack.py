@@ -1,0 +1,90 @@
+"""``POST /slack/commands``: the endpoint Slack calls for the ``/ask`` slash command.
+
+Thin by design: read the raw body (the signature covers the exact bytes),
+answer Slack's ``ssl_check`` probe, verify the signature, parse the command and
+hand it to ``SlackService``, whose reply is the 3-second acknowledgement.
+Without ``SLACK_SIGNING_SECRET`` nothing here can be trusted, so the endpoint
+is off (404) and the app says why when it starts.
+
+Tests (and embedders) tune the service before the first command with
+``app.config["NL2SQL_SLACK_OPTIONS"] = SlackOptions(...)``.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any
+
+from flask import Blueprint, Flask, abort, current_app, jsonify, request
+from flask.blueprints import BlueprintSetupState
+
+from nl2sql.slack.service import SlackOptions, SlackService
+from nl2sql.slack.upload import chart_png
+from nl2sql.slack.verify import (
+    InvalidRequest,
+    RequestVerifier,
+    is_ssl_check,
+    parse_command,
+    parse_form,
+)
+from nl2sql.web import runtime_of
+
+log = logging.getLogger("nl2sql.slack")
+
+bp = Blueprint("slack", __name__)
+
+_EXT = "nl2sql.slack"
+_lock = threading.Lock()
+
+
+@bp.record_once
+def _announce(state: BlueprintSetupState) -> None:
+    if not runtime_of(state.app).settings.slack_signing_secret:
+        log.warning("Slack endpoint /slack/commands is off: SLACK_SIGNING_SECRET is not set")
+    elif not runtime_of(state.app).settings.slack_bot_token:
+        log.info("Slack endpoint /slack/commands is on; charts are off: "
+                 "SLACK_BOT_TOKEN is not set")
+
+
+def slack_service(app: Flask) -> SlackService:
+    """The app's one ``SlackService``, built on first use (after config is final)."""
+    with _lock:
+        service: SlackService | None = app.extensions.get(_EXT)
+        if service is None:
+            service = _build(app)
+            app.extensions[_EXT] = service
+        return service
+
+
+def _build(app: Flask) -> SlackService:
+    # The conversation store and rate limiter are the app's own (one state file
+    # for web and Slack), so a Slack user's limit holds across gunicorn workers.
+    from nl2sql.web.context import services
+
+    shared = services(app)
+    options: SlackOptions = app.config.get("NL2SQL_SLACK_OPTIONS") or SlackOptions()
+    return SlackService(shared.runtime, options=options, conversations=shared.store,
+                        limiter=shared.limiter, chart=chart_png)
+
+
+@bp.post("/slack/commands")
+def commands() -> Any:
+    secret = runtime_of(current_app).settings.slack_signing_secret
+    if not secret:
+        abort(404)
+    body = request.get_data(cache=True)
+    form = parse_form(body)
+    if is_ssl_check(form):
+        # Slack's certificate probe: answer 200, do nothing (as Slack's own Bolt does).
+        return "", 200
+    try:
+        RequestVerifier(secret).verify(body, dict(request.headers.items()))
+    except InvalidRequest as e:
+        log.warning("slack request refused from %s: %s", request.remote_addr, e.reason)
+        abort(401, description="request signature is missing, invalid or expired")
+    try:
+        command = parse_command(form)
+    except ValueError as e:
+        abort(400, description=str(e))
+    return jsonify(slack_service(current_app).handle(command))

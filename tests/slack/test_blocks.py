@@ -1,0 +1,76 @@
+"""Block Kit from an Answer: escaping, the small table, Slack's size limits."""
+
+from __future__ import annotations
+
+from nl2sql.answer import Answer
+from nl2sql.slack.blocks import (
+    SECTION_MAX,
+    answer_message,
+    escape,
+    help_message,
+    human_bytes,
+    table_text,
+    working_message,
+)
+
+
+def test_table_aligns_numbers_right_and_formats_them() -> None:
+    table = table_text(["country", "users", "share"],
+                       [["United States", 12345, 0.4567], ["Brasil", 987, None]])
+    assert table.splitlines() == [
+        "country         users  share",
+        "-------------  ------  -----",
+        "United States  12,345   0.46",
+        "Brasil            987      ∅",
+    ]
+
+
+def test_table_keeps_only_the_key_rows() -> None:
+    rows = [[i, i * 10] for i in range(25)]
+    assert len(table_text(["a", "b"], rows).splitlines()) == 2 + 10
+
+
+def test_mrkdwn_control_characters_are_escaped() -> None:
+    assert escape("a < b && c > d") == "a &lt; b &amp;&amp; c &gt; d"
+    answer = Answer(question="<!channel> ?", answer="Use <b>", model="m",
+                    sql="SELECT 1 WHERE 2 < 3", columns=["x"], rows=[["<x>"]])
+    text = str(answer_message(answer, user_id="U1")["blocks"])
+    assert "<!channel>" not in text and "&lt;!channel&gt;" in text
+    assert "2 &lt; 3" in text and "&lt;x&gt;" in text
+
+
+def test_blocks_stay_within_slack_limits() -> None:
+    answer = Answer(question="q" * 5000, answer="a" * 5000, model="m", sql="SELECT 1 " * 2000,
+                    columns=[f"c{i}" for i in range(30)],
+                    rows=[["x" * 40] * 30 for _ in range(50)], truncated=True)
+    message = answer_message(answer, user_id="U1", link="https://example.com/?q=q")
+    assert len(message["blocks"]) <= 50
+    assert len(message["text"]) <= SECTION_MAX
+    for block in message["blocks"]:
+        texts = [block["text"]["text"]] if "text" in block else []
+        texts += [e["text"] for e in block.get("elements", [])]
+        assert all(len(t) <= SECTION_MAX for t in texts)
+        assert all(t.count("```") % 2 == 0 for t in texts)  # no half-open code block
+
+
+def test_answer_without_rows_has_no_table_and_says_bytes() -> None:
+    answer = Answer(question="q", answer="Nothing matched.", model="m", sql="SELECT 1",
+                    columns=["n"], rows=[], bytes_processed=3 * 1024 * 1024)
+    message = answer_message(answer)
+    kinds = [b["type"] for b in message["blocks"]]
+    assert kinds == ["section", "context", "divider", "context"]
+    assert "Bytes processed: 3.0 MB" in message["blocks"][1]["elements"][0]["text"]
+
+
+def test_human_bytes() -> None:
+    assert human_bytes(None) == "not reported"
+    assert human_bytes(512) == "512 B"
+    assert human_bytes(1536) == "1.5 KB"
+    assert human_bytes(5 * 1024**4) == "5.0 TB"
+
+
+def test_working_and_help_messages_are_ephemeral() -> None:
+    assert working_message("How many?") == {"response_type": "ephemeral",
+                                            "text": "Working on: How many?"}
+    assert help_message("/data")["response_type"] == "ephemeral"
+    assert "`/data QUESTION`" in help_message("/data")["blocks"][0]["text"]["text"]

@@ -1,0 +1,60 @@
+"""The bounded pool: at most N running, M waiting, the rest refused at once."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from nl2sql.slack.worker import WorkerPool
+
+
+def test_runs_at_most_workers_at_once_and_refuses_past_capacity() -> None:
+    pool = WorkerPool(workers=2, max_waiting=1)
+    gate = threading.Event()
+    running, peak, lock = 0, 0, threading.Lock()
+
+    def job() -> None:
+        nonlocal running, peak
+        with lock:
+            running += 1
+            peak = max(peak, running)
+        gate.wait(5)
+        with lock:
+            running -= 1
+
+    futures = [pool.submit(job) for _ in range(4)]
+    assert [f is not None for f in futures] == [True, True, True, False]
+    assert pool.busy == 3
+    gate.set()
+    pool.close()
+    assert peak == 2 and pool.busy == 0
+
+
+def test_a_failing_job_frees_its_slot_and_is_logged(caplog: pytest.LogCaptureFixture) -> None:
+    pool = WorkerPool(workers=1, max_waiting=0)
+
+    def boom() -> None:
+        raise RuntimeError("boom")
+
+    future = pool.submit(boom)
+    assert future is not None
+    future.result(5)
+    deadline = time.monotonic() + 5
+    while pool.busy and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert pool.submit(lambda: None) is not None
+    pool.close()
+    assert "slack job failed" in caplog.text
+
+
+def test_closed_pool_refuses() -> None:
+    pool = WorkerPool(workers=1)
+    pool.close()
+    assert pool.submit(lambda: None) is None
+
+
+def test_bad_sizes_are_refused() -> None:
+    with pytest.raises(ValueError):
+        WorkerPool(workers=0)
