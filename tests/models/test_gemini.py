@@ -418,6 +418,33 @@ def test_vertex_without_application_default_credentials(monkeypatch: pytest.Monk
         vertex.generate(_request())
 
 
+def test_vertex_ai_wire_format(gemini: GeminiServer, warehouse: DuckDBWarehouse) -> None:
+    """Vertex AI paths and bearer auth. The client is built explicitly here: from the
+    environment, google-genai sends Vertex AI to a non-Google base URL without the
+    project path, so the shape is checked with an explicit project and a static token."""
+    from google import genai
+    from google.genai import types
+    from google.oauth2.credentials import Credentials
+
+    client = genai.Client(vertexai=True, project="my-project", location="us-central1",
+                          credentials=Credentials(token="adc-token"),
+                          http_options=types.HttpOptions(base_url=gemini.url))
+    gemini.enqueue(calls(("list_datasets", {}), ("list_tables", {"dataset_id": "shop"}),
+                         signature_bytes=SIG))
+    gemini.enqueue(text("shop has two tables."))
+    bot = Agent(GeminiModel("gemini-2.5-flash", client=client), warehouse,
+                Settings(allowed_datasets=("shop",)))
+    answer, _ = bot.ask("What is in shop?")
+    assert answer.answer == "shop has two tables."
+    first, second = gemini.requests
+    assert first.path == ("/v1beta1/projects/my-project/locations/us-central1/publishers/google/"
+                          "models/gemini-2.5-flash:generateContent")
+    assert first.headers["authorization"] == "Bearer adc-token"
+    assert b64bytes(second.contents[1]["parts"][0]["thoughtSignature"]) == SIG
+    assert [(r["id"], r["name"]) for r in responses_of(second.contents[2])] == [
+        ("fc-0-list_datasets", "list_datasets"), ("fc-1-list_tables", "list_tables")]
+
+
 # -- mapping details -------------------------------------------------------------------
 
 
