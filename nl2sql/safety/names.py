@@ -1,0 +1,63 @@
+"""Where a qualified name points: the project and dataset rules shared by tables and routines.
+
+A name is ``dataset.object`` or ``project.dataset.object``. The dataset must be
+in ``Policy.allowed_datasets`` (when that is not empty), spelled exactly; a
+project, when written, must be ``Policy.project`` exactly, and with no
+configured project (DuckDB) no project may be written at all: in DuckDB the
+first of three parts would name an attached database, which is a way out of
+the allowed datasets.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sqlglot import exp
+
+from nl2sql.errors import UnsafeSQL
+from nl2sql.safety.locate import at, position
+from nl2sql.safety.policy import Policy
+
+# BigQuery dataset names: letters, digits and underscores. This also keeps out
+# region qualifiers (`region-us`), paths and URLs.
+_DATASET = re.compile(r"[A-Za-z0-9_]+")
+
+# Schemas that belong to an engine, not to anyone's data: DuckDB serves its
+# catalog under these, and treating them as datasets would list every schema.
+_ENGINE_SCHEMAS = frozenset({"information_schema", "pg_catalog"})
+
+
+def resolve(parts: list[str], policy: Policy, *, what: str, node: exp.Expr,
+            check: str) -> tuple[str, str]:
+    """``(dataset, object)`` for ``parts`` if the policy allows them, else ``UnsafeSQL``.
+
+    >>> from sqlglot import exp
+    >>> resolve(["sales", "orders"], Policy(frozenset({"sales"})), what="table",
+    ...         node=exp.Table(), check="tables")
+    ('sales', 'orders')
+    """
+    display = ".".join(parts)
+    pos = position(node)
+
+    def refuse(message: str) -> UnsafeSQL:
+        return UnsafeSQL(message, check=check, construct=display, position=pos)
+
+    if len(parts) == 3:
+        project = parts[0]
+        if policy.project is None:
+            raise refuse(f"{what} `{display}` names a project; "
+                         f"write it as `dataset.{what}` without the project{at(pos)}")
+        if project != policy.project:
+            raise refuse(f"{what} `{display}` is in project `{project}`; "
+                         f"only project `{policy.project}` may be queried{at(pos)}")
+        parts = parts[1:]
+    if len(parts) != 2:
+        raise refuse(f"{what} `{display}` has {len(parts)} name parts; "
+                     f"write it as `dataset.{what}`{at(pos)}")
+    dataset, name = parts
+    if not _DATASET.fullmatch(dataset) or dataset.lower() in _ENGINE_SCHEMAS:
+        raise refuse(f"`{dataset}` in {what} `{display}` is not a dataset you can query{at(pos)}")
+    if policy.allowed_datasets and dataset not in policy.allowed_datasets:
+        raise refuse(f"{what} `{display}` is outside the allowed datasets "
+                     f"({policy.describe_datasets()})")
+    return dataset, name
