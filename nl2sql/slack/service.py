@@ -2,34 +2,35 @@
 
 ``SlackService.handle`` runs on the web request and must return within Slack's
 three seconds, so it only decides (help? rate limited? pool full?) and queues.
-``answer`` runs on a pool thread: it continues the user's recent conversation,
-asks the agent, posts Block Kit to ``response_url`` and, with a bot token,
-uploads a chart of grouped or time-series results to the channel.
+``answer`` runs on a pool thread: it asks through the app's shared ``Asker``
+(the same path as the web API: agent, saved conversation turn, metrics, the
+log line naming the user), posts Block Kit to ``response_url`` and, with a bot
+token, uploads a chart of grouped or time-series results to the channel.
 """
 
 from __future__ import annotations
 
 import logging
-import re
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from nl2sql.agent import Conversation
-from nl2sql.answer import Answer
-from nl2sql.errors import ModelError, Nl2SqlError
-from nl2sql.runtime import Runtime
+from nl2sql.answer import Answer, Step
+from nl2sql.errors import ModelError, Nl2SqlError, RateLimited
 from nl2sql.slack import blocks
 from nl2sql.slack.responder import DEFAULT_BACKOFF, Budget, Responder
 from nl2sql.slack.upload import SLACK_API_URL, ChartUploader
 from nl2sql.slack.verify import SlashCommand
 from nl2sql.slack.worker import WorkerPool
 
+if TYPE_CHECKING:
+    from nl2sql.web.asking import Asker, Pending
+
 log = logging.getLogger("nl2sql.slack")
 
 HELP_WORDS = {"", "help", "?", "-h", "--help"}
+INTERFACE = "slack"
 
 
 @dataclass(frozen=True)
@@ -44,36 +45,27 @@ class SlackOptions:
     follow_up_s: float = 5 * 60  # a question this soon after the last continues it
 
 
-class Limiter(Protocol):
-    def hit(self, key: str) -> Any: ...  # -> Decision(allowed, remaining, retry_after_s)
-
-
-class Conversations(Protocol):
-    def latest_conversation(self, user: str, within_s: float,
-                            interface: str | None = None) -> str | None: ...
-    def get(self, conversation_id: str, user: str) -> Any: ...
-    def add_turn(self, conversation_id: str | None, user: str, conversation: Conversation,
-                 answer: dict[str, Any], *, interface: str = ...,
-                 answer_id: str | None = ...) -> tuple[str, str]: ...
-
-
 ChartRenderer = Callable[[Answer], bytes | None]
 
 
-def label_value(text: str) -> str:
-    """A BigQuery-label-safe value: lowercase letters, digits, '_' and '-', <= 63 chars."""
-    return re.sub(r"[^a-z0-9_-]", "_", text.lower())[:63]
+def answer_of(data: dict[str, Any]) -> Answer:
+    """An ``Answer`` back from the API answer object the ``Asker`` returns."""
+    return Answer(
+        question=data["question"], answer=data.get("answer") or "", model=data.get("model", ""),
+        sql=data.get("sql"), columns=list(data.get("columns") or []),
+        rows=list(data.get("rows") or []), truncated=bool(data.get("truncated")),
+        steps=[Step(s["name"], s.get("args") or {}, bool(s.get("ok")), s.get("seconds", 0.0),
+                    s.get("error")) for s in data.get("steps") or []],
+        seconds=float(data.get("seconds") or 0.0), bytes_processed=data.get("bytes_processed"),
+        answered=bool(data.get("answered", True)))
 
 
 class SlackService:
-    def __init__(self, runtime: Runtime, *, conversations: Conversations, limiter: Limiter,
-                 options: SlackOptions | None = None, chart: ChartRenderer | None = None,
-                 responder: Responder | None = None) -> None:
-        self.runtime = runtime
-        self.settings = runtime.settings
+    def __init__(self, asker: Asker, *, options: SlackOptions | None = None,
+                 chart: ChartRenderer | None = None, responder: Responder | None = None) -> None:
+        self.asker = asker
+        self.settings = asker.runtime.settings
         self.options = options or SlackOptions()
-        self.conversations = conversations
-        self.limiter = limiter
         self.chart = chart
         self.pool = WorkerPool(self.options.workers, self.options.max_waiting)
         self.responder = responder or Responder(backoff=self.options.backoff,
@@ -89,18 +81,22 @@ class SlackService:
     # -- on the request thread ------------------------------------------------------
 
     def handle(self, command: SlashCommand) -> dict[str, Any]:
-        """The immediate reply to a verified command (Slack shows it to the user only)."""
+        """The immediate reply to a verified command (Slack shows it to the asker only)."""
         if command.text.lower() in HELP_WORDS:
             return blocks.help_message(command.command)
-        decision = self.limiter.hit(command.user_key)
-        if not decision.allowed:
-            wait = max(1, round(decision.retry_after_s))
-            log.info("slack %s rate limited (%ss)", command.user_key, wait)
-            return blocks.notice_message(
-                f"You have asked a lot of questions recently. Try again in {wait} s.")
         budget = Budget()  # the 30-minute window starts at the command, not at the answer
-        queued = self.pool.submit(lambda: self.answer(command, budget))
-        if queued is None:
+        try:
+            pending = self._prepare(command)
+        except RateLimited as e:
+            log.info("slack %s rate limited: %s", command.user_key, e.message)
+            wait = e.details.get("retry_after_s")
+            return blocks.notice_message(
+                "You have asked a lot of questions recently. "
+                + (f"Try again in {wait} s." if wait else "Try again in a minute."))
+        except Nl2SqlError as e:
+            log.warning("slack %s: %s: %s", command.user_key, type(e).__name__, e.message)
+            return blocks.notice_message(_friendly(e))
+        if self.pool.submit(lambda: self.answer(command, pending, budget)) is None:
             log.warning("slack %s refused: %d questions in progress", command.user_key,
                         self.pool.busy)
             return blocks.notice_message(
@@ -109,14 +105,22 @@ class SlackService:
                  command.text)
         return blocks.working_message(command.text)
 
+    def _prepare(self, command: SlashCommand) -> Pending:
+        # Each Slack user (workspace + user id) is one user: their limit, their
+        # conversations. A question soon after their last one follows it up.
+        store = self.asker.store
+        conversation_id = store.latest_conversation(
+            command.user_key, self.options.follow_up_s, interface=INTERFACE)
+        return self.asker.prepare(command.user_key, command.text[:2000], conversation_id,
+                                  interface=INTERFACE)
+
     # -- on a pool thread -----------------------------------------------------------
 
-    def answer(self, command: SlashCommand, budget: Budget) -> None:
+    def answer(self, command: SlashCommand, pending: Pending, budget: Budget) -> None:
         """Answer one command and deliver it; every failure becomes a message."""
         user = command.user_key
-        started = time.monotonic()
         try:
-            answer, answer_id = self._ask(command)
+            answer = answer_of(self.asker.run(pending))
         except Nl2SqlError as e:
             log.warning("slack %s: %s: %s", user, type(e).__name__, e.message)
             self._post(command, blocks.notice_message(_friendly(e)), budget)
@@ -127,8 +131,6 @@ class SlackService:
                 "Sorry, something went wrong on our side while answering. "
                 "It has been logged; please try again later."), budget)
             return
-        log.info("slack %s answered in %.1f s (answered=%s, %d rows)", user,
-                 time.monotonic() - started, answer.answered, len(answer.rows))
         if not answer.answered:
             # Not worth the channel's attention: tell the asker how to rephrase.
             self._post(command, blocks.notice_message(
@@ -136,34 +138,18 @@ class SlackService:
                 budget)
             return
         message = blocks.answer_message(answer, user_id=command.user_id,
-                                        link=self._link(answer, answer_id),
+                                        link=self._link(answer),
                                         response_type=self.response_type)
         if self._post(command, message, budget):
             self._upload_chart(command, answer)
 
-    def _ask(self, command: SlashCommand) -> tuple[Answer, str | None]:
-        user = command.user_key
-        conversation_id = self.conversations.latest_conversation(
-            user, self.options.follow_up_s, interface="slack")
-        history = (self.conversations.get(conversation_id, user).conversation
-                   if conversation_id else None)
-        agent = self.runtime.agent(labels={"interface": "slack",
-                                           "slack_user": label_value(command.user_id)})
-        answer, conversation = agent.ask(command.text, history)
-        try:
-            _, answer_id = self.conversations.add_turn(
-                conversation_id, user, conversation, answer.to_dict(), interface="slack")
-        except Nl2SqlError as e:  # the answer still goes out; only the follow-up is lost
-            log.warning("slack %s: conversation not saved: %s", user, e.message)
-            answer_id = None
-        return answer, answer_id
-
-    def _link(self, answer: Answer, answer_id: str | None) -> str | None:
+    def _link(self, answer: Answer) -> str | None:
         base = self.settings.public_url.rstrip("/")
         if not base:
             return None
-        # The page re-runs the question: an answer stored for a Slack user is not
-        # readable by a web visitor, and the page always shows the full result.
+        # The page asks the question again: an answer saved for a Slack user is
+        # not readable by a web visitor (answers are per user), and the page
+        # shows the full result with its chart and CSV export.
         return f"{base}/?q={quote(answer.question)}"
 
     def _post(self, command: SlashCommand, message: dict[str, Any], budget: Budget) -> bool:
@@ -183,10 +169,10 @@ class SlackService:
             log.exception("slack %s: chart rendering failed", command.user_key)
             return
         if png:
-            self.uploader.upload(command.channel_id, png, title=answer.question,
-                                 comment=None)
+            self.uploader.upload(command.channel_id, png, title=answer.question)
 
     def close(self, wait: bool = True) -> None:
+        """Stop taking commands; with ``wait``, finish the ones already queued."""
         self.pool.close(wait=wait)
 
 

@@ -58,14 +58,12 @@ def slack_service(app: Flask) -> SlackService:
 
 
 def _build(app: Flask) -> SlackService:
-    # The conversation store and rate limiter are the app's own (one state file
-    # for web and Slack), so a Slack user's limit holds across gunicorn workers.
+    # The app's one Asker: Slack shares the web API's conversation store, rate
+    # limiter (one state file, so limits hold across gunicorn workers) and metrics.
     from nl2sql.web.context import services
 
-    shared = services(app)
     options: SlackOptions = app.config.get("NL2SQL_SLACK_OPTIONS") or SlackOptions()
-    return SlackService(shared.runtime, options=options, conversations=shared.store,
-                        limiter=shared.limiter, chart=chart_png)
+    return SlackService(services(app).asker, options=options, chart=chart_png)
 
 
 @bp.post("/slack/commands")
@@ -87,4 +85,11 @@ def commands() -> Any:
         command = parse_command(form)
     except ValueError as e:
         abort(400, description=str(e))
-    return jsonify(slack_service(current_app).handle(command))
+    try:
+        reply = slack_service(current_app).handle(command)
+    except Exception:
+        # Slack shows a bare "dispatch_failed" for a 5xx; a sentence is kinder.
+        log.exception("slack command from %s failed", command.user_key)
+        reply = {"response_type": "ephemeral",
+                 "text": "Sorry, something went wrong on our side. Please try again later."}
+    return jsonify(reply)
