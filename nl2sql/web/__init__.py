@@ -1,26 +1,50 @@
-"""The Flask app: ``create_app(settings=None)`` builds it; nothing reads env at import."""
+"""The Flask app: ``create_app(settings=None)`` builds it; nothing reads env at import.
+
+Each interface is a blueprint module listed in ``BLUEPRINTS`` exposing ``bp``;
+adding one (Slack) is one more name there. Shared state lives in
+``nl2sql.web.context.Services`` (``services()`` inside a request).
+"""
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 from flask import Flask
 
 from nl2sql.config import Settings
 from nl2sql.runtime import Runtime
+from nl2sql.state import StateDB
+
+#: blueprint modules under nl2sql.web, registered in this order
+BLUEPRINTS = ("api", "stream", "export", "pages")
+MAX_BODY_BYTES = 64 * 1024
 
 
-def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> Flask:
+def create_app(settings: Settings | None = None, runtime: Runtime | None = None, *,
+               state_db: StateDB | None = None,
+               conversation_ttl_s: float | None = None) -> Flask:
+    """Build the app. ``runtime`` injects a warehouse/model (tests); ``state_db``
+    overrides ``settings.state_db`` (e.g. ``StateDB(":memory:")``)."""
+    from nl2sql.web import auth, errors, logs, pages
+    from nl2sql.web.context import EXTENSION, Services
+
     app = Flask(__name__, static_folder=None)
     settings = settings or (runtime.settings if runtime else Settings.from_env())
-    app.config["NL2SQL_RUNTIME"] = runtime or Runtime(settings)
-    app.config["MAX_CONTENT_LENGTH"] = 64 * 1024
+    runtime = runtime or Runtime(settings)
+    app.config["NL2SQL_RUNTIME"] = runtime
+    app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
+    app.json.sort_keys = False  # type: ignore[attr-defined]  # keep answer fields in order
+    app.extensions[EXTENSION] = Services.build(runtime, state_db=state_db,
+                                               conversation_ttl_s=conversation_ttl_s)
 
-    from nl2sql.web import api, errors, pages
-
+    # Request id and timing first, then the user, so every log line has both.
+    logs.register(app)
+    auth.register(app, runtime.settings)
     errors.register(app)
-    app.register_blueprint(api.bp)
-    app.register_blueprint(pages.bp)
+    pages.register_headers(app)
+    for name in BLUEPRINTS:
+        app.register_blueprint(importlib.import_module(f"nl2sql.web.{name}").bp)
     return app
 
 

@@ -1,35 +1,77 @@
-"""The JSON API."""
+"""The JSON API: ask, datasets, conversations, answers, health and metrics."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, request
+from typing import Any
 
-from nl2sql.errors import BadRequest
-from nl2sql.web import runtime_of
+from flask import Blueprint, Response, g, jsonify, request
+
+from nl2sql.errors import BadRequest, NotFound
+from nl2sql.web.asking import parse_ask, valid_id
+from nl2sql.web.context import services
+from nl2sql.web.metrics import CONTENT_TYPE
 
 bp = Blueprint("api", __name__)
 
-MAX_QUESTION_CHARS = 2000
+
+def json_body() -> Any:
+    """The request's JSON; 400 when it is not JSON (413 comes from MAX_CONTENT_LENGTH)."""
+    data = request.get_json(silent=True)
+    if data is None:
+        raise BadRequest('send a JSON body (Content-Type: application/json) like '
+                         '{"question": "How many orders are there?"}')
+    return data
 
 
-def question_from(payload: object) -> str:
-    if not isinstance(payload, dict):
-        raise BadRequest("send a JSON object like {\"question\": \"How many orders are there?\"}")
-    question = payload.get("question")
-    if not isinstance(question, str) or not question.strip():
-        raise BadRequest("'question' must be a non-empty string")
-    if len(question) > MAX_QUESTION_CHARS:
-        raise BadRequest(f"'question' is longer than {MAX_QUESTION_CHARS} characters")
-    return question.strip()
+def checked_id(value: str, what: str) -> str:
+    if not valid_id(value):
+        raise NotFound(f"{what} {value!r} not found")
+    return value
 
 
 @bp.post("/api/ask")
-def ask():  # type: ignore[no-untyped-def]
-    question = question_from(request.get_json(silent=True))
-    answer, _ = runtime_of(current_app).agent(labels={"interface": "api"}).ask(question)
-    return jsonify({"ok": True, **answer.to_dict()})
+def ask() -> Any:
+    question, conversation_id = parse_ask(json_body())
+    asker = services().asker
+    pending = asker.prepare(g.user, question, conversation_id, interface="web",
+                            request_id=g.request_id)
+    return jsonify(asker.run(pending))
+
+
+@bp.get("/api/datasets")
+def datasets() -> Any:
+    return jsonify({"ok": True, **services().catalog.get()})
+
+
+@bp.get("/api/conversations/<conversation_id>")
+def conversation(conversation_id: str) -> Any:
+    s = services()
+    record = s.store.get(checked_id(conversation_id, "conversation"), g.user)
+    answers = s.store.answers(record.id, g.user)
+    return jsonify({
+        "ok": True,
+        "conversation_id": record.id,
+        "created_at": record.created_at,
+        "updated_at": record.updated_at,
+        "expires_at": record.expires_at,
+        "answers": [s.asker.present(a.data) for a in answers],
+    })
+
+
+@bp.get("/api/answers/<answer_id>")
+def answer(answer_id: str) -> Any:
+    s = services()
+    record = s.store.answer(checked_id(answer_id, "answer"), g.user)
+    return jsonify(s.asker.present(record.data))
 
 
 @bp.get("/healthz")
-def healthz():  # type: ignore[no-untyped-def]
-    return jsonify({"ok": True})
+def healthz() -> Any:
+    """Liveness: the process serves requests (it does not query the warehouse)."""
+    return jsonify({"ok": True, "status": "ok"})
+
+
+@bp.get("/metrics")
+def metrics() -> Any:
+    return Response(services().metrics.render(), content_type=CONTENT_TYPE)
+

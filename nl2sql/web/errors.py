@@ -1,28 +1,60 @@
-"""One place turns every error into the JSON envelope ``{ok: false, error, status}``."""
+"""One place turns every error into the JSON envelope ``{ok: false, error, status}``.
+
+Users get a sentence and a status, never a traceback: unexpected exceptions are
+logged with their traceback and answered with a bare "internal error".
+"""
 
 from __future__ import annotations
 
 import logging
+from typing import Any
 
-from flask import Flask, jsonify
-from werkzeug.exceptions import HTTPException
+from flask import Flask, Response, jsonify
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from nl2sql.errors import Nl2SqlError
+from nl2sql.web.logs import event, log
 
-log = logging.getLogger("nl2sql.web")
+
+def envelope(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
+    response = jsonify({"ok": False, "error": message, "status": status})
+    response.status_code = status
+    response.headers.update(headers or {})
+    return response
+
+
+def count(status: int, kind: str) -> None:
+    from nl2sql.web.context import services
+
+    services().metrics.inc("nl2sql_errors_total", {"status": str(status), "kind": kind})
+
+
+def error_headers(e: Nl2SqlError) -> dict[str, str]:
+    retry = e.details.get("retry_after_s")
+    return {"Retry-After": str(int(retry))} if retry else {}
 
 
 def register(app: Flask) -> None:
     @app.errorhandler(Nl2SqlError)
-    def _ours(e: Nl2SqlError):  # type: ignore[no-untyped-def]
-        return jsonify(e.to_dict()), e.status
+    def _ours(e: Nl2SqlError) -> Any:
+        count(e.status, type(e).__name__)
+        event("error", logging.WARNING if e.status < 500 else logging.ERROR,
+              status=e.status, kind=type(e).__name__, error=e.message)
+        return envelope(e.status, e.message, error_headers(e))
 
     @app.errorhandler(HTTPException)
-    def _http(e: HTTPException):  # type: ignore[no-untyped-def]
+    def _http(e: HTTPException) -> Any:
         status = e.code or 500
-        return jsonify({"ok": False, "error": e.description, "status": status}), status
+        message = e.description or "request failed"
+        if isinstance(e, RequestEntityTooLarge):
+            message = f"request body is larger than {app.config['MAX_CONTENT_LENGTH']} bytes"
+        # Keep protocol headers werkzeug attaches (Allow, WWW-Authenticate).
+        headers = {k: v for k, v in e.get_headers() if k.lower() != "content-type"}
+        count(status, type(e).__name__)
+        return envelope(status, message, headers)
 
     @app.errorhandler(Exception)
-    def _unexpected(e: Exception):  # type: ignore[no-untyped-def]
-        log.exception("unhandled error")
-        return jsonify({"ok": False, "error": "internal error", "status": 500}), 500
+    def _unexpected(e: Exception) -> Any:
+        log.exception("unhandled error", extra={"fields": {"kind": type(e).__name__}})
+        count(500, type(e).__name__)
+        return envelope(500, "internal error", {})

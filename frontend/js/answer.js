@@ -1,0 +1,111 @@
+// One answer, rendered: text, chart, table, SQL, steps and the CSV link.
+import { getBlob, token } from "./api.js";
+import { h } from "./dom.js";
+import { formatBytes, formatNumber, formatSeconds, plural } from "./format.js";
+import { renderText } from "./markdown.js";
+import { highlight } from "./sql.js";
+import { resultTable } from "./table.js";
+
+export function stepLabel(name, args = {}) {
+  switch (name) {
+    case "list_datasets": return "Listing the datasets";
+    case "list_tables": return `Listing the tables of ${args.dataset_id || "a dataset"}`;
+    case "get_table": return `Reading the schema of ${args.table_id || "a table"}`;
+    case "sql_query": return "Running a query";
+    default: return name;
+  }
+}
+
+function chartBlock(answer) {
+  const chart = answer.chart;
+  if (!chart) return null;
+  if (chart.kind === "number") {
+    return h("figure", { class: "chart big-number", "aria-label": `${chart.label}: ${chart.value}` },
+      h("span", { class: "value" }, formatNumber(chart.value, chart.label || "")),
+      h("figcaption", { class: "label" }, chart.label || ""));
+  }
+  const x = chart.spec?.encoding?.x?.title;
+  const y = chart.spec?.encoding?.y?.title;
+  const alt = chart.kind === "bar" ? `Bar chart of ${x} by ${y}` : `Line chart of ${y} over ${x}`;
+  // Drawn server-side at the width of the answer column, so labels stay readable on a phone.
+  const column = document.getElementById("thread")?.clientWidth || 680;
+  const width = Math.max(260, Math.min(760, column - 42));
+  const img = h("img", { alt, width });
+  const figure = h("figure", { class: `chart chart-${chart.kind}` }, img);
+  // Fetched (not a plain src) so a bearer token can be sent; shown from a blob: URL.
+  getBlob(`/api/answers/${encodeURIComponent(answer.answer_id)}/chart.svg?width=${width}`)
+    .then((blob) => { img.src = URL.createObjectURL(blob); })
+    .catch(() => figure.replaceWith(h("p", { class: "notice" }, "The chart could not be drawn.")));
+  return figure;
+}
+
+function sqlBlock(sql) {
+  const copy = h("button", { type: "button", class: "btn btn-small", "aria-label": "Copy SQL" }, "Copy");
+  copy.addEventListener("click", async () => {
+    try {
+      await navigator.clipboard.writeText(sql);
+      copy.textContent = "Copied";
+    } catch {
+      copy.textContent = "Select and copy";
+    }
+    setTimeout(() => { copy.textContent = "Copy"; }, 1800);
+  });
+  return h("section", { class: "sql-block", "aria-label": "SQL" },
+    h("div", { class: "sql-head" }, h("span", {}, "SQL"), copy),
+    h("pre", { class: "sql" }, h("code", {}, highlight(sql))));
+}
+
+function stepsBlock(answer) {
+  const steps = answer.steps || [];
+  if (!steps.length) return null;
+  const total = answer.timings?.total_s ?? answer.seconds;
+  return h("details", { class: "steps" },
+    h("summary", {}, `${plural(steps.length, "step")} the model took · ${formatSeconds(total)}`),
+    h("ol", {}, steps.map((s) => h("li", {},
+      h("span", { class: "step-name" }, s.name), " ",
+      h("span", { class: "step-time" }, `${s.ok ? "ok" : "failed"} · ${formatSeconds(s.seconds)}`),
+      Object.keys(s.args || {}).length ? h("code", { class: "step-args" }, JSON.stringify(s.args)) : null,
+      s.error ? h("span", { class: "step-error" }, s.error) : null))));
+}
+
+function csvLink(answer) {
+  const href = `/api/answers/${encodeURIComponent(answer.answer_id)}.csv`;
+  const link = h("a", { class: "btn btn-secondary btn-small csv-link", href, download: `answer-${answer.answer_id}.csv` },
+    "Download CSV");
+  link.addEventListener("click", async (event) => {
+    if (!token()) return; // a plain link streams straight to disk
+    event.preventDefault();
+    const url = URL.createObjectURL(await getBlob(href));
+    const a = h("a", { href: url, download: `answer-${answer.answer_id}.csv` });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10000);
+  });
+  return link;
+}
+
+export function answerCard(answer) {
+  const hasRows = (answer.columns || []).length > 0;
+  const meta = [
+    hasRows ? plural(answer.row_count ?? answer.rows.length, "row") : null,
+    answer.model ? `model ${answer.model}` : null,
+    formatSeconds(answer.timings?.total_s ?? answer.seconds),
+    answer.bytes_processed ? `${formatBytes(answer.bytes_processed)} processed` : null,
+  ].filter(Boolean);
+  return h("article", { class: `card answer${answer.answered === false ? " unanswered" : ""}`, "aria-label": "Answer" },
+    h("div", { class: "answer-text" }, renderText(answer.answer)),
+    chartBlock(answer),
+    answer.truncated
+      ? h("p", { class: "notice" }, `Showing the first ${formatNumber(answer.rows.length)} rows. The CSV has the full result.`)
+      : null,
+    // A single number is already shown big; a one-cell table would only repeat it.
+    hasRows && answer.chart?.kind !== "number"
+      ? resultTable(answer.columns, answer.rows, { caption: `Results for: ${answer.question}` })
+      : null,
+    answer.sql ? sqlBlock(answer.sql) : null,
+    stepsBlock(answer),
+    h("footer", { class: "answer-footer" },
+      h("div", { class: "meta" }, meta.map((m) => h("span", {}, m))),
+      answer.sql ? csvLink(answer) : null));
+}

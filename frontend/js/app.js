@@ -1,0 +1,183 @@
+// The page: the question box, the conversation, progress while the model works.
+import { answerCard, stepLabel } from "./answer.js";
+import { ApiError, getJSON, setToken, streamAsk } from "./api.js";
+import { clear, h } from "./dom.js";
+import { plural } from "./format.js";
+
+const $ = (id) => document.getElementById(id);
+const state = { conversationId: null, busy: false };
+
+// -- conversation state (kept in the URL hash so a reload keeps the thread) ----
+
+function setConversation(id) {
+  state.conversationId = id;
+  $("new-conversation").hidden = !id;
+  $("conversation-status").textContent = id ? "· follow-up questions continue this conversation" : "";
+  $("question").placeholder = id
+    ? "Ask a follow-up question…"
+    : "Ask a question, e.g. How many orders were placed each month?";
+  const hash = id ? `#c=${id}` : "";
+  if (location.hash !== hash) history.replaceState(null, "", `${location.pathname}${hash}`);
+}
+
+function newConversation() {
+  setConversation(null);
+  clear($("thread"));
+  $("intro").hidden = false;
+  $("question").value = "";
+  $("question").focus();
+}
+
+// -- rendering ----------------------------------------------------------------
+
+function turnElement(question) {
+  const li = h("li", { class: "turn" }, h("div", { class: "question-bubble" }, question));
+  $("thread").append(li);
+  $("intro").hidden = true;
+  return li;
+}
+
+function progressCard() {
+  const title = h("span", {}, "Thinking…");
+  const steps = h("ol", { class: "progress-steps" });
+  const card = h("article", { class: "card progress", "aria-live": "polite", "aria-busy": "true" },
+    h("div", { class: "progress-title" }, h("span", { class: "spinner", "aria-hidden": "true" }), title),
+    steps);
+  const items = new Map();
+  return {
+    card,
+    event(name, data) {
+      if (name === "model_started") {
+        title.textContent = data.turn > 1 ? "Thinking about what it found…" : "Thinking…";
+      } else if (name === "step_started") {
+        const li = h("li", { class: "running" }, stepLabel(data.name, data.args));
+        items.set(data.id ?? `${data.name}-${items.size}`, li);
+        steps.append(li);
+        title.textContent = "Exploring the warehouse…";
+      } else if (name === "step_finished") {
+        const li = items.get(data.id) || [...items.values()].find((x) => x.className === "running");
+        if (li) li.className = data.ok ? "ok" : "failed";
+      }
+    },
+  };
+}
+
+function errorCard(error) {
+  let hint = "Please try again.";
+  if (error.status === 429) {
+    hint = `You have asked many questions in a short time. Try again in ${error.retryAfter || "a few"} seconds.`;
+  } else if (error.status === 503) {
+    hint = "The language model or the warehouse is unavailable right now. Try again in a minute.";
+  } else if (error.status === 400) {
+    hint = "Check the question and try again.";
+  } else if (error.status === 404) {
+    hint = "It may have expired. Start a new conversation.";
+  } else if (!error.status) {
+    hint = "The server could not be reached. Check your connection and try again.";
+  }
+  return h("article", { class: "card error", role: "alert" },
+    h("strong", {}, `Sorry, that did not work: ${error.message}`), h("p", {}, hint));
+}
+
+function askToken() {
+  const dialog = $("token-dialog");
+  if (!dialog.open) dialog.showModal();
+}
+
+// -- asking ---------------------------------------------------------------------
+
+async function ask(question) {
+  question = question.trim();
+  if (!question || state.busy) return;
+  state.busy = true;
+  $("ask-button").disabled = true;
+  $("question").value = "";
+  autosize();
+  const turn = turnElement(question);
+  const progress = progressCard();
+  turn.append(progress.card);
+  progress.card.scrollIntoView({ block: "nearest", behavior: "smooth" });
+  let result = null;
+  try {
+    await streamAsk({ question, conversation_id: state.conversationId }, (name, data) => {
+      if (name === "answer" || name === "error") result = { name, data };
+      else progress.event(name, data);
+    });
+    if (!result) throw new ApiError("the answer stream ended early", 502);
+    if (result.name === "error") throw new ApiError(result.data.error, result.data.status);
+    progress.card.replaceWith(answerCard(result.data));
+    setConversation(result.data.conversation_id);
+  } catch (e) {
+    const error = e instanceof ApiError ? e : new ApiError(e.message || "network error", 0);
+    progress.card.replaceWith(errorCard(error));
+    if (error.status === 401) askToken();
+  } finally {
+    state.busy = false;
+    $("ask-button").disabled = false;
+    turn.scrollIntoView({ block: "start", behavior: "smooth" });
+    $("question").focus();
+  }
+}
+
+// -- loading: datasets and examples, a conversation from the hash, ?q= ----------
+
+async function loadCatalog() {
+  try {
+    const catalog = await getJSON("/api/datasets");
+    clear($("datasets")).append(...catalog.datasets.map((d) =>
+      h("span", { class: "dataset", title: d.description || null },
+        h("strong", {}, d.dataset_id), ` · ${plural(d.tables.length, "table")}`)));
+    clear($("examples")).append(...catalog.examples.map((q) =>
+      h("li", {}, h("button", { type: "button", class: "example", onclick: () => ask(q) }, q))));
+  } catch (e) {
+    if (e.status === 401) askToken();
+    $("datasets").append(h("span", { class: "dataset" }, `Datasets unavailable: ${e.message}`));
+  }
+}
+
+async function restoreConversation(id) {
+  try {
+    const data = await getJSON(`/api/conversations/${encodeURIComponent(id)}`);
+    for (const answer of data.answers) turnElement(answer.question).append(answerCard(answer));
+    setConversation(data.conversation_id);
+  } catch {
+    setConversation(null); // expired or not ours: start afresh
+  }
+}
+
+function autosize() {
+  const box = $("question");
+  box.style.height = "auto";
+  box.style.height = `${Math.min(box.scrollHeight, 180)}px`;
+}
+
+function init() {
+  const box = $("question");
+  $("ask-form").addEventListener("submit", (event) => { event.preventDefault(); ask(box.value); });
+  box.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      ask(box.value);
+    }
+  });
+  box.addEventListener("input", autosize);
+  $("new-conversation").addEventListener("click", newConversation);
+  $("token-form").addEventListener("submit", () => {
+    setToken($("token-input").value.trim());
+    loadCatalog();
+  });
+  loadCatalog();
+  const params = new URLSearchParams(location.search);
+  const match = /^#c=([0-9a-f]{24})$/.exec(location.hash);
+  const restored = match ? restoreConversation(match[1]) : Promise.resolve();
+  restored.then(() => {
+    // ?q=... (links from Slack and reports) asks straight away.
+    if (params.get("q")) {
+      history.replaceState(null, "", `${location.pathname}${location.hash}`);
+      ask(params.get("q"));
+    }
+  });
+  box.focus();
+}
+
+init();

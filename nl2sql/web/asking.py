@@ -1,0 +1,161 @@
+"""Asking a question on behalf of a user: the one path every interface shares.
+
+``Asker.prepare`` does what can fail fast (the conversation lookup, the rate
+limit) so an HTTP endpoint can still answer 404/429 before it starts a stream;
+``Asker.run`` runs the agent, picks the chart, saves the turn, counts metrics
+and logs. Slack reuses it with ``interface="slack"``.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from nl2sql.agent import Conversation, Event
+from nl2sql.answer import Answer
+from nl2sql.charts import chart_for
+from nl2sql.errors import BadRequest
+from nl2sql.ratelimit import RateLimiter
+from nl2sql.runtime import Runtime
+from nl2sql.state import ConversationStore
+from nl2sql.web.logs import log
+from nl2sql.web.metrics import Metrics
+
+MAX_QUESTION_CHARS = 2000
+_ID = re.compile(r"^[0-9a-f]{24}$")
+
+
+def parse_ask(payload: object) -> tuple[str, str | None]:
+    """``(question, conversation_id)`` from a request body or query; 400 when malformed."""
+    if not isinstance(payload, dict):
+        raise BadRequest('send a JSON object like {"question": "How many orders are there?"}')
+    question = payload.get("question")
+    if not isinstance(question, str) or not question.strip():
+        raise BadRequest("'question' must be a non-empty string")
+    if len(question) > MAX_QUESTION_CHARS:
+        raise BadRequest(f"'question' is longer than {MAX_QUESTION_CHARS} characters")
+    conversation_id = payload.get("conversation_id") or None
+    if conversation_id is not None and not (
+            isinstance(conversation_id, str) and _ID.match(conversation_id)):
+        raise BadRequest("'conversation_id' must be an id returned by a previous answer")
+    return question.strip(), conversation_id
+
+
+def valid_id(value: str) -> bool:
+    return bool(_ID.match(value))
+
+
+@dataclass
+class Pending:
+    """A question that passed the fast checks and is ready to run."""
+
+    user: str
+    question: str
+    conversation_id: str | None
+    history: Conversation | None
+    interface: str
+    request_id: str | None = None
+
+
+class _Timings:
+    """Splits wall time into model time and the rest from the agent's events."""
+
+    def __init__(self) -> None:
+        self.started = time.perf_counter()
+        self.model_s = 0.0
+        self._model_since: float | None = None
+        self._lock = threading.Lock()  # parallel calls emit from several threads
+
+    def on_event(self, event: Event) -> None:
+        now = time.perf_counter()
+        with self._lock:
+            if event["event"] == "model_started":
+                self._model_since = now
+            elif self._model_since is not None and event["event"] in ("step_started", "answer"):
+                self.model_s += now - self._model_since
+                self._model_since = None
+
+    def to_dict(self, answer: Answer) -> dict[str, float]:
+        total = time.perf_counter() - self.started
+        query = sum(s.seconds for s in answer.steps if s.name == "sql_query")
+        return {"total_s": round(total, 4), "model_s": round(self.model_s, 4),
+                "tools_s": round(max(total - self.model_s, 0.0), 4), "query_s": round(query, 4)}
+
+
+class Asker:
+    def __init__(self, runtime: Runtime, store: ConversationStore, limiter: RateLimiter,
+                 metrics: Metrics) -> None:
+        self.runtime = runtime
+        self.store = store
+        self.limiter = limiter
+        self.metrics = metrics
+
+    def prepare(self, user: str, question: str, conversation_id: str | None = None, *,
+                interface: str = "web", request_id: str | None = None) -> Pending:
+        """Look up the conversation (404 if not the user's) and count against the limit (429)."""
+        history = (self.store.get(conversation_id, user).conversation
+                   if conversation_id else None)
+        self.limiter.check(user)
+        return Pending(user, question, conversation_id, history, interface, request_id)
+
+    def run(self, pending: Pending, on_event: Callable[[Event], None] | None = None
+            ) -> dict[str, Any]:
+        """Run the agent and return the API answer object (``ok: true`` and all fields).
+
+        ``on_event`` receives the agent's progress events; the agent's own final
+        ``answer`` event is held back because the saved answer (with its ids and
+        chart) is what callers want.
+        """
+        timings = _Timings()
+
+        def sink(event: Event) -> None:
+            timings.on_event(event)
+            if on_event is not None and event["event"] != "answer":
+                on_event(event)
+
+        agent = self.runtime.agent(labels={"interface": pending.interface})
+        answer, conversation = agent.ask(pending.question, pending.history, on_event=sink)
+        chart = chart_for(answer.columns, answer.rows)
+        payload = answer.to_dict()
+        payload.update(
+            answered=answer.answered,
+            row_count=len(answer.rows),
+            chart=chart.to_dict() if chart else None,
+            timings=timings.to_dict(answer),
+        )
+        conversation_id, answer_id = self.store.add_turn(
+            pending.conversation_id, pending.user, conversation, payload,
+            interface=pending.interface)
+        payload.update(answer_id=answer_id, conversation_id=conversation_id)
+        self.metrics.record_answer(answer, pending.interface)
+        log.info("answer", extra={"fields": {
+            "request_id": pending.request_id, "user": pending.user,
+            "interface": pending.interface, "question": pending.question,
+            "answered": answer.answered, "sql": answer.sql, "rows": len(answer.rows),
+            "truncated": answer.truncated, "bytes_processed": answer.bytes_processed,
+            "model": answer.model, "model_calls": answer.usage.model_calls,
+            "steps": len(answer.steps), "timings": payload["timings"],
+            "conversation_id": conversation_id, "answer_id": answer_id,
+        }})
+        return self.present(payload)
+
+    def present(self, data: dict[str, Any]) -> dict[str, Any]:
+        """A stored answer as the API returns it: ``ok`` and links added."""
+        base = self.runtime.settings.public_url.rstrip("/")
+        answer_id, conversation_id = data["answer_id"], data["conversation_id"]
+        links = {
+            "self": f"{base}/api/answers/{answer_id}",
+            "csv": f"{base}/api/answers/{answer_id}.csv" if data.get("sql") else None,
+            "chart_svg": f"{base}/api/answers/{answer_id}/chart.svg" if data.get("chart") else None,
+            "conversation": f"{base}/api/conversations/{conversation_id}",
+        }
+        return {"ok": True, **data, "links": links}
+
+
+def log_level_for(status: int) -> int:
+    return logging.WARNING if status < 500 else logging.ERROR

@@ -1,0 +1,98 @@
+"""Answer exports: the full result as CSV, and the chart as SVG.
+
+The CSV is never the model's preview: the answer's SQL goes through the safety
+gate again, now with the export cap ``NL2SQL_EXPORT_MAX_ROWS``, runs again, and
+is streamed out in chunks. ``X-Row-Count`` and ``X-Truncated`` tell a client
+whether the cap cut it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from flask import Blueprint, Response, g, request
+
+from nl2sql.charts import render_svg, resized
+from nl2sql.errors import BadRequest, NotFound
+from nl2sql.safety import Policy, check_sql
+from nl2sql.web.api import checked_id
+from nl2sql.web.context import services
+
+bp = Blueprint("export", __name__)
+
+CHUNK_ROWS = 500
+# Cells a spreadsheet would run as a formula; numbers like "-5" stay as they are.
+_FORMULA = re.compile(r"^[=+\-@\t\r]")
+_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+
+
+def cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (dict, list)):
+        import json
+
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, str) and _FORMULA.match(value) and not _NUMBER.match(value):
+        return "'" + value
+    return value
+
+
+def csv_chunks(columns: list[str], rows: list[list[Any]]) -> Iterator[str]:
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    writer.writerow([cell(c) for c in columns])
+    for i in range(0, len(rows), CHUNK_ROWS):
+        writer.writerows([cell(v) for v in row] for row in rows[i:i + CHUNK_ROWS])
+        yield buf.getvalue()
+        buf.seek(0)
+        buf.truncate()
+    if buf.getvalue():
+        yield buf.getvalue()
+
+
+@bp.get("/api/answers/<answer_id>.csv")
+def answer_csv(answer_id: str) -> Any:
+    s = services()
+    record = s.store.answer(checked_id(answer_id, "answer"), g.user)
+    if not record.sql:
+        raise NotFound("this answer ran no SQL, so there is no result to export")
+    settings = s.runtime.settings
+    warehouse = s.runtime.warehouse
+    policy = Policy(allowed_datasets=frozenset(settings.allowed_datasets),
+                    project=warehouse.project, max_rows=settings.export_max_rows)
+    checked = check_sql(record.sql, policy)
+    result = warehouse.query(checked.sql, max_rows=checked.row_cap,
+                             timeout_s=settings.query_timeout_s, labels={"interface": "export"})
+    if result.bytes_processed:
+        s.metrics.inc("nl2sql_bytes_processed_total", amount=result.bytes_processed)
+    return Response(csv_chunks(result.columns, result.rows), mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="answer-{record.id}.csv"',
+        "X-Row-Count": str(len(result.rows)),
+        "X-Truncated": "true" if result.truncated else "false",
+        "Cache-Control": "private, no-store",
+    })
+
+
+@bp.get("/api/answers/<answer_id>/chart.svg")
+def answer_chart(answer_id: str) -> Any:
+    """The answer's chart as SVG; ``?width=N`` draws it N pixels wide (the page
+    asks for its column's width, so a phone gets readable labels)."""
+    record = services().store.answer(checked_id(answer_id, "answer"), g.user)
+    chart = record.data.get("chart")
+    if not chart:
+        raise NotFound("this answer has no chart")
+    spec = chart["spec"]
+    width = request.args.get("width", "")
+    if width:
+        if not width.isdigit():
+            raise BadRequest("'width' must be a whole number of pixels")
+        spec = resized(spec, int(width))
+    return Response(render_svg(spec), mimetype="image/svg+xml",
+                    headers={"Cache-Control": "private, max-age=3600"})

@@ -1,0 +1,86 @@
+"""Server-Sent Events: progress while the model explores, then the answer.
+
+``POST /api/ask/stream`` (JSON body, what the page uses: it can carry a bearer
+token) or ``GET /api/ask/stream?question=...&conversation_id=...`` (for
+``EventSource``). Bad input, an unknown conversation and the rate limit are
+answered as ordinary JSON errors before the stream starts; once it has
+started, failures arrive as an ``error`` event carrying the same envelope.
+
+Events: ``model_started`` {turn}, ``step_started`` {name, args, id},
+``step_finished`` {name, args, ok, seconds, error?, id}, then exactly one of
+``answer`` (the ``POST /api/ask`` object) or ``error`` ({ok, error, status}).
+"""
+
+from __future__ import annotations
+
+import json
+import queue
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+from flask import Blueprint, Response, g, request
+
+from nl2sql.errors import Nl2SqlError
+from nl2sql.web.api import json_body
+from nl2sql.web.asking import Asker, Pending, parse_ask
+from nl2sql.web.context import services
+from nl2sql.web.logs import log
+from nl2sql.web.metrics import Metrics
+
+bp = Blueprint("stream", __name__)
+
+HEARTBEAT_S = 10.0  # a comment line this often keeps proxies from closing an idle stream
+_DONE = object()
+
+
+def sse(name: str, data: dict[str, Any]) -> str:
+    # json.dumps never emits a raw newline, so one data: line is always enough.
+    return f"event: {name}\ndata: {json.dumps(data, default=str)}\n\n"
+
+
+def _work(asker: Asker, metrics: Metrics, pending: Pending, out: queue.Queue[Any]) -> None:
+    try:
+        out.put(("answer", asker.run(pending, on_event=lambda ev: out.put((ev["event"], ev)))))
+    except Nl2SqlError as e:
+        metrics.inc("nl2sql_errors_total", {"status": str(e.status), "kind": type(e).__name__})
+        log.warning("error", extra={"fields": {"request_id": pending.request_id,
+                                               "user": pending.user, "status": e.status,
+                                               "kind": type(e).__name__, "error": e.message}})
+        out.put(("error", e.to_dict()))
+    except Exception as e:  # noqa: BLE001 - the stream must end with an event, not a traceback
+        metrics.inc("nl2sql_errors_total", {"status": "500", "kind": type(e).__name__})
+        log.exception("unhandled error", extra={"fields": {"request_id": pending.request_id}})
+        out.put(("error", {"ok": False, "error": "internal error", "status": 500}))
+    finally:
+        out.put(_DONE)
+
+
+def _events(out: queue.Queue[Any]) -> Iterator[str]:
+    yield ": stream open\n\n"
+    while True:
+        try:
+            item = out.get(timeout=HEARTBEAT_S)
+        except queue.Empty:
+            yield ": keep-alive\n\n"
+            continue
+        if item is _DONE:
+            return
+        name, data = item
+        yield sse(name, {k: v for k, v in data.items() if k != "event"})
+
+
+@bp.route("/api/ask/stream", methods=["GET", "POST"])
+def ask_stream() -> Any:
+    payload = json_body() if request.method == "POST" else request.args.to_dict()
+    question, conversation_id = parse_ask(payload)
+    s = services()
+    pending = s.asker.prepare(g.user, question, conversation_id, interface="web",
+                              request_id=g.request_id)
+    out: queue.Queue[Any] = queue.Queue()
+    # The agent runs in its own thread so events flow while it works; if the
+    # client goes away the answer is still finished and saved.
+    threading.Thread(target=_work, args=(s.asker, s.metrics, pending, out),
+                     name="nl2sql-ask", daemon=True).start()
+    return Response(_events(out), mimetype="text/event-stream", headers={
+        "Cache-Control": "no-cache", "X-Accel-Buffering": "no"})

@@ -1,0 +1,25 @@
+"""A live HTTP server for the app in a background thread (werkzeug, threaded),
+for browser tests: the page needs a real origin to fetch and stream from."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from flask import Flask
+from werkzeug.serving import make_server
+
+
+@contextmanager
+def serve(app: Flask, host: str = "127.0.0.1") -> Iterator[str]:
+    """Serve ``app`` on a free port; yields the base URL."""
+    server = make_server(host, 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-app", daemon=True)
+    thread.start()
+    try:
+        yield f"http://{host}:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
