@@ -1,0 +1,471 @@
+"""The BigQuery warehouse through the official client: against the bqemulator
+process for what it emulates, and against a scripted REST server for what it
+does not (byte estimates, maximum_bytes_billed, job timeouts, pagination)."""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from google.api_core import exceptions as api
+from google.cloud import bigquery
+
+from nl2sql.config import Settings
+from nl2sql.errors import NotFound, QueryError, QueryTimeout, UnsafeSQL, WarehouseError
+from nl2sql.tools import Toolbox
+from nl2sql.warehouse import open_warehouse
+from nl2sql.warehouse.bigquery import BigQueryWarehouse
+from nl2sql.warehouse.bq_errors import translate
+from nl2sql.warehouse.bq_metadata import table_info
+from nl2sql.warehouse.bq_values import hash_user, job_labels, json_value
+from tests.fakes.bqemulator import (
+    PROJECT,
+    Emulator,
+    EmulatorUnavailable,
+    FakeBigQuery,
+    start_emulator,
+)
+
+# -- the emulator, once per session --------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Emulator]:
+    try:
+        emu = start_emulator(tmp_path_factory.mktemp("bqemulator"))
+    except EmulatorUnavailable as e:
+        message = f"BigQuery emulator unavailable: {e}"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    try:
+        yield emu
+    finally:
+        emu.stop()
+
+
+ORDERS_SCHEMA = [
+    bigquery.SchemaField("id", "INT64", mode="REQUIRED", description="Order id"),
+    bigquery.SchemaField("status", "STRING", description="Complete, Returned or Shipped"),
+    bigquery.SchemaField("customer", "STRING"),
+    bigquery.SchemaField("amount", "NUMERIC"),
+    bigquery.SchemaField("created_at", "TIMESTAMP"),
+    bigquery.SchemaField("day", "DATE"),
+    bigquery.SchemaField("tags", "STRING", mode="REPEATED"),
+    bigquery.SchemaField("address", "RECORD", fields=[
+        bigquery.SchemaField("city", "STRING", description="City name"),
+        bigquery.SchemaField("zip", "STRING"),
+    ]),
+    bigquery.SchemaField("payload", "JSON"),
+    bigquery.SchemaField("raw", "BYTES"),
+]
+STATUSES = ["Complete"] * 20 + ["Returned"] * 8 + ["Shipped"] * 2
+
+
+def _order(i: int) -> dict[str, Any]:
+    return {
+        "id": i, "status": STATUSES[i % len(STATUSES)], "customer": f"customer {i}",
+        "amount": f"{i}.25", "created_at": f"2024-01-{1 + i % 28:02d}T10:00:00Z",
+        "day": f"2024-01-{1 + i % 28:02d}", "tags": ["a", "b"][: i % 3],
+        "address": {"city": "Paris", "zip": "75001"}, "payload": '{"k": [1, 2]}',
+        "raw": "aGk=",
+    }
+
+
+@pytest.fixture(scope="session")
+def seeded(emulator: Emulator) -> Emulator:
+    """Datasets ``shop`` (allowed in most tests) and ``secret`` (never allowed)."""
+    c = emulator.client()
+    shop = bigquery.Dataset(f"{PROJECT}.shop")
+    shop.description = "Shop data"
+    c.create_dataset(shop)
+    c.create_dataset(f"{PROJECT}.secret")
+    orders = bigquery.Table(f"{PROJECT}.shop.orders", schema=ORDERS_SCHEMA)
+    orders.description = "One row per order"
+    orders.time_partitioning = bigquery.TimePartitioning(field="day")
+    orders.clustering_fields = ["status"]
+    c.create_table(orders)
+    # Small multipart loads fail on the emulator; streaming inserts work.
+    assert c.insert_rows_json(orders, [_order(i) for i in range(30)]) == []
+    users = bigquery.Table(f"{PROJECT}.shop.users", schema=[bigquery.SchemaField("id", "INT64")])
+    users.description = "People who order"
+    c.create_table(users)
+    assert c.insert_rows_json(users, [{"id": 1}, {"id": 2}]) == []
+    salaries = bigquery.Table(f"{PROJECT}.secret.salaries",
+                              schema=[bigquery.SchemaField("amount", "INT64")])
+    c.create_table(salaries)
+    assert c.insert_rows_json(salaries, [{"amount": 100}]) == []
+    c.close()
+    return emulator
+
+
+def _warehouse(endpoint: str, **settings: Any) -> BigQueryWarehouse:
+    s = Settings(warehouse=f"bigquery://{PROJECT}?location=US", bigquery_endpoint=endpoint,
+                 **settings)
+    wh = open_warehouse(s)
+    assert isinstance(wh, BigQueryWarehouse)
+    return wh
+
+
+@pytest.fixture
+def wh(seeded: Emulator) -> Iterator[BigQueryWarehouse]:
+    w = _warehouse(seeded.endpoint, allowed_datasets=("shop",))
+    yield w
+    w.close()
+
+
+# -- opening ------------------------------------------------------------------------
+
+
+def test_url_gives_project_and_location(seeded: Emulator) -> None:
+    w = _warehouse(seeded.endpoint)
+    assert (w.project, w.location) == (PROJECT, "US")
+    w.close()
+
+
+def test_missing_credentials_are_a_clear_error(monkeypatch: pytest.MonkeyPatch,
+                                               tmp_path: Path) -> None:
+    monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(tmp_path / "missing.json"))
+    with pytest.raises(WarehouseError, match="application-default login"):
+        open_warehouse(Settings(warehouse="bigquery://my-project"))
+
+
+# -- metadata on the emulator ----------------------------------------------------------
+
+
+def test_list_datasets_shows_only_allowed_ones_with_descriptions(wh: BigQueryWarehouse) -> None:
+    assert [d.to_dict() for d in wh.list_datasets()] == [
+        {"dataset_id": "shop", "description": "Shop data"}]
+
+
+def test_list_datasets_without_allowlist_shows_the_project(seeded: Emulator) -> None:
+    w = _warehouse(seeded.endpoint)
+    assert {"shop", "secret"} <= {d.id for d in w.list_datasets()}
+    w.close()
+
+
+def test_list_tables_is_compact(wh: BigQueryWarehouse) -> None:
+    tables = {t.id: t.to_dict() for t in wh.list_tables("shop")}
+    assert tables["shop.orders"] == {
+        "table_id": "shop.orders", "description": "One row per order", "row_count": 30,
+        "partitioning": "DAY on day", "clustering": ["status"]}
+    assert tables["shop.users"]["description"] == "People who order"
+    assert all("columns" not in t for t in tables.values())
+
+
+def test_get_table_flattens_records_marks_repeated_and_shows_examples(
+        wh: BigQueryWarehouse) -> None:
+    t = wh.get_table("shop.orders").to_dict()
+    cols = {c["name"]: c for c in t["columns"]}
+    assert list(cols) == ["id", "status", "customer", "amount", "created_at", "day", "tags",
+                          "address", "address.city", "address.zip", "payload", "raw"]
+    assert cols["id"] == {"name": "id", "type": "INT64", "mode": "REQUIRED",
+                          "description": "Order id"}
+    assert cols["tags"] == {"name": "tags", "type": "STRING", "mode": "REPEATED"}
+    assert cols["address"]["type"] == "STRUCT"
+    assert cols["address.city"] == {"name": "address.city", "type": "STRING",
+                                    "description": "City name"}
+    # Low-cardinality text gets examples, most frequent first; high-cardinality does not.
+    assert cols["status"]["examples"] == ["Complete", "Returned", "Shipped"]
+    assert "examples" not in cols["customer"]
+    assert (t["row_count"], t["partitioning"], t["clustering"]) == (30, "DAY on day", ["status"])
+
+
+def test_metadata_outside_the_allowlist_is_not_found(wh: BigQueryWarehouse) -> None:
+    with pytest.raises(NotFound):
+        wh.list_tables("secret")
+    with pytest.raises(NotFound):
+        wh.get_table("secret.salaries")
+    with pytest.raises(NotFound, match="not found"):
+        wh.get_table("shop.nope")
+
+
+def test_metadata_is_cached_and_examples_follow_table_changes(seeded: Emulator) -> None:
+    c = seeded.client()
+    table = bigquery.Table(f"{PROJECT}.shop.cached", schema=[bigquery.SchemaField("s", "STRING")])
+    table.description = "before"
+    c.create_table(table)
+    assert c.insert_rows_json(table, [{"s": "a"}]) == []
+    w = _warehouse(seeded.endpoint, allowed_datasets=("shop",))
+    assert w.get_table("shop.cached").columns[0].examples == ["a"]
+
+    _describe(c, table, "after")
+    assert c.insert_rows_json(table, [{"s": "b"}, {"s": "b"}]) == []
+    info = w.get_table("shop.cached")  # within the TTL: nothing is re-read
+    assert (info.description, info.columns[0].examples) == ("before", ["a"])
+
+    # Past the TTL the (free) metadata is re-read, and the examples (a query) are
+    # re-queried because the table's modification time moved.
+    w.table_cache.ttl_s = 0
+    info = w.get_table("shop.cached")
+    assert (info.description, info.columns[0].examples) == ("after", ["b", "a"])
+
+    # Streaming inserts do not move the emulator's modification time: no new query.
+    assert c.insert_rows_json(table, [{"s": "c"}] * 3) == []
+    assert w.get_table("shop.cached").columns[0].examples == ["b", "a"]
+    _describe(c, table, "again")
+    assert w.get_table("shop.cached").columns[0].examples == ["c", "b", "a"]
+    w.close()
+    c.close()
+
+
+def _describe(c: bigquery.Client, table: bigquery.Table, description: str) -> None:
+    table = c.get_table(table)
+    table.description = description
+    c.update_table(table, ["description"])
+
+
+# -- queries on the emulator ------------------------------------------------------------
+
+
+def test_query_returns_json_safe_values_and_job_facts(wh: BigQueryWarehouse) -> None:
+    r = wh.query("SELECT id, amount, created_at, day, tags, address, payload, raw "
+                 "FROM shop.orders WHERE id = 4", max_rows=10, timeout_s=30,
+                 labels={"interface": "cli"})
+    assert r.columns == ["id", "amount", "created_at", "day", "tags", "address", "payload",
+                         "raw"]
+    assert r.rows == [[4, 4.25, "2024-01-05T10:00:00+00:00", "2024-01-05", ["a"],
+                       {"city": "Paris", "zip": "75001"}, {"k": [1, 2]}, "aGk="]]
+    assert (r.truncated, r.total_rows) == (False, 1)
+    assert r.job_id and r.cache_hit is False and r.bytes_processed == 0  # emulator: 0 bytes
+
+
+def test_query_fetches_only_up_to_the_cap(wh: BigQueryWarehouse) -> None:
+    r = wh.query("SELECT id FROM shop.orders ORDER BY id", max_rows=5, timeout_s=30)
+    assert r.rows == [[0], [1], [2], [3], [4]]
+    assert r.truncated is True and r.total_rows == 30
+    assert r.to_dict()["truncated"] is True
+
+
+def test_dml_reaches_the_dry_run_and_is_refused(wh: BigQueryWarehouse) -> None:
+    for sql in ("DELETE FROM shop.users WHERE TRUE",
+                "INSERT INTO shop.users (id) VALUES (3)",
+                "UPDATE shop.users SET id = 0 WHERE TRUE"):
+        with pytest.raises(UnsafeSQL) as e:
+            wh.query(sql, max_rows=10, timeout_s=30)
+        assert e.value.check == "dry_run_statement_type"
+    assert wh.query("SELECT COUNT(*) FROM shop.users", max_rows=1, timeout_s=30).rows == [[2]]
+
+
+@pytest.mark.parametrize("sql", [
+    "SELECT * FROM secret.salaries",
+    "SELECT * FROM `test-project.secret.salaries`",
+    "SELECT * FROM `other-project.shop.orders`",
+    "WITH o AS (SELECT * FROM shop.orders) SELECT * FROM o JOIN secret.salaries ON TRUE",
+    "SELECT * FROM `region-us`.INFORMATION_SCHEMA.JOBS",
+])
+def test_tables_outside_the_allowlist_are_refused(wh: BigQueryWarehouse, sql: str) -> None:
+    with pytest.raises(UnsafeSQL) as e:
+        wh.query(sql, max_rows=10, timeout_s=30)
+    assert e.value.check == "dry_run_tables"
+
+
+@pytest.mark.parametrize(("sql", "message"), [
+    ("SELECT nope FROM shop.orders", "BigQuery rejected the query: .*nope"),
+    ("SELECT NO_SUCH_FUNCTION(1)", "BigQuery rejected the query"),
+    ("SELECT * FROM shop.nope", "could not find"),
+])
+def test_bigquery_errors_are_sentences(wh: BigQueryWarehouse, sql: str, message: str) -> None:
+    with pytest.raises(QueryError, match=message) as e:
+        wh.query(sql, max_rows=10, timeout_s=30)
+    assert "http" not in e.value.message and "Job ID" not in e.value.message
+
+
+def test_toolbox_runs_gated_sql_on_bigquery(wh: BigQueryWarehouse) -> None:
+    settings = Settings(allowed_datasets=("shop",), max_rows=3)
+    box = Toolbox(wh, settings, labels={"interface": "cli"})
+    out = box.call("sql_query", {"query": "SELECT status, COUNT(*) AS n FROM shop.orders "
+                                          "GROUP BY status ORDER BY n DESC"})
+    assert out.payload["rows"] == [["Complete", 20], ["Returned", 8], ["Shipped", 2]]
+    assert box.call("get_table", {"table_id": "shop.users"}).payload["row_count"] == 2
+
+
+# -- cost controls, timeouts and pagination on the scripted REST server ----------------
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeBigQuery]:
+    f = FakeBigQuery().start()
+    yield f
+    f.stop()
+
+
+@pytest.fixture
+def on_fake(fake: FakeBigQuery) -> Iterator[Any]:
+    """Open warehouses on the fake server; all closed at teardown."""
+    opened: list[BigQueryWarehouse] = []
+
+    def make(**settings: Any) -> BigQueryWarehouse:
+        opened.append(_warehouse(fake.endpoint, **settings))
+        return opened[-1]
+
+    yield make
+    for w in opened:
+        w.close()
+
+
+def test_over_the_byte_cap_is_refused_before_any_job(fake: FakeBigQuery, on_fake: Any) -> None:
+    fake.dry_run_bytes = 50 * 10**9
+    fake.referenced = [(PROJECT, "shop", "orders")]
+    w = on_fake(allowed_datasets=("shop",), max_bytes_billed=10 * 10**9)
+    with pytest.raises(QueryError) as e:
+        w.query("SELECT * FROM shop.orders", max_rows=10, timeout_s=30)
+    assert "50.0 GB" in e.value.message and "$0.28" in e.value.message
+    assert "10.0 GB" in e.value.message and "NL2SQL_MAX_BYTES_BILLED" in e.value.message
+    assert e.value.details["bytes_estimate"] == 50 * 10**9
+    assert fake.jobs_started() == []
+    dry = fake.requests[0]["body"]["configuration"]
+    assert dry["dryRun"] is True and dry["query"]["useQueryCache"] is False
+
+
+def test_jobs_carry_the_byte_cap_timeout_and_labels(fake: FakeBigQuery, on_fake: Any) -> None:
+    fake.dry_run_bytes = 10**6
+    w = on_fake(max_bytes_billed=2 * 10**9)
+    r = w.query("SELECT 1 AS n", max_rows=10, timeout_s=12,
+                labels={"interface": "Slack", "user": "U123"})
+    (job,) = fake.jobs_started()
+    assert job["query"]["maximumBytesBilled"] == str(2 * 10**9)
+    assert job["jobTimeoutMs"] == "12000"
+    assert job["labels"] == {"app": "nl2sql", "interface": "slack", "user": hash_user("U123")}
+    assert r.rows == [[1]]
+    assert (r.job_id, r.bytes_processed, r.bytes_billed, r.cache_hit) == (
+        r.job_id, 1234, 10485760, False)
+    assert r.job_id and r.job_id.startswith("nl2sql_")
+
+
+def test_rows_are_requested_only_up_to_the_cap(fake: FakeBigQuery, on_fake: Any) -> None:
+    fake.rows = [[i] for i in range(100)]
+    w = on_fake()
+    r = w.query("SELECT n FROM shop.t", max_rows=3, timeout_s=10)
+    assert r.rows == [[0], [1], [2]] and r.truncated and r.total_rows == 100
+    asked = [int(q["query"]["maxResults"]) for q in fake.requests
+             if "/queries/" in q["path"] and "maxResults" in q["query"]]
+    assert asked and max(asked) <= 4
+
+
+def test_byte_limit_hit_by_the_job_is_a_clear_error(fake: FakeBigQuery, on_fake: Any) -> None:
+    fake.job_mode = "bytes_limit"
+    w = on_fake(max_bytes_billed=1000)
+    with pytest.raises(QueryError, match="bill more than .*1000 bytes.*NL2SQL_MAX_BYTES_BILLED"):
+        w.query("SELECT 1", max_rows=10, timeout_s=10)
+
+
+def test_a_job_past_its_timeout_is_cancelled(fake: FakeBigQuery, on_fake: Any) -> None:
+    fake.job_mode = "hang"
+    w = on_fake()
+    started = time.monotonic()
+    with pytest.raises(QueryTimeout, match="1s time limit"):
+        w.query("SELECT 1", max_rows=10, timeout_s=1)
+    assert time.monotonic() - started < 10
+    (job,) = [r for r in fake.requests if r["method"] == "POST" and r["path"].endswith("/jobs")
+              and not r["body"]["configuration"].get("dryRun")]
+    assert fake.cancelled == [job["body"]["jobReference"]["jobId"]]
+
+
+@pytest.mark.parametrize(("referenced", "statement"), [
+    ([(PROJECT, "secret", "salaries")], "SELECT"),
+    ([("other-project", "shop", "orders")], "SELECT"),
+    ([], "SCRIPT"),
+    ([], "CREATE_TABLE_AS_SELECT"),
+])
+def test_the_dry_run_decides(fake: FakeBigQuery, on_fake: Any,
+                             referenced: list[tuple[str, str, str]], statement: str) -> None:
+    """Tables and statement types come from BigQuery, not from our reading of the SQL."""
+    fake.referenced, fake.statement_type = referenced, statement
+    w = on_fake(allowed_datasets=("shop",))
+    with pytest.raises(UnsafeSQL):
+        w.query("SELECT * FROM shop.v", max_rows=10, timeout_s=10)
+    assert fake.jobs_started() == []
+
+
+def test_list_datasets_follows_pages(fake: FakeBigQuery, on_fake: Any) -> None:
+    fake.datasets = ["a", "b", "c", "d", "e"]
+    w = on_fake()
+    assert [(d.id, d.description) for d in w.list_datasets()] == [
+        (x, f"About {x}") for x in "abcde"]
+    pages = [r for r in fake.requests if r["path"].endswith("/datasets")]
+    assert len(pages) == 3
+
+
+def test_values_of_every_type_are_json_safe(fake: FakeBigQuery, on_fake: Any) -> None:
+    fake.schema = [
+        {"name": "big", "type": "BIGNUMERIC"}, {"name": "num", "type": "NUMERIC"},
+        {"name": "dt", "type": "DATETIME"}, {"name": "t", "type": "TIME"},
+        {"name": "ts", "type": "TIMESTAMP"}, {"name": "b", "type": "BYTES"},
+        {"name": "j", "type": "JSON"}, {"name": "g", "type": "GEOGRAPHY"},
+        {"name": "iv", "type": "INTERVAL"},
+        {"name": "s", "type": "RECORD", "mode": "REPEATED",
+         "fields": [{"name": "x", "type": "INTEGER"}, {"name": "d", "type": "DATE"}]},
+    ]
+    fake.rows = [["123456789012345678901234567890.5", "1.25", "2024-01-02T03:04:05",
+                  "10:11:12.500000", "1704164645000000", "aGk=", '{"a": [1, null]}',
+                  "POINT(1 2)", "1-2 3 4:5:6",
+                  [{"v": {"f": [{"v": "7"}, {"v": "2024-02-03"}]}}]]]
+    r = on_fake().query("SELECT 1", max_rows=10, timeout_s=10)
+    assert r.rows == [["123456789012345678901234567890.5", 1.25, "2024-01-02T03:04:05",
+                       "10:11:12.500000", "2024-01-02T03:04:05+00:00", "aGk=",
+                       {"a": [1, None]}, "POINT(1 2)", "1-2 3 4:5:6",
+                       [{"x": 7, "d": "2024-02-03"}]]]
+
+
+# -- pure pieces ---------------------------------------------------------------------------
+
+
+def test_labels_follow_bigquery_rules() -> None:
+    labels = job_labels({"interface": "Web UI", "user": "ada@example.com", "app": "evil",
+                         "9lives": "x" * 80, "email": "x@y"})
+    assert labels["app"] == "nl2sql" and labels["interface"] == "web_ui"
+    assert labels["user"] == hash_user("x@y") and len(labels["user"]) == 16
+    assert labels["k_9lives"] == "x" * 63
+    assert all(k[0].isalpha() and len(k) <= 63 and len(v) <= 63 for k, v in labels.items())
+
+
+def test_table_info_from_the_api_resource() -> None:
+    table = bigquery.Table.from_api_repr({
+        "tableReference": {"projectId": "p", "datasetId": "d", "tableId": "t"},
+        "type": "TABLE", "numRows": "5", "requirePartitionFilter": True,
+        "rangePartitioning": {"field": "k", "range": {"start": "0", "end": "100",
+                                                      "interval": "10"}},
+        "schema": {"fields": [
+            {"name": "k", "type": "INTEGER"},
+            {"name": "r", "type": "RANGE", "rangeElementType": {"type": "DATE"}},
+            {"name": "items", "type": "RECORD", "mode": "REPEATED",
+             "fields": [{"name": "qty", "type": "FLOAT"}]}]},
+    })
+    assert table_info("d.t", table).to_dict() == {
+        "table_id": "d.t", "description": "", "row_count": 5,
+        "columns": [{"name": "k", "type": "INT64"}, {"name": "r", "type": "RANGE<DATE>"},
+                    {"name": "items", "type": "STRUCT", "mode": "REPEATED"},
+                    {"name": "items.qty", "type": "FLOAT64"}],
+        "partitioning": "RANGE on k [0, 100) step 10", "require_partition_filter": True}
+
+
+@pytest.mark.parametrize(("exc", "kind", "text"), [
+    (api.Forbidden("x", errors=[{"reason": "accessDenied", "message": "Access Denied: t"}]),
+     QueryError, "denied access: Access Denied: t"),
+    (api.Forbidden("x", errors=[{"reason": "quotaExceeded", "message": "Quota exceeded"}]),
+     WarehouseError, "quota"),
+    (api.BadRequest("x", errors=[{"reason": "invalidQuery",
+                                  "message": "Syntax error: Unexpected end at [1:8]"}]),
+     QueryError, r"rejected the query: Syntax error: Unexpected end at \[1:8\]"),
+    (api.BadRequest("x", errors=[{"reason": "jobTimeout", "message": "Job timed out"}]),
+     QueryTimeout, "time limit"),
+    (api.InternalServerError("boom"), WarehouseError, "try again"),
+])
+def test_errors_translate_to_actionable_messages(exc: Exception, kind: type, text: str) -> None:
+    err = translate(exc)
+    assert type(err) is kind
+    assert re.search(text, err.message), err.message
+
+
+def test_interval_and_nested_values() -> None:
+    from dateutil.relativedelta import relativedelta
+
+    assert json_value(relativedelta(months=-14, hours=-1, microseconds=500)) == \
+        "-1-2 0 -0:59:59.9995"
+    assert json_value([{"a": float("nan")}]) == [{"a": None}]
