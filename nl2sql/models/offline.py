@@ -1,0 +1,167 @@
+"""The offline planner: a deterministic model that explores metadata with the tools.
+
+It needs no network and speaks the same protocol as Gemini. Each turn is a pure
+function of the conversation since the latest question:
+
+1. ``list_datasets``;
+2. ``list_tables`` for the candidate datasets (in parallel);
+3. ``get_table`` for the tables the question names (in parallel), then for the
+   tables their key columns reach when words are still unplaced;
+4. one lookup query for unplaced words that may be values (``Texas``);
+5. one GoogleSQL query built from the plan; after an error, one defensive retry;
+6. a short answer naming the numbers and where they come from.
+
+It knows no schema: everything comes from names, descriptions, types and
+example values the tools return. When it cannot map a question it says so,
+suggests questions it can answer, and finishes with ``UNANSWERED``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from nl2sql.models.base import FunctionCall, Message, Model, ModelTurn, Request
+from nl2sql.models.planner.catalog import (
+    LOOKUP_ID,
+    QUERY_ID,
+    REPAIR_ID,
+    Catalog,
+    Exchange,
+    Round,
+    read_round,
+)
+from nl2sql.models.planner.phrasing import answer_text, decline_text
+from nl2sql.models.planner.resolve import Understanding, understand
+from nl2sql.models.planner.sqlbuild import lookup_sql, to_sql
+from nl2sql.models.planner.words import text_words, tokenize
+
+#: finish reason when declining; the same string as ``nl2sql.agent.UNANSWERED``
+UNANSWERED = "UNANSWERED"
+MAX_DATASETS = 5
+MAX_DESCRIBE_ROUNDS = 3
+
+
+class OfflinePlanner(Model):
+    name = "offline"
+
+    def generate(self, request: Request) -> ModelTurn:
+        rnd = read_round(request.history)
+        turn = _Turn(rnd, Catalog.from_round(rnd), request)
+        return turn.next()
+
+
+class _Turn:
+    def __init__(self, rnd: Round, catalog: Catalog, request: Request) -> None:
+        self.rnd = rnd
+        self.catalog = catalog
+        self.request = request
+
+    # -- replies -----------------------------------------------------------------
+
+    def call(self, *calls: tuple[str, dict[str, Any], str]) -> ModelTurn:
+        allowed = self.request.allowed_functions
+        if self.request.tool_mode == "NONE" or (
+                allowed is not None and any(name not in allowed for name, _, _ in calls)):
+            return self.out_of_steps()
+        n = self.rnd.turns + 1
+        return ModelTurn(Message("model", calls=[
+            FunctionCall(name, args, id=f"{prefix}-{n}-{i}")
+            for i, (name, args, prefix) in enumerate(calls)]))
+
+    def say(self, text: str) -> ModelTurn:
+        return ModelTurn(Message("model", text=text), finish_reason="STOP")
+
+    def decline(self, text: str) -> ModelTurn:
+        return ModelTurn(Message("model", text=text), finish_reason=UNANSWERED)
+
+    def out_of_steps(self) -> ModelTurn:
+        done = self._last_query()
+        if done is not None and done.error is None:
+            return self._answer(done)
+        return self.decline("I could not finish exploring the data within the allowed steps; "
+                            "try a narrower question.")
+
+    # -- the plan of turns -----------------------------------------------------------
+
+    def next(self) -> ModelTurn:
+        rnd, cat = self.rnd, self.catalog
+        if not rnd.question.strip():
+            return self.decline("Ask me a question about the data.")
+        if not rnd.calls("list_datasets"):
+            return self.call(("list_datasets", {}, "list_datasets"))
+        listed = rnd.calls("list_datasets")[-1]
+        if listed.error is not None:
+            return self.decline(f"I could not list the datasets: {listed.error}")
+        if not cat.datasets:
+            return self.decline("No datasets are available to me, so I cannot answer.")
+        if not rnd.calls("list_tables"):
+            return self.call(*[("list_tables", {"dataset_id": d}, "list_tables")
+                               for d in self._datasets()])
+        u = understand(rnd.question, cat, rnd.previous)
+        asked = {str(e.call.args.get("table_id", "")).lower() for e in rnd.calls("get_table")}
+        missing = [t for t in u.missing if t.id.lower() not in asked]
+        describe_rounds = len({(e.call.id or "").split("-")[1] for e in rnd.calls("get_table")
+                               if (e.call.id or "").count("-") >= 2})
+        if missing and describe_rounds < MAX_DESCRIBE_ROUNDS:
+            return self.call(*[("get_table", {"table_id": t.id}, "get_table") for t in missing])
+        if u.plan is not None and u.lookup and not rnd.queries(LOOKUP_ID):
+            sql = lookup_sql(u.lookup, u.lookup_tables)
+            if sql is not None:
+                return self.call(("sql_query", {"query": sql}, LOOKUP_ID))
+        if u.plan is None:
+            return self.decline(decline_text(u.problem or "I could not map the question to "
+                                             "the tables I found", cat, u.mentioned))
+        unknown = self._unknown_values(u)
+        if unknown:
+            where = ", ".join(t.id for t in u.lookup_tables)
+            return self.decline(decline_text(
+                f"I could not find {unknown} in {where}", cat, u.mentioned))
+        return self._query_step(u)
+
+    def _datasets(self) -> list[str]:
+        ids = [d for d, _ in self.catalog.datasets]
+        if len(ids) <= MAX_DATASETS:
+            return ids
+        q = {t.stem for t in tokenize(self.rnd.question + " " + " ".join(self.rnd.previous))}
+        scored = sorted(((len(q & (text_words(desc) | text_words(d.replace("_", " ")))), i, d)
+                         for i, (d, desc) in enumerate(self.catalog.datasets)),
+                        key=lambda x: (-x[0], x[1]))
+        best = [d for s, _, d in scored if s > 0]
+        return best[:MAX_DATASETS] or ids[:MAX_DATASETS]
+
+    def _unknown_values(self, u: Understanding) -> str:
+        """Words that look like values (capitalised, quoted) yet were found nowhere."""
+        assert u.plan is not None
+        odd = [w for w in u.plan.unknown_values]
+        return ", ".join(f"'{w}'" for w in odd)
+
+    def _last_query(self) -> Exchange | None:
+        runs = self.rnd.queries(QUERY_ID) + self.rnd.queries(REPAIR_ID)
+        return runs[-1] if runs else None
+
+    def _query_step(self, u: Understanding) -> ModelTurn:
+        assert u.plan is not None
+        first = self.rnd.queries(QUERY_ID)
+        if not first:
+            return self.call(("sql_query", {"query": to_sql(u.plan)}, QUERY_ID))
+        last = self._last_query()
+        assert last is not None
+        if last.error is None:
+            return self._answer(last, u)
+        if not self.rnd.queries(REPAIR_ID):
+            retry = to_sql(u.plan, defensive=True)
+            if retry != first[-1].call.args.get("query"):
+                return self.call(("sql_query", {"query": retry}, REPAIR_ID))
+        return self.decline(f"The query I wrote failed and I could not repair it: {last.error}")
+
+    def _answer(self, done: Exchange, u: Understanding | None = None) -> ModelTurn:
+        out = done.output if isinstance(done.output, dict) else {}
+        if u is None:
+            u = understand(self.rnd.question, self.catalog, self.rnd.previous)
+        if u.plan is None:
+            return self.say(f"The query returned {len(out.get('rows') or [])} rows.")
+        text = answer_text(u.plan, list(out.get("columns") or []), list(out.get("rows") or []),
+                           bool(out.get("truncated")))
+        if u.plan.ignored:
+            text += f" I did not use these words: {', '.join(u.plan.ignored)}."
+        return self.say(text)

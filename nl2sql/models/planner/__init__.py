@@ -1,0 +1,1 @@
+"""The offline planner's parts: words, catalog, parse, match, resolve, sqlbuild, phrasing."""

@@ -1,0 +1,278 @@
+"""What the planner has learnt so far, read back from the conversation.
+
+The planner is stateless: every turn it re-reads the history since the latest
+user question (a *round*) and rebuilds the catalog from the tool responses:
+datasets, tables, table metadata, and values found by its own lookup queries.
+Keys between tables are inferred from names only (``x_id`` -> table ``x``/``xs``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from nl2sql.models.base import FunctionCall, FunctionResponse, Message
+from nl2sql.models.planner.words import name_words, text_words
+
+NUMERIC_TYPES = frozenset({"INT64", "INTEGER", "FLOAT64", "FLOAT", "NUMERIC", "BIGNUMERIC",
+                           "DECIMAL", "BIGDECIMAL", "INT", "SMALLINT", "BIGINT", "DOUBLE"})
+TEMPORAL_TYPES = frozenset({"TIMESTAMP", "DATE", "DATETIME"})
+LABEL_WORDS = ("name", "title", "label")
+
+# Call-id prefixes: how the planner recognises its own queries when it re-reads history.
+LOOKUP_ID = "lookup"
+QUERY_ID = "query"
+REPAIR_ID = "repair"
+
+
+@dataclass
+class Column:
+    name: str
+    type: str
+    table: str  # table id, dataset.table
+    description: str = ""
+    examples: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        self.words = name_words(self.name)
+        self.is_key = self.name.lower() == "id" or self.name.lower().endswith("_id")
+
+    @property
+    def numeric(self) -> bool:
+        return self.type.upper() in NUMERIC_TYPES
+
+    @property
+    def temporal(self) -> bool:
+        return self.type.upper() in TEMPORAL_TYPES
+
+    @property
+    def text(self) -> bool:
+        return self.type.upper() == "STRING"
+
+    @property
+    def boolean(self) -> bool:
+        return self.type.upper() in ("BOOL", "BOOLEAN")
+
+
+@dataclass
+class Table:
+    id: str
+    description: str = ""
+    row_count: int | None = None
+    columns: list[Column] | None = None  # None until get_table answered
+
+    def __post_init__(self) -> None:
+        self.dataset, _, self.name = self.id.rpartition(".")
+        self.words = name_words(self.name)
+        self.desc_words = text_words(self.description)
+
+    def column(self, name: str) -> Column | None:
+        return next((c for c in self.columns or [] if c.name.lower() == name.lower()), None)
+
+
+@dataclass(frozen=True)
+class Join:
+    """Many-to-one: ``source.fk = target.key``."""
+
+    source: Table
+    fk: Column
+    target: Table
+    key: Column
+
+
+@dataclass(frozen=True)
+class Found:
+    """A value a lookup query found in a column."""
+
+    table: str
+    column: str
+    value: str
+    rows: int
+
+
+@dataclass
+class Exchange:
+    call: FunctionCall
+    response: FunctionResponse | None
+
+    @property
+    def output(self) -> Any:
+        return (self.response.response or {}).get("output") if self.response else None
+
+    @property
+    def error(self) -> str | None:
+        if self.response is None:
+            return "no response"
+        err = (self.response.response or {}).get("error")
+        return str(err) if err is not None else None
+
+
+@dataclass
+class Round:
+    """The history since the latest question, and the questions before it."""
+
+    question: str
+    previous: list[str]
+    exchanges: list[Exchange]
+    turns: int  # model turns already taken in this round
+
+    def calls(self, name: str) -> list[Exchange]:
+        return [e for e in self.exchanges if e.call.name == name]
+
+    def queries(self, prefix: str) -> list[Exchange]:
+        return [e for e in self.calls("sql_query") if (e.call.id or "").startswith(prefix)]
+
+
+def read_round(history: list[Message]) -> Round:
+    """Split ``history`` at the latest user question and pair calls with responses."""
+    last = max((i for i, m in enumerate(history) if m.role == "user" and m.text), default=-1)
+    previous = [m.text or "" for m in history[: max(last, 0)] if m.role == "user" and m.text]
+    question = history[last].text or "" if last >= 0 else ""
+    exchanges: list[Exchange] = []
+    pending: list[Exchange] = []
+    turns = 0
+    for m in history[last + 1:]:
+        if m.role == "model":
+            turns += 1
+            pending = [Exchange(c, None) for c in m.calls]
+            exchanges.extend(pending)
+        elif m.role == "tool":
+            by_id = {e.call.id: e for e in pending if e.call.id}
+            for i, r in enumerate(m.responses):
+                target = by_id.get(r.id) if r.id else None
+                if target is None and i < len(pending):
+                    target = pending[i]
+                if target is not None:
+                    target.response = r
+    return Round(question, previous, exchanges, turns)
+
+
+@dataclass
+class Catalog:
+    datasets: list[tuple[str, str]] = field(default_factory=list)
+    tables: dict[str, Table] = field(default_factory=dict)
+    found: list[Found] = field(default_factory=list)
+    listed: set[str] = field(default_factory=set)  # datasets whose tables were listed
+    failed_tables: set[str] = field(default_factory=set)
+
+    # -- building --------------------------------------------------------------
+
+    @classmethod
+    def from_round(cls, rnd: Round) -> Catalog:
+        cat = cls()
+        for e in rnd.exchanges:
+            out = e.output
+            if e.call.name == "list_datasets" and isinstance(out, dict):
+                cat.datasets = [(str(d.get("dataset_id")), str(d.get("description") or ""))
+                                for d in out.get("datasets") or []]
+            elif e.call.name == "list_tables":
+                cat.listed.add(str(e.call.args.get("dataset_id", "")).lower())
+                if isinstance(out, dict):
+                    for t in out.get("tables") or []:
+                        cat._add_table(t)
+            elif e.call.name == "get_table":
+                if isinstance(out, dict) and out.get("table_id"):
+                    cat._add_table(out)
+                else:
+                    cat.failed_tables.add(str(e.call.args.get("table_id", "")).lower())
+            elif (e.call.name == "sql_query" and (e.call.id or "").startswith(LOOKUP_ID)
+                  and isinstance(out, dict)):
+                for row in out.get("rows") or []:
+                    if len(row) >= 3 and isinstance(row[0], str) and row[1] is not None:
+                        table, _, column = row[0].rpartition(".")
+                        cat.found.append(Found(table, column, str(row[1]), int(row[2] or 0)))
+        return cat
+
+    def _add_table(self, d: dict[str, Any]) -> None:
+        tid = str(d.get("table_id"))
+        old = self.tables.get(tid.lower())
+        table = Table(tid, str(d.get("description") or ""),
+                      d.get("row_count") if d.get("row_count") is not None
+                      else (old.row_count if old else None))
+        if d.get("columns"):
+            table.columns = [
+                Column(str(c.get("name")), str(c.get("type") or ""), tid,
+                       str(c.get("description") or ""),
+                       tuple(str(v) for v in c.get("examples") or ()))
+                for c in d["columns"]
+            ]
+        elif old is not None:
+            table.columns = old.columns
+        self.tables[tid.lower()] = table
+
+    # -- queries ---------------------------------------------------------------
+
+    def fetched(self) -> list[Table]:
+        return [t for t in self.tables.values() if t.columns is not None]
+
+    def table(self, table_id: str) -> Table | None:
+        return self.tables.get(table_id.lower())
+
+    def joins_from(self, table: Table) -> list[Join]:
+        """Many-to-one joins along key-like columns (``x_id`` -> ``xs.id``) to described tables."""
+        joins: list[Join] = []
+        for col in table.columns or []:
+            target = self.fk_target(table, col)
+            if target is None or target.columns is None:
+                continue
+            key = key_column(target, col.name)
+            if key is not None:
+                joins.append(Join(table, col, target, key))
+        return joins
+
+    def fk_target(self, table: Table, col: Column) -> Table | None:
+        """The table a key-like column points at, by the longest name match."""
+        if not col.name.lower().endswith("_id") or col.name.lower() == "id":
+            return None
+        prefix = col.words
+        best: tuple[int, int, str] | None = None
+        target: Table | None = None
+        for t in self.tables.values():
+            if t is table or t.dataset.lower() != table.dataset.lower() or not t.words:
+                continue
+            n = len(t.words)
+            if prefix[-n:] == t.words:
+                rank = (n, -len(t.name), t.name)
+                if best is None or rank > best:
+                    best, target = rank, t
+        return target
+
+
+def key_column(table: Table, fk_name: str | None = None) -> Column | None:
+    """The column other tables point at: ``id``, or ``<table>_id``, or the same name."""
+    cols = table.columns or []
+    for c in cols:
+        if c.name.lower() == "id":
+            return c
+    for c in cols:
+        if fk_name and c.name.lower() == fk_name.lower():
+            return c
+    for c in cols:
+        if c.is_key and c.words == table.words:
+            return c
+    return None
+
+
+def label_columns(table: Table) -> list[Column]:
+    """Columns that name a row to a person: name/title, else the first text column."""
+    cols = table.columns or []
+    exact = [c for c in cols if c.name.lower() in LABEL_WORDS]
+    if exact:
+        return exact[:1]
+    named = [c for c in cols if c.words and c.words[-1] in LABEL_WORDS and not c.is_key]
+    if named:
+        return named[:2]
+    text = [c for c in cols if c.text and not c.is_key]
+    return text[:1]
+
+
+def time_column(table: Table, hint: Column | None = None) -> Column | None:
+    """The column a question's dates refer to: the hinted one, else a creation-like one."""
+    if hint is not None and hint.temporal:
+        return hint
+    temporal = [c for c in table.columns or [] if c.temporal]
+    for word in ("created", "creation", "date", "time", "timestamp"):
+        for c in temporal:
+            if word in c.words:
+                return c
+    return temporal[0] if temporal else None

@@ -1,0 +1,217 @@
+"""Phrase <-> metadata: which table, column, value or time unit each word means.
+
+A phrase is covered by *pieces* chosen to explain as many words as possible
+with as few pieces as possible; among equals, the phrase's role decides
+(a grouping phrase prefers columns, a filter phrase prefers values). Among
+columns of the same words, the subject table wins, then the column whose
+words are all said, then the one whose table the question names.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from nl2sql.models.planner import parse as P
+from nl2sql.models.planner.catalog import Catalog, Column, Table
+from nl2sql.models.planner.words import FILLERS, NEUTRAL, TIME_UNITS, VERBS, Tok
+
+MAX_SPAN = 5
+
+# Preference of piece kinds by phrase role (higher wins on equal coverage).
+WEIGHTS = {
+    P.CONTEXT: {"value": 3, "column": 2, "table": 2, "time": 1},
+    P.GROUP: {"column": 3, "time": 3, "table": 2, "value": 1},
+    P.COUNT: {"table": 3, "column": 2, "value": 2, "time": 1},
+    P.MEASURE: {"column": 3, "table": 2, "value": 1, "time": 1},
+}
+WEIGHTS[P.RANK_GROUP] = WEIGHTS[P.WHICH] = WEIGHTS[P.GROUP]
+WEIGHTS[P.PCT_BASE] = WEIGHTS[P.OF] = WEIGHTS[P.ROW_RANK] = WEIGHTS[P.COUNT]
+WEIGHTS[P.RANK_MEASURE] = WEIGHTS[P.MEASURE]
+
+
+@dataclass
+class Piece:
+    kind: str  # value | column | table | time
+    start: int
+    end: int
+    table: Table | None = None
+    column: Column | None = None
+    value: str | None = None
+    unit: str | None = None
+    by_description: bool = False
+    says_id: bool = False  # the words include "id": the key itself, not the entity
+
+
+@dataclass
+class Reading:
+    phrase: P.Phrase
+    pieces: list[Piece] = field(default_factory=list)
+    unresolved: list[Tok] = field(default_factory=list)
+
+    def of(self, kind: str) -> list[Piece]:
+        return [p for p in self.pieces if p.kind == kind]
+
+    def first(self, kind: str) -> Piece | None:
+        return next((p for p in self.pieces if p.kind == kind), None)
+
+    def unexplained(self, subject: Table | None) -> list[Tok]:
+        """Unresolved words that matter: not verbs, fillers, or the subject's own name."""
+        skip = set(subject.words) if subject else set()
+        return [t for t in self.unresolved
+                if t.low not in VERBS and t.low not in FILLERS and t.low not in NEUTRAL
+                and t.stem not in skip and not (t.low.endswith(("ed", "ing")) and not t.cap)
+                and t.number is None]
+
+
+def norm_value(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.lower()))
+
+
+class Matcher:
+    """Reads phrases of one question against a catalog, within a scope of tables."""
+
+    def __init__(self, question: str, catalog: Catalog, scope: list[Table],
+                 subject: Table | None = None) -> None:
+        self.question = question
+        self.catalog = catalog
+        self.scope = scope
+        self.subject = subject
+
+    def read(self, phrase: P.Phrase) -> Reading:
+        toks = phrase.toks
+        n = len(toks)
+        weights = WEIGHTS.get(phrase.role, WEIGHTS[P.CONTEXT])
+        spans: dict[tuple[int, int], list[Piece]] = {}
+        for a in range(n):
+            for b in range(a + 1, min(n, a + MAX_SPAN) + 1):
+                found = self._pieces(toks, a, b)
+                if found:
+                    spans[(a, b)] = found
+        # best[i]: (covered, -pieces, weight) and pieces for toks[i:]
+        best: list[tuple[tuple[int, int, int], list[Piece]]] = [((0, 0, 0), [])] * (n + 1)
+        for a in range(n - 1, -1, -1):
+            score, chosen = best[a + 1]
+            for b in range(min(n, a + MAX_SPAN), a, -1):
+                for piece in spans.get((a, b), []):
+                    rest, rest_pieces = best[b]
+                    s = (rest[0] + (b - a), rest[1] - 1, rest[2] + weights[piece.kind])
+                    if s > score:
+                        score, chosen = s, [piece, *rest_pieces]
+            best[a] = (score, chosen)
+        pieces = best[0][1]
+        covered = {i for p in pieces for i in range(p.start, p.end)}
+        return Reading(phrase, pieces, [t for i, t in enumerate(toks) if i not in covered])
+
+    # -- candidates --------------------------------------------------------------
+
+    def _pieces(self, toks: list[Tok], a: int, b: int) -> list[Piece]:
+        out: list[Piece] = []
+        value = self._value(toks, a, b)
+        if value is not None:
+            out.append(value)
+        stems = tuple(t.stem for t in toks[a:b] if t.low not in FILLERS)
+        if toks[a].quoted:
+            return out
+        table = self._table(stems, a, b)
+        if table is not None:
+            out.append(table)
+        column = self._column(stems, toks, a, b)
+        if column is not None:
+            out.append(column)
+        if b == a + 1 and stems and stems[0] in TIME_UNITS:
+            out.append(Piece("time", a, b, unit=TIME_UNITS[stems[0]]))
+        return out
+
+    def _value(self, toks: list[Tok], a: int, b: int) -> Piece | None:
+        raw = (toks[a].raw if toks[a].quoted and b == a + 1
+               else self.question[toks[a].start:toks[b - 1].end]).lower()
+        norm = norm_value(raw)
+        best: tuple[tuple[int, ...], Piece] | None = None
+        for rank_t, table in enumerate(self.scope):
+            for col in table.columns or []:
+                if not col.text:
+                    continue
+                candidates = list(col.examples) + [
+                    f.value for f in self.catalog.found
+                    if f.table.lower() == table.id.lower() and f.column == col.name]
+                for v in candidates:
+                    if v.lower() == raw or (norm and norm_value(v) == norm):
+                        named = any(w in {t.stem for t in toks} for w in col.words)
+                        key = (int(table is self.subject), int(named), -rank_t)
+                        if best is None or key > best[0]:
+                            best = (key, Piece("value", a, b, table, col, v))
+                        break
+        return best[1] if best else None
+
+    def _table(self, stems: tuple[str, ...], a: int, b: int) -> Piece | None:
+        if not stems:
+            return None
+        named = [t for t in self.catalog.tables.values() if t.words == stems]
+        if named:
+            named.sort(key=lambda t: (t is not self.subject, t not in self.scope, t.id))
+            return Piece("table", a, b, named[0])
+        if len(stems) == 1 and stems[0] not in NEUTRAL:
+            described = [t for t in self.catalog.tables.values() if stems[0] in t.desc_words]
+            if len(described) == 1:
+                return Piece("table", a, b, described[0], by_description=True)
+        return None
+
+    def _column(self, stems: tuple[str, ...], toks: list[Tok], a: int, b: int) -> Piece | None:
+        says_id = stems[-1:] == ("id",)
+        words = stems[:-1] if says_id and len(stems) > 1 else stems
+        best: tuple[tuple[object, ...], Piece] | None = None
+        for rank_t, table in enumerate(self.scope):
+            for col in table.columns or []:
+                for q in range(len(words)):
+                    qual, rest = words[:q], words[q:]
+                    if len(rest) > len(col.words) or col.words[-len(rest):] != rest:
+                        continue
+                    if qual and not _qualifies(qual, table):
+                        continue
+                    if says_id and not col.is_key:
+                        continue
+                    unmatched = len(col.words) - len(rest)
+                    key = (int(table is self.subject), -unmatched, int(qual == table.words),
+                           -len(col.words), -rank_t, col.name)
+                    if best is None or key > best[0]:
+                        best = (key, Piece("column", a, b, table, col, says_id=says_id))
+                    break
+        return best[1] if best else None
+
+
+def _qualifies(qual: tuple[str, ...], table: Table) -> bool:
+    """``order`` qualifies ``order_items``; ``product`` qualifies ``products``."""
+    n = len(qual)
+    return any(table.words[i:i + n] == qual for i in range(len(table.words) - n + 1))
+
+
+def chunk_spans(toks: list[Tok], tables: list[Table]) -> list[tuple[int, int]]:
+    """Spans naming a column whose name holds cue words (``number of items`` ->
+    ``num_of_item``), so the parser keeps them as one phrase."""
+    cue_words = {"number", "count", "total", "average", "sum", "min", "max", "minimum",
+                 "maximum", "top", "most", "percent", "percentage", "share", "mean"}
+    spans: list[tuple[int, int]] = []
+    i = 0
+    while i < len(toks):
+        found = 0
+        for table in tables:
+            for col in table.columns or []:
+                if len(col.words) < 2 or not cue_words & set(col.words):
+                    continue
+                k, j = 0, i
+                while j < len(toks) and k < len(col.words):
+                    if toks[j].low in FILLERS or (toks[j].low == "of" and k > 0):
+                        j += 1
+                        continue
+                    if toks[j].stem != col.words[k]:
+                        break
+                    k, j = k + 1, j + 1
+                if k == len(col.words):
+                    found = max(found, j)
+        if found:
+            spans.append((i, found))
+            i = found
+        else:
+            i += 1
+    return spans

@@ -1,0 +1,179 @@
+"""Answer text: the numbers, and where they come from (table, columns, filters).
+
+>>> fmt(1234), fmt(59.8765), fmt(0.01234), fmt(None)
+('1,234', '59.88', '0.01234', 'none')
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from nl2sql.models.planner.catalog import Catalog, Column, Table, label_columns
+from nl2sql.models.planner.plan import Filter, Plan
+from nl2sql.models.planner.words import plural_phrase, split_name
+
+SHOWN_GROUPS = 5
+AGG_WORDS = {"AVG": "average", "SUM": "total", "MIN": "minimum", "MAX": "maximum",
+             "COUNT_DISTINCT": "number of distinct"}  # fmt: skip
+
+
+def fmt(v: Any) -> str:
+    if v is None:
+        return "none"
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    if isinstance(v, int):
+        return f"{v:,}"
+    if isinstance(v, float):
+        if v.is_integer() and abs(v) < 1e15:
+            return f"{int(v):,}"
+        return f"{v:.4g}" if abs(v) < 1 else f"{v:,.2f}"
+    return str(v)
+
+
+def words(c: Column) -> str:
+    return " ".join(split_name(c.name))
+
+
+def describe_filter(f: Filter, plan: Plan) -> str:
+    where = "" if f.column.table == plan.subject.id else f" (in {f.column.table})"
+    name = words(f.column)
+    if f.part == "YEAR":
+        op = {"=": "in", ">=": "in or after", ">": "after", "<": "before", "<=": "in or before"}
+        return f"{name} {op.get(f.op, f.op)} {f.values[0]}"
+    if f.part == "MONTH":
+        return f"{name} in month {', '.join(str(v) for v in f.values)}"
+    if f.values and isinstance(f.values[0], bool):
+        return f"{name} {'true' if f.values[0] == (f.op == '=') else 'false'}{where}"
+    vals = " or ".join(f"'{v}'" if isinstance(v, str) else fmt(v) for v in f.values)
+    verb = {"=": "", "!=": "not ", ">": "above ", ">=": "at least ", "<": "below ",
+            "<=": "at most "}.get(f.op, f.op + " ")
+    return f"{name} {verb}{vals}{where}"
+
+
+def source(plan: Plan) -> str:
+    parts = [plan.subject.id]
+    for j in plan.joins:
+        parts[-1] += f" joined to {j.target.id} on {j.fk.name} = {j.key.name}"
+    cols = sorted({f.column.name for f in plan.filters})
+    if cols:
+        parts.append("filtered on " + ", ".join(cols))
+    if plan.groups:
+        parts.append("grouped by " + ", ".join(
+            (g.entity.target.name if g.entity else g.column.name)
+            + (f" ({g.unit.lower()})" if g.unit else "") for g in plan.groups))
+    return "(" + "; ".join(parts) + ")"
+
+
+def _measure_label(plan: Plan) -> str:
+    m = plan.measures[0]
+    noun = plural_phrase(plan.subject.name)
+    if m.func == "COUNT":
+        return f"number of {noun}"
+    if m.func in ("PCT", "SHARE"):
+        return f"percentage of {noun}"
+    assert m.column is not None
+    return f"{AGG_WORDS[m.func]} {words(m.column)}"
+
+
+def answer_text(plan: Plan, columns: list[str], rows: list[list[Any]], truncated: bool) -> str:
+    noun = plural_phrase(plan.subject.name)
+    filters = [describe_filter(f, plan) for f in plan.filters
+               if not (plan.rows and f.column is plan.order_column and f.op == "!=")]
+    cond = (" with " + " and ".join(filters)) if filters else ""
+    src = source(plan)
+    if not rows:
+        return f"No {noun} match{cond}. {src}"
+    if plan.rows:
+        return _rows_text(plan, columns, rows, src)
+    if plan.groups:
+        return _groups_text(plan, columns, rows, truncated, cond, src)
+    row = rows[0]
+    m = plan.measures[0]
+    if m.func == "COUNT":
+        return f"There are {fmt(row[0])} {noun}{cond} {src}."
+    if m.func == "PCT":
+        what = " and ".join(describe_filter(f, plan) for f in m.condition)
+        base = [describe_filter(f, plan) for f in plan.filters]
+        among = f" (among {noun} with {' and '.join(base)})" if base else ""
+        return (f"{fmt(row[0])}% of {noun}{among} have {what}: {fmt(row[1])} of "
+                f"{fmt(row[2])} {src}.")
+    said = []
+    for i, mm in enumerate(plan.measures):
+        if mm.column is None or i >= len(row):
+            continue
+        said.append(f"the {AGG_WORDS.get(mm.func, mm.func.lower())} {words(mm.column)} is "
+                    f"{fmt(row[i])}")
+    text = "; ".join(said)
+    return f"For {noun}{cond}, {text} {src}."
+
+
+def _groups_text(plan: Plan, columns: list[str], rows: list[list[Any]], truncated: bool,
+                 cond: str, src: str) -> str:
+    n_keys = len(columns) - sum(len(_measure_columns(m.func)) for m in plan.measures)
+    n_keys = max(1, min(n_keys, len(columns) - 1))
+    shown = rows[:SHOWN_GROUPS]
+    items = []
+    for r in shown:
+        key = " / ".join(fmt(v) for v in r[:n_keys])
+        vals = ", ".join(fmt(v) for v in r[n_keys:n_keys + 1])
+        items.append(f"{key}: {vals}")
+    label = _measure_label(plan)
+    by = ", ".join(columns[:n_keys])
+    more = ""
+    if len(rows) > len(shown):
+        more = f" (and {len(rows) - len(shown)}{'+' if truncated else ''} more)"
+    if plan.ranked:
+        head = f"Top {len(rows)} by {label}" if plan.desc else f"Bottom {len(rows)} by {label}"
+        if plan.limit == 1 and len(rows) == 1:
+            return f"{fmt(rows[0][0])} has the {'highest' if plan.desc else 'lowest'} " \
+                   f"{label}{cond}: {fmt(rows[0][n_keys])} {src}."
+        return f"{head} ({by}){cond}: " + "; ".join(items) + f" {src}."
+    return f"{label.capitalize()}{cond} by {by}: " + "; ".join(items) + more + f" {src}."
+
+
+def _measure_columns(func: str) -> list[int]:
+    return [0, 1, 2] if func == "PCT" else ([0, 1] if func == "SHARE" else [0])
+
+
+def _rows_text(plan: Plan, columns: list[str], rows: list[list[Any]], src: str) -> str:
+    col = plan.order_column
+    noun = plural_phrase(plan.subject.name)
+    what = words(col) if col else "value"
+    sup = "highest" if plan.desc else "lowest"
+
+    def one(r: list[Any]) -> str:
+        label = " ".join(fmt(v) for v in r[:-1]) or "(unnamed)"
+        return f"{label} ({what} {fmt(r[-1])})"
+
+    if len(rows) == 1:
+        return f"The {' '.join(split_name(plan.subject.name))} with the {sup} {what} is " \
+               f"{one(rows[0])} {src}."
+    return f"The {len(rows)} {noun} with the {sup} {what}: " + "; ".join(
+        one(r) for r in rows) + f" {src}."
+
+
+def decline_text(reason: str, catalog: Catalog, mentioned: list[Table]) -> str:
+    examples = suggestions(catalog, mentioned)
+    text = f"I cannot answer that from the data I can see: {reason}."
+    if examples:
+        text += " I can answer questions such as: " + "; ".join(f'"{e}"' for e in examples) + "."
+    return text
+
+
+def suggestions(catalog: Catalog, mentioned: list[Table], n: int = 4) -> list[str]:
+    """Example questions built from the metadata seen this round."""
+    tables = [t for t in mentioned if t.columns is not None] or catalog.fetched() or list(
+        catalog.tables.values())
+    out: list[str] = []
+    for t in tables[:3]:
+        noun = plural_phrase(t.name)
+        out.append(f"How many {noun} are there?")
+        cols = t.columns or []
+        grouped = next((c for c in cols if c.examples and c not in label_columns(t)), None)
+        if grouped is not None:
+            out.append(f"{noun.capitalize()} by {words(grouped)}")
+        measured = next((c for c in cols if c.numeric and not c.is_key), None)
+        if measured is not None:
+            out.append(f"What is the average {words(measured)} of {noun}?")
+    return out[:n]

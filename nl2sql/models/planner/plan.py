@@ -1,0 +1,74 @@
+"""The planner's reading of a question, as data: what to measure, group, filter, order.
+
+``Plan`` is what ``sqlbuild`` turns into GoogleSQL and ``phrasing`` turns into
+words; ``resolve`` fills it from a question and the catalog.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from nl2sql.models.planner.catalog import Column, Join, Table
+
+
+@dataclass(frozen=True)
+class Filter:
+    """``column op values``; ``part`` compares a date part (YEAR, MONTH) instead."""
+
+    column: Column
+    op: str  # = != > >= < <=
+    values: tuple[object, ...]
+    part: str | None = None
+
+    @property
+    def key(self) -> tuple[str, str, str | None]:
+        return (self.column.table, self.column.name, self.part)
+
+
+@dataclass(frozen=True)
+class Measure:
+    """COUNT (column None: rows), COUNT_DISTINCT, AVG, SUM, MIN, MAX, PCT (share of rows
+    meeting ``condition``) or SHARE (each group's share of all rows)."""
+
+    func: str
+    column: Column | None = None
+    condition: tuple[Filter, ...] = ()
+
+
+@dataclass(frozen=True)
+class GroupKey:
+    """A plain column, a time bucket of a column (``unit``), or an entity reached by
+    a join and shown by its label columns."""
+
+    column: Column
+    unit: str | None = None
+    entity: Join | None = None
+
+
+@dataclass
+class Plan:
+    subject: Table
+    measures: list[Measure] = field(default_factory=list)
+    groups: list[GroupKey] = field(default_factory=list)
+    filters: list[Filter] = field(default_factory=list)
+    joins: list[Join] = field(default_factory=list)
+    # Ranking: by the first measure (groups) or by ``order_column`` (rows).
+    desc: bool | None = None
+    limit: int | None = None
+    rows: list[Column] = field(default_factory=list)  # row-level answer: columns to show
+    order_column: Column | None = None
+    ignored: list[str] = field(default_factory=list)  # words that played no part
+    unknown_values: list[str] = field(default_factory=list)  # value-like words found nowhere
+    # What the question itself said, for follow-ups that only change a part.
+    explicit_measures: bool = False
+    explicit_order: bool = False
+
+    @property
+    def ranked(self) -> bool:
+        return self.desc is not None and self.limit is not None
+
+    def tables(self) -> list[Table]:
+        return [self.subject] + [j.target for j in self.joins]
+
+    def join_for(self, table_id: str) -> Join | None:
+        return next((j for j in self.joins if j.target.id == table_id), None)

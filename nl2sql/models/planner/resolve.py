@@ -1,0 +1,536 @@
+"""Question + catalog -> Plan (or the reason there is none).
+
+1. Parse the question into phrases with roles (``parse``).
+2. Choose the subject table: what is counted or measured, or the table named.
+3. Read every phrase against the subject and the tables its keys reach (``match``).
+4. Turn the readings into measures, groups, filters and a ranking.
+
+``understand`` also says what is still missing: tables to describe and words to
+look up as values; the planner fetches those before it builds SQL.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from nl2sql.models.planner import parse as P
+from nl2sql.models.planner.catalog import (
+    Catalog,
+    Column,
+    Join,
+    Table,
+    key_column,
+    label_columns,
+    time_column,
+)
+from nl2sql.models.planner.match import Matcher, Piece, Reading, chunk_spans
+from nl2sql.models.planner.plan import Filter, GroupKey, Measure, Plan
+from nl2sql.models.planner.words import Tok
+
+MAX_TABLES = 12
+DEFAULT_TOP = 10
+ROLE_PHRASES = (P.COUNT, P.MEASURE, P.GROUP, P.RANK_GROUP, P.WHICH, P.PCT_BASE,
+                P.RANK_MEASURE, P.ROW_RANK)
+
+
+@dataclass
+class Understanding:
+    plan: Plan | None = None
+    problem: str | None = None  # why there is no plan
+    subject: Table | None = None
+    mentioned: list[Table] = field(default_factory=list)  # tables the words name
+    missing: list[Table] = field(default_factory=list)  # tables worth describing next
+    lookup: list[str] = field(default_factory=list)  # phrases to look up as values
+    lookup_tables: list[Table] = field(default_factory=list)
+
+
+class Unanswerable(Exception):
+    pass
+
+
+def understand(question: str, catalog: Catalog, previous: list[str] | None = None) -> Understanding:
+    """Everything the planner knows about ``question`` given ``catalog``.
+
+    ``previous`` are earlier questions of the conversation, oldest first; an
+    elliptical follow-up ("and in 2023?") inherits the latest one's plan.
+    """
+    previous = previous or []
+    context: Understanding | None = None
+    if previous and P.parse(question).elliptical:
+        context = understand(previous[-1], catalog, previous[:-1])
+    u = _understand_one(question, catalog, context.plan if context else None)
+    if context is not None:
+        u.mentioned = _unique(context.mentioned + u.mentioned)
+        u.missing = _unique(context.missing + u.missing)
+        if u.plan is None and context.plan is None and context.problem and not u.problem:
+            u.problem = context.problem
+    return u
+
+
+def _understand_one(question: str, catalog: Catalog, context: Plan | None) -> Understanding:
+    fetched = catalog.fetched()
+    parsed = P.parse(question, chunk_spans(P.parse(question).toks, fetched))
+    u = Understanding()
+    # Tables first: the names in the words, before columns are known.
+    bare = Matcher(question, catalog, [], None)
+    readings0 = [bare.read(p) for p in parsed.phrases]
+    u.mentioned = _unique([p.table for r in readings0 for p in r.of("table")
+                           if p.table is not None and not p.by_description]
+                          + [p.table for r in readings0 for p in r.of("table")
+                             if p.table is not None])
+    subject = _subject(parsed, readings0, catalog, question)
+    if subject is None and context is not None:
+        subject = context.subject
+    u.subject = subject
+    if subject is None or subject.columns is None:
+        u.missing = _first_tables(u, catalog)
+        if not u.missing:
+            u.problem = "none of its words name a table, column or value I can see"
+        return u
+    joins = catalog.joins_from(subject)
+    scope = [subject] + [j.target for j in joins]
+    matcher = Matcher(question, catalog, scope, subject)
+    readings = [matcher.read(p) for p in parsed.phrases]
+    unexplained = [t for r in readings for t in r.unexplained(subject)]
+    # Words we cannot place may live in a table the subject's keys reach.
+    u.missing = [t for t in _unique(
+        [m for m in u.mentioned if m.columns is None]
+        + ([catalog.fk_target(subject, c) for c in subject.columns or []  # type: ignore[misc]
+            if catalog.fk_target(subject, c) is not None] if unexplained else []))
+        if t is not None and t.columns is None and t.id.lower() not in catalog.failed_tables]
+    u.lookup = _lookup_phrases(question, readings, subject)
+    u.lookup_tables = scope
+    try:
+        plan = _build(parsed, readings, subject, joins, catalog, context)
+    except Unanswerable as e:
+        u.problem = str(e)
+        return u
+    u.plan = plan
+    return u
+
+
+def _unique(tables: list[Table]) -> list[Table]:
+    seen: set[str] = set()
+    out = []
+    for t in tables:
+        if t is not None and t.id not in seen:
+            seen.add(t.id)
+            out.append(t)
+    return out
+
+
+def _first_tables(u: Understanding, catalog: Catalog) -> list[Table]:
+    """Tables to describe when none is described yet: the named ones, else all (capped)."""
+    pending = [t for t in catalog.tables.values()
+               if t.columns is None and t.id.lower() not in catalog.failed_tables]
+    named = [t for t in u.mentioned if t in pending]
+    if named:
+        return named
+    if any(t.columns is not None for t in catalog.tables.values()):
+        return []  # described some already and still nothing fits
+    return pending[:MAX_TABLES]
+
+
+# -- the subject -------------------------------------------------------------------
+
+
+def _subject(parsed: P.Parse, readings: list[Reading], catalog: Catalog,
+             question: str) -> Table | None:
+    def table_of(roles: tuple[str, ...]) -> Table | None:
+        for r in readings:
+            if r.phrase.role in roles:
+                for piece in r.of("table"):
+                    return piece.table
+        return None
+
+    strong = (table_of((P.COUNT, P.PCT_BASE, P.RANK_MEASURE))
+              or table_of((P.OF,)) or table_of((P.MEASURE, P.ROW_RANK, P.WHICH)))
+    if strong is not None:
+        return strong
+    # No table named as the thing counted: the table holding the measured column.
+    fetched = catalog.fetched()
+    mentioned = [p.table for r in readings for p in r.of("table") if p.table is not None]
+    scope = sorted(fetched, key=lambda t: (t not in mentioned, 0))
+    wide = Matcher(question, catalog, scope, None)
+    for roles in ((P.MEASURE, P.RANK_MEASURE), (P.COUNT, P.PCT_BASE), (P.ROW_RANK,)):
+        for phrase in parsed.roles(*roles):
+            piece = wide.read(phrase).first("column")
+            if piece is not None:
+                return piece.table
+    if mentioned:
+        return mentioned[0]
+    for phrase in parsed.roles(P.GROUP, P.RANK_GROUP, P.WHICH, P.CONTEXT):
+        reading = wide.read(phrase)
+        piece = reading.first("column") or reading.first("value")
+        if piece is not None:
+            return piece.table
+    return None
+
+
+# -- lookups -----------------------------------------------------------------------
+
+
+def _lookup_phrases(question: str, readings: list[Reading], subject: Table) -> list[str]:
+    """Runs of unplaced words (and their sub-runs), as typed, to search for as values."""
+    out: list[str] = []
+    for r in readings:
+        words = [t for t in r.unresolved if t.number is None or t.quoted]
+        runs: list[list[Tok]] = []
+        for t in words:
+            if runs and runs[-1][-1].i == t.i - 1:
+                runs[-1].append(t)
+            else:
+                runs.append([t])
+        for run in runs:
+            for a in range(len(run)):
+                for b in range(min(len(run), a + 4), a, -1):
+                    text = (run[a].raw if run[a].quoted and b == a + 1
+                            else question[run[a].start:run[b - 1].end]).lower()
+                    if text not in out and (b - a > 1 or run[a].stem not in subject.words):
+                        out.append(text)
+    return out[:24]
+
+
+# -- building the plan -------------------------------------------------------------
+
+
+class _Builder:
+    def __init__(self, parsed: P.Parse, readings: list[Reading], subject: Table,
+                 joins: list[Join], catalog: Catalog) -> None:
+        self.parsed = parsed
+        self.readings = readings
+        self.s = subject
+        self.joins = joins
+        self.catalog = catalog
+        self.plan = Plan(subject)
+        self.time_hint: Column | None = None
+        self.value_filters: list[tuple[int, Filter]] = []  # (token index, filter)
+        self.rank_measure: Reading | None = None
+        self.row_entity = False
+
+    def join_to(self, table: Table) -> Join | None:
+        if table is self.s:
+            return None
+        join = next((j for j in self.joins if j.target is table), None)
+        if join is None:
+            raise Unanswerable(f"I do not see how {self.s.id} relates to {table.id}")
+        if join not in self.plan.joins:
+            self.plan.joins.append(join)
+        return join
+
+    def use(self, col: Column) -> Column:
+        table = self.catalog.table(col.table)
+        if table is not None:
+            self.join_to(table)
+        return col
+
+    # -- pieces ----------------------------------------------------------------
+
+    def values(self, r: Reading) -> None:
+        by_col: dict[tuple[str, str], list[Piece]] = {}
+        for p in r.of("value"):
+            assert p.column is not None
+            by_col.setdefault((p.column.table, p.column.name), []).append(p)
+        for pieces in by_col.values():
+            col = self.use(pieces[0].column)  # type: ignore[arg-type]
+            op = "!=" if r.phrase.negated else "="
+            f = Filter(col, op, tuple(p.value for p in pieces))
+            self.value_filters.append((r.phrase.toks[pieces[0].start].i, f))
+        for p in r.of("column"):
+            assert p.column is not None
+            if p.column.boolean and r.phrase.role in (P.CONTEXT, P.COUNT, P.PCT_BASE, P.OF):
+                f = Filter(self.use(p.column), "=", (not r.phrase.negated,))
+                self.value_filters.append((r.phrase.toks[p.start].i, f))
+            elif p.column.temporal and r.phrase.role == P.CONTEXT:
+                self.time_hint = p.column
+
+    def entity_of(self, r: Reading) -> Table | None:
+        """The table a phrase names as a whole (``users``; ``user_id`` said as ``user``)."""
+        if len(r.pieces) != 1:
+            return None
+        p = r.pieces[0]
+        if p.kind == "table":
+            return p.table
+        if p.kind == "column" and p.column is not None and p.column.is_key and not p.says_id:
+            table = self.catalog.table(p.column.table)
+            return self.catalog.fk_target(table, p.column) if table else None
+        return None
+
+    def is_doer(self, r: Reading) -> bool:
+        """``by users`` after a verb, or ``by users from Germany``: who did it, not a grouping."""
+        entity = self.entity_of(r)
+        if entity is None or r.phrase.group_word != "by":
+            return False
+        narrowed = any(f.column.table == entity.id for _, f in self.value_filters)
+        return r.phrase.agent_candidate or narrowed
+
+    def group_key(self, p: Piece) -> GroupKey | None:
+        if p.kind == "time":
+            col = self.time_column()
+            return GroupKey(self.use(col), unit=p.unit) if col is not None else None
+        if p.kind == "table" and p.table is not None and p.table is not self.s:
+            join = self.join_to(p.table)
+            return GroupKey(join.fk, entity=join) if join and label_columns(join.target) else (
+                GroupKey(join.fk) if join else None)
+        if p.kind == "column" and p.column is not None:
+            col = self.use(p.column)
+            target = self.catalog.fk_target(self.catalog.table(col.table) or self.s, col)
+            if col.is_key and not p.says_id and target is not None:
+                join = next((j for j in self.joins if j.fk is col), None)
+                if join is not None and label_columns(join.target) and col.table == self.s.id:
+                    self.plan.joins.append(join) if join not in self.plan.joins else None
+                    return GroupKey(col, entity=join)
+            return GroupKey(col)
+        return None
+
+    def time_column(self) -> Column | None:
+        col = time_column(self.s, self.time_hint if self.time_hint and
+                          self.time_hint.table == self.s.id else None)
+        if col is None and self.time_hint is not None:
+            col = self.time_hint
+        if col is None:
+            for j in self.joins:
+                col = time_column(j.target)
+                if col is not None:
+                    break
+        return col
+
+    # -- roles -----------------------------------------------------------------
+
+    def build(self) -> Plan:
+        plan = self.plan
+        for r in self.readings:
+            self.values(r)
+        for r in self.readings:
+            role = r.phrase.role
+            if role == P.GROUP and self.is_doer(r):
+                continue  # "placed by users from Germany": the doer, not a grouping
+            handler = getattr(self, f"role_{role}", None)
+            if handler is not None:
+                handler(r)
+            if role in ROLE_PHRASES and not (r.of("table") or r.of("column") or r.of("time")
+                                             or r.of("value")):
+                words = " ".join(t.raw for t in r.phrase.toks)
+                raise Unanswerable(f"I could not tell what '{words}' refers to")
+        for unit in self.parsed.time_units:
+            col = self.time_column()
+            if col is not None and not any(g.unit == unit for g in plan.groups):
+                plan.groups.append(GroupKey(self.use(col), unit=unit))
+        self.dates()
+        self.comparisons()
+        self.percentages()
+        self.ranking()
+        if not plan.measures and not plan.rows:
+            plan.measures.append(Measure("COUNT"))
+        plan.filters = [f for _, f in sorted(self.value_filters, key=lambda x: x[0])
+                        if not any(f in m.condition for m in plan.measures)] + plan.filters
+        for r in self.readings:
+            for t in r.unexplained(self.s):
+                (plan.unknown_values if t.cap or t.quoted else plan.ignored).append(t.raw)
+        return plan
+
+    def role_count(self, r: Reading) -> None:
+        self.plan.explicit_measures = True
+        table = r.first("table")
+        col = r.first("column")
+        if table is None and col is not None and col.column is not None and not (
+                col.column.boolean):
+            c = self.use(col.column)
+            key = key_column(self.s)
+            func = "COUNT" if key is not None and c is key else "COUNT_DISTINCT"
+            self.plan.measures.append(Measure(func, None if func == "COUNT" else c))
+        else:
+            self.plan.measures.append(Measure("COUNT"))
+
+    def role_measure(self, r: Reading) -> None:
+        cols = [p for p in r.of("column") if p.column is not None]
+        if not cols:
+            if r.first("table") is not None:
+                self.role_count(r)
+                return
+            words = " ".join(t.raw for t in r.phrase.toks)
+            raise Unanswerable(f"I could not find a column for '{words}'")
+        self.plan.explicit_measures = True
+        for piece in cols:
+            col = self.use(piece.column)  # type: ignore[arg-type]
+            for agg in r.phrase.aggs or ["SUM"]:
+                self.plan.measures.append(Measure(agg, col))
+
+    def role_of(self, r: Reading) -> None:
+        if not self.plan.measures and r.first("column") is not None and any(
+                p.role == P.MEASURE for p in self.parsed.phrases):
+            prev = next(p for p in self.parsed.phrases if p.role == P.MEASURE)
+            r.phrase.aggs = prev.aggs
+            self.role_measure(r)
+
+    def role_pct_base(self, r: Reading) -> None:
+        self.plan.explicit_measures = True
+
+    def role_group(self, r: Reading) -> None:
+        for p in r.pieces:
+            if p.kind != "value":
+                key = self.group_key(p)
+                if key is not None and key not in self.plan.groups:
+                    self.plan.groups.append(key)
+                    break
+
+    def role_rank_group(self, r: Reading) -> None:
+        self.role_group(r)
+        self.plan.explicit_order = True
+        self.plan.desc = r.phrase.desc
+        self.plan.limit = r.phrase.limit or (DEFAULT_TOP if r.phrase.plural else 1)
+
+    def role_which(self, r: Reading) -> None:
+        table = r.first("table")
+        if table is not None and table.table is self.s and not r.first("column"):
+            self.row_entity = True
+            return
+        self.role_group(r)
+
+    def role_rank_measure(self, r: Reading) -> None:
+        self.rank_measure = r
+        self.plan.explicit_order = True
+
+    def role_row_rank(self, r: Reading) -> None:
+        kind, desc = r.phrase.superlative or ("price", False)
+        col = self._superlative_column(kind, r)
+        if col is None:
+            raise Unanswerable(f"I could not tell what makes a {r.phrase.text} "
+                               f"'{'most' if desc else 'least'}' here")
+        if kind == "age" and not col.numeric:
+            desc = not desc  # oldest = earliest date
+        self.plan.explicit_order = True
+        self._rows(col, desc, r.phrase.limit or (DEFAULT_TOP if r.phrase.plural else 1))
+
+    def _superlative_column(self, kind: str, r: Reading) -> Column | None:
+        said = next((p.column for p in r.of("column") if p.column and p.column.numeric), None)
+        if said is not None:
+            return said
+        cols = self.s.columns or []
+        words = {"price": ("price", "cost", "amount", "fee", "value"), "age": ("age",),
+                 "time": ()}[kind]
+        for w in words:
+            for c in cols:
+                if c.numeric and w in c.words:
+                    return c
+        return self.time_column() if kind in ("time", "age") else None
+
+    def _rows(self, col: Column, desc: bool, limit: int) -> None:
+        labels = label_columns(self.s)
+        key = key_column(self.s)
+        shown = ([key] if key is not None and not labels else []) + labels
+        self.plan.rows = [c for c in shown if c is not col] + [self.use(col)]
+        self.plan.order_column, self.plan.desc, self.plan.limit = col, desc, limit
+
+    # -- features ----------------------------------------------------------------
+
+    def dates(self) -> None:
+        if not self.parsed.years and not self.parsed.months:
+            return
+        col = self.time_column()
+        if col is None:
+            raise Unanswerable(f"{self.s.id} has no date or timestamp column to filter on")
+        self.use(col)
+        for op, year in self.parsed.years:
+            self.plan.filters.append(Filter(col, op, (year,), part="YEAR"))
+        if self.parsed.months:
+            self.plan.filters.append(Filter(col, "=", tuple(self.parsed.months), part="MONTH"))
+
+    def comparisons(self) -> None:
+        for cmp in self.parsed.comparisons:
+            col = self._compared_column(cmp)
+            if col is None:
+                raise Unanswerable(f"I could not tell which column '{cmp.op} {cmp.number}' "
+                                   "applies to")
+            self.plan.filters.append(Filter(self.use(col), cmp.op, (cmp.number,)))
+
+    def _compared_column(self, cmp: P.Comparison) -> Column | None:
+        if cmp.hint:
+            for table in [self.s] + [j.target for j in self.joins]:
+                for c in table.columns or []:
+                    if c.numeric and cmp.hint in c.words:
+                        return c
+        before: Column | None = None
+        for r in self.readings:
+            for p in r.of("column"):
+                tok = r.phrase.toks[p.start]
+                if p.column is not None and p.column.numeric and tok.i < cmp.after:
+                    before = p.column
+        if before is not None:
+            return before
+        return next((m.column for m in self.plan.measures if m.column is not None), None)
+
+    def percentages(self) -> None:
+        if not self.parsed.pct:
+            return
+        base = next((r for r in self.readings if r.phrase.role == P.PCT_BASE), None)
+        after = base.phrase.toks[-1].i if base else -1
+        numerator = [f for i, f in self.value_filters if i > after]
+        if not numerator and not self.plan.groups and self.value_filters:
+            numerator = [self.value_filters[-1][1]]
+        if numerator:
+            self.plan.measures = [Measure("PCT", condition=tuple(numerator))]
+        elif self.plan.groups:
+            self.plan.measures = [Measure("SHARE")]
+        else:
+            raise Unanswerable("I could not tell the percentage of what")
+        self.plan.explicit_measures = True
+
+    def ranking(self) -> None:
+        r = self.rank_measure
+        if r is None:
+            return
+        phrase = r.phrase
+        col = next((p.column for p in r.of("column") if p.column is not None), None)
+        which = next((x for x in self.readings if x.phrase.role == P.WHICH), None)
+        limit = (which.phrase.limit if which else None) or phrase.limit
+        plural = which.phrase.plural if which else phrase.plural
+        limit = limit or (DEFAULT_TOP if plural else 1)
+        if col is not None and (self.row_entity or not self.plan.groups) and not phrase.aggs:
+            self._rows(col, phrase.desc, limit)
+            return
+        if col is not None:
+            aggs = phrase.aggs or (["SUM"] if phrase.toks and col.numeric and any(
+                w in ("most", "least") for w in [phrase.toks[0].low]) else ["MAX" if phrase.desc
+                                                                           else "MIN"])
+            self.plan.measures = [Measure(a, self.use(col)) for a in aggs[:1]]
+        elif not self.plan.measures:
+            self.plan.measures = [Measure("COUNT")]
+        self.plan.desc, self.plan.limit = phrase.desc, limit
+        self.plan.explicit_measures = True
+
+
+def _build(parsed: P.Parse, readings: list[Reading], subject: Table, joins: list[Join],
+           catalog: Catalog, context: Plan | None) -> Plan:
+    if context is not None:
+        try:
+            own = _Builder(parsed, readings, subject, joins, catalog).build()
+        except Unanswerable:
+            own = Plan(subject)
+        return merge(context, own)
+    if not parsed.question_like and not any(r.pieces for r in readings):
+        raise Unanswerable("it does not look like a question about the data")
+    return _Builder(parsed, readings, subject, joins, catalog).build()
+
+
+def merge(context: Plan, own: Plan) -> Plan:
+    """A follow-up's plan: the earlier plan with the parts the follow-up says replaced."""
+    if own.subject is not context.subject:
+        return own
+    plan = Plan(context.subject)
+    plan.measures = own.measures if own.explicit_measures else context.measures
+    plan.groups = own.groups or context.groups
+    keys = {f.key for f in own.filters}
+    plan.filters = [f for f in context.filters if f.key not in keys] + own.filters
+    plan.joins = list(context.joins) + [j for j in own.joins if j not in context.joins]
+    if own.explicit_order:
+        plan.desc, plan.limit, plan.rows, plan.order_column = (
+            own.desc, own.limit, own.rows, own.order_column)
+    elif not own.groups:
+        plan.desc, plan.limit, plan.rows, plan.order_column = (
+            context.desc, context.limit, context.rows, context.order_column)
+    if not plan.measures and not plan.rows:
+        plan.measures = [Measure("COUNT")]
+    plan.ignored, plan.unknown_values = own.ignored, own.unknown_values
+    plan.explicit_measures = True
+    return plan

@@ -1,0 +1,247 @@
+"""Plan -> one GoogleSQL query, with fully qualified tables and readable aliases.
+
+>>> from nl2sql.models.planner.catalog import Column, Table
+>>> t = Table("shop.orders")
+>>> t.columns = [Column("status", "STRING", "shop.orders")]
+>>> to_sql(Plan(t, [Measure("COUNT")], filters=[Filter(t.columns[0], "=", ("Paid",))]))
+"SELECT COUNT(*) AS order_count\\nFROM shop.orders\\nWHERE status = 'Paid'"
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from nl2sql.models.planner.catalog import Column, Table, key_column, label_columns
+from nl2sql.models.planner.plan import Filter, GroupKey, Measure, Plan
+from nl2sql.models.planner.words import split_name, stem, wordset
+
+# GoogleSQL reserved keywords: identifiers spelled like these need backticks.
+RESERVED = wordset("""
+all and any array as asc assert_rows_modified at between by case cast collate contains create
+cross cube current default define desc distinct else end enum escape except exclude exists
+extract false fetch following for from full group grouping groups hash having if ignore in inner
+intersect interval into is join lateral left like limit lookup merge natural new no not null
+nulls of on or order outer over partition preceding proto qualify range recursive respect right
+rollup rows select set some struct tablesample then to treat true unbounded union unnest using
+when where window with within
+""")
+AGG_ALIAS = {"AVG": "avg", "SUM": "total", "MIN": "min", "MAX": "max"}
+LOOKUP_MAX_COLUMNS = 40
+
+
+def ident(name: str) -> str:
+    """``name`` as a GoogleSQL identifier, quoted only when it must be."""
+    if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name) and name.lower() not in RESERVED:
+        return name
+    return "`" + name.replace("`", "\\`") + "`"
+
+
+def table_ref(table: Table) -> str:
+    return ".".join(ident(p) for p in table.id.split("."))
+
+
+def literal(value: object) -> str:
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int | float):
+        return repr(value)
+    text = str(value).replace("\\", "\\\\").replace("'", "\\'")
+    return f"'{text}'"
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", str(text).lower()).strip("_") or "value"
+
+
+def entity_name(table: Table) -> str:
+    """``order_items`` -> ``order_item``."""
+    return "_".join(stem(p) for p in split_name(table.name)) or table.name
+
+
+@dataclass
+class _Names:
+    aliases: dict[str, str]  # table id -> alias ('' when there are no joins)
+
+    def col(self, c: Column) -> str:
+        alias = self.aliases.get(c.table, "")
+        return f"{alias}.{ident(c.name)}" if alias else ident(c.name)
+
+
+def _aliases(plan: Plan) -> dict[str, str]:
+    if not plan.joins:
+        return {plan.subject.id: ""}
+    out: dict[str, str] = {}
+    for t in plan.tables():
+        base = "".join(p[0] for p in split_name(t.name)) or "t"
+        alias, n = base, 2
+        while alias in out.values() or alias.lower() in RESERVED:
+            alias, n = f"{base}{n}", n + 1
+        out[t.id] = alias
+    return out
+
+
+def to_sql(plan: Plan, defensive: bool = False) -> str:
+    """The query for ``plan``; ``defensive`` adds casts, for a second attempt after an error."""
+    names = _Names(_aliases(plan))
+    select: list[str] = []
+    group_by: list[str] = []
+    order: list[str] = []
+    used: set[str] = set()
+
+    def alias(name: str) -> str:
+        base, n = slug(name), 2
+        out = base
+        while out in used:
+            out, n = f"{base}_{n}", n + 1
+        used.add(out)
+        return out
+
+    time_aliases: list[str] = []
+    group_aliases: list[str] = []
+    for g in plan.groups:
+        for expr, name, grouped in _group_exprs(g, plan, names, defensive):
+            if name is not None:
+                a = alias(name)
+                select.append(f"{expr} AS {ident(a)}")
+                (time_aliases if g.unit else group_aliases).append(ident(a))
+            if grouped:
+                group_by.append(expr)
+    measure_aliases: list[str] = []
+    for m in plan.measures:
+        for expr, name in _measure_exprs(m, plan, names, defensive):
+            a = alias(name)
+            select.append(f"{expr} AS {ident(a)}")
+            measure_aliases.append(ident(a))
+    where = [_condition(f, names, defensive) for f in plan.filters]
+    if plan.rows:
+        for c in plan.rows:
+            a = alias(c.name)
+            select.append(f"{names.col(c)} AS {ident(a)}" if a != c.name or names.aliases.get(
+                c.table) else ident(c.name))
+        if plan.order_column is not None:
+            where.append(f"{names.col(plan.order_column)} IS NOT NULL")
+            order.append(f"{names.col(plan.order_column)} {'DESC' if plan.desc else 'ASC'}")
+            order += [names.col(c) for c in plan.rows if c is not plan.order_column]
+    elif plan.ranked and measure_aliases:
+        order.append(f"{measure_aliases[0]} {'DESC' if plan.desc else 'ASC'}")
+        order += time_aliases + group_aliases
+    elif time_aliases:
+        order += time_aliases + group_aliases
+    elif group_aliases and measure_aliases:
+        order += [f"{measure_aliases[0]} DESC", *group_aliases]
+    lines = ["SELECT " + ", ".join(select), "FROM " + _from(plan, names)]
+    if where:
+        lines.append("WHERE " + " AND ".join(where))
+    if group_by:
+        lines.append("GROUP BY " + ", ".join(group_by))
+    if order:
+        lines.append("ORDER BY " + ", ".join(order))
+    if plan.limit is not None and (plan.rows or plan.ranked):
+        lines.append(f"LIMIT {int(plan.limit)}")
+    return "\n".join(lines)
+
+
+def _from(plan: Plan, names: _Names) -> str:
+    s = plan.subject
+    out = table_ref(s) + (f" AS {names.aliases[s.id]}" if names.aliases.get(s.id) else "")
+    for j in plan.joins:
+        out += (f"\nJOIN {table_ref(j.target)} AS {names.aliases[j.target.id]} "
+                f"ON {names.col(j.fk)} = {names.col(j.key)}")
+    return out
+
+
+def _time(c: Column, names: _Names, defensive: bool) -> str:
+    ref = names.col(c)
+    return f"SAFE_CAST({ref} AS TIMESTAMP)" if defensive or c.text else ref
+
+
+def _group_exprs(g: GroupKey, plan: Plan, names: _Names,
+                 defensive: bool) -> list[tuple[str, str | None, bool]]:
+    """(expression, output name or None, grouped?) for one group key."""
+    if g.entity is not None:
+        target = g.entity.target
+        out: list[tuple[str, str | None, bool]] = [(names.col(g.entity.key), None, True)]
+        for c in label_columns(target):
+            out.append((names.col(c), f"{entity_name(target)}_{c.name}", True))
+        return out
+    if g.unit is None:
+        return [(names.col(g.column), g.column.name, True)]
+    ts = _time(g.column, names, defensive)
+    one_year = any(f.part == "YEAR" and f.op == "=" and len(f.values) == 1
+                   for f in plan.filters if f.column is g.column)
+    unit = g.unit
+    if unit == "YEAR":
+        return [(f"EXTRACT(YEAR FROM {ts})", "year", True)]
+    if unit == "HOUR":
+        return [(f"EXTRACT(HOUR FROM {ts})", "hour", True)]
+    if unit == "DAY":
+        return [(f"DATE({ts})", "day", True)]
+    if one_year and unit in ("MONTH", "QUARTER", "WEEK"):
+        return [(f"EXTRACT({unit} FROM {ts})", unit.lower(), True)]
+    return [(f"DATE_TRUNC(DATE({ts}), {unit})", unit.lower(), True)]
+
+
+def _num(c: Column, names: _Names, defensive: bool) -> str:
+    ref = names.col(c)
+    return f"SAFE_CAST({ref} AS FLOAT64)" if defensive or not c.numeric else ref
+
+
+def _measure_exprs(m: Measure, plan: Plan, names: _Names,
+                   defensive: bool) -> list[tuple[str, str]]:
+    entity = entity_name(plan.subject)
+    if m.func == "COUNT":
+        return [("COUNT(*)", f"{entity}_count")]
+    if m.func == "COUNT_DISTINCT" and m.column is not None:
+        return [(f"COUNT(DISTINCT {names.col(m.column)})", f"distinct_{m.column.name}")]
+    if m.func == "PCT":
+        cond = " AND ".join(_condition(f, names, defensive) for f in m.condition)
+        what = slug("_or_".join(_describe_values(f) for f in m.condition))
+        return [(f"SAFE_DIVIDE(100 * COUNTIF({cond}), COUNT(*))", f"percent_{what}"),
+                (f"COUNTIF({cond})", f"{what}_count"), ("COUNT(*)", f"{entity}_count")]
+    if m.func == "SHARE":
+        return [("COUNT(*)", f"{entity}_count"),
+                ("100 * COUNT(*) / SUM(COUNT(*)) OVER ()", f"percent_of_{entity}s")]
+    assert m.column is not None
+    c = m.column
+    expr = _num(c, names, defensive) if m.func in ("AVG", "SUM") else names.col(c)
+    return [(f"{m.func}({expr})", f"{AGG_ALIAS[m.func]}_{c.name}")]
+
+
+def _describe_values(f: Filter) -> str:
+    if f.values and isinstance(f.values[0], bool):
+        return f.column.name if f.values[0] else f"not_{f.column.name}"
+    return "_or_".join(str(v) for v in f.values)
+
+
+def _condition(f: Filter, names: _Names, defensive: bool) -> str:
+    if f.part is not None:
+        lhs = f"EXTRACT({f.part} FROM {_time(f.column, names, defensive)})"
+    else:
+        lhs = names.col(f.column)
+    if len(f.values) > 1 and f.op in ("=", "!="):
+        values = ", ".join(literal(v) for v in f.values)
+        return f"{lhs} {'IN' if f.op == '=' else 'NOT IN'} ({values})"
+    value = f.values[0]
+    if isinstance(value, bool):
+        return f"{lhs} IS {'TRUE' if value else 'FALSE'}" if f.op == "=" else (
+            f"{lhs} IS NOT {'TRUE' if value else 'FALSE'}")
+    return f"{lhs} {f.op} {literal(value)}"
+
+
+def lookup_sql(phrases: list[str], tables: list[Table]) -> str | None:
+    """A query finding which text columns hold any of ``phrases`` (case-insensitive)."""
+    wanted = ", ".join(literal(p) for p in phrases)
+    parts = []
+    for t in tables:
+        for c in t.columns or []:
+            if not c.text or c.is_key or c is key_column(t):
+                continue
+            parts.append(
+                f"SELECT {literal(f'{t.id}.{c.name}')} AS column_name, {ident(c.name)} AS "
+                f"matched_value, COUNT(*) AS row_count FROM {table_ref(t)} "
+                f"WHERE LOWER({ident(c.name)}) IN ({wanted}) GROUP BY 2"
+            )
+    if not parts or not phrases:
+        return None
+    return "\nUNION ALL ".join(parts[:LOOKUP_MAX_COLUMNS]) + "\nORDER BY row_count DESC\nLIMIT 100"

@@ -1,0 +1,201 @@
+"""Words: tokens of a question, English normalisation and the small generic lexicons.
+
+Nothing here knows any schema. Names and questions meet on *canonical stems*:
+lower case, common abbreviations expanded, plurals folded.
+
+>>> [t.stem for t in tokenize("How many Categories?")]
+['how', 'many', 'category']
+>>> name_words("num_of_item")
+('number', 'item')
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+def wordset(text: str) -> frozenset[str]:
+    """A set of words written as one string, for readable lexicons."""
+    return frozenset(text.split())
+
+
+# Abbreviations found in column names, mapped to the word a question uses.
+ABBREVIATIONS = {
+    "num": "number", "nbr": "number", "qty": "quantity", "amt": "amount",
+    "avg": "average", "cnt": "count", "pct": "percent", "desc": "description",
+    "dept": "department", "addr": "address", "dt": "date", "ts": "timestamp",
+    "yr": "year", "tel": "phone", "dob": "birthdate", "lang": "language",
+    "prod": "product", "cust": "customer", "emp": "employee",
+}  # fmt: skip
+
+IRREGULAR = {
+    "people": "person", "men": "man", "women": "woman", "children": "child", "mice": "mouse",
+    "feet": "foot", "teeth": "tooth", "geese": "goose", "data": "data", "media": "media",
+    "criteria": "criterion", "indices": "index", "analyses": "analysis", "series": "series",
+    "news": "news", "sales": "sale", "bus": "bus", "gas": "gas", "yes": "yes",
+}  # fmt: skip
+
+# Words that carry no meaning for matching and do not end a phrase.
+FILLERS = wordset(
+    "the a an all any there their its his her our my your this these those please "
+    "currently ever overall altogether exactly"
+)
+
+# Words that end a phrase (prepositions, auxiliaries, pronouns, imperatives).
+BOUNDARIES = wordset(
+    "of in on at for from to with within without among during into onto than as whose that "
+    "where when who whom why and or but is are was were be been being am do does did have has "
+    "had can could will would should might must me us i we you they them it he she what which "
+    "how list show give tell find display return get got compute calculate "
+    "not excluding except other about via up more less fewer than"
+)
+
+# Common verbs: they end a phrase and are never asked about as values.
+VERBS = wordset(
+    "live lives lived living come comes came coming go goes went place places placed make "
+    "makes made hold holds held belong belongs contain contains include includes exist exists "
+    "happen happens happened bring brings brought buy buys bought spend spends spent use uses "
+    "used take takes took appear appears generate generates generated register registered "
+    "stock stocked carry carries carried keep keeps kept stored store stores reside resides "
+    "work works worked mean means sit sits located"
+)
+
+# Words that never count as unexplained: they describe the warehouse itself.
+NEUTRAL = wordset(
+    "data database dataset table tables record records row rows entry entries value values "
+    "system warehouse total whole recorded exist"
+)
+
+QUESTION_WORDS = wordset("what which how who when where why")
+
+MONTHS = {m: i + 1 for i, m in enumerate([
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december"])}
+MONTHS.update({m[:3]: i for m, i in list(MONTHS.items()) if m != "may"})
+NUMBER_WORDS = {
+    w: i + 1
+    for i, w in enumerate(["one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+                           "ten", "eleven", "twelve"])
+}
+NUMBER_WORDS.update({"fifteen": 15, "twenty": 20, "fifty": 50, "hundred": 100})
+
+TIME_UNITS = {"year": "YEAR", "month": "MONTH", "day": "DAY", "week": "WEEK",
+              "quarter": "QUARTER", "date": "DAY", "hour": "HOUR"}  # fmt: skip
+TIME_ADJECTIVES = {"yearly": "YEAR", "annual": "YEAR", "annually": "YEAR", "monthly": "MONTH",
+                   "daily": "DAY", "weekly": "WEEK", "quarterly": "QUARTER",
+                   "hourly": "HOUR"}  # fmt: skip
+
+_TOKEN = re.compile(r"[\"“”]([^\"“”]+)[\"“”]|(?<!\w)'([^']+)'(?!\w)|(\w+(?:['’]\w+)*)|(%)")
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+
+
+@dataclass(frozen=True)
+class Tok:
+    """One token of a question; ``start``/``end`` index the original text."""
+
+    i: int
+    raw: str
+    low: str
+    stem: str
+    start: int
+    end: int
+    quoted: bool = False
+    cap: bool = False  # capitalised inside the sentence: likely a proper value
+    number: int | float | None = None
+
+
+def stem(word: str) -> str:
+    """Canonical form of one word: lower case, abbreviation expanded, singular.
+
+    >>> [stem(w) for w in ["Countries", "statuses", "status", "boxes", "Women", "qty"]]
+    ['country', 'status', 'status', 'box', 'woman', 'quantity']
+    """
+    w = word.lower().replace("’", "'")
+    if w.endswith("'s"):
+        w = w[:-2]
+    w = w.strip("'")
+    if w in ABBREVIATIONS:
+        return ABBREVIATIONS[w]
+    if w in IRREGULAR:
+        return IRREGULAR[w]
+    if len(w) > 4 and w.endswith("ies"):
+        return w[:-3] + "y"
+    if len(w) > 4 and w.endswith(("sses", "xes", "ches", "shes", "uses", "zzes")):
+        return w[:-2]
+    if len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is", "'s")):
+        return w[:-1]
+    return w
+
+
+def is_plural(word: str) -> bool:
+    w = word.lower()
+    return stem(w) != w and w not in ABBREVIATIONS and not w.endswith("'s")
+
+
+def tokenize(text: str) -> list[Tok]:
+    """Tokens of ``text``: words, quoted strings (one token each) and ``%``."""
+    out: list[Tok] = []
+    for m in _TOKEN.finditer(text):
+        quoted = m.group(1) or m.group(2)
+        raw = quoted if quoted is not None else (m.group(3) or m.group(4))
+        low = raw.lower()
+        number: int | float | None = None
+        if quoted is None and re.fullmatch(r"\d+(\.\d+)?", raw):
+            number = float(raw) if "." in raw else int(raw)
+        elif low in NUMBER_WORDS:
+            number = NUMBER_WORDS[low]
+        cap = quoted is None and bool(out) and raw[:1].isupper() and low not in QUESTION_WORDS
+        out.append(Tok(len(out), raw, low, stem(raw) if quoted is None else low,
+                       m.start(), m.end(), quoted=quoted is not None, cap=cap, number=number))
+    return out
+
+
+def split_name(name: str) -> list[str]:
+    """Parts of an identifier: ``productDistributionCenter_id`` -> product, distribution, ..."""
+    parts: list[str] = []
+    for piece in re.split(r"[^A-Za-z0-9]+", name):
+        parts.extend(p for p in _CAMEL.split(piece) if p)
+    return [p.lower() for p in parts]
+
+
+# Parts of column names that say nothing about meaning (created_at ~ created).
+_NAME_NOISE = wordset("at on is has of the a by in to")
+
+
+def name_words(name: str) -> tuple[str, ...]:
+    """Canonical words of a table or column name, without key and connective parts."""
+    words = [stem(p) for p in split_name(name) if p not in _NAME_NOISE]
+    if len(words) > 1 and words[-1] == "id":
+        words = words[:-1]
+    return tuple(words)
+
+
+def text_words(text: str | None) -> frozenset[str]:
+    """Canonical content words of a description."""
+    if not text:
+        return frozenset()
+    return frozenset(
+        stem(w) for w in re.findall(r"\w+", text)
+        if w.lower() not in FILLERS and w.lower() not in BOUNDARIES and len(w) > 2
+    )
+
+
+def singular_phrase(name: str) -> str:
+    """``order_items`` -> ``order item``, for answer text."""
+    return " ".join(stem(p) for p in split_name(name))
+
+
+def plural_phrase(name: str) -> str:
+    """``order_item`` / ``order_items`` -> ``order items``."""
+    words = [stem(p) for p in split_name(name)]
+    if not words:
+        return name
+    last = words[-1]
+    if last.endswith("y") and last[-2:-1] not in "aeiou":
+        words[-1] = last[:-1] + "ies"
+    elif last.endswith(("s", "x", "ch", "sh")):
+        words[-1] = last + "es"
+    else:
+        words[-1] = last + "s"
+    return " ".join(words)

@@ -1,0 +1,282 @@
+"""The offline planner through the public API: a real agent over a real DuckDB file.
+
+The warehouse is a small library of our own invention (not the demo schema), so
+these tests show the planner works from metadata alone: names, descriptions,
+types and example values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+
+from nl2sql.agent import Agent, Conversation
+from nl2sql.answer import Answer
+from nl2sql.config import Settings
+from nl2sql.models.offline import OfflinePlanner
+from nl2sql.warehouse.duckdb import DuckDBWarehouse
+
+LIBRARY_SQL = """
+CREATE SCHEMA library;
+CREATE TABLE library.authors (id BIGINT, name VARCHAR, country VARCHAR, born INTEGER);
+CREATE TABLE library.books (id BIGINT, title VARCHAR, author_id BIGINT, genre VARCHAR,
+                            language VARCHAR, pages INTEGER, price DOUBLE, published DATE);
+CREATE TABLE library.members (id BIGINT, first_name VARCHAR, last_name VARCHAR, city VARCHAR,
+                              membership VARCHAR, age INTEGER, joined_at TIMESTAMP);
+CREATE TABLE library.loans (id BIGINT, book_id BIGINT, member_id BIGINT, status VARCHAR,
+                            borrowed_at TIMESTAMP, returned_at TIMESTAMP, late_fee DOUBLE);
+INSERT INTO library.authors
+  SELECT i, 'Author ' || i, ['Portugal', 'Norway', 'Chile', 'Japan'][1 + i % 4], 1900 + i * 3
+  FROM range(1, 21) t(i);
+INSERT INTO library.books
+  SELECT i, 'Book ' || i, 1 + i % 20,
+         ['Fiction', 'Poetry', 'History', 'Science Fiction'][1 + (i * 7) % 4],
+         CASE WHEN i % 5 = 0 THEN 'Portuguese' ELSE 'English' END, 80 + (i * 37) % 600,
+         5.0 + (i * 13) % 40, DATE '1990-01-01' + INTERVAL (i * 97) DAY
+  FROM range(1, 121) t(i);
+INSERT INTO library.members
+  SELECT i, 'Name' || i, 'Surname' || (i % 17), 'City ' || chr(CAST(65 + i % 30 AS INTEGER)),
+         ['Basic', 'Premium', 'Student'][1 + i % 3], 16 + (i * 11) % 60,
+         TIMESTAMP '2021-01-01' + INTERVAL (i * 5) DAY
+  FROM range(1, 301) t(i);
+UPDATE library.members SET city = 'Lisbon' WHERE id % 10 = 0;
+INSERT INTO library.loans
+  SELECT i, 1 + (i * 7) % 120, 1 + (i * 13) % 300,
+         ['Returned', 'Returned', 'Active', 'Overdue'][1 + i % 4],
+         TIMESTAMP '2022-01-01' + INTERVAL (i) DAY, NULL,
+         CASE WHEN i % 4 = 3 THEN 0.5 * (i % 9) ELSE 0 END
+  FROM range(1, 1001) t(i);
+COMMENT ON TABLE library.members IS 'Registered borrowers of the library';
+COMMENT ON TABLE library.loans IS 'Each time a member borrows a book';
+CREATE SCHEMA archive;
+CREATE TABLE archive.raw_fines (id BIGINT, note VARCHAR);
+INSERT INTO archive.raw_fines VALUES (1, '5'), (2, 'five');
+CREATE VIEW archive.fines AS SELECT id, CAST(note AS INTEGER) AS amount FROM archive.raw_fines;
+"""
+
+
+@pytest.fixture(scope="module")
+def library_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("library") / "lib.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute(LIBRARY_SQL)
+    con.close()
+    return path
+
+
+@pytest.fixture
+def warehouse(library_db: Path) -> Iterator[DuckDBWarehouse]:
+    wh = DuckDBWarehouse(library_db)
+    yield wh
+    wh.close()
+
+
+def ask(warehouse: DuckDBWarehouse, question: str, conversation: Conversation | None = None,
+        **settings: Any) -> tuple[Answer, Conversation]:
+    agent = Agent(OfflinePlanner(), warehouse, Settings(**settings))
+    return agent.ask(question, conversation)
+
+
+def sql(db: Path, query: str) -> list[tuple[Any, ...]]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(query).fetchall()
+    finally:
+        con.close()
+
+
+def names(answer: Answer) -> list[str]:
+    return [s.name for s in answer.steps]
+
+
+def turns_calling(conversation: Conversation, name: str) -> list[list[str]]:
+    """Per model turn, the ids of its calls to ``name``."""
+    return [[c.id or "" for c in m.calls if c.name == name]
+            for m in conversation.messages if m.role == "model" and m.calls]
+
+
+# -- exploring, then answering -----------------------------------------------------
+
+
+def test_count_explores_metadata_then_runs_one_query(warehouse: DuckDBWarehouse,
+                                                     library_db: Path) -> None:
+    answer, _ = ask(warehouse, "How many books are there?")
+
+    assert answer.answered
+    assert names(answer) == ["list_datasets", "list_tables", "list_tables", "get_table",
+                             "sql_query"]
+    assert all(s.ok for s in answer.steps)
+    assert answer.steps[3].args == {"table_id": "library.books"}
+    assert answer.sql is not None and "library.books" in answer.sql
+    assert answer.rows == [[120]] == [list(r) for r in sql(library_db,
+                                                           "SELECT COUNT(*) FROM library.books")]
+    assert "120 books" in answer.answer and "library.books" in answer.answer
+    assert answer.model == "offline"
+
+
+def test_tables_of_a_join_are_described_in_parallel_in_one_turn(
+        warehouse: DuckDBWarehouse, library_db: Path) -> None:
+    answer, conversation = ask(warehouse, "How many loans are there per book genre?")
+
+    assert answer.answered
+    get_table_turns = [t for t in turns_calling(conversation, "get_table") if t]
+    assert len(get_table_turns[0]) == 2  # loans and books, together
+    assert {s.args["table_id"] for s in answer.steps if s.name == "get_table"} >= {
+        "library.loans", "library.books"}
+    assert names(answer)[-1] == "sql_query"
+    expected = sql(library_db, "SELECT b.genre, COUNT(*) FROM library.loans l "
+                               "JOIN library.books b ON l.book_id = b.id GROUP BY 1")
+    assert sorted(map(tuple, answer.rows)) == sorted(expected)
+    assert "JOIN" in (answer.sql or "")
+
+
+def test_datasets_are_listed_in_parallel(warehouse: DuckDBWarehouse) -> None:
+    _, conversation = ask(warehouse, "How many members are there?")
+
+    list_turns = [t for t in turns_calling(conversation, "list_tables") if t]
+    assert len(list_turns) == 1 and len(list_turns[0]) == 2  # library and archive
+
+
+# -- kinds of questions: numbers equal what SQL computes -----------------------------
+
+
+@pytest.mark.parametrize(("question", "gold", "ordered"), [
+    ("How many loans are overdue?",
+     "SELECT COUNT(*) FROM library.loans WHERE status = 'Overdue'", False),
+    ("What is the average price of books by genre?",
+     "SELECT genre, AVG(price) FROM library.books GROUP BY genre", False),
+    ("Which genre has the most books?",
+     "SELECT genre, COUNT(*) FROM library.books GROUP BY genre ORDER BY 2 DESC, 1 LIMIT 1", True),
+    ("What are the top 3 cities by number of members?",
+     "SELECT city, COUNT(*) FROM library.members GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 3", True),
+    ("How many loans were made in each month of 2023?",
+     "SELECT EXTRACT(MONTH FROM borrowed_at), COUNT(*) FROM library.loans "
+     "WHERE EXTRACT(YEAR FROM borrowed_at) = 2023 GROUP BY 1", False),
+    ("What are the minimum and maximum ages of members?",
+     "SELECT MIN(age), MAX(age) FROM library.members", False),
+    ("How many different genres are there?",
+     "SELECT COUNT(DISTINCT genre) FROM library.books", False),
+    ("How many members are older than 50?",
+     "SELECT COUNT(*) FROM library.members WHERE age > 50", False),
+    ("What is the total late fee of loans for each membership?",
+     "SELECT m.membership, SUM(l.late_fee) FROM library.loans l "
+     "JOIN library.members m ON l.member_id = m.id GROUP BY 1", False),
+    ("Which author has the most books?",
+     "SELECT a.name, COUNT(*) FROM library.books b JOIN library.authors a "
+     "ON b.author_id = a.id GROUP BY a.id, a.name ORDER BY 2 DESC, 1 LIMIT 1", True),
+    ("What is the cheapest book?",
+     "SELECT title, price FROM library.books ORDER BY price, title LIMIT 1", True),
+    ("How many loans were made by members from Lisbon?",
+     "SELECT COUNT(*) FROM library.loans l JOIN library.members m ON l.member_id = m.id "
+     "WHERE m.city = 'Lisbon'", False),
+])
+def test_answers_match_sql(warehouse: DuckDBWarehouse, library_db: Path, question: str,
+                           gold: str, ordered: bool) -> None:
+    answer, _ = ask(warehouse, question)
+
+    assert answer.answered, answer.answer
+    expected = [tuple(r) for r in sql(library_db, gold)]
+    got = [tuple(r) for r in answer.rows]
+    assert (got if ordered else sorted(got, key=str)) == (
+        expected if ordered else sorted(expected, key=str)), answer.sql
+    first_number = next(v for v in expected[0] if isinstance(v, int | float))
+    assert f"{first_number:,}".removesuffix(".0") in answer.answer
+
+
+def test_percentage_names_the_share_and_the_counts(warehouse: DuckDBWarehouse) -> None:
+    answer, _ = ask(warehouse, "What percentage of loans are overdue?")
+
+    assert answer.rows[0][:3] == [25.0, 250, 1000]
+    assert "25% of loans" in answer.answer and "250 of 1,000" in answer.answer
+    assert "status 'Overdue'" in answer.answer
+
+
+def test_value_missing_from_examples_is_looked_up_first(warehouse: DuckDBWarehouse,
+                                                       library_db: Path) -> None:
+    # city has too many values for get_table to show examples: the planner searches.
+    answer, _ = ask(warehouse, "How many members live in Lisbon?")
+
+    queries = [s for s in answer.steps if s.name == "sql_query"]
+    assert len(queries) == 2 and "lisbon" in queries[0].args["query"].lower()
+    assert "city = 'Lisbon'" in (answer.sql or "")
+    assert answer.rows == [[sql(library_db, "SELECT COUNT(*) FROM library.members "
+                                            "WHERE city = 'Lisbon'")[0][0]]]
+
+
+def test_table_found_through_its_description(warehouse: DuckDBWarehouse) -> None:
+    answer, _ = ask(warehouse, "How many borrowers are there?")
+
+    assert answer.rows == [[300]] and "library.members" in answer.answer
+
+
+# -- declining, failing, limits ----------------------------------------------------
+
+
+def test_nonsense_question_is_declined_with_suggestions(warehouse: DuckDBWarehouse) -> None:
+    answer, _ = ask(warehouse, "What is the meaning of life?")
+
+    assert not answer.answered
+    assert "sql_query" not in names(answer)
+    assert "cannot answer" in answer.answer and '"How many' in answer.answer
+
+
+def test_unknown_value_is_declined_not_ignored(warehouse: DuckDBWarehouse) -> None:
+    answer, _ = ask(warehouse, "How many members live in Atlantis?")
+
+    assert not answer.answered
+    assert "'Atlantis'" in answer.answer
+    assert answer.sql is None or "atlantis" in answer.sql.lower()  # only the lookup ran
+
+
+def test_failing_query_is_retried_once_then_given_up(warehouse: DuckDBWarehouse) -> None:
+    answer, _ = ask(warehouse, "What is the total amount of fines?")
+
+    queries = [s for s in answer.steps if s.name == "sql_query"]
+    assert [s.ok for s in queries] == [False, False]
+    assert queries[0].args["query"] != queries[1].args["query"]
+    assert not answer.answered
+    assert "failed" in answer.answer and "five" in answer.answer
+
+
+def test_step_limit_ends_with_a_plain_sentence(warehouse: DuckDBWarehouse) -> None:
+    answer, _ = ask(warehouse, "How many loans are overdue?", max_steps=2)
+
+    assert not answer.answered
+    assert "steps" in answer.answer
+
+
+# -- determinism and conversations ---------------------------------------------------
+
+
+def test_same_question_same_steps_sql_and_answer(warehouse: DuckDBWarehouse) -> None:
+    first, c1 = ask(warehouse, "What is the average late fee of loans per year?")
+    second, c2 = ask(warehouse, "What is the average late fee of loans per year?")
+
+    assert first.answered
+    assert first.sql == second.sql and first.answer == second.answer
+    assert [m.to_dict() for m in c1.messages] == [m.to_dict() for m in c2.messages]
+
+
+def test_follow_up_keeps_the_earlier_question(warehouse: DuckDBWarehouse,
+                                              library_db: Path) -> None:
+    first, conversation = ask(warehouse, "How many loans are overdue?")
+    second, _ = ask(warehouse, "And in 2023?", conversation)
+
+    assert first.answered and second.answered
+    assert names(second)[0] == "list_datasets"  # explores again for the new question
+    assert "status = 'Overdue'" in (second.sql or "") and "2023" in (second.sql or "")
+    expected = sql(library_db, "SELECT COUNT(*) FROM library.loans WHERE status = 'Overdue' "
+                               "AND EXTRACT(YEAR FROM borrowed_at) = 2023")
+    assert second.rows == [[expected[0][0]]]
+
+
+def test_follow_up_can_change_the_grouping(warehouse: DuckDBWarehouse) -> None:
+    _, conversation = ask(warehouse, "How many members are there by membership?")
+    second, _ = ask(warehouse, "What about by city?", conversation)
+
+    assert second.answered
+    assert second.columns[0] == "city" and "membership" not in (second.sql or "")
