@@ -171,7 +171,11 @@ def _parse(path: Path) -> Any:
     try:
         return yaml.safe_load(text)
     except yaml.YAMLError as e:
-        raise InvalidReports(path, [Problem(None, "", f"not valid YAML: {e}")]) from None
+        mark = getattr(e, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        reason = getattr(e, "problem", None) or str(e)
+        raise InvalidReports(path, [Problem(None, "", f"not valid YAML{where}: {reason}")]) \
+            from None
 
 
 def _problems(data: Any) -> list[Problem]:

@@ -38,11 +38,17 @@ def _report_node(root: yaml.Node, name: str) -> tuple[int, yaml.MappingNode]:
     raise ConfigError(f"no report named {name!r} in the definitions file")
 
 
-def _block(sql: str, indent: int) -> str:
-    """``sql`` as a literal block scalar (``|-``) indented under its key."""
+def _block(sql: str, indent: int, comment: str = "") -> str:
+    """``sql`` as a literal block scalar (``|-``) indented under its key; a
+    comment that followed the old value stays on the indicator line."""
     pad = " " * (indent + 2)
     lines = [(pad + line).rstrip() for line in sql.strip().splitlines()]
-    return "|-\n" + "\n".join(lines)
+    return "|-" + comment + "\n" + "\n".join(lines)
+
+
+def _line_end(text: str, index: int) -> int:
+    end = text.find("\n", index)
+    return len(text) if end == -1 else end
 
 
 def with_pinned_sql(text: str, name: str, sql: str) -> str:
@@ -52,26 +58,33 @@ def with_pinned_sql(text: str, name: str, sql: str) -> str:
     if root is None:
         raise ConfigError("the definitions file is empty")
     index, node = _report_node(root, name)
-    first_key = node.value[0][0]
-    indent = first_key.start_mark.column
+    indent = node.value[0][0].start_mark.column
     existing = _key(node, "sql")
     if existing is not None:
-        value = existing[1]
-        start, end = value.start_mark.index, value.end_mark.index
+        start, end = existing[1].start_mark.index, existing[1].end_mark.index
         chunk = text[start:end]
-        # A block scalar's span swallows the newlines after it; keep them.
-        trail = chunk[len(chunk.rstrip("\n")):]
-        new = text[:start] + _block(sql, indent) + trail + text[end:]
+        if chunk.endswith("\n"):
+            # A block scalar's span runs to the next key's line; keep its newlines.
+            trail = chunk[len(chunk.rstrip("\n")):]
+            new = text[:start] + _block(sql, indent) + trail + text[end:]
+        else:
+            # A one-line value; a comment after it must not end up inside the SQL.
+            eol = _line_end(text, end)
+            rest = text[end:eol]
+            comment = rest if rest.strip().startswith("#") else ""
+            stop = eol if comment else end
+            new = text[:start] + _block(sql, indent, comment) + text[stop:]
     else:
         question = _key(node, "question")
         if question is None:
             raise ConfigError(f"report {name!r} has no question")
         end = question[1].end_mark.index
-        line = " " * indent + "sql: " + _block(sql, indent)
-        if text[end - 1:end] == "\n":  # block scalar question: its span ends at a line start
-            new = text[:end] + line + "\n" + text[end:]
-        else:
-            new = text[:end] + "\n" + line + text[end:]
+        line = " " * indent + "sql: " + _block(sql, indent) + "\n"
+        if text[end - 1:end] == "\n":  # a block scalar's span ends at a line start
+            new = text[:end] + line + text[end:]
+        else:  # after the question's line, comment included
+            eol = _line_end(text, end)
+            new = text[:eol] + "\n" + line.rstrip("\n") + text[eol:]
     _check_edit(text, new, index, sql)
     return new
 
