@@ -59,7 +59,7 @@ def serve_app(tmp_path: Path, shop_db: Path) -> Iterator[Callable[..., Served]]:
                 "state_db": str(tmp_path / "state.sqlite3"),
                 "slack_signing_secret": SECRET, **overrides}
             runtime = Runtime(Settings(**values), _model=model)
-            app = make_app(runtime)
+            app = create_app(runtime=runtime)
             app.config["NL2SQL_SLACK_OPTIONS"] = options
             url = stack.enter_context(serve(app))
             stack.callback(runtime.close)
@@ -67,15 +67,6 @@ def serve_app(tmp_path: Path, shop_db: Path) -> Iterator[Callable[..., Served]]:
             return Served(app, url, runtime)
 
         yield start
-
-
-def make_app(runtime: Runtime) -> Flask:
-    app = create_app(runtime=runtime)
-    if "slack" not in app.blueprints:  # until create_app lists it
-        from nl2sql.web import slack
-
-        app.register_blueprint(slack.bp)
-    return app
 
 
 def _close_slack(app: Flask) -> None:

@@ -19,7 +19,8 @@ from nl2sql.models.base import Message, ModelTurn, Request
 from nl2sql.models.scripted import ScriptedModel, calls, text
 from nl2sql.runtime import Runtime
 from nl2sql.slack.service import SlackOptions
-from tests.slack.conftest import TEST_OPTIONS, Served, make_app
+from nl2sql.web import create_app
+from tests.slack.conftest import TEST_OPTIONS, Served
 from tests.slack.peers import Peer, SlackApi, command_body, post, running, serve, sign
 
 STATUS_SQL = ("SELECT status, COUNT(*) AS purchases FROM shop.purchases "
@@ -115,7 +116,7 @@ def test_without_signing_secret_the_endpoint_is_off(
         tmp_path: Path, shop_db: Path, receiver: Peer, caplog: pytest.LogCaptureFixture) -> None:
     settings = Settings(warehouse=f"duckdb:///{shop_db}", state_db=str(tmp_path / "s.db"))
     with caplog.at_level(logging.WARNING, logger="nl2sql.slack"):
-        app = make_app(Runtime(settings, _model=ScriptedModel()))
+        app = create_app(runtime=Runtime(settings, _model=ScriptedModel()))
     assert "SLACK_SIGNING_SECRET is not set" in caplog.text
     body = command_body("How many purchases?", receiver.base)
     with serve(app) as url:
