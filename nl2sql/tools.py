@@ -9,9 +9,9 @@ to read and act on; the agent turns it into an ``{"error": ...}`` response.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 

@@ -47,7 +47,8 @@ def test_ask_missing_database_is_one_line_error(runner: CliRunner, tmp_path: Pat
 
 
 def test_ask_unanswerable_exits_non_zero(runner: CliRunner, demo_db: Path) -> None:
-    result = runner.invoke(main, ["ask", "--db", str(demo_db), "--json", "purple monkey dishwasher"])
+    result = runner.invoke(main, ["ask", "--db", str(demo_db), "--json",
+                                  "purple monkey dishwasher"])
     assert result.exit_code == 1
     assert json.loads(result.stdout)["answer"]
 

@@ -42,5 +42,6 @@ def text(answer: str) -> ModelTurn:
 def calls(*specs: tuple[str, dict[str, Any]]) -> ModelTurn:
     """A turn calling several functions: ``calls(("get_table", {...}), ...)``."""
     return ModelTurn(
-        Message("model", calls=[FunctionCall(n, a, id=f"call-{i}") for i, (n, a) in enumerate(specs)])
+        Message("model", calls=[FunctionCall(name, args, id=f"call-{i}")
+                                for i, (name, args) in enumerate(specs)])
     )

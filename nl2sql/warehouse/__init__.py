@@ -24,7 +24,7 @@ def open_warehouse(settings: Settings) -> Warehouse:
 
         if not parsed.netloc:
             raise ConfigError(f"{url!r}: give the project, e.g. bigquery://my-project?location=US")
-        location = (parse_qs(parsed.query).get("location") or [None])[0]
+        location = next(iter(parse_qs(parsed.query).get("location", [])), None)
         return BigQueryWarehouse(parsed.netloc, location, settings)
     raise ConfigError(
         f"unknown warehouse {url!r}: use duckdb:///path/file.duckdb or bigquery://PROJECT"

@@ -101,7 +101,8 @@ class DuckDBWarehouse(Warehouse):
             "WHERE database_name = ? AND schema_name = ? AND NOT internal ORDER BY 1",
             [CATALOG, schema, CATALOG, schema],
         )
-        return [TableInfo(f"{schema}.{name}", comment or None, size) for name, comment, size in rows]
+        return [TableInfo(f"{schema}.{name}", comment or None, size)
+                for name, comment, size in rows]
 
     def get_table(self, table_id: str) -> TableInfo:
         dataset, _, name = table_id.rpartition(".")
@@ -116,7 +117,8 @@ class DuckDBWarehouse(Warehouse):
             "WHERE database_name = ? AND schema_name = ? AND table_name = ? ORDER BY column_index",
             [CATALOG, schema, table_name],
         )
-        examples = self._text_examples(schema, table_name, [c[0] for c in cols if c[1] == "VARCHAR"])
+        text_columns = [c[0] for c in cols if c[1] == "VARCHAR"]
+        examples = self._text_examples(schema, table_name, text_columns)
         table.row_count = self._fetch(f'SELECT count(*) FROM "{schema}"."{table_name}"')[0][0]
         table.columns = [
             ColumnInfo(
@@ -138,7 +140,8 @@ class DuckDBWarehouse(Warehouse):
         # approx_count_distinct over a sample keeps this cheap on large tables.
         sample = f'(SELECT * FROM "{schema}"."{table}" USING SAMPLE 20000 ROWS)'
         counts = self._fetch(
-            "SELECT " + ", ".join(f'approx_count_distinct("{c}")' for c in columns) + f" FROM {sample}"
+            "SELECT " + ", ".join(f'approx_count_distinct("{c}")' for c in columns)
+            + f" FROM {sample}"
         )[0]
         found: dict[str, list[str]] = {}
         for col, n in zip(columns, counts, strict=True):
