@@ -4,6 +4,7 @@ does not (byte estimates, maximum_bytes_billed, job timeouts, pagination)."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import time
@@ -469,3 +470,102 @@ def test_interval_and_nested_values() -> None:
     assert json_value(relativedelta(months=-14, hours=-1, microseconds=500)) == \
         "-1-2 0 -0:59:59.9995"
     assert json_value([{"a": float("nan")}]) == [{"a": None}]
+
+
+# -- end to end: `nl2sql ask` over the emulator loaded with demo tables -----------------
+
+E2E_TABLES = ("orders", "users", "products")
+
+
+@pytest.fixture(scope="session")
+def thelook(seeded: Emulator, demo_db: Path) -> Emulator:
+    """The demo's orders, users and products, with their descriptions, in the emulator
+    (schemas and descriptions read from the demo DuckDB file itself)."""
+    import duckdb
+
+    from nl2sql.warehouse.duckdb import bigquery_type
+    from nl2sql.warehouse.values import json_safe
+
+    c = seeded.client()
+    dataset = bigquery.Dataset(f"{PROJECT}.thelook_ecommerce")
+    dataset.description = "The demo store: orders, users, products"
+    c.create_dataset(dataset)
+    con = duckdb.connect(str(demo_db), read_only=True)
+    for name in E2E_TABLES:
+        (description,) = con.execute(
+            "SELECT comment FROM duckdb_tables() WHERE schema_name = 'thelook_ecommerce' "
+            "AND table_name = ?", [name]).fetchone() or (None,)
+        cols = con.execute(
+            "SELECT column_name, data_type, comment FROM duckdb_columns() "
+            "WHERE schema_name = 'thelook_ecommerce' AND table_name = ? ORDER BY column_index",
+            [name]).fetchall()
+        table = bigquery.Table(f"{PROJECT}.thelook_ecommerce.{name}", schema=[
+            bigquery.SchemaField(col, bigquery_type(kind), description=text)
+            for col, kind, text in cols])
+        table.description = description
+        c.create_table(table)
+        names = [col for col, _, _ in cols]
+        rows = con.execute(f"SELECT {', '.join(names)} FROM thelook_ecommerce.{name}").fetchall()
+        for start in range(0, len(rows), 1000):
+            chunk = [dict(zip(names, map(json_safe, r), strict=True))
+                     for r in rows[start:start + 1000]]
+            assert c.insert_rows_json(table, chunk) == []
+    con.close()
+    c.close()
+    return seeded
+
+
+@pytest.fixture
+def order_count(demo_db: Path) -> int:
+    import duckdb
+
+    with duckdb.connect(str(demo_db), read_only=True) as con:
+        row = con.execute("SELECT COUNT(*) FROM thelook_ecommerce.orders").fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+def _ask(monkeypatch: pytest.MonkeyPatch, emu: Emulator, *args: str) -> dict[str, Any]:
+    from click.testing import CliRunner
+
+    from nl2sql.cli import main
+
+    monkeypatch.setenv("NL2SQL_BIGQUERY_ENDPOINT", emu.endpoint)
+    monkeypatch.setenv("NL2SQL_ALLOWED_DATASETS", "thelook_ecommerce")
+    result = CliRunner().invoke(main, ["ask", "--warehouse", f"bigquery://{PROJECT}", "--json",
+                                       *args, "How many orders are there?"])
+    assert result.exit_code == 0, result.output
+    out: dict[str, Any] = json.loads(result.stdout)
+    return out
+
+
+def test_cli_answers_over_bigquery_with_the_offline_planner(
+        thelook: Emulator, order_count: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = _ask(monkeypatch, thelook, "--model", "offline")
+    assert out["rows"] == [[order_count]]
+    assert str(order_count) in out["answer"].replace(",", "")
+    assert "thelook_ecommerce.orders" in out["sql"]
+    assert [s["name"] for s in out["steps"]][-1] == "sql_query"
+    assert all(s["ok"] for s in out["steps"] if s["name"] == "sql_query")
+
+
+def test_cli_answers_over_bigquery_with_gemini(
+        thelook: Emulator, order_count: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.fakes.gemini import GeminiServer, calls, text
+
+    sql = "SELECT COUNT(*) AS orders FROM thelook_ecommerce.orders"
+    with GeminiServer() as gemini:
+        gemini.enqueue(calls(("list_datasets", {})))
+        gemini.enqueue(calls(("get_table", {"table_id": "thelook_ecommerce.orders"})))
+        gemini.enqueue(calls(("sql_query", {"query": sql})))
+        gemini.enqueue(text(f"There are {order_count:,} orders."))
+        for key, value in gemini.env().items():
+            monkeypatch.setenv(key, value)
+        out = _ask(monkeypatch, thelook, "--model", "gemini-2.5-flash")
+        sent = gemini.requests
+    assert out["rows"] == [[order_count]] and out["sql"] == sql
+    assert [s["name"] for s in out["steps"]] == ["list_datasets", "get_table", "sql_query"]
+    assert all(s["ok"] for s in out["steps"])
+    # What Gemini was shown came from BigQuery: the dataset and the table's columns.
+    responses = json.dumps([r.contents for r in sent])
+    assert "The demo store" in responses and "order_id" in responses
