@@ -137,7 +137,7 @@ def answer_message(answer: Answer, *, user_id: str | None = None, link: str | No
     if link:
         blocks.append(SectionBlock(text=MarkdownTextObject(
             text=f"<{link}|Open the full result in nl2sql>")))
-    fallback = _clip(answer.answer or answer.question, SECTION_MAX)
+    fallback = _clip(escape(answer.answer or answer.question), SECTION_MAX)
     return {"response_type": response_type, "text": fallback,
             "blocks": [b.to_dict() for b in blocks]}
 
@@ -145,7 +145,7 @@ def answer_message(answer: Answer, *, user_id: str | None = None, link: str | No
 def working_message(question: str) -> Message:
     """The immediate, ephemeral acknowledgement (Slack wants one within 3 seconds)."""
     return {"response_type": "ephemeral",
-            "text": _clip(f"Working on: {question}", SECTION_MAX)}
+            "text": _clip(f"Working on: {escape(question)}", SECTION_MAX)}
 
 
 def help_message(command: str = "/ask") -> Message:
@@ -161,8 +161,9 @@ def help_message(command: str = "/ask") -> Message:
 
 def notice_message(text: str, *, response_type: str = "ephemeral",
                    replace_original: bool = False) -> Message:
-    """A short plain message: an error, a refusal, a busy signal."""
-    message: Message = {"response_type": response_type, "text": _clip(text, SECTION_MAX)}
+    """A short message: an error, a refusal, a busy signal. ``text`` is escaped, so
+    SQL or a question quoted in it cannot turn into a mention; `code` still works."""
+    message: Message = {"response_type": response_type, "text": _clip(escape(text), SECTION_MAX)}
     if replace_original:
         message["replace_original"] = True
     return message

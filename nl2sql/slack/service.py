@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("nl2sql.slack")
 
 HELP_WORDS = {"", "help", "?", "-h", "--help"}
+MAX_QUESTION_CHARS = 2000  # the web API's limit too (nl2sql.web.asking)
 INTERFACE = "slack"
 
 
@@ -84,6 +85,10 @@ class SlackService:
         """The immediate reply to a verified command (Slack shows it to the asker only)."""
         if command.text.lower() in HELP_WORDS:
             return blocks.help_message(command.command)
+        if len(command.text) > MAX_QUESTION_CHARS:
+            return blocks.notice_message(
+                f"That question is {len(command.text):,} characters long; "
+                f"please keep it under {MAX_QUESTION_CHARS:,}.")
         budget = Budget()  # the 30-minute window starts at the command, not at the answer
         try:
             pending = self._prepare(command)
@@ -111,7 +116,7 @@ class SlackService:
         store = self.asker.store
         conversation_id = store.latest_conversation(
             command.user_key, self.options.follow_up_s, interface=INTERFACE)
-        return self.asker.prepare(command.user_key, command.text[:2000], conversation_id,
+        return self.asker.prepare(command.user_key, command.text, conversation_id,
                                   interface=INTERFACE)
 
     # -- on a pool thread -----------------------------------------------------------

@@ -322,3 +322,22 @@ def test_no_chart_for_private_answers_or_single_numbers(
         receiver.wait_for(1)
         served.app.extensions["nl2sql.slack"].close()  # wait for the job to finish
     assert api.received == []
+
+
+def test_mentions_in_the_question_are_not_echoed_as_mentions(
+        serve_app: Callable[..., Served], receiver: Peer) -> None:
+    served = serve_app(ScriptedModel(text("No <!channel> here & there.")))
+    ack = served.command("<!channel> how many?", receiver.base)
+    assert ack.json()["text"] == "Working on: &lt;!channel&gt; how many?"
+    payload = receiver.wait_for(1)[0].json()
+    assert "<!channel>" not in str(payload)
+
+
+def test_overlong_question_is_refused_before_anything_runs(
+        serve_app: Callable[..., Served], receiver: Peer) -> None:
+    model = ScriptedModel()
+    served = serve_app(model)
+    ack = served.command("why " * 600, receiver.base)
+    assert "please keep it under 2,000" in ack.json()["text"]
+    time.sleep(0.2)
+    assert receiver.received == [] and model.requests == []
