@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -13,8 +14,9 @@ import pytest
 from nl2sql.config import Settings
 from nl2sql.models.scripted import ScriptedModel, calls, text
 from nl2sql.reports.definitions import load_reports
+from nl2sql.reports.result import ReportResult
 from nl2sql.reports.runner import ReportRunner, RetryPolicy
-from nl2sql.reports.store import RunStore
+from nl2sql.reports.store import STALE_AFTER_S, RunStore
 from nl2sql.runtime import Runtime
 from tests.reports.conftest import (
     COUNT_SQL,
@@ -258,3 +260,47 @@ def test_manual_run_is_its_own_slot(report_settings: Settings, env: dict[str, st
     assert len(webhook.posts) == 2
     # Manual runs do not use up the scheduled slot.
     assert [o.action for o in runner.due([report], SLOT_NOW)] == ["ran"]
+
+
+def _crash(store: RunStore, report: str, slot: str) -> int:
+    """Leave a run as a process that died mid-run would: claimed, lease expired."""
+    ghost = RunStore(store.path)
+    ghost.owner = "dead-host:1"
+    (definition,) = load_reports(store.path.parent.parent / "reports.yaml")
+    run = ghost.claim(report, slot, "schedule", definition.deliver)
+    assert run is not None
+    ghost._write("UPDATE report_runs SET heartbeat = ? WHERE id = ?",
+                 (time.time() - STALE_AFTER_S - 1, run.id))
+    ghost.close()
+    return run.id
+
+
+def test_a_run_left_by_a_dead_process_is_finished_by_the_next_due(
+        report_settings: Settings, env: dict[str, str], webhook: WebhookReceiver) -> None:
+    path = write(report_settings, report_yaml(
+        "by-status", deliver="- slack_webhook: ${SLACK_WEBHOOK_URL}"))
+    runner, _ = make_runner(report_settings, env)
+    run_id = _crash(runner.store, "by-status", "2025-03-10T08:00:00Z")
+
+    outcome, latest = runner.due(load_reports(path), SLOT_NOW)
+    assert (outcome.action, latest.action) == ("took-over", "already-claimed")
+    assert outcome.run is not None and outcome.run.id == run_id
+    assert (outcome.run.status, outcome.run.attempts) == ("succeeded", 2)
+    assert len(webhook.posts) == 1
+
+
+def test_a_dead_process_result_is_delivered_not_recomputed(
+        report_settings: Settings, env: dict[str, str], webhook: WebhookReceiver) -> None:
+    path = write(report_settings, report_yaml(
+        "asked", sql=None, deliver="- slack_webhook: ${SLACK_WEBHOOK_URL}"))
+    runner, model = make_runner(report_settings, env)  # asking again would fail the run
+    run_id = _crash(runner.store, "asked", "2025-03-10T08:00:00Z")
+    saved = Path(report_settings.state_db).parent / "result.json"
+    ReportResult(report="asked", question="q", slot="2025-03-10T08:00:00Z", run_id=run_id,
+                 status="succeeded", answer="Written before the crash.").save(saved)
+    runner.store.set_result_path(run_id, str(saved))
+
+    outcome, _ = runner.due(load_reports(path), SLOT_NOW)
+    assert outcome.run is not None and outcome.run.status == "succeeded"
+    assert model.requests == []
+    assert "Written before the crash." in json.dumps(webhook.posts[0])
