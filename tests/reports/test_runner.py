@@ -8,6 +8,7 @@ import json
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -22,6 +23,7 @@ from tests.reports.conftest import (
     COUNT_SQL,
     Mailbox,
     WebhookReceiver,
+    _free_port,
     definitions,
     report_yaml,
 )
@@ -304,3 +306,47 @@ def test_a_dead_process_result_is_delivered_not_recomputed(
     assert outcome.run is not None and outcome.run.status == "succeeded"
     assert model.requests == []
     assert "Written before the crash." in json.dumps(webhook.posts[0])
+
+
+# aiosmtpd cannot see that an smtps transport is TLS and warns about AUTH over
+# plain text, which this test does not do.
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS:UserWarning")
+@pytest.mark.parametrize("scheme", ["smtps", "smtp"])
+def test_email_over_tls_with_credentials(report_settings: Settings, env: dict[str, str],
+                                         tls_cert: tuple[Path, Path], scheme: str) -> None:
+    import ssl
+
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import AuthResult
+
+    server_tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server_tls.load_cert_chain(*tls_cert)
+    logins: list[tuple[bytes, bytes]] = []
+
+    def authenticate(server: object, session: object, envelope: object, mechanism: str,
+                     auth_data: object) -> AuthResult:
+        logins.append((auth_data.login, auth_data.password))  # type: ignore[attr-defined]
+        return AuthResult(success=True)
+
+    box = Mailbox()
+    # smtps: TLS from the first byte (aiosmtpd cannot tell, hence
+    # auth_require_tls=False); smtp: STARTTLS, which the client must use before
+    # it sends credentials.
+    tls: dict[str, Any] = (
+        {"ssl_context": server_tls, "auth_require_tls": False} if scheme == "smtps"
+        else {"tls_context": server_tls, "require_starttls": True})
+    controller = Controller(box, hostname="127.0.0.1", port=_free_port(),
+                            authenticator=authenticate, auth_required=True, **tls)
+    controller.start()
+    try:
+        settings = report_settings.with_(
+            smtp_url=f"{scheme}://mailer:p%40ss@127.0.0.1:{controller.port}")
+        path = write(settings, report_yaml("count", sql=COUNT_SQL,
+                                           deliver="- email: {to: [ana@example.com]}"))
+        runner, _ = make_runner(settings, env)
+        (outcome,) = runner.due(load_reports(path), SLOT_NOW)
+    finally:
+        controller.stop()
+    assert outcome.deliveries[0].status == "delivered", outcome.deliveries[0].error
+    assert logins == [(b"mailer", b"p@ss")]
+    assert "purchases: 200" in box.messages[0].get_body(("plain",)).get_content()  # type: ignore[union-attr]
