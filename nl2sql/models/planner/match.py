@@ -17,6 +17,10 @@ from nl2sql.models.planner.catalog import Catalog, Column, Table
 from nl2sql.models.planner.words import FILLERS, NEUTRAL, TIME_UNITS, VERBS, Tok
 
 MAX_SPAN = 5
+# Common words for one-letter codes (gender M/F, flags Y/N).
+LETTER_CODES = {"female": "F", "females": "F", "woman": "F", "women": "F", "girls": "F",
+                "male": "M", "males": "M", "man": "M", "men": "M", "boys": "M",
+                "yes": "Y", "no": "N"}
 
 # Preference of piece kinds by phrase role (higher wins on equal coverage).
 WEIGHTS = {
@@ -110,7 +114,7 @@ class Matcher:
         value = self._value(toks, a, b)
         if value is not None:
             out.append(value)
-        stems = tuple(t.stem for t in toks[a:b] if t.low not in FILLERS)
+        stems = tuple(t.stem for t in toks[a:b] if t.low not in FILLERS and t.low != "of")
         if toks[a].quoted:
             return out
         table = self._table(stems, a, b)
@@ -142,7 +146,22 @@ class Matcher:
                         if best is None or key > best[0]:
                             best = (key, Piece("value", a, b, table, col, v))
                         break
+        if best is None and b == a + 1:
+            return self._letter_code(toks[a], a)
         return best[1] if best else None
+
+    def _letter_code(self, tok: Tok, a: int) -> Piece | None:
+        """``female`` -> 'F' in a column holding only one-letter codes."""
+        letter = LETTER_CODES.get(tok.low)
+        if letter is None:
+            return None
+        for table in self.scope:
+            for col in table.columns or []:
+                codes = {v.upper() for v in col.examples}
+                if col.text and codes and all(len(v) == 1 for v in codes) and letter in codes:
+                    value = next(v for v in col.examples if v.upper() == letter)
+                    return Piece("value", a, a + 1, table, col, value)
+        return None
 
     def _table(self, stems: tuple[str, ...], a: int, b: int) -> Piece | None:
         if not stems:

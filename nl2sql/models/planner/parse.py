@@ -343,8 +343,8 @@ def _role(p: Phrase, cues: list[Cue], prev: Phrase | None, out: Parse) -> None:
         elif words and words[0] == "by" and prev is not None and prev.toks:
             last = prev.toks[-1].low
             p.agent_candidate = last in VERBS or last.endswith("ed")
-    elif kinds and kinds[-1] == "question" and cues[-1].word in ("which", "what"):
-        p.role = WHICH
+    elif [c.word for c in cues if c.kind != "num"][-1:] in (["which"], ["what"]):
+        p.role, p.limit = WHICH, limit
     elif (cues and cues[-1].word == "of" and prev is not None
           and prev.role in (COUNT, MEASURE, PCT_BASE, RANK_MEASURE, ROW_RANK, OF, RANK_GROUP)):
         p.role = OF

@@ -43,6 +43,8 @@ def describe_filter(f: Filter, plan: Plan) -> str:
         return f"{name} {op.get(f.op, f.op)} {f.values[0]}"
     if f.part == "MONTH":
         return f"{name} in month {', '.join(str(v) for v in f.values)}"
+    if f.op in ("IS NULL", "IS NOT NULL"):
+        return f"{name} {'not ' if f.op == 'IS NULL' else ''}set{where}"
     if f.values and isinstance(f.values[0], bool):
         return f"{name} {'true' if f.values[0] == (f.op == '=') else 'false'}{where}"
     vals = " or ".join(f"'{v}'" if isinstance(v, str) else fmt(v) for v in f.values)

@@ -92,12 +92,7 @@ def _understand_one(question: str, catalog: Catalog, context: Plan | None) -> Un
     matcher = Matcher(question, catalog, scope, subject)
     readings = [matcher.read(p) for p in parsed.phrases]
     unexplained = [t for r in readings for t in r.unexplained(subject)]
-    # Words we cannot place may live in a table the subject's keys reach.
-    u.missing = [t for t in _unique(
-        [m for m in u.mentioned if m.columns is None]
-        + ([catalog.fk_target(subject, c) for c in subject.columns or []  # type: ignore[misc]
-            if catalog.fk_target(subject, c) is not None] if unexplained else []))
-        if t is not None and t.columns is None and t.id.lower() not in catalog.failed_tables]
+    u.missing = _missing(catalog, subject, u.mentioned, bool(unexplained))
     u.lookup = _lookup_phrases(question, readings, subject)
     u.lookup_tables = scope
     try:
@@ -117,6 +112,25 @@ def _unique(tables: list[Table]) -> list[Table]:
             seen.add(t.id)
             out.append(t)
     return out
+
+
+def _missing(catalog: Catalog, subject: Table, mentioned: list[Table],
+             unexplained: bool) -> list[Table]:
+    """Tables to describe next: the named ones; then, while words remain unplaced, the
+    tables the subject's keys reach; then the rest of its dataset."""
+    def pending(t: Table | None) -> bool:
+        return (t is not None and t.columns is None
+                and t.id.lower() not in catalog.failed_tables)
+
+    named = [t for t in mentioned if pending(t)]
+    if named or not unexplained:
+        return named
+    targets = [catalog.fk_target(subject, c) for c in subject.columns or []]
+    reached = _unique([t for t in targets if t is not None and pending(t)])
+    if reached:
+        return reached
+    rest = [t for t in catalog.tables.values() if pending(t) and t.dataset == subject.dataset]
+    return rest[:MAX_TABLES]
 
 
 def _first_tables(u: Understanding, catalog: Catalog) -> list[Table]:
@@ -206,6 +220,7 @@ class _Builder:
         self.time_hint: Column | None = None
         self.value_filters: list[tuple[int, Filter]] = []  # (token index, filter)
         self.rank_measure: Reading | None = None
+        self.plan_filters: list[Filter] = []
         self.row_entity = False
 
     def join_to(self, table: Table) -> Join | None:
@@ -243,6 +258,11 @@ class _Builder:
                 self.value_filters.append((r.phrase.toks[p.start].i, f))
             elif p.column.temporal and r.phrase.role == P.CONTEXT:
                 self.time_hint = p.column
+                table = self.catalog.table(p.column.table)
+                if table is not None and time_column(table) is not p.column:
+                    # "have been sold": the event happened (its time is set)
+                    f = Filter(self.use(p.column), "IS NOT NULL", ())
+                    self.value_filters.append((r.phrase.toks[p.start].i, f))
 
     def entity_of(self, r: Reading) -> Table | None:
         """The table a phrase names as a whole (``users``; ``user_id`` said as ``user``)."""
@@ -273,6 +293,8 @@ class _Builder:
             return GroupKey(join.fk, entity=join) if join and label_columns(join.target) else (
                 GroupKey(join.fk) if join else None)
         if p.kind == "column" and p.column is not None:
+            if p.column is key_column(self.s) and not p.says_id:
+                return None  # "per order" when orders are what is measured
             col = self.use(p.column)
             target = self.catalog.fk_target(self.catalog.table(col.table) or self.s, col)
             if col.is_key and not p.says_id and target is not None:
@@ -322,8 +344,10 @@ class _Builder:
         self.ranking()
         if not plan.measures and not plan.rows:
             plan.measures.append(Measure("COUNT"))
-        plan.filters = [f for _, f in sorted(self.value_filters, key=lambda x: x[0])
-                        if not any(f in m.condition for m in plan.measures)] + plan.filters
+        in_measures = {f.key for m in plan.measures for f in m.condition}
+        plan.filters = _merge_values([f for _, f in sorted(self.value_filters, key=lambda x: x[0])
+                                      if f.key not in in_measures])
+        plan.filters += [f for f in self.plan_filters]
         for r in self.readings:
             for t in r.unexplained(self.s):
                 (plan.unknown_values if t.cap or t.quoted else plan.ignored).append(t.raw)
@@ -432,9 +456,9 @@ class _Builder:
             raise Unanswerable(f"{self.s.id} has no date or timestamp column to filter on")
         self.use(col)
         for op, year in self.parsed.years:
-            self.plan.filters.append(Filter(col, op, (year,), part="YEAR"))
+            self.plan_filters.append(Filter(col, op, (year,), part="YEAR"))
         if self.parsed.months:
-            self.plan.filters.append(Filter(col, "=", tuple(self.parsed.months), part="MONTH"))
+            self.plan_filters.append(Filter(col, "=", tuple(self.parsed.months), part="MONTH"))
 
     def comparisons(self) -> None:
         for cmp in self.parsed.comparisons:
@@ -442,7 +466,7 @@ class _Builder:
             if col is None:
                 raise Unanswerable(f"I could not tell which column '{cmp.op} {cmp.number}' "
                                    "applies to")
-            self.plan.filters.append(Filter(self.use(col), cmp.op, (cmp.number,)))
+            self.plan_filters.append(Filter(self.use(col), cmp.op, (cmp.number,)))
 
     def _compared_column(self, cmp: P.Comparison) -> Column | None:
         if cmp.hint:
@@ -450,6 +474,13 @@ class _Builder:
                 for c in table.columns or []:
                     if c.numeric and cmp.hint in c.words:
                         return c
+        for r in self.readings:  # "more than 2 items": the column named right after
+            first = r.phrase.toks[0].i
+            if first == cmp.after + 1 or (first > cmp.after and first <= cmp.after + 3):
+                col = next((p.column for p in r.of("column")
+                            if p.column is not None and p.column.numeric), None)
+                if col is not None:
+                    return col
         before: Column | None = None
         for r in self.readings:
             for p in r.of("column"):
@@ -469,7 +500,7 @@ class _Builder:
         if not numerator and not self.plan.groups and self.value_filters:
             numerator = [self.value_filters[-1][1]]
         if numerator:
-            self.plan.measures = [Measure("PCT", condition=tuple(numerator))]
+            self.plan.measures = [Measure("PCT", condition=tuple(_merge_values(numerator)))]
         elif self.plan.groups:
             self.plan.measures = [Measure("SHARE")]
         else:
@@ -498,6 +529,21 @@ class _Builder:
             self.plan.measures = [Measure("COUNT")]
         self.plan.desc, self.plan.limit = phrase.desc, limit
         self.plan.explicit_measures = True
+
+
+def _merge_values(filters: list[Filter]) -> list[Filter]:
+    """``Email or Facebook``: equal-to filters on one column become one IN list."""
+    out: list[Filter] = []
+    for f in filters:
+        same = next((i for i, g in enumerate(out) if g.key == f.key and g.op == f.op
+                     and f.op in ("=", "!=")), None)
+        if same is None:
+            out.append(f)
+        else:
+            g = out[same]
+            out[same] = Filter(g.column, g.op, g.values + tuple(
+                v for v in f.values if v not in g.values), g.part)
+    return out
 
 
 def _build(parsed: P.Parse, readings: list[Reading], subject: Table, joins: list[Join],

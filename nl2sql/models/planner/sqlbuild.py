@@ -209,6 +209,8 @@ def _measure_exprs(m: Measure, plan: Plan, names: _Names,
 
 
 def _describe_values(f: Filter) -> str:
+    if not f.values:
+        return f.column.name
     if f.values and isinstance(f.values[0], bool):
         return f.column.name if f.values[0] else f"not_{f.column.name}"
     return "_or_".join(str(v) for v in f.values)
@@ -219,6 +221,8 @@ def _condition(f: Filter, names: _Names, defensive: bool) -> str:
         lhs = f"EXTRACT({f.part} FROM {_time(f.column, names, defensive)})"
     else:
         lhs = names.col(f.column)
+    if f.op in ("IS NULL", "IS NOT NULL"):
+        return f"{lhs} {f.op}"
     if len(f.values) > 1 and f.op in ("=", "!="):
         values = ", ".join(literal(v) for v in f.values)
         return f"{lhs} {'IN' if f.op == '=' else 'NOT IN'} ({values})"
