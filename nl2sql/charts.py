@@ -37,6 +37,7 @@ MIN_WIDTH, MAX_WIDTH = 240, 1600
 
 _ISO_TIME = re.compile(
     r"^\d{4}-\d{2}(-\d{2})?([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$")
+_ID_NAME = re.compile(r"(^|_)id$", re.IGNORECASE)  # keys are not measures
 _TIME_NAME = re.compile(r"(^|_)(year|yr|month|week|day|date|quarter|hour)s?($|_)", re.IGNORECASE)
 
 ColumnKind = Literal["number", "time", "ordinal_time", "text", "empty"]
@@ -98,7 +99,7 @@ def chart_for(columns: list[str], rows: list[list[Any]]) -> Chart | None:
         return _number(columns[0], rows[0][0])
     if len(rows) < 2:
         return None
-    measures = [i for i, k in enumerate(kinds) if k == "number"]
+    measures = [i for i, k in enumerate(kinds) if k == "number" and not _ID_NAME.search(columns[i])]
     times = [i for i, k in enumerate(kinds) if k in ("time", "ordinal_time")]
     texts = [i for i, k in enumerate(kinds) if k == "text"]
     if times and measures:

@@ -16,6 +16,7 @@ from nl2sql.models.base import Model
 from nl2sql.runtime import Runtime
 from nl2sql.web import create_app
 from tests.web.fakes import AnalystModel, build_small_warehouse
+from tests.web.openapi import ValidatingClient
 
 
 @pytest.fixture(scope="session")
@@ -37,6 +38,7 @@ def make_app(web_db: Path, tmp_path: Path) -> Callable[..., Flask]:
         runtimes.append(runtime)
         app = create_app(runtime=runtime)
         app.config["TESTING"] = True
+        app.test_client_class = ValidatingClient
         return app
 
     yield make

@@ -4,8 +4,6 @@ turns depend on the question and on what the tools returned)."""
 
 from __future__ import annotations
 
-import datetime as dt
-import random
 import re
 from pathlib import Path
 from typing import Any
@@ -21,37 +19,41 @@ STATUSES = ["Complete", "Shipped", "Processing", "Returned", "Cancelled"]
 N_ORDERS = 1500
 
 
-def build_small_warehouse(path: Path, seed: int = 7) -> Path:
-    """A thelook_ecommerce-shaped DuckDB file: users, orders, products, order_items."""
-    rng = random.Random(seed)
+def build_small_warehouse(path: Path) -> Path:
+    """A thelook_ecommerce-shaped DuckDB file: users, orders, products, order_items.
+
+    Values come from arithmetic on the row number (set-based SQL, fast and the
+    same on every run): 1500 orders over 2023-2024, every status present.
+    """
     con = duckdb.connect(str(path))
-    con.execute("CREATE SCHEMA thelook_ecommerce")
-    con.execute("CREATE TABLE thelook_ecommerce.users (id BIGINT, gender VARCHAR, "
-                "country VARCHAR, age BIGINT, created_at TIMESTAMP)")
-    con.execute("CREATE TABLE thelook_ecommerce.orders (order_id BIGINT, user_id BIGINT, "
-                "status VARCHAR, created_at TIMESTAMP, num_of_item BIGINT)")
-    con.execute("CREATE TABLE thelook_ecommerce.products (id BIGINT, category VARCHAR, "
-                "department VARCHAR, retail_price DOUBLE, name VARCHAR)")
-    con.execute("CREATE TABLE thelook_ecommerce.order_items (id BIGINT, order_id BIGINT, "
-                "product_id BIGINT, sale_price DOUBLE, status VARCHAR, created_at TIMESTAMP)")
-    start = dt.datetime(2023, 1, 1)
-    users = [(i, rng.choice("MF"), rng.choice(["United States", "Brasil", "China"]),
-              rng.randint(18, 70), start + dt.timedelta(days=rng.randint(0, 700)))
-             for i in range(1, 301)]
-    orders = [(i, rng.randint(1, 300), rng.choices(STATUSES, [5, 4, 3, 2, 1])[0],
-               start + dt.timedelta(days=rng.randint(0, 729), hours=rng.randint(0, 23)),
-               rng.randint(1, 4)) for i in range(1, N_ORDERS + 1)]
-    products = [(i, rng.choice(["Jeans", "Tops & Tees", "Swim", "Accessories"]),
-                 rng.choice(["Men", "Women"]), round(rng.uniform(5, 150), 2), f"Product {i}")
-                for i in range(1, 81)]
-    items = [(i, o[0], rng.randint(1, 80), round(rng.uniform(5, 150), 2), o[2], o[3])
-             for i, o in enumerate(orders, start=1)]
-    con.executemany("INSERT INTO thelook_ecommerce.users VALUES (?, ?, ?, ?, ?)", users)
-    con.executemany("INSERT INTO thelook_ecommerce.orders VALUES (?, ?, ?, ?, ?)", orders)
-    con.executemany("INSERT INTO thelook_ecommerce.products VALUES (?, ?, ?, ?, ?)", products)
-    con.executemany("INSERT INTO thelook_ecommerce.order_items VALUES (?, ?, ?, ?, ?, ?)",
-                    items)
-    con.execute("COMMENT ON TABLE thelook_ecommerce.orders IS 'One row per order.'")
+    statuses = "['" + "', '".join(STATUSES) + "']"
+    con.execute(f"""
+        CREATE SCHEMA thelook_ecommerce;
+        CREATE TABLE thelook_ecommerce.users AS
+            SELECT i AS id, CASE WHEN i % 2 = 0 THEN 'F' ELSE 'M' END AS gender,
+                   (['United States', 'Brasil', 'China'])[1 + i % 3] AS country,
+                   18 + (i * 7) % 53 AS age,
+                   TIMESTAMP '2023-01-01' + to_days((i * 11) % 700) AS created_at
+            FROM range(1, 301) t(i);
+        CREATE TABLE thelook_ecommerce.orders AS
+            SELECT i AS order_id, 1 + (i * 13) % 300 AS user_id,
+                   ({statuses})[1 + ((i * 7) % 13) % 5] AS status,
+                   TIMESTAMP '2023-01-01' + to_days((i * 37) % 730) + to_hours(i % 24)
+                       AS created_at,
+                   1 + i % 4 AS num_of_item
+            FROM range(1, {N_ORDERS + 1}) t(i);
+        CREATE TABLE thelook_ecommerce.products AS
+            SELECT i AS id, (['Jeans', 'Tops & Tees', 'Swim', 'Accessories'])[1 + i % 4]
+                       AS category,
+                   CASE WHEN i % 3 = 0 THEN 'Men' ELSE 'Women' END AS department,
+                   round(5 + (i * 17) % 145 + 0.99, 2) AS retail_price, 'Product ' || i AS name
+            FROM range(1, 81) t(i);
+        CREATE TABLE thelook_ecommerce.order_items AS
+            SELECT order_id AS id, order_id, 1 + (order_id * 3) % 80 AS product_id,
+                   round(5 + (order_id * 29) % 145 + 0.5, 2) AS sale_price, status, created_at
+            FROM thelook_ecommerce.orders;
+        COMMENT ON TABLE thelook_ecommerce.orders IS 'One row per order.';
+    """)
     con.close()
     return path
 

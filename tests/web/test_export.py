@@ -1,0 +1,83 @@
+"""CSV exports re-run the SQL for the full result; charts render as SVG."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from nl2sql.web.export import cell
+from tests.web.fakes import N_ORDERS
+
+
+def asked(client: FlaskClient, question: str) -> dict:
+    r = client.post("/api/ask", json={"question": question})
+    assert r.status_code == 200
+    return r.json
+
+
+def test_csv_is_the_full_result_not_the_preview(client: FlaskClient) -> None:
+    a = asked(client, "List all orders")
+    assert a["truncated"] is True and len(a["rows"]) == 100  # NL2SQL_MAX_ROWS in the fixture
+    r = client.get(a["links"]["csv"])
+    assert r.status_code == 200 and r.mimetype == "text/csv"
+    assert "Content-Length" not in r.headers  # streamed in chunks, not built whole
+    assert r.headers["Content-Disposition"] == f'attachment; filename="answer-{a["answer_id"]}.csv"'
+    rows = list(csv.reader(io.StringIO(r.get_data(as_text=True))))
+    assert rows[0] == ["order_id", "status", "created_at"]
+    assert len(rows) == N_ORDERS + 1
+    assert r.headers["X-Row-Count"] == str(N_ORDERS) and r.headers["X-Truncated"] == "false"
+    assert [row[0] for row in rows[1:4]] == ["1", "2", "3"]
+
+
+def test_csv_respects_the_export_cap(make_app: Callable[..., Flask]) -> None:
+    client = make_app(export_max_rows=1000).test_client()
+    a = asked(client, "List all orders")
+    r = client.get(a["links"]["csv"])
+    assert r.headers["X-Truncated"] == "true" and r.headers["X-Row-Count"] == "1000"
+    assert len(r.get_data(as_text=True).splitlines()) == 1001
+
+
+def test_csv_of_an_answer_without_sql_is_404(client: FlaskClient) -> None:
+    a = asked(client, "What is the weather?")
+    assert a["sql"] is None and a["links"]["csv"] is None
+    r = client.get(f"/api/answers/{a['answer_id']}.csv")
+    assert r.status_code == 404 and "no SQL" in r.json["error"]
+
+
+def test_csv_goes_through_the_gate_again(make_app: Callable[..., Flask], web_db: object) -> None:
+    """An answer saved when a dataset was allowed is not exported once it is not."""
+    first = make_app()
+    a = asked(first.test_client(), "How many orders by status?")
+    later = make_app(allowed_datasets=("other",)).test_client()
+    r = later.get(a["links"]["csv"])
+    assert r.status_code == 400 and r.json["ok"] is False
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    (None, ""), (True, "true"), (3, 3), (-2.5, -2.5), ("-5", "-5"), ("1e3", "1e3"),
+    ("=HYPERLINK(\"x\")", "'=HYPERLINK(\"x\")"), ("+1+1", "'+1+1"), ("@SUM(A1)", "'@SUM(A1)"),
+    ("plain", "plain"), ({"a": 1}, '{"a": 1}'), ([1, 2], "[1, 2]"),
+])
+def test_cells_are_safe_for_spreadsheets(value: object, expected: object) -> None:
+    assert cell(value) == expected
+
+
+def test_chart_svg(client: FlaskClient) -> None:
+    a = asked(client, "How many orders were placed each month?")
+    r = client.get(a["links"]["chart_svg"])
+    assert r.status_code == 200 and r.mimetype == "image/svg+xml"
+    assert r.get_data(as_text=True).startswith("<svg")
+    narrow = client.get(a["links"]["chart_svg"] + "?width=320").get_data(as_text=True)
+    assert 'width="320"' in narrow
+    assert client.get(a["links"]["chart_svg"] + "?width=wide").status_code == 400
+
+
+def test_no_chart_is_404(client: FlaskClient) -> None:
+    a = asked(client, "List all orders")
+    assert a["chart"] is None and a["links"]["chart_svg"] is None
+    assert client.get(f"/api/answers/{a['answer_id']}/chart.svg").status_code == 404
