@@ -14,9 +14,14 @@ PYTHON="${PYTHON:-python3}"
 PINS="bqemulator==1.4.0 duckdb==1.5.5 duckdb-extension-spatial==1.5.5 numpy"
 STAMP="$VENV/.nl2sql-pins"
 
-if [[ -x "$VENV/bin/bqemulator" && -f "$STAMP" && "$(cat "$STAMP")" == "$PINS" ]]; then
-  exit 0
-fi
+ready() { [[ -x "$VENV/bin/bqemulator" && -f "$STAMP" && "$(cat "$STAMP")" == "$PINS" ]]; }
+ready && exit 0
+
+# Test runs started side by side must not build the same venv at once.
+mkdir -p "$(dirname "$VENV")"
+exec 9>"$VENV.lock"
+flock 9
+ready && exit 0
 
 started=$SECONDS
 echo "setting up the BigQuery emulator in $VENV ..."

@@ -245,7 +245,7 @@ class BigQueryWarehouse(Warehouse):
         # Our reading first, so that not even a dry run touches (or reports on) a
         # table outside the allowlist; then BigQuery's own list, which sees views.
         self._check_tables(self._parsed_tables(sql))
-        dry = self._dry_run(sql, tags)
+        dry = self._dry_run(sql, tags, min(API_TIMEOUT_S, timeout_s))
         self._check_statement(dry)
         self._check_tables({(t.project, t.dataset_id, t.table_id)
                             for t in dry.referenced_tables or ()})
@@ -270,14 +270,15 @@ class BigQueryWarehouse(Warehouse):
             cache_hit=job.cache_hit,
         )
 
-    def _dry_run(self, sql: str, labels: dict[str, str]) -> bigquery.QueryJob:
+    def _dry_run(self, sql: str, labels: dict[str, str],
+                 seconds: float = API_TIMEOUT_S) -> bigquery.QueryJob:
         config = bigquery.QueryJobConfig(dry_run=True, use_query_cache=False,
                                          use_legacy_sql=False, labels=labels)
         try:
             return self.client.query(sql, job_config=config, location=self.location,
-                                     retry=self._retry(), timeout=API_TIMEOUT_S, job_retry=None)
+                                     retry=self._retry(seconds), timeout=seconds, job_retry=None)
         except Exception as e:
-            raise translate(e, doing="query") from None
+            raise translate(e, doing="query", timeout_s=seconds) from None
 
     def _check_statement(self, dry: bigquery.QueryJob) -> None:
         kind = dry.statement_type or "UNKNOWN"
