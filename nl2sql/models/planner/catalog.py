@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from nl2sql.models.base import FunctionCall, FunctionResponse, Message
-from nl2sql.models.planner.words import name_words, text_words
+from nl2sql.models.planner.words import name_words, split_name, text_words
 
 NUMERIC_TYPES = frozenset({"INT64", "INTEGER", "FLOAT64", "FLOAT", "NUMERIC", "BIGNUMERIC",
                            "DECIMAL", "BIGDECIMAL", "INT", "SMALLINT", "BIGINT", "DOUBLE"})
@@ -35,7 +35,7 @@ class Column:
 
     def __post_init__(self) -> None:
         self.words = name_words(self.name)
-        self.is_key = self.name.lower() == "id" or self.name.lower().endswith("_id")
+        self.is_key = split_name(self.name)[-1:] == ["id"]
 
     @property
     def numeric(self) -> bool:
@@ -222,7 +222,8 @@ class Catalog:
 
     def fk_target(self, table: Table, col: Column) -> Table | None:
         """The table a key-like column points at, by the longest name match."""
-        if not col.name.lower().endswith("_id") or col.name.lower() == "id":
+        parts = split_name(col.name)
+        if len(parts) < 2 or parts[-1] != "id":
             return None
         prefix = col.words
         best: tuple[int, int, str] | None = None

@@ -20,7 +20,7 @@ MAX_SPAN = 5
 # Common words for one-letter codes (gender M/F, flags Y/N).
 LETTER_CODES = {"female": "F", "females": "F", "woman": "F", "women": "F", "girls": "F",
                 "male": "M", "males": "M", "man": "M", "men": "M", "boys": "M",
-                "yes": "Y", "no": "N"}
+                "yes": "Y"}
 
 # Preference of piece kinds by phrase role (higher wins on equal coverage).
 WEIGHTS = {
@@ -81,8 +81,12 @@ class Matcher:
         self.catalog = catalog
         self.scope = scope
         self.subject = subject
+        self.near: Table | None = None
 
-    def read(self, phrase: P.Phrase) -> Reading:
+    def read(self, phrase: P.Phrase, near: Table | None = None) -> Reading:
+        """Cover ``phrase`` with pieces; values prefer the ``near`` table's columns
+        ("customers from Canada")."""
+        self.near = near
         toks = phrase.toks
         n = len(toks)
         weights = WEIGHTS.get(phrase.role, WEIGHTS[P.CONTEXT])
@@ -121,8 +125,10 @@ class Matcher:
         if table is not None:
             out.append(table)
         column = self._column(stems, toks, a, b)
-        if column is not None:
-            out.append(column)
+        if column is not None and not (
+                column.column is not None and column.column.is_key and not column.says_id
+                and table is not None and not table.by_description):
+            out.append(column)  # a table's name beats the key columns spelled like it
         if b == a + 1 and stems and stems[0] in TIME_UNITS:
             out.append(Piece("time", a, b, unit=TIME_UNITS[stems[0]]))
         return out
@@ -142,7 +148,8 @@ class Matcher:
                 for v in candidates:
                     if v.lower() == raw or (norm and norm_value(v) == norm):
                         named = any(w in {t.stem for t in toks} for w in col.words)
-                        key = (int(table is self.subject), int(named), -rank_t)
+                        key = (int(table is self.near), int(named), int(table is self.subject),
+                               -rank_t)
                         if best is None or key > best[0]:
                             best = (key, Piece("value", a, b, table, col, v))
                         break

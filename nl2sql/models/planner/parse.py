@@ -57,7 +57,8 @@ COMMON_WORDS = frozenset({"common", "popular", "frequent", "used", "ordered", "s
 ROW_SUPERLATIVES = {
     "cheapest": ("price", False), "priciest": ("price", True), "oldest": ("age", True),
     "youngest": ("age", False), "newest": ("time", True), "latest": ("time", True),
-    "earliest": ("time", False),
+    "earliest": ("time", False), "longest": ("length", True), "shortest": ("length", False),
+    "heaviest": ("weight", True), "lightest": ("weight", False), "tallest": ("height", True),
 }  # fmt: skip
 COMPARATIVES = {
     ("more", "than"): ">", ("greater", "than"): ">", ("higher", "than"): ">",
@@ -67,7 +68,9 @@ COMPARATIVES = {
     ("older", "than"): ">", ("younger", "than"): "<", ("cheaper", "than"): "<",
     ("more", "expensive", "than"): ">", ("equal", "to"): "=",
 }  # fmt: skip
-COMPARATIVE_HINTS = {"older": "age", "younger": "age", "cheaper": "price", "expensive": "price"}
+COMPARATIVE_HINTS = {"older": "age", "younger": "age", "cheaper": "price", "expensive": "price",
+                     "cost": "price", "costs": "price", "priced": "price", "longer": "length",
+                     "shorter": "length", "heavier": "weight", "lighter": "weight"}
 YEAR_OPS = {"since": ">=", "from": ">=", "after": ">", "before": "<", "until": "<=",
             "till": "<=", "through": "<="}  # fmt: skip
 ELLIPSIS_STARTS = wordset(
@@ -75,7 +78,7 @@ ELLIPSIS_STARTS = wordset(
     "among excluding without with except not"
 )
 PASS_WORDS = frozenset({"broken", "down", "grouped", "split", "breakdown", "respectively"})
-NEGATIONS = frozenset({"not", "excluding", "except", "without", "non"})
+NEGATIONS = frozenset({"not", "no", "excluding", "except", "without", "non"})
 
 
 @dataclass
@@ -192,7 +195,8 @@ def _scan(toks: list[Tok], chunks: dict[int, int]) -> list[Cue | Phrase]:
             op, width = comp
             number = toks[i + width].number if i + width < n else None
             if number is not None:
-                hint = COMPARATIVE_HINTS.get(w) or COMPARATIVE_HINTS.get(low(i + 1))
+                hint = (COMPARATIVE_HINTS.get(w) or COMPARATIVE_HINTS.get(low(i + 1))
+                        or COMPARATIVE_HINTS.get(low(i - 1)))
                 cue("cmp", w, (op, number, hint))
                 i += width + 1
                 continue
@@ -215,6 +219,8 @@ def _scan(toks: list[Tok], chunks: dict[int, int]) -> list[Cue | Phrase]:
             cue("top", w, w == "top")
         elif w in ROW_SUPERLATIVES:
             cue("superlative", w, ROW_SUPERLATIVES[w])
+        elif w == "total" and _noun_before(items) and nxt not in ("of", "number", "amount"):
+            add_word(t)  # "invoice total": a noun here, not "the total of"
         elif w in AGG_WORDS:
             cue("agg", w, AGG_WORDS[w])
         elif w in DISTINCT_WORDS:
@@ -239,6 +245,10 @@ def _scan(toks: list[Tok], chunks: dict[int, int]) -> list[Cue | Phrase]:
             add_word(t)
         i += 1
     return items
+
+
+def _noun_before(items: list[Cue | Phrase]) -> bool:
+    return bool(items) and isinstance(items[-1], Phrase) and not items[-1].chunk
 
 
 QUESTION_CUES = frozenset({"what", "which", "who", "how", "list", "show", "give", "tell", "find"})

@@ -28,6 +28,15 @@ from nl2sql.models.planner.plan import Filter, GroupKey, Measure, Plan
 from nl2sql.models.planner.words import Tok
 
 MAX_TABLES = 12
+# Words naming a kind of quantity, and column-name words that hold it (generic English).
+KIND_WORDS = {
+    "price": ("price", "cost", "amount", "fee", "value", "total"),
+    "age": ("age",),
+    "length": ("length", "duration", "millisecond", "second", "minute", "hour", "runtime"),
+    "weight": ("weight", "mass"),
+    "height": ("height",),
+    "time": (),
+}
 DEFAULT_TOP = 10
 ROLE_PHRASES = (P.COUNT, P.MEASURE, P.GROUP, P.RANK_GROUP, P.WHICH, P.PCT_BASE,
                 P.RANK_MEASURE, P.ROW_RANK)
@@ -90,7 +99,12 @@ def _understand_one(question: str, catalog: Catalog, context: Plan | None) -> Un
     joins = catalog.joins_from(subject)
     scope = [subject] + [j.target for j in joins]
     matcher = Matcher(question, catalog, scope, subject)
-    readings = [matcher.read(p) for p in parsed.phrases]
+    readings: list[Reading] = []
+    near: Table | None = None
+    for phrase in parsed.phrases:
+        readings.append(matcher.read(phrase, near if phrase.role == P.CONTEXT else None))
+        tables = [p.table for p in readings[-1].of("table") if not p.by_description]
+        near = tables[-1] if tables else None
     unexplained = [t for r in readings for t in r.unexplained(subject)]
     u.missing = _missing(catalog, subject, u.mentioned, bool(unexplained))
     u.lookup = _lookup_phrases(question, readings, subject)
@@ -261,8 +275,13 @@ class _Builder:
                 table = self.catalog.table(p.column.table)
                 if table is not None and time_column(table) is not p.column:
                     # "have been sold": the event happened (its time is set)
-                    f = Filter(self.use(p.column), "IS NOT NULL", ())
+                    op = "IS NULL" if r.phrase.negated else "IS NOT NULL"
+                    f = Filter(self.use(p.column), op, ())
                     self.value_filters.append((r.phrase.toks[p.start].i, f))
+            elif r.phrase.negated and r.phrase.role == P.CONTEXT and not r.of("value"):
+                # "tracks with no composer"
+                f = Filter(self.use(p.column), "IS NULL", ())
+                self.value_filters.append((r.phrase.toks[p.start].i, f))
 
     def entity_of(self, r: Reading) -> Table | None:
         """The table a phrase names as a whole (``users``; ``user_id`` said as ``user``)."""
@@ -430,14 +449,19 @@ class _Builder:
         said = next((p.column for p in r.of("column") if p.column and p.column.numeric), None)
         if said is not None:
             return said
-        cols = self.s.columns or []
-        words = {"price": ("price", "cost", "amount", "fee", "value"), "age": ("age",),
-                 "time": ()}[kind]
-        for w in words:
-            for c in cols:
-                if c.numeric and w in c.words:
-                    return c
+        col = self._kind_column(kind, [self.s])
+        if col is not None:
+            return col
         return self.time_column() if kind in ("time", "age") else None
+
+    def _kind_column(self, kind: str, tables: list[Table]) -> Column | None:
+        """The numeric column a word like "cheapest" or "older" is about."""
+        for w in KIND_WORDS.get(kind, ()):
+            for table in tables:
+                for c in table.columns or []:
+                    if c.numeric and not c.is_key and w in c.words:
+                        return c
+        return None
 
     def _rows(self, col: Column, desc: bool, limit: int) -> None:
         labels = label_columns(self.s)
@@ -470,10 +494,9 @@ class _Builder:
 
     def _compared_column(self, cmp: P.Comparison) -> Column | None:
         if cmp.hint:
-            for table in [self.s] + [j.target for j in self.joins]:
-                for c in table.columns or []:
-                    if c.numeric and cmp.hint in c.words:
-                        return c
+            col = self._kind_column(cmp.hint, [self.s] + [j.target for j in self.joins])
+            if col is not None:
+                return col
         for r in self.readings:  # "more than 2 items": the column named right after
             first = r.phrase.toks[0].i
             if first == cmp.after + 1 or (first > cmp.after and first <= cmp.after + 3):

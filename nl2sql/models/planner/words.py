@@ -64,7 +64,8 @@ VERBS = wordset(
 # Words that never count as unexplained: they describe the warehouse itself.
 NEUTRAL = wordset(
     "data database dataset table tables record records row rows entry entries value values "
-    "system warehouse total whole recorded exist"
+    "system warehouse total whole recorded exist dollar dollars usd euro euros eur pound "
+    "pounds cent cents"
 )
 
 QUESTION_WORDS = wordset("what which how who when where why")
