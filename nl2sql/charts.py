@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from nl2sql.answer import Answer
 
 VL_SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
-MAX_BARS = 50
+MAX_BARS = 40
 MAX_SERIES = 10
 MAX_MEASURES = 5
 WIDTH, HEIGHT = 640, 260  # total pixels, axes included (autosize fit-x)
@@ -190,7 +190,7 @@ def _line(columns: list[str], rows: list[list[Any]], t: int, measures: list[int]
 
 def _bar(columns: list[str], rows: list[list[Any]], c: int, m: int) -> Chart:
     values = [{"x": r[m], "y": "(null)" if r[c] is None else str(r[c])} for r in rows]
-    spec = _base({"values": values}, height={"step": 22})
+    spec = _base({"values": values}, height={"step": 22 if len(values) <= 12 else 18})
     spec.update(
         mark={"type": "bar", "tooltip": True},
         encoding={

@@ -29,7 +29,7 @@ function chartBlock(answer) {
   const alt = chart.kind === "bar" ? `Bar chart of ${x} by ${y}` : `Line chart of ${y} over ${x}`;
   // Drawn server-side at the width of the answer column, so labels stay readable on a phone.
   const column = document.getElementById("thread")?.clientWidth || 680;
-  const width = Math.max(260, Math.min(760, column - 42));
+  const width = Math.max(260, Math.min(960, column - 42));
   const img = h("img", { alt, width });
   const figure = h("figure", { class: `chart chart-${chart.kind}` }, img);
   // Fetched (not a plain src) so a bearer token can be sent; shown from a blob: URL.

@@ -15,7 +15,7 @@ function setConversation(id) {
   $("conversation-status").textContent = id ? "· follow-up questions continue this conversation" : "";
   $("question").placeholder = id
     ? "Ask a follow-up question…"
-    : "Ask a question, e.g. How many orders were placed each month?";
+    : "Ask a question about the data…";
   const hash = id ? `#c=${id}` : "";
   if (location.hash !== hash) history.replaceState(null, "", `${location.pathname}${hash}`);
 }

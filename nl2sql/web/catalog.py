@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 import threading
 import time
-from itertools import zip_longest
 from typing import Any
 
 from nl2sql.runtime import Runtime
@@ -30,29 +29,44 @@ def words(name: str) -> str:
 
 def examples_for(tables: list[dict[str, Any]]) -> list[str]:
     """Questions a person might ask of these tables (``get_table`` dicts, biggest first)."""
-    counts, trends, breakdowns, measures = [], [], [], []
+    trends: list[tuple[str, str]] = []
+    breakdowns: list[tuple[str, str]] = []
+    measures: list[tuple[str, str]] = []
+    counts: list[tuple[str, str]] = []
     for t in tables:
-        name = words(t["table_id"].split(".")[-1])
+        table = t["table_id"]
+        name = words(table.split(".")[-1])
         cols = t.get("columns") or []
         times = [c["name"] for c in cols if c["type"] in TIME_TYPES]
         cats = [c["name"] for c in cols if c.get("examples") and not _ID_NAME.search(c["name"])]
         nums = [c["name"] for c in cols
                 if c["type"] in MEASURE_TYPES and _MEASURE_NAME.search(c["name"])]
-        counts.append(f"How many {name} are there?")
-        created = next((c for c in times if c.startswith("created")), times[0] if times else None)
-        if created:
-            trends.append(f"How many {name} were created each month?")
+        counts.append((table, f"How many {name} are there?"))
+        if times:
+            trends.append((table, f"How many {name} were created each month?"))
         if cats:
-            breakdowns.append(f"How many {name} are there by {words(cats[0])}?")
+            breakdowns.append((table, f"How many {name} are there by {words(cats[0])}?"))
         if nums and cats:
             # Prices are compared on average; sales and amounts add up.
             how = "average" if re.search("price|cost", nums[-1], re.IGNORECASE) else "total"
-            measures.append(f"What is the {how} {words(nums[-1])} by {words(cats[-1])}?")
-    # Interleave the kinds so the first few examples show the range of answers.
+            measures.append((table, f"What is the {how} {words(nums[-1])} by {words(cats[-1])}?"))
+    # Round-robin over the kinds, preferring a table not used yet, so the first
+    # few examples show both the range of answers and the range of tables.
     picked: list[str] = []
-    for group in zip_longest(trends, breakdowns, measures, counts, fillvalue=""):
-        picked += [q for q in group if q and q not in picked]
-    return picked[:MAX_EXAMPLES]
+    used: set[str] = set()
+    while len(picked) < MAX_EXAMPLES:
+        added = False
+        for kind in (trends, breakdowns, measures, counts):
+            left = [(t, q) for t, q in kind if q not in picked]
+            if not left or len(picked) >= MAX_EXAMPLES:
+                continue
+            table, question = next(((t, q) for t, q in left if t not in used), left[0])
+            picked.append(question)
+            used.add(table)
+            added = True
+        if not added:
+            break
+    return picked
 
 
 class Catalog:

@@ -15,6 +15,10 @@ from werkzeug.serving import make_server
 def serve(app: Flask, host: str = "127.0.0.1") -> Iterator[str]:
     """Serve ``app`` on a free port; yields the base URL."""
     server = make_server(host, 0, app, threaded=True)
+    # Join request threads on close, so nothing still uses the app's warehouse
+    # when the test closes it.
+    server.daemon_threads = False  # type: ignore[attr-defined]
+    server.block_on_close = True  # type: ignore[attr-defined]
     thread = threading.Thread(target=server.serve_forever, name="live-app", daemon=True)
     thread.start()
     try:

@@ -1,0 +1,242 @@
+"""The page in headless Chromium: ask, watch progress, read the answer, follow up,
+download the CSV, see errors. The console must stay free of errors."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from nl2sql.models.base import ModelTurn, Request
+from nl2sql.models.scripted import ScriptedModel, text
+from tests.web.browser import DESKTOP, PHONE, Console, chromium
+from tests.web.fakes import AnalystModel
+from tests.web.live import serve
+from tests.web.servers import ROOT, gunicorn
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+class SlowAnalyst(AnalystModel):
+    """Thinks for a moment each turn, so progress is visible."""
+
+    def generate(self, request: Request) -> ModelTurn:
+        time.sleep(0.3)
+        return super().generate(request)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with chromium() as b:
+        yield b
+
+
+@pytest.fixture
+def site(make_app: Callable[..., Flask]) -> Iterator[str]:
+    with serve(make_app(model=SlowAnalyst())) as url:
+        yield url
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport=DESKTOP, accept_downloads=True)
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    console = Console()
+    console.attach(page)
+    page.console = console
+    yield page
+    context.close()
+    assert console.errors == []
+
+
+def ask(page: Any, question: str) -> None:
+    page.fill("#question", question)
+    page.press("#question", "Enter")
+
+
+def test_ask_then_table_chart_sql_steps_and_csv(page: Any, site: str) -> None:
+    page.goto(site)
+    page.wait_for_selector("#examples .example")
+    assert page.locator("#datasets").inner_text().startswith("thelook_ecommerce")
+    ask(page, "How many orders were placed each month?")
+    # Progress while the model works: steps appear, then turn into ticks.
+    page.wait_for_selector(".progress-steps li")
+    assert page.locator(".progress").get_attribute("aria-busy") == "true"
+    answer = page.wait_for_selector(".answer")
+    assert "Here are 24 rows" in answer.inner_text()
+    assert page.locator(".question-bubble").inner_text() == "How many orders were placed each month?"
+    assert page.input_value("#question") == ""
+
+    # The chart: the server's SVG, loaded.
+    img = page.wait_for_selector(".chart img[src^='blob:']")
+    page.wait_for_function("document.querySelector('.chart img').naturalWidth > 0")
+    assert img.get_attribute("alt") == "Line chart of orders over month"
+
+    # The table: 10 rows a page, numbers right-aligned and formatted, sortable.
+    rows = page.locator("table.results tbody tr")
+    assert rows.count() == 10
+    assert page.locator(".pager-status").inner_text() == "Rows 1–10 of 24"
+    assert page.locator("table.results tbody tr >> nth=0 >> td >> nth=0").inner_text() == "2023-01-01"
+    page.click("text=Next")
+    assert page.locator(".pager-status").inner_text() == "Rows 11–20 of 24"
+    page.click("th:has-text('orders') button")
+    assert page.locator("th:has-text('orders')").get_attribute("aria-sort") == "descending"
+    counts = [int(c) for c in page.locator("table.results tbody td.num").all_inner_texts()]
+    assert counts == sorted(counts, reverse=True) and len(counts) == 10
+
+    # The SQL, highlighted and copyable.
+    sql = page.locator("pre.sql")
+    assert sql.inner_text().startswith("SELECT DATE_TRUNC")
+    assert page.locator("pre.sql .kw").first.inner_text() == "SELECT"
+    page.click("button[aria-label='Copy SQL']")
+    page.wait_for_selector("button[aria-label='Copy SQL']:has-text('Copied')")
+    assert page.evaluate("navigator.clipboard.readText()") == sql.inner_text()
+
+    # The steps, expandable.
+    steps = page.locator("details.steps")
+    assert steps.locator("summary").inner_text().startswith("3 steps")
+    steps.locator("summary").click()
+    assert steps.locator("li").count() == 3 and "get_table" in steps.inner_text()
+
+    # The CSV: the full result.
+    link = page.locator("a.csv-link")
+    assert link.get_attribute("href").endswith(".csv")
+    with page.expect_download() as download:
+        link.click()
+    lines = list(csv.reader(io.StringIO(Path(download.value.path()).read_text())))
+    assert lines[0] == ["month", "orders"] and len(lines) == 25
+
+
+def test_follow_up_and_new_conversation(page: Any, site: str) -> None:
+    page.goto(site)
+    ask(page, "How many orders are there?")
+    page.wait_for_selector(".answer .big-number")
+    assert page.locator(".big-number .value").inner_text() == "1,500"
+    first_hash = page.evaluate("location.hash")
+    assert first_hash.startswith("#c=")
+    assert page.get_attribute("#question", "placeholder") == "Ask a follow-up question…"
+
+    ask(page, "And only the Complete ones?")
+    page.wait_for_selector("li.turn:nth-child(2) .answer")
+    second = page.locator("li.turn:nth-child(2) .answer")
+    assert "complete orders" in second.inner_text()
+    assert "WHERE status = 'Complete'" in second.locator("pre.sql").inner_text()
+    assert page.evaluate("location.hash") == first_hash  # same conversation
+
+    # A reload brings the conversation back from the API.
+    page.reload()
+    page.wait_for_selector("li.turn:nth-child(2) .answer")
+    assert page.locator("#intro").is_hidden()
+
+    page.click("#new-conversation")
+    assert page.locator("li.turn").count() == 0 and page.evaluate("location.hash") == ""
+    assert page.locator("#intro").is_visible()
+    page.click("#examples .example >> nth=1")
+    page.wait_for_selector(".answer")
+    assert page.locator("li.turn").count() == 1
+
+
+def test_errors_are_shown_clearly(page: Any, site: str) -> None:
+    page.goto(site)
+    ask(page, "Is the model down?")
+    error = page.wait_for_selector(".card.error[role=alert]")
+    assert "the language model is unavailable (test)" in error.inner_text()
+    assert "Try again in a minute" in error.inner_text()
+    # The page recovers: the next question works.
+    ask(page, "How many orders are there?")
+    page.wait_for_selector(".answer .big-number")
+
+
+def test_model_text_is_never_html(browser: Any, make_app: Callable[..., Flask]) -> None:
+    evil = '<img src=x onerror="window.pwned=1"> **bold** <script>window.pwned=2</script>'
+    app = make_app(model=ScriptedModel(text(evil)))
+    with serve(app) as url:
+        page = browser.new_page(viewport=DESKTOP)
+        console = Console()
+        console.attach(page)
+        page.goto(url)
+        page.wait_for_selector("#examples .example")
+        ask(page, "<b>not bold</b>")
+        page.wait_for_selector(".answer")
+        assert page.locator(".answer-text").inner_text().startswith("<img src=x")
+        assert page.locator(".answer-text img, .answer-text script").count() == 0
+        assert page.locator(".answer-text strong").inner_text() == "bold"
+        assert page.locator(".question-bubble").inner_text() == "<b>not bold</b>"
+        assert page.evaluate("window.pwned") is None
+        page.close()
+        assert console.errors == []
+
+
+def test_phone_width_and_labels(browser: Any, site: str) -> None:
+    page = browser.new_page(viewport=PHONE)
+    console = Console()
+    console.attach(page)
+    page.goto(site)
+    page.wait_for_selector("#examples .example")
+    ask(page, "How many orders by status?")
+    page.wait_for_selector(".chart img[src^='blob:']")
+    # Nothing wider than the screen; wide tables scroll inside their own box.
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    unlabeled = page.evaluate("""() => [...document.querySelectorAll(
+        'button, a, textarea, input, select')].filter(el => !el.closest('[hidden], dialog')
+        && !(el.getAttribute('aria-label') || el.textContent.trim() || el.labels?.length))
+        .map(el => el.outerHTML)""")
+    assert unlabeled == []
+    page.close()
+    assert console.errors == []
+
+
+@pytest.fixture
+def screenshot_db(web_db: Path, request: pytest.FixtureRequest) -> Path:
+    """The demo warehouse when its generator is there (realistic pictures), else ours."""
+    try:
+        import nl2sql.warehouse.demo  # noqa: F401
+    except ImportError:
+        return web_db
+    path: Path = request.getfixturevalue("demo_db")
+    return path
+
+
+def test_real_product_under_gunicorn_with_screenshots(browser: Any, screenshot_db: Path,
+                                                      tmp_path: Path) -> None:
+    """The shipped stack (gunicorn, offline planner, DuckDB): click an example,
+    get an answer; screenshots at laptop and phone widths. With
+    UPDATE_SCREENSHOTS=1 they are copied to docs/screenshots/."""
+    env = {"NL2SQL_WAREHOUSE": f"duckdb:///{screenshot_db}", "NL2SQL_MODEL": "offline",
+           "NL2SQL_STATE_DB": str(tmp_path / "state.sqlite3")}
+    shots: list[Path] = []
+    with gunicorn(env, tmp_path / "gunicorn.log") as url:
+        for name, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
+            page = browser.new_page(viewport=viewport)
+            console = Console()
+            console.attach(page)
+            page.goto(url)
+            page.wait_for_selector("#examples .example")
+            shots.append(tmp_path / f"{name}-start.png")
+            page.screenshot(path=str(shots[-1]))
+            # A breakdown (bar chart and table); "by status" has few bars, a good picture.
+            examples = page.locator("#examples .example")
+            by_status = examples.filter(has_text="by status")
+            (by_status if by_status.count() else examples.nth(1)).first.click()
+            page.wait_for_selector(".answer .chart img[src^='blob:']")
+            page.wait_for_function("document.querySelector('.chart img').naturalWidth > 0")
+            page.evaluate("document.querySelector('.turn').scrollIntoView()")
+            shots.append(tmp_path / f"{name}.png")
+            page.screenshot(path=str(shots[-1]))
+            assert page.locator("table.results tbody tr").count() > 0
+            assert page.locator("a.csv-link").count() == 1
+            page.close()
+            assert console.errors == []
+    for shot in shots:
+        assert shot.stat().st_size > 10_000
+        if os.environ.get("UPDATE_SCREENSHOTS"):
+            shutil.copy(shot, ROOT / "docs" / "screenshots" / shot.name)
