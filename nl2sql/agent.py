@@ -112,6 +112,7 @@ class Agent:
                     r = o.tool.result
                     answer.sql, answer.columns, answer.rows = o.tool.sql, r.columns, r.rows
                     answer.truncated, answer.bytes_processed = r.truncated, r.bytes_processed
+                    answer.job = r.job_facts()
 
         if not text:
             answer.answered = False

@@ -64,6 +64,8 @@ class Answer:
     usage: Usage = field(default_factory=Usage)
     seconds: float = 0.0
     bytes_processed: int | None = None
+    #: the warehouse's facts about the last query's job: job_id, bytes_billed, cache_hit
+    job: dict[str, Any] = field(default_factory=dict)
     answered: bool = True
 
     def to_dict(self) -> dict[str, Any]:
@@ -80,4 +82,5 @@ class Answer:
             "usage": self.usage.to_dict(),
             "seconds": round(self.seconds, 4),
             "bytes_processed": self.bytes_processed,
+            "job": self.job,
         }

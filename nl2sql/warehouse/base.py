@@ -86,9 +86,14 @@ class QueryResult:
         }
         if self.total_rows is not None:
             d["total_rows"] = self.total_rows
-        if self.bytes_processed is not None:
-            d["bytes_processed"] = self.bytes_processed
+        d.update(self.job_facts())
         return d
+
+    def job_facts(self) -> dict[str, Any]:
+        """What the engine reported about the job (BigQuery), only where known."""
+        facts = {"bytes_processed": self.bytes_processed, "bytes_billed": self.bytes_billed,
+                 "job_id": self.job_id, "cache_hit": self.cache_hit}
+        return {k: v for k, v in facts.items() if v is not None}
 
 
 class Warehouse(ABC):

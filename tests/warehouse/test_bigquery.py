@@ -283,6 +283,8 @@ def test_toolbox_runs_gated_sql_on_bigquery(wh: BigQueryWarehouse) -> None:
     out = box.call("sql_query", {"query": "SELECT status, COUNT(*) AS n FROM shop.orders "
                                           "GROUP BY status ORDER BY n DESC"})
     assert out.payload["rows"] == [["Complete", 20], ["Returned", 8], ["Shipped", 2]]
+    # The model and the answer see the job's facts, not only the rows.
+    assert out.payload["job_id"] and out.payload["cache_hit"] is False
     assert box.call("get_table", {"table_id": "shop.users"}).payload["row_count"] == 2
 
 
@@ -545,6 +547,7 @@ def test_cli_answers_over_bigquery_with_the_offline_planner(
     assert out["rows"] == [[order_count]]
     assert str(order_count) in out["answer"].replace(",", "")
     assert "thelook_ecommerce.orders" in out["sql"]
+    assert out["job"]["job_id"].startswith("nl2sql_")
     assert [s["name"] for s in out["steps"]][-1] == "sql_query"
     assert all(s["ok"] for s in out["steps"] if s["name"] == "sql_query")
 
