@@ -7,7 +7,7 @@ DEMO   := data/demo.duckdb
 HOST   ?= 127.0.0.1
 PORT   ?= 8080
 
-.PHONY: install run test lint bench eval clean
+.PHONY: install run test test-deps lint bench eval clean
 
 # The stamp is rebuilt whenever pyproject.toml changes.
 $(STAMP): pyproject.toml
@@ -24,7 +24,13 @@ $(DEMO): | $(STAMP)
 run: install $(DEMO)
 	NL2SQL_WAREHOUSE=duckdb:///$(DEMO) $(BIN)/nl2sql serve --host $(HOST) --port $(PORT)
 
-test: install
+# Test peers that cannot be pip dependencies of the package: headless Chromium
+# (Debian's package) for the page, and the BigQuery emulator in its own venv.
+test-deps: install
+	bash scripts/install-browser.sh
+	bash scripts/setup-bqemulator.sh
+
+test: install test-deps
 	$(BIN)/pytest
 
 lint: install
@@ -34,6 +40,7 @@ lint: install
 bench: install $(DEMO)
 	$(BIN)/python bench/overhead.py --db $(DEMO)
 	$(BIN)/python bench/gate.py
+	$(BIN)/python bench/context.py --db $(DEMO)
 
 eval: install
 	$(BIN)/nl2sql demo-data --path data/demo-0.1.duckdb --scale 0.1 --if-missing
