@@ -12,12 +12,13 @@ from collections.abc import Callable
 from typing import Any
 
 from sqlglot import exp
-from sqlglot.errors import ErrorLevel
+from sqlglot.errors import ErrorLevel, UnsupportedError
 
 from nl2sql.errors import UnsafeSQL
 from nl2sql.safety.functions import check_functions
 from nl2sql.safety.parsing import DIALECT, check_parse, check_single_statement
 from nl2sql.safety.policy import CheckedSQL, Policy
+from nl2sql.safety.roundtrip import check_round_trip
 from nl2sql.safety.rowcap import check_row_cap
 from nl2sql.safety.statements import check_query_only
 from nl2sql.safety.tables import check_tables, referenced_tables
@@ -31,12 +32,15 @@ TEXT_CHECKS = (check_input, check_parse, check_single_statement)
 #: Checks on the statement's tree, in order; each returns the tree or raises.
 CHECKS: tuple[Check, ...] = (check_query_only, check_tables, check_functions, check_row_cap)
 
+#: After the tree checks: ``render`` the tree, then ``check_round_trip`` the text.
+
 
 def check_sql(sql: str, policy: Policy) -> CheckedSQL:
     """Pass ``sql`` through every check; return what to run or raise ``UnsafeSQL``.
 
     The SQL returned is regenerated from the checked tree, without comments,
-    so it is exactly what was checked, whatever tricks the input played.
+    then read back and checked once more (``check_round_trip``), so what runs
+    is exactly what was checked, whatever tricks the input played.
 
     >>> checked = check_sql("SELECT id FROM shop.orders -- newest first\\nORDER BY id DESC",
     ...                     Policy(frozenset({"shop"}), max_rows=50))
@@ -56,13 +60,18 @@ def check_sql(sql: str, policy: Policy) -> CheckedSQL:
         except UnsafeSQL as e:
             raise _refine_position(text, e) from None
     tables = _run(referenced_tables, tree, policy)
-    return CheckedSQL(_run(render, tree), tables, policy.max_rows)
+    rendered = _run(render, tree)
+    return CheckedSQL(_run(check_round_trip, rendered, tables, policy), tables, policy.max_rows)
 
 
 def render(tree: exp.Expr) -> str:
     """GoogleSQL for ``tree``, comments dropped; refuses what sqlglot cannot render faithfully."""
-    return tree.sql(dialect=DIALECT, comments=False, copy=False,
-                    unsupported_level=ErrorLevel.RAISE)
+    try:
+        return tree.sql(dialect=DIALECT, comments=False, copy=False,
+                        unsupported_level=ErrorLevel.RAISE)
+    except UnsupportedError as e:
+        raise UnsafeSQL(f"the query uses something that cannot be written as GoogleSQL ({e}); "
+                        "rewrite it", check="render") from None
 
 
 def _run(step: Callable[..., Any], *args: Any) -> Any:

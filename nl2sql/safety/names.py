@@ -37,27 +37,29 @@ def resolve(parts: list[str], policy: Policy, *, what: str, node: exp.Expr,
     ('sales', 'orders')
     """
     display = ".".join(parts)
-    pos = position(node)
 
-    def refuse(message: str) -> UnsafeSQL:
-        return UnsafeSQL(message, check=check, construct=display, position=pos)
+    def refuse(message: str, *, where: bool = True) -> UnsafeSQL:
+        # Positions cost a walk of the subtree: only pay for them on refusal.
+        pos = position(node)
+        return UnsafeSQL(message + (at(pos) if where else ""), check=check, construct=display,
+                         position=pos)
 
     if len(parts) == 3:
         project = parts[0]
         if policy.project is None:
             raise refuse(f"{what} `{display}` names a project; "
-                         f"write it as `dataset.{what}` without the project{at(pos)}")
+                         f"write it as `dataset.{what}` without the project")
         if project != policy.project:
             raise refuse(f"{what} `{display}` is in project `{project}`; "
-                         f"only project `{policy.project}` may be queried{at(pos)}")
+                         f"only project `{policy.project}` may be queried")
         parts = parts[1:]
     if len(parts) != 2:
         raise refuse(f"{what} `{display}` has {len(parts)} name parts; "
-                     f"write it as `dataset.{what}`{at(pos)}")
+                     f"write it as `dataset.{what}`")
     dataset, name = parts
     if not _DATASET.fullmatch(dataset) or dataset.lower() in _ENGINE_SCHEMAS:
-        raise refuse(f"`{dataset}` in {what} `{display}` is not a dataset you can query{at(pos)}")
+        raise refuse(f"`{dataset}` in {what} `{display}` is not a dataset you can query")
     if policy.allowed_datasets and dataset not in policy.allowed_datasets:
         raise refuse(f"{what} `{display}` is outside the allowed datasets "
-                     f"({policy.describe_datasets()})")
+                     f"({policy.describe_datasets()})", where=False)
     return dataset, name

@@ -63,6 +63,17 @@ def check_row_cap(tree: exp.Expr, policy: Policy) -> exp.Expr:
     return tree
 
 
+def row_limit(tree: exp.Expr) -> int | None:
+    """The whole-number LIMIT that bounds the result of ``tree``, if any.
+
+    >>> import sqlglot
+    >>> row_limit(sqlglot.parse_one("((SELECT 1 LIMIT 5))", read="bigquery"))
+    5
+    """
+    limit = _outermost_ordered(tree).args.get("limit")
+    return _whole_number(limit.expression) if isinstance(limit, exp.Limit) else None
+
+
 def _outermost_ordered(tree: exp.Expr) -> exp.Expr:
     """The query whose LIMIT is the result's: bare parentheses are looked through,
     since a LIMIT outside them need not honour an ORDER BY inside them."""

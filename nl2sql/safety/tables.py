@@ -14,6 +14,7 @@ a file of that name.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from sqlglot import exp
@@ -170,18 +171,23 @@ def _information_schema(table: exp.Table, parts: list[str], policy: Policy) -> s
 
 def _check_table_part(table: exp.Table, parts: list[str], name: str) -> None:
     display = ".".join(parts)
-    pos = position(table)
     # BigQuery table names: letters, marks, numbers, connectors (_), dashes and
     # spaces, optionally ending in the wildcard *. No dots, slashes or quotes.
     body = name[:-1] if name.endswith("*") else name
-    if not all(_table_char(c) for c in body):
+    if not _PLAIN_TABLE.fullmatch(body) and not all(_table_char(c) for c in body):
+        pos = position(table)
         raise UnsafeSQL(f"`{name}` in table `{display}` is not a valid table name{at(pos)}",
                         check=CHECK, construct=display, position=pos)
     if name.lower() in FILE_SUFFIXES:
+        pos = position(table)
         raise UnsafeSQL(
             f"table `{display}` looks like a file name; tables are named `dataset.table`{at(pos)}",
             check=CHECK, construct=display, position=pos,
         )
+
+
+# The common case, checked without a per-character Unicode lookup.
+_PLAIN_TABLE = re.compile(r"[A-Za-z0-9_-]*")
 
 
 def _table_char(ch: str) -> bool:

@@ -26,6 +26,8 @@ _ASCII_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # private-use, surrogates and unassigned code points.
 _REFUSED_CATEGORIES = {"Cc", "Cf", "Zl", "Zp", "Co", "Cs", "Cn"}
 
+_ALLOWED_CONTROLS = frozenset("\t\n\r")
+
 _BOM = "\ufeff"
 
 
@@ -60,6 +62,8 @@ def check_input(sql: str, policy: Policy) -> str:
             _refuse(bad.group(), bad.start())
         return sql
     for i, ch in enumerate(sql):
+        if ch in _ALLOWED_CONTROLS:
+            continue
         category = unicodedata.category(ch)
         if category in _REFUSED_CATEGORIES:
             _refuse(ch, i)

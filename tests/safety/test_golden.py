@@ -36,7 +36,7 @@ def test_corpus_is_large_and_covers_every_category() -> None:
     # Every check of the pipeline is exercised by some unsafe case.
     checks = Counter(c.expect["check"] for c in UNSAFE)
     assert set(checks) == {"input", "parse", "single_statement", "query_only", "tables",
-                           "functions", "row_cap"}
+                           "functions", "row_cap", "round_trip"}
 
 
 @pytest.mark.parametrize("case", UNSAFE, ids=[c.id for c in UNSAFE])

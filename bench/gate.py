@@ -1,0 +1,137 @@
+"""How much the safety gate costs next to just parsing the SQL.
+
+Runs every statement of the golden corpora (tests/safety/golden/*.yaml)
+through ``check_sql`` and through a bare ``sqlglot.parse_one(sql,
+read="bigquery")``, interleaved in one process so both see the same machine,
+and prints per-query p50/p99 for each and the ratio gate/parse (of the totals
+and the median of per-query ratios), for safe and unsafe input separately and
+together.
+
+    .venv/bin/python bench/gate.py [--repeat 15] [--json]
+
+Targets (printed, never enforced): gate p50 under 2 ms, ratio under 2. They
+are judged on the whole corpus and on accepted SQL alone. On accepted SQL the
+gate parses twice (once to check, once more to check the text it hands back)
+and renders once, so its ratio is about 2 plus rendering by design; refusals
+usually stop long before that.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import logging
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import sqlglot
+import yaml
+
+from nl2sql.safety import Policy, UnsafeSQL, check_sql
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLDEN = ROOT / "tests" / "safety" / "golden"
+DEFAULT_POLICY = {"allowed_datasets": ["thelook_ecommerce", "analytics_123456"],
+                  "project": "acme-analytics", "max_rows": 1000}
+TARGET_P50_MS = 2.0
+TARGET_RATIO = 2.0
+
+
+def corpus() -> list[tuple[str, str, Policy]]:
+    """(kind, sql, policy) for every golden case."""
+    cases = []
+    for kind in ("safe", "unsafe"):
+        for raw in yaml.safe_load((GOLDEN / f"{kind}.yaml").read_text(encoding="utf-8")):
+            sql = raw["sql"] * raw.get("repeat", 1)
+            if "nest" in raw:
+                sql = sql.replace("{}", "(" * raw["nest"] + "1" + ")" * raw["nest"])
+            p = {**DEFAULT_POLICY, **raw.get("policy", {})}
+            cases.append((kind, sql, Policy(frozenset(p["allowed_datasets"]), p["project"],
+                                            p["max_rows"])))
+    return cases
+
+
+def gate(sql: str, policy: Policy) -> None:
+    with contextlib.suppress(UnsafeSQL):
+        check_sql(sql, policy)
+
+
+def parse(sql: str, policy: Policy) -> None:
+    with contextlib.suppress(Exception):  # a failed parse is still the baseline's cost
+        sqlglot.parse_one(sql, read="bigquery")
+
+
+def seconds(fn: Callable[[str, Policy], None], sql: str, policy: Policy) -> float:
+    start = time.perf_counter()
+    fn(sql, policy)
+    return time.perf_counter() - start
+
+
+def measure(cases: list[tuple[str, str, Policy]], repeat: int) -> list[dict[str, Any]]:
+    rows = []
+    for kind, sql, policy in cases:
+        gate(sql, policy)  # warm caches (dialect, verdict tables)
+        parse(sql, policy)
+        g, p = [], []
+        for _ in range(repeat):  # interleave so drift hits both sides alike
+            g.append(seconds(gate, sql, policy))
+            p.append(seconds(parse, sql, policy))
+        rows.append({"kind": kind, "gate": statistics.median(g), "parse": statistics.median(p)})
+    return rows
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def summary(rows: list[dict[str, Any]]) -> dict[str, float]:
+    gate_ms = [r["gate"] * 1000 for r in rows]
+    parse_ms = [r["parse"] * 1000 for r in rows]
+    return {
+        "queries": len(rows),
+        "gate_p50_ms": percentile(gate_ms, 0.50), "gate_p99_ms": percentile(gate_ms, 0.99),
+        "parse_p50_ms": percentile(parse_ms, 0.50), "parse_p99_ms": percentile(parse_ms, 0.99),
+        "ratio_of_totals": sum(gate_ms) / sum(parse_ms),
+        "median_ratio": statistics.median(g / p for g, p in zip(gate_ms, parse_ms, strict=True)),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=15, help="timed runs per query")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    args = parser.parse_args(argv)
+    # sqlglot logs a warning for every statement it falls back to Command on.
+    logging.getLogger("sqlglot").setLevel(logging.ERROR)
+
+    rows = measure(corpus(), args.repeat)
+    report = {kind: summary([r for r in rows if kind in ("all", r["kind"])])
+              for kind in ("safe", "unsafe", "all")}
+    if args.json:
+        print(json.dumps(report, indent=2))
+        return 0
+    print(f"sqlglot {sqlglot.__version__}, {args.repeat} runs per query, median per query")
+    print(f"{'':8}{'n':>5}{'gate p50':>10}{'gate p99':>10}{'parse p50':>11}{'parse p99':>11}"
+          f"{'ratio':>8}{'med ratio':>11}")
+    for kind, s in report.items():
+        print(f"{kind:8}{s['queries']:>5}{s['gate_p50_ms']:>8.3f}ms{s['gate_p99_ms']:>8.3f}ms"
+              f"{s['parse_p50_ms']:>9.3f}ms{s['parse_p99_ms']:>9.3f}ms"
+              f"{s['ratio_of_totals']:>8.2f}{s['median_ratio']:>11.2f}")
+    for kind in ("all", "safe"):
+        s = report[kind]
+        p50 = "met" if s["gate_p50_ms"] < TARGET_P50_MS else "missed"
+        ratio = "met" if s["ratio_of_totals"] < TARGET_RATIO else "missed"
+        print(f"targets on {kind}: gate p50 < {TARGET_P50_MS} ms {p50}; "
+              f"ratio < {TARGET_RATIO} {ratio}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
