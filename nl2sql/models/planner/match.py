@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from nl2sql.models.planner import parse as P
 from nl2sql.models.planner.catalog import Catalog, Column, Table
-from nl2sql.models.planner.words import FILLERS, NEUTRAL, TIME_UNITS, VERBS, Tok
+from nl2sql.models.planner.words import FILLERS, NEUTRAL, TIME_UNITS, VERBS, Tok, stem
 
 MAX_SPAN = 5
 # Common words for one-letter codes (gender M/F, flags Y/N).
@@ -137,6 +137,7 @@ class Matcher:
         raw = (toks[a].raw if toks[a].quoted and b == a + 1
                else self.question[toks[a].start:toks[b - 1].end]).lower()
         norm = norm_value(raw)
+        stemmed = _stems(norm)
         best: tuple[tuple[int, ...], Piece] | None = None
         for rank_t, table in enumerate(self.scope):
             for col in table.columns or []:
@@ -146,7 +147,8 @@ class Matcher:
                     f.value for f in self.catalog.found
                     if f.table.lower() == table.id.lower() and f.column == col.name]
                 for v in candidates:
-                    if v.lower() == raw or (norm and norm_value(v) == norm):
+                    if v.lower() == raw or (norm and norm_value(v) in (norm, stemmed)) or (
+                            stemmed and _stems(norm_value(v)) == stemmed):
                         named = any(w in {t.stem for t in toks} for w in col.words)
                         key = (int(table is self.near), int(named), int(table is self.subject),
                                -rank_t)
@@ -204,6 +206,10 @@ class Matcher:
                         best = (key, Piece("column", a, b, table, col, says_id=says_id))
                     break
         return best[1] if best else None
+
+
+def _stems(text: str) -> str:
+    return " ".join(stem(w) for w in text.split())
 
 
 def _qualifies(qual: tuple[str, ...], table: Table) -> bool:

@@ -71,6 +71,8 @@ COMPARATIVES = {
 COMPARATIVE_HINTS = {"older": "age", "younger": "age", "cheaper": "price", "expensive": "price",
                      "cost": "price", "costs": "price", "priced": "price", "longer": "length",
                      "shorter": "length", "heavier": "weight", "lighter": "weight"}
+UNIT_HINTS = {"old": "age", "dollar": "price", "dollars": "price", "usd": "price",
+              "euro": "price", "euros": "price", "eur": "price", "pounds": "price"}
 YEAR_OPS = {"since": ">=", "from": ">=", "after": ">", "before": "<", "until": "<=",
             "till": "<=", "through": "<="}  # fmt: skip
 ELLIPSIS_STARTS = wordset(
@@ -177,7 +179,7 @@ def _scan(toks: list[Tok], chunks: dict[int, int]) -> list[Cue | Phrase]:
         if t.quoted:
             items.append(Phrase([t]))
         elif t.number is not None and (t.raw[:1].isdigit() or w not in ("one",)):
-            if isinstance(t.number, int) and len(t.raw) == 4 and 1900 <= t.number <= 2100:
+            if _is_year(t):
                 cue("year", w, t.number)
             else:
                 cue("num", w, t.number)
@@ -191,12 +193,21 @@ def _scan(toks: list[Tok], chunks: dict[int, int]) -> list[Cue | Phrase]:
             continue
         elif w == "count" and i == 0:
             cue("count", w)
+        elif (w == "between" and i + 3 < n and toks[i + 1].number is not None
+              and low(i + 2) == "and" and toks[i + 3].number is not None
+              and not _is_year(toks[i + 1])):
+            hint = UNIT_HINTS.get(low(i + 4)) or UNIT_HINTS.get(low(i + 5))
+            cue("cmp", w, (">=", toks[i + 1].number, hint))
+            cue("cmp", w, ("<=", toks[i + 3].number, hint))
+            i += 4
+            continue
         elif (comp := _comparative(toks, i)) is not None:
             op, width = comp
             number = toks[i + width].number if i + width < n else None
             if number is not None:
                 hint = (COMPARATIVE_HINTS.get(w) or COMPARATIVE_HINTS.get(low(i + 1))
-                        or COMPARATIVE_HINTS.get(low(i - 1)))
+                        or COMPARATIVE_HINTS.get(low(i - 1))
+                        or UNIT_HINTS.get(low(i + width + 1)) or UNIT_HINTS.get(low(i + width + 2)))
                 cue("cmp", w, (op, number, hint))
                 i += width + 1
                 continue
@@ -245,6 +256,18 @@ def _scan(toks: list[Tok], chunks: dict[int, int]) -> list[Cue | Phrase]:
             add_word(t)
         i += 1
     return items
+
+
+def _asks_which(cues: list[Cue]) -> bool:
+    """``which X``, ``what are the X``, ``list the X``: the answer is a list of X."""
+    words = [c.word for c in cues if c.kind not in ("num", "distinct")]
+    while words and words[-1] in ("is", "are", "was", "were", "me", "all"):
+        words.pop()
+    return words[-1:] in (["which"], ["what"], ["list"], ["show"], ["give"], ["find"])
+
+
+def _is_year(t: Tok) -> bool:
+    return isinstance(t.number, int) and len(t.raw) == 4 and 1900 <= t.number <= 2100
 
 
 def _noun_before(items: list[Cue | Phrase]) -> bool:
@@ -353,7 +376,7 @@ def _role(p: Phrase, cues: list[Cue], prev: Phrase | None, out: Parse) -> None:
         elif words and words[0] == "by" and prev is not None and prev.toks:
             last = prev.toks[-1].low
             p.agent_candidate = last in VERBS or last.endswith("ed")
-    elif [c.word for c in cues if c.kind != "num"][-1:] in (["which"], ["what"]):
+    elif _asks_which(cues):
         p.role, p.limit = WHICH, limit
     elif (cues and cues[-1].word == "of" and prev is not None
           and prev.role in (COUNT, MEASURE, PCT_BASE, RANK_MEASURE, ROW_RANK, OF, RANK_GROUP)):

@@ -141,6 +141,10 @@ def _measure_columns(func: str) -> list[int]:
 def _rows_text(plan: Plan, columns: list[str], rows: list[list[Any]], src: str) -> str:
     col = plan.order_column
     noun = plural_phrase(plan.subject.name)
+    if col is None:
+        shown = [" ".join(fmt(v) for v in r) for r in rows[:10]]
+        more = f" and {len(rows) - len(shown)} more" if len(rows) > len(shown) else ""
+        return f"{len(rows)} {noun}: " + "; ".join(shown) + f"{more} {src}."
     what = words(col) if col else "value"
     sup = "highest" if plan.desc else "lowest"
 

@@ -285,9 +285,10 @@ class _Builder:
 
     def entity_of(self, r: Reading) -> Table | None:
         """The table a phrase names as a whole (``users``; ``user_id`` said as ``user``)."""
-        if len(r.pieces) != 1:
+        named = [p for p in r.pieces if p.kind != "value"]
+        if len(named) != 1:
             return None
-        p = r.pieces[0]
+        p = named[0]
         if p.kind == "table":
             return p.table
         if p.kind == "column" and p.column is not None and p.column.is_key and not p.says_id:
@@ -353,6 +354,9 @@ class _Builder:
                                              or r.of("value")):
                 words = " ".join(t.raw for t in r.phrase.toks)
                 raise Unanswerable(f"I could not tell what '{words}' refers to")
+        owned = {g.column.table for g in plan.groups if g.entity is None}
+        plan.groups = [g for g in plan.groups  # "by users in each country": country only
+                       if g.entity is None or g.entity.target.id not in owned]
         for unit in self.parsed.time_units:
             col = self.time_column()
             if col is not None and not any(g.unit == unit for g in plan.groups):
@@ -361,6 +365,8 @@ class _Builder:
         self.comparisons()
         self.percentages()
         self.ranking()
+        if self.row_entity and not plan.measures and not plan.rows and not plan.groups:
+            self._list_rows()
         if not plan.measures and not plan.rows:
             plan.measures.append(Measure("COUNT"))
         in_measures = {f.key for m in plan.measures for f in m.condition}
@@ -376,8 +382,10 @@ class _Builder:
         self.plan.explicit_measures = True
         table = r.first("table")
         col = r.first("column")
+        compared = any(self._compared_before(c) is not None and c.after == r.phrase.toks[-1].i + 1
+                       for c in self.parsed.comparisons)
         if table is None and col is not None and col.column is not None and not (
-                col.column.boolean):
+                col.column.boolean) and not compared:
             c = self.use(col.column)
             key = key_column(self.s)
             func = "COUNT" if key is not None and c is key else "COUNT_DISTINCT"
@@ -463,6 +471,12 @@ class _Builder:
                         return c
         return None
 
+    def _list_rows(self) -> None:
+        """``List the distribution centers``: the rows, shown by their labels."""
+        labels = label_columns(self.s)
+        key = key_column(self.s)
+        self.plan.rows = labels or ([key] if key is not None else [])
+
     def _rows(self, col: Column, desc: bool, limit: int) -> None:
         labels = label_columns(self.s)
         key = key_column(self.s)
@@ -492,7 +506,20 @@ class _Builder:
                                    "applies to")
             self.plan_filters.append(Filter(self.use(col), cmp.op, (cmp.number,)))
 
+    def _compared_before(self, cmp: P.Comparison) -> Column | None:
+        """A numeric column ending the phrase right before the comparison
+        ("products cost less than 10", "a sale price above 100")."""
+        for r in self.readings:
+            last = r.pieces[-1] if r.pieces else None
+            if (last is not None and last.kind == "column" and last.column is not None
+                    and last.column.numeric and r.phrase.toks[last.end - 1].i == cmp.after - 1):
+                return last.column
+        return None
+
     def _compared_column(self, cmp: P.Comparison) -> Column | None:
+        said = self._compared_before(cmp)
+        if said is not None:
+            return said
         if cmp.hint:
             col = self._kind_column(cmp.hint, [self.s] + [j.target for j in self.joins])
             if col is not None:
@@ -512,7 +539,10 @@ class _Builder:
                     before = p.column
         if before is not None:
             return before
-        return next((m.column for m in self.plan.measures if m.column is not None), None)
+        measured = next((m.column for m in self.plan.measures if m.column is not None), None)
+        # "users under 18", "products over 100": age for people, else a price
+        return measured or self._kind_column("age", [self.s]) or self._kind_column(
+            "price", [self.s])
 
     def percentages(self) -> None:
         if not self.parsed.pct:

@@ -123,6 +123,8 @@ def to_sql(plan: Plan, defensive: bool = False) -> str:
             where.append(f"{names.col(plan.order_column)} IS NOT NULL")
             order.append(f"{names.col(plan.order_column)} {'DESC' if plan.desc else 'ASC'}")
             order += [names.col(c) for c in plan.rows if c is not plan.order_column]
+        else:
+            order += [names.col(c) for c in plan.rows]
     elif plan.ranked and measure_aliases:
         order.append(f"{measure_aliases[0]} {'DESC' if plan.desc else 'ASC'}")
         order += time_aliases + group_aliases

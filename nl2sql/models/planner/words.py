@@ -48,7 +48,8 @@ BOUNDARIES = wordset(
     "where when who whom why and or but is are was were be been being am do does did have has "
     "had can could will would should might must me us i we you they them it he she what which "
     "how list show give tell find display return get got compute calculate "
-    "not excluding except other about via up more less fewer than"
+    "not excluding except other about via up more less fewer than since after before until "
+    "till through between"
 )
 
 # Common verbs: they end a phrase and are never asked about as values.
