@@ -5,7 +5,7 @@ import { clear, h } from "./dom.js";
 import { plural } from "./format.js";
 
 const $ = (id) => document.getElementById(id);
-const state = { conversationId: null, busy: false };
+const state = { conversationId: null, busy: false, afterToken: null };
 
 // -- conversation state (kept in the URL hash so a reload keeps the thread) ----
 
@@ -109,8 +109,15 @@ async function ask(question) {
     setConversation(result.data.conversation_id);
   } catch (e) {
     const error = e instanceof ApiError ? e : new ApiError(e.message || "network error", 0);
-    progress.card.replaceWith(errorCard(error));
-    if (error.status === 401) askToken();
+    if (error.status === 401) {
+      // Not a failure of the question: ask it again once the token is given.
+      turn.remove();
+      $("intro").hidden = $("thread").children.length > 0;
+      state.afterToken = question;
+      askToken();
+    } else {
+      progress.card.replaceWith(errorCard(error));
+    }
   } finally {
     state.busy = false;
     $("ask-button").disabled = false;
@@ -165,6 +172,9 @@ function init() {
   $("token-form").addEventListener("submit", () => {
     setToken($("token-input").value.trim());
     loadCatalog();
+    const pending = state.afterToken;
+    state.afterToken = null;
+    if (pending) ask(pending);
   });
   loadCatalog();
   const params = new URLSearchParams(location.search);

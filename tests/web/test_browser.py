@@ -73,7 +73,8 @@ def test_ask_then_table_chart_sql_steps_and_csv(page: Any, site: str) -> None:
     assert page.locator(".progress").get_attribute("aria-busy") == "true"
     answer = page.wait_for_selector(".answer")
     assert "Here are 24 rows" in answer.inner_text()
-    assert page.locator(".question-bubble").inner_text() == "How many orders were placed each month?"
+    bubble = page.locator(".question-bubble").inner_text()
+    assert bubble == "How many orders were placed each month?"
     assert page.input_value("#question") == ""
 
     # The chart: the server's SVG, loaded.
@@ -85,7 +86,8 @@ def test_ask_then_table_chart_sql_steps_and_csv(page: Any, site: str) -> None:
     rows = page.locator("table.results tbody tr")
     assert rows.count() == 10
     assert page.locator(".pager-status").inner_text() == "Rows 1–10 of 24"
-    assert page.locator("table.results tbody tr >> nth=0 >> td >> nth=0").inner_text() == "2023-01-01"
+    first_cell = page.locator("table.results tbody tr >> nth=0 >> td >> nth=0")
+    assert first_cell.inner_text() == "2023-01-01"  # midnight timestamps shown as dates
     page.click("text=Next")
     assert page.locator(".pager-status").inner_text() == "Rows 11–20 of 24"
     page.click("th:has-text('orders') button")
@@ -240,3 +242,29 @@ def test_real_product_under_gunicorn_with_screenshots(browser: Any, screenshot_d
         assert shot.stat().st_size > 10_000
         if os.environ.get("UPDATE_SCREENSHOTS"):
             shutil.copy(shot, ROOT / "docs" / "screenshots" / shot.name)
+
+
+def test_token_prompt_and_links_that_ask(browser: Any, make_app: Callable[..., Flask]) -> None:
+    """With NL2SQL_API_TOKENS the page asks for a token once, then everything
+    (stream, chart, CSV) carries it; ``/?q=...`` asks straight away."""
+    app = make_app(api_tokens=("page-token",))
+    with serve(app) as url:
+        context = browser.new_context(viewport=DESKTOP, accept_downloads=True)
+        page = context.new_page()
+        console = Console()
+        console.attach(page)
+        page.goto(f"{url}/?q=How+many+orders+by+status%3F")
+        page.wait_for_selector("#token-dialog[open]")
+        page.fill("#token-input", "page-token")
+        page.click("#token-form button[type=submit]")
+        # The linked question, refused for want of a token, is asked again.
+        page.wait_for_selector(".answer .chart img[src^='blob:']")
+        assert page.locator("li.turn").count() == 1 and page.locator(".card.error").count() == 0
+        assert page.locator(".question-bubble").inner_text() == "How many orders by status?"
+        with page.expect_download() as download:
+            page.click("a.csv-link")
+        assert Path(download.value.path()).read_text().startswith("status,orders")
+        assert "?q=" not in page.url
+        context.close()
+        # The first requests were refused before the token was known: that is all.
+        assert console.errors and all("401" in e for e in console.errors)
