@@ -7,6 +7,11 @@ questions over the demo data have clear answers.
 
 from __future__ import annotations
 
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(text.split())
+
+
 # --- orders -----------------------------------------------------------------
 
 # Order and order-item statuses with their share of orders. Orders placed in the
@@ -27,30 +32,30 @@ USER_TRAFFIC_SOURCES: tuple[tuple[str, float], ...] = (
 
 # The events table uses its own channel names in the public dataset.
 EVENT_TRAFFIC_SOURCES: tuple[tuple[str, float], ...] = (
-    ("Email", 45), ("Adwords", 30), ("Organic", 15), ("YouTube", 5), ("Facebook", 5),
+    ("Email", 45), ("Adwords", 30), ("Organic", 15), ("YouTube", 6), ("Facebook", 4),
 )  # fmt: skip
 
 BROWSERS: tuple[tuple[str, float], ...] = (
-    ("Chrome", 50), ("Safari", 20), ("Firefox", 20), ("IE", 5), ("Other", 5),
+    ("Chrome", 50), ("Safari", 23), ("Firefox", 17), ("IE", 6), ("Other", 4),
 )  # fmt: skip
 
-FIRST_NAMES_F = (
+FIRST_NAMES_F = _words(
     "Mary Patricia Jennifer Linda Elizabeth Barbara Susan Jessica Sarah Karen Nancy Lisa Betty "
     "Margaret Sandra Ashley Kimberly Emily Donna Michelle Carol Amanda Melissa Deborah Stephanie "
     "Rebecca Laura Sharon Cynthia Kathleen Amy Angela Shirley Anna Brenda Pamela Emma Nicole "
     "Helen Samantha Katherine Christine Debra Rachel Catherine Carolyn Janet Ruth Maria Heather "
     "Diane Virginia Julie Joyce Victoria Olivia Kelly Christina Lauren Joan Evelyn Judith Megan "
     "Andrea Cheryl Hannah Jacqueline Martha Gloria Teresa Ann Sara Madison Frances Kathryn Janice"
-).split()
-FIRST_NAMES_M = (
+)
+FIRST_NAMES_M = _words(
     "James Robert John Michael David William Richard Joseph Thomas Charles Christopher Daniel "
     "Matthew Anthony Mark Donald Steven Paul Andrew Joshua Kenneth Kevin Brian George Timothy "
     "Ronald Edward Jason Jeffrey Ryan Jacob Gary Nicholas Eric Jonathan Stephen Larry Justin "
     "Scott Brandon Benjamin Samuel Gregory Alexander Frank Patrick Raymond Jack Dennis Jerry "
     "Tyler Aaron Jose Adam Nathan Henry Douglas Zachary Peter Kyle Ethan Walter Noah Jeremy "
     "Christian Keith Roger Terry Gerald Harold Sean Austin Carl Arthur Lawrence Dylan Jesse"
-).split()
-LAST_NAMES = (
+)
+LAST_NAMES = _words(
     "Smith Johnson Williams Brown Jones Garcia Miller Davis Rodriguez Martinez Hernandez Lopez "
     "Gonzalez Wilson Anderson Thomas Taylor Moore Jackson Martin Lee Perez Thompson White Harris "
     "Sanchez Clark Ramirez Lewis Robinson Walker Young Allen King Wright Scott Torres Nguyen Hill "
@@ -59,12 +64,12 @@ LAST_NAMES = (
     "Gutierrez Ortiz Morgan Cooper Peterson Bailey Reed Kelly Howard Ramos Kim Cox Ward Richardson "
     "Watson Brooks Chavez Wood James Bennett Gray Mendoza Ruiz Hughes Price Alvarez Castillo "
     "Sanders Patel Myers Long Ross Foster Jimenez"
-).split()
-STREET_NAMES = (
+)
+STREET_NAMES = _words(
     "Main Oak Pine Maple Cedar Elm Washington Lake Hill Park Sunset River Church Highland "
     "Franklin Jefferson Lincoln Madison Jackson Spring Ridge Forest Meadow Willow Chestnut Walnut "
     "Valley Mill Bridge Harbor Orchard Cherry Birch Jasmine Summit Garden Prospect Union Center"
-).split()
+)
 STREET_SUFFIXES = ("Street", "Avenue", "Road", "Lane", "Drive", "Boulevard", "Court", "Way")
 
 # Country shares of users, close to the public dataset (China, United States and
@@ -382,10 +387,10 @@ BRAND_POOLS: dict[str, tuple[str, ...]] = {
               "Smartwool", "Wigwam", "Berkshire", "Leg Avenue"),
 }  # fmt: skip
 
-ADJECTIVES = (
+ADJECTIVES = _words(
     "Classic Essential Slim Relaxed Vintage Premium Soft Lightweight Stretch Cotton Heritage "
     "Signature Modern Everyday Performance"
-).split()
+)
 
 # (category, brand pool, median retail price, Women nouns, Men nouns, Women share,
 #  Men share). Shares are product counts out of about 29k in the public dataset;
@@ -428,7 +433,7 @@ CATEGORIES: tuple[tuple[str, str, float, str, str, float, float], ...] = (
     ("Socks & Hosiery", "socks", 12, "Tights|Knee High Socks|No Show Socks|Pantyhose", "",
      290, 0),
     ("Suits", "tailored", 110, "Pant Suit|Skirt Suit|Suit Jacket", "", 170, 0),
-    ("Suits & Sport Coats", "tailored", 160, "", "Suit|Sport Coat|Tuxedo|Suit Jacket", 0, 740),
+    ("Suits & Sport Coats", "tailored", 120, "", "Suit|Sport Coat|Tuxedo|Suit Jacket", 0, 740),
     ("Sweaters", "basics", 60, "Cardigan|Crewneck Sweater|Turtleneck|Cable Knit Sweater",
      "Cardigan|Crewneck Sweater|V-Neck Sweater|Quarter Zip Sweater", 1030, 710),
     ("Swim", "swim", 45, "Bikini Set|One-Piece Swimsuit|Cover-Up|Tankini",
@@ -437,3 +442,115 @@ CATEGORIES: tuple[tuple[str, str, float, str, str, float, float], ...] = (
      "Crew Neck Tee|V-Neck Tee|Polo Shirt|Henley|Graphic Tee", 930, 940),
     ("Underwear", "underwear", 20, "", "Boxer Briefs|Briefs|Trunks|Boxers|Undershirt", 0, 1030),
 )  # fmt: skip
+
+
+# --- table and column descriptions ----------------------------------------------
+
+_STATUS = "'Processing', 'Shipped', 'Complete', 'Returned' or 'Cancelled'"
+_TS = "(UTC)"
+
+# table -> (description, ((column, BigQuery type, description), ...)), in the
+# public dataset's column order.
+SCHEMA: dict[str, tuple[str, tuple[tuple[str, str, str], ...]]] = {
+    "distribution_centers": ("Warehouses that stock and ship the products (10 rows).", (
+        ("id", "INT64", "Distribution center id; products.distribution_center_id refers to it."),
+        ("name", "STRING", "City and state code, e.g. 'Memphis TN', 'Chicago IL'."),
+        ("latitude", "FLOAT64", "Latitude in degrees."),
+        ("longitude", "FLOAT64", "Longitude in degrees."),
+    )),
+    "events": ("Web events on the store's site, one row per page view or action. Rows of one "
+               "visit share session_id; user_id is NULL for visitors who were not signed in.", (
+        ("id", "INT64", "Event id, increasing with created_at."),
+        ("user_id", "INT64", "users.id of a signed-in visitor; NULL for anonymous visitors."),
+        ("sequence_number", "INT64", "Position of the event within its session, from 1."),
+        ("session_id", "STRING", "Visit identifier (UUID); COUNT(DISTINCT session_id) = visits."),
+        ("created_at", "TIMESTAMP", f"When the event happened {_TS}."),
+        ("ip_address", "STRING", "Visitor IPv4 address."),
+        ("city", "STRING", "Visitor city, e.g. 'Shanghai', 'New York'."),
+        ("state", "STRING", "Visitor state or province, full name, e.g. 'California'."),
+        ("postal_code", "STRING", "Visitor postal code (text)."),
+        ("browser", "STRING", "'Chrome', 'Safari', 'Firefox', 'IE' or 'Other'."),
+        ("traffic_source", "STRING",
+         "Channel of the visit: 'Email', 'Adwords', 'Organic', 'YouTube' or 'Facebook'."),
+        ("uri", "STRING", "Page path: '/home', '/department/<dept>/category/<category>/brand/"
+         "<brand>', '/product/<products.id>', '/cart', '/purchase' or '/cancel'."),
+        ("event_type", "STRING", "'home', 'department', 'product', 'cart', 'purchase' (an "
+         "order was placed) or 'cancel' (an order was cancelled)."),
+    )),
+    "inventory_items": ("Stock: one row per physical unit received. sold_at is NULL while the "
+                        "unit is in stock; each order_items row sold exactly one unit.", (
+        ("id", "INT64", "Inventory item id; order_items.inventory_item_id refers to it."),
+        ("product_id", "INT64", "products.id of this unit."),
+        ("created_at", "TIMESTAMP", f"When the unit arrived in stock {_TS}."),
+        ("sold_at", "TIMESTAMP", f"When the unit was sold {_TS}; NULL if still in stock."),
+        ("cost", "FLOAT64", "What the unit cost the store, USD (products.cost)."),
+        ("product_category", "STRING", "products.category, copied."),
+        ("product_name", "STRING", "products.name, copied."),
+        ("product_brand", "STRING", "products.brand, copied."),
+        ("product_retail_price", "FLOAT64", "products.retail_price, copied (USD)."),
+        ("product_department", "STRING", "products.department, copied: 'Men' or 'Women'."),
+        ("product_sku", "STRING", "products.sku, copied."),
+        ("product_distribution_center_id", "INT64", "products.distribution_center_id, copied."),
+    )),
+    "order_items": ("Line items of orders, one row per unit sold. Revenue is SUM(sale_price), "
+                    "usually excluding status 'Cancelled' and 'Returned'.", (
+        ("id", "INT64", "Order item id."),
+        ("order_id", "INT64", "orders.order_id of the order this item belongs to."),
+        ("user_id", "INT64", "users.id of the buyer (same as the order's user_id)."),
+        ("product_id", "INT64", "products.id of the item sold."),
+        ("inventory_item_id", "INT64", "inventory_items.id of the unit that was sold."),
+        ("status", "STRING", f"Same as the order's status: {_STATUS}."),
+        ("created_at", "TIMESTAMP", f"When the order was placed {_TS}."),
+        ("shipped_at", "TIMESTAMP", f"When shipped {_TS}; NULL if Processing or Cancelled."),
+        ("delivered_at", "TIMESTAMP",
+         f"When delivered {_TS}; NULL unless status is 'Complete' or 'Returned'."),
+        ("returned_at", "TIMESTAMP", f"When returned {_TS}; NULL unless status is 'Returned'."),
+        ("sale_price", "FLOAT64", "Price the item sold for, USD (the product's retail_price)."),
+    )),
+    "orders": ("Customer orders, one row per order; the items are in order_items.", (
+        ("order_id", "INT64", "Order id, increasing with created_at; order_items.order_id."),
+        ("user_id", "INT64", "users.id of the customer who placed the order."),
+        ("status", "STRING", f"{_STATUS}. Processing: placed, not shipped; Shipped: on the "
+         "way; Complete: delivered; Returned: delivered then sent back; Cancelled: never "
+         "shipped."),
+        ("gender", "STRING", "Customer gender, 'M' or 'F' (copied from users.gender)."),
+        ("created_at", "TIMESTAMP", f"When the order was placed {_TS}; 2019 to 2025."),
+        ("returned_at", "TIMESTAMP", f"When returned {_TS}; NULL unless status is 'Returned'."),
+        ("shipped_at", "TIMESTAMP", f"When shipped {_TS}; NULL if Processing or Cancelled."),
+        ("delivered_at", "TIMESTAMP",
+         f"When delivered {_TS}; NULL unless status is 'Complete' or 'Returned'."),
+        ("num_of_item", "INT64", "Number of items in the order (1-4) = its rows in order_items."),
+    )),
+    "products": ("Product catalogue of the fashion store, one row per product.", (
+        ("id", "INT64", "Product id."),
+        ("cost", "FLOAT64", "What one unit costs the store, USD; profit = sale_price - cost."),
+        ("category", "STRING", "Category, e.g. 'Jeans', 'Intimates', 'Tops & Tees', 'Swim', "
+         "'Outerwear & Coats', 'Accessories', 'Dresses' (26 in all)."),
+        ("name", "STRING", "Product name, e.g. \"Levi's Men's Classic Slim Fit Jeans\"."),
+        ("brand", "STRING", "Brand, e.g. 'Calvin Klein', \"Levi's\", 'Nike', 'Carhartt'."),
+        ("retail_price", "FLOAT64", "List price, USD."),
+        ("department", "STRING", "'Men' or 'Women'."),
+        ("sku", "STRING", "Stock keeping unit code (32 hex characters)."),
+        ("distribution_center_id", "INT64", "distribution_centers.id that stocks the product."),
+    )),
+    "users": ("Registered customers, one row per user.", (
+        ("id", "INT64", "User id; orders.user_id and events.user_id refer to it."),
+        ("first_name", "STRING", "First name."),
+        ("last_name", "STRING", "Last name."),
+        ("email", "STRING", "Email address (fictitious)."),
+        ("age", "INT64", "Age in years, 12 to 70."),
+        ("gender", "STRING", "'M' or 'F'."),
+        ("state", "STRING", "State or province, full name, e.g. 'California', 'Texas', "
+         "'Guangdong', 'São Paulo'."),
+        ("street_address", "STRING", "Street address."),
+        ("postal_code", "STRING", "Postal code (text; format depends on the country)."),
+        ("city", "STRING", "City, e.g. 'Shanghai', 'New York', 'São Paulo'."),
+        ("country", "STRING", "Country name: 'China', 'United States', 'Brasil' (spelled so), "
+         "'South Korea', 'France', 'United Kingdom', 'Germany', 'Spain', 'Japan', ..."),
+        ("latitude", "FLOAT64", "Latitude of the address in degrees."),
+        ("longitude", "FLOAT64", "Longitude of the address in degrees."),
+        ("traffic_source", "STRING", "Channel that brought the user at sign-up: 'Search', "
+         "'Organic', 'Facebook', 'Email' or 'Display'."),
+        ("created_at", "TIMESTAMP", f"When the account was created {_TS}."),
+    )),
+}  # fmt: skip

@@ -1,0 +1,515 @@
+"""Build the demo warehouse: a DuckDB file shaped like BigQuery's public
+``bigquery-public-data.thelook_ecommerce`` dataset, filled with synthetic data.
+
+Everything is drawn in bulk with numpy from one ``np.random.default_rng(seed)``,
+so a seed always gives the same rows, and loaded into DuckDB from dicts of numpy
+arrays (DuckDB scans them directly; no pandas or pyarrow needed). SQL does only
+what it is better at: string formatting and denormalising product columns.
+
+Times are whole seconds in UTC, held as int64 microseconds while generating
+(``NULL_TS`` is int64 min, which numpy reads as NaT and DuckDB loads as NULL).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import pathlib
+import secrets
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import duckdb
+import numpy as np
+from numpy.typing import NDArray
+
+from nl2sql.warehouse import demo_vocab as V
+
+DATASET = "thelook_ecommerce"
+TABLES: tuple[str, ...] = (
+    "distribution_centers", "products", "users", "orders", "order_items", "inventory_items",
+    "events",
+)  # fmt: skip
+MIN_SCALE, MAX_SCALE = 0.01, 10.0
+
+# Rows at scale 1, near the public dataset. Order items (~1.45 per order) and
+# events (~6.5 per order plus ~4.4 per anonymous visit, ~2.4M) follow from these.
+BASE_ROWS = {"users": 100_000, "products": 29_120, "orders": 125_000,
+             "inventory_items": 490_000, "guest_sessions": 360_000}  # fmt: skip
+
+I64 = np.int64
+Ints = NDArray[np.int64]
+SECOND = 1_000_000
+HOUR = 3600 * SECOND
+DAY = 24 * HOUR
+START = int(np.datetime64("2019-01-01T00:00:00", "us").astype(I64))
+END = int(np.datetime64("2026-01-01T00:00:00", "us").astype(I64))  # exclusive
+NULL_TS = np.iinfo(I64).min
+CHUNK_ROWS = 1_000_000  # rows loaded per INSERT
+
+Progress = Callable[[str, int, int], None]
+
+# BigQuery type -> DuckDB type. TIMESTAMP rather than TIMESTAMPTZ: BigQuery
+# TIMESTAMPs are UTC instants, and a plain TIMESTAMP keeps DATE(), EXTRACT and
+# TIMESTAMP_TRUNC (as transpiled by sqlglot) independent of the session time zone;
+# fetching TIMESTAMPTZ into Python would also need pytz.
+_TYPES = {"INT64": "BIGINT", "FLOAT64": "DOUBLE", "STRING": "VARCHAR", "TIMESTAMP": "TIMESTAMP"}
+
+# table -> (description, ((column, BigQuery type, description), ...)), in the
+# public dataset's column order; stored in the file as COMMENTs.
+SCHEMA = V.SCHEMA
+
+
+def build_demo(
+    path: str | os.PathLike[str],
+    *,
+    scale: float = 1.0,
+    seed: int = 42,
+    progress: Progress | None = None,
+) -> pathlib.Path:
+    """Build the demo DuckDB file. progress(label, done, total) is called as tables are built.
+
+    The file is built next to ``path`` under a temporary name and renamed over
+    ``path`` only when complete, so a failed build leaves any existing file as it was.
+    """
+    if isinstance(scale, bool) or not isinstance(scale, int | float) or not (
+        math.isfinite(scale) and MIN_SCALE <= scale <= MAX_SCALE
+    ):
+        raise ValueError(f"scale must be a number from {MIN_SCALE} to {MAX_SCALE}, got {scale!r}")
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+    target = pathlib.Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    try:
+        con = duckdb.connect(str(tmp))
+        try:
+            _build(con, float(scale), seed, progress or (lambda label, done, total: None))
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+        # A WAL left by the old file would be replayed onto the new one.
+        pathlib.Path(f"{target}.wal").unlink(missing_ok=True)
+        os.replace(tmp, target)
+    finally:
+        for leftover in (tmp, pathlib.Path(f"{tmp}.wal")):
+            leftover.unlink(missing_ok=True)
+    return target
+
+
+def _build(con: duckdb.DuckDBPyConnection, scale: float, seed: int, progress: Progress) -> None:
+    rng = np.random.default_rng(seed)
+    n = {k: max(1, round(v * scale)) for k, v in BASE_ROWS.items()}
+    total = len(TABLES)
+    _create_schema(con)
+
+    def done(table: str) -> None:
+        progress(table, TABLES.index(table) + 1, total)
+
+    progress("schema", 0, total)
+    dc = V.DISTRIBUTION_CENTERS
+    _insert(con, "distribution_centers", {
+        "id": np.array([d[0] for d in dc], dtype=I64),
+        "name": np.array([d[1] for d in dc], dtype=object),
+        "latitude": np.array([d[2] for d in dc]),
+        "longitude": np.array([d[3] for d in dc]),
+    })  # fmt: skip
+    done("distribution_centers")
+
+    products = _products(rng, n["products"])
+    _insert(con, "products", products.pop("raw"), select=(
+        "r.id, r.cost, r.category, r.brand || ' ' || r.dept_word || ' ' || r.adjective || ' ' "
+        "|| r.noun AS name, r.brand, r.retail_price, r.department, "
+        f"upper(md5('{seed}-' || r.id)) AS sku, r.distribution_center_id"
+    ))  # fmt: skip
+    done("products")
+
+    places = V.places()
+    users = _users(rng, n["users"], places)
+    _insert(con, "users", users.pop("raw"), select=(
+        "r.id, r.first_name, r.last_name, lower(regexp_replace(r.first_name || r.last_name, "
+        "'[^A-Za-z]', '', 'g')) || '@example.' || r.tld AS email, r.age, r.gender, r.state, "
+        "r.street_number || ' ' || r.street || ' ' || r.street_suffix AS street_address, "
+        "r.postal_code, r.city, r.country, r.latitude, r.longitude, r.traffic_source, r.created_at"
+    ))  # fmt: skip
+    done("users")
+
+    orders = _orders(rng, n["orders"], users)
+    _insert(con, "orders", orders.pop("raw"), order_by="order_id")
+    done("orders")
+
+    items = _order_items(rng, orders, users, products)
+    inventory = _inventory(rng, n["inventory_items"], items, products)
+    items["raw"]["inventory_item_id"] = inventory.pop("sold_ids")
+    _insert(con, "order_items", items["raw"])
+    done("order_items")
+
+    _insert(con, "inventory_items", inventory["raw"], select=(
+        "r.id, r.product_id, r.created_at, r.sold_at, p.cost, p.category AS product_category, "
+        "p.name AS product_name, p.brand AS product_brand, p.retail_price AS product_retail_price, "
+        "p.department AS product_department, p.sku AS product_sku, "
+        "p.distribution_center_id AS product_distribution_center_id"
+    ), joins=f"JOIN {DATASET}.products p ON p.id = r.product_id")  # fmt: skip
+    done("inventory_items")
+
+    sessions, events = _events(rng, n["guest_sessions"], orders, users, items, products,
+                                 places)
+    _load_events(con, sessions, events, places)
+    done("events")
+
+
+def _load_events(
+    con: duckdb.DuckDBPyConnection,
+    sessions: dict[str, np.ndarray],
+    events: dict[str, np.ndarray],
+    places: list[tuple[Any, ...]],
+) -> None:
+    # Strings are formatted once per session and once per product, then joined
+    # onto the events: formatting per event row would dominate the build time.
+    con.register("place", {"place": np.arange(len(places), dtype=I64),
+                           **{k: np.array([p[i] for p in places], dtype=object)
+                              for i, k in ((1, "state"), (2, "city"), (3, "postal_code"))}})
+    con.register("raw_sessions", sessions)
+    con.execute("""
+        CREATE TEMP TABLE sessions AS SELECT s.session, NULLIF(s.user_id, 0) AS user_id,
+            printf('%08x-%04x-4%03x-%04x-%012x', (s.sa >> 28) & 4294967295,
+                   (s.sa >> 12) & 65535, s.sa & 4095, 32768 | ((s.sb >> 48) & 16383),
+                   s.sb & 281474976710655) AS session_id,
+            concat_ws('.', s.ip >> 24, (s.ip >> 16) & 255, (s.ip >> 8) & 255, s.ip & 255)
+                AS ip_address,
+            p.city, p.state, p.postal_code, s.browser, s.traffic_source
+        FROM raw_sessions s JOIN place p USING (place)""")
+    con.unregister("raw_sessions")
+    con.unregister("place")
+    con.execute(f"""
+        CREATE TEMP TABLE product_uri AS SELECT id, '/product/' || id AS product_uri,
+            '/department/' || lower(department)
+            || '/category/' || regexp_replace(lower(category), '[^a-z0-9]+', '', 'g')
+            || '/brand/' || regexp_replace(lower(brand), '[^a-z0-9]+', '', 'g') AS department_uri
+        FROM {DATASET}.products""")
+    types = ", ".join(f"'{t}'" for t in EVENT_TYPES)
+    _insert(con, "events", events, select=(
+        "r.id, s.user_id, r.sequence_number, s.session_id, r.created_at, s.ip_address, s.city, "
+        "s.state, s.postal_code, s.browser, s.traffic_source, "
+        f"CASE r.type WHEN {DEPARTMENT} THEN u.department_uri WHEN {PRODUCT} THEN u.product_uri "
+        f"ELSE '/' || [{types}][r.type + 1] END AS uri, [{types}][r.type + 1] AS event_type"
+    ), joins="JOIN sessions s USING (session) LEFT JOIN product_uri u ON u.id = r.product_id")
+    con.execute("DROP TABLE product_uri; DROP TABLE sessions")
+
+
+def _create_schema(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(f"CREATE SCHEMA {DATASET}")
+    for table in TABLES:
+        description, columns = SCHEMA[table]
+        cols = ", ".join(f"{name} {_TYPES[bq_type]}" for name, bq_type, _ in columns)
+        con.execute(f"CREATE TABLE {DATASET}.{table} ({cols})")
+        con.execute(f"COMMENT ON TABLE {DATASET}.{table} IS {_sql_str(description)}")
+        for name, _, text in columns:
+            con.execute(f"COMMENT ON COLUMN {DATASET}.{table}.{name} IS {_sql_str(text)}")
+
+
+def _sql_str(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _insert(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    raw: dict[str, np.ndarray],
+    *,
+    select: str = "r.*",
+    joins: str = "",
+    order_by: str = "id",
+) -> None:
+    """Load one table from numpy arrays whose rows are already in key order.
+
+    Rows are stored in key order so that even queries without ORDER BY see the same
+    order for the same seed. Loading in slices keeps the sort (needed after joins)
+    and DuckDB's memory small at large scales."""
+    columns = {key: arr.view("datetime64[us]") if key.endswith("_at") and arr.dtype == I64
+               else arr for key, arr in raw.items()}  # fmt: skip
+    n = len(next(iter(columns.values())))
+    for lo in range(0, n, CHUNK_ROWS):
+        con.register("raw", {key: arr[lo:lo + CHUNK_ROWS] for key, arr in columns.items()})
+        try:
+            con.execute(f"INSERT INTO {DATASET}.{table} BY NAME SELECT {select} FROM raw r "
+                        f"{joins} ORDER BY r.{order_by}")  # fmt: skip
+        finally:
+            con.unregister("raw")
+
+
+# --- generators ---------------------------------------------------------------
+
+
+def _weights(values: Sequence[float]) -> NDArray[np.float64]:
+    w = np.asarray(values, dtype=np.float64)
+    return w / w.sum()
+
+
+def _pick(rng: np.random.Generator, vocab: Sequence[tuple[str, float]], n: int) -> np.ndarray:
+    """n strings drawn from (value, weight) pairs, as an object array."""
+    values = np.array([v for v, _ in vocab], dtype=object)
+    return values[rng.choice(len(vocab), size=n, p=_weights([w for _, w in vocab]))]
+
+
+def _uniform(rng: np.random.Generator, values: Sequence[str], n: int) -> np.ndarray:
+    """n strings drawn evenly from values, as an object array."""
+    return np.array(values, dtype=object)[rng.integers(0, len(values), n)]
+
+
+def _growing(rng: np.random.Generator, n: int, lo: int, hi: int, growth: float = 3.0) -> Ints:
+    """n whole-second times in [lo, hi) whose density rises linearly, ending
+    ``1 + growth`` times higher than it starts: the business grows."""
+    u = rng.random(n)
+    x = (np.sqrt(1 + 2 * growth * u * (1 + growth / 2)) - 1) / growth  # inverse CDF
+    return _seconds(lo + x * (hi - lo - SECOND))
+
+
+def _seconds(us: np.ndarray) -> Ints:
+    return (np.floor_divide(us, SECOND) * SECOND).astype(I64)
+
+
+def _products(rng: np.random.Generator, n: int) -> dict[str, Any]:
+    # One entry per (department, category) pair that exists, weighted by its
+    # product count in the public dataset.
+    pairs = [(dept, i, share) for i, c in enumerate(V.CATEGORIES)
+             for dept, share in (("Women", c[5]), ("Men", c[6])) if share]  # fmt: skip
+    pair = rng.choice(len(pairs), size=n, p=_weights([share for _, _, share in pairs]))
+    category = np.empty(n, dtype=object)
+    brand = np.empty(n, dtype=object)
+    noun = np.empty(n, dtype=object)
+    department = np.empty(n, dtype=object)
+    median = np.empty(n)
+    for k, (dept, ci, _) in enumerate(pairs):  # loops over the ~40 pairs, not over rows
+        rows = np.flatnonzero(pair == k)
+        name, pool, price, women_nouns, men_nouns = V.CATEGORIES[ci][:5]
+        brands = V.BRAND_POOLS[pool]
+        nouns = (women_nouns if dept == "Women" else men_nouns).split("|")
+        zipf = 1 / np.arange(1, len(brands) + 1) ** 0.9  # a few brands dominate
+        brand[rows] = np.array(brands, dtype=object)[
+            rng.choice(len(brands), size=len(rows), p=zipf / zipf.sum())]
+        noun[rows] = _uniform(rng, nouns, len(rows))
+        category[rows], department[rows], median[rows] = name, dept, price
+    retail = np.maximum(np.floor(median * rng.lognormal(0, 0.45, n)), 2) + 0.99
+    cost = np.round(retail * rng.uniform(0.38, 0.62, n), 2)
+    raw = {
+        "id": np.arange(1, n + 1, dtype=I64),
+        "cost": cost, "category": category, "brand": brand, "noun": noun,
+        "adjective": _uniform(rng, V.ADJECTIVES, n),
+        "dept_word": np.where(department == "Women", "Women's", "Men's").astype(object),
+        "retail_price": retail, "department": department,
+        "distribution_center_id": rng.choice(
+            np.array([d[0] for d in V.DISTRIBUTION_CENTERS], dtype=I64), size=n,
+            p=_weights([d[4] for d in V.DISTRIBUTION_CENTERS])),
+    }  # fmt: skip
+    # Popularity: a long tail so best-seller questions have clear answers.
+    return {"raw": raw, "retail": retail, "women": department == "Women",
+            "popularity": rng.lognormal(0, 0.8, n)}  # fmt: skip
+
+
+def _users(rng: np.random.Generator, n: int, places: list[tuple[Any, ...]]) -> dict[str, Any]:
+    place = rng.choice(len(places), size=n, p=_weights([p[6] for p in places]))
+    cols = list(zip(*places, strict=True))
+    country, state, city, postal = (np.array(c, dtype=object)[place] for c in cols[:4])
+    female = rng.random(n) < 0.5
+    first = np.where(female, _uniform(rng, V.FIRST_NAMES_F, n), _uniform(rng, V.FIRST_NAMES_M, n))
+    created = _growing(rng, n, START, END - 2 * DAY)  # leaves room for a first order
+    raw = {
+        "id": np.arange(1, n + 1, dtype=I64),
+        "first_name": first,
+        "last_name": _uniform(rng, V.LAST_NAMES, n),
+        "tld": _uniform(rng, ["com", "net", "org"], n),
+        "age": rng.integers(12, 71, n).astype(I64),
+        "gender": np.where(female, "F", "M").astype(object),
+        "state": state, "city": city, "postal_code": postal, "country": country,
+        "street_number": rng.integers(1, 9999, n).astype(I64),
+        "street": _uniform(rng, V.STREET_NAMES, n),
+        "street_suffix": _uniform(rng, V.STREET_SUFFIXES, n),
+        "latitude": np.round(np.array(cols[4])[place] + rng.normal(0, 0.05, n), 6),
+        "longitude": np.round(np.array(cols[5])[place] + rng.normal(0, 0.05, n), 6),
+        "traffic_source": _pick(rng, V.USER_TRAFFIC_SOURCES, n),
+        "created_at": created,
+    }  # fmt: skip
+    return {"raw": raw, "female": female, "created": created, "place": place}
+
+
+def _orders(rng: np.random.Generator, n: int, users: dict[str, Any]) -> dict[str, Any]:
+    n_users = len(users["created"])
+    # About 80 % of users buy at least once; the other orders go to repeat buyers.
+    buyers = rng.permutation(n_users)[: min(round(0.8 * n_users), n)]
+    user = np.concatenate([buyers, rng.choice(buyers, size=n - len(buyers))])
+    # Most orders come within months of signing up, so orders grow with the user
+    # base; a delay running past the end of the data is redrawn evenly instead.
+    first = users["created"][user] + 2 * HOUR  # room for the visit before the purchase
+    created = first + rng.exponential(120 * DAY, n)
+    late = created >= END - HOUR
+    created[late] = first[late] + rng.random(int(late.sum())) * (END - HOUR - first[late])
+    created = _seconds(created)
+    status = _pick(rng, V.ORDER_STATUSES, n)
+    shipped = _seconds(created + rng.uniform(1, 72, n) * HOUR)
+    delivered = _seconds(shipped + rng.uniform(24, 120, n) * HOUR)
+    returned = _seconds(delivered + rng.uniform(12, 240, n) * HOUR)
+    # An order whose next step would come after the end of the data has not got
+    # there yet: keep every timestamp before 2026 and status consistent with them.
+    status[(status == "Returned") & (returned >= END)] = "Complete"
+    status[(status == "Complete") & (delivered >= END)] = "Shipped"
+    status[(status == "Shipped") & (shipped >= END)] = "Processing"
+    shipped[np.isin(status, ["Processing", "Cancelled"])] = NULL_TS
+    delivered[~np.isin(status, ["Complete", "Returned"])] = NULL_TS
+    returned[status != "Returned"] = NULL_TS
+    k = rng.choice(len(V.ITEMS_PER_ORDER), size=n, p=_weights(V.ITEMS_PER_ORDER)) + 1
+    # Order ids follow time, as an order-taking system would number them.
+    by_time = np.argsort(created, kind="stable")
+    user, created, status, k = user[by_time], created[by_time], status[by_time], k[by_time]
+    shipped, delivered, returned = shipped[by_time], delivered[by_time], returned[by_time]
+    raw = {
+        "order_id": np.arange(1, n + 1, dtype=I64), "user_id": (user + 1).astype(I64),
+        "status": status, "gender": np.where(users["female"][user], "F", "M").astype(object),
+        "created_at": created, "returned_at": returned, "shipped_at": shipped,
+        "delivered_at": delivered, "num_of_item": k.astype(I64),
+    }  # fmt: skip
+    return {"raw": raw, "user": user, "k": k, "created": created, "status": status,
+            "times": (shipped, delivered, returned)}  # fmt: skip
+
+
+def _sample_products(
+    rng: np.random.Generator, products: dict[str, Any], women: np.ndarray
+) -> Ints:
+    """A product for each row, by popularity, from the department matching the buyer."""
+    out = np.empty(len(women), dtype=I64)
+    for dept_mask, rows in ((products["women"], women), (~products["women"], ~women)):
+        pool = np.flatnonzero(dept_mask)
+        out[rows] = pool[rng.choice(len(pool), size=int(rows.sum()),
+                                    p=_weights(products["popularity"][pool]))]  # fmt: skip
+    return out
+
+
+def _order_items(
+    rng: np.random.Generator,
+    orders: dict[str, Any],
+    users: dict[str, Any],
+    products: dict[str, Any],
+) -> dict[str, Any]:
+    order = np.repeat(np.arange(len(orders["k"])), orders["k"])
+    product = _sample_products(rng, products, users["female"][orders["user"][order]])
+    shipped, delivered, returned = (t[order] for t in orders["times"])
+    raw = {
+        "id": np.arange(1, len(order) + 1, dtype=I64), "order_id": (order + 1).astype(I64),
+        "user_id": (orders["user"][order] + 1).astype(I64), "product_id": product + 1,
+        "status": orders["status"][order], "created_at": orders["created"][order],
+        "shipped_at": shipped, "delivered_at": delivered, "returned_at": returned,
+        "sale_price": products["retail"][product],
+    }  # fmt: skip
+    return {"raw": raw, "product": product, "created": raw["created_at"]}
+
+
+def _inventory(
+    rng: np.random.Generator, n: int, items: dict[str, Any], products: dict[str, Any]
+) -> dict[str, Any]:
+    sold_at = items["created"]
+    n_sold = len(sold_at)
+    n_unsold = max(n - n_sold, 0)
+    # Each sold unit arrived up to 180 days before its sale (never before 2019).
+    arrived = _seconds(sold_at - rng.random(n_sold) * np.minimum(180 * DAY, sold_at - START))
+    # Unsold stock: half spread evenly over the catalogue, half following demand.
+    pop = products["popularity"]
+    stock = 0.5 / len(pop) + 0.5 * pop / pop.sum()
+    unsold_product = rng.choice(len(pop), size=n_unsold, p=stock / stock.sum())
+    created = np.concatenate([arrived, _growing(rng, n_unsold, START, END)])
+    by_time = np.argsort(created, kind="stable")  # ids follow arrival time
+    ids = np.empty(len(created), dtype=I64)
+    ids[by_time] = np.arange(1, len(created) + 1)
+    product = np.concatenate([items["product"], unsold_product]) + 1
+    sold = np.concatenate([sold_at, np.full(n_unsold, NULL_TS, dtype=I64)])
+    raw = {"id": np.arange(1, len(created) + 1, dtype=I64), "product_id": product[by_time],
+           "created_at": created[by_time], "sold_at": sold[by_time]}  # fmt: skip
+    return {"raw": raw, "sold_ids": ids[:n_sold]}
+
+
+HOME, DEPARTMENT, PRODUCT, CART, PURCHASE, CANCEL = range(6)
+EVENT_TYPES = ("home", "department", "product", "cart", "purchase", "cancel")
+
+
+def _events(
+    rng: np.random.Generator,
+    n_guest: int,
+    orders: dict[str, Any],
+    users: dict[str, Any],
+    items: dict[str, Any],
+    products: dict[str, Any],
+    places: list[tuple[Any, ...]],
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """Visits: one per order by its buyer (home, then department, product and cart
+    for each item, purchase, and cancel if cancelled), plus anonymous browsing."""
+    k = orders["k"]
+    n_orders = len(k)
+    cancelled = orders["status"] == "Cancelled"
+    length = 2 + 3 * k + cancelled
+    o_sess, o_pos = _expand(length)
+    kk = k[o_sess]
+    o_type = np.select([o_pos == 0, o_pos <= 3 * kk, o_pos == 3 * kk + 1],
+                       [HOME, (o_pos - 1) % 3 + 1, PURCHASE], CANCEL)  # fmt: skip
+    first_item = np.cumsum(k) - k
+    item = first_item[o_sess] + np.clip((o_pos - 1) // 3, 0, kk - 1)
+    o_product = np.where((o_type == DEPARTMENT) | (o_type == PRODUCT),
+                         items["product"][item] + 1, 0)  # fmt: skip
+    # The purchase event happens at the order's created_at.
+    o_offset = _offsets(rng, o_sess, o_pos)
+    o_time = orders["created"][o_sess] + o_offset - o_offset[_start(length) + 1 + 3 * k][o_sess]
+
+    # Anonymous visits: home, then 0-3 department+product pairs, maybe the cart.
+    pairs = rng.choice(4, size=n_guest, p=[0.15, 0.35, 0.30, 0.20])
+    cart = (pairs > 0) & (rng.random(n_guest) < 0.4)
+    g_length = 1 + 2 * pairs + cart
+    g_sess, g_pos = _expand(g_length)
+    gp = pairs[g_sess]
+    g_type = np.select([g_pos == 0, g_pos > 2 * gp, g_pos % 2 == 1], [HOME, CART, DEPARTMENT],
+                       PRODUCT)  # fmt: skip
+    g_product = rng.choice(len(products["popularity"]), size=len(g_sess),
+                           p=_weights(products["popularity"])) + 1  # fmt: skip
+    dept_rows = np.flatnonzero(g_type == DEPARTMENT)
+    g_product[dept_rows] = g_product[dept_rows + 1]  # the product page follows its department
+    g_product[(g_type == HOME) | (g_type == CART)] = 0
+    g_time = _growing(rng, n_guest, START, END - HOUR)[g_sess] + _offsets(rng, g_sess, g_pos)
+
+    n_sess = n_orders + n_guest
+    created = np.concatenate([o_time, g_time])
+    by_time = np.argsort(created, kind="stable")  # ids follow time
+    guest_place = rng.choice(len(places), size=n_guest, p=_weights([p[6] for p in places]))
+    sessions = {
+        "session": np.arange(n_sess, dtype=I64),
+        "user_id": np.concatenate([orders["user"] + 1, np.zeros(n_guest, dtype=I64)]),
+        "place": np.concatenate([users["place"][orders["user"]], guest_place]).astype(I64),
+        "sa": rng.integers(0, 2**60, n_sess, dtype=I64),
+        "sb": rng.integers(0, 2**62, n_sess, dtype=I64),
+        "ip": rng.integers(1 << 24, 224 << 24, n_sess, dtype=I64),
+        "browser": _pick(rng, V.BROWSERS, n_sess),
+        "traffic_source": _pick(rng, V.EVENT_TRAFFIC_SOURCES, n_sess),
+    }  # fmt: skip
+    events = {
+        "id": np.arange(1, len(created) + 1, dtype=I64),
+        "session": np.concatenate([o_sess, g_sess + n_orders])[by_time],
+        "sequence_number": (np.concatenate([o_pos, g_pos]) + 1)[by_time],
+        "created_at": created[by_time],
+        "type": np.concatenate([o_type, g_type]).astype(I64)[by_time],
+        "product_id": np.concatenate([o_product, g_product]).astype(I64)[by_time],
+    }  # fmt: skip
+    return sessions, events
+
+
+def _start(length: np.ndarray) -> Ints:
+    """Index of each session's first row once sessions of these lengths are laid end to end."""
+    return (np.cumsum(length) - length).astype(I64)
+
+
+def _expand(length: np.ndarray) -> tuple[Ints, Ints]:
+    """(session index, position within session) for every row of the sessions."""
+    sess = np.repeat(np.arange(len(length), dtype=I64), length)
+    return sess, np.arange(len(sess), dtype=I64) - _start(length)[sess]
+
+
+def _offsets(rng: np.random.Generator, sess: Ints, pos: Ints) -> Ints:
+    """Time of each event since its session's first event: 10 s to 5 min apart."""
+    gaps = np.where(pos == 0, 0, rng.integers(10, 300, len(sess))) * SECOND
+    total = np.cumsum(gaps)
+    return (total - total[(np.flatnonzero(pos == 0))][sess]).astype(I64)
