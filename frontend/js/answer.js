@@ -55,6 +55,15 @@ function sqlBlock(sql) {
     h("pre", { class: "sql" }, h("code", {}, highlight(sql))));
 }
 
+function argsText(step) {
+  const args = step.args || {};
+  const keys = Object.keys(args);
+  if (!keys.length) return "";
+  // A query reads best as SQL, not as an escaped JSON string.
+  if (keys.length === 1 && typeof args.query === "string") return args.query;
+  return JSON.stringify(args);
+}
+
 function stepsBlock(answer) {
   const steps = answer.steps || [];
   if (!steps.length) return null;
@@ -64,7 +73,7 @@ function stepsBlock(answer) {
     h("ol", {}, steps.map((s) => h("li", {},
       h("span", { class: "step-name" }, s.name), " ",
       h("span", { class: "step-time" }, `${s.ok ? "ok" : "failed"} · ${formatSeconds(s.seconds)}`),
-      Object.keys(s.args || {}).length ? h("code", { class: "step-args" }, JSON.stringify(s.args)) : null,
+      argsText(s) ? h("code", { class: "step-args" }, argsText(s)) : null,
       s.error ? h("span", { class: "step-error" }, s.error) : null))));
 }
 

@@ -236,6 +236,11 @@ def test_real_product_under_gunicorn_with_screenshots(browser: Any, screenshot_d
             page.screenshot(path=str(shots[-1]))
             assert page.locator("table.results tbody tr").count() > 0
             assert page.locator("a.csv-link").count() == 1
+            if name == "desktop":  # the SQL, the steps opened, the CSV link
+                page.click("details.steps summary")
+                page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+                shots.append(tmp_path / "desktop-details.png")
+                page.screenshot(path=str(shots[-1]))
             page.close()
             assert console.errors == []
     for shot in shots:
