@@ -55,6 +55,7 @@ DENIED_FUNCTIONS: dict[str, str] = {
     "SQLITE_ATTACH": _OTHER_DB, "ODBC_SCAN": _OTHER_DB, "CHECKPOINT": _WRITES,
     "FORCE_CHECKPOINT": _WRITES, "WRITE_LOG": _WRITES, "IMPORT_DATABASE": _WRITES,
     "COPY_DATABASE": _WRITES, "TRUNCATE_DUCKDB_LOGS": _WRITES, "ADD_PARQUET_KEY": _WRITES,
+    "NEXTVAL": _WRITES,
     "DATABASE_LIST": _ENGINE, "DATABASE_SIZE": _ENGINE, "STORAGE_INFO": _ENGINE,
     "METADATA_INFO": _ENGINE, "TABLE_INFO": _ENGINE, "SHOW_TABLES": _ENGINE,
     "SHOW_TABLES_EXPANDED": _ENGINE, "SHOW_DATABASES": _ENGINE, "EXTENSION_VERSIONS": _ENGINE,
@@ -80,7 +81,7 @@ DENIED_NAMESPACES: dict[str, str] = {
 
 #: Built-in namespaces: ``NET.HOST(...)`` is a function, not a routine in dataset NET.
 BUILTIN_NAMESPACES = frozenset({
-    "SAFE", "NET", "HLL_COUNT", "KLL_QUANTILES", "ML", "AI", "OBJ", "KEYS", "AEAD",
+    "NET", "HLL_COUNT", "KLL_QUANTILES", "ML", "AI", "OBJ", "KEYS", "AEAD",
 })
 
 # Wrapper nodes sqlglot uses for the SAFE. and NET. prefixes.
@@ -103,14 +104,18 @@ database (Cloud SQL, Spanner, AlloyDB) through a connection, outside the allowed
         if type(func) in _PREFIX_WRAPPERS:
             continue
         qualifier, base = _name(func)
-        reason = _denied(qualifier, base, func)
+        # SAFE. only turns errors into NULLs; what follows it is the real name.
+        path = qualifier[1:] if qualifier[:1] and qualifier[0].upper() == "SAFE" else qualifier
+        reason = _denied(path, base, func)
         if reason:
             shown = ".".join([*qualifier, base])
             raise UnsafeSQL(f"function `{shown}` is not allowed: it {reason}",
                             check=CHECK, construct=shown, position=position(func))
-        if qualifier and qualifier[0].upper() not in BUILTIN_NAMESPACES:
-            # A user-defined function or table function stored in a dataset.
-            resolve([*qualifier, base], policy, what="function", node=func, check=CHECK)
+        # A built-in namespace is one part (NET.HOST, ML.PREDICT); anything
+        # else qualified is a user-defined function or table function stored
+        # in a dataset, and must live in an allowed one.
+        if path and not (len(path) == 1 and path[0].upper() in BUILTIN_NAMESPACES):
+            resolve([*path, base], policy, what="function", node=func, check=CHECK)
     return tree
 
 
@@ -141,13 +146,13 @@ def _dotted(node: exp.Expr, func: exp.Func) -> list[str]:
                     check=CHECK, construct=func.sql("bigquery")[:60], position=pos)
 
 
-def _denied(qualifier: list[str], base: str, func: exp.Func) -> str | None:
+def _denied(path: list[str], base: str, func: exp.Func) -> str | None:
     names = {base.upper(), func.sql_name().upper()}
     names.update(n.upper() for n in getattr(type(func), "_sql_names", ()) or ())
-    if qualifier:
-        names.update(f"{qualifier[-1].upper()}.{n}" for n in list(names))
-        if qualifier[0].upper() in DENIED_NAMESPACES:
-            return DENIED_NAMESPACES[qualifier[0].upper()]
+    if path:
+        names.update(f"{path[-1].upper()}.{n}" for n in list(names))
+        if path[0].upper() in DENIED_NAMESPACES:
+            return DENIED_NAMESPACES[path[0].upper()]
     for name in names:
         if name in DENIED_FUNCTIONS:
             return DENIED_FUNCTIONS[name]

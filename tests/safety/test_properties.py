@@ -75,6 +75,17 @@ def assert_sound(checked: CheckedSQL) -> None:
     query = statements[0]
     assert isinstance(query, exp.Query)
     assert all(t.split(".")[0] in POLICY.allowed_datasets for t in checked.tables)
+    # An oracle independent of the gate's own table walk: every table node of
+    # the output is a CTE name or sits in an allowed dataset of the project.
+    ctes = {cte.alias_or_name.lower() for cte in query.find_all(exp.CTE)}
+    for table in query.find_all(exp.Table):
+        if isinstance(table.this, exp.Func):
+            continue
+        if table.db:
+            assert table.db in POLICY.allowed_datasets
+            assert table.catalog in ("", POLICY.project)
+        else:
+            assert table.name.lower() in ctes
     while isinstance(query, exp.Subquery) and not query.args.get("limit"):
         query = query.this
     limit = query.args.get("limit")
