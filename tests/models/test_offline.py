@@ -280,3 +280,60 @@ def test_follow_up_can_change_the_grouping(warehouse: DuckDBWarehouse) -> None:
 
     assert second.answered
     assert second.columns[0] == "city" and "membership" not in (second.sql or "")
+
+
+# -- another naming style: CamelCase, singular tables, XxxId keys ---------------------
+
+MUSIC_SQL = """
+CREATE SCHEMA music;
+CREATE TABLE music.Artist (ArtistId INTEGER, Name VARCHAR);
+CREATE TABLE music.Album (AlbumId INTEGER, Title VARCHAR, ArtistId INTEGER);
+CREATE TABLE music.Genre (GenreId INTEGER, Name VARCHAR);
+CREATE TABLE music.Track (TrackId INTEGER, Name VARCHAR, AlbumId INTEGER, GenreId INTEGER,
+                          Composer VARCHAR, Milliseconds INTEGER, UnitPrice DECIMAL(10, 2));
+INSERT INTO music.Artist SELECT i, 'Artist ' || i FROM range(1, 31) t(i);
+INSERT INTO music.Album SELECT i, 'Album ' || i, 1 + (i * 7) % 30 FROM range(1, 81) t(i);
+INSERT INTO music.Genre VALUES (1, 'Rock'), (2, 'Jazz'), (3, 'Metal'), (4, 'Blues');
+INSERT INTO music.Track SELECT i, 'Track ' || i, 1 + i % 80, 1 + (i * i) % 4,
+    CASE WHEN i % 3 = 0 THEN NULL ELSE 'Composer ' || (i % 11) END,
+    120000 + (i * 7919) % 300000, CASE WHEN i % 10 = 0 THEN 1.99 ELSE 0.99 END
+  FROM range(1, 501) t(i);
+"""
+
+
+@pytest.fixture(scope="module")
+def music_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("music") / "tunes.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute(MUSIC_SQL)
+    con.close()
+    return path
+
+
+@pytest.mark.parametrize(("question", "gold"), [
+    ("How many albums does each artist have?",
+     "SELECT ar.Name, COUNT(*) FROM music.Album a JOIN music.Artist ar "
+     "ON a.ArtistId = ar.ArtistId GROUP BY ar.ArtistId, ar.Name"),
+    ("Which genre has the most tracks?",
+     "SELECT g.Name, COUNT(*) FROM music.Track t JOIN music.Genre g ON t.GenreId = g.GenreId "
+     "GROUP BY g.GenreId, g.Name ORDER BY 2 DESC LIMIT 1"),
+    ("How many tracks are in the Jazz genre?",
+     "SELECT COUNT(*) FROM music.Track t JOIN music.Genre g ON t.GenreId = g.GenreId "
+     "WHERE g.Name = 'Jazz'"),
+    ("What is the longest track?",
+     "SELECT Name, Milliseconds FROM music.Track ORDER BY Milliseconds DESC, Name LIMIT 1"),
+    ("How many tracks have no composer?",
+     "SELECT COUNT(*) FROM music.Track WHERE Composer IS NULL"),
+    ("How many tracks cost more than 1 dollar?",
+     "SELECT COUNT(*) FROM music.Track WHERE UnitPrice > 1"),
+])
+def test_camel_case_schema(music_db: Path, question: str, gold: str) -> None:
+    wh = DuckDBWarehouse(music_db)
+    try:
+        answer, _ = ask(wh, question)
+    finally:
+        wh.close()
+
+    assert answer.answered, answer.answer
+    expected = sorted((tuple(r) for r in sql(music_db, gold)), key=str)
+    assert sorted((tuple(r) for r in answer.rows), key=str) == expected, answer.sql

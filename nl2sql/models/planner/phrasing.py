@@ -13,6 +13,9 @@ from nl2sql.models.planner.plan import Filter, Plan
 from nl2sql.models.planner.words import plural_phrase, split_name
 
 SHOWN_GROUPS = 5
+# Numeric columns nobody averages: positions and sequence numbers.
+NOT_MEASURES = frozenset({"latitude", "longitude", "lat", "lon", "lng", "sequence", "zip",
+                          "postal", "code", "year"})
 AGG_WORDS = {"AVG": "average", "SUM": "total", "MIN": "minimum", "MAX": "maximum",
              "COUNT_DISTINCT": "number of distinct"}  # fmt: skip
 
@@ -169,8 +172,9 @@ def decline_text(reason: str, catalog: Catalog, mentioned: list[Table]) -> str:
 
 def suggestions(catalog: Catalog, mentioned: list[Table], n: int = 4) -> list[str]:
     """Example questions built from the metadata seen this round."""
-    tables = [t for t in mentioned if t.columns is not None] or catalog.fetched() or list(
-        catalog.tables.values())
+    tables = [t for t in mentioned if t.columns is not None] or sorted(
+        catalog.fetched() or list(catalog.tables.values()),
+        key=lambda t: (-sum(bool(c.examples) for c in t.columns or []), -(t.row_count or 0)))
     out: list[str] = []
     for t in tables[:3]:
         noun = plural_phrase(t.name)
@@ -179,7 +183,8 @@ def suggestions(catalog: Catalog, mentioned: list[Table], n: int = 4) -> list[st
         grouped = next((c for c in cols if c.examples and c not in label_columns(t)), None)
         if grouped is not None:
             out.append(f"{noun.capitalize()} by {words(grouped)}")
-        measured = next((c for c in cols if c.numeric and not c.is_key), None)
+        measured = next((c for c in cols if c.numeric and not c.is_key
+                         and not set(c.words) & NOT_MEASURES), None)
         if measured is not None:
             out.append(f"What is the average {words(measured)} of {noun}?")
     return out[:n]

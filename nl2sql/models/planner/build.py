@@ -1,0 +1,453 @@
+"""Readings of a question's phrases -> Plan: measures, groups, filters, joins, ranking.
+
+Each phrase's role decides what its pieces become: a counted table gives
+``COUNT(*)``, a measured column an aggregate, a grouping phrase a group key
+(a column, a time bucket, or an entity reached through a key), values become
+filters. Years, months, comparisons, percentages and rankings come last.
+A follow-up question's plan is merged into the earlier one (``merge``).
+"""
+
+from __future__ import annotations
+
+from nl2sql.models.planner import parse as P
+from nl2sql.models.planner.catalog import (
+    Catalog,
+    Column,
+    Join,
+    Table,
+    key_column,
+    label_columns,
+    time_column,
+)
+from nl2sql.models.planner.match import Piece, Reading
+from nl2sql.models.planner.plan import Filter, GroupKey, Measure, Plan
+
+DEFAULT_TOP = 10
+ROLE_PHRASES = (P.COUNT, P.MEASURE, P.GROUP, P.RANK_GROUP, P.WHICH, P.PCT_BASE,
+                P.RANK_MEASURE, P.ROW_RANK)
+# Words naming a kind of quantity, and column-name words that hold it (generic English).
+KIND_WORDS = {
+    "price": ("price", "cost", "amount", "fee", "value", "total"),
+    "age": ("age",),
+    "length": ("length", "duration", "millisecond", "second", "minute", "hour", "runtime"),
+    "weight": ("weight", "mass"),
+    "height": ("height",),
+    "time": (),
+}
+
+
+class Unanswerable(Exception):
+    pass
+
+
+class _Builder:
+    def __init__(self, parsed: P.Parse, readings: list[Reading], subject: Table,
+                 joins: list[Join], catalog: Catalog) -> None:
+        self.parsed = parsed
+        self.readings = readings
+        self.s = subject
+        self.joins = joins
+        self.catalog = catalog
+        self.plan = Plan(subject)
+        self.time_hint: Column | None = None
+        self.value_filters: list[tuple[int, Filter]] = []  # (token index, filter)
+        self.rank_measure: Reading | None = None
+        self.plan_filters: list[Filter] = []
+        self.row_entity = False
+
+    def join_to(self, table: Table) -> Join | None:
+        if table is self.s:
+            return None
+        join = next((j for j in self.joins if j.target is table), None)
+        if join is None:
+            raise Unanswerable(f"I do not see how {self.s.id} relates to {table.id}")
+        if join not in self.plan.joins:
+            self.plan.joins.append(join)
+        return join
+
+    def use(self, col: Column) -> Column:
+        table = self.catalog.table(col.table)
+        if table is not None:
+            self.join_to(table)
+        return col
+
+    # -- pieces ----------------------------------------------------------------
+
+    def values(self, r: Reading) -> None:
+        by_col: dict[tuple[str, str], list[Piece]] = {}
+        for p in r.of("value"):
+            assert p.column is not None
+            by_col.setdefault((p.column.table, p.column.name), []).append(p)
+        for pieces in by_col.values():
+            col = self.use(pieces[0].column)  # type: ignore[arg-type]
+            op = "!=" if r.phrase.negated else "="
+            f = Filter(col, op, tuple(p.value for p in pieces))
+            self.value_filters.append((r.phrase.toks[pieces[0].start].i, f))
+        for p in r.of("column"):
+            assert p.column is not None
+            if p.column.boolean and r.phrase.role in (P.CONTEXT, P.COUNT, P.PCT_BASE, P.OF):
+                f = Filter(self.use(p.column), "=", (not r.phrase.negated,))
+                self.value_filters.append((r.phrase.toks[p.start].i, f))
+            elif p.column.temporal and r.phrase.role == P.CONTEXT:
+                self.time_hint = p.column
+                table = self.catalog.table(p.column.table)
+                if table is not None and time_column(table) is not p.column:
+                    # "have been sold": the event happened (its time is set)
+                    op = "IS NULL" if r.phrase.negated else "IS NOT NULL"
+                    f = Filter(self.use(p.column), op, ())
+                    self.value_filters.append((r.phrase.toks[p.start].i, f))
+            elif r.phrase.negated and r.phrase.role == P.CONTEXT and not r.of("value"):
+                # "tracks with no composer"
+                f = Filter(self.use(p.column), "IS NULL", ())
+                self.value_filters.append((r.phrase.toks[p.start].i, f))
+
+    def entity_of(self, r: Reading) -> Table | None:
+        """The table a phrase names as a whole (``users``; ``user_id`` said as ``user``)."""
+        named = [p for p in r.pieces if p.kind != "value"]
+        if len(named) != 1:
+            return None
+        p = named[0]
+        if p.kind == "table":
+            return p.table
+        if p.kind == "column" and p.column is not None and p.column.is_key and not p.says_id:
+            table = self.catalog.table(p.column.table)
+            return self.catalog.fk_target(table, p.column) if table else None
+        return None
+
+    def is_doer(self, r: Reading) -> bool:
+        """``by users`` after a verb, or ``by users from Germany``: who did it, not a grouping."""
+        entity = self.entity_of(r)
+        if entity is None or r.phrase.group_word != "by":
+            return False
+        narrowed = any(f.column.table == entity.id for _, f in self.value_filters)
+        return r.phrase.agent_candidate or narrowed
+
+    def group_key(self, p: Piece) -> GroupKey | None:
+        if p.kind == "time":
+            col = self.time_column()
+            return GroupKey(self.use(col), unit=p.unit) if col is not None else None
+        if p.kind == "table" and p.table is not None and p.table is not self.s:
+            join = self.join_to(p.table)
+            return GroupKey(join.fk, entity=join) if join and label_columns(join.target) else (
+                GroupKey(join.fk) if join else None)
+        if p.kind == "column" and p.column is not None:
+            if p.column is key_column(self.s) and not p.says_id:
+                return None  # "per order" when orders are what is measured
+            col = self.use(p.column)
+            target = self.catalog.fk_target(self.catalog.table(col.table) or self.s, col)
+            if col.is_key and not p.says_id and target is not None:
+                join = next((j for j in self.joins if j.fk is col), None)
+                if join is not None and label_columns(join.target) and col.table == self.s.id:
+                    self.plan.joins.append(join) if join not in self.plan.joins else None
+                    return GroupKey(col, entity=join)
+            return GroupKey(col)
+        return None
+
+    def time_column(self) -> Column | None:
+        col = time_column(self.s, self.time_hint if self.time_hint and
+                          self.time_hint.table == self.s.id else None)
+        if col is None and self.time_hint is not None:
+            col = self.time_hint
+        if col is None:
+            for j in self.joins:
+                col = time_column(j.target)
+                if col is not None:
+                    break
+        return col
+
+    # -- roles -----------------------------------------------------------------
+
+    def build(self) -> Plan:
+        plan = self.plan
+        for r in self.readings:
+            self.values(r)
+        for r in self.readings:
+            role = r.phrase.role
+            if role == P.GROUP and self.is_doer(r):
+                continue  # "placed by users from Germany": the doer, not a grouping
+            handler = getattr(self, f"role_{role}", None)
+            if handler is not None:
+                handler(r)
+            if role in ROLE_PHRASES and not (r.of("table") or r.of("column") or r.of("time")
+                                             or r.of("value")):
+                words = " ".join(t.raw for t in r.phrase.toks)
+                raise Unanswerable(f"I could not tell what '{words}' refers to")
+        owned = {g.column.table for g in plan.groups if g.entity is None}
+        plan.groups = [g for g in plan.groups  # "by users in each country": country only
+                       if g.entity is None or g.entity.target.id not in owned]
+        for unit in self.parsed.time_units:
+            col = self.time_column()
+            if col is not None and not any(g.unit == unit for g in plan.groups):
+                plan.groups.append(GroupKey(self.use(col), unit=unit))
+        self.dates()
+        self.comparisons()
+        self.percentages()
+        self.ranking()
+        if self.row_entity and not plan.measures and not plan.rows and not plan.groups:
+            self._list_rows()
+        if not plan.measures and not plan.rows:
+            plan.measures.append(Measure("COUNT"))
+        in_measures = {f.key for m in plan.measures for f in m.condition}
+        plan.filters = _merge_values([f for _, f in sorted(self.value_filters, key=lambda x: x[0])
+                                      if f.key not in in_measures])
+        plan.filters += [f for f in self.plan_filters]
+        for r in self.readings:
+            for t in r.unexplained(self.s):
+                (plan.unknown_values if t.cap or t.quoted else plan.ignored).append(t.raw)
+        return plan
+
+    def role_count(self, r: Reading) -> None:
+        self.plan.explicit_measures = True
+        table = r.first("table")
+        col = r.first("column")
+        compared = any(self._compared_before(c) is not None and c.after == r.phrase.toks[-1].i + 1
+                       for c in self.parsed.comparisons)
+        if table is None and col is not None and col.column is not None and not (
+                col.column.boolean) and not compared:
+            c = self.use(col.column)
+            key = key_column(self.s)
+            func = "COUNT" if key is not None and c is key else "COUNT_DISTINCT"
+            self.plan.measures.append(Measure(func, None if func == "COUNT" else c))
+        else:
+            self.plan.measures.append(Measure("COUNT"))
+
+    def role_measure(self, r: Reading) -> None:
+        cols = [p for p in r.of("column") if p.column is not None]
+        if not cols:
+            if r.first("table") is not None:
+                self.role_count(r)
+                return
+            words = " ".join(t.raw for t in r.phrase.toks)
+            raise Unanswerable(f"I could not find a column for '{words}'")
+        self.plan.explicit_measures = True
+        for piece in cols:
+            col = self.use(piece.column)  # type: ignore[arg-type]
+            for agg in r.phrase.aggs or ["SUM"]:
+                self.plan.measures.append(Measure(agg, col))
+
+    def role_of(self, r: Reading) -> None:
+        if not self.plan.measures and r.first("column") is not None and any(
+                p.role == P.MEASURE for p in self.parsed.phrases):
+            prev = next(p for p in self.parsed.phrases if p.role == P.MEASURE)
+            r.phrase.aggs = prev.aggs
+            self.role_measure(r)
+
+    def role_pct_base(self, r: Reading) -> None:
+        self.plan.explicit_measures = True
+
+    def role_group(self, r: Reading) -> None:
+        for p in r.pieces:
+            if p.kind != "value":
+                key = self.group_key(p)
+                if key is not None and key not in self.plan.groups:
+                    self.plan.groups.append(key)
+                    break
+
+    def role_rank_group(self, r: Reading) -> None:
+        self.role_group(r)
+        self.plan.explicit_order = True
+        self.plan.desc = r.phrase.desc
+        self.plan.limit = r.phrase.limit or (DEFAULT_TOP if r.phrase.plural else 1)
+
+    def role_which(self, r: Reading) -> None:
+        table = r.first("table")
+        if table is not None and table.table is self.s and not r.first("column"):
+            self.row_entity = True
+            return
+        self.role_group(r)
+
+    def role_rank_measure(self, r: Reading) -> None:
+        self.rank_measure = r
+        self.plan.explicit_order = True
+
+    def role_row_rank(self, r: Reading) -> None:
+        kind, desc = r.phrase.superlative or ("price", False)
+        col = self._superlative_column(kind, r)
+        if col is None:
+            raise Unanswerable(f"I could not tell what makes a {r.phrase.text} "
+                               f"'{'most' if desc else 'least'}' here")
+        if kind == "age" and not col.numeric:
+            desc = not desc  # oldest = earliest date
+        self.plan.explicit_order = True
+        self._rows(col, desc, r.phrase.limit or (DEFAULT_TOP if r.phrase.plural else 1))
+
+    def _superlative_column(self, kind: str, r: Reading) -> Column | None:
+        said = next((p.column for p in r.of("column") if p.column and p.column.numeric), None)
+        if said is not None:
+            return said
+        col = self._kind_column(kind, [self.s])
+        if col is not None:
+            return col
+        return self.time_column() if kind in ("time", "age") else None
+
+    def _kind_column(self, kind: str, tables: list[Table]) -> Column | None:
+        """The numeric column a word like "cheapest" or "older" is about."""
+        for w in KIND_WORDS.get(kind, ()):
+            for table in tables:
+                for c in table.columns or []:
+                    if c.numeric and not c.is_key and w in c.words:
+                        return c
+        return None
+
+    def _list_rows(self) -> None:
+        """``List the distribution centers``: the rows, shown by their labels."""
+        labels = label_columns(self.s)
+        key = key_column(self.s)
+        self.plan.rows = labels or ([key] if key is not None else [])
+
+    def _rows(self, col: Column, desc: bool, limit: int) -> None:
+        labels = label_columns(self.s)
+        key = key_column(self.s)
+        shown = ([key] if key is not None and not labels else []) + labels
+        self.plan.rows = [c for c in shown if c is not col] + [self.use(col)]
+        self.plan.order_column, self.plan.desc, self.plan.limit = col, desc, limit
+
+    # -- features ----------------------------------------------------------------
+
+    def dates(self) -> None:
+        if not self.parsed.years and not self.parsed.months:
+            return
+        col = self.time_column()
+        if col is None:
+            raise Unanswerable(f"{self.s.id} has no date or timestamp column to filter on")
+        self.use(col)
+        for op, year in self.parsed.years:
+            self.plan_filters.append(Filter(col, op, (year,), part="YEAR"))
+        if self.parsed.months:
+            self.plan_filters.append(Filter(col, "=", tuple(self.parsed.months), part="MONTH"))
+
+    def comparisons(self) -> None:
+        for cmp in self.parsed.comparisons:
+            col = self._compared_column(cmp)
+            if col is None:
+                raise Unanswerable(f"I could not tell which column '{cmp.op} {cmp.number}' "
+                                   "applies to")
+            self.plan_filters.append(Filter(self.use(col), cmp.op, (cmp.number,)))
+
+    def _compared_before(self, cmp: P.Comparison) -> Column | None:
+        """A numeric column ending the phrase right before the comparison
+        ("products cost less than 10", "a sale price above 100")."""
+        for r in self.readings:
+            last = r.pieces[-1] if r.pieces else None
+            if (last is not None and last.kind == "column" and last.column is not None
+                    and last.column.numeric and r.phrase.toks[last.end - 1].i == cmp.after - 1):
+                return last.column
+        return None
+
+    def _compared_column(self, cmp: P.Comparison) -> Column | None:
+        said = self._compared_before(cmp)
+        if said is not None:
+            return said
+        if cmp.hint:
+            col = self._kind_column(cmp.hint, [self.s] + [j.target for j in self.joins])
+            if col is not None:
+                return col
+        for r in self.readings:  # "more than 2 items": the column named right after
+            first = r.phrase.toks[0].i
+            if first == cmp.after + 1 or (first > cmp.after and first <= cmp.after + 3):
+                col = next((p.column for p in r.of("column")
+                            if p.column is not None and p.column.numeric), None)
+                if col is not None:
+                    return col
+        before: Column | None = None
+        for r in self.readings:
+            for p in r.of("column"):
+                tok = r.phrase.toks[p.start]
+                if p.column is not None and p.column.numeric and tok.i < cmp.after:
+                    before = p.column
+        if before is not None:
+            return before
+        measured = next((m.column for m in self.plan.measures if m.column is not None), None)
+        # "users under 18", "products over 100": age for people, else a price
+        return measured or self._kind_column("age", [self.s]) or self._kind_column(
+            "price", [self.s])
+
+    def percentages(self) -> None:
+        if not self.parsed.pct:
+            return
+        base = next((r for r in self.readings if r.phrase.role == P.PCT_BASE), None)
+        after = base.phrase.toks[-1].i if base else -1
+        numerator = [f for i, f in self.value_filters if i > after]
+        if not numerator and not self.plan.groups and self.value_filters:
+            numerator = [self.value_filters[-1][1]]
+        if numerator:
+            self.plan.measures = [Measure("PCT", condition=tuple(_merge_values(numerator)))]
+        elif self.plan.groups:
+            self.plan.measures = [Measure("SHARE")]
+        else:
+            raise Unanswerable("I could not tell the percentage of what")
+        self.plan.explicit_measures = True
+
+    def ranking(self) -> None:
+        r = self.rank_measure
+        if r is None:
+            return
+        phrase = r.phrase
+        col = next((p.column for p in r.of("column") if p.column is not None), None)
+        which = next((x for x in self.readings if x.phrase.role == P.WHICH), None)
+        limit = (which.phrase.limit if which else None) or phrase.limit
+        plural = which.phrase.plural if which else phrase.plural
+        limit = limit or (DEFAULT_TOP if plural else 1)
+        if col is not None and (self.row_entity or not self.plan.groups) and not phrase.aggs:
+            self._rows(col, phrase.desc, limit)
+            return
+        if col is not None:
+            aggs = phrase.aggs or (["SUM"] if phrase.toks and col.numeric and any(
+                w in ("most", "least") for w in [phrase.toks[0].low]) else ["MAX" if phrase.desc
+                                                                           else "MIN"])
+            self.plan.measures = [Measure(a, self.use(col)) for a in aggs[:1]]
+        elif not self.plan.measures:
+            self.plan.measures = [Measure("COUNT")]
+        self.plan.desc, self.plan.limit = phrase.desc, limit
+        self.plan.explicit_measures = True
+
+
+def _merge_values(filters: list[Filter]) -> list[Filter]:
+    """``Email or Facebook``: equal-to filters on one column become one IN list."""
+    out: list[Filter] = []
+    for f in filters:
+        same = next((i for i, g in enumerate(out) if g.key == f.key and g.op == f.op
+                     and f.op in ("=", "!=")), None)
+        if same is None:
+            out.append(f)
+        else:
+            g = out[same]
+            out[same] = Filter(g.column, g.op, g.values + tuple(
+                v for v in f.values if v not in g.values), g.part)
+    return out
+
+
+def build_plan(parsed: P.Parse, readings: list[Reading], subject: Table, joins: list[Join],
+           catalog: Catalog, context: Plan | None) -> Plan:
+    if context is not None:
+        try:
+            own = _Builder(parsed, readings, subject, joins, catalog).build()
+        except Unanswerable:
+            own = Plan(subject)
+        return merge(context, own)
+    if not parsed.question_like and not any(r.pieces for r in readings):
+        raise Unanswerable("it does not look like a question about the data")
+    return _Builder(parsed, readings, subject, joins, catalog).build()
+
+
+def merge(context: Plan, own: Plan) -> Plan:
+    """A follow-up's plan: the earlier plan with the parts the follow-up says replaced."""
+    if own.subject is not context.subject:
+        return own
+    plan = Plan(context.subject)
+    plan.measures = own.measures if own.explicit_measures else context.measures
+    plan.groups = own.groups or context.groups
+    keys = {f.key for f in own.filters}
+    plan.filters = [f for f in context.filters if f.key not in keys] + own.filters
+    plan.joins = list(context.joins) + [j for j in own.joins if j not in context.joins]
+    if own.explicit_order:
+        plan.desc, plan.limit, plan.rows, plan.order_column = (
+            own.desc, own.limit, own.rows, own.order_column)
+    elif not own.groups:
+        plan.desc, plan.limit, plan.rows, plan.order_column = (
+            context.desc, context.limit, context.rows, context.order_column)
+    if not plan.measures and not plan.rows:
+        plan.measures = [Measure("COUNT")]
+    plan.ignored, plan.unknown_values = own.ignored, own.unknown_values
+    plan.explicit_measures = True
+    return plan
