@@ -10,7 +10,7 @@ from typing import Any
 
 from nl2sql.models.planner.catalog import Catalog, Column, Table, label_columns
 from nl2sql.models.planner.plan import Filter, Plan
-from nl2sql.models.planner.words import plural_phrase, split_name
+from nl2sql.models.planner.words import plural_phrase, singular_phrase, split_name
 
 SHOWN_GROUPS = 5
 # Numeric columns nobody averages: positions and sequence numbers.
@@ -35,7 +35,9 @@ def fmt(v: Any) -> str:
 
 
 def words(c: Column) -> str:
-    return " ".join(split_name(c.name))
+    """``created_at`` -> ``created``, ``traffic_source`` -> ``traffic source``."""
+    parts = split_name(c.name)
+    return " ".join(p for p in parts if p not in ("at", "on") or len(parts) == 1)
 
 
 def describe_filter(f: Filter, plan: Plan) -> str:
@@ -83,9 +85,10 @@ def _measure_label(plan: Plan) -> str:
 
 def answer_text(plan: Plan, columns: list[str], rows: list[list[Any]], truncated: bool) -> str:
     noun = plural_phrase(plan.subject.name)
-    filters = [describe_filter(f, plan) for f in plan.filters
-               if not (plan.rows and f.column is plan.order_column and f.op == "!=")]
+    filters = [describe_filter(f, plan) for f in plan.filters if f.part is None]
+    dates = [describe_filter(f, plan) for f in plan.filters if f.part is not None]
     cond = (" with " + " and ".join(filters)) if filters else ""
+    cond += (" " + " and ".join(dates)) if dates else ""
     src = source(plan)
     if not rows:
         return f"No {noun} match{cond}. {src}"
@@ -103,14 +106,18 @@ def answer_text(plan: Plan, columns: list[str], rows: list[list[Any]], truncated
         among = f" (among {noun} with {' and '.join(base)})" if base else ""
         return (f"{fmt(row[0])}% of {noun}{among} have {what}: {fmt(row[1])} of "
                 f"{fmt(row[2])} {src}.")
+    if m.func == "COUNT_DISTINCT" and m.column is not None:
+        return (f"There are {fmt(row[0])} distinct {words(m.column)} values among "
+                f"{noun}{cond} {src}.")
     said = []
     for i, mm in enumerate(plan.measures):
         if mm.column is None or i >= len(row):
             continue
-        said.append(f"the {AGG_WORDS.get(mm.func, mm.func.lower())} {words(mm.column)} is "
-                    f"{fmt(row[i])}")
-    text = "; ".join(said)
-    return f"For {noun}{cond}, {text} {src}."
+        what = f"{AGG_WORDS.get(mm.func, mm.func.lower())} {words(mm.column)}"
+        said.append(f"the {what} of {noun}{cond} is {fmt(row[i])}" if not said
+                    else f"the {what} is {fmt(row[i])}")
+    text = " and ".join(said)
+    return f"{text[:1].upper()}{text[1:]} {src}."
 
 
 def _groups_text(plan: Plan, columns: list[str], rows: list[list[Any]], truncated: bool,
@@ -120,21 +127,26 @@ def _groups_text(plan: Plan, columns: list[str], rows: list[list[Any]], truncate
     shown = rows[:SHOWN_GROUPS]
     items = []
     for r in shown:
-        key = " / ".join(fmt(v) for v in r[:n_keys])
-        vals = ", ".join(fmt(v) for v in r[n_keys:n_keys + 1])
-        items.append(f"{key}: {vals}")
+        key = " / ".join(_key(v) for v in r[:n_keys])
+        items.append(f"{key}: {fmt(r[n_keys])}" if n_keys < len(r) else key)
     label = _measure_label(plan)
-    by = ", ".join(columns[:n_keys])
+    by = ", ".join(c.replace("_", " ") for c in columns[:n_keys])
     more = ""
     if len(rows) > len(shown):
         more = f" (and {len(rows) - len(shown)}{'+' if truncated else ''} more)"
     if plan.ranked:
-        head = f"Top {len(rows)} by {label}" if plan.desc else f"Bottom {len(rows)} by {label}"
         if plan.limit == 1 and len(rows) == 1:
-            return f"{fmt(rows[0][0])} has the {'highest' if plan.desc else 'lowest'} " \
-                   f"{label}{cond}: {fmt(rows[0][n_keys])} {src}."
-        return f"{head} ({by}){cond}: " + "; ".join(items) + f" {src}."
+            return (f"{_key(rows[0][0])} has the {'highest' if plan.desc else 'lowest'} "
+                    f"{label}{cond}: {fmt(rows[0][n_keys])} {src}.")
+        kind = "Top" if plan.desc else "Bottom"
+        things = plural_phrase(columns[0]) if n_keys == 1 else by
+        return f"{kind} {len(rows)} {things} by {label}{cond}: " + "; ".join(items) + f" {src}."
     return f"{label.capitalize()}{cond} by {by}: " + "; ".join(items) + more + f" {src}."
+
+
+def _key(v: Any) -> str:
+    """A group key: years and codes as written, not as quantities."""
+    return str(v) if isinstance(v, int) and not isinstance(v, bool) else fmt(v)
 
 
 def _measure_columns(func: str) -> list[int]:
@@ -156,8 +168,8 @@ def _rows_text(plan: Plan, columns: list[str], rows: list[list[Any]], src: str) 
         return f"{label} ({what} {fmt(r[-1])})"
 
     if len(rows) == 1:
-        return f"The {' '.join(split_name(plan.subject.name))} with the {sup} {what} is " \
-               f"{one(rows[0])} {src}."
+        return (f"The {singular_phrase(plan.subject.name)} with the {sup} {what} is "
+                f"{one(rows[0])} {src}.")
     return f"The {len(rows)} {noun} with the {sup} {what}: " + "; ".join(
         one(r) for r in rows) + f" {src}."
 
