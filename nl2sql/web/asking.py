@@ -8,7 +8,6 @@ and logs. Slack reuses it with ``interface="slack"``.
 
 from __future__ import annotations
 
-import logging
 import re
 import threading
 import time
@@ -155,7 +154,3 @@ class Asker:
             "conversation": f"{base}/api/conversations/{conversation_id}",
         }
         return {"ok": True, **data, "links": links}
-
-
-def log_level_for(status: int) -> int:
-    return logging.WARNING if status < 500 else logging.ERROR

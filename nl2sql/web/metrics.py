@@ -9,13 +9,16 @@ format (version 0.0.4) by hand: it is a few lines and needs no dependency.
 
 from __future__ import annotations
 
+import logging
 import math
+import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from nl2sql.answer import Answer
 from nl2sql.state.db import StateDB
 
+log = logging.getLogger("nl2sql.web")
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 SECONDS_BUCKETS = (0.01, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
 
@@ -94,10 +97,14 @@ class Metrics:
             rows.append((f"{name}_count", _labels(labels), 1))
         if not rows:
             return
-        with self.db.tx() as conn:
-            conn.executemany(
-                "INSERT INTO metrics VALUES (?, ?, ?) ON CONFLICT (name, labels) "
-                "DO UPDATE SET value = value + excluded.value", rows)
+        try:
+            with self.db.tx() as conn:
+                conn.executemany(
+                    "INSERT INTO metrics VALUES (?, ?, ?) ON CONFLICT (name, labels) "
+                    "DO UPDATE SET value = value + excluded.value", rows)
+        except sqlite3.Error as e:
+            # Counting is best effort: a full disk must not fail the request counted.
+            log.warning("metrics not recorded: %s", e)
 
     def record_answer(self, answer: Answer, interface: str) -> None:
         """Everything one answer adds: the answer, model calls, tokens, queries, bytes."""

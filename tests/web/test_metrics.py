@@ -79,3 +79,10 @@ def test_label_values_are_escaped(tmp_path: Path) -> None:
     m = Metrics(StateDB(":memory:"))
     m.inc("nl2sql_errors_total", {"kind": 'a"b\\c\nd', "status": "500"})
     assert 'kind="a\\"b\\\\c\\nd"' in m.render()
+
+
+def test_a_broken_state_file_does_not_fail_requests(tmp_path: Path) -> None:
+    db = StateDB(tmp_path / "s.sqlite3")
+    m = Metrics(db)
+    db.fetch("DROP TABLE metrics")  # as if the file were damaged under us
+    m.inc("nl2sql_bytes_processed_total", amount=5)  # logged, not raised
