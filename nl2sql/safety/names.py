@@ -22,9 +22,10 @@ from nl2sql.safety.policy import Policy
 # region qualifiers (`region-us`), paths and URLs.
 _DATASET = re.compile(r"[A-Za-z0-9_]+")
 
-# Schemas that belong to an engine, not to anyone's data: DuckDB serves its
-# catalog under these, and treating them as datasets would list every schema.
-_ENGINE_SCHEMAS = frozenset({"information_schema", "pg_catalog"})
+# Schemas and catalogs that belong to an engine, not to anyone's data: DuckDB
+# serves its catalog of every schema under these (and `system.duckdb_tables`
+# resolves to its system catalog), so they are never datasets.
+ENGINE_SCHEMAS = frozenset({"information_schema", "pg_catalog", "system", "temp"})
 
 
 def resolve(parts: list[str], policy: Policy, *, what: str, node: exp.Expr,
@@ -57,7 +58,7 @@ def resolve(parts: list[str], policy: Policy, *, what: str, node: exp.Expr,
         raise refuse(f"{what} `{display}` has {len(parts)} name parts; "
                      f"write it as `dataset.{what}`")
     dataset, name = parts
-    if not _DATASET.fullmatch(dataset) or dataset.lower() in _ENGINE_SCHEMAS:
+    if not _DATASET.fullmatch(dataset) or dataset.lower() in ENGINE_SCHEMAS:
         raise refuse(f"`{dataset}` in {what} `{display}` is not a dataset you can query")
     if policy.allowed_datasets and dataset not in policy.allowed_datasets:
         raise refuse(f"{what} `{display}` is outside the allowed datasets "

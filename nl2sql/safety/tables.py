@@ -38,6 +38,11 @@ DATASET_VIEWS = frozenset({
     "VECTOR_INDEX_COLUMNS", "VECTOR_INDEX_OPTIONS", "VIEWS",
 })
 
+# DuckDB's catalog views (duckdb_tables, duckdb_columns, sqlite_master,
+# pragma_database_list, ...) resolve from the `main` schema of any database, so
+# `main.duckdb_columns` would describe every schema. Refused on every warehouse.
+ENGINE_VIEW_PREFIXES = ("duckdb_", "sqlite_", "pragma_")
+
 # DuckDB turns an unknown table name that ends like a file into a read of that
 # file ("d.csv" reads ./d.csv), so such names are refused on every warehouse.
 FILE_SUFFIXES = frozenset({
@@ -178,6 +183,13 @@ def _check_table_part(table: exp.Table, parts: list[str], name: str) -> None:
         pos = position(table)
         raise UnsafeSQL(f"`{name}` in table `{display}` is not a valid table name{at(pos)}",
                         check=CHECK, construct=display, position=pos)
+    if name.lower().startswith(ENGINE_VIEW_PREFIXES):
+        pos = position(table)
+        raise UnsafeSQL(
+            f"table `{display}` is an engine catalog view that describes every dataset, "
+            f"not data you can query{at(pos)}",
+            check=CHECK, construct=display, position=pos,
+        )
     if name.lower() in FILE_SUFFIXES:
         pos = position(table)
         raise UnsafeSQL(

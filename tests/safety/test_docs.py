@@ -19,7 +19,8 @@ from nl2sql.safety import (
     MAX_SQL_CHARS,
     TEXT_CHECKS,
 )
-from nl2sql.safety.tables import DATASET_VIEWS, FILE_SUFFIXES
+from nl2sql.safety.names import ENGINE_SCHEMAS
+from nl2sql.safety.tables import DATASET_VIEWS, ENGINE_VIEW_PREFIXES, FILE_SUFFIXES
 
 DOC = (Path(__file__).resolve().parents[2] / "docs" / "safety.md").read_text(encoding="utf-8")
 MODULES = sorted(m.name for m in pkgutil.iter_modules(nl2sql.safety.__path__,
@@ -42,9 +43,11 @@ def test_every_refused_function_prefix_and_namespace_is_in_a_reason_table() -> N
         assert f"| `{namespace}` |" in rows, namespace
 
 
-def test_allowed_information_schema_views_and_file_suffixes_are_documented() -> None:
+def test_table_rules_are_documented() -> None:
     for view in DATASET_VIEWS:
         assert view in DOC, view
+    for name in (*ENGINE_SCHEMAS, *ENGINE_VIEW_PREFIXES):
+        assert f"`{name}`" in DOC, name
     listed = re.search(r"file extension \(([^)]*)\)", DOC)
     assert listed is not None
     assert {s.strip() for s in listed.group(1).split(",")} == FILE_SUFFIXES

@@ -80,6 +80,9 @@ THREATS = [
     ("SELECT * FROM pragma_table_info('shop.t')", "SELECT * FROM pragma_table_info('shop.t')"),
     ("SELECT * FROM information_schema.tables", "SELECT * FROM information_schema.tables"),
     ("SELECT * FROM pg_catalog.pg_tables", "SELECT * FROM pg_catalog.pg_tables"),
+    ("SELECT * FROM main.duckdb_columns", "SELECT * FROM main.duckdb_columns"),
+    ("SELECT * FROM system.duckdb_tables", "SELECT * FROM system.duckdb_tables"),
+    ("SELECT * FROM main.sqlite_master", "SELECT * FROM main.sqlite_master"),
 ]
 
 
