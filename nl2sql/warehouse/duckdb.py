@@ -46,6 +46,9 @@ class DuckDBWarehouse(Warehouse):
             quoted = str(self.path.resolve()).replace("'", "''")
             self._con.execute(f"ATTACH '{quoted}' AS {CATALOG} (READ_ONLY)")
             self._con.execute(f"USE {CATALOG}")
+            # GoogleSQL timestamps are UTC; sqlglot casts TIMESTAMP('...') literals to
+            # TIMESTAMPTZ, so the session zone must be UTC or results carry local offsets.
+            self._con.execute("SET GLOBAL TimeZone = 'UTC'")
             self._con.execute("SET enable_external_access = false")
             self._con.execute("SET lock_configuration = true")
         except duckdb.Error as e:

@@ -121,3 +121,15 @@ def test_sql_error_is_one_line(shop: DuckDBWarehouse) -> None:
     with pytest.raises(QueryError) as e:
         shop.query("SELECT nope FROM shop.customers", max_rows=5, timeout_s=5)
     assert "\n" not in e.value.message and "nope" in e.value.message
+
+
+
+def test_timestamps_are_utc_whatever_the_server_zone(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TZ", "America/New_York")
+    wh = DuckDBWarehouse(build_shop(tmp_path))
+    sql = ("SELECT CAST(TIMESTAMP('2023-01-02 00:00:00') AS STRING) AS s, "
+           "TIMESTAMP_TRUNC(TIMESTAMP('2023-01-02 03:00:00'), DAY) AS day")
+    assert wh.query(sql, max_rows=5, timeout_s=5).rows == [
+        ["2023-01-02 00:00:00+00", "2023-01-02T00:00:00+00:00"]]
+    wh.close()
