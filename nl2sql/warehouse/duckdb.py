@@ -9,10 +9,12 @@ rows are fetched.
 
 from __future__ import annotations
 
+import copy
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
 import sqlglot
@@ -28,6 +30,7 @@ CATALOG = "nl2sql_wh"
 HIDDEN_SCHEMAS = ("information_schema", "pg_catalog")
 EXAMPLE_MAX_DISTINCT = 25  # text columns with at most this many values get examples
 EXAMPLE_COUNT = 8
+T = TypeVar("T")
 
 
 class DuckDBWarehouse(Warehouse):
@@ -54,7 +57,9 @@ class DuckDBWarehouse(Warehouse):
         except duckdb.Error as e:
             raise WarehouseError(f"cannot open DuckDB file {str(self.path)!r}: {e}") from None
         self._lock = threading.Lock()
-        self._examples: dict[str, dict[str, list[str]]] = {}
+        # The file is attached READ_ONLY and DuckDB's file lock keeps writers out
+        # while we hold it, so metadata cannot change: cache it for our lifetime.
+        self._metadata: dict[tuple[str, str], Any] = {}
 
     def close(self) -> None:
         self._con.close()
@@ -68,6 +73,14 @@ class DuckDBWarehouse(Warehouse):
         cur.execute(f"USE {CATALOG}")
         return cur
 
+    def _cached(self, key: tuple[str, str], compute: Callable[[], T]) -> T:
+        """``compute()`` once per key; callers get their own copy to mutate."""
+        if key not in self._metadata:
+            value = compute()
+            with self._lock:
+                self._metadata.setdefault(key, value)
+        return copy.deepcopy(self._metadata[key])
+
     def _fetch(self, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
         cur = self._cursor()
         try:
@@ -78,6 +91,9 @@ class DuckDBWarehouse(Warehouse):
     # -- metadata ----------------------------------------------------------------
 
     def list_datasets(self) -> list[DatasetInfo]:
+        return self._cached(("datasets", ""), self._list_datasets)
+
+    def _list_datasets(self) -> list[DatasetInfo]:
         rows = self._fetch(
             "SELECT s.schema_name, s.comment FROM duckdb_schemas() s "
             "WHERE s.database_name = ? AND NOT s.internal AND s.schema_name NOT IN (?, ?) "
@@ -97,6 +113,9 @@ class DuckDBWarehouse(Warehouse):
 
     def list_tables(self, dataset_id: str) -> list[TableInfo]:
         schema = self._dataset_name(dataset_id)
+        return self._cached(("tables", schema), lambda: self._list_tables(schema))
+
+    def _list_tables(self, schema: str) -> list[TableInfo]:
         rows = self._fetch(
             "SELECT table_name, comment, estimated_size FROM duckdb_tables() "
             "WHERE database_name = ? AND schema_name = ? "
@@ -114,7 +133,10 @@ class DuckDBWarehouse(Warehouse):
         if not match:
             raise NotFound(f"table {table_id!r} not found; call list_tables('{schema}')")
         table = match[0]
-        table_name = table.id.split(".", 1)[1]
+        return self._cached(("table", table.id), lambda: self._describe(table))
+
+    def _describe(self, table: TableInfo) -> TableInfo:
+        schema, table_name = table.id.split(".", 1)
         cols = self._fetch(
             "SELECT column_name, data_type, is_nullable, comment FROM duckdb_columns() "
             "WHERE database_name = ? AND schema_name = ? AND table_name = ? ORDER BY column_index",
@@ -136,12 +158,13 @@ class DuckDBWarehouse(Warehouse):
         return table
 
     def _text_examples(self, schema: str, table: str, columns: list[str]) -> dict[str, list[str]]:
-        """Values of low-cardinality text columns, most frequent first (cached)."""
-        key = f"{schema}.{table}"
-        if key in self._examples or not columns:
-            return self._examples.get(key, {})
-        # approx_count_distinct over a sample keeps this cheap on large tables.
-        sample = f'(SELECT * FROM "{schema}"."{table}" USING SAMPLE 20000 ROWS)'
+        """Values of low-cardinality text columns, most frequent first."""
+        if not columns:
+            return {}
+        # approx_count_distinct over a sample keeps this cheap on large tables; a
+        # seeded (REPEATABLE) sample keeps the examples, and so the answers, stable.
+        sample = (f'(SELECT * FROM "{schema}"."{table}" '
+                  "USING SAMPLE reservoir(20000 ROWS) REPEATABLE (42))")
         counts = self._fetch(
             "SELECT " + ", ".join(f'approx_count_distinct("{c}")' for c in columns)
             + f" FROM {sample}"
@@ -155,7 +178,6 @@ class DuckDBWarehouse(Warehouse):
                 f'GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT {EXAMPLE_COUNT}'
             )
             found[col] = [str(v[0]) for v in vals]
-        self._examples[key] = found
         return found
 
     # -- queries -----------------------------------------------------------------

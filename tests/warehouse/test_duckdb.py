@@ -133,3 +133,27 @@ def test_timestamps_are_utc_whatever_the_server_zone(tmp_path: Path,
     assert wh.query(sql, max_rows=5, timeout_s=5).rows == [
         ["2023-01-02 00:00:00+00", "2023-01-02T00:00:00+00:00"]]
     wh.close()
+
+
+def test_metadata_is_cached_but_callers_get_their_own_copy(shop: DuckDBWarehouse) -> None:
+    first = shop.get_table("shop.purchases")
+    first.columns.clear()
+    first.description = "mutated by a caller"
+    again = shop.get_table("shop.purchases")
+    assert len(again.columns) == 5 and again.description != "mutated by a caller"
+
+
+def test_examples_of_a_large_table_are_stable_across_opens(tmp_path: Path) -> None:
+    path = tmp_path / "big.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute("CREATE SCHEMA s; CREATE TABLE s.events AS SELECT i AS id, "
+                "CASE WHEN i % 1000 = 0 THEN 'rare' WHEN i % 3 = 0 THEN 'b' ELSE 'a' END AS kind "
+                "FROM range(200000) t(i)")
+    con.close()
+    seen = []
+    for _ in range(3):
+        wh = DuckDBWarehouse(path)
+        seen.append(wh.get_table("s.events").to_dict()["columns"][1]["examples"])
+        wh.close()
+    assert seen[0] == seen[1] == seen[2]
+    assert seen[0][:2] == ["a", "b"]
