@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from nl2sql.config import Settings
 
 #: Longest SQL text the gate will read. Model output of this size is a runaway
 #: generation, not analysis, and parsing cost grows with length.
@@ -38,10 +40,9 @@ class Policy:
             raise ValueError("max_rows must be at least 1")
 
     @classmethod
-    def from_settings(cls, settings: Any, project: str | None = None) -> Policy:
-        """Build from ``nl2sql.config.Settings`` and the warehouse's project."""
-        datasets: Iterable[str] = settings.allowed_datasets
-        return cls(frozenset(datasets), project, settings.max_rows)
+    def from_settings(cls, settings: Settings, project: str | None = None) -> Policy:
+        """Build from the service's settings and the warehouse's project."""
+        return cls(frozenset(settings.allowed_datasets), project, settings.max_rows)
 
     def describe_datasets(self) -> str:
         """The allowed datasets as a sentence fragment for error messages."""

@@ -129,8 +129,9 @@ def _cte_in_scope(table: exp.Table, name: str) -> bool:
     child: exp.Expr = table
     for parent in _ancestors(table):
         if isinstance(parent, exp.With) and isinstance(child, exp.CTE):
-            ctes = parent.expressions
-            visible = ctes[: ctes.index(child) + (1 if parent.args.get("recursive") else 0)]
+            # By identity, not ==: sqlglot compares trees structurally.
+            here = next(i for i, cte in enumerate(parent.expressions) if cte is child)
+            visible = parent.expressions[: here + (1 if parent.args.get("recursive") else 0)]
             if any(c.alias_or_name.lower() == wanted for c in visible):
                 return True
         elif isinstance(parent, exp.Query) and child.arg_key != "with_":
@@ -215,8 +216,8 @@ def _with_unnest_hint(error: UnsafeSQL, table: exp.Table, parts: list[str]) -> U
     aliases = {a.name.lower() for a in root.find_all(exp.TableAlias) if a.name}
     if len(parts) == 2 and parts[0].lower() in aliases:
         path = ".".join(parts)
-        error.message = f"{error.message}; if `{path}` is an array column, write UNNEST({path})"
-        error.args = (error.message,)
+        return UnsafeSQL(f"{error.message}; if `{path}` is an array column, write UNNEST({path})",
+                         check=error.check, construct=error.construct, position=error.position)
     return error
 
 
