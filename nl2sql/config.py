@@ -63,6 +63,8 @@ SETTINGS: tuple[Setting, ...] = (
             "Most model turns per question before the agent stops exploring."),
     Setting("state_db", "NL2SQL_STATE_DB", "data/state.sqlite3", str,
             "SQLite file for conversations and report runs."),
+    Setting("conversation_ttl_s", "NL2SQL_CONVERSATION_TTL_S", 7 * 24 * 3600.0, _positive_float,
+            "Seconds a conversation is kept after its last question."),
     Setting("export_max_rows", "NL2SQL_EXPORT_MAX_ROWS", 100_000, _positive_int,
             "Most rows a CSV export returns."),
     Setting("rate_limit", "NL2SQL_RATE_LIMIT", "30/minute", str,
@@ -77,6 +79,10 @@ SETTINGS: tuple[Setting, ...] = (
             "Path of the report definitions file."),
     Setting("smtp_url", "NL2SQL_SMTP_URL", "", str,
             "SMTP server for email reports: smtp://user:pass@host:port or smtps://..."),
+    Setting("smtp_user", "NL2SQL_SMTP_USER", "", str,
+            "SMTP user when it is not in NL2SQL_SMTP_URL."),
+    Setting("smtp_password", "NL2SQL_SMTP_PASSWORD", "", str,
+            "SMTP password when it is not in NL2SQL_SMTP_URL (a secret: never logged)."),
     Setting("smtp_from", "NL2SQL_SMTP_FROM", "nl2sql@localhost", str,
             "From address of email reports."),
     Setting("bigquery_endpoint", "NL2SQL_BIGQUERY_ENDPOINT", "", str,
@@ -94,6 +100,7 @@ class Settings:
     query_timeout_s: float = 30.0
     max_steps: int = 12
     state_db: str = "data/state.sqlite3"
+    conversation_ttl_s: float = 7 * 24 * 3600.0
     export_max_rows: int = 100_000
     rate_limit: str = "30/minute"
     api_tokens: tuple[str, ...] = ()
@@ -101,6 +108,8 @@ class Settings:
     slack_response_type: str = "in_channel"
     reports: str = "reports.yaml"
     smtp_url: str = ""
+    smtp_user: str = ""
+    smtp_password: str = field(default="", repr=False)
     smtp_from: str = "nl2sql@localhost"
     bigquery_endpoint: str = ""
     # Secrets read from their conventional variables (not NL2SQL_*).

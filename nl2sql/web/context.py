@@ -13,7 +13,6 @@ from flask import Flask, current_app
 from nl2sql.ratelimit import RateLimiter
 from nl2sql.runtime import Runtime
 from nl2sql.state import ConversationStore, StateDB
-from nl2sql.state.conversations import DEFAULT_TTL_S
 from nl2sql.web.asking import Asker
 from nl2sql.web.catalog import Catalog
 from nl2sql.web.metrics import Metrics
@@ -36,9 +35,7 @@ class Services:
               conversation_ttl_s: float | None = None) -> Services:
         settings = runtime.settings
         db = state_db or StateDB(settings.state_db)
-        # A conversation TTL setting may join the settings table later; until then
-        # the store's default applies (getattr keeps this working either way).
-        ttl = conversation_ttl_s or getattr(settings, "conversation_ttl_s", None) or DEFAULT_TTL_S
+        ttl = conversation_ttl_s or settings.conversation_ttl_s
         store = ConversationStore(db, ttl_s=ttl)
         limiter = RateLimiter(settings.rate_limit, db)
         metrics = Metrics(db)

@@ -311,9 +311,11 @@ def test_a_dead_process_result_is_delivered_not_recomputed(
 # aiosmtpd cannot see that an smtps transport is TLS and warns about AUTH over
 # plain text, which this test does not do.
 @pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS:UserWarning")
-@pytest.mark.parametrize("scheme", ["smtps", "smtp"])
+@pytest.mark.parametrize(("scheme", "creds_in"), [("smtps", "url"), ("smtp", "url"),
+                                                 ("smtp", "settings")])
 def test_email_over_tls_with_credentials(report_settings: Settings, env: dict[str, str],
-                                         tls_cert: tuple[Path, Path], scheme: str) -> None:
+                                         tls_cert: tuple[Path, Path], scheme: str,
+                                         creds_in: str) -> None:
     import ssl
 
     from aiosmtpd.controller import Controller
@@ -339,8 +341,15 @@ def test_email_over_tls_with_credentials(report_settings: Settings, env: dict[st
                             authenticator=authenticate, auth_required=True, **tls)
     controller.start()
     try:
-        settings = report_settings.with_(
-            smtp_url=f"{scheme}://mailer:p%40ss@127.0.0.1:{controller.port}")
+        if creds_in == "url":
+            settings = report_settings.with_(
+                smtp_url=f"{scheme}://mailer:p%40ss@127.0.0.1:{controller.port}")
+        else:  # NL2SQL_SMTP_USER / NL2SQL_SMTP_PASSWORD
+            settings = Settings.from_env(
+                {"NL2SQL_SMTP_USER": "mailer", "NL2SQL_SMTP_PASSWORD": "p@ss"},
+                state_db=report_settings.state_db, warehouse=report_settings.warehouse,
+                smtp_from=report_settings.smtp_from, model=report_settings.model,
+                smtp_url=f"{scheme}://127.0.0.1:{controller.port}")
         path = write(settings, report_yaml("count", sql=COUNT_SQL,
                                            deliver="- email: {to: [ana@example.com]}"))
         runner, _ = make_runner(settings, env)

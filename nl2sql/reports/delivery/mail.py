@@ -124,8 +124,8 @@ def _server(context: DeliveryContext) -> tuple[str, str, int, str, str]:
     if parsed.scheme not in ("smtp", "smtps") or not parsed.hostname:
         raise ConfigError("NL2SQL_SMTP_URL must look like smtp://host:port or smtps://host:port")
     port = parsed.port or (465 if parsed.scheme == "smtps" else 25)
-    user = unquote(parsed.username or "") or context.env.get("NL2SQL_SMTP_USER", "")
-    password = unquote(parsed.password or "") or context.env.get("NL2SQL_SMTP_PASSWORD", "")
+    user = unquote(parsed.username or "") or context.settings.smtp_user
+    password = unquote(parsed.password or "") or context.settings.smtp_password
     return parsed.scheme, parsed.hostname, port, user, password
 
 
