@@ -172,6 +172,7 @@ class _Builder:
                                              or r.of("value")):
                 words = " ".join(t.raw for t in r.phrase.toks)
                 raise Unanswerable(f"I could not tell what '{words}' refers to")
+        self.average_per_group()
         owned = {g.column.table for g in plan.groups if g.entity is None}
         plan.groups = [g for g in plan.groups  # "by users in each country": country only
                        if g.entity is None or g.entity.target.id not in owned]
@@ -191,6 +192,7 @@ class _Builder:
         plan.filters = _merge_values([f for _, f in sorted(self.value_filters, key=lambda x: x[0])
                                       if f.key not in in_measures])
         plan.filters += [f for f in self.plan_filters]
+        _prune_joins(plan)
         for r in self.readings:
             for t in r.unexplained(self.s):
                 (plan.unknown_values if t.cap or t.quoted else plan.ignored).append(t.raw)
@@ -202,6 +204,11 @@ class _Builder:
         col = r.first("column")
         compared = any(self._compared_before(c) is not None and c.after == r.phrase.toks[-1].i + 1
                        for c in self.parsed.comparisons)
+        if table is not None and table.table is not None and table.table is not self.s:
+            join = self.join_to(table.table)  # "users (who) placed orders": distinct keys
+            if join is not None:
+                self.plan.measures.append(Measure("COUNT_DISTINCT", join.fk))
+                return
         if table is None and col is not None and col.column is not None and not (
                 col.column.boolean) and not compared:
             c = self.use(col.column)
@@ -210,6 +217,15 @@ class _Builder:
             self.plan.measures.append(Measure(func, None if func == "COUNT" else c))
         else:
             self.plan.measures.append(Measure("COUNT"))
+
+    def average_per_group(self) -> None:
+        """``average number of events per session``: rows per key, averaged over keys."""
+        counted = next((p for p in self.parsed.roles(P.COUNT) if "AVG" in p.aggs), None)
+        plain = [g for g in self.plan.groups if g.unit is None]
+        if counted is None or len(plain) != 1 or len(self.plan.groups) != 1:
+            return
+        self.plan.measures = [Measure("AVG_COUNT", plain[0].column)]
+        self.plan.groups = []
 
     def role_measure(self, r: Reading) -> None:
         cols = [p for p in r.of("column") if p.column is not None]
@@ -305,7 +321,7 @@ class _Builder:
     # -- features ----------------------------------------------------------------
 
     def dates(self) -> None:
-        if not self.parsed.years and not self.parsed.months:
+        if not self.parsed.years and not self.parsed.months and not self.parsed.relative:
             return
         col = self.time_column()
         if col is None:
@@ -315,6 +331,8 @@ class _Builder:
             self.plan_filters.append(Filter(col, op, (year,), part="YEAR"))
         if self.parsed.months:
             self.plan_filters.append(Filter(col, "=", tuple(self.parsed.months), part="MONTH"))
+        for part, op, when in self.parsed.relative:
+            self.plan_filters.append(Filter(col, op, (when,), part=part))
 
     def comparisons(self) -> None:
         for cmp in self.parsed.comparisons:
@@ -322,7 +340,7 @@ class _Builder:
             if col is None:
                 raise Unanswerable(f"I could not tell which column '{cmp.op} {cmp.number}' "
                                    "applies to")
-            self.plan_filters.append(Filter(self.use(col), cmp.op, (cmp.number,)))
+            self.value_filters.append((cmp.after, Filter(self.use(col), cmp.op, (cmp.number,))))
 
     def _compared_before(self, cmp: P.Comparison) -> Column | None:
         """A numeric column ending the phrase right before the comparison
@@ -400,6 +418,16 @@ class _Builder:
             self.plan.measures = [Measure("COUNT")]
         self.plan.desc, self.plan.limit = phrase.desc, limit
         self.plan.explicit_measures = True
+
+
+def _prune_joins(plan: Plan) -> None:
+    """Keep only joins to tables the query reads something from."""
+    used = {f.column.table for f in plan.filters}
+    used |= {f.column.table for m in plan.measures for f in m.condition}
+    used |= {m.column.table for m in plan.measures if m.column is not None}
+    used |= {g.entity.target.id if g.entity else g.column.table for g in plan.groups}
+    used |= {c.table for c in plan.rows}
+    plan.joins = [j for j in plan.joins if j.target.id in used]
 
 
 def _merge_values(filters: list[Filter]) -> list[Filter]:

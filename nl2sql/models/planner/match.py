@@ -32,6 +32,7 @@ WEIGHTS = {
 WEIGHTS[P.RANK_GROUP] = WEIGHTS[P.WHICH] = WEIGHTS[P.GROUP]
 WEIGHTS[P.PCT_BASE] = WEIGHTS[P.OF] = WEIGHTS[P.ROW_RANK] = WEIGHTS[P.COUNT]
 WEIGHTS[P.RANK_MEASURE] = WEIGHTS[P.MEASURE]
+DESCRIPTION_ROLES = (P.COUNT, P.PCT_BASE, P.OF, P.CONTEXT, P.RANK_MEASURE)
 
 
 @dataclass
@@ -96,6 +97,12 @@ class Matcher:
                 found = self._pieces(toks, a, b)
                 if found:
                     spans[(a, b)] = found
+        named = any(p.kind == "table" and not p.by_description
+                    for found in spans.values() for p in found)
+        if named or phrase.role not in DESCRIPTION_ROLES:
+            # a description's words are weak evidence: only for an unnamed thing counted
+            spans = {k: kept for k, v in spans.items()
+                     if (kept := [p for p in v if not p.by_description])}
         # best[i]: (covered, -pieces, weight) and pieces for toks[i:]
         best: list[tuple[tuple[int, int, int], list[Piece]]] = [((0, 0, 0), [])] * (n + 1)
         for a in range(n - 1, -1, -1):
@@ -103,7 +110,8 @@ class Matcher:
             for b in range(min(n, a + MAX_SPAN), a, -1):
                 for piece in spans.get((a, b), []):
                     rest, rest_pieces = best[b]
-                    s = (rest[0] + (b - a), rest[1] - 1, rest[2] + weights[piece.kind])
+                    weight = 0 if piece.by_description else weights[piece.kind]
+                    s = (rest[0] + (b - a), rest[1] - 1, rest[2] + weight)
                     if s > score:
                         score, chosen = s, [piece, *rest_pieces]
             best[a] = (score, chosen)

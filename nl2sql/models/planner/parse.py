@@ -23,6 +23,7 @@ from nl2sql.models.planner.words import (
     FILLERS,
     MONTHS,
     TIME_ADJECTIVES,
+    TIME_UNITS,
     VERBS,
     Tok,
     is_plural,
@@ -114,6 +115,14 @@ class Phrase:
         return any(is_plural(t.raw) for t in self.toks[-1:])
 
 
+@dataclass(frozen=True)
+class Relative:
+    """A date relative to today: ``unit`` offset by ``offset`` (last year: YEAR, -1)."""
+
+    unit: str
+    offset: int
+
+
 @dataclass
 class Comparison:
     op: str
@@ -129,6 +138,7 @@ class Parse:
     phrases: list[Phrase]
     years: list[tuple[str, int]] = field(default_factory=list)  # (op, year)
     months: list[int] = field(default_factory=list)
+    relative: list[tuple[str, str, Relative]] = field(default_factory=list)  # (part, op, when)
     time_units: list[str] = field(default_factory=list)  # from yearly/monthly/...
     comparisons: list[Comparison] = field(default_factory=list)
     pct: bool = False
@@ -193,6 +203,11 @@ def _scan(toks: list[Tok], chunks: dict[int, int]) -> list[Cue | Phrase]:
             continue
         elif w == "count" and i == 0:
             cue("count", w)
+        elif (rel := _relative(toks, i)) is not None:
+            width, part, op, when = rel
+            cue("relative", w, (part, op, when))
+            i += width
+            continue
         elif (w == "between" and i + 3 < n and toks[i + 1].number is not None
               and low(i + 2) == "and" and toks[i + 3].number is not None
               and not _is_year(toks[i + 1])):
@@ -266,6 +281,25 @@ def _asks_which(cues: list[Cue]) -> bool:
     return words[-1:] in (["which"], ["what"], ["list"], ["show"], ["give"], ["find"])
 
 
+def _relative(toks: list[Tok], i: int) -> tuple[int, str, str, Relative] | None:
+    """``last year``, ``this month``, ``past 30 days``, ``today``: (width, part, op, when)."""
+    w = toks[i].low
+    nxt = toks[i + 1] if i + 1 < len(toks) else None
+    if w in ("today", "yesterday"):
+        return 1, "DATE", "=", Relative("DAY", 0 if w == "today" else -1)
+    if nxt is None or w not in ("last", "past", "previous", "this", "current"):
+        return None
+    unit = TIME_UNITS.get(nxt.stem)
+    if unit in ("YEAR", "MONTH") and nxt.stem == nxt.low:
+        offset = 0 if w in ("this", "current") else -1
+        return 2, unit if unit == "YEAR" else "MONTH_START", "=", Relative(unit, offset)
+    if w in ("last", "past") and isinstance(nxt.number, int) and i + 2 < len(toks):
+        unit = TIME_UNITS.get(toks[i + 2].stem)
+        if unit in ("DAY", "WEEK", "MONTH", "YEAR"):
+            return 3, "DATE", ">=", Relative(unit, -nxt.number)
+    return None
+
+
 def _is_year(t: Tok) -> bool:
     return isinstance(t.number, int) and len(t.raw) == 4 and 1900 <= t.number <= 2100
 
@@ -297,10 +331,12 @@ def _assign(items: list[Cue | Phrase], out: Parse) -> None:
         out.phrases.append(item)
         prev, cues = item, []
     # Cues after the last phrase ("Which brand is the most popular?") rank the WHICH phrase.
-    rank = next((c for c in cues if c.kind in ("rank", "most")), None)
-    which = out.roles(WHICH)
+    rank = next((c for c in cues if c.kind in ("rank", "most", "top")), None)
+    which = out.roles(WHICH) or out.roles(GROUP)[-1:]
     if rank is not None and which:
+        nums = [c.value for c in cues if c.kind == "num" and isinstance(c.value, int)]
         which[0].role, which[0].desc = RANK_GROUP, bool(rank.value)
+        which[0].limit = nums[0] if nums else which[0].limit
     sup = next((c for c in cues if c.kind == "superlative"), None)
     if sup is not None and which:
         which[0].role, which[0].superlative = ROW_RANK, sup.value
@@ -324,6 +360,8 @@ def _feature(cue: Cue, items: list[Cue | Phrase], k: int, out: Parse) -> None:
             out.years.append(("<=", year))
         else:
             out.years.append((YEAR_OPS.get(before_word, "="), year))
+    elif cue.kind == "relative":
+        out.relative.append(cue.value)
     elif cue.kind == "month":
         out.months.append(int(cue.value))
     elif cue.kind == "time_unit":
@@ -346,7 +384,7 @@ def _role(p: Phrase, cues: list[Cue], prev: Phrase | None, out: Parse) -> None:
     p.distinct = "distinct" in kinds
     which_before = bool(out.roles(WHICH, ROW_RANK))
     if "count" in kinds:
-        p.role = COUNT
+        p.role, p.aggs = COUNT, aggs
     elif "pct" in kinds:
         p.role = PCT_BASE
     elif "superlative" in kinds:

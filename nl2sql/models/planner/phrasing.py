@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from nl2sql.models.planner.catalog import Catalog, Column, Table, label_columns
+from nl2sql.models.planner.parse import Relative
 from nl2sql.models.planner.plan import Filter, Plan
 from nl2sql.models.planner.words import plural_phrase, singular_phrase, split_name
 
@@ -43,6 +44,8 @@ def words(c: Column) -> str:
 def describe_filter(f: Filter, plan: Plan) -> str:
     where = "" if f.column.table == plan.subject.id else f" (in {f.column.table})"
     name = words(f.column)
+    if f.values and isinstance(f.values[0], Relative):
+        return f"{name} {_when(f.values[0], f.op)}"
     if f.part == "YEAR":
         op = {"=": "in", ">=": "in or after", ">": "after", "<": "before", "<=": "in or before"}
         return f"{name} {op.get(f.op, f.op)} {f.values[0]}"
@@ -56,6 +59,17 @@ def describe_filter(f: Filter, plan: Plan) -> str:
     verb = {"=": "", "!=": "not ", ">": "above ", ">=": "at least ", "<": "below ",
             "<=": "at most "}.get(f.op, f.op + " ")
     return f"{name} {verb}{vals}{where}"
+
+
+def _when(when: Relative, op: str) -> str:
+    unit = when.unit.lower()
+    if op == ">=":
+        return f"in the last {-when.offset} {unit}s"
+    if when.unit == "DAY":
+        return "today" if when.offset == 0 else ("yesterday" if when.offset == -1
+                                                   else f"{-when.offset} days ago")
+    return f"this {unit}" if when.offset == 0 else (f"last {unit}" if when.offset == -1
+                                                   else f"{-when.offset} {unit}s ago")
 
 
 def source(plan: Plan) -> str:
@@ -79,6 +93,8 @@ def _measure_label(plan: Plan) -> str:
         return f"number of {noun}"
     if m.func in ("PCT", "SHARE"):
         return f"percentage of {noun}"
+    if m.func == "AVG_COUNT" and m.column is not None:
+        return f"average number of {noun} per {words(m.column)}"
     assert m.column is not None
     return f"{AGG_WORDS[m.func]} {words(m.column)}"
 
@@ -106,10 +122,12 @@ def answer_text(plan: Plan, columns: list[str], rows: list[list[Any]], truncated
         among = f" (among {noun} with {' and '.join(base)})" if base else ""
         return (f"{fmt(row[0])}% of {noun}{among} have {what}: {fmt(row[1])} of "
                 f"{fmt(row[2])} {src}.")
+    if m.func == "AVG_COUNT" and m.column is not None:
+        return f"On average there are {fmt(row[0])} {noun} per {words(m.column)}{cond} {src}."
     if m.func == "COUNT_DISTINCT" and m.column is not None:
         return (f"There are {fmt(row[0])} distinct {words(m.column)} values among "
                 f"{noun}{cond} {src}.")
-    said = []
+    said: list[str] = []
     for i, mm in enumerate(plan.measures):
         if mm.column is None or i >= len(row):
             continue

@@ -18,7 +18,7 @@ from nl2sql.models.planner.build import Unanswerable, build_plan
 from nl2sql.models.planner.catalog import Catalog, Table
 from nl2sql.models.planner.match import Matcher, Reading, chunk_spans
 from nl2sql.models.planner.plan import Plan
-from nl2sql.models.planner.words import Tok
+from nl2sql.models.planner.words import Tok, expand
 
 MAX_TABLES = 12
 
@@ -54,6 +54,7 @@ def understand(question: str, catalog: Catalog, previous: list[str] | None = Non
 
 
 def _understand_one(question: str, catalog: Catalog, context: Plan | None) -> Understanding:
+    question = expand(question)
     fetched = catalog.fetched()
     parsed = P.parse(question, chunk_spans(P.parse(question).toks, fetched))
     u = Understanding()
@@ -71,7 +72,10 @@ def _understand_one(question: str, catalog: Catalog, context: Plan | None) -> Un
     if subject is None or subject.columns is None:
         u.missing = _first_tables(u, catalog)
         if not u.missing:
-            u.problem = "none of its words name a table, column or value I can see"
+            wide = Matcher(question, catalog, fetched, None)
+            unknown = [t.raw for p in parsed.phrases for t in wide.read(p).unexplained(None)]
+            u.problem = (f"I found no table, column or value for {_quoted(unknown)}" if unknown
+                         else "none of its words name a table, column or value I can see")
         return u
     joins = catalog.joins_from(subject)
     scope = [subject] + [j.target for j in joins]
@@ -93,6 +97,10 @@ def _understand_one(question: str, catalog: Catalog, context: Plan | None) -> Un
         return u
     u.plan = plan
     return u
+
+
+def _quoted(words: list[str]) -> str:
+    return ", ".join(f"'{w}'" for w in dict.fromkeys(words))
 
 
 def _unique(tables: list[Table]) -> list[Table]:
@@ -151,7 +159,7 @@ def _subject(parsed: P.Parse, readings: list[Reading], catalog: Catalog,
     strong = (table_of((P.COUNT, P.PCT_BASE, P.RANK_MEASURE))
               or table_of((P.OF,)) or table_of((P.MEASURE, P.ROW_RANK, P.WHICH)))
     if strong is not None:
-        return strong
+        return _holder(strong, readings, catalog) or strong
     # No table named as the thing counted: the table holding the measured column.
     fetched = catalog.fetched()
     mentioned = [p.table for r in readings for p in r.of("table") if p.table is not None]
@@ -169,6 +177,24 @@ def _subject(parsed: P.Parse, readings: list[Reading], catalog: Catalog,
         piece = reading.first("column") or reading.first("value")
         if piece is not None:
             return piece.table
+    return None
+
+
+def _holder(counted: Table, readings: list[Reading], catalog: Catalog) -> Table | None:
+    """``How many users placed orders?``: a later-named table whose key points at the
+    counted one holds the facts; count distinct keys there."""
+    seen = False
+    for r in readings:
+        if r.phrase.role == P.COUNT and any(p.table is counted for p in r.of("table")):
+            seen = True
+            continue
+        if not seen or r.phrase.role != P.CONTEXT:
+            continue
+        for p in r.of("table"):
+            other = p.table
+            if (other is not None and other is not counted and not p.by_description
+                    and any(catalog.fk_target(other, c) is counted for c in other.columns or [])):
+                return other
     return None
 
 

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from nl2sql.models.planner.catalog import Column, Table, key_column, label_columns
+from nl2sql.models.planner.parse import Relative
 from nl2sql.models.planner.plan import Filter, GroupKey, Measure, Plan
 from nl2sql.models.planner.words import split_name, stem, wordset
 
@@ -201,6 +202,10 @@ def _measure_exprs(m: Measure, plan: Plan, names: _Names,
         what = slug("_or_".join(_describe_values(f) for f in m.condition))
         return [(f"SAFE_DIVIDE(100 * COUNTIF({cond}), COUNT(*))", f"percent_{what}"),
                 (f"COUNTIF({cond})", f"{what}_count"), ("COUNT(*)", f"{entity}_count")]
+    if m.func == "AVG_COUNT" and m.column is not None:
+        ref = names.col(m.column)
+        return [(f"SAFE_DIVIDE(COUNT({ref}), COUNT(DISTINCT {ref}))",
+                 f"avg_{entity}s_per_{m.column.name}")]
     if m.func == "SHARE":
         return [("COUNT(*)", f"{entity}_count"),
                 ("100 * COUNT(*) / SUM(COUNT(*)) OVER ()", f"percent_of_{entity}s")]
@@ -218,7 +223,22 @@ def _describe_values(f: Filter) -> str:
     return "_or_".join(str(v) for v in f.values)
 
 
+def _relative(when: Relative) -> str:
+    if when.unit == "YEAR" and when.offset <= 0:
+        return "EXTRACT(YEAR FROM CURRENT_DATE())" + (f" - {-when.offset}" if when.offset else "")
+    return f"DATE_ADD(CURRENT_DATE(), INTERVAL {when.offset} {when.unit})"
+
+
 def _condition(f: Filter, names: _Names, defensive: bool) -> str:
+    when = f.values[0] if f.values and isinstance(f.values[0], Relative) else None
+    if when is not None:
+        ts = _time(f.column, names, defensive)
+        if f.part == "YEAR":
+            return f"EXTRACT(YEAR FROM {ts}) {f.op} {_relative(when)}"
+        if f.part == "MONTH_START":
+            return (f"DATE_TRUNC(DATE({ts}), MONTH) {f.op} "
+                    f"DATE_TRUNC({_relative(when)}, MONTH)")
+        return f"DATE({ts}) {f.op} {_relative(when)}"
     if f.part is not None:
         lhs = f"EXTRACT({f.part} FROM {_time(f.column, names, defensive)})"
     else:

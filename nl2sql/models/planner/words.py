@@ -135,6 +135,20 @@ def is_plural(word: str) -> bool:
     return stem(w) != w and w not in ABBREVIATIONS and not w.endswith("'s")
 
 
+def expand(text: str) -> str:
+    """Contractions spelled out: ``haven't`` -> ``have not``, ``what's`` -> ``what is``.
+
+    >>> expand("Orders that haven't shipped? What's left? Won't")
+    'Orders that have not shipped? What is left? will not'
+    """
+    def nt(m: re.Match[str]) -> str:
+        return {"wo": "will", "ca": "can", "ai": "are", "sha": "shall"}.get(
+            m.group(1).lower(), m.group(1)) + " not"
+    text = re.sub(r"\b(\w+)n['’]t\b", nt, text)
+    return re.sub(r"\b(what|where|who|how|that|there|it)['’]s\b",
+                  lambda m: m.group(1) + " is", text, flags=re.IGNORECASE)
+
+
 def tokenize(text: str) -> list[Tok]:
     """Tokens of ``text``: words, quoted strings (one token each) and ``%``."""
     out: list[Tok] = []
