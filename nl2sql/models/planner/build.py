@@ -257,7 +257,6 @@ class _Builder:
                 key = self.group_key(p)
                 if key is not None and key not in self.plan.groups:
                     self.plan.groups.append(key)
-                    break
 
     def role_rank_group(self, r: Reading) -> None:
         self.role_group(r)

@@ -47,7 +47,7 @@ AGG_WORDS = {
     "average": "AVG", "avg": "AVG", "mean": "AVG", "total": "SUM", "sum": "SUM",
     "minimum": "MIN", "min": "MIN", "lowest": "MIN", "smallest": "MIN",
     "maximum": "MAX", "max": "MAX", "highest": "MAX", "largest": "MAX", "biggest": "MAX",
-    "greatest": "MAX",
+    "greatest": "MAX", "median": "MEDIAN",
 }  # fmt: skip
 SUPERLATIVE_AGGS = frozenset({"lowest", "smallest", "highest", "largest", "biggest", "greatest"})
 DISTINCT_WORDS = frozenset({"distinct", "different", "unique"})
@@ -416,6 +416,9 @@ def _role(p: Phrase, cues: list[Cue], prev: Phrase | None, out: Parse) -> None:
             p.agent_candidate = last in VERBS or last.endswith("ed")
     elif _asks_which(cues):
         p.role, p.limit = WHICH, limit
+    elif (prev is not None and prev.role in (GROUP, RANK_GROUP)
+          and [c.word for c in cues] in (["and"], ["or"])):
+        p.role, p.group_word = GROUP, prev.group_word  # "by gender and country"
     elif (cues and cues[-1].word == "of" and prev is not None
           and prev.role in (COUNT, MEASURE, PCT_BASE, RANK_MEASURE, ROW_RANK, OF, RANK_GROUP)):
         p.role = OF

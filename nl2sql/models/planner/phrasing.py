@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from nl2sql.models.planner.catalog import Catalog, Column, Table, label_columns
@@ -18,7 +19,7 @@ SHOWN_GROUPS = 5
 NOT_MEASURES = frozenset({"latitude", "longitude", "lat", "lon", "lng", "sequence", "zip",
                           "postal", "code", "year"})
 AGG_WORDS = {"AVG": "average", "SUM": "total", "MIN": "minimum", "MAX": "maximum",
-             "COUNT_DISTINCT": "number of distinct"}  # fmt: skip
+             "COUNT_DISTINCT": "number of distinct", "MEDIAN": "median (approximate)"}  # fmt: skip
 
 
 def fmt(v: Any) -> str:
@@ -163,7 +164,9 @@ def _groups_text(plan: Plan, columns: list[str], rows: list[list[Any]], truncate
 
 
 def _key(v: Any) -> str:
-    """A group key: years and codes as written, not as quantities."""
+    """A group key: years and codes as written, not as quantities; midnight dropped."""
+    if isinstance(v, str) and re.fullmatch(r"\d{4}-\d\d-\d\dT00:00:00(\.0+)?", v):
+        return v[:10]
     return str(v) if isinstance(v, int) and not isinstance(v, bool) else fmt(v)
 
 

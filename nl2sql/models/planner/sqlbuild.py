@@ -27,7 +27,7 @@ nulls of on or order outer over partition preceding proto qualify range recursiv
 rollup rows select set some struct tablesample then to treat true unbounded union unnest using
 when where window with within
 """)
-AGG_ALIAS = {"AVG": "avg", "SUM": "total", "MIN": "min", "MAX": "max"}
+AGG_ALIAS = {"AVG": "avg", "SUM": "total", "MIN": "min", "MAX": "max", "MEDIAN": "median"}
 LOOKUP_MAX_COLUMNS = 40
 
 
@@ -211,7 +211,9 @@ def _measure_exprs(m: Measure, plan: Plan, names: _Names,
                 ("100 * COUNT(*) / SUM(COUNT(*)) OVER ()", f"percent_of_{entity}s")]
     assert m.column is not None
     c = m.column
-    expr = _num(c, names, defensive) if m.func in ("AVG", "SUM") else names.col(c)
+    expr = _num(c, names, defensive) if m.func in ("AVG", "SUM", "MEDIAN") else names.col(c)
+    if m.func == "MEDIAN":  # GoogleSQL has no MEDIAN aggregate; this is approximate
+        return [(f"APPROX_QUANTILES({expr}, 2)[OFFSET(1)]", f"median_{c.name}")]
     return [(f"{m.func}({expr})", f"{AGG_ALIAS[m.func]}_{c.name}")]
 
 
