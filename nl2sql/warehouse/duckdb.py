@@ -57,21 +57,47 @@ class DuckDBWarehouse(Warehouse):
         except duckdb.Error as e:
             raise WarehouseError(f"cannot open DuckDB file {str(self.path)!r}: {e}") from None
         self._lock = threading.Lock()
+        self._idle = threading.Condition(self._lock)  # signalled as queries finish
+        self._active: set[duckdb.DuckDBPyConnection] = set()
+        self._closed = False
         # The file is attached READ_ONLY and DuckDB's file lock keeps writers out
         # while we hold it, so metadata cannot change: cache it for our lifetime.
         self._metadata: dict[tuple[str, str], Any] = {}
 
-    def close(self) -> None:
-        self._con.close()
+    def close(self, wait_s: float = 5.0) -> None:
+        """Interrupt running queries, let them unwind, then close the file."""
+        deadline = time.monotonic() + wait_s
+        with self._idle:
+            self._closed = True
+            # Interrupt repeatedly: one sent before a query's execute() began is lost.
+            while self._active and time.monotonic() < deadline:
+                for cur in self._active:
+                    cur.interrupt()
+                self._idle.wait(timeout=0.05)
+            if not self._active:  # still busy: the OS reclaims the file at exit
+                self._con.close()
 
     def _cursor(self) -> duckdb.DuckDBPyConnection:
         # One cursor per call: DuckDB connections are not shared across threads.
         # A cursor is a new session: the catalog choice (USE) is per session,
         # while external access and the configuration lock are database-wide.
-        with self._lock:
+        with self._idle:
+            if self._closed:
+                raise WarehouseError("the warehouse is shutting down; try again")
             cur = self._con.cursor()
-        cur.execute(f"USE {CATALOG}")
+            self._active.add(cur)
+        try:
+            cur.execute(f"USE {CATALOG}")
+        except duckdb.Error:
+            self._release(cur)
+            raise WarehouseError("the warehouse is shutting down; try again") from None
         return cur
+
+    def _release(self, cur: duckdb.DuckDBPyConnection) -> None:
+        cur.close()
+        with self._idle:
+            self._active.discard(cur)
+            self._idle.notify_all()
 
     def _cached(self, key: tuple[str, str], compute: Callable[[], T]) -> T:
         """``compute()`` once per key; callers get their own copy to mutate."""
@@ -85,8 +111,10 @@ class DuckDBWarehouse(Warehouse):
         cur = self._cursor()
         try:
             return cur.execute(sql, params or []).fetchall()
+        except duckdb.Error as e:
+            raise WarehouseError(f"reading metadata failed: {_first_line(str(e))}") from None
         finally:
-            cur.close()
+            self._release(cur)
 
     # -- metadata ----------------------------------------------------------------
 
@@ -194,6 +222,8 @@ class DuckDBWarehouse(Warehouse):
             columns = [d[0] for d in cur.description or []]
             fetched = cur.fetchmany(max_rows + 1)
         except duckdb.InterruptException:
+            if self._closed:
+                raise WarehouseError("the warehouse is shutting down; try again") from None
             raise QueryTimeout(
                 f"query ran longer than {timeout_s:g}s and was cancelled; narrow it or aggregate"
             ) from None
@@ -201,7 +231,7 @@ class DuckDBWarehouse(Warehouse):
             raise QueryError(f"query failed: {_first_line(str(e))}") from None
         finally:
             timer.cancel()
-            cur.close()
+            self._release(cur)
         truncated = len(fetched) > max_rows
         rows = [[json_safe(v) for v in row] for row in fetched[:max_rows]]
         return QueryResult(

@@ -157,3 +157,30 @@ def test_examples_of_a_large_table_are_stable_across_opens(tmp_path: Path) -> No
         wh.close()
     assert seen[0] == seen[1] == seen[2]
     assert seen[0][:2] == ["a", "b"]
+
+
+def test_close_interrupts_running_queries_and_refuses_new_ones(tmp_path: Path) -> None:
+    import threading
+
+    wh = DuckDBWarehouse(build_shop(tmp_path))
+    slow = ("SELECT COUNT(*) FROM shop.purchases a, shop.purchases b, shop.purchases c, "
+            "shop.purchases d, shop.purchases e")
+    errors: list[Exception] = []
+
+    def run() -> None:
+        try:
+            wh.query(slow, max_rows=5, timeout_s=60)
+        except Exception as e:  # noqa: BLE001 - the test inspects it
+            errors.append(e)
+
+    t = threading.Thread(target=run)
+    t.start()
+    while not wh._active:  # wait until the query is running
+        t.join(0.01)
+    wh.close()
+    t.join(10)
+    assert not t.is_alive()
+    assert len(errors) == 1 and isinstance(errors[0], WarehouseError)
+    assert "shutting down" in errors[0].message
+    with pytest.raises(WarehouseError, match="shutting down"):
+        wh.query("SELECT 1", max_rows=5, timeout_s=5)
