@@ -27,4 +27,4 @@ ENV NL2SQL_WAREHOUSE=duckdb:////app/data/demo.duckdb \
 EXPOSE 8080
 HEALTHCHECK --interval=30s --timeout=5s CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8080/healthz')"
 CMD ["gunicorn", "--bind", "0.0.0.0:8080", "--workers", "2", "--threads", "8", \
-     "--timeout", "120", "--access-logfile", "-", "nl2sql.web.wsgi:app"]
+     "--timeout", "120", "nl2sql.web.wsgi:app"]

@@ -137,7 +137,9 @@ def serve(host: str, port: int, workers: int, dev: bool) -> None:
         return
     args = [sys.executable, "-m", "gunicorn", "--bind", f"{host}:{port}",
             "--workers", str(workers), "--threads", "8", "--timeout", "120",
-            "--access-logfile", "-", "nl2sql.web.wsgi:app"]
+            # Requests are logged by the app as JSON lines (with request ids and
+            # users), so gunicorn's own access log would only repeat them.
+            "nl2sql.web.wsgi:app"]
     os.execvp(args[0], args)
 
 
