@@ -345,10 +345,10 @@ def test_email_over_tls_with_credentials(report_settings: Settings, env: dict[st
             settings = report_settings.with_(
                 smtp_url=f"{scheme}://mailer:p%40ss@127.0.0.1:{controller.port}")
         else:  # NL2SQL_SMTP_USER / NL2SQL_SMTP_PASSWORD
-            settings = Settings.from_env(
-                {"NL2SQL_SMTP_USER": "mailer", "NL2SQL_SMTP_PASSWORD": "p@ss"},
-                state_db=report_settings.state_db, warehouse=report_settings.warehouse,
-                smtp_from=report_settings.smtp_from, model=report_settings.model,
+            from_env = Settings.from_env({"NL2SQL_SMTP_USER": "mailer",
+                                          "NL2SQL_SMTP_PASSWORD": "p@ss"})
+            settings = report_settings.with_(
+                smtp_user=from_env.smtp_user, smtp_password=from_env.smtp_password,
                 smtp_url=f"{scheme}://127.0.0.1:{controller.port}")
         path = write(settings, report_yaml("count", sql=COUNT_SQL,
                                            deliver="- email: {to: [ana@example.com]}"))
