@@ -60,3 +60,37 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def settings(demo_db: Path) -> Settings:
     return Settings(warehouse=f"duckdb:///{demo_db}", model="offline")
+
+
+# -- tests must not write into the working tree --------------------------------------
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _untracked() -> set[str] | None:
+    import subprocess
+
+    try:
+        out = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"],
+                             cwd=REPO, capture_output=True, text=True, timeout=30, check=True)
+    except (OSError, subprocess.SubprocessError):
+        return None  # not a git checkout: nothing to compare
+    return {line[3:] for line in out.stdout.splitlines() if line.startswith("??")}
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    session.config.stash[_BEFORE] = _untracked()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    before = session.config.stash.get(_BEFORE, None)
+    after = _untracked()
+    if before is None or after is None:
+        return
+    litter = sorted(after - before)
+    if litter:
+        print(f"\nERROR: tests left files in the working tree: {litter}")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+_BEFORE = pytest.StashKey[set[str] | None]()
