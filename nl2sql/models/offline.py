@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from nl2sql.errors import ModelError
 from nl2sql.models.base import FunctionCall, Message, Model, ModelTurn, Request
 from nl2sql.models.planner.catalog import (
     LOOKUP_ID,
@@ -45,9 +46,11 @@ class OfflinePlanner(Model):
     name = "offline"
 
     def generate(self, request: Request) -> ModelTurn:
-        rnd = read_round(request.history)
-        turn = _Turn(rnd, Catalog.from_round(rnd), request)
-        return turn.next()
+        try:
+            rnd = read_round(request.history)
+            return _Turn(rnd, Catalog.from_round(rnd), request).next()
+        except Exception as e:  # noqa: BLE001 - a planner bug must reach users as one sentence
+            raise ModelError(f"the offline planner failed: {type(e).__name__}: {e}") from e
 
 
 class _Turn:

@@ -13,6 +13,8 @@ from typing import Any
 
 import duckdb
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from nl2sql.agent import Agent, Conversation
 from nl2sql.answer import Answer
@@ -268,6 +270,28 @@ def test_step_limit_ends_with_a_plain_sentence(warehouse: DuckDBWarehouse) -> No
 
     assert not answer.answered
     assert "steps" in answer.answer
+
+
+VOCABULARY = """
+how many what which is are the of by per each in for from top 3 most average total number
+distinct percentage between and not no 2023 last year month books loans members authors genre
+price pages status overdue city Lisbon age older than 40 cheapest list late fee membership
+borrowed title country haven't
+"""
+WORDS = sorted(set(VOCABULARY.split()))
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from(WORDS), min_size=1, max_size=9))
+def test_any_words_get_a_sentence_and_only_sql_that_runs(warehouse: DuckDBWarehouse,
+                                                         words: list[str]) -> None:
+    answer, _ = ask(warehouse, " ".join(words) + "?")
+
+    assert answer.answer
+    queries = [s for s in answer.steps if s.name == "sql_query"]
+    assert all(s.ok for s in queries), [(s.error, s.args) for s in queries]
+    assert not answer.answered or answer.sql is not None
 
 
 # -- determinism and conversations ---------------------------------------------------

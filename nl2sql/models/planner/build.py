@@ -186,8 +186,15 @@ class _Builder:
         self.ranking()
         if self.row_entity and not plan.measures and not plan.rows and not plan.groups:
             self._list_rows()
+        if plan.rows and (plan.measures or plan.groups):
+            # rows of a table or an aggregate, not both: the aggregate was asked for
+            ranked = plan.order_column is None
+            plan.rows, plan.order_column = [], None
+            if not ranked:
+                plan.desc = plan.limit = None
         if not plan.measures and not plan.rows:
             plan.measures.append(Measure("COUNT"))
+        plan.measures = [m for i, m in enumerate(plan.measures) if m not in plan.measures[:i]]
         in_measures = {f.key for m in plan.measures for f in m.condition}
         plan.filters = _merge_values([f for _, f in sorted(self.value_filters, key=lambda x: x[0])
                                       if f.key not in in_measures])

@@ -293,7 +293,8 @@ def _relative(toks: list[Tok], i: int) -> tuple[int, str, str, Relative] | None:
     if unit in ("YEAR", "MONTH") and nxt.stem == nxt.low:
         offset = 0 if w in ("this", "current") else -1
         return 2, unit if unit == "YEAR" else "MONTH_START", "=", Relative(unit, offset)
-    if w in ("last", "past") and isinstance(nxt.number, int) and i + 2 < len(toks):
+    if (w in ("last", "past") and isinstance(nxt.number, int) and 0 < nxt.number < 1000
+            and i + 2 < len(toks)):
         unit = TIME_UNITS.get(toks[i + 2].stem)
         if unit in ("DAY", "WEEK", "MONTH", "YEAR"):
             return 3, "DATE", ">=", Relative(unit, -nxt.number)

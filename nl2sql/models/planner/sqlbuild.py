@@ -89,11 +89,17 @@ def to_sql(plan: Plan, defensive: bool = False) -> str:
     group_by: list[str] = []
     order: list[str] = []
     used: set[str] = set()
+    # With joins, an output name that is also a column of a joined table makes ORDER BY
+    # ambiguous on some engines: such names get their table's name in front.
+    columns = {c.name.lower() for t in plan.tables() for c in t.columns or []} if plan.joins \
+        else set()
 
-    def alias(name: str) -> str:
+    def alias(name: str, table: Table | None = None) -> str:
         base, n = slug(name), 2
+        if table is not None and base in columns:
+            base = slug(f"{entity_name(table)}_{base}")
         out = base
-        while out in used:
+        while out in used or (out != slug(name) and out in columns):
             out, n = f"{base}_{n}", n + 1
         used.add(out)
         return out
@@ -101,9 +107,10 @@ def to_sql(plan: Plan, defensive: bool = False) -> str:
     time_aliases: list[str] = []
     group_aliases: list[str] = []
     for g in plan.groups:
+        source = next((t for t in plan.tables() if t.id == g.column.table), None)
         for expr, name, grouped in _group_exprs(g, plan, names, defensive):
             if name is not None:
-                a = alias(name)
+                a = alias(name, source if g.unit is None and g.entity is None else None)
                 select.append(f"{expr} AS {ident(a)}")
                 (time_aliases if g.unit else group_aliases).append(ident(a))
             if grouped:
@@ -226,8 +233,6 @@ def _describe_values(f: Filter) -> str:
 
 
 def _relative(when: Relative) -> str:
-    if when.unit == "YEAR" and when.offset <= 0:
-        return "EXTRACT(YEAR FROM CURRENT_DATE())" + (f" - {-when.offset}" if when.offset else "")
     return f"DATE_ADD(CURRENT_DATE(), INTERVAL {when.offset} {when.unit})"
 
 
@@ -236,7 +241,10 @@ def _condition(f: Filter, names: _Names, defensive: bool) -> str:
     if when is not None:
         ts = _time(f.column, names, defensive)
         if f.part == "YEAR":
-            return f"EXTRACT(YEAR FROM {ts}) {f.op} {_relative(when)}"
+            this = "EXTRACT(YEAR FROM CURRENT_DATE())"
+            shift = f" - {-when.offset}" if when.offset < 0 else (
+                f" + {when.offset}" if when.offset else "")
+            return f"EXTRACT(YEAR FROM {ts}) {f.op} {this}{shift}"
         if f.part == "MONTH_START":
             return (f"DATE_TRUNC(DATE({ts}), MONTH) {f.op} "
                     f"DATE_TRUNC({_relative(when)}, MONTH)")
