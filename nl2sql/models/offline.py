@@ -103,9 +103,7 @@ class _Turn:
         u = understand(rnd.question, cat, rnd.previous)
         asked = {str(e.call.args.get("table_id", "")).lower() for e in rnd.calls("get_table")}
         missing = [t for t in u.missing if t.id.lower() not in asked]
-        describe_rounds = len({(e.call.id or "").split("-")[1] for e in rnd.calls("get_table")
-                               if (e.call.id or "").count("-") >= 2})
-        if missing and describe_rounds < MAX_DESCRIBE_ROUNDS:
+        if missing and rnd.turns_calling("get_table") < MAX_DESCRIBE_ROUNDS:
             return self.call(*[("get_table", {"table_id": t.id}, "get_table") for t in missing])
         if u.plan is not None and u.lookup and not rnd.queries(LOOKUP_ID):
             sql = lookup_sql(u.lookup, u.lookup_tables)
@@ -114,8 +112,8 @@ class _Turn:
         if u.plan is None:
             return self.decline(decline_text(u.problem or "I could not map the question to "
                                              "the tables I found", cat, u.mentioned))
-        unknown = self._unknown_values(u)
-        if unknown:
+        if u.plan.unknown_values:  # capitalised or quoted, yet found nowhere: not guessing
+            unknown = ", ".join(f"'{w}'" for w in u.plan.unknown_values)
             where = ", ".join(t.id for t in u.lookup_tables)
             return self.decline(decline_text(
                 f"I could not find {unknown} in {where}", cat, u.mentioned))
@@ -131,12 +129,6 @@ class _Turn:
                         key=lambda x: (-x[0], x[1]))
         best = [d for s, _, d in scored if s > 0]
         return best[:MAX_DATASETS] or ids[:MAX_DATASETS]
-
-    def _unknown_values(self, u: Understanding) -> str:
-        """Words that look like values (capitalised, quoted) yet were found nowhere."""
-        assert u.plan is not None
-        odd = [w for w in u.plan.unknown_values]
-        return ", ".join(f"'{w}'" for w in odd)
 
     def _last_query(self) -> Exchange | None:
         runs = self.rnd.queries(QUERY_ID) + self.rnd.queries(REPAIR_ID)

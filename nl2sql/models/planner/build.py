@@ -127,19 +127,18 @@ class _Builder:
             col = self.time_column()
             return GroupKey(self.use(col), unit=p.unit) if col is not None else None
         if p.kind == "table" and p.table is not None and p.table is not self.s:
-            join = self.join_to(p.table)
-            return GroupKey(join.fk, entity=join) if join and label_columns(join.target) else (
-                GroupKey(join.fk) if join else None)
+            join = self.join_to(p.table)  # "per user": the users, shown by name
+            if join is None:
+                return None
+            return GroupKey(join.fk, entity=join if label_columns(join.target) else None)
         if p.kind == "column" and p.column is not None:
             if p.column is key_column(self.s) and not p.says_id:
                 return None  # "per order" when orders are what is measured
             col = self.use(p.column)
-            target = self.catalog.fk_target(self.catalog.table(col.table) or self.s, col)
-            if col.is_key and not p.says_id and target is not None:
-                join = next((j for j in self.joins if j.fk is col), None)
-                if join is not None and label_columns(join.target) and col.table == self.s.id:
-                    self.plan.joins.append(join) if join not in self.plan.joins else None
-                    return GroupKey(col, entity=join)
+            join = next((j for j in self.joins if j.fk is col), None)
+            if join is not None and not p.says_id and label_columns(join.target):
+                self.join_to(join.target)  # "each distribution center": its name, not its id
+                return GroupKey(col, entity=join)
             return GroupKey(col)
         return None
 

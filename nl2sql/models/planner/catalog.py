@@ -94,6 +94,7 @@ class Found:
 class Exchange:
     call: FunctionCall
     response: FunctionResponse | None
+    turn: int = 0  # which model turn of the round made the call
 
     @property
     def output(self) -> Any:
@@ -119,6 +120,9 @@ class Round:
     def calls(self, name: str) -> list[Exchange]:
         return [e for e in self.exchanges if e.call.name == name]
 
+    def turns_calling(self, name: str) -> int:
+        return len({e.turn for e in self.calls(name)})
+
     def queries(self, prefix: str) -> list[Exchange]:
         return [e for e in self.calls("sql_query") if (e.call.id or "").startswith(prefix)]
 
@@ -134,7 +138,7 @@ def read_round(history: list[Message]) -> Round:
     for m in history[last + 1:]:
         if m.role == "model":
             turns += 1
-            pending = [Exchange(c, None) for c in m.calls]
+            pending = [Exchange(c, None, turns) for c in m.calls]
             exchanges.extend(pending)
         elif m.role == "tool":
             by_id = {e.call.id: e for e in pending if e.call.id}
