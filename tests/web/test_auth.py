@@ -62,3 +62,22 @@ def test_iap_user_header(client: FlaskClient) -> None:
 def test_token_users_are_hashes() -> None:
     user = token_user("t0ken-alpha")
     assert user.startswith("token:") and "alpha" not in user and len(user) == 18
+
+
+def test_every_token_is_compared_whichever_matches(locked: FlaskClient,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """No early exit on a match: the time taken must not tell which token (if any) it was."""
+    import hmac
+
+    calls: list[bytes] = []
+    real = hmac.compare_digest
+
+    def counting(a: bytes, b: bytes) -> bool:
+        calls.append(b)
+        return real(a, b)
+
+    monkeypatch.setattr(hmac, "compare_digest", counting)
+    for headers in (bearer(TOKENS[0]), bearer(TOKENS[1]), bearer("wrong")):
+        calls.clear()
+        locked.get("/api/datasets", headers=headers)
+        assert calls == [t.encode() for t in TOKENS]
