@@ -142,9 +142,15 @@ class SlackService:
                 f"{answer.answer}\n\nTry rephrasing, or `{command.command} help` for examples."),
                 budget)
             return
-        message = blocks.answer_message(answer, user_id=command.user_id,
-                                        link=self._link(answer),
-                                        response_type=self.response_type)
+        try:
+            message = blocks.answer_message(answer, user_id=command.user_id,
+                                            link=self._link(answer),
+                                            response_type=self.response_type)
+        except Exception:
+            # slack_sdk refuses blocks over Slack's limits by raising; the asker
+            # must still get the answer, so send its text alone.
+            log.exception("slack %s: answer blocks could not be built", user)
+            message = blocks.notice_message(answer.answer, response_type=self.response_type)
         if self._post(command, message, budget):
             self._upload_chart(command, answer)
 

@@ -341,3 +341,18 @@ def test_overlong_question_is_refused_before_anything_runs(
     assert "please keep it under 2,000" in ack.json()["text"]
     time.sleep(0.2)
     assert receiver.received == [] and model.requests == []
+
+
+def test_long_question_with_a_page_link_is_still_answered(
+        serve_app: Callable[..., Served], receiver: Peer) -> None:
+    """Under the 2,000-character limit, but its ?q= link (percent-encoded) is
+    longer than a Block Kit section allows: the answer must still arrive."""
+    served = serve_app(ScriptedModel(text("42 purchases.")),
+                       public_url="https://nl2sql.example.com")
+    question = ("Combien de commandes ont été passées à Zürich et à Genève en été ? "
+                * 28).strip()
+    assert len(question) < 2000 < 3000 < len(urllib.parse.quote(question))
+    served.command(question, receiver.base)
+    payload = receiver.wait_for(1)[0].json()
+    assert payload["text"] == "42 purchases."
+    assert payload["response_type"] == "in_channel"
