@@ -134,9 +134,11 @@ def answer_message(answer: Answer, *, user_id: str | None = None, link: str | No
         blocks.append(DividerBlock())
         blocks.append(ContextBlock(elements=[MarkdownTextObject(
             text="*SQL*\n" + _code(answer.sql, SECTION_MAX - 6))]))
-    if link:
-        blocks.append(SectionBlock(text=MarkdownTextObject(
-            text=f"<{link}|Open the full result in nl2sql>")))
+    link_text = f"<{link}|Open the full result in nl2sql>" if link else ""
+    # A long question percent-encoded into ?q= can outgrow a section; the answer
+    # matters more than the link, so the link is left out rather than cut.
+    if link_text and len(link_text) <= SECTION_MAX:
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=link_text)))
     fallback = _clip(escape(answer.answer or answer.question), SECTION_MAX)
     return {"response_type": response_type, "text": fallback,
             "blocks": [b.to_dict() for b in blocks]}

@@ -74,3 +74,13 @@ def test_working_and_help_messages_are_ephemeral() -> None:
                                             "text": "Working on: How many?"}
     assert help_message("/data")["response_type"] == "ephemeral"
     assert "`/data QUESTION`" in help_message("/data")["blocks"][0]["text"]["text"]
+
+
+def test_a_link_too_long_for_a_section_is_left_out() -> None:
+    answer = Answer(question="q", answer="42.", model="m", sql="SELECT 42", columns=["n"],
+                    rows=[[42]])
+    short = answer_message(answer, link="https://x.example/?q=q")
+    assert "<https://x.example/?q=q|Open the full result" in str(short["blocks"])
+    long = answer_message(answer, link="https://x.example/?q=" + "%C3%A9" * 600)
+    assert "Open the full result" not in str(long["blocks"])
+    assert long["text"] == "42."

@@ -356,3 +356,5 @@ def test_long_question_with_a_page_link_is_still_answered(
     payload = receiver.wait_for(1)[0].json()
     assert payload["text"] == "42 purchases."
     assert payload["response_type"] == "in_channel"
+    assert "42 purchases." in section_texts(payload)  # the full message, less the link
+    assert "Open the full result" not in section_texts(payload)
