@@ -39,15 +39,15 @@ class DuckDBWarehouse(Warehouse):
     def __init__(self, path: str | Path, settings: Settings | None = None) -> None:
         self.path = Path(path)
         self.settings = settings or Settings()
-        if not self.path.is_file():
-            raise WarehouseError(
-                f"DuckDB file {str(self.path)!r} does not exist; build the demo with "
-                "`nl2sql demo-data` or pass an existing file with --db"
-            )
+        _check_file(self.path)
         try:
-            self._con = duckdb.connect(":memory:")
+            # Never fetch or load an extension on our own: opening a SQLite or
+            # Postgres file would otherwise download a scanner from the internet.
+            self._con = duckdb.connect(":memory:", config={
+                "autoinstall_known_extensions": False, "autoload_known_extensions": False})
             quoted = str(self.path.resolve()).replace("'", "''")
-            self._con.execute(f"ATTACH '{quoted}' AS {CATALOG} (READ_ONLY)")
+            # TYPE DUCKDB: a file in another format is refused, not handed to a scanner.
+            self._con.execute(f"ATTACH '{quoted}' AS {CATALOG} (TYPE DUCKDB, READ_ONLY)")
             self._con.execute(f"USE {CATALOG}")
             # GoogleSQL timestamps are UTC; sqlglot casts TIMESTAMP('...') literals to
             # TIMESTAMPTZ, so the session zone must be UTC or results carry local offsets.
@@ -55,7 +55,8 @@ class DuckDBWarehouse(Warehouse):
             self._con.execute("SET enable_external_access = false")
             self._con.execute("SET lock_configuration = true")
         except duckdb.Error as e:
-            raise WarehouseError(f"cannot open DuckDB file {str(self.path)!r}: {e}") from None
+            raise WarehouseError(
+                f"cannot open DuckDB file {str(self.path)!r}: {_first_line(str(e))}") from None
         self._lock = threading.Lock()
         self._idle = threading.Condition(self._lock)  # signalled as queries finish
         self._active: set[duckdb.DuckDBPyConnection] = set()
@@ -122,9 +123,11 @@ class DuckDBWarehouse(Warehouse):
         return self._cached(("datasets", ""), self._list_datasets)
 
     def _list_datasets(self) -> list[DatasetInfo]:
+        # Not `NOT internal`: DuckDB marks `main` internal, and `main` is where
+        # most DuckDB files keep their tables.
         rows = self._fetch(
             "SELECT s.schema_name, s.comment FROM duckdb_schemas() s "
-            "WHERE s.database_name = ? AND NOT s.internal AND s.schema_name NOT IN (?, ?) "
+            "WHERE s.database_name = ? AND s.schema_name NOT IN (?, ?) "
             "AND s.schema_name IN (SELECT schema_name FROM duckdb_tables() WHERE database_name = ? "
             "  UNION ALL SELECT schema_name FROM duckdb_views() "
             "  WHERE database_name = ? AND NOT internal) "
@@ -241,6 +244,20 @@ class DuckDBWarehouse(Warehouse):
             seconds=time.perf_counter() - started,
             total_rows=None if truncated else len(rows),
         )
+
+
+def _check_file(path: Path) -> None:
+    """A clear error for what is not a DuckDB file, before DuckDB is asked to open it."""
+    if path.is_dir():
+        problem = "is a directory, not a DuckDB file"
+    elif not path.exists():
+        problem = "does not exist"
+    elif not path.is_file():
+        problem = "is not a regular file"
+    else:
+        return
+    raise WarehouseError(f"DuckDB file {str(path)!r} {problem}; build the demo with "
+                         "`nl2sql demo-data` or pass an existing file with --db")
 
 
 def to_duckdb(sql: str) -> str:

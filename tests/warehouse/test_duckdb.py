@@ -184,3 +184,49 @@ def test_close_interrupts_running_queries_and_refuses_new_ones(tmp_path: Path) -
     assert "shutting down" in errors[0].message
     with pytest.raises(WarehouseError, match="shutting down"):
         wh.query("SELECT 1", max_rows=5, timeout_s=5)
+
+
+def test_tables_in_the_main_schema_are_a_dataset(tmp_path: Path) -> None:
+    # Most DuckDB files keep their tables in `main`, which DuckDB marks internal.
+    path = tmp_path / "plain.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute("CREATE TABLE people AS SELECT range AS id FROM range(4)")
+    con.close()
+    wh = DuckDBWarehouse(path)
+    try:
+        assert [d.id for d in wh.list_datasets()] == ["main"]
+        assert [t.id for t in wh.list_tables("main")] == ["main.people"]
+        assert wh.query("SELECT COUNT(*) FROM main.people", max_rows=5,
+                        timeout_s=5).rows == [[4]]
+    finally:
+        wh.close()
+
+
+@pytest.mark.parametrize("kind, message", [
+    ("directory", "is a directory"),
+    ("device", "is not a regular file"),
+    ("text", "not a valid DuckDB database"),
+    ("empty", "not a valid DuckDB database"),
+    ("sqlite", "not a valid DuckDB database"),
+])
+def test_what_is_not_a_duckdb_file_is_a_one_line_error(tmp_path: Path, kind: str,
+                                                        message: str) -> None:
+    import sqlite3
+
+    path = tmp_path / "x.duckdb"
+    if kind == "directory":
+        path.mkdir()
+    elif kind == "device":
+        path = Path("/dev/null")
+    elif kind == "text":
+        path.write_text("not a database")
+    elif kind == "empty":
+        path.write_bytes(b"")
+    else:
+        # DuckDB would open a SQLite file by downloading its scanner extension.
+        sqlite3.connect(path).execute("CREATE TABLE t (a)").connection.close()
+    before = sorted(tmp_path.iterdir())
+    with pytest.raises(WarehouseError, match=message) as e:
+        DuckDBWarehouse(path)
+    assert "\n" not in e.value.message
+    assert sorted(tmp_path.iterdir()) == before  # nothing created next to it
