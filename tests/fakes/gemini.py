@@ -11,6 +11,12 @@ the SDK really sent in ``server.requests``. It answers
 shape) with the next queued response, in order. An unqueued request gets a 400
 FAILED_PRECONDITION and is counted in ``unexpected``.
 
+Like the real API, it refuses (400 INVALID_ARGUMENT) a request whose function
+responses do not answer every call of the model turn before them in one
+content. A queued answer the real model could not give under the request's tool
+mode (text under ANY, a call outside ``allowedFunctionNames``, a call under
+NONE) is a script error: 400 FAILED_PRECONDITION. Both are listed in ``rejected``.
+
     with GeminiServer() as server:
         server.enqueue(calls(("list_datasets", {}), signature=b"sig"))
         server.enqueue(text("Done."))
@@ -144,6 +150,7 @@ class GeminiServer:
     host: str = "127.0.0.1"
     requests: list[Recorded] = field(default_factory=list)
     unexpected: int = 0
+    rejected: list[str] = field(default_factory=list)
     _queue: deque[_Scripted] = field(default_factory=deque)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _server: ThreadingHTTPServer | None = None
@@ -212,11 +219,64 @@ class GeminiServer:
     def _next(self, recorded: Recorded) -> _Scripted:
         with self._lock:
             self.requests.append(recorded)
-            if self._queue:
-                return self._queue.popleft()
-            self.unexpected += 1
-        return _Scripted(400, error(400, "scripted Gemini endpoint: no response queued",
-                                    "FAILED_PRECONDITION"))
+            invalid = invalid_request(recorded)
+            if invalid:
+                self.rejected.append(invalid)
+                return _Scripted(400, error(400, invalid, "INVALID_ARGUMENT"))
+            if not self._queue:
+                self.unexpected += 1
+                return _Scripted(400, error(400, "scripted Gemini endpoint: no response queued",
+                                            "FAILED_PRECONDITION"))
+            scripted = self._queue.popleft()
+            impossible = impossible_answer(recorded, scripted)
+            if impossible:
+                self.rejected.append(impossible)
+                return _Scripted(400, error(400, f"scripted Gemini endpoint: {impossible}",
+                                            "FAILED_PRECONDITION"))
+            return scripted
+
+
+# -- what the real API checks ----------------------------------------------------------
+
+
+def invalid_request(recorded: Recorded) -> str | None:
+    """The real API's refusal of a malformed conversation, or None: every model turn
+    with function calls must be followed by one content answering all of them."""
+    contents = recorded.contents
+    for i, content in enumerate(contents):
+        called = [p for p in content.get("parts", []) if "functionCall" in p]
+        if content.get("role") != "model" or not called:
+            continue
+        nxt = contents[i + 1] if i + 1 < len(contents) else None
+        if nxt is None:
+            continue  # a trailing call turn is the model's to continue (not our case)
+        answered = [p for p in nxt.get("parts", []) if "functionResponse" in p]
+        if len(answered) != len(called):
+            # the API's own wording
+            return ("Please ensure that the number of function response parts is equal to "
+                    "the number of function call parts of the function call turn.")
+    return None
+
+
+def impossible_answer(recorded: Recorded, scripted: _Scripted) -> str | None:
+    """Why the real model could not give ``scripted`` under the request's tool mode, or None."""
+    if scripted.status != 200 or not recorded.body.get("tools"):
+        return None
+    bodies = scripted.chunks if scripted.chunks is not None else [scripted.body]
+    parts = [p for b in bodies for c in (b.get("candidates") or [])
+             for p in (c.get("content") or {}).get("parts", [])]
+    names = [p["functionCall"].get("name") for p in parts if "functionCall" in p]
+    config = recorded.function_calling
+    mode = config.get("mode", "AUTO")
+    if mode == "NONE" and names:
+        return f"the request's mode is NONE but the queued answer calls {names}"
+    if mode == "ANY":
+        if not names and parts:
+            return "the request's mode is ANY but the queued answer has no function call"
+        allowed = config.get("allowedFunctionNames")
+        if allowed and any(n not in allowed for n in names):
+            return f"the queued answer calls {names}, outside allowedFunctionNames {allowed}"
+    return None
 
 
 def _handler(fake: GeminiServer) -> type[BaseHTTPRequestHandler]:
