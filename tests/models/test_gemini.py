@@ -118,7 +118,9 @@ def test_multi_step_chain_end_to_end(gemini: GeminiServer, warehouse: DuckDBWare
     system = first.system_text
     assert dt.date.today().isoformat() in system
     assert "You may read: shop." in system
-    assert "fully qualified" in system and "LIMIT" in system and "clarifying question" in system
+    assert "GoogleSQL" in system and "fully qualified" in system and "LIMIT" in system
+    assert "concise summary" in system and "where they come from" in system
+    assert "Never invent numbers" in system and "clarifying question" in system
     assert first.contents == [{"role": "user", "parts": [{"text": "Customers by country?"}]}]
     # each request carries the previous one's contents plus the model turn and our answer
     assert second.contents[:1] == first.contents
@@ -518,6 +520,20 @@ def test_declarations_without_parameters_have_no_empty_schema(gemini: GeminiServ
     decls = {d["name"]: d for d in gemini.requests[0].body["tools"][0]["functionDeclarations"]}
     assert "parameters" not in decls["list_datasets"]
     assert decls["get_table"]["parameters"]["required"] == ["table_id"]
+
+
+def test_automatic_function_calling_is_off() -> None:
+    """Nothing on the wire shows it, so the config we hand the SDK is checked: the
+    SDK must never run a function itself; the agent does."""
+    config = GeminiModel("gemini-2.5-flash", client=_offline_client()).config(_request())
+    assert config.automatic_function_calling is not None
+    assert config.automatic_function_calling.disable is True
+
+
+def _offline_client() -> Any:
+    from google import genai
+
+    return genai.Client(api_key="unused")  # built, never called
 
 
 def test_no_tools_sends_no_tool_config(gemini: GeminiServer) -> None:
