@@ -1,4 +1,5 @@
-"""The bounded pool that answers slash commands after the 3-second acknowledgement.
+"""The bounded pool that answers slash commands after the 3-second acknowledgement
+(and runs the web page's streamed questions, ``nl2sql.web.stream``).
 
 A fixed number of threads run questions; a fixed number more may wait in line.
 Past that the command is refused at once ("busy, try again") rather than queued
@@ -19,15 +20,17 @@ log = logging.getLogger("nl2sql.slack")
 class WorkerPool:
     """``ThreadPoolExecutor`` with a cap on running plus waiting jobs."""
 
-    def __init__(self, workers: int = 4, max_waiting: int = 16) -> None:
+    def __init__(self, workers: int = 4, max_waiting: int = 16, *,
+                 name: str = "nl2sql-slack") -> None:
         if workers < 1 or max_waiting < 0:
             raise ValueError("workers must be >= 1 and max_waiting >= 0")
+        self.name = name
         self.workers = workers
         self.capacity = workers + max_waiting
         self._lock = threading.Lock()
         self._pending = 0
         self._executor = ThreadPoolExecutor(max_workers=workers,
-                                            thread_name_prefix="nl2sql-slack")
+                                            thread_name_prefix=name)
         self._closed = False
 
     def submit(self, fn: Callable[[], None]) -> Future[None] | None:
@@ -50,7 +53,7 @@ class WorkerPool:
         try:
             fn()
         except Exception:  # a job's failure must not kill the thread or be silent
-            log.exception("slack job failed")
+            log.exception("%s job failed", self.name)
         finally:
             self._release()
 

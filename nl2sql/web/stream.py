@@ -6,6 +6,12 @@ token) or ``GET /api/ask/stream?question=...&conversation_id=...`` (for
 answered as ordinary JSON errors before the stream starts; once it has
 started, failures arrive as an ``error`` event carrying the same envelope.
 
+The agent runs on a bounded pool per app (``STREAM_WORKERS`` running plus
+``STREAM_WAITING`` queued): a client that opens streams and drops them must not
+leave an unbounded number of agent threads behind. A full pool is answered
+503 with ``Retry-After`` before the stream starts. Tests size it with
+``app.config["NL2SQL_STREAM_POOL"] = (workers, waiting)``.
+
 Events: ``model_started`` {turn}, ``step_started`` {name, args, id},
 ``step_finished`` {name, args, ok, seconds, error?, id}, then exactly one of
 ``answer`` (the ``POST /api/ask`` object) or ``error`` ({ok, error, status}).
@@ -19,9 +25,10 @@ import threading
 from collections.abc import Iterator
 from typing import Any
 
-from flask import Blueprint, Response, g, request
+from flask import Blueprint, Flask, Response, current_app, g, request
 
 from nl2sql.errors import Nl2SqlError
+from nl2sql.slack.worker import WorkerPool
 from nl2sql.web.api import json_body
 from nl2sql.web.asking import Asker, Pending, parse_ask
 from nl2sql.web.context import services
@@ -31,7 +38,30 @@ from nl2sql.web.metrics import Metrics
 bp = Blueprint("stream", __name__)
 
 HEARTBEAT_S = 10.0  # a comment line this often keeps proxies from closing an idle stream
+# Eight running matches gunicorn's threads per worker (nl2sql serve): every live
+# stream can run; the queue absorbs questions left running by closed streams.
+STREAM_WORKERS, STREAM_WAITING = 8, 8
 _DONE = object()
+_EXT = "nl2sql.stream"
+_lock = threading.Lock()
+
+
+class Busy(Nl2SqlError):
+    """Every stream worker is taken: try again shortly."""
+
+    status = 503
+
+
+def stream_pool(app: Flask) -> WorkerPool:
+    """The app's pool of agent threads for streams, built on first use."""
+    with _lock:
+        pool: WorkerPool | None = app.extensions.get(_EXT)
+        if pool is None:
+            workers, waiting = app.config.get("NL2SQL_STREAM_POOL",
+                                              (STREAM_WORKERS, STREAM_WAITING))
+            pool = WorkerPool(workers, waiting, name="nl2sql-stream")
+            app.extensions[_EXT] = pool
+        return pool
 
 
 def sse(name: str, data: dict[str, Any]) -> str:
@@ -78,9 +108,10 @@ def ask_stream() -> Any:
     pending = s.asker.prepare(g.user, question, conversation_id, interface="web",
                               request_id=g.request_id)
     out: queue.Queue[Any] = queue.Queue()
-    # The agent runs in its own thread so events flow while it works; if the
+    # The agent runs on a pool thread so events flow while it works; if the
     # client goes away the answer is still finished and saved.
-    threading.Thread(target=_work, args=(s.asker, s.metrics, pending, out),
-                     name="nl2sql-ask", daemon=True).start()
+    if stream_pool(current_app).submit(lambda: _work(s.asker, s.metrics, pending, out)) is None:
+        raise Busy("the service is answering many questions right now; try again shortly",
+                   retry_after_s=5)
     return Response(_events(out), mimetype="text/event-stream", headers={
         "Cache-Control": "no-cache", "X-Accel-Buffering": "no"})

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import json
+import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
 
-from nl2sql.web.stream import sse
+from nl2sql.models.base import ModelTurn, Request
+from nl2sql.web.stream import sse, stream_pool
+from tests.web.fakes import AnalystModel
 
 
 def events(body: str) -> list[tuple[str, Any]]:
@@ -75,3 +79,45 @@ def test_failures_before_the_start_are_plain_errors(make_app: Callable[..., Flas
 def test_sse_frames_are_single_line_json() -> None:
     frame = sse("answer", {"answer": "two\nlines", "rows": [[1]]})
     assert frame == 'event: answer\ndata: {"answer": "two\\nlines", "rows": [[1]]}\n\n'
+
+
+class Held(AnalystModel):
+    """Waits at its first turn until released, like a slow model."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.started, self.release = threading.Event(), threading.Event()
+
+    def generate(self, request: Request) -> ModelTurn:
+        self.started.set()
+        self.release.wait(10)
+        return super().generate(request)
+
+
+def test_streams_share_a_bounded_pool(make_app: Callable[..., Flask]) -> None:
+    """Agents run on the app's pool, not a new thread per stream: when it is
+    full (here 1 running, none waiting) the next stream is refused with 503."""
+    model = Held()
+    app = make_app(model=model)
+    app.config["NL2SQL_STREAM_POOL"] = (1, 0)
+    ask = {"question": "How many orders are there?"}
+    first: list[str] = []
+    holder = threading.Thread(target=lambda: first.append(
+        app.test_client().post("/api/ask/stream", json=ask).get_data(as_text=True)))
+    holder.start()
+    try:
+        assert model.started.wait(5)
+        r = app.test_client().post("/api/ask/stream", json=ask)
+        assert r.status_code == 503 and r.json["status"] == 503
+        assert r.headers["Retry-After"] == "5" and "try again" in r.json["error"]
+    finally:
+        model.release.set()
+        holder.join(10)
+    assert events(first[0])[-1][0] == "answer"
+    # The slot is free again once the first job has returned.
+    pool = stream_pool(app)
+    deadline = time.monotonic() + 5
+    while pool.busy and time.monotonic() < deadline:
+        time.sleep(0.01)
+    again = app.test_client().post("/api/ask/stream", json=ask).get_data(as_text=True)
+    assert events(again)[-1][0] == "answer"
