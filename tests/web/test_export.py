@@ -10,6 +10,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from nl2sql.models.scripted import ScriptedModel, calls, text
 from nl2sql.web.export import cell
 from tests.web.fakes import N_ORDERS
 
@@ -56,6 +57,20 @@ def test_csv_goes_through_the_gate_again(make_app: Callable[..., Flask], web_db:
     later = make_app(allowed_datasets=("other",)).test_client()
     r = later.get(a["links"]["csv"])
     assert r.status_code == 400 and r.json["ok"] is False
+
+
+def test_an_export_past_the_query_timeout_is_504(make_app: Callable[..., Flask]) -> None:
+    """The re-run has the query timeout too; its error is documented (the client
+    validates it against the OpenAPI file)."""
+    heavy = ("SELECT SUM((a.order_id * b.order_id + c.id) % 7) AS n "
+             "FROM thelook_ecommerce.orders a, thelook_ecommerce.orders b, "
+             "thelook_ecommerce.products c WHERE c.id <= 20")
+    first = make_app(model=ScriptedModel(calls(("sql_query", {"query": heavy})), text("Done.")))
+    a = asked(first.test_client(), "A heavy question")
+    assert a["sql"] and a["links"]["csv"]
+    r = make_app(query_timeout_s=0.001).test_client().get(a["links"]["csv"])
+    assert r.status_code == 504 and r.json["status"] == 504
+    assert "cancelled" in r.json["error"]
 
 
 @pytest.mark.parametrize(("value", "expected"), [
