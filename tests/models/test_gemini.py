@@ -554,6 +554,64 @@ def test_streaming_endpoint_speaks_sse(gemini: GeminiServer) -> None:
     assert gemini.requests[0].query == {"alt": ["sse"]}
 
 
+# -- the web API ---------------------------------------------------------------------------
+
+
+def test_follow_up_through_the_web_api(gemini: GeminiServer, shop: Path, tmp_path: Path) -> None:
+    """Two POST /api/ask, the second with the first's conversation_id. The app builds
+    the Gemini model from settings and the environment, as in production; the
+    follow-up's request carries the stored first exchange, signatures byte for byte."""
+    from nl2sql.web import create_app, runtime_of
+    from tests.web.openapi import ValidatingClient
+
+    gemini.enqueue(calls(("sql_query", {"query": "SELECT COUNT(*) AS n FROM shop.purchases"}),
+                         signature_bytes=SIG))
+    gemini.enqueue(text("There are 200 purchases.", signature_bytes=b"answer-sig"))
+    # The Gemini API may leave out call ids: the response then matches by order and name.
+    gemini.enqueue(calls(("sql_query", {"query": "SELECT COUNT(*) AS n FROM shop.purchases "
+                                                  "WHERE status = 'Refunded'"}),
+                         signature_bytes=b"second-sig", ids=False))
+    gemini.enqueue(text("50 of them were refunded."))
+    app = create_app(Settings(warehouse=f"duckdb:///{shop}", model="gemini-3-flash-preview",
+                              allowed_datasets=("shop",),
+                              state_db=str(tmp_path / "state.sqlite3")))
+    app.test_client_class = ValidatingClient  # responses checked against the OpenAPI schema
+    try:
+        client = app.test_client()
+        first = client.post("/api/ask", json={"question": "How many purchases?"})
+        assert first.status_code == 200, first.json
+        assert first.json is not None
+        conversation_id = first.json["conversation_id"]
+        second = client.post("/api/ask", json={"question": "And refunded?",
+                                               "conversation_id": conversation_id})
+        assert second.status_code == 200, second.json
+        stored = client.get(f"/api/conversations/{conversation_id}").json
+    finally:
+        runtime_of(app).close()
+
+    assert second.json is not None and stored is not None
+    assert (first.json["rows"], first.json["model"]) == ([[200]], "gemini-3-flash-preview")
+    assert second.json["answer"] == "50 of them were refunded."
+    assert second.json["rows"] == [[50]] and second.json["conversation_id"] == conversation_id
+    assert second.json["usage"]["model_calls"] == 2
+    assert [a["question"] for a in stored["answers"]] == ["How many purchases?", "And refunded?"]
+
+    follow_up = gemini.requests[2].contents
+    assert [c["role"] for c in follow_up] == ["user", "model", "user", "model", "user"]
+    assert follow_up[0] == {"role": "user", "parts": [{"text": "How many purchases?"}]}
+    assert b64bytes(follow_up[1]["parts"][0]["thoughtSignature"]) == SIG
+    assert responses_of(follow_up[2])[0]["response"]["output"]["rows"] == [[200]]
+    assert b64bytes(follow_up[3]["parts"][0]["thoughtSignature"]) == b"answer-sig"
+    assert follow_up[4] == {"role": "user", "parts": [{"text": "And refunded?"}]}
+    last = gemini.requests[3].contents
+    assert last[:5] == follow_up
+    assert b64bytes(last[5]["parts"][0]["thoughtSignature"]) == b"second-sig"
+    (answered,) = responses_of(last[6])
+    assert answered["name"] == "sql_query" and "id" not in answered
+    assert answered["response"]["output"]["rows"] == [[50]]
+    assert gemini.rejected == [] and gemini.unexpected == 0 and gemini.pending == 0
+
+
 # -- the command line ----------------------------------------------------------------------
 
 
