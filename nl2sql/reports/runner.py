@@ -52,6 +52,11 @@ class RetryPolicy:
     def next_round(self, rounds_done: int) -> timedelta:
         return min(self.round_delay * 2 ** max(rounds_done - 1, 0), self.max_round_delay)
 
+    def retried_for(self, rounds_done: int) -> timedelta:
+        """The least time ``rounds_done`` rounds can span: the sum of the waits
+        between them (each ``report due`` comes at or after the wait)."""
+        return sum((self.next_round(r) for r in range(1, rounds_done)), timedelta())
+
 
 @dataclass
 class Outcome:
@@ -234,11 +239,14 @@ class ReportRunner:
             else:
                 self.store.delivered(delivery.id, attempt)
                 return
-        # The retry window is measured from the slot, on the same clock as
-        # `report due --now`, so scheduled time and retries never disagree.
-        slot = datetime.fromisoformat(run.slot.removeprefix("manual:").replace("Z", "+00:00"))
-        retry_at: datetime | None = now + self.retry.next_round(delivery.rounds + 1)
-        if retry_at and retry_at - slot > self.retry.give_up_after:
+        # The retry window is counted in rounds, not from the slot: a run that
+        # starts late (a catch-up after downtime, a weekly report days old)
+        # would otherwise give up after its very first round. Counting rounds
+        # also needs no clock, so `report due --now` and retries never disagree.
+        rounds = delivery.rounds + 1
+        wait = self.retry.next_round(rounds)
+        retry_at: datetime | None = now + wait
+        if self.retry.retried_for(rounds) + wait > self.retry.give_up_after:
             retry_at = None
         self.store.delivery_failed(delivery.id, attempt, error, retry_at)
 

@@ -179,17 +179,32 @@ def test_failed_destination_is_retried_later_alone_from_the_saved_result(
     assert [d.status for d in run.deliveries] == ["delivered", "delivered"]
 
 
-def test_destination_gives_up_after_the_retry_window(
-        report_settings: Settings, env: dict[str, str], webhook: WebhookReceiver) -> None:
+@pytest.mark.parametrize("late", [timedelta(0), timedelta(days=3)])
+def test_destination_is_retried_for_a_day_then_gives_up(
+        report_settings: Settings, env: dict[str, str], webhook: WebhookReceiver,
+        late: timedelta) -> None:
+    # Late: a scheduler down for three days runs Monday's weekly slot on
+    # Thursday; its first failed round must not end the retries because the
+    # slot is old.
     path = write(report_settings, report_yaml(
-        "by-status", deliver="- slack_webhook: ${SLACK_WEBHOOK_URL}"))
+        "by-status", schedule="0 8 * * MON", deliver="- slack_webhook: ${SLACK_WEBHOOK_URL}"))
     runner, _ = make_runner(report_settings, env)
-    webhook.fail_next(100)
-    reports = load_reports(path)
-    runner.due(reports, SLOT_NOW)
-    (late,) = runner.retry_deliveries(SLOT_NOW + timedelta(hours=23, minutes=59, seconds=30))
-    assert late.deliveries[0].status == "gave_up"
-    assert runner.retry_deliveries(SLOT_NOW + timedelta(days=2)) == []
+    webhook.fail_next(1000)
+    first = SLOT_NOW + late
+    (outcome,) = runner.due(load_reports(path), first)
+    assert outcome.slot == "2025-03-10T08:00:00Z"
+    (delivery,) = outcome.deliveries
+    rounds = [first]
+    while delivery.status == "failed":
+        assert delivery.next_attempt_at is not None
+        now = datetime.fromisoformat(delivery.next_attempt_at.replace("Z", "+00:00"))
+        (retried,) = runner.retry_deliveries(now)
+        (delivery,) = retried.deliveries
+        rounds.append(now)
+    assert delivery.status == "gave_up" and delivery.rounds == len(rounds)
+    assert timedelta(hours=23) <= rounds[-1] - first <= timedelta(hours=24)
+    assert webhook.hits == 3 * len(rounds)
+    assert runner.retry_deliveries(first + timedelta(days=2)) == []
 
 
 def test_query_failure_is_recorded_and_announced(
