@@ -382,3 +382,48 @@ def test_camel_case_schema(music_db: Path, question: str, gold: str) -> None:
     assert answer.answered, answer.answer
     expected = sorted((tuple(r) for r in sql(music_db, gold)), key=str)
     assert sorted((tuple(r) for r in answer.rows), key=str) == expected, answer.sql
+
+
+# -- another convention: a star schema (dim_/fact_ tables, _key columns) ----------------
+
+STAR_SQL = """
+CREATE SCHEMA shopdw;
+CREATE TABLE shopdw.dim_customer (customer_key INTEGER, customer_name VARCHAR,
+                                  country VARCHAR, segment VARCHAR);
+CREATE TABLE shopdw.dim_date (date_key INTEGER, full_date DATE);
+CREATE TABLE shopdw.fact_sales (sales_key INTEGER, customer_key INTEGER, date_key INTEGER,
+                                quantity INTEGER, sales_amount DOUBLE);
+INSERT INTO shopdw.dim_customer SELECT i, 'Customer ' || i, ['Kenya', 'Peru', 'Italy'][1 + i % 3],
+    ['Retail', 'Wholesale'][1 + i % 2] FROM range(1, 41) t(i);
+INSERT INTO shopdw.dim_date SELECT i, DATE '2022-01-01' + INTERVAL (i) DAY FROM range(0, 730) t(i);
+INSERT INTO shopdw.fact_sales SELECT i, 1 + (i * 7) % 40, (i * 13) % 730, 1 + i % 5,
+    10.0 + (i * 17) % 90 FROM range(1, 2001) t(i);
+"""
+
+
+@pytest.mark.parametrize(("question", "gold"), [
+    ("How many customers are there?", "SELECT COUNT(*) FROM shopdw.dim_customer"),
+    ("What is the total quantity sold per customer segment?",
+     "SELECT c.segment, SUM(f.quantity) FROM shopdw.fact_sales f JOIN shopdw.dim_customer c "
+     "ON f.customer_key = c.customer_key GROUP BY 1"),
+    ("How many sales were there in 2023?",
+     "SELECT COUNT(*) FROM shopdw.fact_sales f JOIN shopdw.dim_date d ON f.date_key = d.date_key "
+     "WHERE EXTRACT(YEAR FROM d.full_date) = 2023"),
+    ("What is the average sales amount for customers in Peru?",
+     "SELECT AVG(f.sales_amount) FROM shopdw.fact_sales f JOIN shopdw.dim_customer c "
+     "ON f.customer_key = c.customer_key WHERE c.country = 'Peru'"),
+])
+def test_star_schema(tmp_path: Path, question: str, gold: str) -> None:
+    path = tmp_path / "dw.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute(STAR_SQL)
+    con.close()
+    wh = DuckDBWarehouse(path)
+    try:
+        answer, _ = ask(wh, question)
+    finally:
+        wh.close()
+
+    assert answer.answered, answer.answer
+    expected = sorted((tuple(r) for r in sql(path, gold)), key=str)
+    assert sorted((tuple(r) for r in answer.rows), key=str) == expected, answer.sql

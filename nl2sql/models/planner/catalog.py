@@ -12,7 +12,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from nl2sql.models.base import FunctionCall, FunctionResponse, Message
-from nl2sql.models.planner.words import name_words, split_name, text_words
+from nl2sql.models.planner.words import (
+    KEY_SUFFIXES,
+    name_words,
+    split_name,
+    table_words,
+    text_words,
+)
 
 NUMERIC_TYPES = frozenset({"INT64", "INTEGER", "FLOAT64", "FLOAT", "NUMERIC", "BIGNUMERIC",
                            "DECIMAL", "BIGDECIMAL", "INT", "SMALLINT", "BIGINT", "DOUBLE"})
@@ -35,7 +41,8 @@ class Column:
 
     def __post_init__(self) -> None:
         self.words = name_words(self.name)
-        self.is_key = split_name(self.name)[-1:] == ["id"]
+        parts = split_name(self.name)
+        self.is_key = parts[-1:] == ["id"] or (len(parts) > 1 and parts[-1] in KEY_SUFFIXES)
 
     @property
     def numeric(self) -> bool:
@@ -63,7 +70,7 @@ class Table:
 
     def __post_init__(self) -> None:
         self.dataset, _, self.name = self.id.rpartition(".")
-        self.words = name_words(self.name)
+        self.words = table_words(self.name)
         self.desc_words = text_words(self.description)
 
     def column(self, name: str) -> Column | None:
@@ -227,7 +234,7 @@ class Catalog:
     def fk_target(self, table: Table, col: Column) -> Table | None:
         """The table a key-like column points at, by the longest name match."""
         parts = split_name(col.name)
-        if len(parts) < 2 or parts[-1] != "id":
+        if len(parts) < 2 or parts[-1] not in KEY_SUFFIXES:
             return None
         prefix = col.words
         best: tuple[int, int, str] | None = None
@@ -247,7 +254,7 @@ def key_column(table: Table, fk_name: str | None = None) -> Column | None:
     """The column other tables point at: ``id``, or ``<table>_id``, or the same name."""
     cols = table.columns or []
     for c in cols:
-        if c.name.lower() == "id":
+        if c.name.lower() in ("id", "key"):
             return c
     for c in cols:
         if fk_name and c.name.lower() == fk_name.lower():

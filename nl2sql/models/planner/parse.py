@@ -405,6 +405,9 @@ def _role(p: Phrase, cues: list[Cue], prev: Phrase | None, out: Parse) -> None:
                       if c.word not in SUPERLATIVE_AGGS]
         else:
             p.role, p.aggs = MEASURE, aggs
+    elif "group" in kinds and prev is not None and prev.role == RANK_GROUP and [
+            c.word for c in cues] == ["by"]:
+        p.role = MEASURE  # "top 3 products by sales amount": what the ranking is by
     elif "group" in kinds:
         p.role = GROUP
         words = [c.word for c in cues]

@@ -22,6 +22,11 @@ AGG_WORDS = {"AVG": "average", "SUM": "total", "MIN": "minimum", "MAX": "maximum
              "COUNT_DISTINCT": "number of distinct", "MEDIAN": "median (approximate)"}  # fmt: skip
 
 
+def noun_of(table: Table) -> str:
+    """What a table's rows are called: ``dim_customer`` -> ``customer``."""
+    return "_".join(table.words) or table.name
+
+
 def fmt(v: Any) -> str:
     if v is None:
         return "none"
@@ -89,7 +94,7 @@ def source(plan: Plan) -> str:
 
 def _measure_label(plan: Plan) -> str:
     m = plan.measures[0]
-    noun = plural_phrase(plan.subject.name)
+    noun = plural_phrase(noun_of(plan.subject))
     if m.func == "COUNT":
         return f"number of {noun}"
     if m.func in ("PCT", "SHARE"):
@@ -101,11 +106,14 @@ def _measure_label(plan: Plan) -> str:
 
 
 def answer_text(plan: Plan, columns: list[str], rows: list[list[Any]], truncated: bool) -> str:
-    noun = plural_phrase(plan.subject.name)
+    noun = plural_phrase(noun_of(plan.subject))
     filters = [describe_filter(f, plan) for f in plan.filters if f.part is None]
     dates = [describe_filter(f, plan) for f in plan.filters if f.part is not None]
     cond = (" with " + " and ".join(filters)) if filters else ""
-    cond += (" " + " and ".join(dates)) if dates else ""
+    if dates:  # "created in 2023", but "with full date in 2023"
+        verb = all(f.column.words[:1] and f.column.words[0].endswith("ed")
+                   for f in plan.filters if f.part is not None)
+        cond += (" " if verb else " and " if filters else " with ") + " and ".join(dates)
     src = source(plan)
     if not rows:
         return f"No {noun} match{cond}. {src}"
@@ -176,7 +184,7 @@ def _measure_columns(func: str) -> list[int]:
 
 def _rows_text(plan: Plan, columns: list[str], rows: list[list[Any]], src: str) -> str:
     col = plan.order_column
-    noun = plural_phrase(plan.subject.name)
+    noun = plural_phrase(noun_of(plan.subject))
     if col is None:
         shown = [" ".join(fmt(v) for v in r) for r in rows[:10]]
         more = f" and {len(rows) - len(shown)} more" if len(rows) > len(shown) else ""
@@ -189,7 +197,7 @@ def _rows_text(plan: Plan, columns: list[str], rows: list[list[Any]], src: str) 
         return f"{label} ({what} {fmt(r[-1])})"
 
     if len(rows) == 1:
-        return (f"The {singular_phrase(plan.subject.name)} with the {sup} {what} is "
+        return (f"The {singular_phrase(noun_of(plan.subject))} with the {sup} {what} is "
                 f"{one(rows[0])} {src}.")
     return f"The {len(rows)} {noun} with the {sup} {what}: " + "; ".join(
         one(r) for r in rows) + f" {src}."
@@ -210,7 +218,7 @@ def suggestions(catalog: Catalog, mentioned: list[Table], n: int = 4) -> list[st
         key=lambda t: (-sum(bool(c.examples) for c in t.columns or []), -(t.row_count or 0)))
     out: list[str] = []
     for t in tables[:3]:
-        noun = plural_phrase(t.name)
+        noun = plural_phrase(noun_of(t))
         out.append(f"How many {noun} are there?")
         cols = t.columns or []
         grouped = next((c for c in cols if c.examples and c not in label_columns(t)), None)

@@ -3,7 +3,7 @@
 1. Parse the question into phrases with roles (``parse``).
 2. Choose the subject table: what is counted or measured, or the table named.
 3. Read every phrase against the subject and the tables its keys reach (``match``).
-4. Turn the readings into measures, groups, filters and a ranking.
+4. Turn the readings into a plan: measures, groups, filters, a ranking (``build``).
 
 ``understand`` also says what is still missing: tables to describe and words to
 look up as values; the planner fetches those before it builds SQL.
@@ -87,7 +87,10 @@ def _understand_one(question: str, catalog: Catalog, context: Plan | None) -> Un
         tables = [p.table for p in readings[-1].of("table") if not p.by_description]
         near = tables[-1] if tables else None
     unexplained = [t for r in readings for t in r.unexplained(subject)]
-    u.missing = _missing(catalog, subject, u.mentioned, bool(unexplained))
+    dated = bool(parsed.years or parsed.months or parsed.relative or parsed.time_units
+                 or any(r.of("time") for r in readings))
+    undated = dated and not any(c.temporal for c in subject.columns or [])
+    u.missing = _missing(catalog, subject, u.mentioned, bool(unexplained) or undated)
     u.lookup = _lookup_phrases(question, readings, subject)
     u.lookup_tables = scope
     try:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from nl2sql.models.planner.catalog import Column, Table, key_column, label_columns
 from nl2sql.models.planner.parse import Relative
 from nl2sql.models.planner.plan import Filter, GroupKey, Measure, Plan
-from nl2sql.models.planner.words import split_name, stem, wordset
+from nl2sql.models.planner.words import split_name, wordset
 
 # GoogleSQL reserved keywords: identifiers spelled like these need backticks.
 RESERVED = wordset("""
@@ -56,8 +56,8 @@ def slug(text: str) -> str:
 
 
 def entity_name(table: Table) -> str:
-    """``order_items`` -> ``order_item``."""
-    return "_".join(stem(p) for p in split_name(table.name)) or table.name
+    """``order_items`` -> ``order_item``, ``dim_customer`` -> ``customer``."""
+    return "_".join(table.words) or table.name
 
 
 @dataclass
@@ -173,7 +173,9 @@ def _group_exprs(g: GroupKey, plan: Plan, names: _Names,
         target = g.entity.target
         out: list[tuple[str, str | None, bool]] = [(names.col(g.entity.key), None, True)]
         for c in label_columns(target):
-            out.append((names.col(c), f"{entity_name(target)}_{c.name}", True))
+            named = c.words[:len(target.words)] == target.words  # product_name, not name
+            out.append((names.col(c), c.name if named else f"{entity_name(target)}_{c.name}",
+                        True))
         return out
     if g.unit is None:
         return [(names.col(g.column), g.column.name, True)]

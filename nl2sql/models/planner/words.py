@@ -179,11 +179,35 @@ def split_name(name: str) -> list[str]:
 _NAME_NOISE = wordset("at on is has of the a by in to")
 
 
+# Last parts of key column names: customer_id, CustomerId, customer_key, customer_sk.
+KEY_SUFFIXES = ("id", "key", "sk")
+# Warehouse naming conventions around a table's real name: dim_customer, fact_sales, tbl_x.
+_TABLE_NOISE = frozenset({"dim", "fact", "fct", "tbl", "stg", "raw", "vw", "view", "table"})
+
+
 def name_words(name: str) -> tuple[str, ...]:
-    """Canonical words of a table or column name, without key and connective parts."""
+    """Canonical words of a column name, without key and connective parts.
+
+    >>> name_words("product_distribution_center_id"), name_words("CustomerKey")
+    (('product', 'distribution', 'center'), ('customer',))
+    """
     words = [stem(p) for p in split_name(name) if p not in _NAME_NOISE]
-    if len(words) > 1 and words[-1] == "id":
+    if len(words) > 1 and words[-1] in KEY_SUFFIXES:
         words = words[:-1]
+    return tuple(words)
+
+
+def table_words(name: str) -> tuple[str, ...]:
+    """Canonical words of a table name, without warehouse prefixes.
+
+    >>> table_words("dim_customer"), table_words("order_items"), table_words("fact")
+    (('customer',), ('order', 'item'), ('fact',))
+    """
+    words = list(name_words(name))
+    while len(words) > 1 and words[0] in _TABLE_NOISE:
+        words.pop(0)
+    while len(words) > 1 and words[-1] in _TABLE_NOISE:
+        words.pop()
     return tuple(words)
 
 
