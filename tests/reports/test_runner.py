@@ -115,6 +115,19 @@ def test_file_destination_json_format(report_settings: Settings, env: dict[str, 
     assert outcome.run is not None and outcome.run.deliveries[0].status == "delivered"
 
 
+def test_email_subject_from_a_question_over_several_lines(
+        report_settings: Settings, env: dict[str, str], smtp: tuple[Mailbox, int]) -> None:
+    path = write(report_settings, report_yaml(
+        "count", sql=COUNT_SQL, deliver="- email: {to: [ana@example.com]}").replace(
+        "question: How many purchases per status?",
+        "question: |\n      How many purchases\n      are there?"))
+    runner, _ = make_runner(report_settings, env)
+    (outcome,) = runner.due(load_reports(path), SLOT_NOW)
+    assert outcome.deliveries[0].status == "delivered", outcome.deliveries[0].error
+    (msg,) = smtp[0].messages
+    assert msg["Subject"] == "count: How many purchases are there?"
+
+
 def test_unpinned_report_asks_the_agent(report_settings: Settings, env: dict[str, str],
                                         webhook: WebhookReceiver) -> None:
     path = write(report_settings, report_yaml(

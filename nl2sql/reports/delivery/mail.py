@@ -35,7 +35,9 @@ CHART_CID = "chart"
 
 def build_message(result: ReportResult, *, to: list[str], subject: str | None,
                   sender: str) -> EmailMessage:
-    subject = subject or f"{result.report}: {result.question}"
+    # A question written as a YAML block keeps its line breaks, and a header
+    # must not contain any: the message could never be built.
+    subject = " ".join((subject or f"{result.report}: {result.question}").split())
     msg = EmailMessage()
     msg["Subject"] = subject if result.ok else f"[failed] {subject}"
     msg["From"] = sender
