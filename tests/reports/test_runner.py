@@ -128,6 +128,20 @@ def test_email_subject_from_a_question_over_several_lines(
     assert msg["Subject"] == "count: How many purchases are there?"
 
 
+def test_message_ids_stay_unique_when_the_state_database_starts_again(
+        report_settings: Settings, env: dict[str, str], smtp: tuple[Mailbox, int],
+        tmp_path: Path) -> None:
+    path = write(report_settings, report_yaml(
+        "count", sql=COUNT_SQL, deliver="- email: {to: [ana@example.com]}"))
+    for day, state in enumerate(("first", "second")):
+        settings = report_settings.with_(state_db=str(tmp_path / state / "state.sqlite3"))
+        runner, _ = make_runner(settings, env)
+        (outcome,) = runner.due(load_reports(path), SLOT_NOW + timedelta(days=day))
+        assert outcome.run is not None and outcome.run.id == 1
+    first, second = smtp[0].messages
+    assert first["Message-ID"] != second["Message-ID"]
+
+
 def test_unpinned_report_asks_the_agent(report_settings: Settings, env: dict[str, str],
                                         webhook: WebhookReceiver) -> None:
     path = write(report_settings, report_yaml(

@@ -44,7 +44,9 @@ def build_message(result: ReportResult, *, to: list[str], subject: str | None,
     msg["To"] = ", ".join(to)
     msg["Date"] = formatdate(localtime=False)
     domain = sender.rpartition("@")[2] or "localhost"
-    msg["Message-ID"] = f"<nl2sql.{result.report}.{result.run_id}@{domain}>"
+    # The slot makes the id unique even when run ids start again (a new state
+    # database): deduplicating mail systems would drop a reused id silently.
+    msg["Message-ID"] = f"<nl2sql.{result.report}.{result.slot_stamp}.{result.run_id}@{domain}>"
     msg["X-Nl2sql-Report"] = result.report
     msg["X-Nl2sql-Slot"] = result.slot
 
