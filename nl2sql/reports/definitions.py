@@ -133,6 +133,9 @@ def _schema() -> dict[str, Any]:
     return dict(json.loads(schema_path("reports.schema.json").read_text()))
 
 
+_TYPES = {"object": "a mapping", "array": "a list", "string": "a string"}
+
+
 def _field_path(parts: list[Any]) -> str:
     out = ""
     for p in parts:
@@ -151,8 +154,11 @@ def _schema_problem(error: jsonschema.ValidationError, data: Any) -> Problem:
     leaf = path[-1] if path else None
     message = error.message
     # Never echo a webhook value: the whole point of the rule is that it is a secret.
-    if error.validator == "pattern" and leaf == "slack_webhook":
+    # A URL written as a mapping, a list or a bare destination is one too.
+    if "slack_webhook" in path and error.validator in ("pattern", "type"):
         message = "must be a ${VAR} reference; keep webhook URLs in the environment"
+    elif "deliver" in path and error.validator == "type":
+        message = f"must be {_TYPES.get(str(error.validator_value), error.validator_value)}"
     elif error.validator == "pattern" and leaf == "name":
         message = f"{error.instance!r} must be lower-case letters, digits and dashes"
     elif error.validator in ("minProperties", "maxProperties") and "deliver" in path:

@@ -100,6 +100,20 @@ def test_webhook_urls_must_come_from_the_environment(tmp_path: Path) -> None:
     assert "sekrit" not in "".join(problems)
 
 
+@pytest.mark.parametrize(("written", "field", "message"), [
+    ("slack_webhook: {url: URL}", "deliver[0].slack_webhook", "must be a ${VAR} reference"),
+    ("slack_webhook: [URL]", "deliver[0].slack_webhook", "must be a ${VAR} reference"),
+    ("URL", "deliver[0]", "must be a mapping"),
+])
+def test_webhook_urls_are_never_echoed(tmp_path: Path, written: str, field: str,
+                                       message: str) -> None:
+    secret = "https://hooks.slack.com/services/T1/B2/sekrit"
+    text = GOOD.replace("slack_webhook: ${SLACK_WEBHOOK_URL}", written.replace("URL", secret))
+    (problem,) = problems_for(tmp_path, text)
+    assert problem.startswith(f"order-count: {field}: {message}")
+    assert "sekrit" not in problem
+
+
 def test_unset_variables_and_missing_smtp_are_reported(tmp_path: Path) -> None:
     problems = problems_for(tmp_path, GOOD, env={}, settings=Settings())
     assert problems == [
