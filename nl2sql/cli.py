@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sys
 from pathlib import Path
@@ -14,12 +15,38 @@ from nl2sql.config import DEFAULT_DEMO_PATH, Settings
 from nl2sql.errors import Nl2SqlError, UnsafeSQL
 
 
+class _UsageError(click.ClickException):
+    """A usage error shown as one line, like every other error of the CLI."""
+
+    exit_code = 2
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"error: {self.format_message()}", err=True)
+
+
+def _one_line(e: click.UsageError) -> _UsageError:
+    command = e.ctx.command_path if e.ctx else "nl2sql"
+    return _UsageError(f"{e.format_message()} (see '{command} --help')")
+
+
 class _Group(click.Group):
     """Turns our errors into one line on stderr instead of a traceback."""
+
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        try:
+            return super().make_context(*args, **kwargs)
+        except click.exceptions.NoArgsIsHelpError:
+            raise  # bare `nl2sql` shows the help
+        except click.UsageError as e:
+            raise _one_line(e) from None
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except click.exceptions.NoArgsIsHelpError:
+            raise
+        except click.UsageError as e:  # a subcommand's bad option or argument
+            raise _one_line(e) from None
         except Nl2SqlError as e:
             click.echo(f"error: {e.message}", err=True)
             ctx.exit(2)
@@ -32,6 +59,9 @@ class _Group(click.Group):
 @click.version_option(package_name="nl2sql")
 def main() -> None:
     """Answer plain-language questions over a data warehouse, safely."""
+    # sqlglot logs a warning whenever it falls back to an opaque command; the
+    # gate already refuses those with a sentence of its own.
+    logging.getLogger("sqlglot").setLevel(logging.ERROR)
 
 
 def _settings(**overrides: Any) -> Settings:

@@ -83,6 +83,30 @@ def test_check_sql_missing_file_is_rejected_not_a_crash(runner: CliRunner, tmp_p
     assert result.exit_code != 0 and "Traceback" not in result.output
 
 
+def test_check_sql_prints_nothing_but_its_lines(tmp_path: Path) -> None:
+    # sqlglot warns on stderr when it falls back to an opaque command; the
+    # installed command keeps to its contract of one line per file.
+    script = tmp_path / "script.sql"
+    script.write_text("EXECUTE IMMEDIATE 'DROP TABLE thelook_ecommerce.orders'")
+    proc = subprocess.run([sys.executable, "-m", "nl2sql.cli", "check-sql", str(script)],
+                          capture_output=True, text=True, timeout=60,
+                          cwd=Path(__file__).resolve().parent.parent)
+    assert proc.returncode == 1
+    assert proc.stdout.startswith(f"{script}: rejected: ") and proc.stdout.count("\n") == 1
+    assert proc.stderr == ""
+
+
+@pytest.mark.parametrize("args", [
+    ["bogus"], ["--bogus"], ["ask"], ["ask", "--json"], ["check-sql", "--max-rows", "x", "f"],
+    ["demo-data", "--scale", "many"], ["serve", "--port", "http"],
+])
+def test_usage_errors_are_one_line(runner: CliRunner, args: list[str]) -> None:
+    result = runner.invoke(main, args)
+    assert result.exit_code == 2
+    assert result.output.startswith("error: ") and result.output.count("\n") == 1, result.output
+    assert "--help" in result.output
+
+
 def test_demo_data_shows_progress_and_validates_scale(runner: CliRunner, tmp_path: Path) -> None:
     path = tmp_path / "d.duckdb"
     result = runner.invoke(main, ["demo-data", "--path", str(path), "--scale", "0.01"])
