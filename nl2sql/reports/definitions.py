@@ -159,6 +159,8 @@ def _schema_problem(error: jsonschema.ValidationError, data: Any) -> Problem:
         message = "must be a ${VAR} reference; keep webhook URLs in the environment"
     elif "deliver" in path and error.validator == "type":
         message = f"must be {_TYPES.get(str(error.validator_value), error.validator_value)}"
+    elif error.validator == "pattern" and "to" in path:
+        message = f"{error.instance!r} is not an email address or a ${{VAR}} reference"
     elif error.validator == "pattern" and leaf == "name":
         message = f"{error.instance!r} must be lower-case letters, digits and dashes"
     elif error.validator in ("minProperties", "maxProperties") and "deliver" in path:

@@ -78,7 +78,8 @@ def test_the_shipped_example_is_valid() -> None:
     (("- name: weekly", "- name: Weekly_Report"),
      "Weekly_Report: name: 'Weekly_Report' must be lower-case letters, digits and dashes"),
     (("to: [ana@example.com]", "to: [not-an-address]"),
-     "order-count: deliver[1].email.to[0]: 'not-an-address' does not match"),
+     "order-count: deliver[1].email.to[0]: 'not-an-address' is not an email address or a "
+     "${VAR} reference"),
     (("      - file: {dir: /tmp/x}", "      - file: {dir: /tmp/x}\n        email: {to: [a@b.c]}"),
      "weekly: deliver[0]: a destination has exactly one of slack_webhook, email, file"),
     (("    question: Purchases per status?\n", ""),

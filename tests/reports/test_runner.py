@@ -142,6 +142,16 @@ def test_message_ids_stay_unique_when_the_state_database_starts_again(
     assert first["Message-ID"] != second["Message-ID"]
 
 
+def test_email_recipient_from_the_environment(
+        report_settings: Settings, env: dict[str, str], smtp: tuple[Mailbox, int]) -> None:
+    path = write(report_settings, report_yaml(
+        "count", sql=COUNT_SQL, deliver='- email: {to: ["${TEAM}", bo@example.com]}'))
+    runner, _ = make_runner(report_settings, {**env, "TEAM": "team@example.com"})
+    (outcome,) = runner.due(load_reports(path), SLOT_NOW)
+    assert outcome.deliveries[0].label == "email:${TEAM},bo@example.com"
+    assert smtp[0].recipients == [["team@example.com", "bo@example.com"]]
+
+
 def test_unpinned_report_asks_the_agent(report_settings: Settings, env: dict[str, str],
                                         webhook: WebhookReceiver) -> None:
     path = write(report_settings, report_yaml(
