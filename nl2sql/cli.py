@@ -125,9 +125,9 @@ def ask(question: str, db: str | None, warehouse: str | None, model: str | None,
 
 
 @main.command("check-sql")
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("files", nargs=-1, required=True, type=click.Path())
 @click.option("--allowed-datasets", default=None, help="Comma-separated allowed datasets.")
-@click.option("--max-rows", type=int, default=None, help="Row cap to apply.")
+@click.option("--max-rows", type=click.IntRange(min=1), default=None, help="Row cap to apply.")
 @click.option("--project", default=None, help="Project that project-qualified names must match.")
 def check_sql_cmd(files: tuple[str, ...], allowed_datasets: str | None, max_rows: int | None,
                   project: str | None) -> None:
@@ -137,7 +137,8 @@ def check_sql_cmd(files: tuple[str, ...], allowed_datasets: str | None, max_rows
     settings = _settings()
     allowed = (tuple(d.strip() for d in allowed_datasets.split(",") if d.strip())
                if allowed_datasets is not None else settings.allowed_datasets)
-    policy = Policy(frozenset(allowed), project=project, max_rows=max_rows or settings.max_rows)
+    policy = Policy(frozenset(allowed), project=project,
+                    max_rows=settings.max_rows if max_rows is None else max_rows)
     rejected = 0
     for name in files:
         try:
@@ -147,9 +148,13 @@ def check_sql_cmd(files: tuple[str, ...], allowed_datasets: str | None, max_rows
         except UnsafeSQL as e:
             rejected += 1
             click.echo(f"{name}: rejected: {e.message}")
-        except (OSError, UnicodeDecodeError) as e:
+        except UnicodeDecodeError as e:
             rejected += 1
-            click.echo(f"{name}: rejected: cannot read file: {e}")
+            click.echo(f"{name}: rejected: cannot read file: not UTF-8 text "
+                       f"(byte {e.start})")
+        except OSError as e:
+            rejected += 1
+            click.echo(f"{name}: rejected: cannot read file: {e.strerror or e}")
     sys.exit(1 if rejected else 0)
 
 

@@ -83,6 +83,33 @@ def test_check_sql_missing_file_is_rejected_not_a_crash(runner: CliRunner, tmp_p
     assert result.exit_code != 0 and "Traceback" not in result.output
 
 
+def test_check_sql_max_rows_must_be_positive(runner: CliRunner, tmp_path: Path) -> None:
+    good = tmp_path / "good.sql"
+    good.write_text("SELECT 1")
+    for bad in ("0", "-3"):
+        result = runner.invoke(main, ["check-sql", str(good), "--max-rows", bad])
+        assert result.exit_code == 2, result.output
+        assert result.output.count("\n") == 1 and "--max-rows" in result.output
+    result = runner.invoke(main, ["check-sql", str(good), "--max-rows", "5"])
+    assert result.exit_code == 0 and result.output == f"{good}: ok\n"
+
+
+def test_check_sql_unreadable_files_get_their_own_line(runner: CliRunner, tmp_path: Path) -> None:
+    good = tmp_path / "good.sql"
+    good.write_text("SELECT 1")
+    binary = tmp_path / "binary.sql"
+    binary.write_bytes(b"\xff\xfeSELECT 1")
+    folder = tmp_path / "folder.sql"
+    folder.mkdir()
+    result = runner.invoke(main, ["check-sql", str(good), str(binary), str(folder)])
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        f"{good}: ok",
+        f"{binary}: rejected: cannot read file: not UTF-8 text (byte 0)",
+        f"{folder}: rejected: cannot read file: Is a directory",
+    ]
+
+
 def test_check_sql_prints_nothing_but_its_lines(tmp_path: Path) -> None:
     # sqlglot warns on stderr when it falls back to an opaque command; the
     # installed command keeps to its contract of one line per file.
