@@ -5,6 +5,11 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+#: The keys of ``nl2sql ask --json``, exactly (contract: design.md). The API
+#: answer (``Answer.to_dict``) carries more: bytes_processed and job.
+JSON_KEYS = ("question", "answer", "sql", "columns", "rows", "truncated", "steps", "model",
+             "usage", "seconds")
+
 
 @dataclass
 class Step:

@@ -11,6 +11,7 @@ from typing import Any
 
 import click
 
+from nl2sql.answer import JSON_KEYS
 from nl2sql.config import DEFAULT_DEMO_PATH, Settings
 from nl2sql.errors import Nl2SqlError, UnsafeSQL
 
@@ -115,7 +116,8 @@ def ask(question: str, db: str | None, warehouse: str | None, model: str | None,
     finally:
         runtime.close()
     if as_json:
-        click.echo(json.dumps(answer.to_dict(), ensure_ascii=False, default=str))
+        out = answer.to_dict()
+        click.echo(json.dumps({k: out[k] for k in JSON_KEYS}, ensure_ascii=False, default=str))
     else:
         click.echo(answer.answer)
         if answer.sql:

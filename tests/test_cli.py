@@ -24,8 +24,8 @@ def test_ask_json_follows_the_contract(runner: CliRunner, demo_db: Path) -> None
                                   "How many orders are there?"])
     assert result.exit_code == 0, result.output
     out = json.loads(result.stdout)
-    assert set(out) >= {"question", "answer", "sql", "columns", "rows", "truncated", "steps",
-                        "model", "usage", "seconds"}
+    assert list(out) == ["question", "answer", "sql", "columns", "rows", "truncated", "steps",
+                         "model", "usage", "seconds"]
     assert out["model"] == "offline"
     assert isinstance(out["truncated"], bool)
     assert all(set(s) >= {"name", "args", "ok", "seconds"} for s in out["steps"])
