@@ -78,11 +78,15 @@ def _settings(**overrides: Any) -> Settings:
 @click.option("--if-missing", is_flag=True, help="Do nothing when the file already exists.")
 def demo_data(path: str, scale: float, seed: int, if_missing: bool) -> None:
     """Build the demo thelook_ecommerce warehouse (a DuckDB file)."""
-    from nl2sql.warehouse.demo import TABLES, build_demo
+    from nl2sql.warehouse.demo import TABLES, build_demo, check_options
 
     if if_missing and Path(path).exists():
         click.echo(f"{path} exists; keeping it")
         return
+    try:
+        check_options(scale, seed)  # before the progress bar draws anything
+    except ValueError as e:
+        raise click.BadParameter(str(e)) from None
     with click.progressbar(length=len(TABLES), label=f"Building {path}",
                            item_show_func=lambda t: t, file=sys.stderr) as bar:
         def progress(label: str, done: int, total: int) -> None:

@@ -134,6 +134,29 @@ def test_usage_errors_are_one_line(runner: CliRunner, args: list[str]) -> None:
     assert "--help" in result.output
 
 
+def test_demo_data_into_a_directory_is_one_line_error(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(main, ["demo-data", "--path", str(tmp_path), "--scale", "0.01"])
+    assert result.exit_code == 2
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert result.stderr.splitlines()[-1] == (
+        f"error: cannot write {str(tmp_path)!r}: it is a directory; "
+        "give a file path such as data/demo.duckdb")
+    result = runner.invoke(main, ["demo-data", "--path", "/proc/no/such/demo.duckdb",
+                                  "--scale", "0.01"])
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1].startswith("error: cannot write '/proc/no/such/")
+
+
+def test_demo_data_refuses_bad_options_before_building(runner: CliRunner,
+                                                       tmp_path: Path) -> None:
+    for option in (["--scale", "0"], ["--seed", "-1"]):
+        result = runner.invoke(main, ["demo-data", "--path", str(tmp_path / "x.duckdb"), *option])
+        assert result.exit_code == 2
+        assert "Building" not in result.output
+        assert result.output.count("\n") == 1
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_demo_data_shows_progress_and_validates_scale(runner: CliRunner, tmp_path: Path) -> None:
     path = tmp_path / "d.duckdb"
     result = runner.invoke(main, ["demo-data", "--path", str(path), "--scale", "0.01"])

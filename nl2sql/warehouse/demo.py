@@ -12,6 +12,7 @@ Times are whole seconds in UTC, held as int64 microseconds while generating
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import pathlib
@@ -23,6 +24,7 @@ import duckdb
 import numpy as np
 from numpy.typing import NDArray
 
+from nl2sql.errors import WarehouseError
 from nl2sql.warehouse import demo_vocab as V
 
 DATASET = "thelook_ecommerce"
@@ -71,17 +73,16 @@ def build_demo(
 
     The file is built next to ``path`` under a temporary name and renamed over
     ``path`` only when complete, so a failed build leaves any existing file as it was.
+    Bad options raise ``ValueError``; a path that cannot be written, ``WarehouseError``.
     """
-    if isinstance(scale, bool) or not isinstance(scale, int | float) or not (
-        math.isfinite(scale) and MIN_SCALE <= scale <= MAX_SCALE
-    ):
-        raise ValueError(f"scale must be a number from {MIN_SCALE} to {MAX_SCALE}, got {scale!r}")
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+    check_options(scale, seed)
     target = pathlib.Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.is_dir():
+        raise WarehouseError(f"cannot write {str(target)!r}: it is a directory; "
+                             "give a file path such as data/demo.duckdb")
     tmp = target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
     try:
+        target.parent.mkdir(parents=True, exist_ok=True)
         con = duckdb.connect(str(tmp))
         try:
             _build(con, float(scale), seed, progress or (lambda label, done, total: None))
@@ -91,10 +92,25 @@ def build_demo(
         # A WAL left by the old file would be replayed onto the new one.
         pathlib.Path(f"{target}.wal").unlink(missing_ok=True)
         os.replace(tmp, target)
+    except (OSError, duckdb.IOException) as e:
+        # Unwritable place, full disk: one sentence, not a traceback.
+        reason = getattr(e, "strerror", None) or str(e).strip().splitlines()[0]
+        raise WarehouseError(f"cannot write {str(target)!r}: {reason}") from None
     finally:
         for leftover in (tmp, pathlib.Path(f"{tmp}.wal")):
-            leftover.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):  # nothing to clean where nothing was written
+                leftover.unlink(missing_ok=True)
     return target
+
+
+def check_options(scale: float, seed: int) -> None:
+    """Raise ``ValueError`` unless ``scale`` and ``seed`` are ones ``build_demo`` accepts."""
+    if isinstance(scale, bool) or not isinstance(scale, int | float) or not (
+        math.isfinite(scale) and MIN_SCALE <= scale <= MAX_SCALE
+    ):
+        raise ValueError(f"scale must be a number from {MIN_SCALE} to {MAX_SCALE}, got {scale!r}")
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
 
 
 def _build(con: duckdb.DuckDBPyConnection, scale: float, seed: int, progress: Progress) -> None:

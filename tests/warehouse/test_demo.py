@@ -376,3 +376,15 @@ def test_successful_build_replaces_the_existing_file(tmp_path: Path) -> None:
     finally:
         c.close()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["demo.duckdb"]
+
+
+def test_a_path_that_cannot_be_written_is_a_warehouse_error(tmp_path: Path) -> None:
+    from nl2sql.errors import WarehouseError
+
+    with pytest.raises(WarehouseError, match="is a directory"):
+        build_demo(tmp_path, scale=0.01)
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    with pytest.raises(WarehouseError, match="cannot write"):
+        build_demo(blocker / "demo.duckdb", scale=0.01)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["file"]
