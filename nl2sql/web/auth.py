@@ -2,28 +2,36 @@
 
 - No ``NL2SQL_API_TOKENS``: the API is open (the local default).
 - With tokens: every ``/api/`` request needs ``Authorization: Bearer <token>``.
-- Behind Google IAP, the user is IAP's ``X-Goog-Authenticated-User-Email``
-  (``accounts.google.com:alice@example.com``). IAP sets it on every request it
-  lets through; the app must then be reachable only through IAP, since the
-  header is taken as given.
+- Behind Google IAP, the user is the email in IAP's signed JWT
+  (``X-Goog-IAP-JWT-Assertion``, verified in ``nl2sql.web.iap``); a JWT that
+  does not verify is 401. IAP's plain ``X-Goog-Authenticated-User-Email`` header
+  is ignored: any client can send it, so it would let anyone be anyone.
 - Otherwise the user is derived from the token (a hash, never the token) or is
   ``anonymous``. Conversations, answers and rate limits are per user.
+
+Tests point the key fetch at a local server with
+``app.config["NL2SQL_IAP_CERTS_URL"]`` before the first request.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
+import threading
 
-from flask import Flask, g, request
+from flask import Flask, current_app, g, request
 from werkzeug.datastructures import WWWAuthenticate
 from werkzeug.exceptions import Unauthorized
 
 from nl2sql.config import Settings
+from nl2sql.web.iap import IAP_CERTS_URL, JWT_HEADER, IapVerifier, InvalidIdentity
 
-IAP_HEADER = "X-Goog-Authenticated-User-Email"
 ANONYMOUS = "anonymous"
 PROTECTED_PREFIX = "/api/"
+_EXT = "nl2sql.iap"
+_lock = threading.Lock()
+log = logging.getLogger("nl2sql.web")
 
 
 def bearer_token() -> str | None:
@@ -35,8 +43,19 @@ def token_user(token: str) -> str:
     return "token:" + hashlib.sha256(token.encode()).hexdigest()[:12]
 
 
+def iap_verifier(app: Flask) -> IapVerifier:
+    """The app's one verifier (it caches IAP's keys), built on first use."""
+    with _lock:
+        verifier: IapVerifier | None = app.extensions.get(_EXT)
+        if verifier is None:
+            verifier = IapVerifier(app.config.get("NL2SQL_IAP_CERTS_URL", IAP_CERTS_URL))
+            app.extensions[_EXT] = verifier
+        return verifier
+
+
 def identify(settings: Settings) -> str:
-    """The user of the current request; raises 401 when a required token is missing."""
+    """The user of the current request; raises 401 when a required token is missing
+    or an IAP JWT does not verify (503 when IAP's keys cannot be fetched)."""
     token = bearer_token()
     if settings.api_tokens and request.path.startswith(PROTECTED_PREFIX):
         # compare_digest against every token, with no short cut (a list, not any()
@@ -48,9 +67,14 @@ def identify(settings: Settings) -> str:
             raise Unauthorized(
                 "a valid bearer token is required: send 'Authorization: Bearer <token>'",
                 www_authenticate=WWWAuthenticate("bearer"))
-    iap = request.headers.get(IAP_HEADER, "").strip()
-    if iap:
-        return iap.split(":", 1)[1] if ":" in iap else iap
+    assertion = request.headers.get(JWT_HEADER, "").strip()
+    if assertion:
+        try:
+            return iap_verifier(current_app).email(assertion)
+        except InvalidIdentity as e:
+            log.warning("IAP JWT refused from %s: %s", request.remote_addr, e)
+            raise Unauthorized("the Google IAP identity (X-Goog-IAP-JWT-Assertion) "
+                               "could not be verified") from None
     if token and settings.api_tokens:
         return token_user(token)
     return ANONYMOUS

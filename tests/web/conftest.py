@@ -1,9 +1,10 @@
 """Fixtures for the web app: a small warehouse, the analyst model, an app with
-its state in ``tmp_path``, and a Flask test client."""
+its state in ``tmp_path``, a Flask test client, and a local stand-in for
+Google IAP (its signing keys), which every app is pointed at."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from nl2sql.models.base import Model
 from nl2sql.runtime import Runtime
 from nl2sql.web import create_app
 from tests.web.fakes import AnalystModel, build_small_warehouse
+from tests.web.iap import FakeIap, serving
 from tests.web.openapi import ValidatingClient
 
 
@@ -24,8 +26,15 @@ def web_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_small_warehouse(tmp_path_factory.mktemp("web") / "shop.duckdb")
 
 
+@pytest.fixture(scope="session")
+def iap() -> Iterator[FakeIap]:
+    """Signs IAP JWTs (``iap.headers("ann@x.org")``) and serves IAP's public keys."""
+    with serving(FakeIap()) as fake:
+        yield fake
+
+
 @pytest.fixture
-def make_app(web_db: Path, tmp_path: Path) -> Callable[..., Flask]:
+def make_app(web_db: Path, tmp_path: Path, iap: FakeIap) -> Callable[..., Flask]:
     """``make_app(model=None, **settings)``: an app over the small warehouse."""
     runtimes: list[Runtime] = []
 
@@ -38,6 +47,7 @@ def make_app(web_db: Path, tmp_path: Path) -> Callable[..., Flask]:
         runtimes.append(runtime)
         app = create_app(runtime=runtime)
         app.config["TESTING"] = True
+        app.config["NL2SQL_IAP_CERTS_URL"] = iap.url
         app.test_client_class = ValidatingClient
         return app
 

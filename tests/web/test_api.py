@@ -13,8 +13,7 @@ from nl2sql.errors import WarehouseError
 from nl2sql.models.base import Model, ModelTurn, Request
 from nl2sql.web.context import services
 from tests.web.fakes import AnalystModel
-
-IAP = "X-Goog-Authenticated-User-Email"
+from tests.web.iap import FakeIap
 
 
 def ask(client: FlaskClient, question: str, conversation_id: str | None = None,
@@ -72,15 +71,15 @@ def test_conversation_and_answer_endpoints(client: FlaskClient) -> None:
     assert again["sql"] == second["sql"] and again["rows"] == second["rows"]
 
 
-def test_conversations_are_scoped_to_their_user(client: FlaskClient) -> None:
-    mine = ask(client, "How many orders are there?", **{IAP: "accounts.google.com:ann@x.org"})
+def test_conversations_are_scoped_to_their_user(client: FlaskClient, iap: FakeIap) -> None:
+    mine = ask(client, "How many orders are there?", **iap.headers("ann@x.org"))
     cid, aid = mine["conversation_id"], mine["answer_id"]
-    other = {IAP: "accounts.google.com:bob@x.org"}
+    other = iap.headers("bob@x.org")
     for path in (f"/api/conversations/{cid}", f"/api/answers/{aid}", f"/api/answers/{aid}.csv",
                  f"/api/answers/{aid}/chart.svg"):
         r = client.get(path, headers=other)
         assert r.status_code == 404, path
-        assert client.get(path, headers={IAP: "accounts.google.com:ann@x.org"}).status_code == 200
+        assert client.get(path, headers=iap.headers("ann@x.org")).status_code == 200
     r = client.post("/api/ask", json={"question": "And only the Complete ones?",
                                       "conversation_id": cid}, headers=other)
     assert r.status_code == 404
@@ -143,7 +142,7 @@ def test_body_over_the_limit_is_413(client: FlaskClient) -> None:
                       "error": "request body is larger than 65536 bytes"}
 
 
-def test_rate_limit_is_429_per_user(make_app: Callable[..., Flask]) -> None:
+def test_rate_limit_is_429_per_user(make_app: Callable[..., Flask], iap: FakeIap) -> None:
     client = make_app(rate_limit="2/minute").test_client()
     ask(client, "How many orders are there?")
     ask(client, "How many orders are there?")
@@ -152,7 +151,11 @@ def test_rate_limit_is_429_per_user(make_app: Callable[..., Flask]) -> None:
     assert "2 per minute" in r.json["error"]
     assert 1 <= int(r.headers["Retry-After"]) <= 60
     # Another user still has a budget.
-    ask(client, "How many orders are there?", **{IAP: "accounts.google.com:bob@x.org"})
+    ask(client, "How many orders are there?", **iap.headers("bob@x.org"))
+    # A made-up user header is not another user (it is not IAP's signed JWT).
+    forged = {"X-Goog-Authenticated-User-Email": "accounts.google.com:eve@x.org"}
+    assert client.post("/api/ask", json={"question": "How many orders are there?"},
+                       headers=forged).status_code == 429
 
 
 class Down(Model):
