@@ -351,16 +351,18 @@ class BigQueryWarehouse(Warehouse):
     def _wait(self, job: bigquery.QueryJob, max_results: int, wait_s: float, *,
               timeout_s: float | None = None) -> tuple[Any, list[Any]]:
         """Wait up to ``wait_s`` for the job and fetch at most ``max_results`` rows;
-        cancel the job when the time is up."""
+        cancel the job when we stop waiting for it before it is done."""
         cap = job.maximum_bytes_billed
         try:
             iterator = job.result(timeout=wait_s, max_results=max_results, job_retry=None,
                                   retry=self._retry(wait_s))
             rows = list(iterator)[:max_results]
-        except concurrent.futures.TimeoutError:
-            self._cancel(job)
-            raise translate(TimeoutError(), timeout_s=timeout_s or wait_s) from None
         except Exception as e:
+            # Whatever ended the wait (our timeout, or polling that kept failing until
+            # its deadline), a job still running would go on using slots until its
+            # own job timeout: cancel it. A failed job is DONE and needs nothing.
+            if job.state != "DONE":
+                self._cancel(job)
             raise translate(e, doing="query", timeout_s=timeout_s or wait_s,
                             max_bytes=cap) from None
         return iterator, rows

@@ -58,7 +58,11 @@ def translate(exc: BaseException, *, doing: Doing = "query",
     if isinstance(exc, (concurrent.futures.TimeoutError, TimeoutError, api.DeadlineExceeded)):
         return _timeout(timeout_s)
     if isinstance(exc, api.RetryError):
-        return WarehouseError(f"BigQuery did not answer in time ({_clean(str(exc.cause or exc))})")
+        # The cause's own sentence: str() of an API error starts with the request URL.
+        cause = exc.cause
+        last = (message_of(cause) if isinstance(cause, api.GoogleAPICallError)
+                else _clean(str(cause or exc)))
+        return WarehouseError(f"BigQuery kept failing until the time limit; try again: {last}")
     if isinstance(exc, api.GoogleAPICallError):
         return _api_error(exc, doing, timeout_s, max_bytes)
     if isinstance(exc, OSError) or type(exc).__module__.startswith(("requests", "urllib3")):

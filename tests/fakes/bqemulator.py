@@ -156,7 +156,8 @@ class FakeBigQuery:
 
     Script: ``dry_run_bytes``, ``statement_type`` and ``referenced`` shape every dry
     run; ``job_mode`` is ``"ok"`` (returns ``schema``/``rows``), ``"hang"`` (never
-    finishes) or ``"bytes_limit"`` (fails as BigQuery does over maximum_bytes_billed).
+    finishes), ``"poll_errors"`` (runs on while every wait for its results fails with
+    a 503) or ``"bytes_limit"`` (fails as BigQuery does over maximum_bytes_billed).
     """
 
     project: str = PROJECT
@@ -285,6 +286,10 @@ class FakeBigQuery:
 
     def _results(self, job_id: str, query: dict[str, str]) -> tuple[int, dict[str, Any]]:
         job = self._jobs[job_id]
+        if self.job_mode == "poll_errors":
+            time.sleep(0.05)
+            return _error(503, "backendError", "Error encountered during execution. Retrying "
+                          "may solve the problem.")
         if job["status"]["state"] != "DONE" or self.job_mode == "hang":
             # Like BigQuery, hold the call a little while the job runs.
             time.sleep(min(int(query.get("timeoutMs") or 0), 200) / 1000)

@@ -370,6 +370,27 @@ def test_a_job_past_its_timeout_is_cancelled(fake: FakeBigQuery, on_fake: Any) -
     assert fake.cancelled == [job["body"]["jobReference"]["jobId"]]
 
 
+def test_a_job_whose_results_cannot_be_read_is_cancelled(fake: FakeBigQuery,
+                                                         on_fake: Any) -> None:
+    """Polling that fails until its deadline ends the wait too: the job must not run on."""
+    fake.job_mode = "poll_errors"
+    w = on_fake()
+    with pytest.raises(WarehouseError) as e:
+        w.query("SELECT 1", max_rows=10, timeout_s=2)
+    assert "Error encountered during execution" in e.value.message
+    assert "http" not in e.value.message  # BigQuery's sentence, not the request URL
+    (job,) = [r for r in fake.requests if r["method"] == "POST" and r["path"].endswith("/jobs")
+              and not r["body"]["configuration"].get("dryRun")]
+    assert fake.cancelled == [job["body"]["jobReference"]["jobId"]]
+
+
+def test_a_failed_job_is_not_cancelled(fake: FakeBigQuery, on_fake: Any) -> None:
+    fake.job_mode = "bytes_limit"
+    with pytest.raises(QueryError):
+        on_fake(max_bytes_billed=1000).query("SELECT 1", max_rows=10, timeout_s=10)
+    assert fake.cancelled == []
+
+
 @pytest.mark.parametrize(("referenced", "statement"), [
     ([(PROJECT, "secret", "salaries")], "SELECT"),
     ([("other-project", "shop", "orders")], "SELECT"),
