@@ -568,9 +568,26 @@ def test_cli_answers_over_bigquery_with_the_offline_planner(
     assert out["rows"] == [[order_count]]
     assert str(order_count) in out["answer"].replace(",", "")
     assert "thelook_ecommerce.orders" in out["sql"]
-    assert out["job"]["job_id"].startswith("nl2sql_")
     assert [s["name"] for s in out["steps"]][-1] == "sql_query"
     assert all(s["ok"] for s in out["steps"] if s["name"] == "sql_query")
+
+
+def test_the_answer_carries_the_job_facts(thelook: Emulator, order_count: int) -> None:
+    """Job id, bytes and cache hit reach the answer (the API's answer object; the
+    CLI's --json keeps to its contract keys)."""
+    from nl2sql.agent import Agent
+    from nl2sql.models.offline import OfflinePlanner
+
+    w = _warehouse(thelook.endpoint, allowed_datasets=("thelook_ecommerce",))
+    try:
+        answer, _ = Agent(OfflinePlanner(), w, w.settings, labels={"interface": "api"}).ask(
+            "How many orders are there?")
+    finally:
+        w.close()
+    assert answer.rows == [[order_count]] and answer.truncated is False
+    job = answer.to_dict()["job"]
+    assert job["job_id"].startswith("nl2sql_") and job["cache_hit"] is False
+    assert job["bytes_processed"] == 0  # the emulator reports 0 bytes
 
 
 def test_cli_answers_over_bigquery_with_gemini(
