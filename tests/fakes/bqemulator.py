@@ -8,8 +8,8 @@ official client talks to it over real HTTP.
 The emulator reports 0 bytes and ignores ``maximum_bytes_billed`` and job
 timeouts, so ``FakeBigQuery`` answers the few REST calls those cases need
 (dry runs with a scripted estimate and referenced tables, jobs that never
-finish or fail on the byte limit, cancel, paginated dataset lists) and records
-every request for assertions.
+finish or fail on the byte limit, cancel, paginated dataset lists, a table's
+metadata) and records every request for assertions.
 """
 
 from __future__ import annotations
@@ -169,6 +169,8 @@ class FakeBigQuery:
         default_factory=lambda: [{"name": "n", "type": "INTEGER", "mode": "NULLABLE"}])
     rows: list[list[Any]] = field(default_factory=lambda: [[1]])
     datasets: list[str] = field(default_factory=list)
+    #: "dataset.table" -> schema fields, served by tables.get as a 30-row TABLE
+    tables: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     page_size: int = 2
     requests: list[dict[str, Any]] = field(default_factory=list)
     cancelled: list[str] = field(default_factory=list)
@@ -232,6 +234,14 @@ class FakeBigQuery:
         rest = parts[2:]
         if rest == ["datasets"] and method == "GET":
             return self._list_datasets(query)
+        if rest[0] == "datasets" and len(rest) == 4 and rest[2] == "tables" and method == "GET":
+            fields = self.tables.get(f"{rest[1]}.{rest[3]}")
+            if fields is None:
+                return _error(404, "notFound", f"Not found: Table {rest[1]}.{rest[3]}")
+            return 200, {"tableReference": {"projectId": self.project, "datasetId": rest[1],
+                                            "tableId": rest[3]},
+                         "type": "TABLE", "numRows": "30", "lastModifiedTime": "1700000000000",
+                         "schema": {"fields": fields}}
         if rest[0] == "datasets" and len(rest) == 2:
             return 200, {"datasetReference": {"projectId": self.project, "datasetId": rest[1]},
                          "description": f"About {rest[1]}", "location": "US"}

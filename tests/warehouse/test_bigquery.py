@@ -407,6 +407,34 @@ def test_the_dry_run_decides(fake: FakeBigQuery, on_fake: Any,
     assert fake.jobs_started() == []
 
 
+def test_example_values_query_is_dry_run_capped_and_labelled(fake: FakeBigQuery,
+                                                             on_fake: Any) -> None:
+    """get_table's example values cost a query: it gets the same layers as any other."""
+    fake.tables = {"shop.orders": [{"name": "status", "type": "STRING"}]}
+    fake.schema = [{"name": "n0", "type": "INTEGER"},
+                   {"name": "t0", "type": "RECORD", "mode": "REPEATED", "fields": [
+                       {"name": "value", "type": "STRING"}, {"name": "count", "type": "INTEGER"}]}]
+    fake.rows = [["2", [{"v": {"f": [{"v": "Complete"}, {"v": "20"}]}},
+                        {"v": {"f": [{"v": "Returned"}, {"v": "8"}]}}]]]
+    fake.dry_run_bytes = 10**6
+    w = on_fake(max_bytes_billed=100 * 2**20, query_timeout_s=5)
+    assert w.get_table("shop.orders").columns[0].examples == ["Complete", "Returned"]
+    dry, job = [r["body"]["configuration"] for r in fake.requests
+                if r["method"] == "POST" and r["path"].endswith("/jobs")]
+    assert dry["dryRun"] is True and "APPROX_TOP_COUNT" in dry["query"]["query"]
+    assert job["query"]["maximumBytesBilled"] == str(100 * 2**20)  # min(256 MiB, the setting)
+    assert job["jobTimeoutMs"] == "5000"
+    assert job["labels"] == {"app": "nl2sql", "purpose": "table_examples"}
+
+    # Over the cheap limit the dry run is all that happens.
+    fake.requests.clear()
+    fake.dry_run_bytes = 300 * 2**20
+    assert on_fake().get_table("shop.orders").columns[0].examples is None
+    assert fake.jobs_started() == []
+    assert [r["body"]["configuration"].get("dryRun") for r in fake.requests
+            if r["method"] == "POST"] == [True]
+
+
 def test_list_datasets_follows_pages(fake: FakeBigQuery, on_fake: Any) -> None:
     fake.datasets = ["a", "b", "c", "d", "e"]
     w = on_fake()
