@@ -152,6 +152,27 @@ def test_email_recipient_from_the_environment(
     assert smtp[0].recipients == [["team@example.com", "bo@example.com"]]
 
 
+@pytest.mark.parametrize("broken", ["{url} x", "htp{url}", "{url}"])
+def test_webhook_url_stays_out_of_errors_and_logs(
+        report_settings: Settings, webhook: WebhookReceiver, broken: str,
+        caplog: pytest.LogCaptureFixture) -> None:
+    # A URL the HTTP client refuses (a stray space from a copied secret, a
+    # typo in the scheme) or a server that refuses it: the error is stored in
+    # the run store and logged, and must not carry the URL's secret path.
+    path = write(report_settings, report_yaml(
+        "count", sql=COUNT_SQL, deliver="- slack_webhook: ${SLACK_WEBHOOK_URL}"))
+    webhook.fail_next(3)
+    runner, _ = make_runner(report_settings, {"SLACK_WEBHOOK_URL": broken.format(url=webhook.url)})
+    (outcome,) = runner.due(load_reports(path), SLOT_NOW)
+    (delivery,) = outcome.deliveries
+    assert delivery.status == "failed" and delivery.error
+    secret = webhook.url.partition("/services/")[2]
+    assert secret not in delivery.error and secret not in caplog.text
+    state = Path(report_settings.state_db)
+    assert all(secret.encode() not in f.read_bytes()
+               for f in state.parent.glob(state.name + "*"))
+
+
 def test_unpinned_report_asks_the_agent(report_settings: Settings, env: dict[str, str],
                                         webhook: WebhookReceiver) -> None:
     path = write(report_settings, report_yaml(

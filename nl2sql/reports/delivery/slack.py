@@ -7,6 +7,7 @@ or file destinations.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from slack_sdk.webhook import WebhookClient
@@ -18,6 +19,13 @@ SLACK_ROWS = 10
 SECTION_LIMIT = 3000  # Block Kit's limit on a section's text
 HEADER_LIMIT = 150
 TIMEOUT_S = 15
+
+# slack_sdk logs the URL (the secret) at DEBUG and its path in its errors; the
+# runner logs every failure itself, redacted, so the client gets a logger that
+# writes nowhere. It is kept outside the logging tree: no logging
+# configuration can reattach it to a handler.
+_sdk_log = logging.Logger("nl2sql.reports.slack_sdk")
+_sdk_log.addHandler(logging.NullHandler())
 
 
 def _esc(text: str) -> str:
@@ -66,16 +74,28 @@ def blocks(result: ReportResult) -> tuple[str, list[dict[str, Any]]]:
     return fallback, out
 
 
+def _redact(text: str, url: str) -> str:
+    """``text`` without the URL or its path: http.client quotes only the path
+    of a URL it refuses, and the path is where a webhook's secret is."""
+    scheme = url.find("://")
+    slash = url.find("/", scheme + 3 if scheme != -1 else 0)
+    path = url[slash:] if slash > 0 else ""
+    pieces = {url, url.strip(), path, path.strip()} - {"", "/"}
+    for piece in sorted(pieces, key=len, reverse=True):
+        text = text.replace(piece, "<webhook url>")
+    return text
+
+
 def send(url: str, result: ReportResult, context: DeliveryContext) -> None:
     text, body = blocks(result)
     # Our runner owns retries and backoff; slack_sdk's own handlers would
     # multiply the attempts behind our back.
-    client = WebhookClient(url, timeout=TIMEOUT_S, retry_handlers=[])
+    client = WebhookClient(url, timeout=TIMEOUT_S, retry_handlers=[], logger=_sdk_log)
     try:
         response = client.send(text=text, blocks=body, unfurl_links=False, unfurl_media=False)
     except Exception as e:  # noqa: BLE001 - urllib raises several types; all mean "not sent"
         # The URL is a secret: keep it out of the error that history stores.
-        reason = str(e).replace(url, "<webhook url>")
+        reason = _redact(str(e), url)
         raise DeliveryError(f"Slack webhook unreachable: {type(e).__name__}: {reason}") from None
     if response.status_code != 200:
         detail = (response.body or "").strip()[:200]
