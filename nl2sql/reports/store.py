@@ -19,6 +19,7 @@ makes writers queue instead of failing with "database is locked".
 from __future__ import annotations
 
 import os
+import secrets
 import socket
 import sqlite3
 import threading
@@ -44,7 +45,7 @@ CREATE TABLE IF NOT EXISTS report_runs (
   status       TEXT NOT NULL,     -- running | succeeded | failed
   started_at   TEXT NOT NULL,
   finished_at  TEXT,
-  owner        TEXT NOT NULL,     -- host:pid holding the lease
+  owner        TEXT NOT NULL,     -- host:pid:token holding the lease
   heartbeat    REAL NOT NULL,     -- epoch seconds of the owner's last sign of life
   attempts     INTEGER NOT NULL DEFAULT 1,
   sql          TEXT,
@@ -78,7 +79,10 @@ def iso(moment: datetime) -> str:
 
 
 def owner_id() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
+    # host:pid alone is not unique: containers sharing the host's network (and
+    # so its hostname) each run their command as pid 1. Two owners with one
+    # name would let a stalled process finish a run another one took over.
+    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
 
 
 @dataclass

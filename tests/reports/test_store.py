@@ -57,6 +57,21 @@ def test_a_dead_owners_run_is_taken_over(tmp_path: Path) -> None:
     assert rescuer.finish(run.id, status="succeeded")
 
 
+def test_owners_are_distinct_even_on_one_host_and_pid(tmp_path: Path) -> None:
+    # Two containers on the host's network share its hostname and both run as
+    # pid 1: here, two stores in one process stand for them.
+    path = tmp_path / "state.sqlite3"
+    stalled, rescuer = RunStore(path), RunStore(path)
+    run = stalled.claim("r", "s1", "schedule", HOOK)
+    assert run is not None
+    stalled._write("UPDATE report_runs SET heartbeat = ?", (time.time() - STALE_AFTER_S - 1,))
+    assert rescuer.take_over(run) is not None
+    assert not stalled.finish(run.id, status="succeeded")
+    assert rescuer.finish(run.id, status="succeeded")
+    stalled.close()
+    rescuer.close()
+
+
 def test_delivery_claims_are_exclusive_and_wait_for_backoff(tmp_path: Path) -> None:
     a, b = RunStore(tmp_path / "s.sqlite3"), RunStore(tmp_path / "s.sqlite3")
     run = a.claim("r", "s1", "schedule", HOOK)
