@@ -5,7 +5,8 @@ request with them and reads the response back.
 
 - A model turn we received keeps the vendor's own copy in ``Message.native``
   (``Content.model_dump(mode="json")``: thought signatures as base64 text) and is
-  sent back from that copy, byte for byte, as the thought-signature rules ask.
+  sent back from that copy, byte for byte, as the thought-signature rules ask
+  (rebuilt from our fields only when the copy no longer validates).
 - All responses to one model turn go back in one ``user`` content, one
   ``functionResponse`` part per call, in call order, with the call's id and name.
 """
@@ -13,9 +14,11 @@ request with them and reads the response back.
 from __future__ import annotations
 
 import json
+import logging
 import re
 from typing import Any
 
+import pydantic
 from google.genai import types
 
 from nl2sql.answer import Usage
@@ -24,6 +27,8 @@ from nl2sql.models.base import FunctionCall, Message, ToolMode
 #: Gemini's documented placeholder for function calls that did not come from
 #: Gemini (another model's history): Gemini 3 rejects an unsigned call otherwise.
 SKIP_SIGNATURE = b"skip_thought_signature_validator"
+
+log = logging.getLogger(__name__)
 
 _FAMILY = re.compile(r"gemini-(\d+)(?:\.(\d+))?")
 
@@ -51,7 +56,14 @@ def to_contents(history: list[Message], *, sign_foreign_calls: bool = False) -> 
 def to_content(message: Message, *, sign_foreign_calls: bool = False) -> types.Content:
     if message.role == "model" and message.native:
         # JSON-mode validation decodes base64 bytes (thought signatures) exactly.
-        return types.Content.model_validate_json(json.dumps(message.native))
+        try:
+            return types.Content.model_validate_json(json.dumps(message.native))
+        except pydantic.ValidationError as e:
+            # A turn stored by another google-genai version (its types forbid unknown
+            # fields) must not break the conversation: it goes as a turn we rebuilt,
+            # which Gemini accepts with the documented placeholder signature.
+            log.warning("stored Gemini turn no longer validates, sent rebuilt: %s",
+                        str(e).splitlines()[0])
     if message.role == "model":
         parts: list[types.Part] = []
         if message.text:

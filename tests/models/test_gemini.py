@@ -503,6 +503,25 @@ def test_history_from_another_model_gets_the_documented_placeholder_signature(
     assert all("thoughtSignature" not in p for p in gemini25)
 
 
+def test_a_stored_turn_that_no_longer_validates_is_sent_rebuilt(gemini: GeminiServer) -> None:
+    """A conversation stored by another google-genai version (a field this one does
+    not know) still gets an answer, never a pydantic error past the adapter."""
+    native = {"role": "model", "parts": [{
+        "function_call": {"name": "list_datasets", "args": {}, "id": "a"},
+        "thought_signature": "c2ln", "field_of_another_sdk_version": True}]}
+    history = [
+        Message("user", text="Which datasets?"),
+        Message("model", calls=[FunctionCall("list_datasets", {}, id="a")], native=native),
+        Message("tool", responses=[FunctionResponse("list_datasets", {"output": {}}, id="a")]),
+    ]
+    gemini.enqueue(text("shop."))
+    turn = model("gemini-3-flash-preview").generate(Request(history, list(declarations()), "s"))
+    assert turn.message.text == "shop."
+    (part,) = gemini.requests[0].contents[1]["parts"]
+    assert part["functionCall"] == {"name": "list_datasets", "args": {}, "id": "a"}
+    assert b64bytes(part["thoughtSignature"]) == SKIP_SIGNATURE
+
+
 def test_sdk_environment_variables_keep_working(gemini: GeminiServer,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GOOGLE_GENAI_API_VERSION", "v1beta")
