@@ -8,7 +8,7 @@ import email.policy
 import json
 import socket
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -28,6 +28,7 @@ class WebhookReceiver:
     def __init__(self) -> None:
         self.posts: list[dict[str, Any]] = []
         self.hits = 0  # every request, failed ones included
+        self.on_post: Callable[[], None] | None = None  # runs as each request arrives
         self._fail = 0
         self._status = 500
         self._lock = threading.Lock()
@@ -36,6 +37,8 @@ class WebhookReceiver:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:  # noqa: N802 - http.server's naming
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                if receiver.on_post is not None:
+                    receiver.on_post()
                 with receiver._lock:
                     receiver.hits += 1
                     failing = receiver._fail > 0

@@ -16,7 +16,7 @@ from nl2sql.config import Settings
 from nl2sql.models.scripted import ScriptedModel, calls, text
 from nl2sql.reports.definitions import load_reports
 from nl2sql.reports.result import ReportResult
-from nl2sql.reports.runner import ReportRunner, RetryPolicy
+from nl2sql.reports.runner import ReportRunner, RetryPolicy, results_dir
 from nl2sql.reports.store import STALE_AFTER_S, RunStore
 from nl2sql.runtime import Runtime
 from tests.reports.conftest import (
@@ -62,6 +62,9 @@ def test_pinned_run_delivers_to_each_destination_without_the_model(
         smtp: tuple[Mailbox, int]) -> None:
     path = write(report_settings, report_yaml("by-status", deliver=ALL_THREE))
     runner, model = make_runner(report_settings, env)
+    on_disk: list[list[str]] = []  # result files present when the message arrives
+    webhook.on_post = lambda: on_disk.append(
+        [p.name for p in results_dir(report_settings.state_db).rglob("*.json")])
 
     (outcome,) = runner.due(load_reports(path), SLOT_NOW)
 
@@ -98,6 +101,7 @@ def test_pinned_run_delivers_to_each_destination_without_the_model(
     assert written.read_text().splitlines() == ["status,n", "Paid,150", "Refunded,50"]
 
     # The result was written before delivery, and is what retries deliver from.
+    assert on_disk == [[Path(run.result_path or "").name]]
     saved = json.loads(Path(run.result_path or "").read_text())
     assert saved["rows"] == [["Paid", 150], ["Refunded", 50]]
 
