@@ -302,15 +302,22 @@ def test_model_failure_is_recorded_not_silent(report_settings: Settings, env: di
     assert len(webhook.posts) == 1
 
 
-def test_unsafe_pinned_sql_is_stopped_by_the_gate_at_run_time(
-        report_settings: Settings, env: dict[str, str], webhook: WebhookReceiver) -> None:
+@pytest.mark.parametrize(("sql", "allowed", "reason"), [
+    ("DELETE FROM shop.purchases", (), "only read-only queries are allowed"),
+    # Reviewed and pinned, then the allowlist tightened: DuckDB alone would run
+    # this, so only the gate at run time stops it.
+    (COUNT_SQL, ("other",), "outside the allowed datasets"),
+])
+def test_pinned_sql_is_stopped_by_the_gate_at_run_time(
+        report_settings: Settings, env: dict[str, str], webhook: WebhookReceiver,
+        sql: str, allowed: tuple[str, ...], reason: str) -> None:
     path = write(report_settings, report_yaml(
-        "sneaky", sql="DELETE FROM shop.purchases",
-        deliver="- slack_webhook: ${SLACK_WEBHOOK_URL}"))
-    runner, _ = make_runner(report_settings, env)
+        "sneaky", sql=sql, deliver="- slack_webhook: ${SLACK_WEBHOOK_URL}"))
+    runner, _ = make_runner(report_settings.with_(allowed_datasets=allowed), env)
     (outcome,) = runner.due(load_reports(path), SLOT_NOW)
     assert outcome.run is not None and outcome.run.status == "failed"
-    assert outcome.run.rows is None
+    assert outcome.run.rows is None and reason in (outcome.run.error or "")
+    assert reason in json.dumps(webhook.posts[0])  # announced, not silent
 
 
 def test_a_slot_already_run_is_not_run_again(report_settings: Settings, env: dict[str, str],
