@@ -333,6 +333,12 @@ def test_a_slot_already_run_is_not_run_again(report_settings: Settings, env: dic
     nxt = runner.due(reports, SLOT_NOW + timedelta(days=1))
     assert [(o.action, o.slot) for o in nxt] == [("ran", "2025-03-11T08:00:00Z")]
     assert len(webhook.posts) == 2
+    # Down for three days: one catch-up run, for the latest slot only.
+    later = runner.due(reports, SLOT_NOW + timedelta(days=4, hours=2))
+    assert [(o.action, o.slot) for o in later] == [("ran", "2025-03-14T08:00:00Z")]
+    assert [r.slot for r in runner.store.history("by-status")] == [
+        "2025-03-14T08:00:00Z", "2025-03-11T08:00:00Z", "2025-03-10T08:00:00Z"]
+    assert len(webhook.posts) == 3
 
 
 def test_manual_run_is_its_own_slot(report_settings: Settings, env: dict[str, str],
