@@ -9,15 +9,17 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 WORKDIR /app
 RUN useradd --create-home --uid 10001 nl2sql
 
-# Dependencies first so code changes do not reinstall them.
+# Dependencies first, from pyproject.toml alone, so a code change does not
+# reinstall them: the editable install needs only a placeholder package, and
+# the real one copied over it is what gets imported.
 COPY pyproject.toml README.md ./
+RUN mkdir nl2sql && touch nl2sql/__init__.py && pip install -e .
+# Editable install: schemas/ and frontend/ stay at the top level, as in the repository.
 COPY nl2sql ./nl2sql
 COPY schemas ./schemas
 COPY frontend ./frontend
-# Editable install: schemas/ and frontend/ stay at the top level, as in the repository.
-RUN pip install -e .
 
-# Build the demo warehouse at image build time (about 30 s), owned by the runtime user.
+# Build the demo warehouse at image build time (scale 1, under 10 s), owned by the runtime user.
 RUN nl2sql demo-data --path /app/data/demo.duckdb --scale 1 \
     && chown -R nl2sql:nl2sql /app/data
 
@@ -26,5 +28,5 @@ ENV NL2SQL_WAREHOUSE=duckdb:////app/data/demo.duckdb \
     NL2SQL_STATE_DB=/app/data/state.sqlite3
 EXPOSE 8080
 HEALTHCHECK --interval=30s --timeout=5s CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8080/healthz')"
-CMD ["gunicorn", "--bind", "0.0.0.0:8080", "--workers", "2", "--threads", "8", \
-     "--timeout", "120", "nl2sql.web.wsgi:app"]
+# `nl2sql serve` execs gunicorn with the same options as `make run`, so gunicorn is PID 1.
+CMD ["nl2sql", "serve", "--host", "0.0.0.0", "--port", "8080"]
