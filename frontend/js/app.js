@@ -5,7 +5,8 @@ import { clear, h } from "./dom.js";
 import { plural } from "./format.js";
 
 const $ = (id) => document.getElementById(id);
-const state = { conversationId: null, busy: false, afterToken: null };
+// controller: aborts the question in flight when a new conversation starts.
+const state = { conversationId: null, busy: false, afterToken: null, controller: null };
 
 // -- conversation state (kept in the URL hash so a reload keeps the thread) ----
 
@@ -21,6 +22,9 @@ function setConversation(id) {
 }
 
 function newConversation() {
+  // An answer still on its way belongs to the old conversation: it must not
+  // land in (or continue) the new one.
+  if (state.controller) state.controller.abort();
   setConversation(null);
   clear($("thread"));
   $("intro").hidden = false;
@@ -98,16 +102,19 @@ async function ask(question) {
   turn.append(progress.card);
   progress.card.scrollIntoView({ block: "nearest", behavior: "smooth" });
   let result = null;
+  const controller = new AbortController();
+  state.controller = controller;
   try {
     await streamAsk({ question, conversation_id: state.conversationId }, (name, data) => {
       if (name === "answer" || name === "error") result = { name, data };
       else progress.event(name, data);
-    });
+    }, controller.signal);
     if (!result) throw new ApiError("the answer stream ended early", 502);
     if (result.name === "error") throw new ApiError(result.data.error, result.data.status);
     progress.card.replaceWith(answerCard(result.data));
     setConversation(result.data.conversation_id);
   } catch (e) {
+    if (controller.signal.aborted) return; // "New conversation" was clicked meanwhile
     const error = e instanceof ApiError ? e : new ApiError(e.message || "network error", 0);
     if (error.status === 401) {
       // Not a failure of the question: ask it again once the token is given.
@@ -119,9 +126,10 @@ async function ask(question) {
       progress.card.replaceWith(errorCard(error));
     }
   } finally {
+    if (state.controller === controller) state.controller = null;
     state.busy = false;
     $("ask-button").disabled = false;
-    turn.scrollIntoView({ block: "start", behavior: "smooth" });
+    if (!controller.signal.aborted) turn.scrollIntoView({ block: "start", behavior: "smooth" });
     $("question").focus();
   }
 }

@@ -273,3 +273,23 @@ def test_token_prompt_and_links_that_ask(browser: Any, make_app: Callable[..., F
         context.close()
         # The first requests were refused before the token was known: that is all.
         assert console.errors and all("401" in e for e in console.errors)
+
+
+def test_new_conversation_drops_the_answer_in_flight(page: Any, site: str) -> None:
+    """An answer that arrives after "New conversation" must not continue, or
+    show up in, the new conversation."""
+    page.goto(site)
+    ask(page, "How many orders are there?")
+    page.wait_for_selector(".answer .big-number")
+    first_hash = page.evaluate("location.hash")
+    ask(page, "And only the Complete ones?")
+    page.wait_for_selector(".progress")
+    page.click("#new-conversation")
+    assert page.locator("li.turn").count() == 0 and page.evaluate("location.hash") == ""
+    page.wait_for_timeout(2500)  # SlowAnalyst: the follow-up's answer is done by now
+    assert page.locator("li.turn").count() == 0 and page.evaluate("location.hash") == ""
+    ask(page, "How many orders are there?")
+    page.wait_for_selector(".answer .big-number")
+    assert page.evaluate("location.hash") not in ("", first_hash)
+    assert page.locator("li.turn").count() == 1
+
