@@ -30,12 +30,16 @@ test-deps: install
 	bash scripts/install-browser.sh
 	bash scripts/setup-bqemulator.sh
 
+# PYTEST_ARGS narrows a run (make test PYTEST_ARGS=tests/safety). A run that
+# collects nothing (pytest's exit code 5) is a broken suite, never a pass.
 test: install test-deps
-	$(BIN)/pytest
+	@rc=0; $(BIN)/pytest $(PYTEST_ARGS) || rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests; failing" >&2; fi; \
+	exit $$rc
 
 lint: install
 	$(BIN)/ruff check nl2sql tests bench
-	$(BIN)/mypy nl2sql
+	$(BIN)/mypy nl2sql bench
 
 bench: install $(DEMO)
 	$(BIN)/python bench/overhead.py --db $(DEMO)
