@@ -6,7 +6,8 @@ import { plural } from "./format.js";
 
 const $ = (id) => document.getElementById(id);
 // controller: aborts the question in flight when a new conversation starts.
-const state = { conversationId: null, busy: false, afterToken: null, controller: null };
+// restoreAfterToken: a conversation id whose loading waits for the token.
+const state = { conversationId: null, busy: false, afterToken: null, restoreAfterToken: null, controller: null };
 
 // -- conversation state (kept in the URL hash so a reload keeps the thread) ----
 
@@ -155,8 +156,21 @@ async function restoreConversation(id) {
     const data = await getJSON(`/api/conversations/${encodeURIComponent(id)}`);
     for (const answer of data.answers) turnElement(answer.question).append(answerCard(answer));
     setConversation(data.conversation_id);
-  } catch {
-    setConversation(null); // expired or not ours: start afresh
+  } catch (e) {
+    if (e.status === 401) {
+      // Not lost, only locked: load it once the token is given.
+      state.restoreAfterToken = id;
+      askToken();
+    } else if (e.status === 404) {
+      setConversation(null); // expired or not ours: start afresh
+    } else {
+      // The server is down or unreachable: keep the conversation (and its id in
+      // the URL), so a follow-up or a reload can carry on with it.
+      setConversation(id);
+      const li = h("li", { class: "turn" },
+        errorCard(new ApiError(`the conversation could not be loaded: ${e.message}`, e.status || 0)));
+      $("thread").append(li);
+    }
   }
 }
 
@@ -180,9 +194,14 @@ function init() {
   $("token-form").addEventListener("submit", () => {
     setToken($("token-input").value.trim());
     loadCatalog();
+    const restore = state.restoreAfterToken;
     const pending = state.afterToken;
+    state.restoreAfterToken = null;
     state.afterToken = null;
-    if (pending) ask(pending);
+    // The conversation first, so a pending follow-up continues it.
+    (restore ? restoreConversation(restore) : Promise.resolve()).then(() => {
+      if (pending) ask(pending);
+    });
   });
   loadCatalog();
   const params = new URLSearchParams(location.search);

@@ -293,3 +293,46 @@ def test_new_conversation_drops_the_answer_in_flight(page: Any, site: str) -> No
     assert page.evaluate("location.hash") not in ("", first_hash)
     assert page.locator("li.turn").count() == 1
 
+
+def test_a_conversation_link_survives_a_token_prompt(browser: Any,
+                                                     make_app: Callable[..., Flask]) -> None:
+    """Opened in a new tab (no token yet), a conversation link waits for the
+    token and is then restored, instead of being dropped from the URL."""
+    app = make_app(api_tokens=("page-token",))
+    first = app.test_client().post("/api/ask", json={"question": "How many orders are there?"},
+                                   headers={"Authorization": "Bearer page-token"}).json
+    with serve(app) as url:
+        context = browser.new_context(viewport=DESKTOP)
+        page = context.new_page()
+        console = Console()
+        console.attach(page)
+        page.goto(f"{url}/#c={first['conversation_id']}")
+        page.wait_for_selector("#token-dialog[open]")
+        page.fill("#token-input", "page-token")
+        page.click("#token-form button[type=submit]")
+        page.wait_for_selector("li.turn .answer .big-number")
+        assert page.evaluate("location.hash") == f"#c={first['conversation_id']}"
+        ask(page, "And only the Complete ones?")  # a follow-up of the restored conversation
+        second = page.wait_for_selector("li.turn:nth-child(2) .answer")
+        assert "WHERE status = 'Complete'" in second.inner_text()
+        context.close()
+        # The first requests were refused before the token was known: that is all.
+        assert console.errors and all("401" in e for e in console.errors)
+
+
+def test_a_conversation_is_kept_when_the_server_cannot_be_reached(page: Any, site: str) -> None:
+    page.goto(site)
+    ask(page, "How many orders are there?")
+    page.wait_for_selector(".answer .big-number")
+    conversation = page.evaluate("location.hash")
+    page.route("**/api/conversations/*", lambda route: route.abort())
+    page.reload()
+    error = page.wait_for_selector(".card.error[role=alert]")
+    assert "could not be loaded" in error.inner_text()
+    assert page.evaluate("location.hash") == conversation  # not thrown away
+    page.unroute("**/api/conversations/*")
+    page.reload()
+    page.wait_for_selector(".answer .big-number")
+    # The aborted request is the one console error this test causes.
+    assert all("ERR_FAILED" in e for e in page.console.errors)
+    page.console.errors.clear()
