@@ -108,5 +108,9 @@ def _check_edit(old: str, new: str, index: int, sql: str) -> None:
 
 def pin_sql(path: Path, name: str, sql: str) -> None:
     """Write ``sql`` as report ``name``'s pinned SQL in ``path``, atomically."""
-    text = path.read_text(encoding="utf-8")
-    write_atomic(path, with_pinned_sql(text, name, sql).encode("utf-8"))
+    # Bytes, not read_text(): universal newlines would turn a CRLF file into
+    # LF and rewrite every line of it, not just the sql field.
+    text = path.read_bytes().decode("utf-8")
+    crlf = "\r\n" in text
+    new = with_pinned_sql(text.replace("\r\n", "\n") if crlf else text, name, sql)
+    write_atomic(path, (new.replace("\n", "\r\n") if crlf else new).encode("utf-8"))

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 import yaml
 
 from nl2sql.errors import ConfigError
-from nl2sql.reports.pin import with_pinned_sql
+from nl2sql.reports.pin import pin_sql, with_pinned_sql
 
 SQL = "SELECT status, COUNT(*) AS n\nFROM shop.purchases\nGROUP BY status"
 
@@ -71,3 +73,14 @@ def test_unknown_report_and_unsafe_layouts_are_refused() -> None:
     flow = 'reports: [{name: x, question: q, schedule: "@daily", deliver: [{file: {dir: o}}]}]\n'
     with pytest.raises(ConfigError, match="add the sql field by hand"):
         with_pinned_sql(flow, "x", SQL)
+
+
+def test_a_crlf_file_keeps_its_line_endings(tmp_path: Path) -> None:
+    path = tmp_path / "reports.yaml"
+    path.write_bytes(FILE.replace("\n", "\r\n").encode())
+    pin_sql(path, "first", SQL)
+    data = path.read_bytes()
+    assert b"\n" not in data.replace(b"\r\n", b"")  # no bare LF anywhere
+    lines = data.decode().split("\r\n")
+    assert lines[:4] == FILE.splitlines()[:4] and lines[4] == "    sql: |-"
+    assert _sql(data.decode(), 0) == SQL
