@@ -1,10 +1,10 @@
 """The embedded warehouse: a DuckDB file, opened read-only; each schema is a dataset.
 
 SQL arrives as GoogleSQL that passed the gate; it is transpiled with sqlglot.
-Layers of our own, trusting no one before us: the file is attached READ_ONLY,
-external access (files, network, extensions) is disabled and the configuration
-locked, queries are interrupted at the timeout, and at most ``max_rows + 1``
-rows are fetched.
+Layers of our own, trusting no one before us: DuckDB's own parser must see
+exactly one SELECT, the file is attached READ_ONLY, external access (files,
+network, extensions) is disabled and the configuration locked, queries are
+interrupted at the timeout, and at most ``max_rows + 1`` rows are fetched.
 """
 
 from __future__ import annotations
@@ -221,6 +221,7 @@ class DuckDBWarehouse(Warehouse):
         started = time.perf_counter()
         timer.start()
         try:
+            _one_select(cur, duck_sql)
             cur.execute(duck_sql)
             columns = [d[0] for d in cur.description or []]
             fetched = cur.fetchmany(max_rows + 1)
@@ -246,6 +247,18 @@ class DuckDBWarehouse(Warehouse):
         )
 
 
+def _one_select(cur: duckdb.DuckDBPyConnection, sql: str) -> None:
+    """Refuse unless DuckDB itself parses ``sql`` as exactly one SELECT.
+
+    The gate decided on sqlglot's reading of GoogleSQL; this is the engine's
+    reading of what actually runs, after transpiling (costs about 0.1 ms).
+    """
+    kinds = [s.type.name for s in cur.extract_statements(sql)]
+    if kinds != ["SELECT"]:
+        found = ", ".join(kinds) or "nothing"
+        raise QueryError(f"the DuckDB warehouse runs exactly one SELECT statement; found {found}")
+
+
 def _check_file(path: Path) -> None:
     """A clear error for what is not a DuckDB file, before DuckDB is asked to open it."""
     if path.is_dir():
@@ -263,9 +276,13 @@ def _check_file(path: Path) -> None:
 def to_duckdb(sql: str) -> str:
     """Transpile GoogleSQL to DuckDB SQL."""
     try:
-        return sqlglot.transpile(sql, read="bigquery", write="duckdb")[0]
+        statements = sqlglot.transpile(sql, read="bigquery", write="duckdb")
     except sqlglot.errors.SqlglotError as e:
         raise QueryError(f"cannot translate the query for DuckDB: {_first_line(str(e))}") from None
+    if len(statements) != 1:  # never run the first and drop the rest silently
+        raise QueryError("the DuckDB warehouse runs exactly one SELECT statement; "
+                         f"found {len(statements)} statements")
+    return statements[0]
 
 
 _TYPES = {

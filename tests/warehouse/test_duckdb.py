@@ -94,20 +94,40 @@ def test_timeout_interrupts_the_query(shop: DuckDBWarehouse) -> None:
     "CREATE TABLE shop.x AS SELECT 1",
     "INSERT INTO shop.customers VALUES (9, 'Eve', 'Spain', NULL)",
     "DELETE FROM shop.customers",
+    "SELECT 1; DELETE FROM shop.customers",
+    "PRAGMA version",
+    "",
 ])
-def test_file_is_read_only_even_if_the_gate_were_bypassed(shop: DuckDBWarehouse, sql: str,
-                                                          tmp_path: Path) -> None:
-    with pytest.raises(QueryError, match="read-only"):
+def test_only_one_select_runs_even_if_the_gate_were_bypassed(shop: DuckDBWarehouse, sql: str,
+                                                            tmp_path: Path) -> None:
+    with pytest.raises(QueryError, match="exactly one SELECT"):
         shop.query(sql, max_rows=5, timeout_s=5)
     con = duckdb.connect(str(tmp_path / "shop.duckdb"), read_only=True)
     assert con.execute("SELECT COUNT(*) FROM shop.shop.customers").fetchone() == (3,)
 
 
+def test_file_is_read_only_even_for_a_select_that_writes(tmp_path: Path) -> None:
+    path = build_shop(tmp_path)
+    con = duckdb.connect(str(path))
+    con.execute("CREATE SEQUENCE shop.shop.ids")
+    con.close()
+    wh = DuckDBWarehouse(path)
+    try:
+        with pytest.raises(QueryError, match="read-only"):
+            wh.query("SELECT nextval('shop.ids')", max_rows=5, timeout_s=5)
+    finally:
+        wh.close()
+
+
 def test_filesystem_and_configuration_are_locked(shop: DuckDBWarehouse) -> None:
     with pytest.raises(QueryError, match="disabled"):
         shop.query("SELECT * FROM read_csv('/etc/passwd')", max_rows=5, timeout_s=5)
-    with pytest.raises(QueryError, match="locked"):
-        shop.query("SET enable_external_access = true", max_rows=5, timeout_s=5)
+    # SET itself is refused before it runs; the settings show the lock is on too.
+    settings = shop.query(
+        "SELECT current_setting('lock_configuration'), current_setting('enable_external_access'),"
+        " current_setting('autoinstall_known_extensions'),"
+        " current_setting('autoload_known_extensions')", max_rows=5, timeout_s=5)
+    assert settings.rows == [[True, False, False, False]]
 
 
 def test_missing_file_is_a_clear_error_and_creates_nothing(tmp_path: Path) -> None:
