@@ -84,7 +84,16 @@ function csvLink(answer) {
   link.addEventListener("click", async (event) => {
     if (!token()) return; // a plain link streams straight to disk
     event.preventDefault();
-    const url = URL.createObjectURL(await getBlob(href));
+    link.parentElement.querySelector(".csv-error")?.remove();
+    let blob;
+    try {
+      blob = await getBlob(href);
+    } catch (e) {
+      // Say so next to the link; an unhandled rejection would only reach the console.
+      link.before(h("span", { class: "notice csv-error", role: "alert" }, `The CSV could not be made: ${e.message}`));
+      return;
+    }
+    const url = URL.createObjectURL(blob);
     const a = h("a", { href: url, download: `answer-${answer.answer_id}.csv` });
     document.body.append(a);
     a.click();

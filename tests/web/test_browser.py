@@ -336,3 +336,25 @@ def test_a_conversation_is_kept_when_the_server_cannot_be_reached(page: Any, sit
     # The aborted request is the one console error this test causes.
     assert all("ERR_FAILED" in e for e in page.console.errors)
     page.console.errors.clear()
+
+
+def test_a_failed_csv_download_says_so(browser: Any, make_app: Callable[..., Flask]) -> None:
+    """With a token the CSV is fetched by script; a failure is shown, not thrown."""
+    with serve(make_app(api_tokens=("page-token",))) as url:
+        context = browser.new_context(viewport=DESKTOP)
+        page = context.new_page()
+        console = Console()
+        console.attach(page)
+        page.add_init_script("sessionStorage.setItem('nl2sql.token', 'page-token')")
+        page.goto(url)
+        page.wait_for_selector("#examples .example")
+        ask(page, "How many orders by status?")
+        page.wait_for_selector("a.csv-link")
+        page.route("**/*.csv", lambda route: route.fulfill(
+            status=503, content_type="application/json",
+            body='{"ok": false, "error": "the warehouse is unavailable", "status": 503}'))
+        page.click("a.csv-link")
+        notice = page.wait_for_selector(".csv-error[role=alert]")
+        assert "the warehouse is unavailable" in notice.inner_text()
+        context.close()
+        assert [e for e in console.errors if "503" not in e] == []
