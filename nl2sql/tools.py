@@ -88,8 +88,9 @@ class Toolbox:
     # -- metadata --------------------------------------------------------------
 
     def _allowed(self, dataset_id: str) -> bool:
-        allowed = self.settings.allowed_datasets
-        return not allowed or dataset_id.lower() in {d.lower() for d in allowed}
+        # Exactly as the gate compares (BigQuery datasets are case-sensitive:
+        # `Sales` is not `sales`), so metadata never shows what SQL may not read.
+        return not self.policy.allowed_datasets or dataset_id in self.policy.allowed_datasets
 
     def list_datasets(self) -> dict[str, Any]:
         datasets = [d for d in self.warehouse.list_datasets() if self._allowed(d.id)]
