@@ -114,6 +114,8 @@ async function ask(question) {
     if (result.name === "error") throw new ApiError(result.data.error, result.data.status);
     progress.card.replaceWith(answerCard(result.data));
     setConversation(result.data.conversation_id);
+    const text = result.data.answer || "";
+    $("announcer").textContent = `Answer: ${text.length > 300 ? `${text.slice(0, 300)}…` : text}`;
   } catch (e) {
     if (controller.signal.aborted) return; // "New conversation" was clicked meanwhile
     const error = e instanceof ApiError ? e : new ApiError(e.message || "network error", 0);

@@ -73,6 +73,9 @@ def test_ask_then_table_chart_sql_steps_and_csv(page: Any, site: str) -> None:
     assert page.locator(".progress").get_attribute("aria-busy") == "true"
     answer = page.wait_for_selector(".answer")
     assert "Here are 24 rows" in answer.inner_text()
+    # Screen readers hear the answer (the live progress card is gone by now).
+    announced = page.locator("#announcer[role=status]").text_content()
+    assert announced.startswith("Answer: Here are 24 rows")
     bubble = page.locator(".question-bubble").inner_text()
     assert bubble == "How many orders were placed each month?"
     assert page.input_value("#question") == ""
