@@ -106,7 +106,7 @@ class _Turn:
         if missing and rnd.turns_calling("get_table") < MAX_DESCRIBE_ROUNDS:
             return self.call(*[("get_table", {"table_id": t.id}, "get_table") for t in missing])
         if u.plan is not None and u.lookup and not rnd.queries(LOOKUP_ID):
-            sql = lookup_sql(u.lookup, u.lookup_tables)
+            sql = lookup_sql(u.lookup, u.lookup_tables, u.lookup_stems)
             if sql is not None:
                 return self.call(("sql_query", {"query": sql}, LOOKUP_ID))
         if u.plan is None:

@@ -195,6 +195,11 @@ def test_datasets_are_listed_in_parallel(warehouse: DuckDBWarehouse) -> None:
      "FROM library.members", False),
     ("List the authors from Norway",
      "SELECT name FROM library.authors WHERE country = 'Norway' ORDER BY name", True),
+    ("How many books were written by Norwegian authors?",
+     "SELECT COUNT(*) FROM library.books b JOIN library.authors a ON b.author_id = a.id "
+     "WHERE a.country = 'Norway'", False),
+    ("Genre with the most books",
+     "SELECT genre, COUNT(*) FROM library.books GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 1", True),
     ("What are the top 2 languages by number of books?",
      "SELECT language, COUNT(*) FROM library.books GROUP BY 1 ORDER BY 2 DESC LIMIT 2", True),
 ])

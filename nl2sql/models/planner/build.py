@@ -408,6 +408,8 @@ class _Builder:
         phrase = r.phrase
         col = next((p.column for p in r.of("column") if p.column is not None), None)
         which = next((x for x in self.readings if x.phrase.role == P.WHICH), None)
+        if not self.plan.groups and not self.row_entity:
+            which = self._rank_first_phrase(r) or which  # "Country with the most users"
         limit = (which.phrase.limit if which else None) or phrase.limit
         plural = which.phrase.plural if which else phrase.plural
         limit = limit or (DEFAULT_TOP if plural else 1)
@@ -423,6 +425,27 @@ class _Builder:
             self.plan.measures = [Measure("COUNT")]
         self.plan.desc, self.plan.limit = phrase.desc, limit
         self.plan.explicit_measures = True
+
+
+    def _rank_first_phrase(self, rank: Reading) -> Reading | None:
+        """The phrase before the ranking names what is ranked: a column to group by, or
+        the subject's own rows."""
+        for r in self.readings:
+            if r is rank:
+                return None
+            if r.phrase.role not in (P.CONTEXT, P.WHICH):
+                continue
+            table = r.first("table")
+            if table is not None and table.table is self.s and not r.first("column"):
+                self.row_entity = True
+                return r
+            piece = r.first("column")
+            if piece is not None:
+                key = self.group_key(piece)
+                if key is not None:
+                    self.plan.groups.append(key)
+                    return r
+        return None
 
 
 def _prune_joins(plan: Plan) -> None:

@@ -9,6 +9,7 @@ words are all said, then the one whose table the question names.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 
@@ -164,7 +165,28 @@ class Matcher:
                             best = (key, Piece("value", a, b, table, col, v))
                         break
         if best is None and b == a + 1:
-            return self._letter_code(toks[a], a)
+            return self._letter_code(toks[a], a) or self._shared_start(toks[a], a)
+        return best[1] if best else None
+
+    def _shared_start(self, tok: Tok, a: int) -> Piece | None:
+        """``Norwegian`` -> 'Norway', ``German`` -> 'Germany': a proper word and a value a
+        lookup found that share most of their start."""
+        if not tok.cap or len(tok.low) < 5:
+            return None
+        best: tuple[tuple[int, ...], Piece] | None = None
+        for rank_t, table in enumerate(self.scope):
+            for f in self.catalog.found:
+                v = f.value.lower()
+                shared = len(os.path.commonprefix([v, tok.low]))
+                if (f.table.lower() != table.id.lower() or shared < 4
+                        or shared < 0.6 * min(len(v), len(tok.low))):
+                    continue
+                col = table.column(f.column)
+                if col is not None:
+                    key = (int(table is self.near), int(table is self.subject), shared, f.rows,
+                           -rank_t)
+                    if best is None or key > best[0]:
+                        best = (key, Piece("value", a, a + 1, table, col, f.value))
         return best[1] if best else None
 
     def _letter_code(self, tok: Tok, a: int) -> Piece | None:

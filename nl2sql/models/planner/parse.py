@@ -201,8 +201,9 @@ def _scan(toks: list[Tok], chunks: dict[int, int]) -> list[Cue | Phrase]:
             cue("count", w)
             i += 2
             continue
-        elif w == "count" and i == 0:
-            cue("count", w)
+        elif (w == "count" and i == 0) or (w in ("count", "number", "frequency") and (
+                not nxt or low(i - 1) == "by")):
+            cue("count", w)  # "count users", "... by count"
         elif (rel := _relative(toks, i)) is not None:
             width, part, op, when = rel
             cue("relative", w, (part, op, when))

@@ -31,6 +31,7 @@ class Understanding:
     mentioned: list[Table] = field(default_factory=list)  # tables the words name
     missing: list[Table] = field(default_factory=list)  # tables worth describing next
     lookup: list[str] = field(default_factory=list)  # phrases to look up as values
+    lookup_stems: list[str] = field(default_factory=list)  # proper words: values they start
     lookup_tables: list[Table] = field(default_factory=list)
 
 
@@ -92,6 +93,8 @@ def _understand_one(question: str, catalog: Catalog, context: Plan | None) -> Un
     undated = dated and not any(c.temporal for c in subject.columns or [])
     u.missing = _missing(catalog, subject, u.mentioned, bool(unexplained) or undated)
     u.lookup = _lookup_phrases(question, readings, subject)
+    u.lookup_stems = [t.low for r in readings for t in r.unresolved
+                      if t.cap and len(t.low) >= 5 and t.number is None][:4]
     u.lookup_tables = scope
     try:
         plan = build_plan(parsed, readings, subject, joins, catalog, context)

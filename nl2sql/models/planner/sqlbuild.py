@@ -267,18 +267,23 @@ def _condition(f: Filter, names: _Names, defensive: bool) -> str:
     return f"{lhs} {f.op} {literal(value)}"
 
 
-def lookup_sql(phrases: list[str], tables: list[Table]) -> str | None:
-    """A query finding which text columns hold any of ``phrases`` (case-insensitive)."""
+def lookup_sql(phrases: list[str], tables: list[Table],
+               stems: list[str] | None = None) -> str | None:
+    """A query finding which text columns hold any of ``phrases`` (case-insensitive), or
+    a value starting like one of ``stems`` ("Norwegian" ~ 'Norway'; ``match`` decides)."""
     wanted = ", ".join(literal(p) for p in phrases)
     parts = []
     for t in tables:
         for c in t.columns or []:
             if not c.text or c.is_key or c is key_column(t):
                 continue
+            col = f"LOWER({ident(c.name)})"
+            cond = [f"{col} IN ({wanted})"] + [
+                f"STARTS_WITH({col}, {literal(w[:4])})" for w in stems or []]
             parts.append(
                 f"SELECT {literal(f'{t.id}.{c.name}')} AS column_name, {ident(c.name)} AS "
                 f"matched_value, COUNT(*) AS row_count FROM {table_ref(t)} "
-                f"WHERE LOWER({ident(c.name)}) IN ({wanted}) GROUP BY 2"
+                f"WHERE {' OR '.join(cond)} GROUP BY 2"
             )
     if not parts or not phrases:
         return None
