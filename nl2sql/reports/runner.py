@@ -186,7 +186,17 @@ class ReportRunner:
             result.status, result.error = "failed", f"internal error: {type(e).__name__}: {e}"
         result.finished_at = iso(datetime.now(UTC))
         path = self.results / run.report / f"{run.id}-{result.slot_stamp}.json"
-        result.save(path)
+        try:
+            result.save(path)
+        except OSError as e:
+            # Data that is not on disk is never delivered (a retry could not
+            # send the same thing), but the run must not hang as 'running' to
+            # be re-run every ten minutes: it fails, and says so, from memory.
+            log.error("report %s: cannot save the result: %s", run.report, e)
+            result.status = "failed"
+            result.error = f"the result could not be saved before delivery: {e.strerror or e}"
+            result.columns, result.rows = [], []
+            return result
         self.store.set_result_path(run.id, str(path))
         return result
 

@@ -240,7 +240,7 @@ class RunStore:
         whose backoff has passed, and ones whose sender died mid-send."""
         rows = self._read(
             "SELECT d.* FROM report_deliveries d JOIN report_runs r ON r.id = d.run_id"
-            f" WHERE r.status != 'running' AND r.result_path IS NOT NULL AND {_RETRYABLE}"
+            f" WHERE r.status != 'running' AND {_RETRYABLE}"
             " ORDER BY d.run_id, d.position", (iso(now), time.time()))
         return [_delivery(r) for r in rows]
 

@@ -320,6 +320,33 @@ def test_pinned_sql_is_stopped_by_the_gate_at_run_time(
     assert reason in json.dumps(webhook.posts[0])  # announced, not silent
 
 
+def test_a_result_that_cannot_be_saved_fails_the_run_and_is_announced(
+        report_settings: Settings, env: dict[str, str], webhook: WebhookReceiver) -> None:
+    path = write(report_settings,
+                 report_yaml("first", deliver="- slack_webhook: ${SLACK_WEBHOOK_URL}"),
+                 report_yaml("second", deliver="- slack_webhook: ${SLACK_WEBHOOK_URL}"))
+    runner, _ = make_runner(report_settings, env)
+    runner.results.parent.mkdir(parents=True, exist_ok=True)
+    runner.results.write_text("a file where the results directory should be")
+
+    outcomes = runner.due(load_reports(path), SLOT_NOW)
+    assert [o.report for o in outcomes] == ["first", "second"]  # one failure stops nothing
+    for o in outcomes:
+        assert o.run is not None and o.run.status == "failed"
+        assert "could not be saved" in (o.run.error or "") and o.run.rows is None
+    assert len(webhook.posts) == 2
+    assert all("could not be saved" in json.dumps(p) for p in webhook.posts)
+    assert "Paid" not in json.dumps(webhook.posts)  # data not on disk is not sent
+
+    # A notice that failed too has no file to be retried from: it ends, with why.
+    webhook.fail_next(3)
+    (again,) = runner.run_now(load_reports(path)[0]).deliveries
+    assert again.status == "failed"
+    (retried,) = runner.retry_deliveries(datetime.now(UTC) + timedelta(minutes=2))
+    assert retried.deliveries[0].status == "gave_up"
+    assert "result file unusable" in (retried.deliveries[0].error or "")
+
+
 def test_a_slot_already_run_is_not_run_again(report_settings: Settings, env: dict[str, str],
                                              webhook: WebhookReceiver) -> None:
     path = write(report_settings, report_yaml(
