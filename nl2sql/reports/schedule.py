@@ -17,7 +17,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from croniter import croniter
+from croniter import CroniterBadDateError, croniter
 
 # @reboot has no slot and six/seven fields (seconds, years) are finer than a
 # minute-by-minute `report due` can honour, so only these forms are accepted.
@@ -38,6 +38,12 @@ def check_schedule(expr: str) -> str | None:
         except (ValueError, KeyError) as e:
             return f"{expr!r} is not a valid cron expression: {e}"
         return f"{expr!r} is not a valid cron expression"
+    try:
+        # Valid syntax can still name a day that never comes (30 February);
+        # computing slots would then fail in every `report due`.
+        croniter(expr, datetime(2000, 1, 1)).get_next(datetime)
+    except CroniterBadDateError:
+        return f"{expr!r} never happens (no month has that day)"
     return None
 
 

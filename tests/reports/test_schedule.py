@@ -77,7 +77,7 @@ def test_next_slot_is_strictly_after() -> None:
 @pytest.mark.parametrize(("expr", "ok"), [
     ("0 8 * * *", True), ("*/15 9-17 * * MON-FRI", True), ("@hourly", True),
     ("0 8 * *", False), ("0 8 * * * *", False), ("@reboot", False), ("61 8 * * *", False),
-    ("a b c d e", False),
+    ("a b c d e", False), ("0 8 30 2 *", False), ("0 8 31 4 *", False), ("0 8 29 2 *", True),
 ])
 def test_check_schedule(expr: str, ok: bool) -> None:
     assert (check_schedule(expr) is None) is ok
