@@ -8,12 +8,15 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+import jsonschema
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
 from nl2sql.models.base import ModelTurn, Request
 from nl2sql.web.stream import sse, stream_pool
 from tests.web.fakes import AnalystModel
+from tests.web.openapi import validate_events
 
 
 def events(body: str) -> list[tuple[str, Any]]:
@@ -121,3 +124,12 @@ def test_streams_share_a_bounded_pool(make_app: Callable[..., Flask]) -> None:
         time.sleep(0.01)
     again = app.test_client().post("/api/ask/stream", json=ask).get_data(as_text=True)
     assert events(again)[-1][0] == "answer"
+
+
+def test_stream_events_are_checked_against_the_spec() -> None:
+    """The validating client checks answer/error events; it must catch a bad one."""
+    assert validate_events(sse("error", {"ok": False, "error": "x", "status": 503})) == 1
+    with pytest.raises(jsonschema.ValidationError):
+        validate_events(sse("error", {"ok": False, "error": "x"}))
+    with pytest.raises(jsonschema.ValidationError):
+        validate_events(sse("answer", {"ok": True, "question": "q"}))
