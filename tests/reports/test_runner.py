@@ -299,7 +299,8 @@ def test_model_failure_is_recorded_not_silent(report_settings: Settings, env: di
     (outcome,) = runner.due(load_reports(path), SLOT_NOW)
     assert outcome.run is not None and outcome.run.status == "failed"
     assert "no more turns" in (outcome.run.error or "")
-    assert len(webhook.posts) == 1
+    (notice,) = webhook.posts
+    assert "Report failed" in notice["text"] and "no more turns" in notice["text"]
 
 
 @pytest.mark.parametrize(("sql", "allowed", "reason"), [
