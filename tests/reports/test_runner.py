@@ -300,7 +300,7 @@ def test_model_failure_is_recorded_not_silent(report_settings: Settings, env: di
     assert outcome.run is not None and outcome.run.status == "failed"
     assert "no more turns" in (outcome.run.error or "")
     (notice,) = webhook.posts
-    assert "Report failed" in notice["text"] and "no more turns" in notice["text"]
+    assert notice["text"] == "Report asked failed: scripted model has no more turns"
 
 
 @pytest.mark.parametrize(("sql", "allowed", "reason"), [
