@@ -63,8 +63,9 @@ class IapVerifier:
         """The user's email from a verified IAP JWT; ``InvalidIdentity`` otherwise."""
         try:
             header = jwt.decode_header(assertion)
-        except (ValueError, GoogleAuthError, TypeError) as e:
-            raise InvalidIdentity(f"malformed JWT: {e}") from None
+        except (ValueError, GoogleAuthError, TypeError):
+            # google-auth's message quotes the token, which is not for logs.
+            raise InvalidIdentity("malformed JWT") from None
         # IAP signs with ES256; pinning it keeps the token from choosing another algorithm.
         if header.get("alg") != "ES256":
             raise InvalidIdentity(f"unexpected JWT algorithm {header.get('alg')!r}")

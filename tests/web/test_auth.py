@@ -85,13 +85,16 @@ def test_a_token_holder_cannot_become_an_iap_user(locked: FlaskClient, iap: Fake
     lambda iap: iap.jwt("eve@example.com", expires_in=-120),
     lambda iap: iap.jwt("eve@example.com", issuer="https://accounts.google.com"),
     lambda iap: iap.jwt(""),
-    lambda iap: "not.a.jwt",
+    lambda iap: "garbage-token-without-any-dots",
     lambda iap: _unsigned(iap.jwt("eve@example.com")),
 ], ids=["other-key", "expired", "issuer", "no-email", "garbage", "alg-none"])
 def test_iap_jwts_that_do_not_verify_are_401(client: FlaskClient, iap: FakeIap,
-                                             make_jwt: Callable[[FakeIap], str]) -> None:
-    r = client.get("/api/datasets", headers={JWT_HEADER: make_jwt(iap)})
+                                             make_jwt: Callable[[FakeIap], str],
+                                             caplog: pytest.LogCaptureFixture) -> None:
+    token = make_jwt(iap)
+    r = client.get("/api/datasets", headers={JWT_HEADER: token})
     assert r.status_code == 401 and r.json["ok"] is False and "IAP" in r.json["error"]
+    assert "IAP JWT refused" in caplog.text and token not in caplog.text
 
 
 def _unsigned(token: str) -> str:
