@@ -81,8 +81,10 @@ class SlackService:
 
     # -- on the request thread ------------------------------------------------------
 
-    def handle(self, command: SlashCommand) -> dict[str, Any]:
-        """The immediate reply to a verified command (Slack shows it to the asker only)."""
+    def handle(self, command: SlashCommand, request_id: str | None = None) -> dict[str, Any]:
+        """The immediate reply to a verified command (Slack shows it to the asker only).
+
+        ``request_id`` (the slash command request's) ties the answer's log line to it."""
         if command.text.lower() in HELP_WORDS:
             return blocks.help_message(command.command)
         if len(command.text) > MAX_QUESTION_CHARS:
@@ -91,7 +93,7 @@ class SlackService:
                 f"please keep it under {MAX_QUESTION_CHARS:,}.")
         budget = Budget()  # the 30-minute window starts at the command, not at the answer
         try:
-            pending = self._prepare(command)
+            pending = self._prepare(command, request_id)
         except RateLimited as e:
             log.info("slack %s rate limited: %s", command.user_key, e.message)
             wait = e.details.get("retry_after_s")
@@ -107,17 +109,18 @@ class SlackService:
             return blocks.notice_message(
                 "I am answering many questions right now. Please try again in a minute.")
         log.info("slack %s in %s asked: %s", command.user_key, command.channel_id,
-                 command.text)
+                 command.text, extra={"fields": {"request_id": request_id,
+                                                 "user": command.user_key}})
         return blocks.working_message(command.text)
 
-    def _prepare(self, command: SlashCommand) -> Pending:
+    def _prepare(self, command: SlashCommand, request_id: str | None = None) -> Pending:
         # Each Slack user (workspace + user id) is one user: their limit, their
         # conversations. A question soon after their last one follows it up.
         store = self.asker.store
         conversation_id = store.latest_conversation(
             command.user_key, self.options.follow_up_s, interface=INTERFACE)
         return self.asker.prepare(command.user_key, command.text, conversation_id,
-                                  interface=INTERFACE)
+                                  interface=INTERFACE, request_id=request_id)
 
     # -- on a pool thread -----------------------------------------------------------
 

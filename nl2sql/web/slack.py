@@ -16,7 +16,7 @@ import logging
 import threading
 from typing import Any
 
-from flask import Blueprint, Flask, abort, current_app, jsonify, request
+from flask import Blueprint, Flask, abort, current_app, g, jsonify, request
 from flask.blueprints import BlueprintSetupState
 
 from nl2sql.slack.service import SlackOptions, SlackService
@@ -86,7 +86,7 @@ def commands() -> Any:
     except ValueError as e:
         abort(400, description=str(e))
     try:
-        reply = slack_service(current_app).handle(command)
+        reply = slack_service(current_app).handle(command, request_id=g.get("request_id"))
     except Exception:
         # Slack shows a bare "dispatch_failed" for a 5xx; a sentence is kinder.
         log.exception("slack command from %s failed", command.user_key)

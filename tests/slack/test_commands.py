@@ -358,3 +358,18 @@ def test_long_question_with_a_page_link_is_still_answered(
     assert payload["response_type"] == "in_channel"
     assert "42 purchases." in section_texts(payload)  # the full message, less the link
     assert "Open the full result" not in section_texts(payload)
+
+
+def test_the_answer_log_names_the_slack_user_and_the_request(
+        serve_app: Callable[..., Served], receiver: Peer,
+        caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, logger="nl2sql")
+    served = serve_app(ScriptedModel(text("42 purchases.")))
+    body = command_body("How many purchases?", receiver.base)
+    post(f"{served.url}/slack/commands", body, {**sign(body), "X-Request-Id": "slack-req-7"})
+    receiver.wait_for(1)
+    served.app.extensions["nl2sql.slack"].close()  # the job has logged once it is done
+    [answer] = [r.fields for r in caplog.records  # type: ignore[attr-defined]
+                if r.getMessage() == "answer"]
+    assert answer["user"] == "slack:T0TEAM:U0ANALYST" and answer["interface"] == "slack"
+    assert answer["request_id"] == "slack-req-7" and answer["question"] == "How many purchases?"
