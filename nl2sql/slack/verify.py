@@ -81,11 +81,6 @@ class SlashCommand:
         """
         return f"slack:{self.team_id}:{self.user_id}"
 
-    @property
-    def conversation_key(self) -> str:
-        """Follow-ups continue per user *and* channel: a DM thread is not a channel's."""
-        return f"{self.user_key}:{self.channel_id}"
-
 
 def parse_form(body: bytes) -> dict[str, str]:
     """The form fields of a urlencoded body (last value wins, blanks kept)."""
