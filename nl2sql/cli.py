@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import socket
 import sys
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ import click
 
 from nl2sql.answer import JSON_KEYS
 from nl2sql.config import DEFAULT_DEMO_PATH, Settings
-from nl2sql.errors import Nl2SqlError, UnsafeSQL
+from nl2sql.errors import ConfigError, Nl2SqlError, UnsafeSQL
 
 
 class _UsageError(click.ClickException):
@@ -166,11 +167,12 @@ def check_sql_cmd(files: tuple[str, ...], allowed_datasets: str | None, max_rows
 
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8080, show_default=True, type=int)
-@click.option("--workers", default=2, show_default=True, type=int)
+@click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(min=1))
 @click.option("--dev", is_flag=True, help="Flask's development server instead of gunicorn.")
 def serve(host: str, port: int, workers: int, dev: bool) -> None:
     """Serve the web app (gunicorn)."""
+    _check_bindable(host, port)
     if dev:
         from nl2sql.web import create_app
 
@@ -182,6 +184,18 @@ def serve(host: str, port: int, workers: int, dev: bool) -> None:
             # users), so gunicorn's own access log would only repeat them.
             "nl2sql.web.wsgi:app"]
     os.execvp(args[0], args)
+
+
+def _check_bindable(host: str, port: int) -> None:
+    """One clear line now rather than gunicorn retrying and logging for seconds."""
+    try:
+        # create_server sets SO_REUSEADDR as gunicorn does, so it fails exactly
+        # when gunicorn would: the address is taken or not ours.
+        with socket.create_server((host, port)):
+            pass
+    except OSError as e:
+        reason = str(e.strerror or e).split(" (while attempting")[0]
+        raise ConfigError(f"cannot serve on {host}:{port}: {reason}") from None
 
 
 from nl2sql.reports.cli import report  # noqa: E402 - registered after main is defined

@@ -125,7 +125,8 @@ def test_check_sql_prints_nothing_but_its_lines(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("args", [
     ["bogus"], ["--bogus"], ["ask"], ["ask", "--json"], ["check-sql", "--max-rows", "x", "f"],
-    ["demo-data", "--scale", "many"], ["serve", "--port", "http"],
+    ["demo-data", "--scale", "many"], ["serve", "--port", "http"], ["serve", "--port", "99999"],
+    ["serve", "--workers", "0"],
 ])
 def test_usage_errors_are_one_line(runner: CliRunner, args: list[str]) -> None:
     result = runner.invoke(main, args)
@@ -167,6 +168,16 @@ def test_demo_data_shows_progress_and_validates_scale(runner: CliRunner, tmp_pat
                                   "--scale", "500"])
     assert result.exit_code == 2 and "scale" in result.output.lower()
     assert not (tmp_path / "x.duckdb").exists()
+
+
+def test_serve_refuses_a_taken_port_in_one_line(runner: CliRunner) -> None:
+    import socket
+
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        result = runner.invoke(main, ["serve", "--port", str(port)])
+    assert result.exit_code == 2
+    assert result.output == f"error: cannot serve on 127.0.0.1:{port}: Address already in use\n"
 
 
 def test_installed_entry_point_runs(demo_db: Path) -> None:
