@@ -1,6 +1,6 @@
 // The page: the question box, the conversation, progress while the model works.
 import { answerCard, stepLabel } from "./answer.js";
-import { ApiError, getJSON, setToken, streamAsk } from "./api.js";
+import { ApiError, getJSON, setToken, streamAsk, token } from "./api.js";
 import { clear, h } from "./dom.js";
 import { plural } from "./format.js";
 
@@ -182,7 +182,7 @@ function autosize() {
   box.style.height = `${Math.min(box.scrollHeight, 180)}px`;
 }
 
-function init() {
+async function init() {
   const box = $("question");
   $("ask-form").addEventListener("submit", (event) => { event.preventDefault(); ask(box.value); });
   box.addEventListener("keydown", (event) => {
@@ -205,18 +205,34 @@ function init() {
       if (pending) ask(pending);
     });
   });
-  loadCatalog();
-  const params = new URLSearchParams(location.search);
   const match = /^#c=([0-9a-f]{24})$/.exec(location.hash);
-  const restored = match ? restoreConversation(match[1]) : Promise.resolve();
-  restored.then(() => {
-    // ?q=... (links from Slack and reports) asks straight away.
-    if (params.get("q")) {
-      history.replaceState(null, "", `${location.pathname}${location.hash}`);
-      ask(params.get("q"));
-    }
-  });
+  // ?q=... (links from Slack and reports) asks straight away.
+  const question = new URLSearchParams(location.search).get("q");
+  if (question) history.replaceState(null, "", `${location.pathname}${location.hash}`);
   box.focus();
+  if (await tokenNeeded()) {
+    // Ask for the token first; the token form then loads everything below.
+    state.restoreAfterToken = match ? match[1] : null;
+    state.afterToken = question;
+    askToken();
+    return;
+  }
+  loadCatalog();
+  const restored = match ? restoreConversation(match[1]) : Promise.resolve();
+  restored.then(() => { if (question) ask(question); });
+}
+
+async function tokenNeeded() {
+  // /healthz is open and says whether the API wants a bearer token, so a tab
+  // without one asks for it before calling the API, not after a 401 (which
+  // the browser reports as a console error).
+  if (token()) return false;
+  try {
+    const response = await fetch("/healthz", { headers: { Accept: "application/json" } });
+    return (await response.json()).auth === "bearer";
+  } catch {
+    return false; // the API calls will say what is wrong
+  }
 }
 
 init();

@@ -67,8 +67,12 @@ def answer(answer_id: str) -> Any:
 
 @bp.get("/healthz")
 def healthz() -> Any:
-    """Liveness: the process serves requests (it does not query the warehouse)."""
-    return jsonify({"ok": True, "status": "ok"})
+    """Liveness: the process serves requests (it does not query the warehouse).
+
+    ``auth`` tells the page whether to ask for a bearer token before it calls
+    the API (it says only what a 401 would say anyway)."""
+    tokens = services().runtime.settings.api_tokens
+    return jsonify({"ok": True, "status": "ok", "auth": "bearer" if tokens else "none"})
 
 
 @bp.get("/metrics")

@@ -103,7 +103,7 @@ def test_datasets_respect_the_allowlist(make_app: Callable[..., Flask]) -> None:
 
 
 def test_healthz(client: FlaskClient) -> None:
-    assert client.get("/healthz").json == {"ok": True, "status": "ok"}
+    assert client.get("/healthz").json == {"ok": True, "status": "ok", "auth": "none"}
 
 
 # -- errors: one envelope, the right status, never a traceback ----------------------
