@@ -432,3 +432,17 @@ def test_star_schema(tmp_path: Path, question: str, gold: str) -> None:
     assert answer.answered, answer.answer
     expected = sorted((tuple(r) for r in sql(path, gold)), key=str)
     assert sorted((tuple(r) for r in answer.rows), key=str) == expected, answer.sql
+
+
+def test_follow_up_on_another_table_keeps_what_still_applies(
+        warehouse: DuckDBWarehouse, library_db: Path) -> None:
+    _, conversation = ask(warehouse, "How many loans are there by status in 2023?")
+    second, conversation = ask(warehouse, "And only the overdue ones?", conversation)
+    third, _ = ask(warehouse, "What about members?", conversation)
+
+    assert "library.loans" in (second.sql or "") and "'Overdue'" in (second.sql or "")
+    assert second.columns[0] == "status" and [r[0] for r in second.rows] == ["Overdue"]
+    assert third.answered and "library.members" in (third.sql or "")
+    expected = sql(library_db, "SELECT COUNT(*) FROM library.members "
+                               "WHERE EXTRACT(YEAR FROM joined_at) = 2023")
+    assert third.rows == [list(r) for r in expected]

@@ -66,9 +66,11 @@ def _understand_one(question: str, catalog: Catalog, context: Plan | None) -> Un
                            if p.table is not None and not p.by_description]
                           + [p.table for r in readings0 for p in r.of("table")
                              if p.table is not None])
-    subject = _subject(parsed, readings0, catalog, question)
-    if subject is None and context is not None:
-        subject = context.subject
+    if context is not None:  # a follow-up keeps the subject unless it names another table
+        named = [p.table for r in readings0 for p in r.of("table") if not p.by_description]
+        subject = named[0] if named else context.subject
+    else:
+        subject = _subject(parsed, readings0, catalog, question)
     u.subject = subject
     if subject is None or subject.columns is None:
         u.missing = _first_tables(u, catalog)
