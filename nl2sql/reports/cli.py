@@ -32,7 +32,7 @@ from nl2sql.reports.definitions import (
 )
 from nl2sql.reports.pin import pin_sql
 from nl2sql.reports.result import ReportResult
-from nl2sql.reports.runner import Outcome, ReportRunner
+from nl2sql.reports.runner import QUIET, Outcome, ReportRunner
 from nl2sql.reports.schedule import next_slot, parse_now
 from nl2sql.reports.store import RunStore
 from nl2sql.runtime import Runtime
@@ -69,7 +69,7 @@ def _runner(runtime: Runtime) -> Iterator[ReportRunner]:
 def _describe(outcome: Outcome) -> str:
     head = f"{outcome.report} {outcome.slot}: {outcome.action}"
     run = outcome.run
-    if outcome.action == "already-claimed" or run is None:
+    if outcome.action in QUIET or run is None:
         return head
     parts = [run.status]
     if run.status == "failed":
@@ -175,7 +175,7 @@ def due(config: str | None, now_text: str | None, verbose: bool) -> None:
     with _runner(runtime) as runner:
         outcomes = runner.due(reports, now)
     for o in outcomes:
-        if verbose or o.action != "already-claimed":
+        if verbose or o.action not in QUIET:
             click.echo(_describe(o))
     sys.exit(1 if any(o.failed for o in outcomes) else 0)
 
@@ -198,7 +198,7 @@ def serve(config: str | None, interval: float) -> None:
 
     def show(outcomes: list[Outcome]) -> None:
         for o in outcomes:
-            if o.action != "already-claimed":
+            if o.action not in QUIET:
                 click.echo(_describe(o))
 
     click.echo(f"serving {path} (state {runtime.settings.state_db}); stop with Ctrl-C")

@@ -58,13 +58,16 @@ class RetryPolicy:
         return sum((self.next_round(r) for r in range(1, rounds_done)), timedelta())
 
 
+QUIET = ("already-claimed", "superseded")  # nothing was done: listed only on request
+
+
 @dataclass
 class Outcome:
     """What ``due``/``run`` did about one report slot, for the CLI to print."""
 
     report: str
     slot: str
-    action: str  # ran | took-over | already-claimed | retried
+    action: str  # ran | took-over | already-claimed | superseded | retried
     run: Run | None = None
     deliveries: list[Delivery] = field(default_factory=list)
 
@@ -111,6 +114,13 @@ class ReportRunner:
                 outcomes.append(self._carry_out(run, by_name.get(run.report), now, "took-over"))
         for report in reports:
             slot = slot_key(latest_slot(report.schedule, report.timezone, now))
+            newest = self.store.newest_scheduled_slot(report.name)
+            if newest is not None and slot < newest:  # keys are ISO UTC: they sort by time
+                # A later slot already ran (the schedule or time zone was edited
+                # since): running this one now would deliver stale numbers after
+                # newer ones.
+                outcomes.append(Outcome(report.name, slot, "superseded"))
+                continue
             run = self.store.claim(report.name, slot, "schedule", report.deliver)
             if run is None:
                 outcomes.append(Outcome(report.name, slot, "already-claimed"))

@@ -218,6 +218,12 @@ class RunStore:
                           (report, slot))
         return self._run(rows[0]) if rows else None
 
+    def newest_scheduled_slot(self, report: str) -> str | None:
+        """The latest slot of ``report`` that a schedule (not `report run`) claimed."""
+        rows = self._read("SELECT max(slot) FROM report_runs WHERE report = ?"
+                          " AND trigger = 'schedule'", (report,))
+        return rows[0][0] if rows else None
+
     def get_run(self, run_id: int) -> Run:
         return self._run(self._read("SELECT * FROM report_runs WHERE id = ?", (run_id,))[0])
 

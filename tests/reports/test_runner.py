@@ -369,6 +369,24 @@ def test_a_slot_already_run_is_not_run_again(report_settings: Settings, env: dic
     assert len(webhook.posts) == 3
 
 
+def test_an_edited_schedule_never_runs_a_slot_older_than_one_that_ran(
+        report_settings: Settings, env: dict[str, str], webhook: WebhookReceiver) -> None:
+    hook = "- slack_webhook: ${SLACK_WEBHOOK_URL}"
+    path = write(report_settings, report_yaml("by-status", deliver=hook))
+    runner, _ = make_runner(report_settings, env)
+    assert [o.action for o in runner.due(load_reports(path), SLOT_NOW)] == ["ran"]
+
+    # At 08:30 the report moves to 09:00: its latest slot is now yesterday's
+    # 09:00, older than this morning's run, and must not be sent after it.
+    write(report_settings, report_yaml("by-status", schedule="0 9 * * *", deliver=hook))
+    reports = load_reports(path)
+    (skipped,) = runner.due(reports, SLOT_NOW + timedelta(minutes=30))
+    assert (skipped.action, skipped.slot) == ("superseded", "2025-03-09T09:00:00Z")
+    (ran,) = runner.due(reports, SLOT_NOW + timedelta(hours=1))
+    assert (ran.action, ran.slot) == ("ran", "2025-03-10T09:00:00Z")
+    assert len(webhook.posts) == 2
+
+
 def test_manual_run_is_its_own_slot(report_settings: Settings, env: dict[str, str],
                                     webhook: WebhookReceiver) -> None:
     path = write(report_settings, report_yaml(
