@@ -18,6 +18,7 @@ makes writers queue instead of failing with "database is locked".
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 import socket
@@ -32,6 +33,8 @@ from pathlib import Path
 from typing import Any
 
 from nl2sql.reports.definitions import Destination
+
+log = logging.getLogger(__name__)
 
 STALE_AFTER_S = 600.0  # a run or delivery lease older than this has lost its owner
 BUSY_TIMEOUT_MS = 30_000
@@ -320,7 +323,13 @@ class Heartbeat:
         db = connect(self.path)
         try:
             while not self._stop.wait(self.every_s):
-                db.execute("UPDATE report_runs SET heartbeat = ? WHERE id = ? AND owner = ?",
-                           (time.time(), self.run_id, self.owner))
+                try:
+                    db.execute("UPDATE report_runs SET heartbeat = ? WHERE id = ? AND owner = ?",
+                               (time.time(), self.run_id, self.owner))
+                except sqlite3.Error as e:
+                    # One lost beat (a lock held past busy_timeout, a disk hiccup)
+                    # must not end the beating: a silent lease hands the run to
+                    # another process, which would run the query a second time.
+                    log.warning("report run %d: heartbeat failed: %s", self.run_id, e)
         finally:
             db.close()

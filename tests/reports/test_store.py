@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from nl2sql.reports.definitions import Destination
-from nl2sql.reports.store import STALE_AFTER_S, RunStore
+from nl2sql.reports.store import STALE_AFTER_S, Heartbeat, RunStore, connect
 
 HOOK = (Destination("slack_webhook", "${HOOK}"),)
 NOW = datetime(2025, 3, 10, 8, 0, tzinfo=UTC)
@@ -90,3 +90,26 @@ def test_delivery_claims_are_exclusive_and_wait_for_backoff(tmp_path: Path) -> N
     b.delivered(due.id, 1)
     (done,) = a.get_run(run.id).deliveries
     assert (done.status, done.attempts, done.rounds, done.error) == ("delivered", 4, 2, None)
+
+
+def test_the_heartbeat_survives_a_failed_beat(tmp_path: Path) -> None:
+    store = RunStore(tmp_path / "state.sqlite3")
+    run = store.claim("r", "s1", "schedule", HOOK)
+    assert run is not None
+    other = connect(store.path)
+
+    def beat() -> float:
+        return float(other.execute("SELECT heartbeat FROM report_runs").fetchone()[0])
+
+    with Heartbeat(store.path, run.id, store.owner, every_s=0.02):
+        # The table is out of reach for a while: those beats fail.
+        other.execute("ALTER TABLE report_runs RENAME TO report_runs_away")
+        time.sleep(0.2)
+        other.execute("ALTER TABLE report_runs_away RENAME TO report_runs")
+        before = beat()
+        deadline = time.monotonic() + 5
+        while beat() == before and time.monotonic() < deadline:
+            time.sleep(0.02)
+    assert beat() > before  # still beating afterwards
+    other.close()
+    store.close()
