@@ -236,6 +236,12 @@ class ReportRunner:
         if not answer.answered:
             result.status = "failed"
             result.error = f"the model could not answer: {answer.answer}"
+        elif answer.sql is None:
+            # A report promises numbers; a reply that ran no query (a clarifying
+            # question, say) is a failure to announce, not a success without data.
+            result.status = "failed"
+            result.error = ("the model ran no query, so there are no numbers to report "
+                            f"(it said: {answer.answer}); pin SQL with `nl2sql report pin`")
 
     # -- one delivery ------------------------------------------------------------------
 

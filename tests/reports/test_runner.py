@@ -303,6 +303,18 @@ def test_model_failure_is_recorded_not_silent(report_settings: Settings, env: di
     assert notice["text"] == "Report asked failed: scripted model has no more turns"
 
 
+def test_an_answer_without_a_query_fails_the_report(
+        report_settings: Settings, env: dict[str, str], webhook: WebhookReceiver) -> None:
+    path = write(report_settings, report_yaml(
+        "asked", sql=None, deliver="- slack_webhook: ${SLACK_WEBHOOK_URL}"))
+    model = ScriptedModel(text("Which purchases do you mean, paid or refunded?"))
+    runner, _ = make_runner(report_settings, env, model)
+    (outcome,) = runner.due(load_reports(path), SLOT_NOW)
+    assert outcome.run is not None and outcome.run.status == "failed"
+    assert "ran no query" in (outcome.run.error or "")
+    assert "paid or refunded" in json.dumps(webhook.posts[0])
+
+
 @pytest.mark.parametrize(("sql", "allowed", "reason"), [
     ("DELETE FROM shop.purchases", (), "only read-only queries are allowed"),
     # Reviewed and pinned, then the allowlist tightened: DuckDB alone would run
