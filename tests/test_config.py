@@ -47,3 +47,26 @@ def test_gemini_is_default_when_credentials_exist(env: dict[str, str]) -> None:
 @pytest.mark.parametrize("setting", SETTINGS, ids=lambda s: s.env)
 def test_every_setting_is_documented_in_readme(setting) -> None:  # type: ignore[no-untyped-def]
     assert f"`{setting.env}`" in README.read_text(), f"{setting.env} missing from README.md"
+
+
+@pytest.mark.parametrize("setting", SETTINGS, ids=lambda s: s.env)
+def test_declared_default_is_the_settings_default(setting) -> None:  # type: ignore[no-untyped-def]
+    # Settings() (code) and the declared table (env, README) must not drift apart.
+    assert getattr(Settings(), setting.name) == setting.default
+
+
+@pytest.mark.parametrize("setting", SETTINGS, ids=lambda s: s.env)
+def test_readme_row_shows_the_declared_default_and_help(setting) -> None:  # type: ignore[no-untyped-def]
+    rows = [line for line in README.read_text().splitlines()
+            if line.startswith(f"| `{setting.env}` |")]
+    assert len(rows) == 1, f"{setting.env}: one row in the README's configuration table"
+    _, default, help_text = (cell.strip() for cell in rows[0].strip().strip("|").split("|"))
+    shown = default.strip("`").split(" (")[0]  # "604800 (7 days)" -> "604800"
+    value = setting.default
+    if value in ("", ()):
+        assert default.strip("`") == "(empty)", setting.env
+    elif isinstance(value, int | float):
+        assert float(shown) == value, setting.env
+    else:
+        assert shown == str(value), setting.env
+    assert help_text == setting.help
