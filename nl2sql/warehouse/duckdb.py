@@ -164,10 +164,10 @@ class DuckDBWarehouse(Warehouse):
         if not match:
             raise NotFound(f"table {table_id!r} not found; call list_tables('{schema}')")
         table = match[0]
-        return self._cached(("table", table.id), lambda: self._describe(table))
+        return self._cached(("table", table.id), lambda: self._describe(schema, table))
 
-    def _describe(self, table: TableInfo) -> TableInfo:
-        schema, table_name = table.id.split(".", 1)
+    def _describe(self, schema: str, table: TableInfo) -> TableInfo:
+        table_name = table.id[len(schema) + 1:]
         cols = self._fetch(
             "SELECT column_name, data_type, is_nullable, comment FROM duckdb_columns() "
             "WHERE database_name = ? AND schema_name = ? AND table_name = ? ORDER BY column_index",
@@ -175,7 +175,8 @@ class DuckDBWarehouse(Warehouse):
         )
         text_columns = [c[0] for c in cols if c[1] == "VARCHAR"]
         examples = self._text_examples(schema, table_name, text_columns)
-        table.row_count = self._fetch(f'SELECT count(*) FROM "{schema}"."{table_name}"')[0][0]
+        table.row_count = self._fetch(
+            f"SELECT count(*) FROM {_ident(schema)}.{_ident(table_name)}")[0][0]
         table.columns = [
             ColumnInfo(
                 name=n,
@@ -194,10 +195,10 @@ class DuckDBWarehouse(Warehouse):
             return {}
         # approx_count_distinct over a sample keeps this cheap on large tables; a
         # seeded (REPEATABLE) sample keeps the examples, and so the answers, stable.
-        sample = (f'(SELECT * FROM "{schema}"."{table}" '
+        sample = (f"(SELECT * FROM {_ident(schema)}.{_ident(table)} "
                   "USING SAMPLE reservoir(20000 ROWS) REPEATABLE (42))")
         counts = self._fetch(
-            "SELECT " + ", ".join(f'approx_count_distinct("{c}")' for c in columns)
+            "SELECT " + ", ".join(f"approx_count_distinct({_ident(c)})" for c in columns)
             + f" FROM {sample}"
         )[0]
         found: dict[str, list[str]] = {}
@@ -205,8 +206,8 @@ class DuckDBWarehouse(Warehouse):
             if not n or n > EXAMPLE_MAX_DISTINCT:
                 continue
             vals = self._fetch(
-                f'SELECT "{col}" FROM {sample} WHERE "{col}" IS NOT NULL '
-                f'GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT {EXAMPLE_COUNT}'
+                f"SELECT {_ident(col)} FROM {sample} WHERE {_ident(col)} IS NOT NULL "
+                f"GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT {EXAMPLE_COUNT}"
             )
             found[col] = [str(v[0]) for v in vals]
         return found
@@ -303,6 +304,11 @@ def bigquery_type(duck_type: str) -> str:
     if base.startswith("STRUCT"):
         return "STRUCT"
     return _TYPES.get(base, base)
+
+
+def _ident(name: str) -> str:
+    """A quoted DuckDB identifier: names come from the file, which may hold any character."""
+    return '"' + name.replace('"', '""') + '"'
 
 
 def _first_line(message: str) -> str:

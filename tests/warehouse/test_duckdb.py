@@ -250,3 +250,19 @@ def test_what_is_not_a_duckdb_file_is_a_one_line_error(tmp_path: Path, kind: str
         DuckDBWarehouse(path)
     assert "\n" not in e.value.message
     assert sorted(tmp_path.iterdir()) == before  # nothing created next to it
+
+
+def test_names_with_quotes_are_described(tmp_path: Path) -> None:
+    # Metadata SQL is built from names in the file; they must be quoted, not pasted.
+    path = tmp_path / "odd.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute('CREATE SCHEMA s; CREATE TABLE s."we""ird" ("ki""nd" VARCHAR, n INT)')
+    con.execute('''INSERT INTO s."we""ird" VALUES ('a', 1), ('a', 2), ('b', 3)''')
+    con.close()
+    wh = DuckDBWarehouse(path)
+    try:
+        table = wh.get_table('s.we"ird').to_dict()
+    finally:
+        wh.close()
+    assert table["row_count"] == 3
+    assert table["columns"][0] == {"name": 'ki"nd', "type": "STRING", "examples": ["a", "b"]}
