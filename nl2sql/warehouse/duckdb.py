@@ -43,8 +43,12 @@ class DuckDBWarehouse(Warehouse):
         try:
             # Never fetch or load an extension on our own: opening a SQLite or
             # Postgres file would otherwise download a scanner from the internet.
+            # No replacement scans either: a name must never read a Python object
+            # (a DataFrame in some caller's frame). Given at connect, so every
+            # cursor inherits them; a SET would only reach this session.
             self._con = duckdb.connect(":memory:", config={
-                "autoinstall_known_extensions": False, "autoload_known_extensions": False})
+                "autoinstall_known_extensions": False, "autoload_known_extensions": False,
+                "python_enable_replacements": False})
             quoted = str(self.path.resolve()).replace("'", "''")
             # TYPE DUCKDB: a file in another format is refused, not handed to a scanner.
             self._con.execute(f"ATTACH '{quoted}' AS {CATALOG} (TYPE DUCKDB, READ_ONLY)")

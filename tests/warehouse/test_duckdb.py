@@ -126,8 +126,9 @@ def test_filesystem_and_configuration_are_locked(shop: DuckDBWarehouse) -> None:
     settings = shop.query(
         "SELECT current_setting('lock_configuration'), current_setting('enable_external_access'),"
         " current_setting('autoinstall_known_extensions'),"
-        " current_setting('autoload_known_extensions')", max_rows=5, timeout_s=5)
-    assert settings.rows == [[True, False, False, False]]
+        " current_setting('autoload_known_extensions'),"
+        " current_setting('python_enable_replacements')", max_rows=5, timeout_s=5)
+    assert settings.rows == [[True, False, False, False, False]]
 
 
 def test_missing_file_is_a_clear_error_and_creates_nothing(tmp_path: Path) -> None:
