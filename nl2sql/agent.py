@@ -9,6 +9,7 @@ asked once more with tools disabled so the user still gets a summary.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -33,6 +34,8 @@ from nl2sql.warehouse.base import Warehouse
 
 Event = dict[str, Any]
 EventSink = Callable[[Event], None]
+
+log = logging.getLogger("nl2sql.agent")
 
 #: finish reason a model sets when it declines to answer (offline planner)
 UNANSWERED = "UNANSWERED"
@@ -88,14 +91,14 @@ class Agent:
         text: str | None = None
         for turn_no in range(self.settings.max_steps + 1):
             final = turn_no == self.settings.max_steps
-            mode: ToolMode = "NONE" if final else self.tool_mode
+            mode, allowed = self._tool_config(turn_no, final)
             emit({"event": "model_started", "turn": turn_no + 1})
             turn = self.model.generate(Request(
                 history=list(history),  # a snapshot: what this turn was sent
                 tools=self.tools.declarations,
                 system=system,
                 tool_mode=mode,
-                allowed_functions=None if final else self.allowed_functions,
+                allowed_functions=allowed,
             ))
             answer.usage.add(turn.usage)
             history.append(turn.message)
@@ -118,10 +121,24 @@ class Agent:
             answer.answered = False
             text = ("I could not finish within the step limit "
                     f"({self.settings.max_steps} steps); try a narrower question.")
+        if not answer.answered:
+            # Rows from an exploratory query (a value lookup, say) are not an answer:
+            # showing them beside "I could not answer" would invite misreading.
+            answer.sql, answer.columns, answer.rows, answer.truncated = None, [], [], False
         answer.answer = text.strip()
         answer.seconds = time.perf_counter() - started
         emit({"event": "answer", "answer": answer.to_dict()})
         return answer, Conversation(history)
+
+    def _tool_config(self, turn_no: int, final: bool) -> tuple[ToolMode, list[str] | None]:
+        """NONE for the closing summary; a forced mode (ANY) only for the first turn,
+        since under ANY the model may not answer in text: once the forced calls are
+        answered it returns to AUTO and can reply."""
+        if final:
+            return "NONE", None
+        if self.tool_mode == "ANY" and turn_no > 0:
+            return "AUTO", None
+        return self.tool_mode, self.allowed_functions
 
     # -- function calls ----------------------------------------------------------
 
@@ -143,8 +160,10 @@ class Agent:
         except Nl2SqlError as e:
             error = e.message
             payload = {"error": error}
-        except Exception as e:  # noqa: BLE001 - the model must hear about every failure
-            error = f"internal error in {call.name}: {type(e).__name__}: {e}"
+        except Exception:  # noqa: BLE001 - the model must hear about every failure
+            # Details go to the log, not to the model or the user.
+            log.exception("unexpected error in %s(%s)", call.name, call.args)
+            error = f"{call.name} failed with an internal error; try another approach"
             payload = {"error": error}
         seconds = time.perf_counter() - t0
         step = Step(call.name, call.args, ok=error is None, seconds=seconds, error=error,

@@ -158,3 +158,46 @@ def test_events_report_progress(warehouse: DuckDBWarehouse) -> None:
     assert [e["event"] for e in events] == ["model_started", "step_started", "step_finished",
                                             "model_started", "answer"]
     assert events[2]["ok"] is True and events[2]["name"] == "list_datasets"
+
+
+def test_forced_mode_applies_to_the_first_turn_then_the_model_may_answer(
+        warehouse: DuckDBWarehouse) -> None:
+    model = ScriptedModel(calls(("sql_query", {"query": "SELECT 1 AS one"})), text("One."))
+    agent = Agent(model, warehouse, Settings(), tool_mode="ANY",
+                  allowed_functions=["sql_query"])
+    answer, _ = agent.ask("One?")
+    assert [(r.tool_mode, r.allowed_functions) for r in model.requests] == [
+        ("ANY", ["sql_query"]), ("AUTO", None)]
+    assert answer.answer == "One." and answer.rows == [[1]]
+
+
+def test_a_declined_answer_carries_no_query_result(warehouse: DuckDBWarehouse) -> None:
+    from nl2sql.agent import UNANSWERED
+
+    model = ScriptedModel(
+        calls(("sql_query", {"query": "SELECT name FROM shop.customers WHERE name = 'Zed'"})),
+        ModelTurn(text("I could not find 'Zed'.").message, finish_reason=UNANSWERED),
+    )
+    answer, _ = make_agent(model, warehouse).ask("How much did Zed spend?")
+    assert not answer.answered
+    assert (answer.sql, answer.columns, answer.rows) == (None, [], [])
+    assert answer.steps[0].name == "sql_query"  # the lookup is still on record
+
+
+class _BrokenWarehouse(DuckDBWarehouse):
+    """A warehouse whose driver fails in an unexpected way (not one of our errors)."""
+
+    def list_datasets(self):  # type: ignore[no-untyped-def]
+        raise RuntimeError("driver exploded at 0x7f3a with secret=hunter2")
+
+
+def test_unexpected_tool_errors_reach_the_model_without_internals(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    wh = _BrokenWarehouse(build_shop(tmp_path))
+    model = ScriptedModel(calls(("list_datasets", {})), text("Sorry."))
+    answer, _ = make_agent(model, wh).ask("What data is there?")
+    error = model.requests[1].history[-1].responses[0].response["error"]
+    assert error == "list_datasets failed with an internal error; try another approach"
+    assert answer.steps[0].error == error and "hunter2" not in error
+    assert "hunter2" in caplog.text  # the operator still sees the cause in the log
+    wh.close()

@@ -238,10 +238,6 @@ def test_any_mode_with_allowed_function_names(gemini: GeminiServer,
     assert gemini.rejected == []
 
 
-@pytest.mark.xfail(strict=True, raises=GeminiRequestError, reason=(
-    "agent.py sends ANY on every turn but the last: real Gemini must then call a function "
-    "each turn, so a forced question runs max_steps calls before it may answer. Once the "
-    "forced calls are answered the agent should return to AUTO."))
 def test_any_mode_lets_the_model_answer_after_the_forced_call(
         gemini: GeminiServer, warehouse: DuckDBWarehouse) -> None:
     gemini.enqueue(calls(("sql_query", {"query": "SELECT 1 AS one"})))
