@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import json
 import logging
 import os
@@ -66,6 +67,14 @@ def main() -> None:
     logging.getLogger("sqlglot").setLevel(logging.ERROR)
 
 
+def _os_user() -> str:
+    """Who runs the CLI, for job labels (hashed by the warehouse before use)."""
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no passwd entry, as in some containers
+        return "unknown"
+
+
 def _settings(**overrides: Any) -> Settings:
     return Settings.from_env(**overrides)
 
@@ -117,7 +126,7 @@ def ask(question: str, db: str | None, warehouse: str | None, model: str | None,
         warehouse = f"duckdb:///{os.path.abspath(db)}"
     runtime = Runtime(_settings(warehouse=warehouse, model=model))
     try:
-        answer, _ = runtime.agent(labels={"interface": "cli"}).ask(question)
+        answer, _ = runtime.agent(labels={"interface": "cli", "user": _os_user()}).ask(question)
     finally:
         runtime.close()
     if as_json:

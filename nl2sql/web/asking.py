@@ -117,7 +117,8 @@ class Asker:
             if on_event is not None and event["event"] != "answer":
                 on_event(event)
 
-        agent = self.runtime.agent(labels={"interface": pending.interface})
+        # The warehouse hashes the user before it reaches job labels (BigQuery).
+        agent = self.runtime.agent(labels={"interface": pending.interface, "user": pending.user})
         answer, conversation = agent.ask(pending.question, pending.history, on_event=sink)
         chart = chart_for(answer.columns, answer.rows)
         payload = answer.to_dict()

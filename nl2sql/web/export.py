@@ -69,7 +69,8 @@ def answer_csv(answer_id: str) -> Any:
                     project=warehouse.project, max_rows=settings.export_max_rows)
     checked = check_sql(record.sql, policy)
     result = warehouse.query(checked.sql, max_rows=checked.row_cap,
-                             timeout_s=settings.query_timeout_s, labels={"interface": "export"})
+                             timeout_s=settings.query_timeout_s,
+                             labels={"interface": "export", "user": g.user})
     if result.bytes_processed:
         s.metrics.inc("nl2sql_bytes_processed_total", amount=result.bytes_processed)
     return Response(csv_chunks(result.columns, result.rows), mimetype="text/csv", headers={
