@@ -71,6 +71,9 @@ SETTINGS: tuple[Setting, ...] = (
             "Questions per user per period, e.g. '30/minute' or '500/hour'."),
     Setting("api_tokens", "NL2SQL_API_TOKENS", (), _csv,
             "Comma-separated bearer tokens required on the API; empty means no auth."),
+    Setting("iap_audience", "NL2SQL_IAP_AUDIENCE", "", str,
+            "Behind Google IAP: the expected audience of IAP's signed JWT "
+            "(/projects/NUMBER/global/backendServices/ID); empty skips the audience check."),
     Setting("public_url", "NL2SQL_PUBLIC_URL", "", str,
             "Public base URL of the web app, used in links from Slack and reports."),
     Setting("slack_response_type", "NL2SQL_SLACK_RESPONSE_TYPE", "in_channel", str,
@@ -103,11 +106,12 @@ class Settings:
     conversation_ttl_s: float = 7 * 24 * 3600.0
     export_max_rows: int = 100_000
     rate_limit: str = "30/minute"
-    api_tokens: tuple[str, ...] = ()
+    api_tokens: tuple[str, ...] = field(default=(), repr=False)
+    iap_audience: str = ""
     public_url: str = ""
     slack_response_type: str = "in_channel"
     reports: str = "reports.yaml"
-    smtp_url: str = ""
+    smtp_url: str = field(default="", repr=False)  # may hold a password
     smtp_user: str = ""
     smtp_password: str = field(default="", repr=False)
     smtp_from: str = "nl2sql@localhost"

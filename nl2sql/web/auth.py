@@ -48,7 +48,9 @@ def iap_verifier(app: Flask) -> IapVerifier:
     with _lock:
         verifier: IapVerifier | None = app.extensions.get(_EXT)
         if verifier is None:
-            verifier = IapVerifier(app.config.get("NL2SQL_IAP_CERTS_URL", IAP_CERTS_URL))
+            settings: Settings = app.config["NL2SQL_RUNTIME"].settings
+            verifier = IapVerifier(app.config.get("NL2SQL_IAP_CERTS_URL", IAP_CERTS_URL),
+                                   audience=settings.iap_audience or None)
             app.extensions[_EXT] = verifier
         return verifier
 

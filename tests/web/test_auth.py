@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import logging
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -152,3 +153,22 @@ def test_every_token_is_compared_whichever_matches(locked: FlaskClient,
         calls.clear()
         locked.get("/api/datasets", headers=headers)
         assert calls == [t.encode() for t in TOKENS]
+
+
+def test_iap_audience_setting_refuses_jwts_for_another_backend(
+        make_app: Callable[..., Any], iap: FakeIap) -> None:
+    ours = "/projects/1/global/backendServices/2"
+    client = make_app(iap_audience=ours).test_client()
+    r = client.get("/api/datasets", headers=iap.headers("ann@x.org"))
+    assert r.status_code == 200
+    r = client.get("/api/datasets", headers=iap.headers(
+        "ann@x.org", aud="/projects/1/global/backendServices/99"))
+    assert r.status_code == 401
+
+
+def test_secrets_stay_out_of_the_settings_repr() -> None:
+    from nl2sql.config import Settings
+
+    s = Settings(api_tokens=("tok-123",), smtp_url="smtp://u:pw-456@h",
+                 smtp_password="pw-789", slack_signing_secret="sec-0")
+    assert not any(secret in repr(s) for secret in ("tok-123", "pw-456", "pw-789", "sec-0"))
