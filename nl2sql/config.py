@@ -52,7 +52,8 @@ SETTINGS: tuple[Setting, ...] = (
             "'offline' or a Gemini model name. Empty: a Gemini model when Gemini "
             "credentials are set, else 'offline'."),
     Setting("allowed_datasets", "NL2SQL_ALLOWED_DATASETS", (), _csv,
-            "Comma-separated datasets the service may read; empty means all the warehouse shows."),
+            "Comma-separated datasets the service may read (on BigQuery, another project's "
+            "as project.dataset); empty means all the warehouse shows."),
     Setting("max_rows", "NL2SQL_MAX_ROWS", 1000, _positive_int,
             "Most rows a query returns to the model and the user; more sets truncated=true."),
     Setting("max_bytes_billed", "NL2SQL_MAX_BYTES_BILLED", 10 * 1024**3, _positive_int,

@@ -88,9 +88,13 @@ class Toolbox:
     # -- metadata --------------------------------------------------------------
 
     def _allowed(self, dataset_id: str) -> bool:
-        # Exactly as the gate compares (BigQuery datasets are case-sensitive:
-        # `Sales` is not `sales`), so metadata never shows what SQL may not read.
-        return not self.policy.allowed_datasets or dataset_id in self.policy.allowed_datasets
+        # The gate's own rule (exact names: BigQuery datasets are case-sensitive),
+        # so metadata never shows what SQL may not read. Another project's
+        # dataset is shown as `project.dataset`.
+        project, _, dataset = dataset_id.rpartition(".")
+        if not self.policy.allowed_datasets and not project:
+            return True  # no allowlist, and no project to check (DuckDB)
+        return self.policy.allows(project or self.policy.project, dataset)
 
     def list_datasets(self) -> dict[str, Any]:
         datasets = [d for d in self.warehouse.list_datasets() if self._allowed(d.id)]
@@ -104,9 +108,11 @@ class Toolbox:
 
     def get_table(self, table_id: str) -> dict[str, Any]:
         dataset, _, table = table_id.strip("`").rpartition(".")
-        if not dataset or not table:
+        if not dataset or not table or dataset.count(".") > 1:
             raise BadRequest(f"table_id {table_id!r} must look like 'dataset.table'")
-        dataset = dataset.split(".")[-1]  # tolerate project.dataset.table
+        home = f"{self.policy.project}."
+        if self.policy.project and dataset.startswith(home):
+            dataset = dataset[len(home):]  # our own project, spelled out
         if not self._allowed(dataset):
             raise NotFound(f"table {table_id!r} is not in an allowed dataset")
         return self.warehouse.get_table(f"{dataset}.{table}").to_dict()

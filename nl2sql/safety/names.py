@@ -45,14 +45,17 @@ def resolve(parts: list[str], policy: Policy, *, what: str, node: exp.Expr,
         return UnsafeSQL(message + (at(pos) if where else ""), check=check, construct=display,
                          position=pos)
 
+    project = policy.project
     if len(parts) == 3:
         project = parts[0]
         if policy.project is None:
             raise refuse(f"{what} `{display}` names a project; "
                          f"write it as `dataset.{what}` without the project")
-        if project != policy.project:
+        foreign = policy.foreign_entries()
+        if project != policy.project and not any(e.startswith(f"{project}.") for e in foreign):
+            also = f" (besides {', '.join(foreign)})" if foreign else ""
             raise refuse(f"{what} `{display}` is in project `{project}`; "
-                         f"only project `{policy.project}` may be queried")
+                         f"only project `{policy.project}` may be queried{also}")
         parts = parts[1:]
     if len(parts) != 2:
         raise refuse(f"{what} `{display}` has {len(parts)} name parts; "
@@ -60,7 +63,9 @@ def resolve(parts: list[str], policy: Policy, *, what: str, node: exp.Expr,
     dataset, name = parts
     if not _DATASET.fullmatch(dataset) or dataset.lower() in ENGINE_SCHEMAS:
         raise refuse(f"`{dataset}` in {what} `{display}` is not a dataset you can query")
-    if policy.allowed_datasets and dataset not in policy.allowed_datasets:
+    if not policy.allows(project, dataset):
         raise refuse(f"{what} `{display}` is outside the allowed datasets "
                      f"({policy.describe_datasets()})", where=False)
-    return dataset, name
+    # Another project's dataset keeps its project, so callers never mistake it
+    # for a dataset of the same name at home.
+    return (dataset if project == policy.project else f"{project}.{dataset}"), name

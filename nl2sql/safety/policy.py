@@ -17,11 +17,11 @@ MAX_SQL_CHARS = 100_000
 class Policy:
     """Limits for one warehouse.
 
-    ``allowed_datasets`` empty means any dataset. Dataset names are compared
-    exactly (BigQuery datasets are case-sensitive, so ``Sales`` and ``sales``
-    can be two datasets). ``project`` is the only project a three-part name
-    (``project.dataset.table``) may name; when it is None (DuckDB has no
-    projects) every project-qualified name is rejected.
+    ``allowed_datasets`` empty means any dataset of ``project``. Dataset names
+    are compared exactly (BigQuery datasets are case-sensitive, so ``Sales`` and
+    ``sales`` can be two datasets). A three-part name (``project.dataset.table``)
+    must name ``project`` or an entry written ``project.dataset``; when
+    ``project`` is None (DuckDB has no projects) every such name is rejected.
 
     >>> Policy(allowed_datasets=("thelook_ecommerce",)).allowed_datasets
     frozenset({'thelook_ecommerce'})
@@ -43,6 +43,26 @@ class Policy:
     def from_settings(cls, settings: Settings, project: str | None = None) -> Policy:
         """Build from the service's settings and the warehouse's project."""
         return cls(frozenset(settings.allowed_datasets), project, settings.max_rows)
+
+    def allows(self, project: str | None, dataset: str) -> bool:
+        """May ``project.dataset`` be read? Entries are datasets of ``project``
+        (``sales``) or, on BigQuery, of another project (``bigquery-public-data.samples``).
+
+        >>> p = Policy(frozenset({"sales", "bigquery-public-data.samples"}), project="acme")
+        >>> p.allows("acme", "sales"), p.allows("bigquery-public-data", "samples")
+        (True, True)
+        >>> p.allows("acme", "samples"), p.allows("other", "sales")
+        (False, False)
+        """
+        if not self.allowed_datasets:
+            return project == self.project  # no allowlist: the home project only
+        if project == self.project and dataset in self.allowed_datasets:
+            return True
+        return project is not None and f"{project}.{dataset}" in self.allowed_datasets
+
+    def foreign_entries(self) -> list[str]:
+        """Allowlist entries of other projects (``project.dataset``), sorted."""
+        return sorted(e for e in self.allowed_datasets if "." in e)
 
     def describe_datasets(self) -> str:
         """The allowed datasets as a sentence fragment for error messages."""

@@ -142,8 +142,11 @@ def test_referenced_tables_are_sorted_unique_and_skip_ctes_and_functions() -> No
 def test_tables_project_rules() -> None:
     with_project = Policy(frozenset({"shop"}), project="acme")
     check_tables(tree("SELECT * FROM `acme.shop.t`"), with_project)
-    assert "project `acme`" in refusal(check_tables, tree("SELECT * FROM `zeta.shop.t`"),
-                                       with_project).message
+    assert "only project `acme`" in refusal(check_tables, tree("SELECT * FROM `zeta.shop.t`"),
+                                            with_project).message
+    no_allowlist = Policy(frozenset(), project="acme")
+    assert "only project `acme`" in refusal(check_tables, tree("SELECT * FROM zeta.shop.t"),
+                                            no_allowlist).message
     assert "names a project" in refusal(check_tables, tree("SELECT * FROM `acme.shop.t`"),
                                         SHOP).message
 
@@ -225,3 +228,19 @@ def test_policy_coerces_and_validates() -> None:
     assert Policy.from_settings(settings, "acme") == Policy(frozenset({"shop"}), "acme", 7)
     with pytest.raises(ValueError):
         Policy(max_rows=0)
+
+
+def test_an_allowlist_entry_may_name_another_project() -> None:
+    # BigQuery's public datasets live in their own project.
+    policy = Policy(frozenset({"shop", "bigquery-public-data.thelook"}), project="acme")
+    query = tree("SELECT * FROM `bigquery-public-data.thelook.orders` o JOIN shop.users u "
+                 "ON o.user_id = u.id")
+    check_tables(query, policy)
+    assert referenced_tables(query, policy) == ("bigquery-public-data.thelook.orders",
+                                                "shop.users")
+    # The entry is for that project only: not for a same-named dataset at home or elsewhere.
+    for sql in ("SELECT * FROM thelook.orders",
+                "SELECT * FROM `bigquery-public-data.shop.users`"):
+        assert "outside the allowed datasets" in refusal(check_tables, tree(sql), policy).message
+    message = refusal(check_tables, tree("SELECT * FROM `zeta.thelook.orders`"), policy).message
+    assert "only project `acme` may be queried (besides bigquery-public-data.thelook)" in message

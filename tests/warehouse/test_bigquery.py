@@ -288,6 +288,19 @@ def test_toolbox_runs_gated_sql_on_bigquery(wh: BigQueryWarehouse) -> None:
     assert box.call("get_table", {"table_id": "shop.users"}).payload["row_count"] == 2
 
 
+def test_toolbox_project_qualified_names_follow_the_allowlist(wh: BigQueryWarehouse) -> None:
+    box = Toolbox(wh, Settings(allowed_datasets=("shop", "elsewhere.shop")))
+    # Our own project, spelled out, is the same dataset.
+    assert box.call("get_table", {"table_id": "test-project.shop.users"}).payload["row_count"] == 2
+    out = box.call("sql_query", {"query": "SELECT COUNT(*) AS n FROM `test-project.shop.users`"})
+    assert out.payload["rows"] == [[2]]
+    # A project with no allowlist entry is refused by metadata and by the gate alike.
+    with pytest.raises(NotFound):
+        box.call("get_table", {"table_id": "other-project.shop.users"})
+    with pytest.raises(UnsafeSQL, match="only project `test-project` may be queried"):
+        box.call("sql_query", {"query": "SELECT * FROM `other-project.shop.users`"})
+
+
 # -- cost controls, timeouts and pagination on the scripted REST server ----------------
 
 
