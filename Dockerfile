@@ -12,7 +12,7 @@ RUN useradd --create-home --uid 10001 nl2sql
 # Dependencies first, from pyproject.toml alone, so a code change does not
 # reinstall them: the editable install needs only a placeholder package, and
 # the real one copied over it is what gets imported.
-COPY pyproject.toml README.md ./
+COPY pyproject.toml README.md LICENSE ./
 RUN mkdir nl2sql && touch nl2sql/__init__.py && pip install -e .
 # Editable install: schemas/ and frontend/ stay at the top level, as in the repository.
 COPY nl2sql ./nl2sql

@@ -28,6 +28,17 @@ def test_dependencies_install_before_the_code_is_copied() -> None:
     assert install < code
 
 
+def test_files_the_install_reads_are_copied_before_it() -> None:
+    import tomllib
+
+    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+    needed = {"pyproject.toml", project["readme"], *project.get("license-files", [])}
+    install = next(i for i, line in enumerate(LINES) if "pip install" in line)
+    copied = {s for line in LINES[:install] if line.startswith("COPY ")
+              for s in line.split()[1:-1]}
+    assert needed <= copied, f"missing before pip install: {needed - copied}"
+
+
 def test_demo_is_built_at_image_build_and_the_app_runs_as_a_non_root_user() -> None:
     runs = _instructions("RUN")
     assert any("nl2sql demo-data" in r and "--scale 1" in r for r in runs)
