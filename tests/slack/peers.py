@@ -14,11 +14,12 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from flask import Flask
 from werkzeug.serving import make_server
+
+from tests.fakes.http import QuietHandler, local_server
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"  # Slack's documented example shape
 
@@ -145,29 +146,13 @@ class SlackApi(Peer):
 def running(peer: Peer) -> Iterator[Peer]:
     """Serve ``peer`` on 127.0.0.1; ``peer.base`` is its URL."""
 
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(QuietHandler):
         def do_POST(self) -> None:  # noqa: N802 - http.server's naming
             body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
             status, ctype, out, extra = peer.handle(self.path, body,
                                                     dict(self.headers.items()))
-            self.send_response(status)
-            self.send_header("Content-Type", ctype)
-            for name, value in extra.items():
-                self.send_header(name, value)
-            self.send_header("Content-Length", str(len(out)))
-            self.end_headers()
-            self.wfile.write(out)
+            self.reply(status, ctype, out, extra)
 
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    peer.base = f"http://127.0.0.1:{server.server_port}"
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    try:
+    with local_server(Handler) as base:
+        peer.base = base
         yield peer
-    finally:
-        server.shutdown()
-        thread.join()
-        server.server_close()

@@ -5,12 +5,10 @@ them, and a local HTTP server publishing the public key the way
 from __future__ import annotations
 
 import json
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from cryptography.hazmat.primitives import serialization
@@ -19,6 +17,7 @@ from google.auth import jwt
 from google.auth.crypt import es256
 
 from nl2sql.web.iap import IAP_ISSUER, JWT_HEADER
+from tests.fakes.http import QuietHandler, local_server
 
 
 def _key_pair() -> tuple[str, str]:
@@ -59,26 +58,11 @@ class FakeIap:
 
 @contextmanager
 def serving(iap: FakeIap) -> Iterator[FakeIap]:
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(QuietHandler):
         def do_GET(self) -> None:  # noqa: N802 - http.server's naming
             iap.fetches += 1
-            body = json.dumps(iap.certs).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            self.reply(200, "application/json", json.dumps(iap.certs).encode())
 
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    iap.url = f"http://127.0.0.1:{server.server_port}/iap/verify/public_key"
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    try:
+    with local_server(Handler) as base:
+        iap.url = f"{base}/iap/verify/public_key"
         yield iap
-    finally:
-        server.shutdown()
-        thread.join()
-        server.server_close()
