@@ -11,26 +11,16 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
-from pathlib import Path
 from typing import Any
 
 import jsonschema
 
 from nl2sql.config import Settings
+from nl2sql.context import dataset_context
 from nl2sql.errors import BadRequest, NotFound
 from nl2sql.safety import CheckedSQL, Policy, check_sql
+from nl2sql.schemas import schema_path
 from nl2sql.warehouse.base import QueryResult, Warehouse
-
-SCHEMAS_DIR = Path(__file__).resolve().parent.parent / "schemas"
-
-
-def schema_path(name: str) -> Path:
-    """A file from ``schemas/``: the source tree's, or the copy shipped in the package."""
-    local = SCHEMAS_DIR / name
-    if local.exists():
-        return local
-    return Path(str(resources.files("nl2sql") / "schemas" / name))
 
 
 @cache
@@ -97,14 +87,26 @@ class Toolbox:
         return self.policy.allows(project or self.policy.project, dataset)
 
     def list_datasets(self) -> dict[str, Any]:
-        datasets = [d for d in self.warehouse.list_datasets() if self._allowed(d.id)]
-        return {"datasets": [d.to_dict() for d in datasets]}
+        out = []
+        for d in self.warehouse.list_datasets():
+            if not self._allowed(d.id):
+                continue
+            item = d.to_dict()
+            context = dataset_context(d.id)
+            if context and not item["description"]:
+                item["description"] = context.description
+            out.append(item)
+        return {"datasets": out}
 
     def list_tables(self, dataset_id: str) -> dict[str, Any]:
         if not self._allowed(dataset_id):
             raise NotFound(f"dataset {dataset_id!r} is not available; call list_datasets")
         tables = self.warehouse.list_tables(dataset_id)
-        return {"dataset_id": dataset_id, "tables": [t.to_dict() for t in tables]}
+        out: dict[str, Any] = {"dataset_id": dataset_id, "tables": [t.to_dict() for t in tables]}
+        context = dataset_context(dataset_id)
+        if context and context.notes:
+            out["notes"] = context.notes  # business definitions and join paths
+        return out
 
     def get_table(self, table_id: str) -> dict[str, Any]:
         dataset, _, table = table_id.strip("`").rpartition(".")

@@ -201,3 +201,17 @@ def test_unexpected_tool_errors_reach_the_model_without_internals(
     assert answer.steps[0].error == error and "hunter2" not in error
     assert "hunter2" in caplog.text  # the operator still sees the cause in the log
     wh.close()
+
+
+def test_dataset_context_fills_what_the_warehouse_cannot_say(demo_db: Path) -> None:
+    # DuckDB cannot comment on a schema: the description comes from
+    # schemas/datasets/thelook_ecommerce.md, and list_tables carries its notes.
+    wh = DuckDBWarehouse(demo_db)
+    model = ScriptedModel(calls(("list_datasets", {}),
+                                ("list_tables", {"dataset_id": "thelook_ecommerce"})),
+                          text("ok"))
+    make_agent(model, wh).ask("what is there?")
+    datasets, tables = (r.response["output"] for r in model.requests[1].history[-1].responses)
+    assert datasets["datasets"][0]["description"].startswith("TheLook")
+    assert "sale_price" in tables["notes"]
+    wh.close()

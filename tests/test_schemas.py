@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from nl2sql.tools import SCHEMAS_DIR, declarations
+from nl2sql.context import dataset_context
+from nl2sql.schemas import SCHEMAS_DIR
+from nl2sql.tools import declarations
 
 # Gemini accepts a subset of OpenAPI 3.0 schema keywords in function declarations.
 GEMINI_SCHEMA_KEYS = {"type", "description", "properties", "required", "items", "enum",
@@ -41,8 +43,13 @@ def test_function_declaration_is_valid_for_gemini(decl: dict) -> None:
     _check_gemini_schema(decl["parameters"], decl["name"])
 
 
-@pytest.mark.parametrize("path", sorted(SCHEMAS_DIR.glob("*")), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", sorted(p for p in SCHEMAS_DIR.rglob("*") if p.is_file()),
+                         ids=lambda p: str(p.relative_to(SCHEMAS_DIR)))
 def test_every_schema_file_loads(path: Path) -> None:
     text = path.read_text()
+    if path.suffix == ".md":  # a dataset context file: a description, then notes
+        context = dataset_context(path.stem)
+        assert context is not None and context.description, f"{path.name} has no description"
+        return
     data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
     assert data, f"{path.name} is empty"

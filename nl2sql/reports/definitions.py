@@ -29,7 +29,7 @@ from nl2sql.config import Settings
 from nl2sql.errors import ConfigError, NotFound, UnsafeSQL
 from nl2sql.reports.schedule import check_schedule, check_timezone
 from nl2sql.safety import Policy, check_sql
-from nl2sql.tools import schema_path
+from nl2sql.schemas import schema_path
 
 KINDS = ("slack_webhook", "email", "file")
 _VAR = re.compile(r"\$(\$)?\{([A-Za-z_][A-Za-z0-9_]*)\}")

@@ -17,7 +17,7 @@ from openapi_core.templating.paths.exceptions import PathError
 from openapi_core.testing import MockRequest, MockResponse
 from werkzeug.test import TestResponse
 
-from nl2sql.tools import SCHEMAS_DIR
+from nl2sql.schemas import SCHEMAS_DIR
 
 SPEC_PATH = SCHEMAS_DIR / "openapi.yaml"
 
