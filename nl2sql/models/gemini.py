@@ -143,7 +143,7 @@ class GeminiModel(Model):
         name: str = DEFAULT_GEMINI_MODEL,
         *,
         retry: RetryPolicy | None = None,
-        timeout_s: float = 120.0,
+        timeout_s: float = 60.0,  # per attempt; a stalled call must not hold a page for long
         temperature: float | None = None,
         thinking: types.ThinkingConfig | None = None,
         client: genai.Client | None = None,
