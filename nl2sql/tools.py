@@ -46,11 +46,7 @@ class Toolbox:
         self.warehouse = warehouse
         self.settings = settings
         self.labels = labels or {}
-        self.policy = Policy(
-            allowed_datasets=frozenset(settings.allowed_datasets),
-            project=warehouse.project,
-            max_rows=settings.max_rows,
-        )
+        self.policy = Policy.from_settings(settings, warehouse.project)
         self._handlers: dict[str, Any] = {
             "list_datasets": self.list_datasets,
             "list_tables": self.list_tables,

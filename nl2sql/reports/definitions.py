@@ -245,8 +245,7 @@ def policy_for(settings: Settings, project: str | None = None) -> Policy:
     if project is None:
         url = urlparse(settings.warehouse)
         project = (url.netloc or None) if url.scheme == "bigquery" else None
-    return Policy(frozenset(settings.allowed_datasets), project=project,
-                  max_rows=settings.max_rows)
+    return Policy.from_settings(settings, project)
 
 
 def validate_reports(path: str | Path, settings: Settings,

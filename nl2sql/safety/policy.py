@@ -40,9 +40,12 @@ class Policy:
             raise ValueError("max_rows must be at least 1")
 
     @classmethod
-    def from_settings(cls, settings: Settings, project: str | None = None) -> Policy:
-        """Build from the service's settings and the warehouse's project."""
-        return cls(frozenset(settings.allowed_datasets), project, settings.max_rows)
+    def from_settings(cls, settings: Settings, project: str | None = None, *,
+                      max_rows: int | None = None) -> Policy:
+        """Build from the service's settings and the warehouse's project
+        (``max_rows`` overrides the settings' cap, e.g. for exports)."""
+        return cls(frozenset(settings.allowed_datasets), project,
+                   settings.max_rows if max_rows is None else max_rows)
 
     def allows(self, project: str | None, dataset: str) -> bool:
         """May ``project.dataset`` be read? Entries are datasets of ``project``

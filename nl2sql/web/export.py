@@ -65,8 +65,8 @@ def answer_csv(answer_id: str) -> Any:
         raise NotFound("this answer ran no SQL, so there is no result to export")
     settings = s.runtime.settings
     warehouse = s.runtime.warehouse
-    policy = Policy(allowed_datasets=frozenset(settings.allowed_datasets),
-                    project=warehouse.project, max_rows=settings.export_max_rows)
+    policy = Policy.from_settings(settings, warehouse.project,
+                                  max_rows=settings.export_max_rows)
     checked = check_sql(record.sql, policy)
     result = warehouse.query(checked.sql, max_rows=checked.row_cap,
                              timeout_s=settings.query_timeout_s,
