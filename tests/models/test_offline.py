@@ -446,3 +446,62 @@ def test_follow_up_on_another_table_keeps_what_still_applies(
     expected = sql(library_db, "SELECT COUNT(*) FROM library.members "
                                "WHERE EXTRACT(YEAR FROM joined_at) = 2023")
     assert third.rows == [list(r) for r in expected]
+
+
+# -- yet another convention: fk-prefixed keys, unit suffixes, odd and one-letter names ----
+
+CRM_SQL = """
+CREATE SCHEMA crm;
+CREATE TABLE crm.Region (RegionID INTEGER, RegionName VARCHAR);
+CREATE TABLE crm.Account (AccountID INTEGER, FullName VARCHAR, Gender VARCHAR, Age INTEGER,
+                          fkRegion INTEGER, SignupDt DATE);
+CREATE TABLE crm.Parcel (ParcelID INTEGER, fkAccount INTEGER, WeightKg DOUBLE, PriceEur DOUBLE,
+                         Status VARCHAR, Courier VARCHAR, SentOn DATE);
+CREATE TABLE crm.t_2 (id INTEGER, val VARCHAR);
+INSERT INTO crm.Region VALUES (1, 'North'), (2, 'South'), (3, 'East');
+INSERT INTO crm.Account SELECT i, 'Person ' || i, CASE WHEN i % 4 = 0 THEN 'F' ELSE 'M' END,
+    18 + (i * 7) % 50, 1 + i % 3, DATE '2020-01-01' + INTERVAL (i * 3) DAY FROM range(1, 61) t(i);
+INSERT INTO crm.Parcel SELECT i, 1 + (i * 11) % 60, 0.5 * (i % 20), 3.0 + (i * 7) % 25,
+    ['Delivered', 'Delivered', 'Lost', 'Delayed'][1 + i % 4], ['Acme', 'Zoom', 'Acme'][1 + i % 3],
+    DATE '2023-01-01' + INTERVAL (i) DAY FROM range(1, 301) t(i);
+INSERT INTO crm.t_2 SELECT i, 'x' || i FROM range(1, 8) t(i);
+CREATE VIEW crm.v AS SELECT Courier, COUNT(*) AS Parcels FROM crm.Parcel GROUP BY 1;
+COMMENT ON TABLE crm.Account IS 'Customer accounts: one row per client of the courier';
+COMMENT ON TABLE crm.Parcel IS 'Parcels sent by account holders. Turnover is SUM(PriceEur).';
+"""
+
+
+@pytest.fixture(scope="module")
+def crm_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("crm") / "couriers.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute(CRM_SQL)
+    con.close()
+    return path
+
+
+def ask_crm(crm_db: Path, question: str) -> Answer:
+    wh = DuckDBWarehouse(crm_db)
+    try:
+        return ask(wh, question)[0]
+    finally:
+        wh.close()
+
+
+@pytest.mark.parametrize(("question", "gold"), [
+    # fkRegion is a key to Region (a prefix, not a suffix, says so)
+    ("What is the average age of accounts by region?",
+     "SELECT r.RegionName, AVG(a.Age) FROM crm.Account a JOIN crm.Region r "
+     "ON a.fkRegion = r.RegionID GROUP BY 1"),
+    ("How many accounts are in the South region?",
+     "SELECT COUNT(*) FROM crm.Account a JOIN crm.Region r ON a.fkRegion = r.RegionID "
+     "WHERE r.RegionName = 'South'"),
+    # WeightKg is the weight: a unit after the name does not hide it
+    ("What is the total weight of parcels?", "SELECT SUM(WeightKg) FROM crm.Parcel"),
+])
+def test_fk_prefixed_keys_and_unit_suffixes(crm_db: Path, question: str, gold: str) -> None:
+    answer = ask_crm(crm_db, question)
+
+    assert answer.answered, answer.answer
+    expected = sorted((tuple(r) for r in sql(crm_db, gold)), key=str)
+    assert sorted((tuple(r) for r in answer.rows), key=str) == expected, answer.sql

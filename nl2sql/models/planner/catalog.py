@@ -13,7 +13,7 @@ from typing import Any
 
 from nl2sql.models.base import FunctionCall, FunctionResponse, Message
 from nl2sql.models.planner.words import (
-    KEY_SUFFIXES,
+    is_key_name,
     name_words,
     split_name,
     table_words,
@@ -42,7 +42,7 @@ class Column:
     def __post_init__(self) -> None:
         self.words = name_words(self.name)
         parts = split_name(self.name)
-        self.is_key = parts[-1:] == ["id"] or (len(parts) > 1 and parts[-1] in KEY_SUFFIXES)
+        self.is_key = is_key_name(parts)
 
     @property
     def numeric(self) -> bool:
@@ -234,7 +234,7 @@ class Catalog:
     def fk_target(self, table: Table, col: Column) -> Table | None:
         """The table a key-like column points at, by the longest name match."""
         parts = split_name(col.name)
-        if len(parts) < 2 or parts[-1] not in KEY_SUFFIXES:
+        if len(parts) < 2 or not is_key_name(parts):
             return None
         prefix = col.words
         best: tuple[int, int, str] | None = None

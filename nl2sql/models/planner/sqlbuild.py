@@ -52,7 +52,9 @@ def literal(value: object) -> str:
 
 
 def slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "_", str(text).lower()).strip("_") or "value"
+    """An output name: ``DeptName`` -> ``dept_name``, ``'Tops & Tees'`` -> ``tops_tees``."""
+    text = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", str(text))
+    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_") or "value"
 
 
 def entity_name(table: Table) -> str:

@@ -181,6 +181,16 @@ _NAME_NOISE = wordset("at on is has of the a by in to")
 
 # Last parts of key column names: customer_id, CustomerId, customer_key, customer_sk.
 KEY_SUFFIXES = ("id", "key", "sk")
+# First parts of foreign key names: fkDept, FK_customer.
+KEY_PREFIXES = ("fk",)
+# Units written after a quantity's name: WeightKg, price_usd, duration_ms.
+UNIT_SUFFIXES = wordset("kg kgs lb lbs km cm mm usd eur gbp ms")
+
+
+def is_key_name(parts: list[str]) -> bool:
+    """Parts of a key column's name: ``id``, ``customer_id``, ``CustomerKey``, ``fkDept``."""
+    return parts[-1:] == ["id"] or (len(parts) > 1 and (
+        parts[-1] in KEY_SUFFIXES or parts[0] in KEY_PREFIXES))
 # Warehouse naming conventions around a table's real name: dim_customer, fact_sales, tbl_x.
 _TABLE_NOISE = frozenset({"dim", "fact", "fct", "tbl", "stg", "raw", "vw", "view", "table"})
 
@@ -190,9 +200,15 @@ def name_words(name: str) -> tuple[str, ...]:
 
     >>> name_words("product_distribution_center_id"), name_words("CustomerKey")
     (('product', 'distribution', 'center'), ('customer',))
+    >>> name_words("fkDept"), name_words("WeightKg")
+    (('department',), ('weight',))
     """
     words = [stem(p) for p in split_name(name) if p not in _NAME_NOISE]
     if len(words) > 1 and words[-1] in KEY_SUFFIXES:
+        words = words[:-1]
+    elif len(words) > 1 and words[0] in KEY_PREFIXES:
+        words = words[1:]
+    if len(words) > 1 and words[-1] in UNIT_SUFFIXES:
         words = words[:-1]
     return tuple(words)
 
