@@ -42,8 +42,12 @@ _TIME_NAME = re.compile(r"(^|_)(year|yr|month|week|day|date|quarter|hour)s?($|_)
 
 ColumnKind = Literal["number", "time", "ordinal_time", "text", "empty"]
 
+# vl-convert lays labels out with Liberation Sans metrics; the browser draws the
+# SVG's text with the font named here. A wider font (system-ui is DejaVu Sans on
+# many Linux desktops) would push labels into the axis title, so name Liberation
+# Sans and its metric twins (Arial, Helvetica) rather than the system font.
 THEME: dict[str, Any] = {
-    "font": "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif",
+    "font": "'Liberation Sans', Arial, Helvetica, sans-serif",
     "background": "white",
     "view": {"stroke": None},
     "axis": {"labelColor": "#475569", "titleColor": "#334155", "gridColor": "#e2e8f0",

@@ -96,3 +96,30 @@ def test_resized_clamps() -> None:
 
 def test_doctests() -> None:
     assert doctest.testmod(nl2sql.charts).failed == 0
+
+
+@pytest.mark.browser
+def test_bar_labels_clear_the_axis_title_in_a_browser() -> None:
+    """The SVG is laid out by vl-convert but drawn by the browser: its font must
+    measure like the one vl-convert used, or long labels run into the title."""
+    from tests.web.browser import chromium
+
+    chart = chart_for(["product_brand", "order_item_count"],
+                      [["Calvin Klein", 22883], ["Hanes", 15114], ["Tommy Hilfiger", 10259],
+                       ["Carhartt", 7666], ["Allegra K", 7175]])
+    assert chart is not None
+    svg = render_svg(resized(chart.spec, 900))
+    with chromium() as browser:
+        page = browser.new_page()
+        page.set_content(f"<!doctype html><body style='margin:0'>{svg}</body>")
+        gap = page.evaluate("""() => {
+            const texts = [...document.querySelectorAll('text')];
+            const title = texts.find(t => t.textContent === 'product_brand')
+                .getBoundingClientRect();
+            const labels = texts.filter(t => t.getAttribute('text-anchor') === 'end'
+                && t.getBoundingClientRect().left < title.right + 200)
+                .map(t => t.getBoundingClientRect().left);
+            return Math.min(...labels) - title.right;
+        }""")
+        page.close()
+    assert gap >= 0, f"a label overlaps the axis title by {-gap:.1f}px"
