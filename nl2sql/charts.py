@@ -178,6 +178,9 @@ def _line(columns: list[str], rows: list[list[Any]], t: int, measures: list[int]
     x: dict[str, Any] = {"field": "x", "type": x_type, "title": columns[t]}
     if unit:
         x["timeUnit"] = unit
+    if x_type == "ordinal":
+        # Vega turns ordinal labels on their side; years read upright.
+        x["axis"] = {"labelAngle": 0, "labelOverlap": True}
     encoding: dict[str, Any] = {
         "x": x,
         "y": {"field": "y", "type": "quantitative", "title": y_title},

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import doctest
+import re
 
 import pytest
 
@@ -123,3 +124,11 @@ def test_bar_labels_clear_the_axis_title_in_a_browser() -> None:
         }""")
         page.close()
     assert gap >= 0, f"a label overlaps the axis title by {-gap:.1f}px"
+
+
+def test_years_are_labelled_upright() -> None:
+    chart = chart_for(["year", "orders"], [[2019, 5578], [2020, 10635], [2021, 13574]])
+    assert chart is not None and chart.kind == "line"
+    assert chart.spec["encoding"]["x"]["axis"]["labelAngle"] == 0
+    label = re.search(r"<text[^>]*>2019</text>", render_svg(chart.spec))
+    assert label is not None and "rotate" not in label.group(0)
