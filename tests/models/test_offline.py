@@ -505,3 +505,39 @@ def test_fk_prefixed_keys_and_unit_suffixes(crm_db: Path, question: str, gold: s
     assert answer.answered, answer.answer
     expected = sorted((tuple(r) for r in sql(crm_db, gold)), key=str)
     assert sorted((tuple(r) for r in answer.rows), key=str) == expected, answer.sql
+
+
+def test_rows_of_tables_named_by_no_word_are_counted_and_named_as_rows(crm_db: Path) -> None:
+    answer = ask_crm(crm_db, "How many rows are in t_2?")
+    view = ask_crm(crm_db, "How many rows are in v?")
+
+    assert answer.answered and answer.rows == [[7]], answer.answer
+    assert "7 rows in t_2" in answer.answer
+    assert view.answered and view.rows == [[2]] and "2 rows in v" in view.answer
+
+
+def test_suggestions_skip_tables_named_by_no_word(crm_db: Path) -> None:
+    answer = ask_crm(crm_db, "zebra quokka?")
+
+    assert not answer.answered
+    assert "I can answer questions such as" in answer.answer
+    assert "t 2" not in answer.answer and " vs " not in answer.answer
+
+
+def test_irregular_and_uncountable_table_names_read_well(tmp_path: Path) -> None:
+    path = tmp_path / "people.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute("CREATE SCHEMA hr; CREATE TABLE hr.Person (id INTEGER, name VARCHAR);"
+                "CREATE TABLE hr.Staff (id INTEGER, role VARCHAR);"
+                "INSERT INTO hr.Person SELECT i, 'P' || i FROM range(10) t(i);"
+                "INSERT INTO hr.Staff SELECT i, 'R' FROM range(3) t(i);")
+    con.close()
+    wh = DuckDBWarehouse(path)
+    try:
+        people, _ = ask(wh, "How many persons are there?")
+        staff, _ = ask(wh, "How many staff are there?")
+    finally:
+        wh.close()
+
+    assert people.rows == [[10]] and "There are 10 people" in people.answer
+    assert staff.rows == [[3]] and "There are 3 staff" in staff.answer

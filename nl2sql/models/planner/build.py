@@ -22,6 +22,7 @@ from nl2sql.models.planner.catalog import (
 from nl2sql.models.planner.followup import merge
 from nl2sql.models.planner.match import Piece, Reading
 from nl2sql.models.planner.plan import Filter, GroupKey, Measure, Plan
+from nl2sql.models.planner.words import NEUTRAL
 
 DEFAULT_TOP = 10
 ROLE_PHRASES = (P.COUNT, P.MEASURE, P.GROUP, P.RANK_GROUP, P.WHICH, P.PCT_BASE,
@@ -168,6 +169,8 @@ class _Builder:
             handler = getattr(self, f"role_{role}", None)
             if handler is not None:
                 handler(r)
+            if role == P.COUNT and all(t.low in NEUTRAL for t in r.phrase.toks):
+                continue  # "how many rows (are in t_1)": the subject's rows
             if role in ROLE_PHRASES and not (r.of("table") or r.of("column") or r.of("time")
                                              or r.of("value")):
                 words = " ".join(t.raw for t in r.phrase.toks)

@@ -15,7 +15,15 @@ from dataclasses import dataclass, field
 
 from nl2sql.models.planner import parse as P
 from nl2sql.models.planner.catalog import Catalog, Column, Table
-from nl2sql.models.planner.words import FILLERS, NEUTRAL, TIME_UNITS, VERBS, Tok, stem
+from nl2sql.models.planner.words import (
+    FILLERS,
+    NEUTRAL,
+    TIME_UNITS,
+    VERBS,
+    Tok,
+    stem,
+    table_words,
+)
 
 MAX_SPAN = 5
 # Common words for one-letter codes (gender M/F, flags Y/N).
@@ -131,6 +139,8 @@ class Matcher:
         if toks[a].quoted:
             return out
         table = self._table(stems, a, b)
+        if table is None and b == a + 1 and "_" in toks[a].raw:  # "t_1": a name as written
+            table = self._table(table_words(toks[a].raw), a, b)
         if table is not None:
             out.append(table)
         column = self._column(stems, toks, a, b)

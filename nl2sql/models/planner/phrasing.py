@@ -12,7 +12,7 @@ from typing import Any
 from nl2sql.models.planner.catalog import Catalog, Column, Table, label_columns
 from nl2sql.models.planner.parse import Relative
 from nl2sql.models.planner.plan import Filter, Plan
-from nl2sql.models.planner.words import plural_phrase, singular_phrase, split_name
+from nl2sql.models.planner.words import plural_phrase, readable, singular_phrase, split_name
 
 SHOWN_GROUPS = 5
 # Numeric columns nobody averages: positions and sequence numbers.
@@ -25,6 +25,21 @@ AGG_WORDS = {"AVG": "average", "SUM": "total", "MIN": "minimum", "MAX": "maximum
 def noun_of(table: Table) -> str:
     """What a table's rows are called: ``dim_customer`` -> ``customer``."""
     return "_".join(table.words) or table.name
+
+
+def rows_of(table: Table) -> str:
+    """A table's rows in a sentence: ``users``, ``people``; ``rows in t_1`` for a name
+    that is no word."""
+    if not readable(table.words):
+        return f"rows in {table.name}"
+    return plural_phrase(noun_of(table))
+
+
+def row_of(table: Table) -> str:
+    """One row of a table in a sentence: ``user``; ``row in t_1``."""
+    if not readable(table.words):
+        return f"row in {table.name}"
+    return singular_phrase(noun_of(table))
 
 
 def fmt(v: Any) -> str:
@@ -94,7 +109,7 @@ def source(plan: Plan) -> str:
 
 def _measure_label(plan: Plan) -> str:
     m = plan.measures[0]
-    noun = plural_phrase(noun_of(plan.subject))
+    noun = rows_of(plan.subject)
     if m.func == "COUNT":
         return f"number of {noun}"
     if m.func in ("PCT", "SHARE"):
@@ -106,7 +121,7 @@ def _measure_label(plan: Plan) -> str:
 
 
 def answer_text(plan: Plan, columns: list[str], rows: list[list[Any]], truncated: bool) -> str:
-    noun = plural_phrase(noun_of(plan.subject))
+    noun = rows_of(plan.subject)
     filters = [describe_filter(f, plan) for f in plan.filters if f.part is None]
     dates = [describe_filter(f, plan) for f in plan.filters if f.part is not None]
     cond = (" with " + " and ".join(filters)) if filters else ""
@@ -184,7 +199,7 @@ def _measure_columns(func: str) -> list[int]:
 
 def _rows_text(plan: Plan, columns: list[str], rows: list[list[Any]], src: str) -> str:
     col = plan.order_column
-    noun = plural_phrase(noun_of(plan.subject))
+    noun = rows_of(plan.subject)
     if col is None:
         shown = [" ".join(fmt(v) for v in r) for r in rows[:10]]
         more = f" and {len(rows) - len(shown)} more" if len(rows) > len(shown) else ""
@@ -197,7 +212,7 @@ def _rows_text(plan: Plan, columns: list[str], rows: list[list[Any]], src: str) 
         return f"{label} ({what} {fmt(r[-1])})"
 
     if len(rows) == 1:
-        return (f"The {singular_phrase(noun_of(plan.subject))} with the {sup} {what} is "
+        return (f"The {row_of(plan.subject)} with the {sup} {what} is "
                 f"{one(rows[0])} {src}.")
     return f"The {len(rows)} {noun} with the {sup} {what}: " + "; ".join(
         one(r) for r in rows) + f" {src}."
@@ -216,6 +231,7 @@ def suggestions(catalog: Catalog, mentioned: list[Table], n: int = 4) -> list[st
     tables = [t for t in mentioned if t.columns is not None] or sorted(
         catalog.fetched() or list(catalog.tables.values()),
         key=lambda t: (-sum(bool(c.examples) for c in t.columns or []), -(t.row_count or 0)))
+    tables = [t for t in tables if readable(t.words)]  # not "How many t 1s are there?"
     out: list[str] = []
     for t in tables[:3]:
         noun = plural_phrase(noun_of(t))

@@ -242,13 +242,32 @@ def singular_phrase(name: str) -> str:
     return " ".join(stem(p) for p in split_name(name))
 
 
+# Singular -> plural where English does not add -s; and nouns with no plural.
+_PLURALS = {one: many for many, one in IRREGULAR.items() if one != many and one + "s" != many}
+UNCOUNTABLE = wordset("staff personnel equipment information feedback software stock "
+                      "data media news series")
+
+
+def readable(words: tuple[str, ...] | list[str]) -> bool:
+    """Whether a name's words read as English in a sentence: not ``t_1``, ``v``, ``x2``."""
+    return bool(words) and all(w.isalpha() and len(w) >= 3 for w in words)
+
+
 def plural_phrase(name: str) -> str:
-    """``order_item`` / ``order_items`` -> ``order items``."""
+    """``order_item`` / ``order_items`` -> ``order items``; ``person`` -> ``people``.
+
+    >>> plural_phrase("person"), plural_phrase("Staff"), plural_phrase("category")
+    ('people', 'staff', 'categories')
+    """
     words = [stem(p) for p in split_name(name)]
     if not words:
         return name
     last = words[-1]
-    if last.endswith("y") and last[-2:-1] not in "aeiou":
+    if last in _PLURALS:
+        words[-1] = _PLURALS[last]
+    elif last in UNCOUNTABLE:
+        pass
+    elif last.endswith("y") and last[-2:-1] not in "aeiou":
         words[-1] = last[:-1] + "ies"
     elif last.endswith(("s", "x", "ch", "sh")):
         words[-1] = last + "es"
