@@ -78,7 +78,7 @@ function errorCard(error) {
   } else if (error.status === 404) {
     hint = "It may have expired. Start a new conversation.";
   } else if (!error.status) {
-    hint = "The server could not be reached. Check your connection and try again.";
+    hint = "Check your connection, or whether the service is running, and try again.";
   }
   return h("article", { class: "card error", role: "alert" },
     h("strong", {}, `Sorry, that did not work: ${error.message}`), h("p", {}, hint));
@@ -103,14 +103,16 @@ async function ask(question) {
   turn.append(progress.card);
   progress.card.scrollIntoView({ block: "nearest", behavior: "smooth" });
   let result = null;
+  let started = false; // an event arrived: a failure now is a lost connection
   const controller = new AbortController();
   state.controller = controller;
   try {
     await streamAsk({ question, conversation_id: state.conversationId }, (name, data) => {
+      started = true;
       if (name === "answer" || name === "error") result = { name, data };
       else progress.event(name, data);
     }, controller.signal);
-    if (!result) throw new ApiError("the answer stream ended early", 502);
+    if (!result) throw new ApiError("the connection to the server was lost before the answer arrived", 502);
     if (result.name === "error") throw new ApiError(result.data.error, result.data.status);
     progress.card.replaceWith(answerCard(result.data));
     setConversation(result.data.conversation_id);
@@ -118,7 +120,9 @@ async function ask(question) {
     $("announcer").textContent = `Answer: ${text.length > 300 ? `${text.slice(0, 300)}…` : text}`;
   } catch (e) {
     if (controller.signal.aborted) return; // "New conversation" was clicked meanwhile
-    const error = e instanceof ApiError ? e : new ApiError(e.message || "network error", 0);
+    // fetch() fails with browser jargon ("Failed to fetch", "network error"): say what happened.
+    const error = e instanceof ApiError ? e
+      : new ApiError(started ? "the connection to the server was lost" : "the server could not be reached", 0);
     if (error.status === 401) {
       // Not a failure of the question: ask it again once the token is given.
       turn.remove();
@@ -127,6 +131,11 @@ async function ask(question) {
       askToken();
     } else {
       progress.card.replaceWith(errorCard(error));
+      // Give the question back, so trying again is one Enter, not retyping it.
+      if (!$("question").value.trim()) {
+        $("question").value = question;
+        autosize();
+      }
     }
   } finally {
     if (state.controller === controller) state.controller = null;

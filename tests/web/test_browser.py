@@ -161,6 +161,24 @@ def test_errors_are_shown_clearly(page: Any, site: str) -> None:
     page.wait_for_selector(".answer .big-number")
 
 
+def test_a_question_that_could_not_be_sent_is_given_back(page: Any, site: str) -> None:
+    """The server is gone: say so in plain words and keep the question for a retry."""
+    page.goto(site)
+    page.wait_for_selector("#examples .example")
+    page.route("**/api/ask/stream", lambda route: route.abort("connectionrefused"))
+    ask(page, "How many orders are there?")
+    error = page.wait_for_selector(".card.error[role=alert]")
+    assert "the server could not be reached" in error.inner_text()
+    assert "Failed to fetch" not in error.inner_text()
+    assert page.input_value("#question") == "How many orders are there?"
+    page.unroute("**/api/ask/stream")
+    page.press("#question", "Enter")  # one key to try again
+    page.wait_for_selector(".answer .big-number")
+    assert page.input_value("#question") == ""
+    assert all("ERR_CONNECTION_REFUSED" in e for e in page.console.errors)
+    page.console.errors.clear()
+
+
 def test_model_text_is_never_html(browser: Any, make_app: Callable[..., Flask]) -> None:
     evil = '<img src=x onerror="window.pwned=1"> **bold** <script>window.pwned=2</script>'
     app = make_app(model=ScriptedModel(text(evil)))
