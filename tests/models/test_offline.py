@@ -541,3 +541,22 @@ def test_irregular_and_uncountable_table_names_read_well(tmp_path: Path) -> None
 
     assert people.rows == [[10]] and "There are 10 people" in people.answer
     assert staff.rows == [[3]] and "There are 3 staff" in staff.answer
+
+
+@pytest.mark.parametrize(("question", "gold"), [
+    # "client" is in the accounts' description
+    ("How many clients are there?", "SELECT COUNT(*) FROM crm.Account"),
+    # "Customer accounts" describes accounts, not customers; yet accounts are the persons
+    ("How many customers are in the North region?",
+     "SELECT COUNT(*) FROM crm.Account a JOIN crm.Region r ON a.fkRegion = r.RegionID "
+     "WHERE r.RegionName = 'North'"),
+    ("How many women are there among our customers?",
+     "SELECT COUNT(*) FROM crm.Account WHERE Gender = 'F'"),
+    ("Average age of people", "SELECT AVG(Age) FROM crm.Account"),
+])
+def test_words_for_people_find_the_table_of_persons(crm_db: Path, question: str,
+                                                    gold: str) -> None:
+    answer = ask_crm(crm_db, question)
+
+    assert answer.answered, answer.answer
+    assert answer.rows == [list(r) for r in sql(crm_db, gold)], answer.sql

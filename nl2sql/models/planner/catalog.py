@@ -13,11 +13,11 @@ from typing import Any
 
 from nl2sql.models.base import FunctionCall, FunctionResponse, Message
 from nl2sql.models.planner.words import (
+    description_nouns,
     is_key_name,
     name_words,
     split_name,
     table_words,
-    text_words,
 )
 
 NUMERIC_TYPES = frozenset({"INT64", "INTEGER", "FLOAT64", "FLOAT", "NUMERIC", "BIGNUMERIC",
@@ -71,7 +71,7 @@ class Table:
     def __post_init__(self) -> None:
         self.dataset, _, self.name = self.id.rpartition(".")
         self.words = table_words(self.name)
-        self.desc_words = text_words(self.description)
+        self.desc_words = description_nouns(self.description, self.words)
 
     def column(self, name: str) -> Column | None:
         return next((c for c in self.columns or [] if c.name.lower() == name.lower()), None)

@@ -18,6 +18,7 @@ from nl2sql.models.planner.catalog import Catalog, Column, Table
 from nl2sql.models.planner.words import (
     FILLERS,
     NEUTRAL,
+    PERSON_WORDS,
     TIME_UNITS,
     VERBS,
     Tok,
@@ -223,6 +224,22 @@ class Matcher:
             described = [t for t in self.catalog.tables.values() if stems[0] in t.desc_words]
             if len(described) == 1:
                 return Piece("table", a, b, described[0], by_description=True)
+            person = self._person_table() if stems[0] in PERSON_WORDS else None
+            if person is not None:
+                return Piece("table", a, b, person, by_description=True)
+        return None
+
+    def _person_table(self) -> Table | None:
+        """``people``, ``clients``: the one table of persons, by its name or else by its
+        description (``users``: "Registered customers")."""
+        tables = list(self.catalog.tables.values())
+        for says in (lambda t: t.words[-1:][0] in PERSON_WORDS if t.words else False,
+                     lambda t: bool(t.desc_words & PERSON_WORDS)):
+            found = [t for t in tables if says(t)]
+            if len(found) == 1:
+                return found[0]
+            if found:
+                return None
         return None
 
     def _column(self, stems: tuple[str, ...], toks: list[Tok], a: int, b: int) -> Piece | None:

@@ -237,6 +237,30 @@ def text_words(text: str | None) -> frozenset[str]:
     )
 
 
+# Nouns for people in general: a question saying one may mean any person-like table.
+PERSON_WORDS = wordset(
+    "person customer client user member employee staff shopper buyer consumer patient "
+    "student visitor subscriber worker individual guest passenger resident citizen"
+)
+
+
+def description_nouns(text: str | None, own: tuple[str, ...]) -> frozenset[str]:
+    """Content words of a table's description, without those modifying the table's own
+    name: "Customer orders" describes orders, not customers.
+
+    >>> sorted(description_nouns("Customer orders, one row per order", ("order",)))
+    ['one', 'order', 'row']
+    """
+    words = re.findall(r"\w+", text or "")
+    if not words:
+        return frozenset()
+    return frozenset(
+        stem(w) for w, nxt in zip(words, [*words[1:], ""], strict=True)
+        if w.lower() not in FILLERS and w.lower() not in BOUNDARIES and len(w) > 2
+        and not (stem(nxt) in own and stem(w) not in own)
+    )
+
+
 def singular_phrase(name: str) -> str:
     """``order_items`` -> ``order item``, for answer text."""
     return " ".join(stem(p) for p in split_name(name))
