@@ -179,6 +179,27 @@ def test_a_question_that_could_not_be_sent_is_given_back(page: Any, site: str) -
     page.console.errors.clear()
 
 
+def test_keyboard_focus_is_never_hidden_under_the_header_or_composer(page: Any,
+                                                                     site: str) -> None:
+    page.goto(site)
+    ask(page, "How many orders by status?")
+    page.wait_for_selector(".answer .results")
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    page.focus("#new-conversation")
+    hidden = []
+    for _ in range(12):
+        page.keyboard.press("Tab")
+        hidden += page.evaluate("""() => {
+            const el = document.activeElement;
+            if (el === document.body || el.closest('.topbar, .composer, .skip-link')) return [];
+            const r = el.getBoundingClientRect();
+            const top = document.querySelector('.topbar').getBoundingClientRect().bottom;
+            const bottom = document.querySelector('.composer').getBoundingClientRect().top;
+            return r.top < top || r.bottom > bottom ? [el.outerHTML.slice(0, 80)] : [];
+        }""")
+    assert hidden == []
+
+
 def test_model_text_is_never_html(browser: Any, make_app: Callable[..., Flask]) -> None:
     evil = '<img src=x onerror="window.pwned=1"> **bold** <script>window.pwned=2</script>'
     app = make_app(model=ScriptedModel(text(evil)))
