@@ -560,3 +560,19 @@ def test_words_for_people_find_the_table_of_persons(crm_db: Path, question: str,
 
     assert answer.answered, answer.answer
     assert answer.rows == [list(r) for r in sql(crm_db, gold)], answer.sql
+
+
+def test_which_one_ranks_by_the_thing_named_not_a_verb_after_it(crm_db: Path) -> None:
+    answer = ask_crm(crm_db, "Which courier handles the most parcels?")
+
+    assert answer.rows == [list(r) for r in sql(
+        crm_db, "SELECT Courier, COUNT(*) n FROM crm.Parcel GROUP BY 1 ORDER BY n DESC LIMIT 1")]
+    assert "did not use" not in answer.answer
+
+
+def test_superlative_row_ranked_by_the_column_after_by(crm_db: Path) -> None:
+    answer = ask_crm(crm_db, "Lightest parcel by price")
+
+    assert answer.answered and len(answer.rows) == 1, answer.answer
+    assert "ORDER BY PriceEur ASC" in (answer.sql or "")
+    assert answer.rows[0][-1] == sql(crm_db, "SELECT MIN(PriceEur) FROM crm.Parcel")[0][0]

@@ -22,7 +22,7 @@ from nl2sql.models.planner.catalog import (
 from nl2sql.models.planner.followup import merge
 from nl2sql.models.planner.match import Piece, Reading
 from nl2sql.models.planner.plan import Filter, GroupKey, Measure, Plan
-from nl2sql.models.planner.words import NEUTRAL
+from nl2sql.models.planner.words import NEUTRAL, is_plural
 
 DEFAULT_TOP = 10
 ROLE_PHRASES = (P.COUNT, P.MEASURE, P.GROUP, P.RANK_GROUP, P.WHICH, P.PCT_BASE,
@@ -272,7 +272,7 @@ class _Builder:
         self.role_group(r)
         self.plan.explicit_order = True
         self.plan.desc = r.phrase.desc
-        self.plan.limit = r.phrase.limit or (DEFAULT_TOP if r.phrase.plural else 1)
+        self.plan.limit = r.phrase.limit or (DEFAULT_TOP if _plural(r) else 1)
 
     def role_which(self, r: Reading) -> None:
         table = r.first("table")
@@ -294,10 +294,12 @@ class _Builder:
         if kind == "age" and not col.numeric:
             desc = not desc  # oldest = earliest date
         self.plan.explicit_order = True
-        self._rows(col, desc, r.phrase.limit or (DEFAULT_TOP if r.phrase.plural else 1))
+        self._rows(col, desc, r.phrase.limit or (DEFAULT_TOP if _plural(r) else 1))
 
     def _superlative_column(self, kind: str, r: Reading) -> Column | None:
-        said = next((p.column for p in r.of("column") if p.column and p.column.numeric), None)
+        by = [p for x in self.readings if x.phrase.order_by for p in x.of("column")]
+        said = next((p.column for p in r.of("column") + by if p.column and p.column.numeric),
+                    None)
         if said is not None:
             return said
         col = self._kind_column(kind, [self.s])
@@ -415,7 +417,7 @@ class _Builder:
         if not self.plan.groups and not self.row_entity:
             which = self._rank_first_phrase(r) or which  # "Country with the most users"
         limit = (which.phrase.limit if which else None) or phrase.limit
-        plural = which.phrase.plural if which else phrase.plural
+        plural = _plural(which) if which else phrase.plural
         limit = limit or (DEFAULT_TOP if plural else 1)
         if col is not None and (self.row_entity or not self.plan.groups) and not phrase.aggs:
             self._rows(col, phrase.desc, limit)
@@ -450,6 +452,15 @@ class _Builder:
                     self.plan.groups.append(key)
                     return r
         return None
+
+
+def _plural(r: Reading) -> bool:
+    """Whether a phrase names things in the plural, by the last word it placed: in
+    "which carrier handles", the carrier, not the verb."""
+    ends = [p.end for p in r.pieces if p.kind != "value"]
+    if not ends:
+        return r.phrase.plural
+    return is_plural(r.phrase.toks[max(ends) - 1].raw)
 
 
 def _prune_joins(plan: Plan) -> None:

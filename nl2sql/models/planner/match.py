@@ -22,6 +22,7 @@ from nl2sql.models.planner.words import (
     TIME_UNITS,
     VERBS,
     Tok,
+    is_plural,
     stem,
     table_words,
 )
@@ -76,7 +77,18 @@ class Reading:
         return [t for t in self.unresolved
                 if t.low not in VERBS and t.low not in FILLERS and t.low not in NEUTRAL
                 and t.stem not in skip and not (t.low.endswith(("ed", "ing")) and not t.cap)
-                and t.number is None]
+                and t.number is None and not self._verb_after_noun(t)]
+
+    def _verb_after_noun(self, t: Tok) -> bool:
+        """``carrier handles`` (the most ...): an -s word ending the phrase right after a
+        singular name it placed is a verb, not something to look for."""
+        toks = self.phrase.toks
+        k = next((k for k, x in enumerate(toks) if x is t), -1)
+        if k != len(toks) - 1 or k == 0 or t.cap or not t.low.endswith("s"):
+            return False
+        before = next((p for p in self.pieces if p.end == k and p.kind in ("table", "column")),
+                      None)
+        return before is not None and not is_plural(toks[k - 1].raw)
 
 
 def norm_value(text: str) -> str:

@@ -105,6 +105,7 @@ class Phrase:
     agent_candidate: bool = False  # "placed by users": maybe the doer, not a grouping
     group_word: str = ""  # the cue that made this a grouping: by, per, each...
     chunk: bool = False
+    order_by: bool = False  # "the cheapest product by retail price": what ranks the rows
 
     @property
     def text(self) -> str:
@@ -409,6 +410,9 @@ def _role(p: Phrase, cues: list[Cue], prev: Phrase | None, out: Parse) -> None:
     elif "group" in kinds and prev is not None and prev.role == RANK_GROUP and [
             c.word for c in cues] == ["by"]:
         p.role = MEASURE  # "top 3 products by sales amount": what the ranking is by
+    elif "group" in kinds and prev is not None and prev.role == ROW_RANK and [
+            c.word for c in cues] == ["by"]:
+        p.order_by = True  # "cheapest product by retail price": a context phrase
     elif "group" in kinds:
         p.role = GROUP
         words = [c.word for c in cues]
