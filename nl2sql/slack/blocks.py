@@ -10,6 +10,7 @@ uses for notifications and screen readers.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -46,6 +47,10 @@ def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+_MIDNIGHT = re.compile(r"^(\d{4}-\d{2}-\d{2})T00:00:00(\.0+)?$")
+_TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
+
+
 def _cell(value: Any) -> str:
     if value is None:
         return "∅"
@@ -57,7 +62,14 @@ def _cell(value: Any) -> str:
         if math.isnan(value) or math.isinf(value):
             return str(value)
         return f"{value:,.0f}" if value.is_integer() and abs(value) >= 1 else f"{value:,.2f}"
-    return _clip(" ".join(str(value).split()), CELL_MAX)
+    text = " ".join(str(value).split())
+    # As on the web page: a date reads without a midnight time, a time without the "T".
+    midnight = _MIDNIGHT.match(text)
+    if midnight:
+        return midnight.group(1)
+    if _TIMESTAMP.match(text):
+        text = text.replace("T", " ", 1)
+    return _clip(text, CELL_MAX)
 
 
 def _numeric(values: Sequence[Any]) -> bool:
@@ -97,6 +109,11 @@ def human_bytes(n: int | None) -> str:
     return f"{n} B"  # pragma: no cover - loop always returns
 
 
+def _seconds(seconds: float) -> str:
+    """"0.0 s" says nothing: under a second is counted in milliseconds."""
+    return f"{seconds * 1000:.0f} ms" if seconds < 1 else f"{seconds:.1f} s"
+
+
 def _code(text: str, budget: int) -> str:
     # The fence costs 8 characters; a cut table says so rather than ending mid-line.
     body = escape(text)
@@ -125,7 +142,8 @@ def answer_message(answer: Answer, *, user_id: str | None = None, link: str | No
             text=_code(table, SECTION_MAX - len(note)) + note)))
 
     facts = [f"Bytes processed: {human_bytes(answer.bytes_processed)}",
-             f"{len(answer.steps)} steps", f"{answer.seconds:.1f} s", f"model {answer.model}"]
+             "1 step" if len(answer.steps) == 1 else f"{len(answer.steps)} steps",
+             _seconds(answer.seconds), f"model {answer.model}"]
     blocks.append(ContextBlock(elements=[MarkdownTextObject(text=" · ".join(facts))]))
 
     if answer.sql:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from nl2sql.answer import Answer
+from nl2sql.answer import Answer, Step
 from nl2sql.slack.blocks import (
     SECTION_MAX,
     answer_message,
@@ -84,3 +84,17 @@ def test_a_link_too_long_for_a_section_is_left_out() -> None:
     long = answer_message(answer, link="https://x.example/?q=" + "%C3%A9" * 600)
     assert "Open the full result" not in str(long["blocks"])
     assert long["text"] == "42."
+
+
+def test_table_shows_dates_and_times_as_the_page_does() -> None:
+    table = table_text(["month", "at", "n"],
+                       [["2019-01-01T00:00:00", "2024-03-05T14:30:00", 70]])
+    assert table.splitlines()[2].split() == ["2019-01-01", "2024-03-05", "14:30:00", "70"]
+
+
+def test_facts_read_naturally() -> None:
+    answer = Answer(question="q", answer="a", model="m", sql="SELECT 1", columns=["n"],
+                    rows=[[1]], steps=[Step(name="sql_query", args={}, ok=True, seconds=0.01)],
+                    seconds=0.042)
+    facts = answer_message(answer)["blocks"][2]["elements"][0]["text"]
+    assert "· 1 step ·" in facts and "· 42 ms ·" in facts
