@@ -17,6 +17,9 @@ bp = Blueprint("api", __name__)
 def json_body() -> Any:
     """The request's JSON; 400 when it is not JSON (413 comes from MAX_CONTENT_LENGTH)."""
     data = request.get_json(silent=True)
+    if data is None and request.is_json:
+        raise BadRequest('the request body is not valid JSON; send a JSON body like '
+                         '{"question": "How many orders are there?"}')
     if data is None:
         raise BadRequest('send a JSON body (Content-Type: application/json) like '
                          '{"question": "How many orders are there?"}')

@@ -9,8 +9,13 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask, Response, jsonify
-from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from flask import Flask, Response, jsonify, request
+from werkzeug.exceptions import (
+    HTTPException,
+    MethodNotAllowed,
+    NotFound,
+    RequestEntityTooLarge,
+)
 
 from nl2sql.errors import Nl2SqlError
 from nl2sql.web.logs import event, log
@@ -48,6 +53,15 @@ def register(app: Flask) -> None:
         message = e.description or "request failed"
         if isinstance(e, RequestEntityTooLarge):
             message = f"request body is larger than {app.config['MAX_CONTENT_LENGTH']} bytes"
+        elif isinstance(e, MethodNotAllowed):
+            # werkzeug's "The method is not allowed for the requested URL." names neither.
+            allowed = [m for m in e.valid_methods or () if m not in ("HEAD", "OPTIONS")]
+            message = f"{request.method} is not allowed on {request.path}"
+            if allowed:
+                message += f"; use {' or '.join(allowed)}"
+        elif isinstance(e, NotFound) and e.description == NotFound.description:
+            # werkzeug's default text asks the caller to check their spelling.
+            message = f"no such page or endpoint: {request.path}"
         # Keep protocol headers werkzeug attaches (Allow, WWW-Authenticate).
         headers = {k: v for k, v in e.get_headers() if k.lower() != "content-type"}
         count(status, type(e).__name__)

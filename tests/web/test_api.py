@@ -111,7 +111,7 @@ def test_healthz(client: FlaskClient) -> None:
 
 @pytest.mark.parametrize(("kwargs", "message"), [
     ({"data": "not json", "content_type": "text/plain"}, "JSON body"),
-    ({"data": "{broken", "content_type": "application/json"}, "JSON body"),
+    ({"data": "{broken", "content_type": "application/json"}, "not valid JSON"),
     ({"json": ["a list"]}, "JSON object"),
     ({"json": {}}, "'question'"),
     ({"json": {"question": "   "}}, "'question'"),
@@ -200,9 +200,11 @@ def test_unexpected_errors_are_500_without_a_traceback(make_app: Callable[..., F
 def test_unknown_routes_and_methods_use_the_envelope(client: FlaskClient) -> None:
     r = client.get("/api/nope")
     assert r.status_code == 404 and r.json["ok"] is False and r.json["status"] == 404
+    assert r.json["error"] == "no such page or endpoint: /api/nope"
     r = client.get("/api/ask")
     assert r.status_code == 405 and "POST" in r.headers["Allow"]
     assert r.json["status"] == 405
+    assert r.json["error"] == "GET is not allowed on /api/ask; use POST"
 
 
 def test_step_errors_reach_the_answer(client: FlaskClient) -> None:
