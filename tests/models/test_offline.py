@@ -466,6 +466,8 @@ INSERT INTO crm.Parcel SELECT i, 1 + (i * 11) % 60, 0.5 * (i % 20), 3.0 + (i * 7
     DATE '2023-01-01' + INTERVAL (i) DAY FROM range(1, 301) t(i);
 INSERT INTO crm.t_2 SELECT i, 'x' || i FROM range(1, 8) t(i);
 CREATE VIEW crm.v AS SELECT Courier, COUNT(*) AS Parcels FROM crm.Parcel GROUP BY 1;
+CREATE VIEW crm.RegionStats AS SELECT RegionName, COUNT(*) AS Members
+    FROM crm.Account JOIN crm.Region ON fkRegion = RegionID GROUP BY 1;
 COMMENT ON TABLE crm.Account IS 'Customer accounts: one row per client of the courier';
 COMMENT ON TABLE crm.Parcel IS 'Parcels sent by account holders. Turnover is SUM(PriceEur).';
 """
@@ -576,3 +578,23 @@ def test_superlative_row_ranked_by_the_column_after_by(crm_db: Path) -> None:
     assert answer.answered and len(answer.rows) == 1, answer.answer
     assert "ORDER BY PriceEur ASC" in (answer.sql or "")
     assert answer.rows[0][-1] == sql(crm_db, "SELECT MIN(PriceEur) FROM crm.Parcel")[0][0]
+
+
+@pytest.mark.parametrize(("question", "gold"), [
+    # the parcels' description says "Turnover is SUM(PriceEur)"
+    ("What is the turnover?", "SELECT SUM(PriceEur) FROM crm.Parcel"),
+    ("Turnover by courier", "SELECT Courier, SUM(PriceEur) FROM crm.Parcel GROUP BY 1"),
+    # a quantity the question starts with, then a grouping: what is measured
+    ("Weight per courier", "SELECT Courier, SUM(WeightKg) FROM crm.Parcel GROUP BY 1"),
+    ("Age by region", "SELECT r.RegionName, AVG(a.Age) FROM crm.Account a JOIN crm.Region r "
+                      "ON a.fkRegion = r.RegionID GROUP BY 1"),
+    # "by region" is RegionName in a summary with no key to the regions
+    ("Members by region", "SELECT RegionName, Members FROM crm.RegionStats"),
+])
+def test_quantities_named_without_an_aggregate_are_measured(crm_db: Path, question: str,
+                                                           gold: str) -> None:
+    answer = ask_crm(crm_db, question)
+
+    assert answer.answered, answer.answer
+    expected = sorted((tuple(r) for r in sql(crm_db, gold)), key=str)
+    assert sorted((tuple(r) for r in answer.rows), key=str) == expected, answer.sql

@@ -8,6 +8,7 @@ Keys between tables are inferred from names only (``x_id`` -> table ``x``/``xs``
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +18,7 @@ from nl2sql.models.planner.words import (
     is_key_name,
     name_words,
     split_name,
+    stem,
     table_words,
 )
 
@@ -24,6 +26,8 @@ NUMERIC_TYPES = frozenset({"INT64", "INTEGER", "FLOAT64", "FLOAT", "NUMERIC", "B
                            "DECIMAL", "BIGDECIMAL", "INT", "SMALLINT", "BIGINT", "DOUBLE"})
 TEMPORAL_TYPES = frozenset({"TIMESTAMP", "DATE", "DATETIME"})
 LABEL_WORDS = ("name", "title", "label")
+_DEFINED = re.compile(r"\b(\w+)\s+(?:is|=|means|equals)\s+(?:the\s+)?(SUM|AVG|MIN|MAX)\s*"
+                      r"\(\s*`?(\w+)`?\s*\)", re.IGNORECASE)
 
 # Call-id prefixes: how the planner recognises its own queries when it re-reads history.
 LOOKUP_ID = "lookup"
@@ -72,6 +76,8 @@ class Table:
         self.dataset, _, self.name = self.id.rpartition(".")
         self.words = table_words(self.name)
         self.desc_words = description_nouns(self.description, self.words)
+        # "Revenue is SUM(sale_price)": words the description defines as a column's total
+        self.defined = {stem(w): (f.upper(), c) for w, f, c in _DEFINED.findall(self.description)}
 
     def column(self, name: str) -> Column | None:
         return next((c for c in self.columns or [] if c.name.lower() == name.lower()), None)

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from nl2sql.models.planner import parse as P
-from nl2sql.models.planner.catalog import Catalog, Column, Table
+from nl2sql.models.planner.catalog import LABEL_WORDS, Catalog, Column, Table
 from nl2sql.models.planner.words import (
     FILLERS,
     NEUTRAL,
@@ -274,7 +274,27 @@ class Matcher:
                     if best is None or key > best[0]:
                         best = (key, Piece("column", a, b, table, col, says_id=says_id))
                     break
+        if best is None and not says_id:
+            best = self._named_column(words, a, b)
         return best[1] if best else None
+
+    def _named_column(self, words: tuple[str, ...],
+                      a: int, b: int) -> tuple[tuple[object, ...], Piece] | None:
+        """Columns a word means without being their name: ``department`` for
+        ``DeptName`` (the name of one), ``revenue`` where a description says
+        "Revenue is SUM(sale_price)"."""
+        best: tuple[tuple[object, ...], Piece] | None = None
+        for rank_t, table in enumerate(self.scope):
+            for col in table.columns or []:
+                labelled = (len(col.words) > 1 and col.words[-1] in LABEL_WORDS
+                            and col.words[:-1] == words and col.text)
+                defined = len(words) == 1 and table.defined.get(words[0], ("", ""))[1].lower(
+                ) == col.name.lower()
+                if labelled or defined:
+                    key = (int(table is self.subject), int(defined), -rank_t, col.name)
+                    if best is None or key > best[0]:
+                        best = (key, Piece("column", a, b, table, col))
+        return best
 
 
 def _stems(text: str) -> str:

@@ -18,7 +18,7 @@ from nl2sql.models.planner.build import Unanswerable, build_plan
 from nl2sql.models.planner.catalog import Catalog, Table
 from nl2sql.models.planner.match import Matcher, Reading, chunk_spans
 from nl2sql.models.planner.plan import Plan
-from nl2sql.models.planner.words import Tok, expand
+from nl2sql.models.planner.words import FILLERS, Tok, expand
 
 MAX_TABLES = 12
 
@@ -58,6 +58,7 @@ def _understand_one(question: str, catalog: Catalog, context: Plan | None) -> Un
     question = expand(question)
     fetched = catalog.fetched()
     parsed = P.parse(question, chunk_spans(P.parse(question).toks, fetched))
+    _measured_before_group(parsed, Matcher(question, catalog, fetched, None))
     u = Understanding()
     # Tables first: the names in the words, before columns are known.
     bare = Matcher(question, catalog, [], None)
@@ -105,6 +106,41 @@ def _understand_one(question: str, catalog: Catalog, context: Plan | None) -> Un
         return u
     u.plan = plan
     return u
+
+
+# Quantities that are averaged, not added up, when a question names one without saying how.
+NON_ADDITIVE = frozenset({"age", "rating", "score", "rate", "percent", "percentage", "ratio",
+                          "average", "mean", "price"})
+
+
+ASKING = P.QUESTION_CUES | FILLERS | {"is", "are", "was", "were", "me"}
+
+
+def _measured_before_group(parsed: P.Parse, wide: Matcher) -> None:
+    """``Revenue by category``, ``What is the headcount per department?``: a quantity
+    the question starts with, before a grouping or defined by a description ("Revenue
+    is SUM(sale_price)"), is what is measured; turn its phrase into a measure."""
+    for k, phrase in enumerate(parsed.phrases[:1]):
+        after = parsed.phrases[k + 1] if k + 1 < len(parsed.phrases) else None
+        defines = [t for t in wide.scope if phrase.toks[-1].stem in t.defined]
+        if phrase.role not in (P.CONTEXT, P.WHICH) or not (
+                defines or (after is not None and after.role == P.GROUP)):
+            continue
+        if any(t.low not in ASKING for t in parsed.toks[:phrase.toks[0].i]):
+            continue  # only a quantity the question starts with, or asks for
+        grouped = wide.read(after).pieces if after is not None else []
+        owner = next((p.column.table for p in grouped if p.column is not None), None)
+        scope = sorted(wide.scope, key=lambda t: t.id != owner)  # price: of what is grouped
+        reading = Matcher(wide.question, wide.catalog, scope, None).read(phrase)
+        col = reading.pieces[0].column if len(reading.pieces) == 1 else None
+        if (col is None or reading.pieces[0].kind != "column" or reading.unresolved
+                or not col.numeric or col.is_key):
+            continue
+        phrase.role = P.MEASURE
+        table = wide.catalog.table(col.table)
+        defined = table.defined.get(phrase.toks[-1].stem) if table is not None else None
+        said = defined[0] if defined and defined[1].lower() == col.name.lower() else None
+        phrase.aggs = [said or ("AVG" if set(col.words) & NON_ADDITIVE else "SUM")]
 
 
 def _quoted(words: list[str]) -> str:
