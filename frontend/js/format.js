@@ -12,9 +12,20 @@ export function isNumber(value) {
   return typeof value === "number" && Number.isFinite(value);
 }
 
-export function formatNumber(value, column = "") {
+const cents = new Intl.NumberFormat(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
+// A column of amounts (53.6 next to 53.57) reads best with the same two decimals
+// throughout, so the decimal points line up: true when some value has a fraction
+// and none is a small number (those keep their significant digits).
+export function twoDecimals(values) {
+  const present = values.filter(isNumber);
+  return present.some((v) => !Number.isInteger(v)) && present.every((v) => v === 0 || Math.abs(v) >= 1);
+}
+
+export function formatNumber(value, column = "", { fixed = false } = {}) {
   if (!isNumber(value)) return String(value);
   if (UNGROUPED.test(column)) return plain.format(value);
+  if (fixed) return cents.format(value);
   if (Number.isInteger(value)) return integer.format(value);
   if (Math.abs(value) < 1) return small.format(value);
   return decimal.format(value);

@@ -1,7 +1,7 @@
 // The results table: sortable columns, pages of rows, numbers formatted and
 // right-aligned. Sorting is client-side over the rows the answer carries.
 import { clear, h } from "./dom.js";
-import { formatNumber, isNumber } from "./format.js";
+import { formatNumber, isNumber, twoDecimals } from "./format.js";
 
 const PAGE_SIZE = 10;
 
@@ -12,9 +12,9 @@ function compare(a, b) {
   return String(a).localeCompare(String(b), undefined, { numeric: true });
 }
 
-function cellText(value, column) {
+function cellText(value, column, fixed = false) {
   if (value === null || value === undefined) return null;
-  if (isNumber(value)) return formatNumber(value, column);
+  if (isNumber(value)) return formatNumber(value, column, { fixed });
   if (typeof value === "object") return JSON.stringify(value);
   const text = String(value);
   // ISO timestamps read better without the "T" (and without a midnight time).
@@ -28,6 +28,7 @@ export function resultTable(columns, rows, { caption = "Query results" } = {}) {
     const present = rows.map((r) => r[i]).filter((v) => v !== null && v !== undefined);
     return present.length > 0 && present.every(isNumber);
   });
+  const fixed = columns.map((_, i) => numeric[i] && twoDecimals(rows.map((r) => r[i])));
   const state = { sortBy: null, dir: 1, page: 0 };
   const thead = h("thead");
   const tbody = h("tbody");
@@ -67,7 +68,7 @@ export function resultTable(columns, rows, { caption = "Query results" } = {}) {
     const start = state.page * PAGE_SIZE;
     for (const row of sorted().slice(start, start + PAGE_SIZE)) {
       tbody.append(h("tr", {}, row.map((value, i) => {
-        const text = cellText(value, columns[i]);
+        const text = cellText(value, columns[i], fixed[i]);
         return h("td", { class: [numeric[i] ? "num" : "", text === null ? "null" : ""].join(" ").trim() || null,
           title: text && text.length > 40 ? text : null }, text === null ? "—" : text);
       })));

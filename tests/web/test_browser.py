@@ -200,6 +200,21 @@ def test_keyboard_focus_is_never_hidden_under_the_header_or_composer(page: Any,
     assert hidden == []
 
 
+def test_a_column_of_amounts_shares_two_decimals(page: Any, site: str) -> None:
+    page.goto(site)
+    page.wait_for_selector("#examples .example")
+    cells = page.evaluate("""async () => {
+        const { resultTable } = await import('/static/js/table.js');
+        const block = resultTable(['status', 'avg_price', 'share', 'n'],
+            [['Shipped', 53.6, 0.0123, 3], ['Complete', 53.57, 0.5, 4], ['Other', 1200, 0, 5]]);
+        return [...block.querySelectorAll('tbody tr')].map(
+            (tr) => [...tr.children].map((td) => td.textContent));
+    }""")
+    assert [row[1] for row in cells] == ["53.60", "53.57", "1,200.00"]
+    assert [row[2] for row in cells] == ["0.0123", "0.5", "0"]  # small numbers keep digits
+    assert [row[3] for row in cells] == ["3", "4", "5"]
+
+
 def test_model_text_is_never_html(browser: Any, make_app: Callable[..., Flask]) -> None:
     evil = '<img src=x onerror="window.pwned=1"> **bold** <script>window.pwned=2</script>'
     app = make_app(model=ScriptedModel(text(evil)))
