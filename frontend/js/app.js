@@ -7,7 +7,8 @@ import { plural } from "./format.js";
 const $ = (id) => document.getElementById(id);
 // controller: aborts the question in flight when a new conversation starts.
 // restoreAfterToken: a conversation id whose loading waits for the token.
-const state = { conversationId: null, busy: false, afterToken: null, restoreAfterToken: null, controller: null };
+// afterToken: the questions to ask once the token is given.
+const state = { conversationId: null, busy: false, afterToken: [], restoreAfterToken: null, controller: null };
 
 // -- conversation state (kept in the URL hash so a reload keeps the thread) ----
 
@@ -91,9 +92,11 @@ function askToken() {
 
 // -- asking ---------------------------------------------------------------------
 
+/** Ask one question; resolves true when it was answered. */
 async function ask(question) {
   question = question.trim();
-  if (!question || state.busy) return;
+  if (!question || state.busy) return false;
+  let answered = false;
   state.busy = true;
   $("ask-button").disabled = true;
   $("question").value = "";
@@ -118,8 +121,9 @@ async function ask(question) {
     setConversation(result.data.conversation_id);
     const text = result.data.answer || "";
     $("announcer").textContent = `Answer: ${text.length > 300 ? `${text.slice(0, 300)}…` : text}`;
+    answered = true;
   } catch (e) {
-    if (controller.signal.aborted) return; // "New conversation" was clicked meanwhile
+    if (controller.signal.aborted) return false; // "New conversation" was clicked meanwhile
     // fetch() fails with browser jargon ("Failed to fetch", "network error"): say what happened.
     const error = e instanceof ApiError ? e
       : new ApiError(started ? "the connection to the server was lost" : "the server could not be reached", 0);
@@ -127,7 +131,7 @@ async function ask(question) {
       // Not a failure of the question: ask it again once the token is given.
       turn.remove();
       $("intro").hidden = $("thread").children.length > 0;
-      state.afterToken = question;
+      state.afterToken = [question];
       askToken();
     } else {
       progress.card.replaceWith(errorCard(error));
@@ -143,6 +147,14 @@ async function ask(question) {
     $("ask-button").disabled = false;
     if (!controller.signal.aborted) turn.scrollIntoView({ block: "start", behavior: "smooth" });
     $("question").focus();
+  }
+  return answered;
+}
+
+/** Ask questions one after another as one conversation; stop at the first failure. */
+async function askInTurn(questions) {
+  for (const question of questions) {
+    if (!(await ask(question))) break;
   }
 }
 
@@ -208,27 +220,26 @@ async function init() {
     const restore = state.restoreAfterToken;
     const pending = state.afterToken;
     state.restoreAfterToken = null;
-    state.afterToken = null;
+    state.afterToken = [];
     // The conversation first, so a pending follow-up continues it.
-    (restore ? restoreConversation(restore) : Promise.resolve()).then(() => {
-      if (pending) ask(pending);
-    });
+    (restore ? restoreConversation(restore) : Promise.resolve()).then(() => askInTurn(pending));
   });
   const match = /^#c=([0-9a-f]{24})$/.exec(location.hash);
-  // ?q=... (links from Slack and reports) asks straight away.
-  const question = new URLSearchParams(location.search).get("q");
-  if (question) history.replaceState(null, "", `${location.pathname}${location.hash}`);
+  // ?q=... (links from Slack and reports) asks straight away; several ?q= are a
+  // conversation, asked in turn (a Slack follow-up such as "and by year?").
+  const questions = new URLSearchParams(location.search).getAll("q");
+  if (questions.length) history.replaceState(null, "", `${location.pathname}${location.hash}`);
   box.focus();
   if (await tokenNeeded()) {
     // Ask for the token first; the token form then loads everything below.
     state.restoreAfterToken = match ? match[1] : null;
-    state.afterToken = question;
+    state.afterToken = questions;
     askToken();
     return;
   }
   loadCatalog();
   const restored = match ? restoreConversation(match[1]) : Promise.resolve();
-  restored.then(() => { if (question) ask(question); });
+  restored.then(() => askInTurn(questions));
 }
 
 async function tokenNeeded() {

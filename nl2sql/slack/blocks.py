@@ -152,7 +152,8 @@ def answer_message(answer: Answer, *, user_id: str | None = None, link: str | No
         blocks.append(DividerBlock())
         blocks.append(ContextBlock(elements=[MarkdownTextObject(
             text="*SQL*\n" + _code(answer.sql, SECTION_MAX - 6))]))
-    link_text = f"<{link}|Open the full result in nl2sql>" if link else ""
+    # A link's "&" (between ?q= parameters) is escaped like any other; Slack decodes it.
+    link_text = f"<{escape(link)}|Open the full result in nl2sql>" if link else ""
     # A long question percent-encoded into ?q= can outgrow a section; the answer
     # matters more than the link, so the link is left out rather than cut.
     if link_text and len(link_text) <= SECTION_MAX:

@@ -128,7 +128,8 @@ class SlackService:
         """Answer one command and deliver it; every failure becomes a message."""
         user = command.user_key
         try:
-            answer = answer_of(self.asker.run(pending))
+            result = self.asker.run(pending)
+            answer = answer_of(result)
         except Nl2SqlError as e:
             log.warning("slack %s: %s: %s", user, type(e).__name__, e.message)
             self._post(command, blocks.notice_message(_friendly(e)), budget)
@@ -147,7 +148,7 @@ class SlackService:
             return
         try:
             message = blocks.answer_message(answer, user_id=command.user_id,
-                                            link=self._link(answer),
+                                            link=self._link(self._questions(user, result)),
                                             response_type=self.response_type)
         except Exception:
             # slack_sdk refuses blocks over Slack's limits by raising; the asker
@@ -157,14 +158,24 @@ class SlackService:
         if self._post(command, message, budget):
             self._upload_chart(command, answer)
 
-    def _link(self, answer: Answer) -> str | None:
+    def _questions(self, user: str, result: dict[str, Any]) -> list[str]:
+        """The conversation's questions so far, oldest first, ending with this one."""
+        try:
+            earlier = self.asker.store.answers(result["conversation_id"], user)
+        except Exception:  # the link is a convenience; the answer must still go out
+            log.exception("slack %s: conversation questions could not be read", user)
+            earlier = []
+        return [a.question for a in earlier] or [result["question"]]
+
+    def _link(self, questions: list[str]) -> str | None:
         base = self.settings.public_url.rstrip("/")
         if not base:
             return None
-        # The page asks the question again: an answer saved for a Slack user is
-        # not readable by a web visitor (answers are per user), and the page
-        # shows the full result with its chart and CSV export.
-        return f"{base}/?q={quote(answer.question)}"
+        # The page asks the questions again, in turn: an answer saved for a Slack
+        # user is not readable by a web visitor (answers are per user), and a
+        # follow-up such as "and by year?" means nothing without the questions
+        # before it. The page shows the full result with its chart and CSV export.
+        return f"{base}/?" + "&".join(f"q={quote(q)}" for q in questions)
 
     def _post(self, command: SlashCommand, message: dict[str, Any], budget: Budget) -> bool:
         delivery = self.responder.post(command.response_url, message, budget)

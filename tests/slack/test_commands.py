@@ -290,6 +290,22 @@ def test_follow_up_continues_the_conversation_per_user(
     assert [m.text for m in model.requests[2].history] == ["Hi"]  # another user starts afresh
 
 
+def test_a_follow_up_links_to_the_whole_conversation(
+        serve_app: Callable[..., Served], receiver: Peer) -> None:
+    """"And how many refunded?" alone means nothing on the page: the link asks
+    the conversation's questions in turn."""
+    served = serve_app(ScriptedModel(text("200 purchases."), text("50 of them refunded.")),
+                       public_url="https://nl2sql.example.com")
+    served.command("How many purchases?", receiver.base)
+    receiver.wait_for(1)
+    served.command("And how many refunded?", receiver.base)
+    second = receiver.wait_for(2)[1].json()
+    q = urllib.parse.quote
+    link = (f"https://nl2sql.example.com/?q={q('How many purchases?')}"
+            f"&amp;q={q('And how many refunded?')}")  # "&" escaped for mrkdwn
+    assert f"<{link}|Open the full result in nl2sql>" in section_texts(second)
+
+
 def test_grouped_result_gets_a_chart_uploaded_with_a_bot_token(
         serve_app: Callable[..., Served], receiver: Peer) -> None:
     with running(SlackApi()) as api:

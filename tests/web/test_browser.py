@@ -215,6 +215,17 @@ def test_a_column_of_amounts_shares_two_decimals(page: Any, site: str) -> None:
     assert [row[3] for row in cells] == ["3", "4", "5"]
 
 
+def test_several_q_parameters_are_asked_as_one_conversation(page: Any, site: str) -> None:
+    """Links from a Slack follow-up carry the conversation's questions in order."""
+    page.goto(f"{site}/?q=How many orders are there?&q=How many orders by status?")
+    page.wait_for_selector("li.turn:nth-child(2) .answer .results")
+    bubbles = page.locator(".question-bubble").all_inner_texts()
+    assert bubbles == ["How many orders are there?", "How many orders by status?"]
+    assert page.locator(".card.error").count() == 0
+    assert page.evaluate("location.search") == ""  # a reload does not ask again
+    assert page.evaluate("location.hash").startswith("#c=")
+
+
 def test_model_text_is_never_html(browser: Any, make_app: Callable[..., Flask]) -> None:
     evil = '<img src=x onerror="window.pwned=1"> **bold** <script>window.pwned=2</script>'
     app = make_app(model=ScriptedModel(text(evil)))
