@@ -51,11 +51,17 @@ _MIDNIGHT = re.compile(r"^(\d{4}-\d{2}-\d{2})T00:00:00(\.0+)?$")
 _TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 
 
-def _cell(value: Any) -> str:
+# Ids, years and codes read wrong with thousands separators ("2,024"); the page's rule.
+_UNGROUPED = re.compile(r"(^|_)(id|year|yr|zip|code|postal_code)$", re.IGNORECASE)
+
+
+def _cell(value: Any, column: str = "") -> str:
     if value is None:
         return "∅"
     if isinstance(value, bool):
         return str(value).lower()
+    if isinstance(value, int) and _UNGROUPED.search(column):
+        return str(value)
     if isinstance(value, int):
         return f"{value:,}"
     if isinstance(value, float):
@@ -84,7 +90,7 @@ def table_text(columns: Sequence[str], rows: Sequence[Sequence[Any]],
     if not columns:
         return ""
     shown = [list(r) for r in rows[:max_rows]]
-    cells = [[_cell(v) for v in r] for r in shown]
+    cells = [[_cell(v, c) for v, c in zip(r, columns, strict=False)] for r in shown]
     header = [_clip(c, CELL_MAX) for c in columns]
     widths = [max([len(header[i])] + [len(r[i]) for r in cells]) for i in range(len(columns))]
     right = [_numeric([r[i] for r in shown]) for i in range(len(columns))]

@@ -98,3 +98,8 @@ def test_facts_read_naturally() -> None:
                     seconds=0.042)
     facts = answer_message(answer)["blocks"][2]["elements"][0]["text"]
     assert "· 1 step ·" in facts and "· 42 ms ·" in facts
+
+
+def test_years_and_ids_have_no_thousands_separators() -> None:
+    table = table_text(["year", "user_id", "orders"], [[2019, 12345, 5578]])
+    assert table.splitlines()[2].split() == ["2019", "12345", "5,578"]
