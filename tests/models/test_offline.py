@@ -598,3 +598,57 @@ def test_quantities_named_without_an_aggregate_are_measured(crm_db: Path, questi
     assert answer.answered, answer.answer
     expected = sorted((tuple(r) for r in sql(crm_db, gold)), key=str)
     assert sorted((tuple(r) for r in answer.rows), key=str) == expected, answer.sql
+
+
+FLEET_SQL = """
+CREATE SCHEMA fleet;
+CREATE TABLE fleet.tbl_depot (depot_key INTEGER, depot_nm VARCHAR, cntry VARCHAR);
+CREATE TABLE fleet.tbl_driver (drv_id INTEGER, full_nm VARCHAR, depot_key INTEGER,
+                               yrs_exp INTEGER, sex VARCHAR);
+CREATE TABLE fleet.tbl_trip (trip_id INTEGER, drv_id INTEGER, dist_km DOUBLE, fare_amt DOUBLE,
+                             rider_sex VARCHAR);
+INSERT INTO fleet.tbl_depot VALUES (1, 'North Yard', 'Chile'), (2, 'South Yard', 'Peru');
+INSERT INTO fleet.tbl_driver SELECT i, 'Driver ' || i, 1 + i % 2, (i * 7) % 30,
+    CASE WHEN i % 3 = 0 THEN 'F' ELSE 'M' END FROM range(1, 31) t(i);
+INSERT INTO fleet.tbl_trip SELECT i, 1 + i % 30, 1.0 + i % 40, 4.0 + i % 25,
+    CASE WHEN i % 2 = 0 THEN 'F' ELSE 'M' END FROM range(1, 401) t(i);
+COMMENT ON TABLE fleet.tbl_driver IS 'Drivers employed by the fleet';
+"""
+
+
+@pytest.fixture(scope="module")
+def fleet_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("fleet") / "rides.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute(FLEET_SQL)
+    con.close()
+    return path
+
+
+@pytest.mark.parametrize(("question", "gold", "said"), [
+    # dist_km: an abbreviation and a unit; said back spelled out
+    ("What is the total distance of trips?", "SELECT SUM(dist_km) FROM fleet.tbl_trip",
+     "total distance (km)"),
+    # yrs_exp said with "of"
+    ("Average years of experience of drivers", "SELECT AVG(yrs_exp) FROM fleet.tbl_driver",
+     "years experience"),
+    ("How many drivers have more than 20 years of experience?",
+     "SELECT COUNT(*) FROM fleet.tbl_driver WHERE yrs_exp > 20", "above 20"),
+    # fare_amt is the fare; depot_nm names a depot; cntry is the country
+    ("Fare by rider sex", "SELECT rider_sex, SUM(fare_amt) FROM fleet.tbl_trip GROUP BY 1",
+     "Total fare amount"),
+    ("Number of drivers per depot", "SELECT d.depot_nm, COUNT(*) FROM fleet.tbl_driver r "
+     "JOIN fleet.tbl_depot d ON r.depot_key = d.depot_key GROUP BY 1", "depot name"),
+    ("How many depots are in Peru?", "SELECT COUNT(*) FROM fleet.tbl_depot WHERE cntry = 'Peru'",
+     "country 'Peru'"),
+    # "women" counted: the persons' sex code, not the riders' on trips
+    ("How many women are there?", "SELECT COUNT(*) FROM fleet.tbl_driver WHERE sex = 'F'",
+     "drivers"),
+])
+def test_abbreviated_names(fleet_db: Path, question: str, gold: str, said: str) -> None:
+    answer = ask_crm(fleet_db, question)  # any DuckDB file
+
+    assert answer.answered, answer.answer
+    expected = sorted((tuple(r) for r in sql(fleet_db, gold)), key=str)
+    assert sorted((tuple(r) for r in answer.rows), key=str) == expected, answer.sql
+    assert said in answer.answer

@@ -28,6 +28,8 @@ from nl2sql.models.planner.words import (
 )
 
 MAX_SPAN = 5
+# Last words of a numeric column's name that only say it holds a quantity (fare_amt).
+AMOUNT_WORDS = frozenset({"amount", "value", "total", "quantity", "number", "count"})
 # Common words for one-letter codes (gender M/F, flags Y/N).
 LETTER_CODES = {"female": "F", "females": "F", "woman": "F", "women": "F", "girls": "F",
                 "male": "M", "males": "M", "man": "M", "men": "M", "boys": "M",
@@ -105,11 +107,13 @@ class Matcher:
         self.scope = scope
         self.subject = subject
         self.near: Table | None = None
+        self.counted = False  # reading a phrase that is only what is counted ("men")
 
     def read(self, phrase: P.Phrase, near: Table | None = None) -> Reading:
         """Cover ``phrase`` with pieces; values prefer the ``near`` table's columns
         ("customers from Canada")."""
         self.near = near
+        self.counted = phrase.role in (P.COUNT, P.PCT_BASE) and len(phrase.toks) == 1
         toks = phrase.toks
         n = len(toks)
         weights = WEIGHTS.get(phrase.role, WEIGHTS[P.CONTEXT])
@@ -168,6 +172,10 @@ class Matcher:
     def _value(self, toks: list[Tok], a: int, b: int) -> Piece | None:
         raw = (toks[a].raw if toks[a].quoted and b == a + 1
                else self.question[toks[a].start:toks[b - 1].end]).lower()
+        if self.counted and b == a + 1:  # "how many women": persons, not a 'Women' department
+            code = self._letter_code(toks[a], a)
+            if code is not None:
+                return code
         norm = norm_value(raw)
         stemmed = _stems(norm)
         best: tuple[tuple[int, ...], Piece] | None = None
@@ -217,7 +225,8 @@ class Matcher:
         letter = LETTER_CODES.get(tok.low)
         if letter is None:
             return None
-        for table in self.scope:
+        person = self._person_table()  # "men": the persons' gender before an order's copy
+        for table in sorted(self.scope, key=lambda t: t is not person):
             for col in table.columns or []:
                 codes = {v.upper() for v in col.examples}
                 if col.text and codes and all(len(v) == 1 for v in codes) and letter in codes:
@@ -281,13 +290,14 @@ class Matcher:
     def _named_column(self, words: tuple[str, ...],
                       a: int, b: int) -> tuple[tuple[object, ...], Piece] | None:
         """Columns a word means without being their name: ``department`` for
-        ``DeptName`` (the name of one), ``revenue`` where a description says
-        "Revenue is SUM(sale_price)"."""
+        ``DeptName`` (the name of one), ``fare`` for ``fare_amt``, ``revenue`` where a
+        description says "Revenue is SUM(sale_price)"."""
         best: tuple[tuple[object, ...], Piece] | None = None
         for rank_t, table in enumerate(self.scope):
             for col in table.columns or []:
-                labelled = (len(col.words) > 1 and col.words[-1] in LABEL_WORDS
-                            and col.words[:-1] == words and col.text)
+                labelled = len(col.words) > 1 and col.words[:-1] == words and (
+                    (col.words[-1] in LABEL_WORDS and col.text)
+                    or (col.words[-1] in AMOUNT_WORDS and col.numeric and not col.is_key))
                 defined = len(words) == 1 and table.defined.get(words[0], ("", ""))[1].lower(
                 ) == col.name.lower()
                 if labelled or defined:
@@ -309,7 +319,8 @@ def _qualifies(qual: tuple[str, ...], table: Table) -> bool:
 
 def chunk_spans(toks: list[Tok], tables: list[Table]) -> list[tuple[int, int]]:
     """Spans naming a column whose name holds cue words (``number of items`` ->
-    ``num_of_item``), so the parser keeps them as one phrase."""
+    ``num_of_item``) or that says it with "of" (``years of experience`` -> ``yrs_exp``),
+    so the parser keeps them as one phrase."""
     cue_words = {"number", "count", "total", "average", "sum", "min", "max", "minimum",
                  "maximum", "top", "most", "percent", "percentage", "share", "mean"}
     spans: list[tuple[int, int]] = []
@@ -318,17 +329,18 @@ def chunk_spans(toks: list[Tok], tables: list[Table]) -> list[tuple[int, int]]:
         found = 0
         for table in tables:
             for col in table.columns or []:
-                if len(col.words) < 2 or not cue_words & set(col.words):
+                if len(col.words) < 2:
                     continue
-                k, j = 0, i
+                k, j, of = 0, i, False
                 while j < len(toks) and k < len(col.words):
                     if toks[j].low in FILLERS or (toks[j].low == "of" and k > 0):
+                        of = of or toks[j].low == "of"
                         j += 1
                         continue
                     if toks[j].stem != col.words[k]:
                         break
                     k, j = k + 1, j + 1
-                if k == len(col.words):
+                if k == len(col.words) and (of or cue_words & set(col.words)):
                     found = max(found, j)
         if found:
             spans.append((i, found))

@@ -12,7 +12,14 @@ from typing import Any
 from nl2sql.models.planner.catalog import Catalog, Column, Table, label_columns
 from nl2sql.models.planner.parse import Relative
 from nl2sql.models.planner.plan import Filter, Plan
-from nl2sql.models.planner.words import plural_phrase, readable, singular_phrase, split_name
+from nl2sql.models.planner.words import (
+    ABBREVIATIONS,
+    UNIT_SUFFIXES,
+    plural_phrase,
+    readable,
+    singular_phrase,
+    split_name,
+)
 
 SHOWN_GROUPS = 5
 # Numeric columns nobody averages: positions and sequence numbers.
@@ -57,9 +64,24 @@ def fmt(v: Any) -> str:
 
 
 def words(c: Column) -> str:
-    """``created_at`` -> ``created``, ``traffic_source`` -> ``traffic source``."""
-    parts = split_name(c.name)
-    return " ".join(p for p in parts if p not in ("at", "on") or len(parts) == 1)
+    """``created_at`` -> ``created``, ``traffic_source`` -> ``traffic source``,
+    ``fare_amt`` -> ``fare amount``, ``dist_km`` -> ``distance (km)``."""
+    return name_text(c.name)
+
+
+def name_text(name: str) -> str:
+    """An identifier as words, abbreviations spelled out: ``yrs_exp`` -> ``years experience``."""
+    parts = split_name(name)
+    unit = parts.pop() if len(parts) > 1 and parts[-1] in UNIT_SUFFIXES else None
+    parts = [_spelled(p) for p in parts if p not in ("at", "on") or len(parts) == 1]
+    return " ".join(parts) + (f" ({unit})" if unit else "")
+
+
+def _spelled(part: str) -> str:
+    full = ABBREVIATIONS.get(part)
+    if full is None:
+        return part
+    return plural_phrase(full) if part.endswith("s") and not full.endswith("s") else full
 
 
 def describe_filter(f: Filter, plan: Plan) -> str:
@@ -172,7 +194,7 @@ def _groups_text(plan: Plan, columns: list[str], rows: list[list[Any]], truncate
         key = " / ".join(_key(v) for v in r[:n_keys])
         items.append(f"{key}: {fmt(r[n_keys])}" if n_keys < len(r) else key)
     label = _measure_label(plan)
-    by = ", ".join(c.replace("_", " ") for c in columns[:n_keys])
+    by = ", ".join(name_text(c) for c in columns[:n_keys])
     more = ""
     if len(rows) > len(shown):
         more = f" (and {len(rows) - len(shown)}{'+' if truncated else ''} more)"

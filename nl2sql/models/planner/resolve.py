@@ -216,7 +216,7 @@ def _subject(parsed: P.Parse, readings: list[Reading], catalog: Catalog,
                 return piece.table
     if mentioned:
         return mentioned[0]
-    for phrase in parsed.roles(P.GROUP, P.RANK_GROUP, P.WHICH, P.CONTEXT):
+    for phrase in parsed.roles(P.GROUP, P.RANK_GROUP, P.WHICH, P.CONTEXT, P.COUNT, P.PCT_BASE):
         reading = wide.read(phrase)
         piece = reading.first("column") or reading.first("value")
         if piece is not None:

@@ -27,6 +27,11 @@ ABBREVIATIONS = {
     "dept": "department", "addr": "address", "dt": "date", "ts": "timestamp",
     "yr": "year", "tel": "phone", "dob": "birthdate", "lang": "language",
     "prod": "product", "cust": "customer", "emp": "employee",
+    "nm": "name", "cntry": "country", "ctry": "country", "dist": "distance", "yrs": "year",
+    "exp": "experience", "lic": "license", "drv": "driver", "mgr": "manager",
+    "acct": "account", "bal": "balance", "txn": "transaction", "trx": "transaction",
+    "pmt": "payment", "dur": "duration", "wt": "weight", "loc": "location", "sal": "salary",
+    "cat": "category", "tot": "total", "val": "value",
 }  # fmt: skip
 
 IRREGULAR = {
