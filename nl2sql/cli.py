@@ -111,9 +111,12 @@ def demo_data(path: str, scale: float, seed: int, if_missing: bool) -> None:
 
 @main.command()
 @click.argument("question")
-@click.option("--db", type=click.Path(), help="Use this DuckDB file (each schema is a dataset).")
-@click.option("--warehouse", help="Warehouse URL, e.g. bigquery://PROJECT?location=US.")
-@click.option("--model", help="'offline' or a Gemini model name.")
+@click.option("--db", type=click.Path(),
+              help="Use this DuckDB file (each schema is a dataset); not with --warehouse.")
+@click.option("--warehouse",
+              help="Warehouse URL, e.g. bigquery://PROJECT?location=US (default: "
+                   "NL2SQL_WAREHOUSE); not with --db.")
+@click.option("--model", help="'offline' or a Gemini model name (default: NL2SQL_MODEL).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 def ask(question: str, db: str | None, warehouse: str | None, model: str | None,
         as_json: bool) -> None:
@@ -147,7 +150,10 @@ def ask(question: str, db: str | None, warehouse: str | None, model: str | None,
 @click.option("--project", default=None, help="Project that project-qualified names must match.")
 def check_sql_cmd(files: tuple[str, ...], allowed_datasets: str | None, max_rows: int | None,
                   project: str | None) -> None:
-    """Lint SQL files through the safety gate: FILE: ok | FILE: rejected: REASON."""
+    """Lint SQL files through the safety gate.
+
+    Prints `FILE: ok` or `FILE: rejected: REASON` per file; exits 1 if any is rejected.
+    """
     from nl2sql.safety import Policy, check_sql
 
     settings = _settings()
@@ -175,9 +181,12 @@ def check_sql_cmd(files: tuple[str, ...], allowed_datasets: str | None, max_rows
 
 
 @main.command()
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535))
-@click.option("--workers", default=2, show_default=True, type=click.IntRange(min=1))
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (0.0.0.0 for every interface).")
+@click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535),
+              help="Port to listen on.")
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(min=1),
+              help="gunicorn worker processes (each runs 8 threads).")
 @click.option("--dev", is_flag=True, help="Flask's development server instead of gunicorn.")
 def serve(host: str, port: int, workers: int, dev: bool) -> None:
     """Serve the web app (gunicorn)."""

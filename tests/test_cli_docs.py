@@ -65,3 +65,18 @@ def test_every_option_is_documented(path: str, command: click.Command) -> None:
         text = _readme_row(top)
     for flag in _flags(command):
         assert flag in text, f"{flag} of `nl2sql {path}` is not documented"
+
+
+@pytest.mark.parametrize("path, command", _leaves(main), ids=lambda v: v if isinstance(v, str)
+                         else "")
+def test_every_option_has_help_text(path: str, command: click.Command) -> None:
+    bare = [max(p.opts, key=len) for p in command.params
+            if isinstance(p, click.Option) and not p.help]
+    assert not bare, f"nl2sql {path}: options without help: {bare}"
+
+
+def test_command_summaries_are_not_cut_off() -> None:
+    # `nl2sql --help` on an 80-column terminal, as most people see it.
+    text = main.get_help(click.Context(main, terminal_width=80))
+    commands = text.split("Commands:", 1)[1]
+    assert "..." not in commands, commands

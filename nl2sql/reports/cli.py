@@ -81,7 +81,7 @@ def _describe(outcome: Outcome) -> str:
     return f"{head}; " + "; ".join(parts)
 
 
-@click.group("report")
+@click.group("report", short_help="Scheduled reports: run, deliver, pin and list them.")
 def report() -> None:
     """Scheduled reports: questions answered on a schedule and delivered."""
 
