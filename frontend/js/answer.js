@@ -42,11 +42,16 @@ function chartBlock(answer) {
 function sqlBlock(sql) {
   const copy = h("button", { type: "button", class: "btn btn-small", "aria-label": "Copy SQL" }, "Copy");
   copy.addEventListener("click", async () => {
+    // The page's status region tells screen readers, whose focus stays on
+    // the button's unchanged label, what the visible text change says.
+    const announcer = document.getElementById("announcer");
     try {
       await navigator.clipboard.writeText(sql);
       copy.textContent = "Copied";
+      if (announcer) announcer.textContent = "SQL copied to the clipboard";
     } catch {
       copy.textContent = "Select and copy";
+      if (announcer) announcer.textContent = "Could not copy: select the SQL and copy it";
     }
     setTimeout(() => { copy.textContent = "Copy"; }, 1800);
   });

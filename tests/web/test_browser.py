@@ -105,6 +105,7 @@ def test_ask_then_table_chart_sql_steps_and_csv(page: Any, site: str) -> None:
     page.click("button[aria-label='Copy SQL']")
     page.wait_for_selector("button[aria-label='Copy SQL']:has-text('Copied')")
     assert page.evaluate("navigator.clipboard.readText()") == sql.inner_text()
+    assert page.inner_text("#announcer") == "SQL copied to the clipboard"  # screen readers
 
     # The steps, expandable.
     steps = page.locator("details.steps")
