@@ -606,12 +606,14 @@ CREATE TABLE fleet.tbl_depot (depot_key INTEGER, depot_nm VARCHAR, cntry VARCHAR
 CREATE TABLE fleet.tbl_driver (drv_id INTEGER, full_nm VARCHAR, depot_key INTEGER,
                                yrs_exp INTEGER, sex VARCHAR);
 CREATE TABLE fleet.tbl_trip (trip_id INTEGER, drv_id INTEGER, dist_km DOUBLE, fare_amt DOUBLE,
-                             rider_sex VARCHAR);
+                             rider_sex VARCHAR, vehicle_fk INTEGER);
+CREATE TABLE fleet.vehicles (vehicle_no INTEGER, plate VARCHAR, load_pts DOUBLE);
+INSERT INTO fleet.vehicles SELECT i, 'AB-' || (100 + i), i * 1.5 FROM range(1, 6) t(i);
 INSERT INTO fleet.tbl_depot VALUES (1, 'North Yard', 'Chile'), (2, 'South Yard', 'Peru');
 INSERT INTO fleet.tbl_driver SELECT i, 'Driver ' || i, 1 + i % 2, (i * 7) % 30,
     CASE WHEN i % 3 = 0 THEN 'F' ELSE 'M' END FROM range(1, 31) t(i);
 INSERT INTO fleet.tbl_trip SELECT i, 1 + i % 30, 1.0 + i % 40, 4.0 + i % 25,
-    CASE WHEN i % 2 = 0 THEN 'F' ELSE 'M' END FROM range(1, 401) t(i);
+    CASE WHEN i % 2 = 0 THEN 'F' ELSE 'M' END, 1 + i % 5 FROM range(1, 401) t(i);
 COMMENT ON TABLE fleet.tbl_driver IS 'Drivers employed by the fleet';
 """
 
@@ -644,6 +646,16 @@ def fleet_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     # "women" counted: the persons' sex code, not the riders' on trips
     ("How many women are there?", "SELECT COUNT(*) FROM fleet.tbl_driver WHERE sex = 'F'",
      "drivers"),
+    # vehicle_fk leads to vehicles, whose first column vehicle_no is their key
+    ("How many trips per vehicle?", "SELECT v.plate, COUNT(*) FROM fleet.tbl_trip t "
+     "JOIN fleet.vehicles v ON t.vehicle_fk = v.vehicle_no GROUP BY 1", "plate"),
+    ("What is the average load points of vehicles?",
+     "SELECT AVG(load_pts) FROM fleet.vehicles", "load points"),
+    # a decimal is one number
+    ("How many trips are longer than 30.5 km?",
+     "SELECT COUNT(*) FROM fleet.tbl_trip WHERE dist_km > 30.5", "above 30.5"),
+    ("Trips per driver on average",
+     "SELECT COUNT(*) / COUNT(DISTINCT drv_id) FROM fleet.tbl_trip", "trips per driver"),
 ])
 def test_abbreviated_names(fleet_db: Path, question: str, gold: str, said: str) -> None:
     answer = ask_crm(fleet_db, question)  # any DuckDB file

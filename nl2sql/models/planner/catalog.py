@@ -268,6 +268,11 @@ def key_column(table: Table, fk_name: str | None = None) -> Column | None:
     for c in cols:
         if c.is_key and c.words == table.words:
             return c
+    # student_no, course_code: a first column named for the table's rows
+    first = cols[0] if cols else None
+    if (first is not None and fk_name is not None and len(first.words) == len(table.words) + 1
+            and first.words[:-1] == table.words):
+        return first
     return None
 
 

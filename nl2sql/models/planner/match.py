@@ -29,7 +29,7 @@ from nl2sql.models.planner.words import (
 
 MAX_SPAN = 5
 # Last words of a numeric column's name that only say it holds a quantity (fare_amt).
-AMOUNT_WORDS = frozenset({"amount", "value", "total", "quantity", "number", "count"})
+AMOUNT_WORDS = frozenset({"amount", "value", "total", "quantity", "number", "count", "price"})
 # Common words for one-letter codes (gender M/F, flags Y/N).
 LETTER_CODES = {"female": "F", "females": "F", "woman": "F", "women": "F", "girls": "F",
                 "male": "M", "males": "M", "man": "M", "men": "M", "boys": "M",
@@ -296,7 +296,7 @@ class Matcher:
         for rank_t, table in enumerate(self.scope):
             for col in table.columns or []:
                 labelled = len(col.words) > 1 and col.words[:-1] == words and (
-                    (col.words[-1] in LABEL_WORDS and col.text)
+                    (col.words[-1] in LABEL_WORDS and col.text and words != table.words)
                     or (col.words[-1] in AMOUNT_WORDS and col.numeric and not col.is_key))
                 defined = len(words) == 1 and table.defined.get(words[0], ("", ""))[1].lower(
                 ) == col.name.lower()

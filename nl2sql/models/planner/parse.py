@@ -67,13 +67,15 @@ COMPARATIVES = {
     ("less", "than"): "<", ("fewer", "than"): "<", ("lower", "than"): "<",
     ("smaller", "than"): "<", ("under",): "<", ("below",): "<", ("at", "most"): "<=",
     ("older", "than"): ">", ("younger", "than"): "<", ("cheaper", "than"): "<",
-    ("more", "expensive", "than"): ">", ("equal", "to"): "=",
+    ("more", "expensive", "than"): ">", ("equal", "to"): "=", ("longer", "than"): ">",
+    ("shorter", "than"): "<", ("heavier", "than"): ">", ("lighter", "than"): "<",
 }  # fmt: skip
 COMPARATIVE_HINTS = {"older": "age", "younger": "age", "cheaper": "price", "expensive": "price",
                      "cost": "price", "costs": "price", "priced": "price", "longer": "length",
                      "shorter": "length", "heavier": "weight", "lighter": "weight"}
 UNIT_HINTS = {"old": "age", "dollar": "price", "dollars": "price", "usd": "price",
-              "euro": "price", "euros": "price", "eur": "price", "pounds": "price"}
+              "euro": "price", "euros": "price", "eur": "price", "pounds": "price",
+              "km": "length", "miles": "length", "kg": "weight", "kgs": "weight"}
 YEAR_OPS = {"since": ">=", "from": ">=", "after": ">", "before": "<", "until": "<=",
             "till": "<=", "through": "<="}  # fmt: skip
 ELLIPSIS_STARTS = wordset(
@@ -340,6 +342,12 @@ def _assign(items: list[Cue | Phrase], out: Parse) -> None:
         nums = [c.value for c in cues if c.kind == "num" and isinstance(c.value, int)]
         which[0].role, which[0].desc = RANK_GROUP, bool(rank.value)
         which[0].limit = nums[0] if nums else which[0].limit
+    # "Orders per user on average": the rows counted per key, averaged over the keys.
+    if [c.word for c in cues][-2:] in (["on", "average"], ["on", "avg"]):
+        first = out.phrases[0] if out.phrases else None
+        if (first is not None and first.role == CONTEXT
+                and any(p.role == GROUP and p.group_word == "per" for p in out.phrases)):
+            first.role, first.aggs = COUNT, ["AVG"]
     sup = next((c for c in cues if c.kind == "superlative"), None)
     if sup is not None and which:
         which[0].role, which[0].superlative = ROW_RANK, sup.value

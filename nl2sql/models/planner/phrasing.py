@@ -169,7 +169,8 @@ def answer_text(plan: Plan, columns: list[str], rows: list[list[Any]], truncated
         return (f"{fmt(row[0])}% of {noun}{among} have {what}: {fmt(row[1])} of "
                 f"{fmt(row[2])} {src}.")
     if m.func == "AVG_COUNT" and m.column is not None:
-        return f"On average there are {fmt(row[0])} {noun} per {words(m.column)}{cond} {src}."
+        per = " ".join(m.column.words) if m.column.is_key else words(m.column)  # user, not user id
+        return f"On average there are {fmt(row[0])} {noun} per {per}{cond} {src}."
     if m.func == "COUNT_DISTINCT" and m.column is not None:
         return (f"There are {fmt(row[0])} distinct {words(m.column)} values among "
                 f"{noun}{cond} {src}.")

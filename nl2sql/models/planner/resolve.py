@@ -140,7 +140,8 @@ def _measured_before_group(parsed: P.Parse, wide: Matcher) -> None:
         table = wide.catalog.table(col.table)
         defined = table.defined.get(phrase.toks[-1].stem) if table is not None else None
         said = defined[0] if defined and defined[1].lower() == col.name.lower() else None
-        phrase.aggs = [said or ("AVG" if set(col.words) & NON_ADDITIVE else "SUM")]
+        said_words = {t.stem for t in phrase.toks}  # "sales" are added up, a "price" averaged
+        phrase.aggs = [said or ("AVG" if said_words & NON_ADDITIVE else "SUM")]
 
 
 def _quoted(words: list[str]) -> str:

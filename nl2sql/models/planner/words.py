@@ -31,7 +31,7 @@ ABBREVIATIONS = {
     "exp": "experience", "lic": "license", "drv": "driver", "mgr": "manager",
     "acct": "account", "bal": "balance", "txn": "transaction", "trx": "transaction",
     "pmt": "payment", "dur": "duration", "wt": "weight", "loc": "location", "sal": "salary",
-    "cat": "category", "tot": "total", "val": "value",
+    "cat": "category", "tot": "total", "val": "value", "pts": "point",
 }  # fmt: skip
 
 IRREGULAR = {
@@ -93,7 +93,8 @@ TIME_ADJECTIVES = {"yearly": "YEAR", "annual": "YEAR", "annually": "YEAR", "mont
                    "daily": "DAY", "weekly": "WEEK", "quarterly": "QUARTER",
                    "hourly": "HOUR"}  # fmt: skip
 
-_TOKEN = re.compile(r"[\"“”]([^\"“”]+)[\"“”]|(?<!\w)'([^']+)'(?!\w)|(\w+(?:['’]\w+)*)|(%)")
+_TOKEN = re.compile(
+    r"[\"“”]([^\"“”]+)[\"“”]|(?<!\w)'([^']+)'(?!\w)|(\d+\.\d+(?!\w)|\w+(?:['’]\w+)*)|(%)")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
 
@@ -185,7 +186,7 @@ _NAME_NOISE = wordset("at on is has of the a by in to")
 
 
 # Last parts of key column names: customer_id, CustomerId, customer_key, customer_sk.
-KEY_SUFFIXES = ("id", "key", "sk")
+KEY_SUFFIXES = ("id", "key", "sk", "fk")
 # First parts of foreign key names: fkDept, FK_customer.
 KEY_PREFIXES = ("fk",)
 # Units written after a quantity's name: WeightKg, price_usd, duration_ms.
