@@ -664,3 +664,13 @@ def test_abbreviated_names(fleet_db: Path, question: str, gold: str, said: str) 
     expected = sorted((tuple(r) for r in sql(fleet_db, gold)), key=str)
     assert sorted((tuple(r) for r in answer.rows), key=str) == expected, answer.sql
     assert said in answer.answer
+
+
+def test_a_total_of_a_date_counts_the_rows_dated_by_it(warehouse: DuckDBWarehouse,
+                                                       library_db: Path) -> None:
+    answer, _ = ask(warehouse, "Total loans returned in 2022")
+
+    expected = sql(library_db, "SELECT COUNT(*) FROM library.loans "
+                               "WHERE EXTRACT(YEAR FROM returned_at) = 2022")
+    assert answer.answered and answer.rows == [list(r) for r in expected], answer.sql
+    assert "SUM" not in (answer.sql or "")

@@ -203,6 +203,9 @@ class _Builder:
         plan.filters = _merge_values([f for _, f in sorted(self.value_filters, key=lambda x: x[0])
                                       if f.key not in in_measures])
         plan.filters += [f for f in self.plan_filters]
+        dated = {f.column.name for f in plan.filters if f.part is not None}
+        plan.filters = [f for f in plan.filters  # "sold in 2022" says "sold" already
+                        if not (f.op == "IS NOT NULL" and f.column.name in dated)]
         _prune_joins(plan)
         for r in self.readings:
             for t in r.unexplained(self.s):
@@ -250,6 +253,14 @@ class _Builder:
         for piece in cols:
             col = self.use(piece.column)  # type: ignore[arg-type]
             for agg in r.phrase.aggs or ["SUM"]:
+                if col.temporal and agg in ("SUM", "AVG", "MEDIAN"):
+                    # "total items sold": rows whose event happened, dated by it; a sum of
+                    # timestamps means nothing
+                    self.time_hint = col
+                    f = Filter(col, "IS NOT NULL", ())
+                    self.value_filters.append((r.phrase.toks[piece.start].i, f))
+                    self.plan.measures.append(Measure("COUNT"))
+                    continue
                 self.plan.measures.append(Measure(agg, col))
 
     def role_of(self, r: Reading) -> None:

@@ -148,7 +148,8 @@ def answer_text(plan: Plan, columns: list[str], rows: list[list[Any]], truncated
     dates = [describe_filter(f, plan) for f in plan.filters if f.part is not None]
     cond = (" with " + " and ".join(filters)) if filters else ""
     if dates:  # "created in 2023", but "with full date in 2023"
-        verb = all(f.column.words[:1] and f.column.words[0].endswith("ed")
+        verb = all(f.column.words[:1] and (f.column.words[0].endswith("ed") or (
+                       split_name(f.column.name)[-1:] in (["at"], ["on"])))  # sold_at
                    for f in plan.filters if f.part is not None)
         cond += (" " if verb else " and " if filters else " with ") + " and ".join(dates)
     src = source(plan)
