@@ -674,3 +674,11 @@ def test_a_total_of_a_date_counts_the_rows_dated_by_it(warehouse: DuckDBWarehous
                                "WHERE EXTRACT(YEAR FROM returned_at) = 2022")
     assert answer.answered and answer.rows == [list(r) for r in expected], answer.sql
     assert "SUM" not in (answer.sql or "")
+
+
+def test_years_compare_with_a_column_of_years(warehouse: DuckDBWarehouse,
+                                              library_db: Path) -> None:
+    answer, _ = ask(warehouse, "How many authors were born before 1950?")
+
+    expected = sql(library_db, "SELECT COUNT(*) FROM library.authors WHERE born < 1950")
+    assert answer.answered and answer.rows == [list(r) for r in expected], answer.answer

@@ -347,6 +347,11 @@ class _Builder:
         if not self.parsed.years and not self.parsed.months and not self.parsed.relative:
             return
         col = self.time_column()
+        year_col = None if col is not None else self._year_column()
+        if year_col is not None and not self.parsed.months and not self.parsed.relative:
+            for op, year in self.parsed.years:  # "born before 1960": BirthYear < 1960
+                self.value_filters.append((-1, Filter(self.use(year_col), op, (year,))))
+            return
         if col is None:
             raise Unanswerable(f"{self.s.id} has no date or timestamp column to filter on")
         self.use(col)
@@ -356,6 +361,15 @@ class _Builder:
             self.plan_filters.append(Filter(col, "=", tuple(self.parsed.months), part="MONTH"))
         for part, op, when in self.parsed.relative:
             self.plan_filters.append(Filter(col, op, (when,), part=part))
+
+    def _year_column(self) -> Column | None:
+        """A whole-number column holding years: one the question names (``born``), else
+        one named for a year (``BirthYear``, ``enrol_year``)."""
+        said = {t.stem for t in self.parsed.toks}
+        cols = [c for table in [self.s] + [j.target for j in self.joins]
+                for c in table.columns or [] if c.numeric and not c.is_key and c.words]
+        return (next((c for c in cols if set(c.words) <= said), None)
+                or next((c for c in cols if c.words[-1] == "year"), None))
 
     def comparisons(self) -> None:
         for cmp in self.parsed.comparisons:

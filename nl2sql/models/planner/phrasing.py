@@ -98,9 +98,15 @@ def describe_filter(f: Filter, plan: Plan) -> str:
         return f"{name} {'not ' if f.op == 'IS NULL' else ''}set{where}"
     if f.values and isinstance(f.values[0], bool):
         return f"{name} {'true' if f.values[0] == (f.op == '=') else 'false'}{where}"
-    vals = " or ".join(f"'{v}'" if isinstance(v, str) else fmt(v) for v in f.values)
+    years = f.column.words[-1:] == ("year",) and all(  # 1960, not 1,960; before, not below
+        isinstance(v, int) and 1000 < v < 3000 for v in f.values)
+    vals = " or ".join(f"'{v}'" if isinstance(v, str) else str(v) if years else fmt(v)
+                       for v in f.values)
     verb = {"=": "", "!=": "not ", ">": "above ", ">=": "at least ", "<": "below ",
             "<=": "at most "}.get(f.op, f.op + " ")
+    if years:
+        verb = {">": "after ", ">=": "in or after ", "<": "before ",
+                "<=": "in or before "}.get(f.op, verb)
     return f"{name} {verb}{vals}{where}"
 
 

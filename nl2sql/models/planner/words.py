@@ -64,7 +64,7 @@ VERBS = wordset(
     "happen happens happened bring brings brought buy buys bought spend spends spent use uses "
     "used take takes took appear appears generate generates generated register registered "
     "stock stocked carry carries carried keep keeps kept stored store stores reside resides "
-    "work works worked mean means sit sits located"
+    "work works worked mean means sit sits located born die dies died handle handles handled"
 )
 
 # Words that never count as unexplained: they describe the warehouse itself.
