@@ -607,8 +607,11 @@ CREATE TABLE fleet.tbl_driver (drv_id INTEGER, full_nm VARCHAR, depot_key INTEGE
                                yrs_exp INTEGER, sex VARCHAR);
 CREATE TABLE fleet.tbl_trip (trip_id INTEGER, drv_id INTEGER, dist_km DOUBLE, fare_amt DOUBLE,
                              rider_sex VARCHAR, vehicle_fk INTEGER);
-CREATE TABLE fleet.vehicles (vehicle_no INTEGER, plate VARCHAR, load_pts DOUBLE);
-INSERT INTO fleet.vehicles SELECT i, 'AB-' || (100 + i), i * 1.5 FROM range(1, 6) t(i);
+CREATE TABLE fleet.vehicles (vehicle_no INTEGER, plate VARCHAR, load_pts DOUBLE,
+                             retired_on DATE);
+INSERT INTO fleet.vehicles SELECT i, 'AB-' || (100 + i), i * 1.5,
+    CASE WHEN i % 2 = 0 THEN DATE '2024-01-01' END FROM range(1, 6) t(i);
+COMMENT ON TABLE fleet.vehicles IS 'Vans. retired_on is NULL while the van is in service.';
 INSERT INTO fleet.tbl_depot VALUES (1, 'North Yard', 'Chile'), (2, 'South Yard', 'Peru');
 INSERT INTO fleet.tbl_driver SELECT i, 'Driver ' || i, 1 + i % 2, (i * 7) % 30,
     CASE WHEN i % 3 = 0 THEN 'F' ELSE 'M' END FROM range(1, 31) t(i);
@@ -656,6 +659,9 @@ def fleet_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
      "SELECT COUNT(*) FROM fleet.tbl_trip WHERE dist_km > 30.5", "above 30.5"),
     ("Trips per driver on average",
      "SELECT COUNT(*) / COUNT(DISTINCT drv_id) FROM fleet.tbl_trip", "trips per driver"),
+    # the description says what an empty retired_on means
+    ("How many vehicles are still in service?",
+     "SELECT COUNT(*) FROM fleet.vehicles WHERE retired_on IS NULL", "not set"),
 ])
 def test_abbreviated_names(fleet_db: Path, question: str, gold: str, said: str) -> None:
     answer = ask_crm(fleet_db, question)  # any DuckDB file

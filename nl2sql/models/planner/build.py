@@ -163,6 +163,7 @@ class _Builder:
         plan = self.plan
         for r in self.readings:
             self.values(r)
+        self.described_nulls()
         for r in self.readings:
             role = r.phrase.role
             if role == P.GROUP and self.is_doer(r):
@@ -211,6 +212,16 @@ class _Builder:
             for t in r.unexplained(self.s):
                 (plan.unknown_values if t.cap or t.quoted else plan.ignored).append(t.raw)
         return plan
+
+    def described_nulls(self) -> None:
+        """``still in stock`` where the description says "sold_at is NULL while the unit is
+        in stock": the column is empty."""
+        said = {t.stem for t in self.parsed.toks}
+        for name, words in self.s.null_when:
+            col = self.s.column(name)
+            if col is not None and words & said:
+                at = min(t.i for t in self.parsed.toks if t.stem in words)
+                self.value_filters.append((at, Filter(col, "IS NULL", ())))
 
     def role_count(self, r: Reading) -> None:
         self.plan.explicit_measures = True

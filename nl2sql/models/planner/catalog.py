@@ -20,12 +20,15 @@ from nl2sql.models.planner.words import (
     split_name,
     stem,
     table_words,
+    text_words,
 )
 
 NUMERIC_TYPES = frozenset({"INT64", "INTEGER", "FLOAT64", "FLOAT", "NUMERIC", "BIGNUMERIC",
                            "DECIMAL", "BIGDECIMAL", "INT", "SMALLINT", "BIGINT", "DOUBLE"})
 TEMPORAL_TYPES = frozenset({"TIMESTAMP", "DATE", "DATETIME"})
 LABEL_WORDS = ("name", "title", "label")
+_NULL_WHEN = re.compile(r"`?(\w+)`?\s+is\s+NULL\s+(?:while|when|if|until|for)\s+([^.;]+)",
+                        re.IGNORECASE)
 _DEFINED = re.compile(r"\b(\w+)\s+(?:is|=|means|equals)\s+(?:the\s+)?(SUM|AVG|MIN|MAX)\s*"
                       r"\(\s*`?(\w+)`?\s*\)", re.IGNORECASE)
 
@@ -78,6 +81,10 @@ class Table:
         self.desc_words = description_nouns(self.description, self.words)
         # "Revenue is SUM(sale_price)": words the description defines as a column's total
         self.defined = {stem(w): (f.upper(), c) for w, f, c in _DEFINED.findall(self.description)}
+        # "sold_at is NULL while the unit is in stock": the clause's last word ("stock")
+        # means the column is empty
+        self.null_when = [(c, frozenset(list(text_words(when.split()[-1]) - set(self.words))))
+                          for c, when in _NULL_WHEN.findall(self.description) if when.split()]
 
     def column(self, name: str) -> Column | None:
         return next((c for c in self.columns or [] if c.name.lower() == name.lower()), None)

@@ -44,7 +44,7 @@ IRREGULAR = {
 # Words that carry no meaning for matching and do not end a phrase.
 FILLERS = wordset(
     "the a an all any there their its his her our my your this these those please "
-    "currently ever overall altogether exactly only just those ones also again instead"
+    "currently ever overall altogether exactly only just those ones also again instead still"
 )
 
 # Words that end a phrase (prepositions, auxiliaries, pronouns, imperatives).
