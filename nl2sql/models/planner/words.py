@@ -31,7 +31,8 @@ ABBREVIATIONS = {
     "exp": "experience", "lic": "license", "drv": "driver", "mgr": "manager",
     "acct": "account", "bal": "balance", "txn": "transaction", "trx": "transaction",
     "pmt": "payment", "dur": "duration", "wt": "weight", "loc": "location", "sal": "salary",
-    "cat": "category", "tot": "total", "val": "value", "pts": "point",
+    "cat": "category", "tot": "total", "val": "value", "pts": "point", "dest": "destination",
+    "orig": "origin",
 }  # fmt: skip
 
 IRREGULAR = {
