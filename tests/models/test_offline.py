@@ -688,3 +688,9 @@ def test_years_compare_with_a_column_of_years(warehouse: DuckDBWarehouse,
 
     expected = sql(library_db, "SELECT COUNT(*) FROM library.authors WHERE born < 1950")
     assert answer.answered and answer.rows == [list(r) for r in expected], answer.answer
+
+
+def test_a_count_of_one_is_said_in_the_singular(warehouse: DuckDBWarehouse) -> None:
+    answer, _ = ask(warehouse, "How many books have the title 'Book 7'?")
+
+    assert answer.rows == [[1]] and answer.answer.startswith("There is 1 book "), answer.answer

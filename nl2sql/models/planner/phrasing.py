@@ -168,6 +168,8 @@ def answer_text(plan: Plan, columns: list[str], rows: list[list[Any]], truncated
     row = rows[0]
     m = plan.measures[0]
     if m.func == "COUNT":
+        if row[0] == 1:  # "There is 1 patient", not "There are 1 patients"
+            return f"There is 1 {row_of(plan.subject)}{cond} {src}."
         return f"There are {fmt(row[0])} {noun}{cond} {src}."
     if m.func == "PCT":
         what = " and ".join(describe_filter(f, plan) for f in m.condition)
