@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler, HTTPServer, ThreadingHTTPServer
 
 
 class QuietHandler(BaseHTTPRequestHandler):
@@ -26,9 +26,9 @@ class QuietHandler(BaseHTTPRequestHandler):
 
 
 @contextmanager
-def local_server(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
-    """Serve ``handler`` on a free port; yields the base URL, stops on exit."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+def serving_in_thread(server: HTTPServer) -> Iterator[str]:
+    """Run a bound ``server`` (http.server or werkzeug's) in a thread; yields its
+    base URL and stops it on exit."""
     thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
@@ -37,3 +37,10 @@ def local_server(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
         server.shutdown()
         thread.join()
         server.server_close()
+
+
+@contextmanager
+def local_server(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+    """Serve ``handler`` on a free port; yields the base URL, stops on exit."""
+    with serving_in_thread(ThreadingHTTPServer(("127.0.0.1", 0), handler)) as base:
+        yield base

@@ -19,7 +19,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.serving import make_server
 
-from tests.fakes.http import QuietHandler, local_server
+from tests.fakes.http import QuietHandler, local_server, serving_in_thread
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"  # Slack's documented example shape
 
@@ -68,15 +68,8 @@ def post(url: str, body: bytes, headers: dict[str, str] | None = None) -> Reply:
 @contextmanager
 def serve(app: Flask) -> Iterator[str]:
     """The app over real HTTP on 127.0.0.1; yields its base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join()
-        server.server_close()
+    with serving_in_thread(make_server("127.0.0.1", 0, app, threaded=True)) as base:
+        yield base
 
 
 @dataclass
