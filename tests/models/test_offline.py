@@ -694,3 +694,75 @@ def test_a_count_of_one_is_said_in_the_singular(warehouse: DuckDBWarehouse) -> N
     answer, _ = ask(warehouse, "How many books have the title 'Book 7'?")
 
     assert answer.rows == [[1]] and answer.answer.startswith("There is 1 book "), answer.answer
+
+
+# -- describing only the tables a question needs -----------------------------------
+
+SHOP_SQL = """
+CREATE SCHEMA shop;
+CREATE TABLE shop.stores (id BIGINT, city VARCHAR, opened DATE);
+CREATE TABLE shop.receipts (id BIGINT, store_id BIGINT, amount DOUBLE, payment VARCHAR);
+CREATE TABLE shop.suppliers (id BIGINT, name VARCHAR, country VARCHAR);
+CREATE TABLE shop.staff (id BIGINT, store_id BIGINT, name VARCHAR, wage DOUBLE);
+CREATE TABLE shop.audits (id BIGINT, note VARCHAR);
+INSERT INTO shop.stores SELECT i, ['Lyon', 'Nantes', 'Lille'][1 + i % 3],
+    DATE '2020-01-01' + INTERVAL (i * 40) DAY FROM range(1, 7) t(i);
+INSERT INTO shop.receipts SELECT i, 1 + i % 6, 2.5 * (i % 11), ['Card', 'Coupon'][1 + i % 2]
+    FROM range(1, 301) t(i);
+INSERT INTO shop.suppliers SELECT i, 'Supplier ' || i, 'Spain' FROM range(1, 4) t(i);
+INSERT INTO shop.staff SELECT i, 1 + i % 6, 'Clerk ' || i, 1000 + i FROM range(1, 13) t(i);
+INSERT INTO shop.audits VALUES (1, 'ok');
+COMMENT ON TABLE shop.receipts IS 'One row per sale at a till; amount is what was paid';
+"""
+
+
+@pytest.fixture(scope="module")
+def shop_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("shop") / "tills.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute(SHOP_SQL)
+    con.close()
+    return path
+
+
+def described(answer: Answer) -> list[str]:
+    return sorted(str(s.args.get("table_id")) for s in answer.steps if s.name == "get_table")
+
+
+def test_a_description_using_the_words_picks_the_table(shop_db: Path) -> None:
+    wh = DuckDBWarehouse(shop_db)
+    try:
+        answer, _ = ask(wh, "What is the average amount by payment?")
+    finally:
+        wh.close()
+
+    gold = sql(shop_db, "SELECT payment, AVG(amount) FROM shop.receipts GROUP BY 1")
+    assert sorted(map(tuple, answer.rows)) == sorted(gold), answer.sql
+    assert described(answer) == ["shop.receipts"]
+
+
+def test_words_left_over_are_sought_in_tables_the_keys_reach_first(shop_db: Path) -> None:
+    wh = DuckDBWarehouse(shop_db)
+    try:
+        answer, _ = ask(wh, "Total amount by city")
+    finally:
+        wh.close()
+
+    gold = sql(shop_db, "SELECT s.city, SUM(r.amount) FROM shop.receipts r "
+                        "JOIN shop.stores s ON r.store_id = s.id GROUP BY 1")
+    assert sorted(map(tuple, answer.rows)) == sorted(gold), answer.sql
+    assert described(answer) == ["shop.receipts", "shop.stores"]
+
+
+def test_a_value_like_word_is_looked_up_before_describing_the_rest(shop_db: Path) -> None:
+    wh = DuckDBWarehouse(shop_db)
+    try:
+        answer, _ = ask(wh, "How many staff work in the Nantes store?")
+    finally:
+        wh.close()
+
+    gold = sql(shop_db, "SELECT COUNT(*) FROM shop.staff f JOIN shop.stores s "
+                        "ON f.store_id = s.id WHERE s.city = 'Nantes'")
+    assert answer.rows == [list(r) for r in gold], answer.sql
+    assert described(answer) == ["shop.staff", "shop.stores"]
+

@@ -11,6 +11,7 @@ look up as values; the planner fetches those before it builds SQL.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from nl2sql.models.planner import parse as P
@@ -18,7 +19,15 @@ from nl2sql.models.planner.build import Unanswerable, build_plan
 from nl2sql.models.planner.catalog import Catalog, Table
 from nl2sql.models.planner.match import Matcher, Reading, chunk_spans
 from nl2sql.models.planner.plan import Plan
-from nl2sql.models.planner.words import FILLERS, Tok, expand
+from nl2sql.models.planner.words import (
+    BOUNDARIES,
+    FILLERS,
+    Tok,
+    expand,
+    split_name,
+    text_words,
+    wordset,
+)
 
 MAX_TABLES = 12
 
@@ -74,7 +83,7 @@ def _understand_one(question: str, catalog: Catalog, context: Plan | None) -> Un
         subject = _subject(parsed, readings0, catalog, question)
     u.subject = subject
     if subject is None or subject.columns is None:
-        u.missing = _first_tables(u, catalog)
+        u.missing = _first_tables(u, catalog, P.parse(question).toks)
         if not u.missing:
             wide = Matcher(question, catalog, fetched, None)
             unknown = [t.raw for p in parsed.phrases for t in wide.read(p).unexplained(None)]
@@ -94,7 +103,7 @@ def _understand_one(question: str, catalog: Catalog, context: Plan | None) -> Un
     dated = bool(parsed.years or parsed.months or parsed.relative or parsed.time_units
                  or any(r.of("time") for r in readings))
     undated = dated and not any(c.temporal for c in subject.columns or [])
-    u.missing = _missing(catalog, subject, u.mentioned, bool(unexplained) or undated)
+    u.missing = _missing(catalog, subject, u.mentioned, unexplained, undated)
     u.lookup = _lookup_phrases(question, readings, subject)
     u.lookup_stems = [t.low for r in readings for t in r.unresolved
                       if t.cap and len(t.low) >= 5 and t.number is None][:4]
@@ -159,34 +168,75 @@ def _unique(tables: list[Table]) -> list[Table]:
 
 
 def _missing(catalog: Catalog, subject: Table, mentioned: list[Table],
-             unexplained: bool) -> list[Table]:
+             unexplained: list[Tok], undated: bool = False) -> list[Table]:
     """Tables to describe next: the named ones; then, while words remain unplaced, the
-    tables the subject's keys reach; then the rest of its dataset."""
+    tables the subject's keys reach; then those of the rest of its dataset whose
+    description speaks of the unplaced words; then, unless the unplaced words look like
+    values (a lookup searches those first), the rest of the dataset."""
     def pending(t: Table | None) -> bool:
         return (t is not None and t.columns is None
                 and t.id.lower() not in catalog.failed_tables)
 
     named = [t for t in mentioned if pending(t)]
-    if named or not unexplained:
+    if named or not (unexplained or undated):
         return named
     targets = [catalog.fk_target(subject, c) for c in subject.columns or []]
     reached = _unique([t for t in targets if t is not None and pending(t)])
     if reached:
         return reached
     rest = [t for t in catalog.tables.values() if pending(t) and t.dataset == subject.dataset]
+    plain = [t for t in unexplained if not (t.cap or t.quoted)]
+    spoken = _spoken_of(rest, plain)
+    if spoken:
+        return spoken
+    if unexplained and not plain and not undated:
+        return []  # Texas, 'Swim': values the lookup looks for in what is described
     return rest[:MAX_TABLES]
 
 
-def _first_tables(u: Understanding, catalog: Catalog) -> list[Table]:
-    """Tables to describe when none is described yet: the named ones, else all (capped)."""
-    pending = [t for t in catalog.tables.values()
-               if t.columns is None and t.id.lower() not in catalog.failed_tables]
+# Words a description may use for any table: they point at none in particular.
+GENERIC = wordset(
+    "one row rows per each number count total many much average mean sum maximum minimum "
+    "max min top most least highest lowest share percentage percent distinct different "
+    "unique record records entry entries table data value values"
+)
+
+
+def _description_words(table: Table) -> frozenset[str]:
+    """Content words of a description, identifiers split (``sale_price``: sale, price)."""
+    spaced = " ".join(" ".join(split_name(w)) for w in re.findall(r"\w+", table.description))
+    return frozenset(w for w in text_words(spaced) if w not in GENERIC)
+
+
+def _spoken_of(tables: list[Table], toks: list[Tok]) -> list[Table]:
+    """The tables whose descriptions use most of the question's content words (none if
+    no description uses any)."""
+    stems = {t.stem for t in toks
+             if t.number is None and len(t.low) > 2 and t.low not in ASKING
+             and t.low not in BOUNDARIES and t.low not in GENERIC and t.stem not in GENERIC}
+    if not stems:
+        return []
+    scored = [(len(stems & _description_words(t)), t) for t in tables]
+    best = max((n for n, _ in scored), default=0)
+    return [t for n, t in scored if n == best] if best > 0 else []
+
+
+def _first_tables(u: Understanding, catalog: Catalog, toks: list[Tok]) -> list[Table]:
+    """Tables to describe when none is described yet: the named ones, else those whose
+    description speaks of the question's words, else all (capped); when the described
+    ones were such a guess and nothing fits, the rest."""
+    tables = [t for t in catalog.tables.values() if t.id.lower() not in catalog.failed_tables]
+    pending = [t for t in tables if t.columns is None]
     named = [t for t in u.mentioned if t in pending]
     if named:
         return named
-    if any(t.columns is not None for t in catalog.tables.values()):
-        return []  # described some already and still nothing fits
-    return pending[:MAX_TABLES]
+    described = [t for t in tables if t.columns is not None]
+    guess = _spoken_of(tables, toks)
+    if described:
+        if u.mentioned or not guess or any(t not in guess for t in described):
+            return []  # described some already and still nothing fits
+        return pending[:MAX_TABLES]
+    return (guess or pending)[:MAX_TABLES]
 
 
 # -- the subject -------------------------------------------------------------------
