@@ -18,6 +18,7 @@ suggests questions it can answer, and finishes with ``UNANSWERED``.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from nl2sql.errors import ModelError
@@ -40,6 +41,21 @@ from nl2sql.models.planner.words import text_words, tokenize
 UNANSWERED = "UNANSWERED"
 MAX_DATASETS = 5
 MAX_DESCRIBE_ROUNDS = 3
+MAX_IGNORED = 8  # ignored words named in an answer
+
+# Input that reads as SQL statements rather than a question: a statement after a
+# semicolon, a comment marker, or a line that starts like a write statement.
+_SQL_INPUT = re.compile(
+    r";\s*(?:DROP|DELETE|INSERT|UPDATE|ALTER|TRUNCATE|GRANT|REVOKE|CREATE|MERGE|SELECT|EXEC)\b"
+    r"|(?:^|[\s;'\"])--"
+    r"|^\s*(?:(?:DROP|ALTER|TRUNCATE)\s+(?:TABLE|SCHEMA|DATABASE|VIEW)|DELETE\s+FROM"
+    r"|INSERT\s+INTO|UPDATE\s+\S+\s+SET|GRANT\s+\w+\s+ON)\b",
+    re.IGNORECASE)
+
+
+def looks_like_sql(text: str) -> bool:
+    """``'; DROP TABLE users; --``: statements, not a question."""
+    return _SQL_INPUT.search(text) is not None
 
 
 class OfflinePlanner(Model):
@@ -90,6 +106,9 @@ class _Turn:
         rnd, cat = self.rnd, self.catalog
         if not rnd.question.strip():
             return self.decline("Ask me a question about the data.")
+        if looks_like_sql(rnd.question):
+            return self.decline("I answer questions asked in plain language, not SQL "
+                                "statements; ask me about the data in words.")
         if not rnd.calls("list_datasets"):
             return self.call(("list_datasets", {}, "list_datasets"))
         listed = rnd.calls("list_datasets")[-1]
@@ -157,6 +176,12 @@ class _Turn:
             return self.say(f"The query returned {len(out.get('rows') or [])} rows.")
         text = answer_text(u.plan, list(out.get("columns") or []), list(out.get("rows") or []),
                            bool(out.get("truncated")))
-        if u.plan.ignored:
-            text += f" I did not use these words: {', '.join(u.plan.ignored)}."
+        once: dict[str, str] = {}
+        for w in u.plan.ignored:
+            once.setdefault(w.lower(), w)
+        ignored = list(once.values())
+        if ignored:
+            more = len(ignored) - MAX_IGNORED
+            listed = ", ".join(ignored[:MAX_IGNORED]) + (f" and {more} more" if more > 0 else "")
+            text += f" I did not use these words: {listed}."
         return self.say(text)

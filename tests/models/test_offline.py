@@ -766,3 +766,26 @@ def test_a_value_like_word_is_looked_up_before_describing_the_rest(shop_db: Path
     assert answer.rows == [list(r) for r in gold], answer.sql
     assert described(answer) == ["shop.staff", "shop.stores"]
 
+
+# -- what is not a question -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["'; DROP TABLE users; --", "DELETE FROM library.books",
+                                  "books; TRUNCATE library.loans", "SELECT 1 -- hi"])
+def test_sql_statements_are_declined_without_touching_the_data(warehouse: DuckDBWarehouse,
+                                                               text: str) -> None:
+    answer, _ = ask(warehouse, text)
+
+    assert not answer.answered
+    assert "plain language" in answer.answer and "not SQL" in answer.answer
+    assert answer.steps == [] and answer.sql is None
+
+
+def test_ignored_words_are_listed_once_and_few(warehouse: DuckDBWarehouse) -> None:
+    answer, _ = ask(warehouse, "How many books are there " + "zorp blarg quux " * 3
+                    + "wibble wobble fnord gleep snark frumious vorpal")
+
+    assert answer.answered and answer.rows == [[120]], answer.answer
+    said = answer.answer.split("I did not use these words: ")[1]
+    assert said.count("zorp") == 1 and said.count("blarg") == 1
+    assert "and 2 more" in said
