@@ -5,15 +5,18 @@ function of the conversation since the latest question:
 
 1. ``list_datasets``;
 2. ``list_tables`` for the candidate datasets (in parallel);
-3. ``get_table`` for the tables the question names (in parallel), then for the
-   tables their key columns reach when words are still unplaced;
+3. ``get_table`` (in parallel) for the tables the question names — or, when it
+   names none, those whose descriptions use its words; then, for words still
+   unplaced, the tables key columns reach, then tables whose descriptions mention
+   them, and only as a last resort the rest of the dataset;
 4. one lookup query for unplaced words that may be values (``Texas``);
 5. one GoogleSQL query built from the plan; after an error, one defensive retry;
 6. a short answer naming the numbers and where they come from.
 
 It knows no schema: everything comes from names, descriptions, types and
 example values the tools return. When it cannot map a question it says so,
-suggests questions it can answer, and finishes with ``UNANSWERED``.
+suggests questions it can answer, and finishes with ``UNANSWERED``; text that
+reads as SQL statements rather than a question is declined without a tool call.
 """
 
 from __future__ import annotations
@@ -44,10 +47,12 @@ MAX_DESCRIBE_ROUNDS = 3
 MAX_IGNORED = 8  # ignored words named in an answer
 
 # Input that reads as SQL statements rather than a question: a statement after a
-# semicolon, a comment marker, or a line that starts like a write statement.
+# semicolon, a comment marker where SQL puts one (first, after a quote or semicolon,
+# or after a SELECT), or a line that starts like a write statement. A lone " -- " is
+# left alone: people type it as a dash ("Sales -- by region").
 _SQL_INPUT = re.compile(
     r";\s*(?:DROP|DELETE|INSERT|UPDATE|ALTER|TRUNCATE|GRANT|REVOKE|CREATE|MERGE|SELECT|EXEC)\b"
-    r"|(?:^|[\s;'\"])--"
+    r"|^\s*--|[;'\"]\s*--|^\s*SELECT\b.*--"
     r"|^\s*(?:(?:DROP|ALTER|TRUNCATE)\s+(?:TABLE|SCHEMA|DATABASE|VIEW)|DELETE\s+FROM"
     r"|INSERT\s+INTO|UPDATE\s+\S+\s+SET|GRANT\s+\w+\s+ON)\b",
     re.IGNORECASE)

@@ -781,6 +781,11 @@ def test_sql_statements_are_declined_without_touching_the_data(warehouse: DuckDB
     assert answer.steps == [] and answer.sql is None
 
 
+def test_a_double_hyphen_typed_as_a_dash_is_still_a_question(warehouse: DuckDBWarehouse) -> None:
+    answer, _ = ask(warehouse, "How many books are there -- all of them?")
+    assert answer.answered and answer.rows == [[120]], answer.answer
+
+
 def test_ignored_words_are_listed_once_and_few(warehouse: DuckDBWarehouse) -> None:
     answer, _ = ask(warehouse, "How many books are there " + "zorp blarg quux " * 3
                     + "wibble wobble fnord gleep snark frumious vorpal")
