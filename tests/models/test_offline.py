@@ -22,6 +22,16 @@ from nl2sql.config import Settings
 from nl2sql.models.offline import OfflinePlanner
 from nl2sql.warehouse.duckdb import DuckDBWarehouse
 
+
+def build_db(factory: pytest.TempPathFactory, folder: str, name: str, sql: str) -> Path:
+    """A DuckDB file of our own invention, written once per module."""
+    path = factory.mktemp(folder) / name
+    con = duckdb.connect(str(path))
+    con.execute(sql)
+    con.close()
+    return path
+
+
 LIBRARY_SQL = """
 CREATE SCHEMA library;
 CREATE TABLE library.authors (id BIGINT, name VARCHAR, country VARCHAR, born INTEGER);
@@ -63,11 +73,7 @@ CREATE VIEW archive.fines AS SELECT id, CAST(note AS INTEGER) AS amount FROM arc
 
 @pytest.fixture(scope="module")
 def library_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("library") / "lib.duckdb"
-    con = duckdb.connect(str(path))
-    con.execute(LIBRARY_SQL)
-    con.close()
-    return path
+    return build_db(tmp_path_factory, "library", "lib.duckdb", LIBRARY_SQL)
 
 
 @pytest.fixture
@@ -353,11 +359,7 @@ INSERT INTO music.Track SELECT i, 'Track ' || i, 1 + i % 80, 1 + (i * i + i % 7)
 
 @pytest.fixture(scope="module")
 def music_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("music") / "tunes.duckdb"
-    con = duckdb.connect(str(path))
-    con.execute(MUSIC_SQL)
-    con.close()
-    return path
+    return build_db(tmp_path_factory, "music", "tunes.duckdb", MUSIC_SQL)
 
 
 @pytest.mark.parametrize(("question", "gold"), [
@@ -476,11 +478,7 @@ COMMENT ON TABLE crm.Parcel IS 'Parcels sent by account holders. Turnover is SUM
 
 @pytest.fixture(scope="module")
 def crm_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("crm") / "couriers.duckdb"
-    con = duckdb.connect(str(path))
-    con.execute(CRM_SQL)
-    con.close()
-    return path
+    return build_db(tmp_path_factory, "crm", "couriers.duckdb", CRM_SQL)
 
 
 def ask_crm(crm_db: Path, question: str) -> Answer:
@@ -624,11 +622,7 @@ COMMENT ON TABLE fleet.tbl_driver IS 'Drivers employed by the fleet';
 
 @pytest.fixture(scope="module")
 def fleet_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("fleet") / "rides.duckdb"
-    con = duckdb.connect(str(path))
-    con.execute(FLEET_SQL)
-    con.close()
-    return path
+    return build_db(tmp_path_factory, "fleet", "rides.duckdb", FLEET_SQL)
 
 
 @pytest.mark.parametrize(("question", "gold", "said"), [
@@ -719,11 +713,7 @@ COMMENT ON TABLE shop.receipts IS 'One row per sale at a till; amount is what wa
 
 @pytest.fixture(scope="module")
 def shop_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("shop") / "tills.duckdb"
-    con = duckdb.connect(str(path))
-    con.execute(SHOP_SQL)
-    con.close()
-    return path
+    return build_db(tmp_path_factory, "shop", "tills.duckdb", SHOP_SQL)
 
 
 def described(answer: Answer) -> list[str]:
