@@ -143,7 +143,7 @@ class _Turn:
             return self.decline(decline_text(
                 f"I could not find {unknown} in {where}", cat, u.mentioned))
         if not self.rnd.queries(QUERY_ID) and u.parsed is not None:
-            checked = audit(u.parsed.toks, u.parsed, u.readings, u.plan, cat)
+            checked = audit(u.parsed.toks, u.parsed, u.readings, u.plan, cat, u.followup)
             if not checked.ok:
                 return self.decline(decline_text(checked.reason(), cat, u.mentioned))
         return self._query_step(u)

@@ -35,6 +35,12 @@ TIME_WORDS = frozenset(set(TIME_UNITS) | set(TIME_ADJECTIVES) | set(MONTHS) | {
     "last", "past", "previous", "this", "current", "today", "yesterday", "since", "before",
     "after", "until", "till", "between", "years", "months", "days",
     "weeks", "quarters"})
+# ranking words that say "how many" on their own ("the most users", "most common city")
+COUNT_RANKS = frozenset({"most", "least", "fewest", "common", "popular", "frequent",
+                         "frequently"})
+PLACE_WORDS = frozenset({"city", "country", "state", "town", "hometown", "place", "location",
+                         "address", "region", "nationality", "citizenship", "county",
+                         "province", "venue", "where"})
 MAX_NAMED = 8  # unplaced words named in a decline
 COUNTED = ("COUNT", "COUNT_DISTINCT", "AVG_COUNT")
 
@@ -164,8 +170,9 @@ def _piece_used(piece: object, plan: Plan, cols: set[tuple[str, str]], reached: 
 
 
 def audit(toks: list[Tok], parsed: P.Parse, readings: list[Reading], plan: Plan,
-          catalog: Catalog) -> Audit:
-    """Account for every token of the question (``toks`` as parsed) against ``plan``."""
+          catalog: Catalog, followup: bool = False) -> Audit:
+    """Account for every token of the question (``toks`` as parsed) against ``plan``;
+    a ``followup`` inherits its measure from the turn it modifies."""
     lex = lexicon()
     out = Audit()
     cols = plan_columns(plan)
@@ -207,21 +214,25 @@ def audit(toks: list[Tok], parsed: P.Parse, readings: list[Reading], plan: Plan,
             out.unused.append(t.raw)  # a name the plan does not filter on
             continue
         out.unused.append(t.raw)
-    out.problems += _plan_problems(parsed, readings, plan)
+    out.problems += _plan_problems(parsed, readings, plan, followup)
     return out
 
 
-def _plan_problems(parsed: P.Parse, readings: list[Reading], plan: Plan) -> list[str]:
+def _plan_problems(parsed: P.Parse, readings: list[Reading], plan: Plan,
+                   followup: bool) -> list[str]:
     problems: list[str] = []
     lex = lexicon()
     words = {t.low for t in parsed.toks}
+    grouped = any(r.phrase.role in (P.GROUP, P.RANK_GROUP) and any(
+        p.kind != "value" for p in r.pieces) for r in readings)
     if (plan.measures and all(m.func == "COUNT" and m.column is None for m in plan.measures)
-            and not plan.explicit_measures and not plan.rows
+            and not plan.rows and not grouped and not followup
             and not words & (lex.features["count"] | lex.features["share"]
-                             | lex.features["ranking"])
-            and not parsed.roles(P.GROUP, P.RANK_GROUP)):
-        problems.append("the question does not ask for a count, and listing rows this way is "
-                        "not something I can do reliably")
+                             | lex.features["sum"] | COUNT_RANKS)):
+        problems.append("the question does not ask for a count, and I would be counting rows")
+    if parsed.toks and parsed.toks[0].low in ("where", "when") and not _shows_place_or_time(
+            plan, parsed.toks[0].low):
+        problems.append(f"the question asks {parsed.toks[0].low}, and no column I found says it")
     named = {_col_key(p.column) for r in readings for p in r.pieces if p.column is not None}
     hinted = any(c.hint for c in parsed.comparisons)
     for f in plan.filters:
@@ -237,6 +248,14 @@ def _plan_problems(parsed: P.Parse, readings: list[Reading], plan: Plan) -> list
                             "different question")
     problems += contradictions(plan.filters)
     return list(dict.fromkeys(problems))
+
+
+def _shows_place_or_time(plan: Plan, asked: str) -> bool:
+    shown = list(plan.rows) + [g.column for g in plan.groups]
+    if asked == "when":
+        return any(c.temporal or (c.words and c.words[-1] in ("year", "date", "time"))
+                   for c in shown + [m.column for m in plan.measures if m.column is not None])
+    return any(set(c.words) & PLACE_WORDS for c in shown)
 
 
 def contradictions(filters: list[Filter]) -> list[str]:

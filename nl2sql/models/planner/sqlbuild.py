@@ -130,7 +130,8 @@ def to_sql(plan: Plan, defensive: bool = False) -> str:
             select.append(f"{names.col(c)} AS {ident(a)}" if a != c.name or names.aliases.get(
                 c.table) else ident(c.name))
         if plan.order_column is not None:
-            where.append(f"{names.col(plan.order_column)} IS NOT NULL")
+            if plan.limit is not None:  # the top rows by a value that is set
+                where.append(f"{names.col(plan.order_column)} IS NOT NULL")
             order.append(f"{names.col(plan.order_column)} {'DESC' if plan.desc else 'ASC'}")
             order += [names.col(c) for c in plan.rows if c is not plan.order_column]
         else:
