@@ -23,7 +23,7 @@ from typing import Any
 from urllib.parse import unquote, urlparse
 
 from nl2sql.errors import ConfigError
-from nl2sql.reports.delivery import DeliveryContext, DeliveryError
+from nl2sql.reports.delivery.base import DeliveryContext, DeliveryError
 from nl2sql.reports.delivery.chart import chart_png
 from nl2sql.reports.result import TABLE_ROWS, ReportResult
 
