@@ -188,7 +188,9 @@ def audit(toks: list[Tok], parsed: P.Parse, readings: list[Reading], plan: Plan,
     subject_words = set(plan.subject.words)
     for t in toks:
         if t.i in placed:
-            if not placed[t.i]:
+            # "in descending order of age" beside a table named orders: the word's
+            # ordinary meaning is in the plan, so the unused match was a coincidence
+            if not placed[t.i] and not lex.features_of(t.low) & feats:
                 out.unused.append(t.raw)
             continue
         if t.number is not None:
