@@ -13,8 +13,10 @@ from nl2sql.agent import Agent
 from nl2sql.config import Settings
 from nl2sql.models import open_model
 from nl2sql.models.base import Model, ToolMode
+from nl2sql.querying import run_sql
+from nl2sql.safety import Policy
 from nl2sql.warehouse import open_warehouse
-from nl2sql.warehouse.base import Warehouse
+from nl2sql.warehouse.base import QueryResult, Warehouse
 
 
 @dataclass
@@ -42,6 +44,14 @@ class Runtime:
               allowed_functions: list[str] | None = None) -> Agent:
         return Agent(self.model, self.warehouse, self.settings, labels=labels,
                      tool_mode=tool_mode, allowed_functions=allowed_functions)
+
+    def run_sql(self, sql: str, *, labels: dict[str, str] | None = None,
+                max_rows: int | None = None) -> QueryResult:
+        """Run SQL that did not come through the model (exports, pinned reports)
+        through the same gate: the configured policy, ``max_rows`` overriding its cap."""
+        policy = Policy.from_settings(self.settings, self.warehouse.project, max_rows=max_rows)
+        return run_sql(self.warehouse, policy, sql, timeout_s=self.settings.query_timeout_s,
+                       labels=labels)
 
     def close(self) -> None:
         if self._warehouse is not None:

@@ -15,9 +15,6 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
-from nl2sql.answer import Answer
-from nl2sql.charts import chart_for, render_png
-
 log = logging.getLogger(__name__)
 
 SLACK_API_URL = "https://slack.com/api/"
@@ -29,18 +26,6 @@ _HINTS = {
     "missing_scope": "add the files:write scope to the Slack app and reinstall it",
     "invalid_auth": "SLACK_BOT_TOKEN is not valid",
 }
-
-
-#: Chart kinds worth an image in the channel: a lone number is already in the text.
-CHART_KINDS = ("bar", "line")
-
-
-def chart_png(answer: Answer) -> bytes | None:
-    """A PNG for grouped or time-series results; None for every other shape."""
-    chart = chart_for(answer.columns, answer.rows)
-    if chart is None or chart.kind not in CHART_KINDS:
-        return None
-    return render_png(chart.spec)
 
 
 @dataclass

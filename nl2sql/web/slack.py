@@ -19,8 +19,8 @@ from typing import Any
 from flask import Blueprint, Flask, abort, current_app, g, jsonify, request
 from flask.blueprints import BlueprintSetupState
 
+from nl2sql.presentation.charts import chart_png
 from nl2sql.slack.service import SlackOptions, SlackService
-from nl2sql.slack.upload import chart_png
 from nl2sql.slack.verify import (
     InvalidRequest,
     RequestVerifier,
@@ -62,7 +62,7 @@ def _build(app: Flask) -> SlackService:
     # The app's one Asker: Slack shares the web API's conversation store, rate
     # limiter (one state file, so limits hold across gunicorn workers) and metrics.
     options: SlackOptions = app.config.get("NL2SQL_SLACK_OPTIONS") or SlackOptions()
-    return SlackService(services(app).asker, options=options, chart=chart_png)
+    return SlackService(services(app), options=options, chart=chart_png)
 
 
 @bp.post("/slack/commands")
