@@ -1,13 +1,16 @@
 """The run context: settings plus the warehouse and model they name, opened once.
 
 Interfaces (CLI, web app, Slack, reports) hold one ``Runtime`` and ask it for
-agents; nothing is a global.
+agents; nothing is a global. A caller that has its own warehouse or model (a
+test's scripted model, a warehouse on an emulator) passes it in. Otherwise
+each is opened on first use, once: a warehouse that is down when the app
+starts must not keep it from starting; each request then gets a 503 until it
+is back (and commands that need only settings open nothing).
 """
 
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
 
 from nl2sql.agent import Agent
 from nl2sql.config import Settings
@@ -19,12 +22,13 @@ from nl2sql.warehouse import open_warehouse
 from nl2sql.warehouse.base import QueryResult, Warehouse
 
 
-@dataclass
 class Runtime:
-    settings: Settings
-    _warehouse: Warehouse | None = None
-    _model: Model | None = None
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    def __init__(self, settings: Settings, *, warehouse: Warehouse | None = None,
+                 model: Model | None = None) -> None:
+        self.settings = settings
+        self._warehouse = warehouse
+        self._model = model
+        self._lock = threading.Lock()
 
     @property
     def warehouse(self) -> Warehouse:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
@@ -21,8 +20,8 @@ from nl2sql.answer import Answer
 from nl2sql.errors import ModelError, Nl2SqlError, RateLimited
 from nl2sql.service import MAX_QUESTION_CHARS, Pending, Services
 from nl2sql.slack import blocks
-from nl2sql.slack.responder import DEFAULT_BACKOFF, Budget, Responder
-from nl2sql.slack.upload import SLACK_API_URL, ChartUploader
+from nl2sql.slack.responder import Budget, Responder
+from nl2sql.slack.upload import ChartUploader
 from nl2sql.slack.verify import SlashCommand
 from nl2sql.workers import WorkerPool
 
@@ -32,36 +31,25 @@ HELP_WORDS = {"", "help", "?", "-h", "--help"}
 INTERFACE = "slack"
 
 
-@dataclass(frozen=True)
-class SlackOptions:
-    """Knobs with production defaults; tests shrink the waits."""
-
-    workers: int = 4
-    max_waiting: int = 16
-    backoff: tuple[float, ...] = DEFAULT_BACKOFF
-    post_timeout_s: int = 10
-    api_url: str = SLACK_API_URL  # Slack Web API base, for chart uploads
-    follow_up_s: float = 5 * 60  # a question this soon after the last continues it
-
-
 #: (columns, rows) -> PNG bytes, or None when the result gets no image
 ChartRenderer = Callable[[list[str], list[list[Any]]], bytes | None]
 
 
 class SlackService:
-    def __init__(self, services: Services, *, options: SlackOptions | None = None,
-                 chart: ChartRenderer | None = None, responder: Responder | None = None) -> None:
+    """Sized and timed by the ``NL2SQL_SLACK_*`` settings."""
+
+    def __init__(self, services: Services, *, chart: ChartRenderer | None = None,
+                 responder: Responder | None = None) -> None:
         self.services = services
         self.asker = services.asker
-        self.settings = services.runtime.settings
-        self.options = options or SlackOptions()
+        self.settings = settings = services.runtime.settings
         self.chart = chart
-        self.pool = WorkerPool(self.options.workers, self.options.max_waiting,
+        self.pool = WorkerPool(settings.slack_workers, settings.slack_waiting,
                                name="nl2sql-slack")
-        self.responder = responder or Responder(backoff=self.options.backoff,
-                                                timeout_s=self.options.post_timeout_s)
-        token = self.settings.slack_bot_token
-        self.uploader = ChartUploader(token, self.options.api_url) if token else None
+        self.responder = responder or Responder(backoff=settings.slack_retry_backoff_s,
+                                                timeout_s=settings.slack_post_timeout_s)
+        token = settings.slack_bot_token
+        self.uploader = ChartUploader(token, settings.slack_api_url) if token else None
 
     @property
     def response_type(self) -> str:
@@ -115,7 +103,7 @@ class SlackService:
         # conversations. A question soon after their last one follows it up.
         store = self.asker.store
         conversation_id = store.latest_conversation(
-            command.user_key, self.options.follow_up_s, interface=INTERFACE)
+            command.user_key, self.settings.slack_follow_up_s, interface=INTERFACE)
         return self.asker.prepare(command.user_key, command.text, conversation_id,
                                   interface=INTERFACE, request_id=request_id)
 

@@ -17,7 +17,6 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 log = logging.getLogger(__name__)
 
-SLACK_API_URL = "https://slack.com/api/"
 
 #: Slack errors worth a specific hint in the log (the rest are logged verbatim).
 _HINTS = {
@@ -38,7 +37,7 @@ class Upload:
 class ChartUploader:
     """Uploads PNGs to a channel; one ``WebClient`` shared by all threads."""
 
-    def __init__(self, token: str, base_url: str = SLACK_API_URL, timeout_s: int = 30) -> None:
+    def __init__(self, token: str, base_url: str, timeout_s: int = 30) -> None:
         self.client = WebClient(token=token, base_url=base_url, timeout=timeout_s)
         # Slack's tier limits answer 429 with Retry-After; wait and try once more.
         self.client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=1))

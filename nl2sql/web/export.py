@@ -64,8 +64,7 @@ def answer_csv(answer_id: str) -> Any:
         raise NotFound("this answer ran no SQL, so there is no result to export")
     result = s.runtime.run_sql(record.sql, labels={"interface": "export", "user": g.user},
                                max_rows=s.runtime.settings.export_max_rows)
-    if result.bytes_processed:
-        s.metrics.inc("nl2sql_bytes_processed_total", amount=result.bytes_processed)
+    s.metrics.count_bytes(result.bytes_processed)
     return Response(csv_chunks(result.columns, result.rows), mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="answer-{record.id}.csv"',
         "X-Row-Count": str(len(result.rows)),
