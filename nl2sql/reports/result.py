@@ -89,11 +89,15 @@ class ReportResult:
         more = " (more rows were cut off)" if self.truncated else ""
         return f"{n} row{'s' if n != 1 else ''}{more}."
 
-    def text_table(self, limit: int = TABLE_ROWS) -> str:
-        """A monospace table of the first ``limit`` rows (Slack, plain-text email)."""
+    def text_table(self, limit: int = TABLE_ROWS, rest_in: str | None = None) -> str:
+        """A monospace table of the first ``limit`` rows (Slack, plain-text email).
+
+        ``rest_in`` names where the rows past ``limit`` can be found (an attachment);
+        without one the table only says how many were left out."""
         table = text_table(self.columns, self.rows, max_rows=limit, cell_max=CELL_MAX)
         if table and len(self.rows) > limit:
-            table += f"\n... {len(self.rows) - limit} more rows in the attachment"
+            where = f"in {rest_in}" if rest_in else "not shown"
+            table += f"\n... {len(self.rows) - limit} more rows {where}"
         return table
 
     def take_answer(self, answer: Answer) -> None:

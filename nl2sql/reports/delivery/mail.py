@@ -71,7 +71,7 @@ def _plain(result: ReportResult) -> str:
     else:
         parts = [result.answer, result.summary()]
         if result.columns:
-            parts.append(result.text_table(limit=TABLE_ROWS))
+            parts.append(result.text_table(limit=TABLE_ROWS, rest_in="the attached CSV"))
     if result.sql:
         parts.append(f"SQL:\n{result.sql}")
     parts.append(f"Slot {result.slot}")
