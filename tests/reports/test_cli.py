@@ -187,7 +187,7 @@ def test_pin_preview_of_many_rows_mentions_no_attachment(
         "rows", sql=None, deliver=HOOK)))
     many = "SELECT id, amount FROM shop.purchases ORDER BY id"
     model = ScriptedModel(calls(("sql_query", {"query": many})), text("Here they are."))
-    code, out, _ = invoke(Runtime(report_settings, _model=model), ["pin", "rows"], webhook,
+    code, out, _ = invoke(Runtime(report_settings, model=model), ["pin", "rows"], webhook,
                           stdin="n\n")
     assert code == 1
     assert "more rows not shown" in out and "attach" not in out
