@@ -62,6 +62,19 @@ SETTINGS: tuple[Setting, ...] = (
             "Seconds a query may run before it is cancelled."),
     Setting("max_steps", "NL2SQL_MAX_STEPS", 12, _positive_int,
             "Most model turns per question before the agent stops exploring."),
+    Setting("max_calls_per_turn", "NL2SQL_MAX_CALLS_PER_TURN", 4, _positive_int,
+            "Most function calls the agent runs from one model turn; the rest get an error."),
+    Setting("max_queries_per_question", "NL2SQL_MAX_QUERIES_PER_QUESTION", 12, _positive_int,
+            "Most sql_query calls the agent runs for one question; the rest get an error."),
+    Setting("max_result_bytes", "NL2SQL_MAX_RESULT_BYTES", 256 * 1024, _positive_int,
+            "Most bytes of rows (as JSON) a query returns to the model and the user; "
+            "more rows are cut and truncated_reason says why."),
+    Setting("max_cell_bytes", "NL2SQL_MAX_CELL_BYTES", 2048, _positive_int,
+            "Longest text value (bytes) a query returns in one cell; longer values are cut."),
+    Setting("duckdb_memory_limit", "NL2SQL_DUCKDB_MEMORY_LIMIT", "1GB", str,
+            "DuckDB: memory one warehouse (one service worker) may use, e.g. '1GB' or '512MB'."),
+    Setting("duckdb_threads", "NL2SQL_DUCKDB_THREADS", 2, _positive_int,
+            "DuckDB: threads one warehouse (one service worker) may use for queries."),
     Setting("state_db", "NL2SQL_STATE_DB", "data/state.sqlite3", str,
             "SQLite file for conversations and report runs."),
     Setting("conversation_ttl_s", "NL2SQL_CONVERSATION_TTL_S", 7 * 24 * 3600.0, _positive_float,
@@ -103,6 +116,12 @@ class Settings:
     max_bytes_billed: int = 10 * 1024**3
     query_timeout_s: float = 30.0
     max_steps: int = 12
+    max_calls_per_turn: int = 4
+    max_queries_per_question: int = 12
+    max_result_bytes: int = 256 * 1024
+    max_cell_bytes: int = 2048
+    duckdb_memory_limit: str = "1GB"
+    duckdb_threads: int = 2
     state_db: str = "data/state.sqlite3"
     conversation_ttl_s: float = 7 * 24 * 3600.0
     export_max_rows: int = 100_000
