@@ -11,6 +11,9 @@ from nl2sql.models.planner.plan import Measure, Plan
 def _measure(m: Measure, plan: Plan) -> tuple[str, str]:
     """(what is measured, how it is computed)."""
     noun = rows_of(plan.subject)
+    if m.func == "METRIC" and m.metric is not None:
+        what = m.metric.name + (f" ({m.metric.description})" if m.metric.description else "")
+        return what, m.metric.expression
     if m.func == "COUNT":
         return f"the number of {noun}", f"COUNT(*) over {plan.subject.id}"
     if m.func == "COUNT_DISTINCT" and m.column is not None:
@@ -53,7 +56,9 @@ def interpretation(plan: Plan, unused: list[str] | None = None) -> Interpretatio
         ordering += f", the first {plan.limit}"
     joins = tuple(f"{plan.subject.id} to {j.target.id} on {j.fk.name} = {j.key.name}"
                   for j in plan.joins)
-    return Interpretation(measure=measure, definition=definition, filters=filters,
+    rules = tuple(f"{m.metric.name}: {rule}" for m in plan.measures if m.metric is not None
+                  for rule in m.metric.filters)
+    return Interpretation(measure=measure, definition=definition, filters=filters, rules=rules,
                           grouping=grouping, ordering=ordering,
                           time_window=" and ".join(describe_filter(f, plan) for f in timed),
                           joins=joins, unused_words=tuple(unused or ()))
