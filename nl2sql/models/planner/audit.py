@@ -29,7 +29,14 @@ from nl2sql.models.planner.knowledge import undefined_use
 from nl2sql.models.planner.lexicon import lexicon
 from nl2sql.models.planner.match import Reading
 from nl2sql.models.planner.plan import Filter, Plan
-from nl2sql.models.planner.words import MONTHS, TIME_ADJECTIVES, TIME_UNITS, UNIT_SUFFIXES, Tok
+from nl2sql.models.planner.words import (
+    MONTHS,
+    TIME_ADJECTIVES,
+    TIME_UNITS,
+    UNIT_SUFFIXES,
+    Tok,
+    is_plural,
+)
 
 RANGE_OPS = (">", ">=", "<", "<=")
 TIME_WORDS = frozenset(set(TIME_UNITS) | set(TIME_ADJECTIVES) | set(MONTHS) | {
@@ -241,6 +248,13 @@ def _plan_problems(parsed: P.Parse, readings: list[Reading], plan: Plan,
             plan, parsed.toks[0].low):
         problems.append(f"the question asks {parsed.toks[0].low}, and no column I found says it")
     named = {_col_key(p.column) for r in readings for p in r.pieces if p.column is not None}
+    plural = {_col_key(p.column) for r in readings for p in r.pieces if p.column is not None
+              and is_plural(r.phrase.toks[p.end - 1].raw)}
+    for m in plan.measures:
+        if (m.func == "COUNT_DISTINCT" and m.column is not None and not m.column.is_key
+                and not words & lex.features["distinct"] and _col_key(m.column) not in plural):
+            problems.append(f"the question does not ask how many different "
+                            f"{m.column.name} values there are")
     hinted = any(c.hint for c in parsed.comparisons)
     for f in plan.filters:
         if f.op in RANGE_OPS and f.part is None and _col_key(f.column) not in named:

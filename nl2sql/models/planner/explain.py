@@ -33,7 +33,8 @@ def _measure(m: Measure, plan: Plan) -> tuple[str, str]:
     return f"the {word} {words(m.column)}", f"{m.func}({m.column.name})"
 
 
-def interpretation(plan: Plan, unused: list[str] | None = None) -> Interpretation:
+def interpretation(plan: Plan, unused: list[str] | None = None,
+                   corrections: list[tuple[str, str]] | None = None) -> Interpretation:
     if plan.rows:
         measure = f"the {rows_of(plan.subject)}: " + ", ".join(words(c) for c in plan.rows)
         definition = ""
@@ -58,6 +59,7 @@ def interpretation(plan: Plan, unused: list[str] | None = None) -> Interpretatio
                   for j in plan.joins)
     rules = tuple(f"{m.metric.name}: {rule}" for m in plan.measures if m.metric is not None
                   for rule in m.metric.filters)
+    rules += tuple(f"read '{said}' as '{read}'" for said, read in corrections or [])
     return Interpretation(measure=measure, definition=definition, filters=filters, rules=rules,
                           grouping=grouping, ordering=ordering,
                           time_window=" and ".join(describe_filter(f, plan) for f in timed),
