@@ -46,6 +46,9 @@ TIME_WORDS = frozenset(set(TIME_UNITS) | set(TIME_ADJECTIVES) | set(MONTHS) | {
 # ranking words that say "how many" on their own ("the most users", "most common city")
 COUNT_RANKS = frozenset({"most", "least", "fewest", "common", "popular", "frequent",
                          "frequently"})
+# ranking words that say "by a value", never "by how many"
+VALUE_RANKS = frozenset({"highest", "lowest", "largest", "smallest", "biggest", "greatest",
+                         "best", "worst", "maximum", "minimum", "max", "min"})
 PLACE_WORDS = frozenset({"city", "country", "state", "town", "hometown", "place", "location",
                          "address", "region", "nationality", "citizenship", "county",
                          "province", "venue", "where"})
@@ -244,6 +247,10 @@ def _plan_problems(parsed: P.Parse, readings: list[Reading], plan: Plan,
             and not words & (lex.features["count"] | lex.features["share"]
                              | lex.features["sum"] | COUNT_RANKS)):
         problems.append("the question does not ask for a count, and I would be counting rows")
+    if (plan.ranked and not plan.rows and plan.measures and plan.measures[0].func == "COUNT"
+            and not words & (lex.features["count"] | COUNT_RANKS) and words & VALUE_RANKS):
+        problems.append("the question ranks by a value ('highest', 'largest', ...), and I would "
+                        "be ranking by a count of rows")
     if parsed.toks and parsed.toks[0].low in ("where", "when") and not _shows_place_or_time(
             plan, parsed.toks[0].low):
         problems.append(f"the question asks {parsed.toks[0].low}, and no column I found says it")
