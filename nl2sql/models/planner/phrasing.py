@@ -241,6 +241,11 @@ def _rows_text(plan: Plan, columns: list[str], rows: list[list[Any]], src: str) 
         label = " ".join(fmt(v) for v in r[:-1]) or "(unnamed)"
         return f"{label} ({what} {fmt(r[-1])})"
 
+    if plan.limit is None:  # a sorted listing, not a ranking
+        shown = [one(r) for r in rows[:10]]
+        more = f" and {len(rows) - len(shown)} more" if len(rows) > len(shown) else ""
+        return (f"{len(rows)} {noun}, by {what} {'descending' if plan.desc else 'ascending'}: "
+                + "; ".join(shown) + f"{more} {src}.")
     if len(rows) == 1:
         return (f"The {row_of(plan.subject)} with the {sup} {what} is "
                 f"{one(rows[0])} {src}.")

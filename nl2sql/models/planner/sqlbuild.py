@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from sqlglot import exp
 
@@ -26,6 +27,7 @@ AGG_ALIAS = {"AVG": "avg", "SUM": "total", "MIN": "min", "MAX": "max", "MEDIAN":
 LOOKUP_MAX_COLUMNS = 40
 
 
+@lru_cache(maxsize=4096)  # sqlglot's generator is costly to start; names repeat
 def ident(name: str) -> str:
     """``name`` as a GoogleSQL identifier, quoted (and escaped) by sqlglot when it must be:
     reserved words and any name with a backtick or backslash in it (``c\\```) cannot
