@@ -125,7 +125,7 @@ def _features(plan: Plan) -> set[str]:
         out.add("distinct")
     if funcs & {"PCT", "SHARE"}:
         out.add("share")
-    if any(f.op in RANGE_OPS for f in filters):
+    if any(f.op in RANGE_OPS for f in filters) or plan.having:
         out.add("comparison")
     if plan.groups or plan.rows or "AVG_COUNT" in funcs:
         out.add("grouping")
@@ -147,6 +147,7 @@ def _numbers_used(plan: Plan) -> set[float]:
                     out.add(float(v))
     if plan.limit is not None:
         out.add(float(plan.limit))
+    out |= {float(n) for _, n in plan.having}
     return out
 
 
@@ -243,7 +244,7 @@ def _plan_problems(parsed: P.Parse, readings: list[Reading], plan: Plan,
     grouped = any(r.phrase.role in (P.GROUP, P.RANK_GROUP) and any(
         p.kind != "value" for p in r.pieces) for r in readings)
     if (plan.measures and all(m.func == "COUNT" and m.column is None for m in plan.measures)
-            and not plan.rows and not grouped and not followup
+            and not plan.rows and not grouped and not followup and not plan.having
             and not words & (lex.features["count"] | lex.features["share"]
                              | lex.features["sum"] | COUNT_RANKS)):
         problems.append("the question does not ask for a count, and I would be counting rows")
@@ -274,6 +275,9 @@ def _plan_problems(parsed: P.Parse, readings: list[Reading], plan: Plan,
         if f.column.is_key and f.op in RANGE_OPS:
             problems.append(f"comparing the key {f.column.name} with a number answers a "
                             "different question")
+    if plan.having and (not plan.groups or not any(m.func == "COUNT" for m in plan.measures)):
+        problems.append("a condition on how many rows there are needs something to count per "
+                        "group, and the question names none")
     problems += contradictions(plan.filters)
     return list(dict.fromkeys(problems))
 

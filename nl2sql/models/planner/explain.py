@@ -45,6 +45,9 @@ def interpretation(plan: Plan, unused: list[str] | None = None,
     timed = [f for f in plan.filters if f.part is not None
              or (f.values and isinstance(f.values[0], Relative))]
     filters = tuple(describe_filter(f, plan) for f in plan.filters if f not in timed)
+    said = {">": "more than", ">=": "at least", "<": "fewer than", "<=": "at most", "=": ""}
+    filters += tuple(f"{said.get(op, op)} {n} {rows_of(plan.subject)} per group".replace("  ", " ")
+                     for op, n in plan.having)
     grouping = tuple((g.entity.target.name if g.entity else words(g.column))
                      + (f" ({g.unit.lower()})" if g.unit else "") for g in plan.groups)
     ordering = ""

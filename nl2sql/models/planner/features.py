@@ -53,13 +53,34 @@ def year_column(b: _Builder) -> Column | None:
     return (next((c for c in cols if set(c.words) <= said), None)
             or next((c for c in cols if c.words[-1] == "year"), None))
 
+def counted_after(b: _Builder, cmp: P.Comparison) -> bool:
+    """``hometowns shared by at least two teachers``: the comparison counts the subject's
+    own rows (a table named right after the number), so it applies to each group's count."""
+    if compared_before(b, cmp) is not None or cmp.hint:
+        return False
+    for r in sorted(b.readings, key=lambda x: x.phrase.toks[0].i):
+        first = r.phrase.toks[0].i
+        if first <= cmp.after:
+            continue
+        if first > cmp.after + 4:  # "more than 100 products": the words, then the number
+            return False
+        named = [p for p in r.pieces if p.kind in ("table", "column")]
+        return bool(named) and all(p.kind == "table" and p.table is b.s for p in named)
+    return False
+
+
 def comparisons(b: _Builder) -> None:
     for cmp in b.parsed.comparisons:
+        if counted_after(b, cmp):
+            b.plan.having.append((cmp.op, cmp.number))
+            continue
         col = compared_column(b, cmp)
         if col is None:
             raise Unanswerable(f"I could not tell which column '{cmp.op} {cmp.number}' "
                                "applies to")
         b.value_filters.append((cmp.after, Filter(b.use(col), cmp.op, (cmp.number,))))
+
+
 
 def compared_before(b: _Builder, cmp: P.Comparison) -> Column | None:
     """A numeric column ending the phrase right before the comparison

@@ -27,7 +27,7 @@ SHOWN_GROUPS = 5
 NOT_MEASURES = frozenset({"latitude", "longitude", "lat", "lon", "lng", "sequence", "zip",
                           "postal", "code", "year"})
 AGG_WORDS = {"AVG": "average", "SUM": "total", "MIN": "minimum", "MAX": "maximum",
-             "COUNT_DISTINCT": "number of distinct", "MEDIAN": "median (approximate)"}  # fmt: skip
+             "COUNT_DISTINCT": "number of distinct", "MEDIAN": "median"}  # fmt: skip
 
 
 def noun_of(table: Table) -> str:
@@ -130,6 +130,9 @@ def source(plan: Plan) -> str:
         parts.append("grouped by " + ", ".join(
             (g.entity.target.name if g.entity else g.column.name)
             + (f" ({g.unit.lower()})" if g.unit else "") for g in plan.groups))
+    if plan.having:
+        parts.append("only groups with " + " and ".join(
+            f"{op} {n} {rows_of(plan.subject)}" for op, n in plan.having))
     return "(" + "; ".join(parts) + ")"
 
 
