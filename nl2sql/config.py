@@ -99,6 +99,29 @@ class Settings:
     max_steps: int = setting(
         "NL2SQL_MAX_STEPS", 12,
         "Most model turns per question before the agent stops exploring.", _positive_int)
+    max_calls_per_turn: int = setting(
+        "NL2SQL_MAX_CALLS_PER_TURN", 4,
+        "Most function calls the agent runs from one model turn; the rest get an error.",
+        _positive_int)
+    max_queries_per_question: int = setting(
+        "NL2SQL_MAX_QUERIES_PER_QUESTION", 12,
+        "Most sql_query calls the agent runs for one question; the rest get an error.",
+        _positive_int)
+    max_result_bytes: int = setting(
+        "NL2SQL_MAX_RESULT_BYTES", 256 * 1024,
+        "Most bytes of rows (as JSON) a query returns to the model and the user; "
+        "more rows are cut and truncated_reason says why.", _positive_int)
+    max_cell_bytes: int = setting(
+        "NL2SQL_MAX_CELL_BYTES", 2048,
+        "Longest text value (bytes) a query returns in one cell; longer values are cut.",
+        _positive_int)
+    duckdb_memory_limit: str = setting(
+        "NL2SQL_DUCKDB_MEMORY_LIMIT", "1GB",
+        "DuckDB: memory one warehouse (one service worker) may use, e.g. '1GB' or '512MB'.")
+    duckdb_threads: int = setting(
+        "NL2SQL_DUCKDB_THREADS", 2,
+        "DuckDB: threads one warehouse (one service worker) may use for queries.",
+        _positive_int)
     state_db: str = setting(
         "NL2SQL_STATE_DB", "data/state.sqlite3",
         "SQLite file for conversations and report runs.")
