@@ -22,6 +22,7 @@ from nl2sql.errors import Nl2SqlError
 from nl2sql.history import Conversation
 from nl2sql.history import trim as trim_history
 from nl2sql.models.base import (
+    UNANSWERED,
     FunctionCall,
     FunctionResponse,
     Message,
@@ -38,8 +39,6 @@ EventSink = Callable[[Event], None]
 
 log = logging.getLogger(__name__)
 
-#: finish reason a model sets when it declines to answer (offline planner)
-UNANSWERED = "UNANSWERED"
 
 
 @dataclass
