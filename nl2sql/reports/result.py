@@ -6,14 +6,14 @@ destination retried tomorrow receives exactly what the others received today.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import os
 import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+
+from nl2sql.csvfile import csv_bytes
 
 TABLE_ROWS = 20  # rows shown inline in an email or Slack message; files get them all
 
@@ -63,14 +63,9 @@ class ReportResult:
     # -- renderings shared by the destinations --------------------------------------
 
     def csv_bytes(self) -> bytes:
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(self.columns)
-        for row in self.rows:
-            # Raw values, not display formatting: the CSV is for spreadsheets.
-            writer.writerow(["" if v is None else v if isinstance(v, (str, int, float))
-                             else json.dumps(v, default=str) for v in row])
-        return out.getvalue().encode("utf-8")
+        # Raw values, not display formatting: the CSV is for spreadsheets, and it
+        # goes through the shared writer that keeps cells from running as formulas.
+        return csv_bytes(self.columns, self.rows)
 
     def summary(self) -> str:
         """One line under the answer: how much data there was."""

@@ -8,53 +8,18 @@ whether the cap cut it.
 
 from __future__ import annotations
 
-import csv
-import io
-import re
-from collections.abc import Iterator
 from typing import Any
 
 from flask import Blueprint, Response, g, request
 
 from nl2sql.charts import render_svg, resized
+from nl2sql.csvfile import csv_chunks
 from nl2sql.errors import BadRequest, NotFound
 from nl2sql.safety import Policy, check_sql
 from nl2sql.web.api import checked_id
 from nl2sql.web.context import services
 
 bp = Blueprint("export", __name__)
-
-CHUNK_ROWS = 500
-# Cells a spreadsheet would run as a formula; numbers like "-5" stay as they are.
-_FORMULA = re.compile(r"^[=+\-@\t\r]")
-_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
-
-
-def cell(value: Any) -> Any:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (dict, list)):
-        import json
-
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, str) and _FORMULA.match(value) and not _NUMBER.match(value):
-        return "'" + value
-    return value
-
-
-def csv_chunks(columns: list[str], rows: list[list[Any]]) -> Iterator[str]:
-    buf = io.StringIO()
-    writer = csv.writer(buf)
-    writer.writerow([cell(c) for c in columns])
-    for i in range(0, len(rows), CHUNK_ROWS):
-        writer.writerows([cell(v) for v in row] for row in rows[i:i + CHUNK_ROWS])
-        yield buf.getvalue()
-        buf.seek(0)
-        buf.truncate()
-    if buf.getvalue():
-        yield buf.getvalue()
 
 
 @bp.get("/api/answers/<answer_id>.csv")
