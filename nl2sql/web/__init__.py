@@ -26,7 +26,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None,
                conversation_ttl_s: float | None = None) -> Flask:
     """Build the app. ``runtime`` injects a warehouse/model (tests); ``state_db``
     overrides ``settings.state_db`` (e.g. ``StateDB(":memory:")``)."""
-    from nl2sql.web import auth, errors, logs, pages
+    from nl2sql.web import auth, errors, inputs, logs, pages
     from nl2sql.web.context import EXTENSION, Services
 
     app = Flask(__name__, static_folder=None)
@@ -38,8 +38,10 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None,
     app.extensions[EXTENSION] = Services.build(runtime, state_db=state_db,
                                                conversation_ttl_s=conversation_ttl_s)
 
-    # Request id and timing first, then the user, so every log line has both.
+    # Request id and timing first, then the user, so every log line has both;
+    # malformed input is refused before anything else looks at it.
     logs.register(app)
+    inputs.register(app)
     auth.register(app, runtime.settings)
     errors.register(app)
     pages.register_headers(app)

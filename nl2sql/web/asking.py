@@ -38,7 +38,9 @@ def parse_ask(payload: object) -> tuple[str, str | None]:
         raise BadRequest("'question' must be a non-empty string")
     if len(question) > MAX_QUESTION_CHARS:
         raise BadRequest(f"'question' is longer than {MAX_QUESTION_CHARS} characters")
-    conversation_id = payload.get("conversation_id") or None
+    conversation_id = payload.get("conversation_id")
+    if conversation_id == "":  # the page sends an empty id for a new conversation
+        conversation_id = None
     if conversation_id is not None and not (
             isinstance(conversation_id, str) and _ID.match(conversation_id)):
         raise BadRequest("'conversation_id' must be an id returned by a previous answer")

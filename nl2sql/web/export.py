@@ -57,7 +57,7 @@ def answer_chart(answer_id: str) -> Any:
     spec = chart["spec"]
     width = request.args.get("width", "")
     if width:
-        if not width.isdigit():
+        if not (width.isascii() and width.isdigit() and len(width) <= 5):
             raise BadRequest("'width' must be a whole number of pixels")
         spec = resized(spec, int(width))
     return Response(render_svg(spec), mimetype="image/svg+xml",
