@@ -69,7 +69,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("export_max_rows", "NL2SQL_EXPORT_MAX_ROWS", 100_000, _positive_int,
             "Most rows a CSV export returns."),
     Setting("rate_limit", "NL2SQL_RATE_LIMIT", "30/minute", str,
-            "Questions per user per period, e.g. '30/minute' or '500/hour'."),
+            "Questions and CSV exports per user per period, e.g. '30/minute' or '500/hour'."),
+    Setting("trusted_proxies", "NL2SQL_TRUSTED_PROXIES", "", str,
+            "Reverse proxies whose X-Forwarded-For is believed: a count of proxies in front "
+            "(e.g. 1) or comma-separated addresses/CIDRs; empty ignores the header. Users "
+            "without a token or identity are rate-limited per client address."),
+    Setting("export_concurrency", "NL2SQL_EXPORT_CONCURRENCY", 2, _positive_int,
+            "Most CSV exports running at once across the service; more are answered 503."),
     Setting("api_tokens", "NL2SQL_API_TOKENS", (), _csv,
             "Comma-separated bearer tokens required on the API; empty means no auth."),
     Setting("iap_audience", "NL2SQL_IAP_AUDIENCE", "", str,
@@ -107,6 +113,8 @@ class Settings:
     conversation_ttl_s: float = 7 * 24 * 3600.0
     export_max_rows: int = 100_000
     rate_limit: str = "30/minute"
+    trusted_proxies: str = ""
+    export_concurrency: int = 2
     api_tokens: tuple[str, ...] = field(default=(), repr=False)
     iap_audience: str = ""
     public_url: str = ""

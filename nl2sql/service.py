@@ -103,11 +103,13 @@ class Asker:
         self.metrics = metrics
 
     def prepare(self, user: str, question: str, conversation_id: str | None = None, *,
-                interface: str = "web", request_id: str | None = None) -> Pending:
-        """Look up the conversation (404 if not the user's) and count against the limit (429)."""
+                interface: str = "web", request_id: str | None = None,
+                rate_key: str | None = None) -> Pending:
+        """Look up the conversation (404 if not the user's) and count against the limit
+        (429) of ``rate_key`` (default: the user)."""
         history = (self.store.get(conversation_id, user).conversation
                    if conversation_id else None)
-        self.limiter.check(user)
+        self.limiter.check(rate_key or user)
         return Pending(user, question, conversation_id, history, interface, request_id)
 
     def run(self, pending: Pending, on_event: Callable[[Event], None] | None = None

@@ -37,7 +37,7 @@ def ask() -> Any:
     question, conversation_id = parse_ask(json_body())
     asker = services().asker
     pending = asker.prepare(g.user, question, conversation_id, interface="web",
-                            request_id=g.request_id)
+                            request_id=g.request_id, rate_key=g.rate_key)
     return jsonify(asker.run(pending))
 
 

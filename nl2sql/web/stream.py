@@ -107,7 +107,7 @@ def ask_stream() -> Any:
     question, conversation_id = parse_ask(payload)
     s = services()
     pending = s.asker.prepare(g.user, question, conversation_id, interface="web",
-                              request_id=g.request_id)
+                              request_id=g.request_id, rate_key=g.rate_key)
     out: queue.Queue[Any] = queue.Queue()
     # The agent runs on a pool thread so events flow while it works; if the
     # client goes away the answer is still finished and saved.
