@@ -4,22 +4,46 @@ The CSV is never the model's preview: the answer's SQL goes through the safety
 gate again, now with the export cap ``NL2SQL_EXPORT_MAX_ROWS``, runs again, and
 is streamed out in chunks. ``X-Row-Count`` and ``X-Truncated`` tell a client
 whether the cap cut it.
+
+Re-running SQL is work like a question: an export counts against the user's
+rate limit (429), and at most ``NL2SQL_EXPORT_CONCURRENCY`` run at once across
+the service (503 with ``Retry-After`` beyond that), so a burst of exports of a
+slow query cannot take every core.
 """
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
-from flask import Blueprint, Response, g, request
+from flask import Blueprint, Flask, Response, current_app, g, request
 
 from nl2sql.charts import render_svg, resized
 from nl2sql.csvfile import csv_chunks
 from nl2sql.errors import BadRequest, NotFound
 from nl2sql.safety import Policy, check_sql
+from nl2sql.slots import Slots
 from nl2sql.web.api import checked_id
 from nl2sql.web.services import services
 
 bp = Blueprint("export", __name__)
+
+_EXT = "nl2sql.export_slots"
+_lock = threading.Lock()
+
+
+def export_slots(app: Flask) -> Slots:
+    """The app's export slots (in the state database: shared by every worker)."""
+    with _lock:
+        slots: Slots | None = app.extensions.get(_EXT)
+        if slots is None:
+            s = services(app)
+            settings = s.runtime.settings
+            # A lease outlives the query timeout: a crashed worker's slot frees itself.
+            slots = Slots(s.db, "export", settings.export_concurrency,
+                          lease_s=settings.query_timeout_s + 60)
+            app.extensions[_EXT] = slots
+        return slots
 
 
 @bp.get("/api/answers/<answer_id>.csv")
@@ -33,9 +57,13 @@ def answer_csv(answer_id: str) -> Any:
     policy = Policy.from_settings(settings, warehouse.project,
                                   max_rows=settings.export_max_rows)
     checked = check_sql(record.sql, policy)
-    result = warehouse.query(checked.sql, max_rows=checked.row_cap,
-                             timeout_s=settings.query_timeout_s,
-                             labels={"interface": "export", "user": g.user})
+    with export_slots(current_app).hold(
+            "the service is running as many CSV exports as it allows; try again shortly"):
+        # Counted once a slot is held: a refused (503) export costs no budget.
+        s.limiter.check(g.rate_key, what="questions and exports")
+        result = warehouse.query(checked.sql, max_rows=checked.row_cap,
+                                 timeout_s=settings.query_timeout_s,
+                                 labels={"interface": "export", "user": g.user})
     if result.bytes_processed:
         s.metrics.inc("nl2sql_bytes_processed_total", amount=result.bytes_processed)
     return Response(csv_chunks(result.columns, result.rows), mimetype="text/csv", headers={

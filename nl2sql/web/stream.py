@@ -28,7 +28,7 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, g, request
 
-from nl2sql.errors import Nl2SqlError
+from nl2sql.errors import Busy, Nl2SqlError
 from nl2sql.metrics import Metrics
 from nl2sql.service import Asker, Pending, parse_ask
 from nl2sql.web.api import json_body
@@ -45,12 +45,6 @@ STREAM_WORKERS, STREAM_WAITING = 8, 8
 _DONE = object()
 _EXT = "nl2sql.stream"
 _lock = threading.Lock()
-
-
-class Busy(Nl2SqlError):
-    """Every stream worker is taken: try again shortly."""
-
-    status = 503
 
 
 def stream_pool(app: Flask) -> WorkerPool:
