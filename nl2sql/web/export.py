@@ -13,15 +13,14 @@ slow query cannot take every core.
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, g, request
+from flask.blueprints import BlueprintSetupState
 
-from nl2sql.charts import render_svg, resized
 from nl2sql.csvfile import csv_chunks
 from nl2sql.errors import BadRequest, NotFound
-from nl2sql.safety import Policy, check_sql
+from nl2sql.presentation.charts import render_svg, resized
 from nl2sql.slots import Slots
 from nl2sql.web.api import checked_id
 from nl2sql.web.services import services
@@ -29,21 +28,22 @@ from nl2sql.web.services import services
 bp = Blueprint("export", __name__)
 
 _EXT = "nl2sql.export_slots"
-_lock = threading.Lock()
+
+
+@bp.record_once
+def _build(state: BlueprintSetupState) -> None:
+    s = services(state.app)
+    settings = s.runtime.settings
+    # In the state database, so the bound holds across gunicorn workers; a lease
+    # outlives the query timeout, so a crashed worker's slot frees itself.
+    state.app.extensions[_EXT] = Slots(s.db, "export", settings.export_concurrency,
+                                       lease_s=settings.query_timeout_s + 60)
 
 
 def export_slots(app: Flask) -> Slots:
-    """The app's export slots (in the state database: shared by every worker)."""
-    with _lock:
-        slots: Slots | None = app.extensions.get(_EXT)
-        if slots is None:
-            s = services(app)
-            settings = s.runtime.settings
-            # A lease outlives the query timeout: a crashed worker's slot frees itself.
-            slots = Slots(s.db, "export", settings.export_concurrency,
-                          lease_s=settings.query_timeout_s + 60)
-            app.extensions[_EXT] = slots
-        return slots
+    """The app's export slots."""
+    slots: Slots = app.extensions[_EXT]
+    return slots
 
 
 @bp.get("/api/answers/<answer_id>.csv")
@@ -52,20 +52,13 @@ def answer_csv(answer_id: str) -> Any:
     record = s.store.answer(checked_id(answer_id, "answer"), g.user)
     if not record.sql:
         raise NotFound("this answer ran no SQL, so there is no result to export")
-    settings = s.runtime.settings
-    warehouse = s.runtime.warehouse
-    policy = Policy.from_settings(settings, warehouse.project,
-                                  max_rows=settings.export_max_rows)
-    checked = check_sql(record.sql, policy)
     with export_slots(current_app).hold(
             "the service is running as many CSV exports as it allows; try again shortly"):
         # Counted once a slot is held: a refused (503) export costs no budget.
         s.limiter.check(g.rate_key, what="questions and exports")
-        result = warehouse.query(checked.sql, max_rows=checked.row_cap,
-                                 timeout_s=settings.query_timeout_s,
-                                 labels={"interface": "export", "user": g.user})
-    if result.bytes_processed:
-        s.metrics.inc("nl2sql_bytes_processed_total", amount=result.bytes_processed)
+        result = s.runtime.run_sql(record.sql, labels={"interface": "export", "user": g.user},
+                                   max_rows=s.runtime.settings.export_max_rows)
+    s.metrics.count_bytes(result.bytes_processed)
     return Response(csv_chunks(result.columns, result.rows), mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="answer-{record.id}.csv"',
         "X-Row-Count": str(len(result.rows)),
