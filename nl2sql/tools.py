@@ -9,6 +9,7 @@ to read and act on; the agent turns it into an ``{"error": ...}`` response.
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -17,10 +18,13 @@ import jsonschema
 
 from nl2sql.config import Settings
 from nl2sql.context import dataset_context
-from nl2sql.errors import BadRequest, NotFound
+from nl2sql.errors import BadRequest, ConfigError, NotFound
+from nl2sql.knowledge.semantic import semantic_layer
 from nl2sql.safety import CheckedSQL, Policy, check_sql
 from nl2sql.schemas import schema_path
 from nl2sql.warehouse.base import QueryResult, Warehouse
+
+log = logging.getLogger("nl2sql.tools")
 
 
 @cache
@@ -102,6 +106,15 @@ class Toolbox:
         context = dataset_context(dataset_id)
         if context and context.notes:
             out["notes"] = context.notes  # business definitions and join paths
+        try:
+            layer = semantic_layer(dataset_id)
+        except ConfigError as e:
+            # A broken definitions file must not cost the model the table list;
+            # operators see it in the log (and `nl2sql semantic check`).
+            log.error("semantic definitions of %s not used: %s", dataset_id, e.message)
+            layer = None
+        if layer is not None:
+            out.update(layer.tool_payload())  # metrics, entities, dimensions, joins
         return out
 
     def get_table(self, table_id: str) -> dict[str, Any]:
