@@ -230,10 +230,14 @@ def _gate_check(layer: SemanticLayer, source: str) -> None:
             if part is not None:
                 _one_expression(part, f"{source}: metric {m.name!r}")
         try:
-            check_sql(m.query(layer.dataset), policy)
+            checked = check_sql(m.query(layer.dataset), policy)
         except UnsafeSQL as e:
             raise ConfigError(f"{source}: metric {m.name!r} is refused by the safety gate: "
                               f"{e.message}") from None
+        declared = {f"{layer.dataset}.{t}" for t in m.tables}
+        if m.sql and (not checked.tables or not set(checked.tables) <= declared):
+            raise ConfigError(f"{source}: metric {m.name!r}: its sql must read the tables it "
+                              f"lists (it reads {', '.join(checked.tables) or 'none'})")
     for v in layer.verified:
         try:
             check_sql(v.sql, policy)
