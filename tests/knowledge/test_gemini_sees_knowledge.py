@@ -36,8 +36,8 @@ def _response(content: dict[str, Any], name: str) -> dict[str, Any]:
 
 def test_gemini_receives_metric_definitions_and_verified_pairs(
         gemini: GeminiServer, settings: Settings) -> None:
-    runtime = Runtime(settings.with_(model="gemini-2.5-flash"), state_db=StateDB(":memory:"))
-    runtime._model = GeminiModel("gemini-2.5-flash", retry=FAST)
+    runtime = Runtime(settings.with_(model="gemini-2.5-flash"), state_db=StateDB(":memory:"),
+                      model=GeminiModel("gemini-2.5-flash", retry=FAST))
     runtime.knowledge.verified.add(  # type: ignore[union-attr]
         "What was total revenue?", REVENUE_SQL, runtime.knowledge.policy, source="analyst",
         user="ana")
