@@ -21,6 +21,7 @@ from nl2sql.config import Settings
 from nl2sql.errors import Nl2SqlError
 from nl2sql.history import Conversation
 from nl2sql.history import trim as trim_history
+from nl2sql.knowledge.library import Knowledge
 from nl2sql.models.base import (
     UNANSWERED,
     FunctionCall,
@@ -58,11 +59,12 @@ class Agent:
         labels: dict[str, str] | None = None,
         tool_mode: ToolMode = "AUTO",
         allowed_functions: list[str] | None = None,
+        knowledge: Knowledge | None = None,
     ) -> None:
         self.model = model
         self.warehouse = warehouse
         self.settings = settings
-        self.tools = Toolbox(warehouse, settings, labels=labels)
+        self.tools = Toolbox(warehouse, settings, labels=labels, knowledge=knowledge)
         self.tool_mode: ToolMode = tool_mode
         self.allowed_functions = allowed_functions
 

@@ -223,5 +223,10 @@ from nl2sql.reports.cli import report  # noqa: E402 - registered after main is d
 
 main.add_command(report)
 
+from nl2sql.knowledge.cli import COMMANDS as _KNOWLEDGE  # noqa: E402
+
+for _command in _KNOWLEDGE:
+    main.add_command(_command)
+
 if __name__ == "__main__":
     main()
