@@ -9,6 +9,7 @@ to read and act on; the agent turns it into an ``{"error": ...}`` response.
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -17,8 +18,9 @@ import jsonschema
 
 from nl2sql.config import Settings
 from nl2sql.context import dataset_context
-from nl2sql.errors import BadRequest, NotFound
+from nl2sql.errors import BadRequest, NotFound, QueryTimeout
 from nl2sql.safety import CheckedSQL, Policy, check_sql
+from nl2sql.safety.resultcap import cap_result
 from nl2sql.schemas import schema_path
 from nl2sql.warehouse.base import QueryResult, Warehouse
 
@@ -63,12 +65,22 @@ class Toolbox:
         if decl is None:
             known = ", ".join(d["name"] for d in declarations())
             raise BadRequest(f"unknown function {name!r}; available: {known}")
+        args = {} if args is None else args
+        # The declarations do not forbid extra arguments (Gemini's schema subset
+        # has no additionalProperties), so unknown names are refused here, before
+        # they reach a handler as an unexpected keyword.
+        declared = decl["parameters"].get("properties") or {}
+        unknown = sorted(map(str, set(args) - set(declared))) if isinstance(args, dict) else []
+        if unknown:
+            takes = ", ".join(declared) or "no arguments"
+            raise BadRequest(f"bad arguments for {name}: unexpected "
+                             f"{', '.join(map(repr, unknown))}; {name} takes {takes}")
         try:
-            jsonschema.validate(args or {}, decl["parameters"])
+            jsonschema.validate(args, decl["parameters"])
         except jsonschema.ValidationError as e:
             where = "/".join(map(str, e.absolute_path)) or "arguments"
             raise BadRequest(f"bad arguments for {name}: {where}: {e.message}") from None
-        out = self._handlers[name](**(args or {}))
+        out = self._handlers[name](**args)
         return out if isinstance(out, ToolResult) else ToolResult(out)
 
     # -- metadata --------------------------------------------------------------
@@ -118,11 +130,20 @@ class Toolbox:
     # -- queries ---------------------------------------------------------------
 
     def sql_query(self, query: str) -> ToolResult:
+        started = time.perf_counter()
         checked: CheckedSQL = check_sql(query, self.policy)
+        # The query timeout covers the gate's time too.
+        left = self.settings.query_timeout_s - (time.perf_counter() - started)
+        if left <= 0:
+            raise QueryTimeout("checking the query took longer than the query timeout; "
+                               "simplify it")
         result = self.warehouse.query(
             checked.sql,
             max_rows=checked.row_cap,
-            timeout_s=self.settings.query_timeout_s,
+            timeout_s=left,
             labels=self.labels,
         )
+        # Bytes, not only rows: what reaches the model, the user and the state is bounded.
+        result = cap_result(result, max_bytes=self.settings.max_result_bytes,
+                            max_cell_bytes=self.settings.max_cell_bytes)
         return ToolResult(result.to_dict(), sql=query.strip().rstrip(";").strip(), result=result)
