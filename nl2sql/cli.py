@@ -141,6 +141,8 @@ def ask(question: str, db: str | None, warehouse: str | None, model: str | None,
         out = answer.to_dict()
         click.echo(json.dumps({k: out[k] for k in JSON_KEYS}, ensure_ascii=False, default=str))
     else:
+        if answer.answered and answer.interpretation is not None:
+            click.echo(f"Read as: {answer.interpretation.summary}")
         click.echo(answer.answer)
         if answer.sql:
             click.echo(f"\nSQL:\n{answer.sql}", err=True)
