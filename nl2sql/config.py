@@ -71,7 +71,16 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("rate_limit", "NL2SQL_RATE_LIMIT", "30/minute", str,
             "Questions per user per period, e.g. '30/minute' or '500/hour'."),
     Setting("api_tokens", "NL2SQL_API_TOKENS", (), _csv,
-            "Comma-separated bearer tokens required on the API; empty means no auth."),
+            "Comma-separated bearer tokens required on the API and on `nl2sql mcp --http`; "
+            "empty means no auth."),
+    Setting("mcp_allowed_origins", "NL2SQL_MCP_ALLOWED_ORIGINS", (), _csv,
+            "`nl2sql mcp --http`: comma-separated browser origins (scheme://host:port; "
+            "':*' for any port) allowed besides the server's own; a request from any other "
+            "Origin is refused (403). Requests without an Origin (non-browser clients) pass."),
+    Setting("mcp_allowed_hosts", "NL2SQL_MCP_ALLOWED_HOSTS", (), _csv,
+            "`nl2sql mcp --http`: comma-separated Host header values accepted besides "
+            "loopback names, the bound address and NL2SQL_PUBLIC_URL's host (DNS-rebinding "
+            "protection; others get 421)."),
     Setting("iap_audience", "NL2SQL_IAP_AUDIENCE", "", str,
             "Behind Google IAP: the expected audience of IAP's signed JWT "
             "(/projects/NUMBER/global/backendServices/ID); empty skips the audience check."),
@@ -108,6 +117,8 @@ class Settings:
     export_max_rows: int = 100_000
     rate_limit: str = "30/minute"
     api_tokens: tuple[str, ...] = field(default=(), repr=False)
+    mcp_allowed_origins: tuple[str, ...] = ()
+    mcp_allowed_hosts: tuple[str, ...] = ()
     iap_audience: str = ""
     public_url: str = ""
     slack_response_type: str = "in_channel"

@@ -15,8 +15,6 @@ Tests point the key fetch at a local server with
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import logging
 import threading
 
@@ -25,6 +23,7 @@ from werkzeug.datastructures import WWWAuthenticate
 from werkzeug.exceptions import Unauthorized
 
 from nl2sql.config import Settings
+from nl2sql.tokens import token_matches, token_user
 from nl2sql.web.iap import IAP_CERTS_URL, JWT_HEADER, IapVerifier, InvalidIdentity
 
 ANONYMOUS = "anonymous"
@@ -37,10 +36,6 @@ log = logging.getLogger(__name__)
 def bearer_token() -> str | None:
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     return (token.strip() or None) if scheme.lower() == "bearer" else None
-
-
-def token_user(token: str) -> str:
-    return "token:" + hashlib.sha256(token.encode()).hexdigest()[:12]
 
 
 def iap_verifier(app: Flask) -> IapVerifier:
@@ -59,16 +54,11 @@ def identify(settings: Settings) -> str:
     """The user of the current request; raises 401 when a required token is missing
     or an IAP JWT does not verify (503 when IAP's keys cannot be fetched)."""
     token = bearer_token()
-    if settings.api_tokens and request.path.startswith(PROTECTED_PREFIX):
-        # compare_digest against every token, with no short cut (a list, not any()
-        # over a generator): timing says nothing about whether or which one matched.
-        given = (token or "").encode()
-        matches = [hmac.compare_digest(given, t.encode()) for t in settings.api_tokens]
-        valid = token is not None and any(matches)
-        if not valid:
-            raise Unauthorized(
-                "a valid bearer token is required: send 'Authorization: Bearer <token>'",
-                www_authenticate=WWWAuthenticate("bearer"))
+    if (settings.api_tokens and request.path.startswith(PROTECTED_PREFIX)
+            and not token_matches(token, settings.api_tokens)):
+        raise Unauthorized(
+            "a valid bearer token is required: send 'Authorization: Bearer <token>'",
+            www_authenticate=WWWAuthenticate("bearer"))
     assertion = request.headers.get(JWT_HEADER, "").strip()
     if assertion:
         try:
