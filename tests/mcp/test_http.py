@@ -17,7 +17,8 @@ from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
 
 from nl2sql.tokens import token_user
-from tests.mcp.conftest import ALLOWED, digest, http_server, server_env
+from nl2sql.tools import declarations
+from tests.mcp.conftest import ALLOWED, FORBIDDEN, digest, http_server, server_env
 
 pytestmark = pytest.mark.slow
 T = TypeVar("T")
@@ -32,17 +33,18 @@ INIT = {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
 def server(mcp_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     """One server for the module; yields its URL and its log file."""
     tmp = tmp_path_factory.mktemp("mcp-http")
-    env = server_env(tmp, NL2SQL_API_TOKENS=",".join(TOKENS), NL2SQL_RATE_LIMIT="4/minute",
+    env = server_env(tmp, NL2SQL_API_TOKENS=",".join(TOKENS), NL2SQL_RATE_LIMIT="5/minute",
                      NL2SQL_MCP_ALLOWED_ORIGINS=ALLOWED_ORIGIN)
     log = tmp / "server.log"
     with http_server(mcp_db, env, log) as url:
         yield url, log
 
 
-def session(url: str, body: Callable[[Client], Awaitable[T]], **headers: str) -> T:
+def session(url: str, body: Callable[[Client], Awaitable[T]], mode: str = "auto",
+            **headers: str) -> T:
     async def main() -> T:
         async with httpx2.AsyncClient(headers=headers, timeout=60) as http, \
-                Client(streamable_http_client(url, http_client=http)) as client:
+                Client(streamable_http_client(url, http_client=http), mode=mode) as client:
             return await body(client)
 
     return anyio.run(main)
@@ -80,17 +82,21 @@ def test_tools_over_http_with_a_token(server: tuple[str, Path], mcp_db: Path) ->
                 "query": f"SELECT COUNT(*) AS n FROM {ALLOWED}.users"}),
             "unsafe": await client.call_tool("sql_query", {
                 "query": f"DROP TABLE {ALLOWED}.users"}),
+            "forbidden": await client.call_tool("sql_query", {
+                "query": f"SELECT * FROM {FORBIDDEN}.salaries"}),
             "ask": await client.call_tool("ask", {"question": "How many users are there?"}),
         }
 
     got = session(url, body, **bearer(TOKENS[1]))
-    assert got["tools"] == ["list_datasets", "list_tables", "get_table", "sql_query", "ask"]
+    assert got["tools"] == [d["name"] for d in declarations()] + ["ask"]
     assert not got["table"].is_error
     assert {c["name"] for c in got["table"].structured_content["columns"]} >= {"id", "country"}
     assert not got["safe"].is_error
     (count,) = got["safe"].structured_content["rows"][0]
     assert count > 0
     assert got["unsafe"].is_error and "read-only" in text(got["unsafe"])
+    assert got["forbidden"].is_error
+    assert f"`{FORBIDDEN}.salaries` is outside the allowed datasets" in text(got["forbidden"])
     assert digest(mcp_db) == before
     assert not got["ask"].is_error, text(got["ask"])
     assert got["ask"].structured_content["rows"] == [[count]]
@@ -132,11 +138,11 @@ def test_a_foreign_origin_is_refused(server: tuple[str, Path]) -> None:
 def test_rate_limit_is_per_user(server: tuple[str, Path]) -> None:
     async def body(client: Client) -> list[Any]:
         return [await client.call_tool("sql_query", {"query": "SELECT 1 AS one"})
-                for _ in range(5)]
+                for _ in range(6)]
 
     results = session(server[0], body, **bearer(TOKENS[2]))
-    assert [r.is_error for r in results] == [False] * 4 + [True]
-    assert text(results[-1]).startswith("too many questions: the limit is 4 per minute")
+    assert [r.is_error for r in results] == [False] * 5 + [True]
+    assert text(results[-1]).startswith("too many questions: the limit is 5 per minute")
 
     async def other(client: Client) -> Any:  # another token is another user
         return await client.call_tool("sql_query", {"query": "SELECT 1 AS one"})
@@ -149,6 +155,8 @@ def test_without_tokens_the_server_is_open(mcp_db: Path, tmp_path: Path) -> None
         async def body(client: Client) -> Any:
             return await client.call_tool("list_datasets", {})
 
-        result = session(url, body)
-    assert not result.is_error
-    assert [d["dataset_id"] for d in result.structured_content["datasets"]] == [ALLOWED]
+        # Clients of both protocol eras: the 2026 one and the initialize handshake.
+        results = [session(url, body, mode=mode) for mode in ("auto", "legacy")]
+    for result in results:
+        assert not result.is_error
+        assert [d["dataset_id"] for d in result.structured_content["datasets"]] == [ALLOWED]
