@@ -81,10 +81,14 @@ class Calls:
             raise BadRequest(f"unknown tool {name!r}; available: {known}")
         if name in METERED:
             self.services.limiter.check(caller.user)
+        # Bad arguments get the Toolbox's own sentences.
+        return self.toolbox(caller).call(name, args).payload
+
+    def toolbox(self, caller: Caller) -> Toolbox:
+        """The agent's tools, labelled with this caller (BigQuery job labels)."""
         runtime = self.services.runtime
-        toolbox = Toolbox(runtime.warehouse, runtime.settings,
-                          labels={"interface": INTERFACE, "user": caller.user})
-        return toolbox.call(name, args).payload  # bad arguments get the Toolbox's sentences
+        return Toolbox(runtime.warehouse, runtime.settings,
+                       labels={"interface": INTERFACE, "user": caller.user})
 
     def _ask(self, args: dict[str, Any], caller: Caller) -> dict[str, Any]:
         question, conversation_id = parse_ask(args)

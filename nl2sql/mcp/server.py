@@ -9,7 +9,6 @@ worker thread through ``Calls``; who is calling comes from the HTTP request
 
 from __future__ import annotations
 
-import logging
 import re
 import secrets
 from importlib.metadata import version
@@ -22,17 +21,15 @@ from mcp.server.lowlevel import Server
 from mcp.server.stdio import stdio_server
 from mcp.shared.exceptions import MCPError
 
-from nl2sql.errors import Nl2SqlError
+from nl2sql.errors import Nl2SqlError, NotFound
 from nl2sql.mcp import resources
-from nl2sql.mcp.calls import INTERFACE, Caller, Calls
+from nl2sql.mcp.calls import Caller, Calls
 from nl2sql.mcp.tools import mcp_tools
 from nl2sql.service import Services
-from nl2sql.tools import Toolbox
-
-log = logging.getLogger(__name__)
 
 #: JSON-RPC error code the MCP spec gives an unknown resource
 RESOURCE_NOT_FOUND = -32002
+INTERNAL_ERROR = -32603
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 ANONYMOUS = "anonymous"
 
@@ -69,11 +66,6 @@ def build_server(services: Services, *, default_user: str = ANONYMOUS) -> Server
     calls = Calls(services)
     tools = mcp_tools(services.runtime.settings)
 
-    def toolbox(caller: Caller) -> Toolbox:
-        runtime = services.runtime
-        return Toolbox(runtime.warehouse, runtime.settings,
-                       labels={"interface": INTERFACE, "user": caller.user})
-
     async def list_tools(ctx: Any, params: Any) -> types.ListToolsResult:
         return types.ListToolsResult(tools=tools)
 
@@ -84,17 +76,19 @@ def build_server(services: Services, *, default_user: str = ANONYMOUS) -> Server
         return await anyio.to_thread.run_sync(calls.run, params.name, params.arguments, caller)
 
     async def list_resources(ctx: Any, params: Any) -> types.ListResourcesResult:
-        box = toolbox(_caller(ctx, default_user))
+        box = calls.toolbox(_caller(ctx, default_user))
         found = await anyio.to_thread.run_sync(resources.list_resources, box)
         return types.ListResourcesResult(resources=found)
 
     async def read_resource(ctx: Any, params: types.ReadResourceRequestParams
                             ) -> types.ReadResourceResult:
-        box = toolbox(_caller(ctx, default_user))
+        box = calls.toolbox(_caller(ctx, default_user))
         try:
             return await anyio.to_thread.run_sync(resources.read_resource, box, str(params.uri))
-        except Nl2SqlError as e:
+        except NotFound as e:
             raise MCPError(RESOURCE_NOT_FOUND, e.message) from None
+        except Nl2SqlError as e:  # the warehouse is down, say: a sentence, not "not found"
+            raise MCPError(INTERNAL_ERROR, e.message) from None
 
     return Server(
         "nl2sql",
