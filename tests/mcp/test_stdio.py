@@ -116,15 +116,19 @@ REFUSALS = [
 def test_refusals_are_tool_errors_with_the_agents_sentence(mcp_db: Path, tmp_path: Path) -> None:
     before = digest(mcp_db)
 
-    async def body(client: Client) -> list[Any]:
-        return [await client.call_tool(name, args) for name, args, _ in REFUSALS]
+    async def body(client: Client) -> tuple[list[Any], Any]:
+        refused = [await client.call_tool(name, args) for name, args, _ in REFUSALS]
+        # A tool the server does not have (the session call skips the client's own check).
+        return refused, await client.session.call_tool("drop_everything", {})
 
-    results = session(mcp_db, server_env(tmp_path), body)
+    results, unknown = session(mcp_db, server_env(tmp_path), body)
     for (name, args, reason), result in zip(REFUSALS, results, strict=True):
         assert result.is_error, (name, args)
         assert text(result) == agent_error(mcp_db, name, args)
         assert reason in text(result), text(result)
         assert "Traceback" not in text(result)
+    assert unknown.is_error and "unknown tool 'drop_everything'" in text(unknown)
+    assert "sql_query" in text(unknown) and "ask" in text(unknown)
     assert digest(mcp_db) == before  # the warehouse file is untouched
     assert query(mcp_db, f"SELECT COUNT(*) FROM {ALLOWED}.orders")[0][0] > 0
 
@@ -150,15 +154,6 @@ def test_ask_answers_with_the_configured_model(mcp_db: Path, tmp_path: Path) -> 
     assert not follow.is_error, text(follow)
     assert follow.structured_content["conversation_id"] == answer["conversation_id"]
     assert empty.is_error and text(empty) == "'question' must be a non-empty string"
-
-
-def test_unknown_tool_is_a_tool_error(mcp_db: Path, tmp_path: Path) -> None:
-    async def body(client: Client) -> Any:
-        return await client.session.call_tool("drop_everything", {})
-
-    result = session(mcp_db, server_env(tmp_path), body)
-    assert result.is_error and "unknown tool 'drop_everything'" in text(result)
-    assert "sql_query" in text(result) and "ask" in text(result)
 
 
 def test_dataset_context_files_are_resources(mcp_db: Path, tmp_path: Path) -> None:
