@@ -18,7 +18,8 @@ import jsonschema
 from nl2sql.config import Settings
 from nl2sql.context import dataset_context
 from nl2sql.errors import BadRequest, NotFound
-from nl2sql.safety import CheckedSQL, Policy, check_sql
+from nl2sql.querying import run_sql
+from nl2sql.safety import Policy
 from nl2sql.schemas import schema_path
 from nl2sql.warehouse.base import QueryResult, Warehouse
 
@@ -118,11 +119,6 @@ class Toolbox:
     # -- queries ---------------------------------------------------------------
 
     def sql_query(self, query: str) -> ToolResult:
-        checked: CheckedSQL = check_sql(query, self.policy)
-        result = self.warehouse.query(
-            checked.sql,
-            max_rows=checked.row_cap,
-            timeout_s=self.settings.query_timeout_s,
-            labels=self.labels,
-        )
+        result = run_sql(self.warehouse, self.policy, query,
+                         timeout_s=self.settings.query_timeout_s, labels=self.labels)
         return ToolResult(result.to_dict(), sql=query.strip().rstrip(";").strip(), result=result)

@@ -1,0 +1,20 @@
+"""Gate, then run: the one way SQL from outside reaches a warehouse.
+
+The model's ``sql_query`` calls, CSV exports and pinned report SQL all come
+here, so none of them can run a statement the safety gate has not passed, and
+every one is capped the way the gate says.
+"""
+
+from __future__ import annotations
+
+from nl2sql.safety import Policy, check_sql
+from nl2sql.warehouse.base import QueryResult, Warehouse
+
+
+def run_sql(warehouse: Warehouse, policy: Policy, sql: str, *, timeout_s: float,
+            labels: dict[str, str] | None = None) -> QueryResult:
+    """Check ``sql`` against ``policy`` (raises ``UnsafeSQL``), then run what the gate
+    returned, with its row cap."""
+    checked = check_sql(sql, policy)
+    return warehouse.query(checked.sql, max_rows=checked.row_cap, timeout_s=timeout_s,
+                           labels=labels)
