@@ -18,6 +18,7 @@ from typing import Any
 
 import mcp_types as types
 
+from nl2sql.agent import EventSink
 from nl2sql.errors import BadRequest, Nl2SqlError
 from nl2sql.mcp.tools import ASK, agent_functions
 from nl2sql.service import Services, parse_ask
@@ -49,14 +50,15 @@ class Calls:
     def __init__(self, services: Services) -> None:
         self.services = services
 
-    def run(self, name: str, arguments: dict[str, Any] | None, caller: Caller
-            ) -> types.CallToolResult:
-        """Run tool ``name`` (blocking: call it from a worker thread)."""
+    def run(self, name: str, arguments: dict[str, Any] | None, caller: Caller,
+            on_event: EventSink | None = None) -> types.CallToolResult:
+        """Run tool ``name`` (blocking: call it from a worker thread); ``on_event``
+        hears the agent's progress while ``ask`` runs."""
         started = time.perf_counter()
         args = arguments or {}
         error: str | None = None
         try:
-            payload = self._dispatch(name, args, caller)
+            payload = self._dispatch(name, args, caller, on_event)
             result = _success(payload)
         except Nl2SqlError as e:
             error = e.message
@@ -73,9 +75,10 @@ class Calls:
         }})
         return result
 
-    def _dispatch(self, name: str, args: dict[str, Any], caller: Caller) -> dict[str, Any]:
+    def _dispatch(self, name: str, args: dict[str, Any], caller: Caller,
+                  on_event: EventSink | None) -> dict[str, Any]:
         if name == ASK:
-            return self._ask(args, caller)
+            return self._ask(args, caller, on_event)
         if name not in agent_functions():
             known = ", ".join([*sorted(agent_functions()), ASK])
             raise BadRequest(f"unknown tool {name!r}; available: {known}")
@@ -90,12 +93,13 @@ class Calls:
         return Toolbox(runtime.warehouse, runtime.settings,
                        labels={"interface": INTERFACE, "user": caller.user})
 
-    def _ask(self, args: dict[str, Any], caller: Caller) -> dict[str, Any]:
+    def _ask(self, args: dict[str, Any], caller: Caller, on_event: EventSink | None
+             ) -> dict[str, Any]:
         question, conversation_id = parse_ask(args)
         asker = self.services.asker
         pending = asker.prepare(caller.user, question, conversation_id, interface=INTERFACE,
                                 request_id=caller.request_id)
-        answer = asker.run(pending)
+        answer = asker.run(pending, on_event)
         return {k: answer[k] for k in ASK_KEYS if k in answer}
 
 

@@ -9,6 +9,8 @@ worker thread through ``Calls``; who is calling comes from the HTTP request
 
 from __future__ import annotations
 
+import itertools
+import logging
 import re
 import secrets
 from importlib.metadata import version
@@ -21,11 +23,14 @@ from mcp.server.lowlevel import Server
 from mcp.server.stdio import stdio_server
 from mcp.shared.exceptions import MCPError
 
+from nl2sql.agent import Event, EventSink
 from nl2sql.errors import Nl2SqlError, NotFound
 from nl2sql.mcp import resources
 from nl2sql.mcp.calls import Caller, Calls
 from nl2sql.mcp.tools import mcp_tools
 from nl2sql.service import Services
+
+log = logging.getLogger(__name__)
 
 #: JSON-RPC error code the MCP spec gives an unknown resource
 RESOURCE_NOT_FOUND = -32002
@@ -61,6 +66,29 @@ def _caller(ctx: Any, default_user: str) -> Caller:
     return Caller(name, "http", request_id)
 
 
+def _progress(ctx: Any) -> EventSink:
+    """Relays the agent's steps during ``ask`` as MCP progress notifications, for a
+    client that asked for them (the SDK drops them otherwise). Best effort: a
+    transport that cannot carry them (JSON responses over HTTP) loses nothing else."""
+    count = itertools.count(1)
+
+    def sink(event: Event) -> None:
+        if event["event"] == "model_started":
+            message = f"model turn {event['turn']}"
+        elif event["event"] == "step_started":
+            args = ", ".join(f"{v}" for v in (event.get("args") or {}).values())
+            message = f"{event['name']}({args[:200]})"
+        else:
+            return
+        try:
+            anyio.from_thread.run(ctx.session.report_progress, float(next(count)), None,
+                                  message)
+        except Exception:  # noqa: BLE001 - progress must never fail the answer
+            log.debug("progress notification not sent", exc_info=True)
+
+    return sink
+
+
 def build_server(services: Services, *, default_user: str = ANONYMOUS) -> Server[Any]:
     """An MCP server over ``services``; ``default_user`` is who stdio calls run as."""
     calls = Calls(services)
@@ -73,7 +101,8 @@ def build_server(services: Services, *, default_user: str = ANONYMOUS) -> Server
         caller = _caller(ctx, default_user)
         # The warehouse and the model block: run them off the event loop, so one
         # slow query does not stall other clients of the HTTP server.
-        return await anyio.to_thread.run_sync(calls.run, params.name, params.arguments, caller)
+        return await anyio.to_thread.run_sync(calls.run, params.name, params.arguments, caller,
+                                              _progress(ctx))
 
     async def list_resources(ctx: Any, params: Any) -> types.ListResourcesResult:
         box = calls.toolbox(_caller(ctx, default_user))

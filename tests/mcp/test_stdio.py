@@ -134,8 +134,14 @@ def test_refusals_are_tool_errors_with_the_agents_sentence(mcp_db: Path, tmp_pat
 
 
 def test_ask_answers_with_the_configured_model(mcp_db: Path, tmp_path: Path) -> None:
+    progress: list[tuple[float, str | None]] = []
+
+    async def on_progress(done: float, total: float | None, message: str | None) -> None:
+        progress.append((done, message))
+
     async def body(client: Client) -> tuple[Any, Any, Any]:
-        first = await client.call_tool("ask", {"question": "How many orders are there?"})
+        first = await client.call_tool("ask", {"question": "How many orders are there?"},
+                                       progress_callback=on_progress)
         follow = await client.call_tool("ask", {
             "question": "How many orders are there by status?",
             "conversation_id": first.structured_content["conversation_id"]})
@@ -150,6 +156,11 @@ def test_ask_answers_with_the_configured_model(mcp_db: Path, tmp_path: Path) -> 
     assert f"{count:,}" in answer["answer"]
     assert answer["sql"] and answer["columns"] and answer["truncated"] is False
     assert answer["steps"] and all(s["ok"] for s in answer["steps"])
+    # The client heard each step while the model worked, in order.
+    messages = [m for _, m in progress]
+    assert [d for d, _ in progress] == sorted(d for d, _ in progress)
+    assert [s["name"] for s in answer["steps"]] == [
+        m.split("(")[0] for m in messages if m and not m.startswith("model turn")]
     # The conversation continues: the follow-up lands in the same conversation.
     assert not follow.is_error, text(follow)
     assert follow.structured_content["conversation_id"] == answer["conversation_id"]
