@@ -238,6 +238,10 @@ def mcp_cmd(db: str | None, warehouse: str | None, model: str | None, use_http: 
     settings = _settings(warehouse=warehouse, model=model)
     if use_http:
         _check_bindable(host, port)
+        if not settings.api_tokens and host not in ("127.0.0.1", "localhost", "::1"):
+            click.echo(f"warning: serving MCP on {host} without NL2SQL_API_TOKENS: anyone who "
+                       "can reach this port can query the warehouse", err=True)
+        click.echo(f"serving MCP on http://{host}:{port}/mcp", err=True)
     serve(settings, http=(host, port) if use_http else None, user=_os_user())
 
 
