@@ -65,7 +65,9 @@ class Toolbox:
             known = ", ".join(d["name"] for d in declarations())
             raise BadRequest(f"unknown function {name!r}; available: {known}")
         try:
-            jsonschema.validate(args or {}, decl["parameters"])
+            # No extra arguments either: the handler would fail on them with a
+            # TypeError, which reads as an internal error instead of a fixable one.
+            jsonschema.validate(args or {}, {**decl["parameters"], "additionalProperties": False})
         except jsonschema.ValidationError as e:
             where = "/".join(map(str, e.absolute_path)) or "arguments"
             raise BadRequest(f"bad arguments for {name}: {where}: {e.message}") from None
