@@ -24,6 +24,8 @@ pytestmark = pytest.mark.slow
 T = TypeVar("T")
 TOKENS = ("alpha-token", "beta-token", "gamma-token")
 ALLOWED_ORIGIN = "https://notebook.example.com"
+PUBLIC_URL = "https://data.corp.example"  # the name users reach the service by
+PROXIED_HOST = "mcp.corp.example:8443"  # a Host a reverse proxy passes on
 INIT = {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
     "protocolVersion": "2025-06-18", "capabilities": {},
     "clientInfo": {"name": "raw-test", "version": "0"}}}
@@ -34,7 +36,8 @@ def server(mcp_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[t
     """One server for the module; yields its URL and its log file."""
     tmp = tmp_path_factory.mktemp("mcp-http")
     env = server_env(tmp, NL2SQL_API_TOKENS=",".join(TOKENS), NL2SQL_RATE_LIMIT="5/minute",
-                     NL2SQL_MCP_ALLOWED_ORIGINS=ALLOWED_ORIGIN)
+                     NL2SQL_MCP_ALLOWED_ORIGINS=ALLOWED_ORIGIN, NL2SQL_PUBLIC_URL=PUBLIC_URL,
+                     NL2SQL_MCP_ALLOWED_HOSTS=PROXIED_HOST)
     log = tmp / "server.log"
     with http_server(mcp_db, env, log) as url:
         yield url, log
@@ -136,10 +139,14 @@ def test_a_foreign_origin_is_refused(server: tuple[str, Path]) -> None:
     port = url.split(":")[2].split("/")[0]
     status, _, _ = raw_post(url, INIT, Host=f"evil.example:{port}", **bearer(TOKENS[0]))
     assert status == 421
-    # The server's own origin and the configured one are served.
-    for origin in (url.rsplit("/", 1)[0], ALLOWED_ORIGIN):
+    # The server's own origin, the public URL's and the configured one are served.
+    for origin in (url.rsplit("/", 1)[0], PUBLIC_URL, ALLOWED_ORIGIN):
         status, _, body = raw_post(url, INIT, Origin=origin, **bearer(TOKENS[0]))
         assert status == 200, (origin, body)
+    # So are the names it is reached by: the public URL's host and configured hosts.
+    for host in ("data.corp.example", PROXIED_HOST):
+        status, _, body = raw_post(url, INIT, Host=host, **bearer(TOKENS[0]))
+        assert status == 200, (host, body)
 
 
 def test_rate_limit_is_per_user(server: tuple[str, Path]) -> None:
