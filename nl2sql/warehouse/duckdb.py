@@ -75,6 +75,12 @@ class DuckDBWarehouse(Warehouse):
         # while we hold it, so metadata cannot change: cache it for our lifetime.
         self._metadata: dict[tuple[str, str], Any] = {}
 
+    @property
+    def running(self) -> int:
+        """Queries in progress now (``close`` interrupts them)."""
+        with self._lock:
+            return len(self._active)
+
     def close(self, wait_s: float = 5.0) -> None:
         """Interrupt running queries, let them unwind, then close the file."""
         deadline = time.monotonic() + wait_s
