@@ -58,6 +58,7 @@ METRICS = {m.name: m for m in (
            SECONDS_BUCKETS),
     Metric("nl2sql_bytes_processed_total", "counter",
            "Bytes the warehouse reported processing for answers' queries."),
+    Metric("nl2sql_feedback_total", "counter", "Votes on answers, by vote and interface."),
 )}
 
 Update = tuple[str, dict[str, str], float]  # (metric name, labels, amount or observation)

@@ -3,6 +3,7 @@
 // (the width to draw the chart at, and how to tell screen readers).
 import { getBlob, token } from "./api.js";
 import { h } from "./dom.js";
+import { feedbackBlock } from "./feedback.js";
 import { formatBytes, formatNumber, formatSeconds, plural } from "./format.js";
 import { renderText } from "./markdown.js";
 import { highlight } from "./sql.js";
@@ -14,6 +15,7 @@ export function stepLabel(name, args = {}) {
     case "list_tables": return `Listing the tables of ${args.dataset_id || "a dataset"}`;
     case "get_table": return `Reading the schema of ${args.table_id || "a table"}`;
     case "sql_query": return "Running a query";
+    case "search_verified_queries": return "Looking for verified queries";
     default: return name;
   }
 }
@@ -132,5 +134,6 @@ export function answerCard(answer, page = NO_PAGE) {
     stepsBlock(answer),
     h("footer", { class: "answer-footer" },
       h("div", { class: "meta" }, meta.map((m) => h("span", {}, m))),
-      answer.sql ? csvLink(answer) : null));
+      answer.sql ? csvLink(answer) : null),
+    feedbackBlock(answer));
 }
