@@ -9,7 +9,7 @@ from sqlglot import exp
 from nl2sql.config import Settings
 from nl2sql.safety import CHECKS, MAX_SQL_CHARS, TEXT_CHECKS, Policy, UnsafeSQL, check_sql
 from nl2sql.safety.functions import check_functions
-from nl2sql.safety.gate import _run
+from nl2sql.safety.gate import run_check
 from nl2sql.safety.parsing import check_parse, check_single_statement
 from nl2sql.safety.rowcap import check_row_cap
 from nl2sql.safety.statements import check_query_only
@@ -218,7 +218,7 @@ def test_gate_fails_closed_on_unexpected_errors() -> None:
     def check_boom(tree: exp.Expr, policy: Policy) -> exp.Expr:
         raise KeyError("sqlglot bug")
 
-    error = refusal(_run, check_boom, tree("SELECT 1"), SHOP)
+    error = refusal(run_check, check_boom, tree("SELECT 1"), SHOP)
     assert error.check == "boom" and "could not be checked" in error.message
 
 
@@ -244,3 +244,9 @@ def test_an_allowlist_entry_may_name_another_project() -> None:
         assert "outside the allowed datasets" in refusal(check_tables, tree(sql), policy).message
     message = refusal(check_tables, tree("SELECT * FROM `zeta.thelook.orders`"), policy).message
     assert "only project `acme` may be queried (besides bigquery-public-data.thelook)" in message
+
+
+def test_many_ctes_are_refused_quickly_with_a_clear_reason() -> None:
+    ctes = ", ".join(f"c{i} AS (SELECT {i} AS n)" for i in range(200))
+    error = refusal(check_sql, f"WITH {ctes} SELECT * FROM c199", SHOP)
+    assert error.check == "parse" and "too complex" in error.message and "CTEs" in error.message
