@@ -43,8 +43,12 @@ from nl2sql.models.planner.resolve import Understanding, understand
 from nl2sql.models.planner.sqlbuild import lookup_sql, to_sql
 from nl2sql.models.planner.words import text_words, tokenize
 
-MAX_DATASETS = 5
+MAX_DATASETS = 4  # list_tables calls in one turn (see MAX_CALLS_PER_TURN)
 MAX_DESCRIBE_ROUNDS = 3
+# Calls asked for in one turn: the agent runs at most NL2SQL_MAX_CALLS_PER_TURN (4 by
+# default) and refuses the rest with "not run: ..."; refused calls are asked again.
+MAX_CALLS_PER_TURN = 4
+NOT_RUN = "not run:"
 
 # Input that reads as SQL statements rather than a question: a statement after a
 # semicolon, a comment marker where SQL puts one (first, after a quote or semicolon,
@@ -124,12 +128,14 @@ class _Turn:
             return self.decline("No datasets are available to me, so I cannot answer.")
         if not rnd.calls("list_tables"):
             return self.call(*[("list_tables", {"dataset_id": d}, "list_tables")
-                               for d in self._datasets()])
+                               for d in self._datasets()[:MAX_CALLS_PER_TURN]])
         u = understand(rnd.question, cat, rnd.previous)
-        asked = {str(e.call.args.get("table_id", "")).lower() for e in rnd.calls("get_table")}
+        asked = {str(e.call.args.get("table_id", "")).lower() for e in rnd.calls("get_table")
+                 if not (e.error or "").startswith(NOT_RUN)}
         missing = [t for t in u.missing if t.id.lower() not in asked]
-        if missing and rnd.turns_calling("get_table") < MAX_DESCRIBE_ROUNDS:
-            return self.call(*[("get_table", {"table_id": t.id}, "get_table") for t in missing])
+        if missing and rnd.turns_calling("get_table") < MAX_DESCRIBE_ROUNDS + 2:
+            return self.call(*[("get_table", {"table_id": t.id}, "get_table")
+                               for t in missing[:MAX_CALLS_PER_TURN]])
         if u.plan is not None and u.lookup and not rnd.queries(LOOKUP_ID):
             sql = lookup_sql(u.lookup, u.lookup_tables, u.lookup_stems)
             if sql is not None:

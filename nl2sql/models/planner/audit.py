@@ -117,6 +117,11 @@ def _features(plan: Plan) -> set[str]:
         out.add("average")
     if "MEDIAN" in funcs:
         out.add("median")
+    defined = " ".join(m.metric.expression.upper() for m in plan.measures if m.metric)
+    if "COUNT" in defined:  # a metric defined as a count answers "how many"
+        funcs = funcs | {"COUNT"}
+    if "DIVIDE" in defined or "/" in defined:  # a rate or a ratio
+        funcs = funcs | {"PCT"}
     if funcs & {"SUM", "COUNT", "COUNT_DISTINCT", "METRIC"}:
         out.add("sum")
     if funcs & set(COUNTED) or (plan.ranked and not plan.rows and "COUNT" in funcs):

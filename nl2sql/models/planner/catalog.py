@@ -216,7 +216,7 @@ class Catalog:
             elif e.call.name == "get_table":
                 if isinstance(out, dict) and out.get("table_id"):
                     cat._add_table(out)
-                else:
+                elif not (e.error or "").startswith("not run:"):  # refused calls are retried
                     cat.failed_tables.add(str(e.call.args.get("table_id", "")).lower())
             elif (e.call.name == "sql_query" and (e.call.id or "").startswith(LOOKUP_ID)
                   and isinstance(out, dict)):

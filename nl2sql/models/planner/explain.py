@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from nl2sql.interpretation import Interpretation
 from nl2sql.models.planner.parse import Relative
-from nl2sql.models.planner.phrasing import AGG_WORDS, describe_filter, rows_of, words
+from nl2sql.models.planner.phrasing import (
+    AGG_WORDS,
+    describe_filter,
+    name_text,
+    rows_of,
+    words,
+)
 from nl2sql.models.planner.plan import Measure, Plan
 
 
@@ -12,7 +18,8 @@ def _measure(m: Measure, plan: Plan) -> tuple[str, str]:
     """(what is measured, how it is computed)."""
     noun = rows_of(plan.subject)
     if m.func == "METRIC" and m.metric is not None:
-        what = m.metric.name + (f" ({m.metric.description})" if m.metric.description else "")
+        what = name_text(m.metric.name) + (f" ({m.metric.description.rstrip('.')})"
+                                           if m.metric.description else "")
         return what, m.metric.expression
     if m.func == "COUNT":
         return f"the number of {noun}", f"COUNT(*) over {plan.subject.id}"

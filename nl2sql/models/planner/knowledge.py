@@ -83,19 +83,36 @@ def entity_synonyms(out: dict[str, Any]) -> dict[str, list[str]]:
     return found
 
 
-def find_metric(question: str, metrics: list[Metric]) -> tuple[Metric, int, int] | None:
+def find_metric(question: str, metrics: list[Metric],
+                names: frozenset[tuple[str, ...]] = frozenset()) -> tuple[Metric, int, int] | None:
     """The metric the question names: (metric, start, end) character offsets of the
-    words naming it, including a "total" said before it."""
+    words naming it, including a "total" said before it.
+
+    Words match as said (lower case), not by stem: "sale price" is not "sales", and
+    "order items" is not "orders". ``names`` are the stemmed word sequences of table
+    and column names: a match that is the start of one ("sale price"), or that is
+    the metric's own table named as rows ("how many orders"), is left to the planner's
+    ordinary reading of names.
+    """
     toks = tokenize(question)
+    lows = [t.low for t in toks]
     stems = [t.stem for t in toks]
     best: tuple[int, Metric, int, int] | None = None
     for m in metrics:
-        for phrase in m.phrases:
+        own = tuple(stem(w) for w in re.findall(r"[a-z]+", m.table.rpartition(".")[2].lower()
+                                                  .replace("_", " ")))
+        for phrase in {tuple(re.findall(r"\w+", p.lower().replace("_", " ")))
+                       for p in (m.name, *m.synonyms)}:
             n = len(phrase)
             for k in range(len(toks) - n + 1):
-                if tuple(stems[k:k + n]) == phrase and (best is None or n > best[0]):
-                    first = k - 1 if k > 0 and toks[k - 1].low in AGG_BEFORE else k
-                    best = (n, m, toks[first].start, toks[k + n - 1].end)
+                if tuple(lows[k:k + n]) != phrase or (best is not None and n <= best[0]):
+                    continue
+                said = tuple(stems[k:k + n])
+                if said == own or any(len(name) > n and name[:n] == said and tuple(
+                        stems[k:k + len(name)]) == name for name in names):
+                    continue
+                first = k - 1 if k > 0 and toks[k - 1].low in AGG_BEFORE else k
+                best = (n, m, toks[first].start, toks[k + n - 1].end)
     return None if best is None else (best[1], best[2], best[3])
 
 

@@ -145,6 +145,8 @@ def _measure_label(plan: Plan) -> str:
         return f"percentage of {noun}"
     if m.func == "AVG_COUNT" and m.column is not None:
         return f"average number of {noun} per {words(m.column)}"
+    if m.metric is not None:
+        return name_text(m.metric.name)
     assert m.column is not None
     return f"{AGG_WORDS[m.func]} {words(m.column)}"
 
@@ -184,6 +186,10 @@ def answer_text(plan: Plan, columns: list[str], rows: list[list[Any]], truncated
     if m.func == "COUNT_DISTINCT" and m.column is not None:
         return (f"There are {fmt(row[0])} distinct {words(m.column)} values among "
                 f"{noun}{cond} {src}.")
+    if m.metric is not None:  # a defined metric, said by its name and rule
+        rules = (" (" + "; ".join(m.metric.filters) + ")") if m.metric.filters else ""
+        return (f"The {name_text(m.metric.name)}{cond} is {fmt(row[0])}{rules} "
+                f"{src}.")
     said: list[str] = []
     for i, mm in enumerate(plan.measures):
         if mm.column is None or i >= len(row):

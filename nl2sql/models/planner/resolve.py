@@ -141,7 +141,9 @@ def _metric(question: str, catalog: Catalog) -> tuple[Metric | None, str]:
     """A defined metric the question names, and the question with its words said as the
     rows it is computed over ("total revenue by category" -> "order items by category"),
     so the rest of the question is read as about those rows."""
-    found = find_metric(question, catalog.metrics) if catalog.metrics else None
+    names = frozenset({t.words for t in catalog.tables.values()} | {
+        c.words for t in catalog.fetched() for c in t.columns or []})
+    found = find_metric(question, catalog.metrics, names) if catalog.metrics else None
     if found is None:
         return None, question
     metric, start, end = found
