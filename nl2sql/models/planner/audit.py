@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 
 from nl2sql.models.planner import parse as P
 from nl2sql.models.planner.catalog import Catalog, Column, key_column, label_columns
+from nl2sql.models.planner.cues import COMPARATIVE_HINTS, UNIT_HINTS
 from nl2sql.models.planner.knowledge import undefined_use
 from nl2sql.models.planner.lexicon import lexicon
 from nl2sql.models.planner.match import Reading
@@ -215,8 +216,8 @@ def audit(toks: list[Tok], parsed: P.Parse, readings: list[Reading], plan: Plan,
                     "time" in feats and isinstance(t.number, int) and 1900 <= t.number <= 2100):
                 out.unused.append(t.raw)
             continue
-        if "comparison" in feats and (t.low in P.UNIT_HINTS or t.low in UNIT_SUFFIXES
-                                      or t.low in P.COMPARATIVE_HINTS):
+        if "comparison" in feats and (t.low in UNIT_HINTS or t.low in UNIT_SUFFIXES
+                                      or t.low in COMPARATIVE_HINTS):
             continue  # "longer than 30 km", "cost more than 1 dollar": the comparison's unit
         wanted = lex.features_of(t.low)
         if wanted:

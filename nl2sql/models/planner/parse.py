@@ -18,17 +18,35 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from nl2sql.models.planner.cues import (
+    AGG_WORDS,
+    COMMON_WORDS,
+    COMPARATIVE_HINTS,
+    DISTINCT_WORDS,
+    ELLIPSIS_STARTS,
+    GROUP_WORDS,
+    NEGATIONS,
+    PASS_WORDS,
+    PCT_WORDS,
+    QUESTION_CUES,
+    ROW_SUPERLATIVES,
+    SUPERLATIVE_AGGS,
+    UNIT_HINTS,
+    YEAR_OPS,
+    Relative,
+    comparative,
+    is_year,
+    relative,
+)
 from nl2sql.models.planner.words import (
     BOUNDARIES,
     FILLERS,
     MONTHS,
     TIME_ADJECTIVES,
-    TIME_UNITS,
     VERBS,
     Tok,
     is_plural,
     tokenize,
-    wordset,
 )
 
 # Roles of a phrase.
@@ -42,48 +60,6 @@ WHICH = "which"  # which X ...
 ROW_RANK = "row_rank"  # the cheapest X
 OF = "of"  # ... of X, right after a counted or measured phrase
 CONTEXT = "context"  # everything else: filters, owners, hints
-
-AGG_WORDS = {
-    "average": "AVG", "avg": "AVG", "mean": "AVG", "total": "SUM", "sum": "SUM",
-    "minimum": "MIN", "min": "MIN", "lowest": "MIN", "smallest": "MIN",
-    "maximum": "MAX", "max": "MAX", "highest": "MAX", "largest": "MAX", "biggest": "MAX",
-    "greatest": "MAX", "median": "MEDIAN",
-}  # fmt: skip
-SUPERLATIVE_AGGS = frozenset({"lowest", "smallest", "highest", "largest", "biggest", "greatest"})
-DISTINCT_WORDS = frozenset({"distinct", "different", "unique"})
-PCT_WORDS = frozenset({"percentage", "percent", "%", "share", "proportion", "fraction"})
-GROUP_WORDS = frozenset({"by", "per", "each", "every", "across"})
-COMMON_WORDS = frozenset({"common", "popular", "frequent", "used", "ordered", "sold", "bought"})
-# Superlatives about a row: (kind of column, descending?)
-ROW_SUPERLATIVES = {
-    "cheapest": ("price", False), "priciest": ("price", True), "oldest": ("age", True),
-    "youngest": ("age", False), "newest": ("time", True), "latest": ("time", True),
-    "earliest": ("time", False), "longest": ("length", True), "shortest": ("length", False),
-    "heaviest": ("weight", True), "lightest": ("weight", False), "tallest": ("height", True),
-}  # fmt: skip
-COMPARATIVES = {
-    ("more", "than"): ">", ("greater", "than"): ">", ("higher", "than"): ">",
-    ("larger", "than"): ">", ("over",): ">", ("above",): ">", ("at", "least"): ">=",
-    ("less", "than"): "<", ("fewer", "than"): "<", ("lower", "than"): "<",
-    ("smaller", "than"): "<", ("under",): "<", ("below",): "<", ("at", "most"): "<=",
-    ("older", "than"): ">", ("younger", "than"): "<", ("cheaper", "than"): "<",
-    ("more", "expensive", "than"): ">", ("equal", "to"): "=", ("longer", "than"): ">",
-    ("shorter", "than"): "<", ("heavier", "than"): ">", ("lighter", "than"): "<",
-}  # fmt: skip
-COMPARATIVE_HINTS = {"older": "age", "younger": "age", "cheaper": "price", "expensive": "price",
-                     "cost": "price", "costs": "price", "priced": "price", "longer": "length",
-                     "shorter": "length", "heavier": "weight", "lighter": "weight"}
-UNIT_HINTS = {"old": "age", "dollar": "price", "dollars": "price", "usd": "price",
-              "euro": "price", "euros": "price", "eur": "price", "pounds": "price",
-              "km": "length", "miles": "length", "kg": "weight", "kgs": "weight"}
-YEAR_OPS = {"since": ">=", "from": ">=", "after": ">", "before": "<", "until": "<=",
-            "till": "<=", "through": "<="}  # fmt: skip
-ELLIPSIS_STARTS = wordset(
-    "and also only just now same but then ok okay so what_about how_about in for by per from "
-    "among excluding without with except not"
-)
-PASS_WORDS = frozenset({"broken", "down", "grouped", "split", "breakdown", "respectively"})
-NEGATIONS = frozenset({"not", "no", "excluding", "except", "without", "non"})
 
 
 @dataclass
@@ -116,14 +92,6 @@ class Phrase:
     @property
     def plural(self) -> bool:
         return any(is_plural(t.raw) for t in self.toks[-1:])
-
-
-@dataclass(frozen=True)
-class Relative:
-    """A date relative to today: ``unit`` offset by ``offset`` (last year: YEAR, -1)."""
-
-    unit: str
-    offset: int
 
 
 @dataclass
@@ -192,7 +160,7 @@ def _scan(toks: list[Tok], chunks: dict[int, int]) -> list[Cue | Phrase]:
         if t.quoted:
             items.append(Phrase([t]))
         elif t.number is not None and (t.raw[:1].isdigit() or w not in ("one",)):
-            if _is_year(t):
+            if is_year(t):
                 cue("year", w, t.number)
             else:
                 cue("num", w, t.number)
@@ -207,20 +175,20 @@ def _scan(toks: list[Tok], chunks: dict[int, int]) -> list[Cue | Phrase]:
         elif (w == "count" and i == 0) or (w in ("count", "number", "frequency") and (
                 not nxt or low(i - 1) == "by")):
             cue("count", w)  # "count users", "... by count"
-        elif (rel := _relative(toks, i)) is not None:
+        elif (rel := relative(toks, i)) is not None:
             width, part, op, when = rel
             cue("relative", w, (part, op, when))
             i += width
             continue
         elif (w == "between" and i + 3 < n and toks[i + 1].number is not None
               and low(i + 2) == "and" and toks[i + 3].number is not None
-              and not _is_year(toks[i + 1])):
+              and not is_year(toks[i + 1])):
             hint = UNIT_HINTS.get(low(i + 4)) or UNIT_HINTS.get(low(i + 5))
             cue("cmp", w, (">=", toks[i + 1].number, hint))
             cue("cmp", w, ("<=", toks[i + 3].number, hint))
             i += 4
             continue
-        elif (comp := _comparative(toks, i)) is not None:
+        elif (comp := comparative(toks, i)) is not None:
             op, width = comp
             number = toks[i + width].number if i + width < n else None
             if number is not None:
@@ -285,42 +253,8 @@ def _asks_which(cues: list[Cue]) -> bool:
     return words[-1:] in (["which"], ["what"], ["list"], ["show"], ["give"], ["find"])
 
 
-def _relative(toks: list[Tok], i: int) -> tuple[int, str, str, Relative] | None:
-    """``last year``, ``this month``, ``past 30 days``, ``today``: (width, part, op, when)."""
-    w = toks[i].low
-    nxt = toks[i + 1] if i + 1 < len(toks) else None
-    if w in ("today", "yesterday"):
-        return 1, "DATE", "=", Relative("DAY", 0 if w == "today" else -1)
-    if nxt is None or w not in ("last", "past", "previous", "this", "current"):
-        return None
-    unit = TIME_UNITS.get(nxt.stem)
-    if unit in ("YEAR", "MONTH") and nxt.stem == nxt.low:
-        offset = 0 if w in ("this", "current") else -1
-        return 2, unit if unit == "YEAR" else "MONTH_START", "=", Relative(unit, offset)
-    if (w in ("last", "past") and isinstance(nxt.number, int) and 0 < nxt.number < 1000
-            and i + 2 < len(toks)):
-        unit = TIME_UNITS.get(toks[i + 2].stem)
-        if unit in ("DAY", "WEEK", "MONTH", "YEAR"):
-            return 3, "DATE", ">=", Relative(unit, -nxt.number)
-    return None
-
-
-def _is_year(t: Tok) -> bool:
-    return isinstance(t.number, int) and len(t.raw) == 4 and 1900 <= t.number <= 2100
-
-
 def _noun_before(items: list[Cue | Phrase]) -> bool:
     return bool(items) and isinstance(items[-1], Phrase) and not items[-1].chunk
-
-
-QUESTION_CUES = frozenset({"what", "which", "who", "how", "list", "show", "give", "tell", "find"})
-
-
-def _comparative(toks: list[Tok], i: int) -> tuple[str, int] | None:
-    for words, op in sorted(COMPARATIVES.items(), key=lambda kv: -len(kv[0])):
-        if tuple(t.low for t in toks[i:i + len(words)]) == words:
-            return op, len(words)
-    return None
 
 
 def _assign(items: list[Cue | Phrase], out: Parse) -> None:

@@ -1,0 +1,93 @@
+"""General English cue words of the question parser (``parse``): aggregates,
+comparatives, superlatives, grouping and negation words. Data only; nothing here
+names a dataset, table or column."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from nl2sql.models.planner.words import TIME_UNITS, Tok, wordset
+
+AGG_WORDS = {
+    "average": "AVG", "avg": "AVG", "mean": "AVG", "total": "SUM", "sum": "SUM",
+    "minimum": "MIN", "min": "MIN", "lowest": "MIN", "smallest": "MIN",
+    "maximum": "MAX", "max": "MAX", "highest": "MAX", "largest": "MAX", "biggest": "MAX",
+    "greatest": "MAX", "median": "MEDIAN",
+}  # fmt: skip
+SUPERLATIVE_AGGS = frozenset({"lowest", "smallest", "highest", "largest", "biggest", "greatest"})
+DISTINCT_WORDS = frozenset({"distinct", "different", "unique"})
+PCT_WORDS = frozenset({"percentage", "percent", "%", "share", "proportion", "fraction"})
+GROUP_WORDS = frozenset({"by", "per", "each", "every", "across"})
+COMMON_WORDS = frozenset({"common", "popular", "frequent", "used", "ordered", "sold", "bought"})
+# Superlatives about a row: (kind of column, descending?)
+ROW_SUPERLATIVES = {
+    "cheapest": ("price", False), "priciest": ("price", True), "oldest": ("age", True),
+    "youngest": ("age", False), "newest": ("time", True), "latest": ("time", True),
+    "earliest": ("time", False), "longest": ("length", True), "shortest": ("length", False),
+    "heaviest": ("weight", True), "lightest": ("weight", False), "tallest": ("height", True),
+}  # fmt: skip
+COMPARATIVES = {
+    ("more", "than"): ">", ("greater", "than"): ">", ("higher", "than"): ">",
+    ("larger", "than"): ">", ("over",): ">", ("above",): ">", ("at", "least"): ">=",
+    ("less", "than"): "<", ("fewer", "than"): "<", ("lower", "than"): "<",
+    ("smaller", "than"): "<", ("under",): "<", ("below",): "<", ("at", "most"): "<=",
+    ("older", "than"): ">", ("younger", "than"): "<", ("cheaper", "than"): "<",
+    ("more", "expensive", "than"): ">", ("equal", "to"): "=", ("longer", "than"): ">",
+    ("shorter", "than"): "<", ("heavier", "than"): ">", ("lighter", "than"): "<",
+}  # fmt: skip
+COMPARATIVE_HINTS = {"older": "age", "younger": "age", "cheaper": "price", "expensive": "price",
+                     "cost": "price", "costs": "price", "priced": "price", "longer": "length",
+                     "shorter": "length", "heavier": "weight", "lighter": "weight"}
+UNIT_HINTS = {"old": "age", "dollar": "price", "dollars": "price", "usd": "price",
+              "euro": "price", "euros": "price", "eur": "price", "pounds": "price",
+              "km": "length", "miles": "length", "kg": "weight", "kgs": "weight"}
+YEAR_OPS = {"since": ">=", "from": ">=", "after": ">", "before": "<", "until": "<=",
+            "till": "<=", "through": "<="}  # fmt: skip
+ELLIPSIS_STARTS = wordset(
+    "and also only just now same but then ok okay so what_about how_about in for by per from "
+    "among excluding without with except not"
+)
+PASS_WORDS = frozenset({"broken", "down", "grouped", "split", "breakdown", "respectively"})
+NEGATIONS = frozenset({"not", "no", "excluding", "except", "without", "non"})
+
+
+@dataclass(frozen=True)
+class Relative:
+    """A date relative to today: ``unit`` offset by ``offset`` (last year: YEAR, -1)."""
+
+    unit: str
+    offset: int
+
+
+def relative(toks: list[Tok], i: int) -> tuple[int, str, str, Relative] | None:
+    """``last year``, ``this month``, ``past 30 days``, ``today``: (width, part, op, when)."""
+    w = toks[i].low
+    nxt = toks[i + 1] if i + 1 < len(toks) else None
+    if w in ("today", "yesterday"):
+        return 1, "DATE", "=", Relative("DAY", 0 if w == "today" else -1)
+    if nxt is None or w not in ("last", "past", "previous", "this", "current"):
+        return None
+    unit = TIME_UNITS.get(nxt.stem)
+    if unit in ("YEAR", "MONTH") and nxt.stem == nxt.low:
+        offset = 0 if w in ("this", "current") else -1
+        return 2, unit if unit == "YEAR" else "MONTH_START", "=", Relative(unit, offset)
+    if (w in ("last", "past") and isinstance(nxt.number, int) and 0 < nxt.number < 1000
+            and i + 2 < len(toks)):
+        unit = TIME_UNITS.get(toks[i + 2].stem)
+        if unit in ("DAY", "WEEK", "MONTH", "YEAR"):
+            return 3, "DATE", ">=", Relative(unit, -nxt.number)
+    return None
+
+
+def is_year(t: Tok) -> bool:
+    return isinstance(t.number, int) and len(t.raw) == 4 and 1900 <= t.number <= 2100
+
+
+QUESTION_CUES = frozenset({"what", "which", "who", "how", "list", "show", "give", "tell", "find"})
+
+
+def comparative(toks: list[Tok], i: int) -> tuple[str, int] | None:
+    for words, op in sorted(COMPARATIVES.items(), key=lambda kv: -len(kv[0])):
+        if tuple(t.low for t in toks[i:i + len(words)]) == words:
+            return op, len(words)
+    return None
