@@ -113,6 +113,7 @@ class Agent:
                     r = o.tool.result
                     answer.sql, answer.columns, answer.rows = o.tool.sql, r.columns, r.rows
                     answer.truncated, answer.bytes_processed = r.truncated, r.bytes_processed
+                    answer.total_rows = r.total_rows
                     answer.job = r.job_facts()
 
         if not text:

@@ -67,6 +67,8 @@ class Answer:
     columns: list[str] = field(default_factory=list)
     rows: list[list[Any]] = field(default_factory=list)
     truncated: bool = False
+    #: rows the whole result has, where the warehouse says (None: unknown, e.g. cut off)
+    total_rows: int | None = None
     steps: list[Step] = field(default_factory=list)
     usage: Usage = field(default_factory=Usage)
     #: set by the answer service once the answer is saved (``nl2sql.service``)

@@ -126,6 +126,7 @@ def demo_data(path: str, scale: float, seed: int, as_of: datetime.datetime | Non
 def ask(question: str, db: str | None, warehouse: str | None, model: str | None,
         as_json: bool) -> None:
     """Answer QUESTION with the configured model and warehouse."""
+    from nl2sql.presentation.reading import reading_parts
     from nl2sql.runtime import Runtime
 
     if db and warehouse:
@@ -142,7 +143,11 @@ def ask(question: str, db: str | None, warehouse: str | None, model: str | None,
         click.echo(json.dumps({k: out[k] for k in JSON_KEYS}, ensure_ascii=False, default=str))
     else:
         if answer.answered and answer.interpretation is not None:
+            # Before the answer: a misreading is caught before the number is trusted.
             click.echo(f"Read as: {answer.interpretation.summary}")
+            for label, text in reading_parts(answer.interpretation):
+                click.echo(f"  {label}: {text}")
+            click.echo()
         click.echo(answer.answer)
         if answer.sql:
             click.echo(f"\nSQL:\n{answer.sql}", err=True)

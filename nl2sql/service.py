@@ -96,12 +96,14 @@ class _Timings:
 
 def api_object(answer: Answer) -> dict[str, Any]:
     """The answer as the API stores it (the store adds its ids, ``present`` adds ``ok``
-    and links): the ``--json`` fields, whether it answered, the row count, the chart
+    and links): the ``--json`` fields, whether it answered, the row counts, the chart
     and the timings."""
-    chart = chart_for(answer.columns, answer.rows)
+    chart = chart_for(answer.columns, answer.rows, truncated=answer.truncated,
+                      total_rows=answer.total_rows)
     data = answer.to_dict()
     data.update(answered=answer.answered, row_count=len(answer.rows),
-                chart=chart.to_dict() if chart else None, timings=answer.timings)
+                total_rows=answer.total_rows, chart=chart.to_dict() if chart else None,
+                timings=answer.timings)
     return data
 
 
