@@ -9,7 +9,6 @@ to read and act on; the agent turns it into an ``{"error": ...}`` response.
 from __future__ import annotations
 
 import json
-import time
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -18,8 +17,9 @@ import jsonschema
 
 from nl2sql.config import Settings
 from nl2sql.context import dataset_context
-from nl2sql.errors import BadRequest, NotFound, QueryTimeout
-from nl2sql.safety import CheckedSQL, Policy, check_sql
+from nl2sql.errors import BadRequest, NotFound
+from nl2sql.querying import run_sql
+from nl2sql.safety import Policy
 from nl2sql.safety.resultcap import cap_result
 from nl2sql.schemas import schema_path
 from nl2sql.warehouse.base import QueryResult, Warehouse
@@ -130,19 +130,8 @@ class Toolbox:
     # -- queries ---------------------------------------------------------------
 
     def sql_query(self, query: str) -> ToolResult:
-        started = time.perf_counter()
-        checked: CheckedSQL = check_sql(query, self.policy)
-        # The query timeout covers the gate's time too.
-        left = self.settings.query_timeout_s - (time.perf_counter() - started)
-        if left <= 0:
-            raise QueryTimeout("checking the query took longer than the query timeout; "
-                               "simplify it")
-        result = self.warehouse.query(
-            checked.sql,
-            max_rows=checked.row_cap,
-            timeout_s=left,
-            labels=self.labels,
-        )
+        result = run_sql(self.warehouse, self.policy, query,
+                         timeout_s=self.settings.query_timeout_s, labels=self.labels)
         # Bytes, not only rows: what reaches the model, the user and the state is bounded.
         result = cap_result(result, max_bytes=self.settings.max_result_bytes,
                             max_cell_bytes=self.settings.max_cell_bytes)

@@ -16,11 +16,10 @@ from typing import Any
 
 from flask import Blueprint, Response, g, request
 
-from nl2sql.charts import render_svg, resized
 from nl2sql.errors import BadRequest, NotFound
-from nl2sql.safety import Policy, check_sql
+from nl2sql.presentation.charts import render_svg, resized
 from nl2sql.web.api import checked_id
-from nl2sql.web.context import services
+from nl2sql.web.services import services
 
 bp = Blueprint("export", __name__)
 
@@ -63,16 +62,9 @@ def answer_csv(answer_id: str) -> Any:
     record = s.store.answer(checked_id(answer_id, "answer"), g.user)
     if not record.sql:
         raise NotFound("this answer ran no SQL, so there is no result to export")
-    settings = s.runtime.settings
-    warehouse = s.runtime.warehouse
-    policy = Policy.from_settings(settings, warehouse.project,
-                                  max_rows=settings.export_max_rows)
-    checked = check_sql(record.sql, policy)
-    result = warehouse.query(checked.sql, max_rows=checked.row_cap,
-                             timeout_s=settings.query_timeout_s,
-                             labels={"interface": "export", "user": g.user})
-    if result.bytes_processed:
-        s.metrics.inc("nl2sql_bytes_processed_total", amount=result.bytes_processed)
+    result = s.runtime.run_sql(record.sql, labels={"interface": "export", "user": g.user},
+                               max_rows=s.runtime.settings.export_max_rows)
+    s.metrics.count_bytes(result.bytes_processed)
     return Response(csv_chunks(result.columns, result.rows), mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="answer-{record.id}.csv"',
         "X-Row-Count": str(len(result.rows)),

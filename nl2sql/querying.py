@@ -1,0 +1,28 @@
+"""Gate, then run: the one way SQL from outside reaches a warehouse.
+
+The model's ``sql_query`` calls, CSV exports and pinned report SQL all come
+here, so none of them can run a statement the safety gate has not passed, and
+every one is capped the way the gate says.
+"""
+
+from __future__ import annotations
+
+import time
+
+from nl2sql.errors import QueryTimeout
+from nl2sql.safety import Policy, check_sql
+from nl2sql.warehouse.base import QueryResult, Warehouse
+
+
+def run_sql(warehouse: Warehouse, policy: Policy, sql: str, *, timeout_s: float,
+            labels: dict[str, str] | None = None) -> QueryResult:
+    """Check ``sql`` against ``policy`` (raises ``UnsafeSQL``), then run what the gate
+    returned, with its row cap."""
+    started = time.perf_counter()
+    checked = check_sql(sql, policy)
+    # The timeout covers the gate's own time too.
+    left = timeout_s - (time.perf_counter() - started)
+    if left <= 0:
+        raise QueryTimeout("checking the query took longer than the query timeout; simplify it")
+    return warehouse.query(checked.sql, max_rows=checked.row_cap, timeout_s=left,
+                           labels=labels)
