@@ -31,10 +31,17 @@ MAX_BUILT_CHARS = 100_000
 
 def for_duckdb(tree: exp.Expr) -> exp.Expr:
     """Apply every rewrite in ``REWRITES`` to a copy of ``tree``."""
-    tree = tree.copy()
+    return tree.transform(_rewrite_node)
+
+
+def _rewrite_node(node: exp.Expr) -> exp.Expr:
+    # One walk of the tree, every rewrite per node: each returns the node unchanged
+    # unless it applies, and at most one applies to a given node kind.
     for rewrite in REWRITES:
-        tree = tree.transform(rewrite, copy=False)
-    return tree
+        replaced = rewrite(node)
+        if replaced is not node:
+            return replaced
+    return node
 
 
 def _error(message: str) -> exp.Expr:

@@ -64,7 +64,9 @@ def to_duckdb(sql: str, info_schema: Mapping[str, str] | None = None) -> str:
         if why:
             raise UnsafeSQL(why, check=CHECK, construct=node.sql("bigquery")[:40])
     tree = for_duckdb(tree)
-    tree = tree.transform(lambda node: _information_schema(node, info_schema or {}), copy=False)
+    if "INFORMATION_SCHEMA" in sql.upper():
+        tree = tree.transform(lambda node: _information_schema(node, info_schema or {}),
+                              copy=False)
     generator = Dialect.get_or_raise("duckdb").generator(
         comments=False, unsupported_level=ErrorLevel.IGNORE)
     try:
