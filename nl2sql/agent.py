@@ -21,7 +21,10 @@ from nl2sql.config import Settings
 from nl2sql.errors import Nl2SqlError
 from nl2sql.history import Conversation
 from nl2sql.history import trim as trim_history
+from nl2sql.interpretation import interpret_sql
+from nl2sql.knowledge.library import Knowledge
 from nl2sql.models.base import (
+    UNANSWERED,
     FunctionCall,
     FunctionResponse,
     Message,
@@ -38,8 +41,6 @@ EventSink = Callable[[Event], None]
 
 log = logging.getLogger(__name__)
 
-#: finish reason a model sets when it declines to answer (offline planner)
-UNANSWERED = "UNANSWERED"
 
 
 @dataclass
@@ -59,11 +60,12 @@ class Agent:
         labels: dict[str, str] | None = None,
         tool_mode: ToolMode = "AUTO",
         allowed_functions: list[str] | None = None,
+        knowledge: Knowledge | None = None,
     ) -> None:
         self.model = model
         self.warehouse = warehouse
         self.settings = settings
-        self.tools = Toolbox(warehouse, settings, labels=labels)
+        self.tools = Toolbox(warehouse, settings, labels=labels, knowledge=knowledge)
         self.tool_mode: ToolMode = tool_mode
         self.allowed_functions = allowed_functions
 
@@ -101,6 +103,7 @@ class Agent:
                 answer.answered = False
             if not turn.message.calls or final:
                 text = turn.message.text
+                answer.interpretation = turn.interpretation
                 break
             outcomes = self._run_calls(turn.message.calls, emit, budget)
             history.append(Message("tool", responses=[o.response for o in outcomes]))
@@ -120,6 +123,8 @@ class Agent:
             # Rows from an exploratory query (a value lookup, say) are not an answer:
             # showing them beside "I could not answer" would invite misreading.
             answer.sql, answer.columns, answer.rows, answer.truncated = None, [], [], False
+        elif answer.interpretation is None and answer.sql:
+            answer.interpretation = interpret_sql(answer.sql)  # a model that gave none
         answer.answer = text.strip()
         answer.seconds = time.perf_counter() - started
         emit({"event": "answer", "answer": answer.to_dict()})

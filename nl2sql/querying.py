@@ -17,12 +17,12 @@ from nl2sql.warehouse.base import QueryResult, Warehouse
 def run_sql(warehouse: Warehouse, policy: Policy, sql: str, *, timeout_s: float,
             labels: dict[str, str] | None = None) -> QueryResult:
     """Check ``sql`` against ``policy`` (raises ``UnsafeSQL``), then run what the gate
-    returned, with its row cap."""
+    returned, with its row cap. ``timeout_s`` covers the gate's time too."""
     started = time.perf_counter()
     checked = check_sql(sql, policy)
-    # The timeout covers the gate's own time too.
     left = timeout_s - (time.perf_counter() - started)
     if left <= 0:
-        raise QueryTimeout("checking the query took longer than the query timeout; simplify it")
+        raise QueryTimeout(f"query was cancelled: checking it took longer than the {timeout_s:g}s "
+                           "query timeout; simplify it")
     return warehouse.query(checked.sql, max_rows=checked.row_cap, timeout_s=left,
                            labels=labels)
