@@ -152,7 +152,7 @@ class Agent:
         if len(calls) == 1:
             return [self._run_call(calls[0], emit, refusals[0])]
         # Responses must come back in call order: map() preserves it.
-        workers = min(len(calls), self.settings.max_calls_per_turn)
+        workers = min(len(calls), self.settings.max_calls_per_turn, 8)
         with ThreadPoolExecutor(max_workers=workers) as pool:
             return list(pool.map(lambda c, r: self._run_call(c, emit, r), calls, refusals))
 

@@ -100,7 +100,7 @@ class Settings:
         "NL2SQL_MAX_STEPS", 12,
         "Most model turns per question before the agent stops exploring.", _positive_int)
     max_calls_per_turn: int = setting(
-        "NL2SQL_MAX_CALLS_PER_TURN", 4,
+        "NL2SQL_MAX_CALLS_PER_TURN", 16,
         "Most function calls the agent runs from one model turn; the rest get an error.",
         _positive_int)
     max_queries_per_question: int = setting(
