@@ -1,8 +1,8 @@
 """``nl2sql mcp``: the agent's gated tools and the answer service over the Model Context Protocol.
 
 - ``tools``      the tool list: our declarations, described for an agent client
-- ``calls``      one tool call for one user, through the agent's own Toolbox or the ask service
-- ``resources``  dataset context files as resources
+- ``calls``      one tool call for one user: the agent's Toolbox, get_metrics, or the ask service
+- ``resources``  dataset context and semantic definitions files as resources
 - ``server``     the SDK server and the stdio transport
 - ``http``       streamable HTTP: bearer tokens, Origin and Host checks
 """
