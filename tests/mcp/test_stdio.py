@@ -22,9 +22,10 @@ from tests.mcp.conftest import ALLOWED, FORBIDDEN, NL2SQL, digest, server_env
 T = TypeVar("T")
 
 
-def session(db: Path, env: dict[str, str], body: Callable[[Client], Awaitable[T]]) -> T:
+def session(db: Path, env: dict[str, str], body: Callable[[Client], Awaitable[T]],
+            cwd: Path | None = None) -> T:
     params = StdioServerParameters(command=NL2SQL, args=["mcp", "--db", str(db)], env=env,
-                                   cwd=env["NL2SQL_STATE_DB"].rsplit("/", 1)[0])
+                                   cwd=str(cwd or Path(env["NL2SQL_STATE_DB"]).parent))
 
     async def main() -> T:
         async with Client(params) as client:
@@ -206,6 +207,24 @@ def test_context_of_a_dataset_outside_the_allowlist_is_not_served(
                             body)
     assert listed == []
     assert "no resource" in error
+
+
+def test_stdio_writes_nothing_where_the_client_starts_it(mcp_db: Path, tmp_path: Path) -> None:
+    # A client may start the server in any directory: without NL2SQL_STATE_DB the
+    # session's state stays in memory, so nothing lands there (or fails, read-only).
+    env = server_env(tmp_path)
+    del env["NL2SQL_STATE_DB"]
+    cwd = tmp_path / "client-dir"
+    cwd.mkdir()
+
+    async def body(client: Client) -> list[Any]:
+        return [await client.call_tool("ask", {"question": "How many users are there?"}),
+                await client.call_tool("sql_query", {"query": "SELECT 1 AS one"})]
+
+    results = session(mcp_db, env, body, cwd=cwd)
+    assert [r.is_error for r in results] == [False, False], [text(r) for r in results]
+    assert results[0].structured_content["answered"] is True
+    assert list(cwd.iterdir()) == []
 
 
 def test_a_bad_warehouse_is_one_line_before_serving(tmp_path: Path) -> None:
