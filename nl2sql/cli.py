@@ -247,7 +247,8 @@ def mcp_cmd(db: str | None, warehouse: str | None, model: str | None, use_http: 
             click.echo(f"warning: serving MCP on {host} without NL2SQL_API_TOKENS: anyone who "
                        "can reach this port can query the warehouse", err=True)
         click.echo(f"serving MCP on http://{host}:{port}/mcp", err=True)
-    serve(settings, http=(host, port) if use_http else None, user=_os_user())
+    serve(settings, http=(host, port) if use_http else None, user=_os_user(),
+          keep_state=bool(os.environ.get("NL2SQL_STATE_DB")))
 
 
 def _check_bindable(host: str, port: int) -> None:
