@@ -15,6 +15,8 @@ from typing import Any
 import sqlglot
 from sqlglot import exp
 
+from nl2sql.knowledge.recognise import bare_sql, metrics_used
+
 AGGREGATE_WORDS = {
     exp.Count: "count", exp.Sum: "total", exp.Avg: "average", exp.Min: "minimum",
     exp.Max: "maximum", exp.Median: "median",
@@ -64,11 +66,11 @@ def summarize(i: Interpretation) -> str:
     return text + "."
 
 
-def _sql(node: exp.Expression) -> str:
+def _sql(node: exp.Expr) -> str:
     return node.sql(dialect="bigquery")
 
 
-def _measure(node: exp.Expression) -> str:
+def _measure(node: exp.Expr) -> str:
     """``COUNT(*)`` -> "count of rows", ``AVG(x)`` -> "average of x"; other expressions
     are shown as SQL."""
     inner = node.this if isinstance(node, exp.Alias) else node
@@ -83,7 +85,7 @@ def _measure(node: exp.Expression) -> str:
     return _sql(inner)
 
 
-def _conjuncts(node: exp.Expression | None) -> list[exp.Expression]:
+def _conjuncts(node: exp.Expr | None) -> list[exp.Expr]:
     if node is None:
         return []
     if isinstance(node, exp.And):
@@ -123,5 +125,13 @@ def interpret_sql(sql: str) -> Interpretation:
     tables = [t for t in select.find_all(exp.Table)]
     joins = tuple(_sql(t) for t in tables[1:]) if len(tables) > 1 else ()
     definition = "; ".join(_sql(e.this if isinstance(e, exp.Alias) else e) for e in aggregates)
+    rules: tuple[str, ...] = ()
+    used = metrics_used(sql)  # defined metrics the query computes exactly: name them
+    if used:
+        measure = "; ".join(m.label or m.name.replace("_", " ") for m in used)
+        definition = "; ".join(f"{m.name}: {m.description}" for m in used)
+        rules = tuple(dict.fromkeys(f for m in used for f in m.filters))
+        ruled = {bare_sql(r) for r in rules}
+        filters = tuple(f for f in filters if bare_sql(f) not in ruled)
     return Interpretation(measure=measure, definition=definition, filters=filters,
-                          grouping=grouping, ordering=ordering, joins=joins)
+                          grouping=grouping, ordering=ordering, joins=joins, rules=rules)
