@@ -132,11 +132,30 @@ class Settings:
         "NL2SQL_EXPORT_MAX_ROWS", 100_000, "Most rows a CSV export returns.", _positive_int)
     rate_limit: str = setting(
         "NL2SQL_RATE_LIMIT", "30/minute",
-        "Questions per user per period, e.g. '30/minute' or '500/hour'.")
+        "Questions and CSV exports per user per period, e.g. '30/minute' or '500/hour'.")
+    trusted_proxies: str = setting(
+        "NL2SQL_TRUSTED_PROXIES", "",
+        "Reverse proxies whose X-Forwarded-For is believed: a count of proxies in front "
+        "(e.g. 1) or comma-separated addresses/CIDRs; empty ignores the header. Users "
+        "without a token or identity are rate-limited per client address.")
+    export_concurrency: int = setting(
+        "NL2SQL_EXPORT_CONCURRENCY", 2,
+        "Most CSV exports running at once across the service; more are answered 503 "
+        "with Retry-After.", _positive_int)
     api_tokens: tuple[str, ...] = setting(
         "NL2SQL_API_TOKENS", (),
-        "Comma-separated bearer tokens required on the API; empty means no auth.", _csv,
-        secret=True)
+        "Comma-separated bearer tokens required on the API and on `nl2sql mcp --http`; "
+        "empty means no auth.", _csv, secret=True)
+    mcp_allowed_origins: tuple[str, ...] = setting(
+        "NL2SQL_MCP_ALLOWED_ORIGINS", (),
+        "`nl2sql mcp --http`: comma-separated browser origins (scheme://host:port; ':*' for "
+        "any port) allowed besides the server's own; a request from any other Origin is "
+        "refused (403). Requests without an Origin (non-browser clients) pass.", _csv)
+    mcp_allowed_hosts: tuple[str, ...] = setting(
+        "NL2SQL_MCP_ALLOWED_HOSTS", (),
+        "`nl2sql mcp --http`: comma-separated Host header values accepted besides loopback "
+        "names, the bound address and NL2SQL_PUBLIC_URL's host (DNS-rebinding protection; "
+        "others get 421).", _csv)
     iap_audience: str = setting(
         "NL2SQL_IAP_AUDIENCE", "",
         "Behind Google IAP: the expected audience of IAP's signed JWT "

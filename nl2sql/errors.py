@@ -90,3 +90,9 @@ class ModelError(Nl2SqlError):
 
 class RateLimited(Nl2SqlError):
     status = 429
+
+
+class Busy(Nl2SqlError):
+    """The service is at its limit of concurrent work of this kind: try again shortly."""
+
+    status = 503

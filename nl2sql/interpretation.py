@@ -95,6 +95,16 @@ def _conjuncts(node: exp.Expr | None) -> list[exp.Expr]:
     return [node]
 
 
+def _ordinal(node: exp.Expr, select: exp.Select) -> exp.Expr:
+    """``GROUP BY 1``: the first selected expression, without its alias."""
+    if isinstance(node, exp.Literal) and node.is_int:
+        k = int(node.this) - 1
+        if 0 <= k < len(select.expressions):
+            chosen = select.expressions[k]
+            return chosen.this if isinstance(chosen, exp.Alias) else chosen
+    return node
+
+
 def interpret_sql(sql: str) -> Interpretation:
     """A best-effort interpretation of one GoogleSQL query (the outermost SELECT)."""
     try:
@@ -114,7 +124,7 @@ def interpret_sql(sql: str) -> Interpretation:
     having = select.args.get("having")
     filters += tuple(_sql(c) for c in _conjuncts(having.this if having else None))
     group = select.args.get("group")
-    grouping = tuple(_sql(g) for g in group.expressions) if group else ()
+    grouping = tuple(_sql(_ordinal(g, select)) for g in group.expressions) if group else ()
     ordering = ""
     order = select.args.get("order")
     if order:

@@ -19,6 +19,7 @@ import math
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Literal
 
 from nl2sql.answer import Answer
 from nl2sql.state.db import StateDB
@@ -38,7 +39,7 @@ CREATE TABLE IF NOT EXISTS metrics (
 @dataclass(frozen=True)
 class Metric:
     name: str
-    type: str  # counter | histogram
+    type: Literal["counter", "histogram"]
     help: str
     buckets: tuple[float, ...] = ()
 

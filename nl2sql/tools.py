@@ -23,6 +23,7 @@ from nl2sql.knowledge.library import Knowledge
 from nl2sql.knowledge.semantic import semantic_layer
 from nl2sql.querying import run_sql
 from nl2sql.safety import Policy
+from nl2sql.safety.resultcap import cap_result
 from nl2sql.schemas import schema_path
 from nl2sql.warehouse.base import QueryResult, Warehouse
 
@@ -73,12 +74,22 @@ class Toolbox:
         if decl is None:
             known = ", ".join(d["name"] for d in declarations())
             raise BadRequest(f"unknown function {name!r}; available: {known}")
+        args = {} if args is None else args
+        # The declarations do not forbid extra arguments (Gemini's schema subset
+        # has no additionalProperties), so unknown names are refused here, before
+        # they reach a handler as an unexpected keyword.
+        declared = decl["parameters"].get("properties") or {}
+        unknown = sorted(map(str, set(args) - set(declared))) if isinstance(args, dict) else []
+        if unknown:
+            takes = ", ".join(declared) or "no arguments"
+            raise BadRequest(f"bad arguments for {name}: unexpected "
+                             f"{', '.join(map(repr, unknown))}; {name} takes {takes}")
         try:
-            jsonschema.validate(args or {}, decl["parameters"])
+            jsonschema.validate(args, decl["parameters"])
         except jsonschema.ValidationError as e:
             where = "/".join(map(str, e.absolute_path)) or "arguments"
             raise BadRequest(f"bad arguments for {name}: {where}: {e.message}") from None
-        out = self._handlers[name](**(args or {}))
+        out = self._handlers[name](**args)
         return out if isinstance(out, ToolResult) else ToolResult(out)
 
     # -- metadata --------------------------------------------------------------
@@ -146,4 +157,7 @@ class Toolbox:
     def sql_query(self, query: str) -> ToolResult:
         result = run_sql(self.warehouse, self.policy, query,
                          timeout_s=self.settings.query_timeout_s, labels=self.labels)
+        # Bytes, not only rows: what reaches the model, the user and the state is bounded.
+        result = cap_result(result, max_bytes=self.settings.max_result_bytes,
+                            max_cell_bytes=self.settings.max_cell_bytes)
         return ToolResult(result.to_dict(), sql=query.strip().rstrip(";").strip(), result=result)
