@@ -20,7 +20,7 @@ RULE = "status NOT IN ('Cancelled', 'Returned')"
     ("SELECT SUM(sale_price) FROM thelook_ecommerce.order_items WHERE status = 'Complete'", []),
     # the same column of another table is not the metric
     (f"SELECT SUM(sale_price) FROM thelook_ecommerce.orders WHERE {RULE}", []),
-    ("SELECT COUNT(*) FROM thelook_ecommerce.orders", ["orders"]),
+    ("SELECT COUNT(*) FROM thelook_ecommerce.orders", ["order_count"]),
     ("not sql at all", []),
 ])
 def test_metrics_used(sql: str, names: list[str]) -> None:
