@@ -22,6 +22,7 @@ def run_sql(warehouse: Warehouse, policy: Policy, sql: str, *, timeout_s: float,
     checked = check_sql(sql, policy)
     left = timeout_s - (time.perf_counter() - started)
     if left <= 0:
-        raise QueryTimeout("checking the query took longer than the query timeout; simplify it")
+        raise QueryTimeout(f"query was cancelled: checking it took longer than the {timeout_s:g}s "
+                           "query timeout; simplify it")
     return warehouse.query(checked.sql, max_rows=checked.row_cap, timeout_s=left,
                            labels=labels)
