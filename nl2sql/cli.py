@@ -141,6 +141,8 @@ def ask(question: str, db: str | None, warehouse: str | None, model: str | None,
         out = answer.to_dict()
         click.echo(json.dumps({k: out[k] for k in JSON_KEYS}, ensure_ascii=False, default=str))
     else:
+        if answer.answered and answer.interpretation is not None:
+            click.echo(f"Read as: {answer.interpretation.summary}")
         click.echo(answer.answer)
         if answer.sql:
             click.echo(f"\nSQL:\n{answer.sql}", err=True)
@@ -222,6 +224,11 @@ def _check_bindable(host: str, port: int) -> None:
 from nl2sql.reports.cli import report  # noqa: E402 - registered after main is defined
 
 main.add_command(report)
+
+from nl2sql.knowledge.cli import COMMANDS as _KNOWLEDGE  # noqa: E402
+
+for _command in _KNOWLEDGE:
+    main.add_command(_command)
 
 if __name__ == "__main__":
     main()

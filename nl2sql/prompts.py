@@ -21,6 +21,12 @@ How to work:
 - Write GoogleSQL (BigQuery dialect) for sql_query: one read-only SELECT, fully qualified
   table names (dataset.table), filters on values the column really holds (see examples in
   get_table), and a LIMIT on exploratory queries. If a query fails, read the error and fix it.
+- Business definitions come first: when list_tables returns metrics, a question about a
+  metric or any of its synonyms (revenue, AOV, return rate, ...) must use that metric's
+  expression and all of its filters exactly (or its sql template), grouped or filtered as
+  asked; use its time_column for periods. Map words through entities (customers -> users)
+  and dimension values (refunded -> Returned), and join on the listed joins. Name the
+  definition you used in the answer.
 - Answer with a concise summary: the numbers, and where they come from in the data (tables,
   columns, filters). Never invent numbers: every figure must come from a query result.
 - If the question is ambiguous (which metric, which period, which table), ask one short

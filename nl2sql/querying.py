@@ -7,6 +7,9 @@ every one is capped the way the gate says.
 
 from __future__ import annotations
 
+import time
+
+from nl2sql.errors import QueryTimeout
 from nl2sql.safety import Policy, check_sql
 from nl2sql.warehouse.base import QueryResult, Warehouse
 
@@ -14,7 +17,11 @@ from nl2sql.warehouse.base import QueryResult, Warehouse
 def run_sql(warehouse: Warehouse, policy: Policy, sql: str, *, timeout_s: float,
             labels: dict[str, str] | None = None) -> QueryResult:
     """Check ``sql`` against ``policy`` (raises ``UnsafeSQL``), then run what the gate
-    returned, with its row cap."""
+    returned, with its row cap. ``timeout_s`` covers the gate's time too."""
+    started = time.perf_counter()
     checked = check_sql(sql, policy)
-    return warehouse.query(checked.sql, max_rows=checked.row_cap, timeout_s=timeout_s,
+    left = timeout_s - (time.perf_counter() - started)
+    if left <= 0:
+        raise QueryTimeout("checking the query took longer than the query timeout; simplify it")
+    return warehouse.query(checked.sql, max_rows=checked.row_cap, timeout_s=left,
                            labels=labels)

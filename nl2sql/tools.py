@@ -9,6 +9,7 @@ to read and act on; the agent turns it into an ``{"error": ...}`` response.
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -17,11 +18,16 @@ import jsonschema
 
 from nl2sql.config import Settings
 from nl2sql.context import dataset_context
-from nl2sql.errors import BadRequest, NotFound
+from nl2sql.errors import BadRequest, ConfigError, NotFound
+from nl2sql.knowledge.library import Knowledge
+from nl2sql.knowledge.semantic import semantic_layer
 from nl2sql.querying import run_sql
 from nl2sql.safety import Policy
+from nl2sql.safety.resultcap import cap_result
 from nl2sql.schemas import schema_path
 from nl2sql.warehouse.base import QueryResult, Warehouse
+
+log = logging.getLogger("nl2sql.tools")
 
 
 @cache
@@ -43,16 +49,20 @@ class Toolbox:
     """Runs model function calls against one warehouse under one policy."""
 
     def __init__(self, warehouse: Warehouse, settings: Settings,
-                 labels: dict[str, str] | None = None) -> None:
+                 labels: dict[str, str] | None = None,
+                 knowledge: Knowledge | None = None) -> None:
         self.warehouse = warehouse
         self.settings = settings
         self.labels = labels or {}
         self.policy = Policy.from_settings(settings, warehouse.project)
+        # Without a state store: the definitions files' and pinned reports' pairs only.
+        self.knowledge = knowledge or Knowledge(settings, None, warehouse.project)
         self._handlers: dict[str, Any] = {
             "list_datasets": self.list_datasets,
             "list_tables": self.list_tables,
             "get_table": self.get_table,
             "sql_query": self.sql_query,
+            "search_verified_queries": self.search_verified_queries,
         }
 
     @property
@@ -64,12 +74,22 @@ class Toolbox:
         if decl is None:
             known = ", ".join(d["name"] for d in declarations())
             raise BadRequest(f"unknown function {name!r}; available: {known}")
+        args = {} if args is None else args
+        # The declarations do not forbid extra arguments (Gemini's schema subset
+        # has no additionalProperties), so unknown names are refused here, before
+        # they reach a handler as an unexpected keyword.
+        declared = decl["parameters"].get("properties") or {}
+        unknown = sorted(map(str, set(args) - set(declared))) if isinstance(args, dict) else []
+        if unknown:
+            takes = ", ".join(declared) or "no arguments"
+            raise BadRequest(f"bad arguments for {name}: unexpected "
+                             f"{', '.join(map(repr, unknown))}; {name} takes {takes}")
         try:
-            jsonschema.validate(args or {}, decl["parameters"])
+            jsonschema.validate(args, decl["parameters"])
         except jsonschema.ValidationError as e:
             where = "/".join(map(str, e.absolute_path)) or "arguments"
             raise BadRequest(f"bad arguments for {name}: {where}: {e.message}") from None
-        out = self._handlers[name](**(args or {}))
+        out = self._handlers[name](**args)
         return out if isinstance(out, ToolResult) else ToolResult(out)
 
     # -- metadata --------------------------------------------------------------
@@ -103,6 +123,15 @@ class Toolbox:
         context = dataset_context(dataset_id)
         if context and context.notes:
             out["notes"] = context.notes  # business definitions and join paths
+        try:
+            layer = semantic_layer(dataset_id)
+        except ConfigError as e:
+            # A broken definitions file must not cost the model the table list;
+            # operators see it in the log (and `nl2sql semantic check`).
+            log.error("semantic definitions of %s not used: %s", dataset_id, e.message)
+            layer = None
+        if layer is not None:
+            out.update(layer.tool_payload())  # metrics, entities, dimensions, joins
         return out
 
     def get_table(self, table_id: str) -> dict[str, Any]:
@@ -116,9 +145,19 @@ class Toolbox:
             raise NotFound(f"table {table_id!r} is not in an allowed dataset")
         return self.warehouse.get_table(f"{dataset}.{table}").to_dict()
 
+    def search_verified_queries(self, question: str,
+                                dataset_id: str | None = None) -> dict[str, Any]:
+        if dataset_id and not self._allowed(dataset_id):
+            raise NotFound(f"dataset {dataset_id!r} is not available; call list_datasets")
+        matches = self.knowledge.search(question, self._allowed, dataset_id or None)
+        return {"matches": [m.to_tool() for m in matches]}
+
     # -- queries ---------------------------------------------------------------
 
     def sql_query(self, query: str) -> ToolResult:
         result = run_sql(self.warehouse, self.policy, query,
                          timeout_s=self.settings.query_timeout_s, labels=self.labels)
+        # Bytes, not only rows: what reaches the model, the user and the state is bounded.
+        result = cap_result(result, max_bytes=self.settings.max_result_bytes,
+                            max_cell_bytes=self.settings.max_cell_bytes)
         return ToolResult(result.to_dict(), sql=query.strip().rstrip(";").strip(), result=result)

@@ -11,7 +11,7 @@ import os
 import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from nl2sql.answer import Answer
 from nl2sql.csvfile import csv_bytes
@@ -30,7 +30,7 @@ class ReportResult:
     question: str
     slot: str
     run_id: int
-    status: str  # succeeded | failed
+    status: Literal["succeeded", "failed"]
     answer: str = ""
     sql: str | None = None
     columns: list[str] = field(default_factory=list)

@@ -16,7 +16,7 @@ from nl2sql.config import Settings
 from nl2sql.models.scripted import ScriptedModel, calls, text
 from nl2sql.reports.definitions import load_reports
 from nl2sql.reports.result import ReportResult
-from nl2sql.reports.runner import ReportRunner, RetryPolicy, results_dir
+from nl2sql.reports.runner import DeliveryRetry, ReportRunner, results_dir
 from nl2sql.reports.store import STALE_AFTER_S, RunStore
 from nl2sql.runtime import Runtime
 from tests.reports.conftest import (
@@ -29,7 +29,7 @@ from tests.reports.conftest import (
 )
 
 SLOT_NOW = datetime(2025, 3, 10, 8, 0, 30, tzinfo=UTC)  # 08:00 in Lisbon (WET) has passed
-FAST = RetryPolicy(attempts=3, first_delay_s=0.01, max_delay_s=0.02)
+FAST = DeliveryRetry(attempts=3, first_delay_s=0.01, max_delay_s=0.02)
 
 
 @pytest.fixture
