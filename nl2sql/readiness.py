@@ -42,10 +42,13 @@ def check_state(path: str) -> str | None:
         return f"the state database cannot be opened: {without_paths(str(e))}"
     try:
         conn.execute("BEGIN IMMEDIATE")
-        tables = [r[0] for r in conn.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
-        for table in tables:
+        tables = conn.execute("SELECT name, sql FROM sqlite_master "
+                              "WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").fetchall()
+        for table, ddl in tables:
             quoted = '"' + table.replace('"', '""') + '"'
+            if "WITHOUT ROWID" in (ddl or "").upper():
+                conn.execute(f"SELECT * FROM {quoted} LIMIT 1").fetchall()
+                continue
             # Both ends of each table: where reads start and where inserts go.
             conn.execute(f"SELECT * FROM {quoted} ORDER BY rowid LIMIT 1").fetchall()
             conn.execute(f"SELECT * FROM {quoted} ORDER BY rowid DESC LIMIT 1").fetchall()
