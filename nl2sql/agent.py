@@ -168,7 +168,7 @@ class Agent:
             tool = self.tools.call(call.name, call.args)
             payload: dict[str, Any] = {"output": tool.payload}
         except Nl2SqlError as e:
-            error = e.message
+            error = e.public_message
             payload = {"error": error}
         except Exception:  # noqa: BLE001 - the model must hear about every failure
             # Details go to the log, not to the model or the user.

@@ -192,5 +192,5 @@ class SlackService:
 def _friendly(e: Nl2SqlError) -> str:
     if isinstance(e, ModelError):
         return ("Sorry, the language model is not available right now "
-                f"({e.message}). Please try again in a minute.")
-    return f"Sorry, I could not answer that: {e.message}"
+                f"({e.public_message}). Please try again in a minute.")
+    return f"Sorry, I could not answer that: {e.public_message}"
