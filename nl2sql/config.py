@@ -45,6 +45,14 @@ def _positive_float(value: str) -> float:
     return n
 
 
+def _thinking(value: str) -> str:
+    value = value.strip().lower()
+    levels = ("minimal", "low", "medium", "high")
+    if value in levels or value.lstrip("-").isdigit():
+        return value
+    raise ValueError(f"must be one of {', '.join(levels)} or a token budget (a whole number)")
+
+
 SETTINGS: tuple[Setting, ...] = (
     Setting("warehouse", "NL2SQL_WAREHOUSE", f"duckdb:///{DEFAULT_DEMO_PATH}", str,
             "Warehouse URL: duckdb:///path/file.duckdb or bigquery://PROJECT?location=US."),
@@ -62,6 +70,14 @@ SETTINGS: tuple[Setting, ...] = (
             "Seconds a query may run before it is cancelled."),
     Setting("max_steps", "NL2SQL_MAX_STEPS", 12, _positive_int,
             "Most model turns per question before the agent stops exploring."),
+    Setting("question_deadline_s", "NL2SQL_QUESTION_DEADLINE_S", 180.0, _positive_float,
+            "Seconds one question may take in all: model calls, their retries (a 429's "
+            "suggested wait included) and queries; past it the question fails clearly."),
+    Setting("gemini_timeout_s", "NL2SQL_GEMINI_TIMEOUT_S", 60.0, _positive_float,
+            "Seconds one Gemini call may take before it is retried."),
+    Setting("gemini_thinking", "NL2SQL_GEMINI_THINKING", "", _thinking,
+            "Gemini thinking: a level (Gemini 3: minimal, low, medium, high) or a token "
+            "budget (Gemini 2.5: a whole number, 0 off, -1 dynamic); empty: the model's default."),
     Setting("state_db", "NL2SQL_STATE_DB", "data/state.sqlite3", str,
             "SQLite file for conversations and report runs."),
     Setting("conversation_ttl_s", "NL2SQL_CONVERSATION_TTL_S", 7 * 24 * 3600.0, _positive_float,
@@ -103,6 +119,9 @@ class Settings:
     max_bytes_billed: int = 10 * 1024**3
     query_timeout_s: float = 30.0
     max_steps: int = 12
+    question_deadline_s: float = 180.0
+    gemini_timeout_s: float = 60.0
+    gemini_thinking: str = ""
     state_db: str = "data/state.sqlite3"
     conversation_ttl_s: float = 7 * 24 * 3600.0
     export_max_rows: int = 100_000

@@ -90,3 +90,10 @@ class ModelError(Nl2SqlError):
 
 class RateLimited(Nl2SqlError):
     status = 429
+
+
+class DeadlineExceeded(Nl2SqlError):
+    """A question ran past ``NL2SQL_QUESTION_DEADLINE_S`` (model calls, retries and
+    queries together)."""
+
+    status = 504

@@ -9,6 +9,7 @@ to read and act on; the agent turns it into an ``{"error": ...}`` response.
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -17,7 +18,8 @@ import jsonschema
 
 from nl2sql.config import Settings
 from nl2sql.context import dataset_context
-from nl2sql.errors import BadRequest, NotFound
+from nl2sql.errors import BadRequest, DeadlineExceeded, NotFound
+from nl2sql.model_view import result_for_model
 from nl2sql.safety import CheckedSQL, Policy, check_sql
 from nl2sql.schemas import schema_path
 from nl2sql.warehouse.base import QueryResult, Warehouse
@@ -34,8 +36,9 @@ class ToolResult:
     """What a call returns to the model, plus the query behind it for the answer."""
 
     payload: dict[str, Any]
-    sql: str | None = None  # the model's SQL, when this call ran a query
+    sql: str | None = None  # the SQL that ran (the gate's rendering), when this call ran a query
     result: QueryResult | None = None
+    model_sql: str | None = None  # the model's text of it
 
 
 class Toolbox:
@@ -47,6 +50,8 @@ class Toolbox:
         self.settings = settings
         self.labels = labels or {}
         self.policy = Policy.from_settings(settings, warehouse.project)
+        #: ``time.monotonic()`` the question must finish by (set by the agent); None: none
+        self.deadline: float | None = None
         self._handlers: dict[str, Any] = {
             "list_datasets": self.list_datasets,
             "list_tables": self.list_tables,
@@ -122,7 +127,21 @@ class Toolbox:
         result = self.warehouse.query(
             checked.sql,
             max_rows=checked.row_cap,
-            timeout_s=self.settings.query_timeout_s,
+            timeout_s=self._query_timeout(),
             labels=self.labels,
         )
-        return ToolResult(result.to_dict(), sql=query.strip().rstrip(";").strip(), result=result)
+        # The answer shows what ran (the gate's rendering), the model's text beside it;
+        # the model gets a capped view of the rows (nl2sql/model_view.py).
+        return ToolResult(result_for_model(result), sql=checked.sql, result=result,
+                          model_sql=query.strip().rstrip(";").strip())
+
+    def _query_timeout(self) -> float:
+        """The query timeout, shortened to what is left of the question's deadline."""
+        timeout = self.settings.query_timeout_s
+        if self.deadline is None:
+            return timeout
+        left = self.deadline - time.monotonic()
+        if left <= 1.0:
+            raise DeadlineExceeded("no time is left in this question for another query "
+                                   "(NL2SQL_QUESTION_DEADLINE_S)")
+        return min(timeout, left)

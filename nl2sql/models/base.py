@@ -78,6 +78,8 @@ class Request:
     system: str
     tool_mode: ToolMode = "AUTO"
     allowed_functions: list[str] | None = None
+    #: ``time.monotonic()`` by which the question must be done (retries included); None: no limit
+    deadline: float | None = None
 
 
 class Model(ABC):

@@ -23,6 +23,7 @@ from google.genai import types
 
 from nl2sql.answer import Usage
 from nl2sql.models.base import FunctionCall, Message, ToolMode
+from nl2sql.models.pricing import estimate_usd
 
 #: Gemini's documented placeholder for function calls that did not come from
 #: Gemini (another model's history): Gemini 3 rejects an unsigned call otherwise.
@@ -123,7 +124,9 @@ def to_message(content: types.Content) -> Message:
     return Message("model", text="".join(texts) or None, calls=calls, native=native)
 
 
-def to_usage(meta: types.GenerateContentResponseUsageMetadata | None) -> Usage:
+def to_usage(meta: types.GenerateContentResponseUsageMetadata | None,
+             model: str = "") -> Usage:
+    """One call's usage, with the cached part of the prompt and an estimated cost."""
     if meta is None:
         return Usage(model_calls=1)
     return Usage(
@@ -131,5 +134,9 @@ def to_usage(meta: types.GenerateContentResponseUsageMetadata | None) -> Usage:
         prompt_tokens=meta.prompt_token_count,
         output_tokens=meta.candidates_token_count,
         thinking_tokens=meta.thoughts_token_count,
+        cached_tokens=meta.cached_content_token_count,
+        total_tokens=meta.total_token_count,
+        cost_usd=estimate_usd(model, meta.prompt_token_count, meta.candidates_token_count,
+                              meta.thoughts_token_count, meta.cached_content_token_count),
     )
 

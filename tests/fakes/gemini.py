@@ -97,6 +97,38 @@ def error(code: int, message: str, status: str) -> dict[str, Any]:
     return {"error": {"code": code, "message": message, "status": status}}
 
 
+def quota_error(retry_delay: str | None = "37s") -> dict[str, Any]:
+    """The API's 429 for a per-minute quota, with the RetryInfo it carries."""
+    body = error(429, "You exceeded your current quota, please check your plan and billing "
+                      "details.", "RESOURCE_EXHAUSTED")
+    details: list[dict[str, Any]] = [{
+        "@type": "type.googleapis.com/google.rpc.QuotaFailure",
+        "violations": [{"quotaMetric": "generativelanguage.googleapis.com/"
+                                       "generate_content_free_tier_requests",
+                        "quotaId": "GenerateRequestsPerMinutePerProjectPerModel-FreeTier"}]}]
+    if retry_delay is not None:
+        details.append({"@type": "type.googleapis.com/google.rpc.RetryInfo",
+                        "retryDelay": retry_delay})
+    body["error"]["details"] = details
+    return body
+
+
+def malformed() -> dict[str, Any]:
+    """A turn the API ends with MALFORMED_FUNCTION_CALL: no content, a finish message."""
+    out = response([], finish_reason="MALFORMED_FUNCTION_CALL")
+    candidate = out["candidates"][0]
+    del candidate["content"]
+    candidate["finishMessage"] = "Malformed function call: print(default_api.sql_query(query="
+    return out
+
+
+def empty_stop() -> dict[str, Any]:
+    """An empty turn with finish reason STOP (no parts at all), as Gemini sometimes sends."""
+    out = response([], finish_reason="STOP")
+    out["candidates"][0]["content"] = {"role": "model"}
+    return out
+
+
 # -- the server ------------------------------------------------------------------------
 
 
@@ -111,6 +143,7 @@ class Recorded:
     body: Any
     model: str = ""
     action: str = ""
+    received_at: float = field(default_factory=time.monotonic)
 
     @property
     def contents(self) -> list[dict[str, Any]]:
