@@ -107,5 +107,5 @@ class Answer:
             "seconds": round(self.seconds, 4),
             "bytes_processed": self.bytes_processed,
             "job": self.job,
-            **({"model_sql": self.model_sql} if self.model_sql else {}),
+            "model_sql": self.model_sql,
         }

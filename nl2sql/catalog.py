@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 
 MAX_CHARS = 3_000  # ≈ 750 tokens, sent with every request of a question
 TTL_S = 600.0
-LINE_CHARS = 90  # a description is cut to this many characters
+LINE_CHARS = 72  # a description is cut to this many characters
 NOTES_CHARS = 800
 
 _cache: weakref.WeakKeyDictionary[Warehouse, dict[Any, tuple[float, str]]] = (
@@ -57,12 +57,14 @@ def build(toolbox: Toolbox, max_chars: int = MAX_CHARS) -> str:
     datasets = toolbox.list_datasets()["datasets"]
     for n, ds in enumerate(datasets):
         listing = toolbox.list_tables(ds["dataset_id"])
-        head = f"- {ds['dataset_id']}: {_line(ds.get('description'))}".rstrip(": ")
+        head = f"- dataset {ds['dataset_id']}: {_line(ds.get('description'))}".rstrip(": ")
         notes = _notes(listing.get("notes"))
         block = [head] + ([f"  Notes: {notes}"] if notes else [])
         tables = listing["tables"]
         for i, t in enumerate(tables):
-            line = f"  - {t['table_id']}: {_line(t.get('description'))}".rstrip(": ")
+            # under its dataset's line, a table goes by its own name
+            name = t["table_id"].removeprefix(ds["dataset_id"] + ".")
+            line = f"  - {name}: {_line(t.get('description'))}".rstrip(": ")
             if size + sum(len(b) + 1 for b in block) + len(line) + 80 > max_chars:
                 block.append(f"  - … {len(tables) - i} more tables: call list_tables("
                              f"'{ds['dataset_id']}')")

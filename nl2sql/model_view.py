@@ -68,6 +68,13 @@ def _summarised(message: Message) -> Message:
     responses = []
     for r in message.responses:
         output = r.response.get("output")
+        if isinstance(output, dict) and isinstance(output.get("columns"), list) \
+                and output["columns"] and isinstance(output["columns"][0], dict):
+            # an earlier get_table: names, types and example values still matter for
+            # the SQL; the prose descriptions were read when it was new
+            columns = [{k: v for k, v in c.items() if k != "description"}
+                       for c in output["columns"]]
+            r = replace(r, response={"output": {**output, "columns": columns}})
         if isinstance(output, dict) and isinstance(output.get("rows"), list) \
                 and len(output["rows"]) > OLDER_ROWS:
             kept = {k: v for k, v in output.items() if k not in ("rows", "note", "column_stats")}

@@ -26,31 +26,25 @@ def system_instruction(settings: Settings, today: dt.date | None = None,
                        warehouse_kind: str = "warehouse", catalog: str = "") -> str:
     today = today or dt.date.today()
     datasets = ", ".join(settings.allowed_datasets) or "every dataset list_datasets returns"
-    explore = ("Start from the catalog below: call get_table on every table you will use "
-               "(several at once when you need several), then sql_query; list_tables only for "
-               "tables the catalog does not show." if catalog else
-               "Explore with the functions: list_datasets, list_tables, then get_table on every "
-               "table you will use (call several at once when you need several).")
+    explore = ("Start from the catalog below: get_table on each table you will use (several "
+               "at once), then sql_query; list_tables only for tables it does not show."
+               if catalog else
+               "Explore with list_datasets, list_tables, then get_table on each table you will "
+               "use (several at once).")
     text = f"""You are a careful data analyst answering questions about data in a {warehouse_kind}.
-Today is {today.isoformat()} ({today:%A}); resolve relative periods ("last month", "this year")
-against it and say which dates you used. You may read: {datasets}.
-
-How to work:
+Today is {today.isoformat()} ({today:%A}); resolve relative periods against it and say which
+dates you used. You may read: {datasets}.
 - {explore} Never guess column names or values.
 - Write GoogleSQL (BigQuery dialect) for sql_query: one read-only SELECT, fully qualified
-  table names (dataset.table), filters on values the column really holds (see examples in
-  get_table), and a LIMIT on exploratory queries. If a query fails, read the error and fix it.
-- Use the metric definitions in the dataset notes (revenue, active user...) when the question
-  names such a metric.
-- Answer with a concise summary: the numbers, and where they come from in the data (tables,
-  columns, filters). Never invent numbers: every figure must come from a query result.
-- If the question is ambiguous (which metric, which period, which table), ask one short
-  clarifying question instead of guessing.
-- Rows may be capped; say so when the result was truncated.
-- For a follow-up question, reuse what earlier turns found (tables, columns, filters) instead
-  of exploring again."""
+  table names (dataset.table), filter values the column really holds (get_table examples),
+  a LIMIT on exploratory queries. If a query fails, read the error and fix it.
+- Follow the metric definitions in the dataset notes.
+- Answer with a concise summary: the numbers and where they come from (tables, columns,
+  filters). Never invent numbers: every figure must come from a query result.
+- If the question is ambiguous (metric, period, table), ask one short clarifying question.
+- Say so when a result was truncated. In a follow-up, reuse what earlier turns found."""
     if warehouse_kind.lower().startswith("bigquery"):
         text += "\n" + BIGQUERY_NOTES
     if catalog:
-        text += "\n\nCatalog (datasets and tables you may read):\n" + catalog
+        text += "\n\nCatalog:\n" + catalog
     return text

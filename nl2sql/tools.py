@@ -22,6 +22,7 @@ from nl2sql.errors import BadRequest, DeadlineExceeded, NotFound
 from nl2sql.model_view import result_for_model
 from nl2sql.safety import CheckedSQL, Policy, check_sql
 from nl2sql.schemas import schema_path
+from nl2sql.shown_sql import shown_sql
 from nl2sql.warehouse.base import QueryResult, Warehouse
 
 
@@ -132,8 +133,9 @@ class Toolbox:
         )
         # The answer shows what ran (the gate's rendering), the model's text beside it;
         # the model gets a capped view of the rows (nl2sql/model_view.py).
-        return ToolResult(result_for_model(result), sql=checked.sql, result=result,
-                          model_sql=query.strip().rstrip(";").strip())
+        model_sql = query.strip().rstrip(";").strip()
+        return ToolResult(result_for_model(result), result=result, model_sql=model_sql,
+                          sql=shown_sql(checked.sql, checked.row_cap, model_sql))
 
     def _query_timeout(self) -> float:
         """The query timeout, shortened to what is left of the question's deadline."""
