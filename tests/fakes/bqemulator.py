@@ -170,7 +170,13 @@ class FakeBigQuery:
     rows: list[list[Any]] = field(default_factory=lambda: [[1]])
     datasets: list[str] = field(default_factory=list)
     #: "dataset.table" -> schema fields, served by tables.get as a 30-row TABLE
+    #: and listed by tables.list
     tables: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    #: "dataset.table" -> fields merged into its resource, e.g. a view:
+    #: {"type": "VIEW", "view": {"query": "SELECT ..."}}
+    table_extra: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: dataset -> location (default "US")
+    locations: dict[str, str] = field(default_factory=dict)
     page_size: int = 2
     requests: list[dict[str, Any]] = field(default_factory=list)
     cancelled: list[str] = field(default_factory=list)
@@ -241,10 +247,14 @@ class FakeBigQuery:
             return 200, {"tableReference": {"projectId": self.project, "datasetId": rest[1],
                                             "tableId": rest[3]},
                          "type": "TABLE", "numRows": "30", "lastModifiedTime": "1700000000000",
-                         "schema": {"fields": fields}}
+                         "schema": {"fields": fields},
+                         **self.table_extra.get(f"{rest[1]}.{rest[3]}", {})}
+        if rest[0] == "datasets" and len(rest) == 3 and rest[2] == "tables" and method == "GET":
+            return self._list_tables(rest[1], query)
         if rest[0] == "datasets" and len(rest) == 2:
             return 200, {"datasetReference": {"projectId": self.project, "datasetId": rest[1]},
-                         "description": f"About {rest[1]}", "location": "US"}
+                         "description": f"About {rest[1]}",
+                         "location": self.locations.get(rest[1], "US")}
         if rest == ["jobs"] and method == "POST":
             return self._insert_job(body)
         if rest[0] == "jobs" and len(rest) == 3 and rest[2] == "cancel":
@@ -264,6 +274,19 @@ class FakeBigQuery:
             {"datasetReference": {"projectId": self.project, "datasetId": d}} for d in page]}
         if start + self.page_size < len(self.datasets):
             out["nextPageToken"] = str(start + self.page_size)
+        return 200, out
+
+    def _list_tables(self, dataset: str, query: dict[str, str]) -> tuple[int, dict[str, Any]]:
+        names = sorted(k.split(".", 1)[1] for k in self.tables if k.split(".", 1)[0] == dataset)
+        start = int(query.get("pageToken") or 0)
+        size = int(query.get("maxResults") or self.page_size)
+        page = names[start:start + size]
+        out: dict[str, Any] = {"tables": [
+            {"tableReference": {"projectId": self.project, "datasetId": dataset, "tableId": n},
+             "type": self.table_extra.get(f"{dataset}.{n}", {}).get("type", "TABLE")}
+            for n in page]}
+        if start + size < len(names):
+            out["nextPageToken"] = str(start + size)
         return 200, out
 
     def _insert_job(self, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
