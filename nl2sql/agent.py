@@ -13,13 +13,14 @@ import logging
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from nl2sql.answer import Answer, Step, Usage
 from nl2sql.catalog import catalog
 from nl2sql.config import Settings
 from nl2sql.errors import DeadlineExceeded, Nl2SqlError
+from nl2sql.history import Conversation
 from nl2sql.history import trim as trim_history
 from nl2sql.model_view import summarise_older
 from nl2sql.models.base import (
@@ -37,17 +38,10 @@ from nl2sql.warehouse.base import Warehouse
 Event = dict[str, Any]
 EventSink = Callable[[Event], None]
 
-log = logging.getLogger("nl2sql.agent")
+log = logging.getLogger(__name__)
 
 #: finish reason a model sets when it declines to answer (offline planner)
 UNANSWERED = "UNANSWERED"
-
-
-@dataclass
-class Conversation:
-    """The messages so far; pass it back to ``ask`` for a follow-up question."""
-
-    messages: list[Message] = field(default_factory=list)
 
 
 @dataclass

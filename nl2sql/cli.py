@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import getpass
 import json
 import logging
@@ -85,16 +86,20 @@ def _settings(**overrides: Any) -> Settings:
 @click.option("--scale", default=1.0, show_default=True, type=float,
               help="Size relative to the public dataset (0.01 to 10).")
 @click.option("--seed", default=42, show_default=True, type=int, help="Same seed, same data.")
+@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="Last day of the data, YYYY-MM-DD (default: today, UTC); pins the rows.")
 @click.option("--if-missing", is_flag=True, help="Do nothing when the file already exists.")
-def demo_data(path: str, scale: float, seed: int, if_missing: bool) -> None:
+def demo_data(path: str, scale: float, seed: int, as_of: datetime.datetime | None,
+              if_missing: bool) -> None:
     """Build the demo thelook_ecommerce warehouse (a DuckDB file)."""
-    from nl2sql.warehouse.demo import TABLES, build_demo, check_options
+    from nl2sql.warehouse.demo import TABLES, build_demo, check_options, today
 
     if if_missing and Path(path).exists():
         click.echo(f"{path} exists; keeping it")
         return
+    last_day = as_of.date() if as_of else today()
     try:
-        check_options(scale, seed)  # before the progress bar draws anything
+        check_options(scale, seed, last_day)  # before the progress bar draws anything
     except ValueError as e:
         raise click.BadParameter(str(e)) from None
     with click.progressbar(length=len(TABLES), label=f"Building {path}",
@@ -103,10 +108,10 @@ def demo_data(path: str, scale: float, seed: int, if_missing: bool) -> None:
             bar.update(done - bar.pos, label)
 
         try:
-            out = build_demo(path, scale=scale, seed=seed, progress=progress)
+            out = build_demo(path, scale=scale, seed=seed, as_of=last_day, progress=progress)
         except ValueError as e:
             raise click.BadParameter(str(e)) from None
-    click.echo(f"wrote {out} (scale {scale:g}, seed {seed})")
+    click.echo(f"wrote {out} (scale {scale:g}, seed {seed}, data through {last_day})")
 
 
 @main.command()

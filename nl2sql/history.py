@@ -21,13 +21,20 @@ from before it.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from nl2sql.models.base import FunctionResponse, Message
 
 #: Characters per token, the usual rough estimate for English text and JSON.
 CHARS_PER_TOKEN = 4
+
+
+@dataclass
+class Conversation:
+    """The messages so far; pass it back to ``Agent.ask`` for a follow-up question."""
+
+    messages: list[Message] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -96,7 +96,16 @@ class RateLimiter:
         if not decision.allowed:
             wait = max(1, math.ceil(decision.retry_after_s))
             raise RateLimited(
-                f"too many questions: the limit is {self.rate}; try again in {wait}s",
+                f"too many questions: the limit is {self.rate}; try again in {_duration(wait)}",
                 retry_after_s=wait,
             )
         return decision
+
+
+def _duration(seconds: int) -> str:
+    """'1 second', '55 seconds', '2 minutes 5 seconds': how long, as a person says it."""
+    minutes, rest = divmod(seconds, 60)
+    parts = [f"{minutes} minute{'s' if minutes != 1 else ''}"] if minutes else []
+    if rest or not parts:
+        parts.append(f"{rest} second{'s' if rest != 1 else ''}")
+    return " ".join(parts)

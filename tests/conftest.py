@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import ipaddress
 import socket
 from pathlib import Path
@@ -49,12 +50,19 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
             monkeypatch.delenv(key)
 
 
+DEMO_AS_OF = datetime.date(2025, 12, 31)
+
+
 @pytest.fixture(scope="session")
 def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A small (scale 0.01) demo warehouse, built once per test session."""
+    """A small (scale 0.01) demo warehouse, built once per test session.
+
+    Its timeline is pinned (2019 through 2025) so every run sees the same rows,
+    whatever the date."""
     from nl2sql.warehouse.demo import build_demo
 
-    return build_demo(tmp_path_factory.mktemp("demo") / "demo.duckdb", scale=0.01, seed=7)
+    return build_demo(tmp_path_factory.mktemp("demo") / "demo.duckdb", scale=0.01, seed=7,
+                      as_of=DEMO_AS_OF)
 
 
 @pytest.fixture

@@ -150,7 +150,8 @@ def test_demo_data_into_a_directory_is_one_line_error(runner: CliRunner, tmp_pat
 
 def test_demo_data_refuses_bad_options_before_building(runner: CliRunner,
                                                        tmp_path: Path) -> None:
-    for option in (["--scale", "0"], ["--seed", "-1"]):
+    for option in (["--scale", "0"], ["--seed", "-1"], ["--as-of", "2018-06-01"],
+                   ["--as-of", "yesterday"]):
         result = runner.invoke(main, ["demo-data", "--path", str(tmp_path / "x.duckdb"), *option])
         assert result.exit_code == 2
         assert "Building" not in result.output
@@ -168,6 +169,22 @@ def test_demo_data_shows_progress_and_validates_scale(runner: CliRunner, tmp_pat
                                   "--scale", "500"])
     assert result.exit_code == 2 and "scale" in result.output.lower()
     assert not (tmp_path / "x.duckdb").exists()
+
+
+def test_demo_data_as_of_sets_the_last_day_of_the_data(runner: CliRunner, tmp_path: Path) -> None:
+    import duckdb
+
+    path = tmp_path / "d.duckdb"
+    result = runner.invoke(main, ["demo-data", "--path", str(path), "--scale", "0.01",
+                                  "--as-of", "2024-06-30"])
+    assert result.exit_code == 0, result.output
+    assert "data through 2024-06-30" in result.stdout
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        last = con.execute("SELECT max(created_at) FROM thelook_ecommerce.orders").fetchone()[0]
+    finally:
+        con.close()
+    assert str(last.date()) == "2024-06-30"
 
 
 def test_serve_refuses_a_taken_port_in_one_line(runner: CliRunner) -> None:

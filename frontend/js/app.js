@@ -71,7 +71,8 @@ function progressCard() {
 function errorCard(error) {
   let hint = "Please try again.";
   if (error.status === 429) {
-    hint = `You have asked many questions in a short time. Try again in ${error.retryAfter || "a few"} seconds.`;
+    // The server's message already says when to try again; say it only once.
+    hint = "Your question is still in the box: press Enter to ask it then.";
   } else if (error.status === 503) {
     hint = "The language model or the warehouse is unavailable right now. Try again in a minute.";
   } else if (error.status === 400) {

@@ -58,6 +58,8 @@ export function resultTable(columns, rows, { caption = "Query results" } = {}) {
             state.sortBy = i;
             state.page = 0;
             render();
+            // The header was redrawn: keep keyboard focus on the button just used.
+            thead.querySelectorAll("th button")[i].focus();
           },
         }, h("span", {}, name), h("span", { class: "sort-icon", "aria-hidden": "true" }, icon)));
     })));
@@ -84,8 +86,15 @@ export function resultTable(columns, rows, { caption = "Query results" } = {}) {
 
   function render() { renderHead(); renderBody(); }
 
-  prev.addEventListener("click", () => { state.page = Math.max(0, state.page - 1); renderBody(); });
-  next.addEventListener("click", () => { state.page = Math.min(pages - 1, state.page + 1); renderBody(); });
+  // A button disabled under the keyboard drops focus to <body>; hand it to the
+  // other pager button, which is the way back.
+  function turn(delta, used, other) {
+    state.page = Math.min(pages - 1, Math.max(0, state.page + delta));
+    renderBody();
+    if (used.disabled && document.activeElement !== other) other.focus();
+  }
+  prev.addEventListener("click", () => turn(-1, prev, next));
+  next.addEventListener("click", () => turn(1, next, prev));
   render();
   const table = h("table", { class: "results" }, h("caption", { class: "visually-hidden" }, caption), thead, tbody);
   return h("div", { class: "table-block" },

@@ -88,15 +88,22 @@ def report() -> None:
 
 @report.command()
 @config_option
-def validate(config: str | None) -> None:
+@click.option("--strict", is_flag=True,
+              help="Also fail when the environment lacks what a delivery needs (deploy checks).")
+def validate(config: str | None, strict: bool) -> None:
     """Check the definitions: schema, cron, time zones, ${VAR}s, pinned SQL through the gate."""
     runtime = _runtime()
     path = _config(runtime, config)
     reports, problems = validate_reports(path, runtime.settings, os.environ)
-    if problems:
-        for p in problems:
-            click.echo(f"{path}: {p}", err=True)
-        click.echo(f"{path}: {len(problems)} problem(s)", err=True)
+    wrong = [p for p in problems if not p.environment]
+    missing = [p for p in problems if p.environment]
+    for p in wrong:
+        click.echo(f"{path}: {p}", err=True)
+    for p in missing:
+        click.echo(f"{path}: warning: {p} (the file is fine; set it where reports run)", err=True)
+    if wrong or (strict and missing):
+        click.echo(f"{path}: {len(wrong)} problem(s) in the file, {len(missing)} in the "
+                   "environment", err=True)
         sys.exit(1)
     now = parse_now(None)
     for r in reports:
@@ -105,7 +112,8 @@ def validate(config: str | None) -> None:
         source = "pinned SQL" if r.sql else "asks the model"
         click.echo(f"{r.name}: {source}; next run {local:%Y-%m-%d %H:%M} {r.timezone}; "
                    f"{len(r.deliver)} destination(s)")
-    click.echo(f"{path}: ok, {len(reports)} report(s)")
+    note = f"; {len(missing)} warning(s) about the environment" if missing else ""
+    click.echo(f"{path}: ok, {len(reports)} report(s){note}")
 
 
 @report.command()

@@ -37,11 +37,16 @@ _VAR = re.compile(r"\$(\$)?\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with the file, located by report name and field path."""
+    """One thing wrong, located by report name and field path.
+
+    ``environment`` problems are not the file's fault: it is fine, but this
+    machine lacks something a delivery needs (a ``${VAR}``, SMTP settings).
+    """
 
     report: str | None
     field: str
     message: str
+    environment: bool = False
 
     def __str__(self) -> str:
         where = f"{self.report}: " if self.report else ""
@@ -261,10 +266,11 @@ def validate_reports(path: str | Path, settings: Settings,
         for i, d in enumerate(r.deliver):
             for var in missing_vars(d.options, env):
                 problems.append(Problem(r.name, f"deliver[{i}].{d.kind}",
-                                        f"environment variable {var} is not set"))
+                                        f"environment variable {var} is not set",
+                                        environment=True))
             if d.kind == "email" and not settings.smtp_url:
                 problems.append(Problem(r.name, f"deliver[{i}].email",
-                                        "NL2SQL_SMTP_URL is not set"))
+                                        "NL2SQL_SMTP_URL is not set", environment=True))
         if r.sql:
             try:
                 check_sql(r.sql, policy)

@@ -82,8 +82,12 @@ class ReportResult:
         more = " (more rows were cut off)" if self.truncated else ""
         return f"{n} row{'s' if n != 1 else ''}{more}."
 
-    def text_table(self, limit: int = TABLE_ROWS, width: int = 24) -> str:
-        """A monospace table of the first ``limit`` rows (Slack, plain-text email)."""
+    def text_table(self, limit: int = TABLE_ROWS, width: int = 24,
+                   rest_in: str | None = None) -> str:
+        """A monospace table of the first ``limit`` rows (Slack, plain-text email).
+
+        ``rest_in`` names where the rows past ``limit`` can be found (an attachment);
+        without one the table only says how many were left out."""
         if not self.columns:
             return ""
         shown = [[_clip(_cell(v), width) for v in row] for row in self.rows[:limit]]
@@ -95,7 +99,8 @@ class ReportResult:
         lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip()
                   for r in shown]
         if len(self.rows) > limit:
-            lines.append(f"... {len(self.rows) - limit} more rows in the attachment")
+            where = f"in {rest_in}" if rest_in else "not shown"
+            lines.append(f"... {len(self.rows) - limit} more rows {where}")
         return "\n".join(lines)
 
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from slack_sdk.webhook import WebhookClient
 
-log = logging.getLogger("nl2sql.slack")
+log = logging.getLogger(__name__)
 
 MAX_POSTS = 5
 WINDOW_S = 30 * 60

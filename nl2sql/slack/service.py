@@ -13,24 +13,21 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import quote
 
 from nl2sql.answer import Answer, Step
 from nl2sql.errors import ModelError, Nl2SqlError, RateLimited
+from nl2sql.service import MAX_QUESTION_CHARS, Asker, Pending
 from nl2sql.slack import blocks
 from nl2sql.slack.responder import DEFAULT_BACKOFF, Budget, Responder
 from nl2sql.slack.upload import SLACK_API_URL, ChartUploader
 from nl2sql.slack.verify import SlashCommand
-from nl2sql.slack.worker import WorkerPool
+from nl2sql.workers import WorkerPool
 
-if TYPE_CHECKING:
-    from nl2sql.web.asking import Asker, Pending
-
-log = logging.getLogger("nl2sql.slack")
+log = logging.getLogger(__name__)
 
 HELP_WORDS = {"", "help", "?", "-h", "--help"}
-MAX_QUESTION_CHARS = 2000  # the web API's limit too (nl2sql.web.asking)
 INTERFACE = "slack"
 
 
@@ -68,7 +65,8 @@ class SlackService:
         self.settings = asker.runtime.settings
         self.options = options or SlackOptions()
         self.chart = chart
-        self.pool = WorkerPool(self.options.workers, self.options.max_waiting)
+        self.pool = WorkerPool(self.options.workers, self.options.max_waiting,
+                               name="nl2sql-slack")
         self.responder = responder or Responder(backoff=self.options.backoff,
                                                 timeout_s=self.options.post_timeout_s)
         token = self.settings.slack_bot_token

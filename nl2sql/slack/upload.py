@@ -18,7 +18,7 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from nl2sql.answer import Answer
 from nl2sql.charts import chart_for, render_png
 
-log = logging.getLogger("nl2sql.slack")
+log = logging.getLogger(__name__)
 
 SLACK_API_URL = "https://slack.com/api/"
 

@@ -17,8 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from nl2sql.agent import Conversation
 from nl2sql.errors import NotFound
+from nl2sql.history import Conversation
 from nl2sql.models.base import Message
 from nl2sql.state.db import StateDB
 

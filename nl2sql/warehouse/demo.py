@@ -13,6 +13,7 @@ Times are whole seconds in UTC, held as int64 microseconds while generating
 from __future__ import annotations
 
 import contextlib
+import datetime
 import math
 import os
 import pathlib
@@ -45,7 +46,7 @@ SECOND = 1_000_000
 HOUR = 3600 * SECOND
 DAY = 24 * HOUR
 START = int(np.datetime64("2019-01-01T00:00:00", "us").astype(I64))
-END = int(np.datetime64("2026-01-01T00:00:00", "us").astype(I64))  # exclusive
+FIRST_AS_OF = datetime.date(2019, 3, 1)  # an earlier end leaves too little history
 NULL_TS = np.iinfo(I64).min
 CHUNK_ROWS = 1_000_000  # rows loaded per INSERT
 
@@ -67,15 +68,21 @@ def build_demo(
     *,
     scale: float = 1.0,
     seed: int = 42,
+    as_of: datetime.date | None = None,
     progress: Progress | None = None,
 ) -> pathlib.Path:
     """Build the demo DuckDB file. progress(label, done, total) is called as tables are built.
+
+    The data runs from 2019 to the end of ``as_of`` (default: today, UTC), so
+    relative questions ("the last 30 days") have answers, as on the live public
+    dataset; the same seed and ``as_of`` always give the same rows.
 
     The file is built next to ``path`` under a temporary name and renamed over
     ``path`` only when complete, so a failed build leaves any existing file as it was.
     Bad options raise ``ValueError``; a path that cannot be written, ``WarehouseError``.
     """
-    check_options(scale, seed)
+    as_of = as_of or today()
+    check_options(scale, seed, as_of)
     target = pathlib.Path(path)
     if target.is_dir():
         raise WarehouseError(f"cannot write {str(target)!r}: it is a directory; "
@@ -85,7 +92,8 @@ def build_demo(
         target.parent.mkdir(parents=True, exist_ok=True)
         con = duckdb.connect(str(tmp))
         try:
-            _build(con, float(scale), seed, progress or (lambda label, done, total: None))
+            _build(con, float(scale), seed, _end_of(as_of),
+                   progress or (lambda label, done, total: None))
             con.execute("CHECKPOINT")
         finally:
             con.close()
@@ -103,17 +111,32 @@ def build_demo(
     return target
 
 
-def check_options(scale: float, seed: int) -> None:
-    """Raise ``ValueError`` unless ``scale`` and ``seed`` are ones ``build_demo`` accepts."""
+def today() -> datetime.date:
+    """The default end of the demo timeline: today's date in UTC."""
+    return datetime.datetime.now(datetime.UTC).date()
+
+
+def _end_of(as_of: datetime.date) -> int:
+    """Microseconds since the epoch of the midnight after ``as_of`` (the exclusive end)."""
+    return int(np.datetime64(as_of + datetime.timedelta(days=1), "us").astype(I64))
+
+
+def check_options(scale: float, seed: int, as_of: datetime.date | None = None) -> None:
+    """Raise ``ValueError`` unless ``scale``, ``seed`` and ``as_of`` are ones ``build_demo``
+    accepts."""
     if isinstance(scale, bool) or not isinstance(scale, int | float) or not (
         math.isfinite(scale) and MIN_SCALE <= scale <= MAX_SCALE
     ):
         raise ValueError(f"scale must be a number from {MIN_SCALE} to {MAX_SCALE}, got {scale!r}")
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+    if as_of is not None and as_of < FIRST_AS_OF:
+        raise ValueError(f"as-of must be {FIRST_AS_OF.isoformat()} or later (the demo's "
+                         f"history starts in 2019), got {as_of.isoformat()}")
 
 
-def _build(con: duckdb.DuckDBPyConnection, scale: float, seed: int, progress: Progress) -> None:
+def _build(con: duckdb.DuckDBPyConnection, scale: float, seed: int, end: int,
+           progress: Progress) -> None:
     rng = np.random.default_rng(seed)
     n = {k: max(1, round(v * scale)) for k, v in BASE_ROWS.items()}
     total = len(TABLES)
@@ -141,7 +164,7 @@ def _build(con: duckdb.DuckDBPyConnection, scale: float, seed: int, progress: Pr
     done("products")
 
     places = V.places()
-    users = _users(rng, n["users"], places)
+    users = _users(rng, n["users"], places, end)
     _insert(con, "users", users.pop("raw"), select=(
         "r.id, r.first_name, r.last_name, lower(regexp_replace(r.first_name || r.last_name, "
         "'[^A-Za-z]', '', 'g')) || '@example.' || r.tld AS email, r.age, r.gender, r.state, "
@@ -150,12 +173,12 @@ def _build(con: duckdb.DuckDBPyConnection, scale: float, seed: int, progress: Pr
     ))  # fmt: skip
     done("users")
 
-    orders = _orders(rng, n["orders"], users)
+    orders = _orders(rng, n["orders"], users, end)
     _insert(con, "orders", orders.pop("raw"), order_by="order_id")
     done("orders")
 
     items = _order_items(rng, orders, users, products)
-    inventory = _inventory(rng, n["inventory_items"], items, products)
+    inventory = _inventory(rng, n["inventory_items"], items, products, end)
     items["raw"]["inventory_item_id"] = inventory.pop("sold_ids")
     _insert(con, "order_items", items["raw"])
     done("order_items")
@@ -169,7 +192,7 @@ def _build(con: duckdb.DuckDBPyConnection, scale: float, seed: int, progress: Pr
     done("inventory_items")
 
     sessions, events = _events(rng, n["guest_sessions"], orders, users, items, products,
-                                 places)
+                                 places, end)
     _load_events(con, sessions, events, places)
     done("events")
 
@@ -323,13 +346,14 @@ def _products(rng: np.random.Generator, n: int) -> dict[str, Any]:
             "popularity": rng.lognormal(0, 0.8, n)}  # fmt: skip
 
 
-def _users(rng: np.random.Generator, n: int, places: list[tuple[Any, ...]]) -> dict[str, Any]:
+def _users(rng: np.random.Generator, n: int, places: list[tuple[Any, ...]],
+           end: int) -> dict[str, Any]:
     place = rng.choice(len(places), size=n, p=_weights([p[6] for p in places]))
     cols = list(zip(*places, strict=True))
     country, state, city, postal = (np.array(c, dtype=object)[place] for c in cols[:4])
     female = rng.random(n) < 0.5
     first = np.where(female, _uniform(rng, V.FIRST_NAMES_F, n), _uniform(rng, V.FIRST_NAMES_M, n))
-    created = _growing(rng, n, START, END - 2 * DAY)  # leaves room for a first order
+    created = _growing(rng, n, START, end - 2 * DAY)  # leaves room for a first order
     raw = {
         "id": np.arange(1, n + 1, dtype=I64),
         "first_name": first,
@@ -349,7 +373,8 @@ def _users(rng: np.random.Generator, n: int, places: list[tuple[Any, ...]]) -> d
     return {"raw": raw, "female": female, "created": created, "place": place}
 
 
-def _orders(rng: np.random.Generator, n: int, users: dict[str, Any]) -> dict[str, Any]:
+def _orders(rng: np.random.Generator, n: int, users: dict[str, Any],
+            end: int) -> dict[str, Any]:
     n_users = len(users["created"])
     # About 80 % of users buy at least once; the other orders go to repeat buyers.
     buyers = rng.permutation(n_users)[: min(round(0.8 * n_users), n)]
@@ -358,18 +383,18 @@ def _orders(rng: np.random.Generator, n: int, users: dict[str, Any]) -> dict[str
     # base; a delay running past the end of the data is redrawn evenly instead.
     first = users["created"][user] + 2 * HOUR  # room for the visit before the purchase
     created = first + rng.exponential(120 * DAY, n)
-    late = created >= END - HOUR
-    created[late] = first[late] + rng.random(int(late.sum())) * (END - HOUR - first[late])
+    late = created >= end - HOUR
+    created[late] = first[late] + rng.random(int(late.sum())) * (end - HOUR - first[late])
     created = _seconds(created)
     status = _pick(rng, V.ORDER_STATUSES, n)
     shipped = _seconds(created + rng.uniform(1, 72, n) * HOUR)
     delivered = _seconds(shipped + rng.uniform(24, 120, n) * HOUR)
     returned = _seconds(delivered + rng.uniform(12, 240, n) * HOUR)
     # An order whose next step would come after the end of the data has not got
-    # there yet: keep every timestamp before 2026 and status consistent with them.
-    status[(status == "Returned") & (returned >= END)] = "Complete"
-    status[(status == "Complete") & (delivered >= END)] = "Shipped"
-    status[(status == "Shipped") & (shipped >= END)] = "Processing"
+    # there yet: keep every timestamp before the end and status consistent with them.
+    status[(status == "Returned") & (returned >= end)] = "Complete"
+    status[(status == "Complete") & (delivered >= end)] = "Shipped"
+    status[(status == "Shipped") & (shipped >= end)] = "Processing"
     shipped[np.isin(status, ["Processing", "Cancelled"])] = NULL_TS
     delivered[~np.isin(status, ["Complete", "Returned"])] = NULL_TS
     returned[status != "Returned"] = NULL_TS
@@ -420,7 +445,7 @@ def _order_items(
 
 
 def _inventory(
-    rng: np.random.Generator, n: int, items: dict[str, Any], products: dict[str, Any]
+    rng: np.random.Generator, n: int, items: dict[str, Any], products: dict[str, Any], end: int
 ) -> dict[str, Any]:
     sold_at = items["created"]
     n_sold = len(sold_at)
@@ -431,7 +456,7 @@ def _inventory(
     pop = products["popularity"]
     stock = 0.5 / len(pop) + 0.5 * pop / pop.sum()
     unsold_product = rng.choice(len(pop), size=n_unsold, p=stock / stock.sum())
-    created = np.concatenate([arrived, _growing(rng, n_unsold, START, END)])
+    created = np.concatenate([arrived, _growing(rng, n_unsold, START, end)])
     by_time = np.argsort(created, kind="stable")  # ids follow arrival time
     ids = np.empty(len(created), dtype=I64)
     ids[by_time] = np.arange(1, len(created) + 1)
@@ -454,6 +479,7 @@ def _events(
     items: dict[str, Any],
     products: dict[str, Any],
     places: list[tuple[Any, ...]],
+    end: int,
 ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
     """Visits: one per order by its buyer (home, then department, product and cart
     for each item, purchase, and cancel if cancelled), plus anonymous browsing."""
@@ -486,7 +512,7 @@ def _events(
     dept_rows = np.flatnonzero(g_type == DEPARTMENT)
     g_product[dept_rows] = g_product[dept_rows + 1]  # the product page follows its department
     g_product[(g_type == HOME) | (g_type == CART)] = 0
-    g_time = _growing(rng, n_guest, START, END - HOUR)[g_sess] + _offsets(rng, g_sess, g_pos)
+    g_time = _growing(rng, n_guest, START, end - HOUR)[g_sess] + _offsets(rng, g_sess, g_pos)
 
     n_sess = n_orders + n_guest
     created = np.concatenate([o_time, g_time])

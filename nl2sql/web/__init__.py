@@ -2,7 +2,7 @@
 
 Each interface is a blueprint module listed in ``BLUEPRINTS`` exposing ``bp``;
 adding one (Slack) is one more name there. Shared state lives in
-``nl2sql.web.context.Services`` (``services()`` inside a request).
+``nl2sql.service.Services`` (``nl2sql.web.services.services()`` inside a request).
 """
 
 from __future__ import annotations
@@ -26,8 +26,9 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None,
                conversation_ttl_s: float | None = None) -> Flask:
     """Build the app. ``runtime`` injects a warehouse/model (tests); ``state_db``
     overrides ``settings.state_db`` (e.g. ``StateDB(":memory:")``)."""
+    from nl2sql.service import Services
     from nl2sql.web import auth, errors, logs, pages
-    from nl2sql.web.context import EXTENSION, Services
+    from nl2sql.web.services import EXTENSION
 
     app = Flask(__name__, static_folder=None)
     settings = settings or (runtime.settings if runtime else Settings.from_env())

@@ -7,9 +7,9 @@ from typing import Any
 from flask import Blueprint, Response, g, jsonify, request
 
 from nl2sql.errors import BadRequest, NotFound
-from nl2sql.web.asking import parse_ask, valid_id
-from nl2sql.web.context import services
-from nl2sql.web.metrics import CONTENT_TYPE
+from nl2sql.metrics import CONTENT_TYPE
+from nl2sql.service import parse_ask, valid_id
+from nl2sql.web.services import services
 
 bp = Blueprint("api", __name__)
 
@@ -43,7 +43,7 @@ def ask() -> Any:
 
 @bp.get("/api/datasets")
 def datasets() -> Any:
-    return jsonify({"ok": True, **services().catalog.get()})
+    return jsonify({"ok": True, **services().overview.get()})
 
 
 @bp.get("/api/conversations/<conversation_id>")

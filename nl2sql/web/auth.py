@@ -31,7 +31,7 @@ ANONYMOUS = "anonymous"
 PROTECTED_PREFIX = "/api/"
 _EXT = "nl2sql.iap"
 _lock = threading.Lock()
-log = logging.getLogger("nl2sql.web")
+log = logging.getLogger(__name__)
 
 
 def bearer_token() -> str | None:

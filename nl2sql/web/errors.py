@@ -18,7 +18,10 @@ from werkzeug.exceptions import (
 )
 
 from nl2sql.errors import Nl2SqlError
-from nl2sql.web.logs import event, log
+from nl2sql.web.logs import event
+from nl2sql.web.services import services
+
+log = logging.getLogger(__name__)
 
 
 def envelope(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
@@ -29,8 +32,6 @@ def envelope(status: int, message: str, headers: dict[str, str] | None = None) -
 
 
 def count(status: int, kind: str) -> None:
-    from nl2sql.web.context import services
-
     services().metrics.inc("nl2sql_errors_total", {"status": str(status), "kind": kind})
 
 

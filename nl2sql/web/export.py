@@ -20,7 +20,7 @@ from nl2sql.charts import render_svg, resized
 from nl2sql.errors import BadRequest, NotFound
 from nl2sql.safety import Policy, check_sql
 from nl2sql.web.api import checked_id
-from nl2sql.web.context import services
+from nl2sql.web.services import services
 
 bp = Blueprint("export", __name__)
 

@@ -33,7 +33,7 @@ IAP_CERTS_URL = "https://www.gstatic.com/iap/verify/public_key"  # {key id: PEM}
 IAP_ISSUER = "https://cloud.google.com/iap"
 JWT_HEADER = "X-Goog-IAP-JWT-Assertion"
 REFETCH_AFTER_S = 60.0
-log = logging.getLogger("nl2sql.web")
+log = logging.getLogger(__name__)
 
 
 class InvalidIdentity(Exception):

@@ -17,7 +17,9 @@ from typing import Any
 
 from flask import Flask, Response, g, request
 
-log = logging.getLogger("nl2sql.web")
+from nl2sql.web.services import services
+
+log = logging.getLogger(__name__)
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 
@@ -73,8 +75,6 @@ def register(app: Flask) -> None:
         response.headers["X-Request-Id"] = g.get("request_id", "")
         seconds = time.perf_counter() - g.get("started", time.perf_counter())
         route = request.url_rule.rule if request.url_rule else "unmatched"
-        from nl2sql.web.context import services
-
         services().metrics.record([
             ("nl2sql_http_requests_total",
              {"method": request.method, "endpoint": route, "status": str(response.status_code)},

@@ -29,8 +29,9 @@ from nl2sql.slack.verify import (
     parse_form,
 )
 from nl2sql.web import runtime_of
+from nl2sql.web.services import services
 
-log = logging.getLogger("nl2sql.slack")
+log = logging.getLogger(__name__)
 
 bp = Blueprint("slack", __name__)
 
@@ -60,8 +61,6 @@ def slack_service(app: Flask) -> SlackService:
 def _build(app: Flask) -> SlackService:
     # The app's one Asker: Slack shares the web API's conversation store, rate
     # limiter (one state file, so limits hold across gunicorn workers) and metrics.
-    from nl2sql.web.context import services
-
     options: SlackOptions = app.config.get("NL2SQL_SLACK_OPTIONS") or SlackOptions()
     return SlackService(services(app).asker, options=options, chart=chart_png)
 

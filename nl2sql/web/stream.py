@@ -20,6 +20,7 @@ Events: ``model_started`` {turn}, ``step_started`` {name, args, id},
 from __future__ import annotations
 
 import json
+import logging
 import queue
 import threading
 from collections.abc import Iterator
@@ -28,13 +29,13 @@ from typing import Any
 from flask import Blueprint, Flask, Response, current_app, g, request
 
 from nl2sql.errors import Nl2SqlError
-from nl2sql.slack.worker import WorkerPool
+from nl2sql.metrics import Metrics
+from nl2sql.service import Asker, Pending, parse_ask
 from nl2sql.web.api import json_body
-from nl2sql.web.asking import Asker, Pending, parse_ask
-from nl2sql.web.context import services
-from nl2sql.web.logs import log
-from nl2sql.web.metrics import Metrics
+from nl2sql.web.services import services
+from nl2sql.workers import WorkerPool
 
+log = logging.getLogger(__name__)
 bp = Blueprint("stream", __name__)
 
 HEARTBEAT_S = 10.0  # a comment line this often keeps proxies from closing an idle stream

@@ -59,7 +59,41 @@ def test_validate_good_and_bad_files(runtime: Runtime, report_settings: Settings
     lines = err.strip().splitlines()
     assert lines[0].startswith(f"{bad}: by-status: schedule: '0 8 * * 8' is not a valid cron")
     assert lines[1].startswith(f"{bad}: by-status: timezone: 'Mars/Olympus'")
-    assert lines[-1] == f"{bad}: 2 problem(s)"  # the SQL is checked once the shape is right
+    # the SQL is checked once the shape is right
+    assert lines[-1] == f"{bad}: 2 problem(s) in the file, 0 in the environment"
+
+
+def test_validate_separates_a_wrong_file_from_a_missing_environment(
+        runtime: Runtime, report_settings: Settings) -> None:
+    path = Path(report_settings.reports)
+    path.write_text(definitions(report_yaml("by-status", deliver=HOOK)))
+    unset = CliRunner().invoke(main, ["report", "validate"], obj=runtime,
+                               env={"SLACK_WEBHOOK_URL": ""})
+    # The file is right: it validates, with a warning naming what this machine lacks.
+    assert unset.exit_code == 0, unset.output
+    assert "warning: by-status: deliver[0].slack_webhook: environment variable " \
+           "SLACK_WEBHOOK_URL is not set (the file is fine" in unset.stderr
+    assert unset.stdout.strip().endswith("ok, 1 report(s); 1 warning(s) about the environment")
+    strict = CliRunner().invoke(main, ["report", "validate", "--strict"], obj=runtime,
+                                env={"SLACK_WEBHOOK_URL": ""})
+    assert strict.exit_code == 1
+    assert strict.stderr.strip().endswith("0 problem(s) in the file, 1 in the environment")
+
+    path.write_text(definitions(report_yaml("by-status", timezone="Mars/Olympus", deliver=HOOK)))
+    both = CliRunner().invoke(main, ["report", "validate"], obj=runtime,
+                              env={"SLACK_WEBHOOK_URL": ""})
+    assert both.exit_code == 1
+    assert "by-status: timezone: 'Mars/Olympus'" in both.stderr
+    assert both.stderr.strip().endswith("1 problem(s) in the file, 0 in the environment")
+
+
+def test_the_shipped_example_validates_on_a_fresh_machine() -> None:
+    example = Path(__file__).parents[2] / "examples" / "reports.yaml"
+    result = CliRunner().invoke(main, ["report", "validate", "--config", str(example)],
+                                env={"SLACK_WEBHOOK_URL": "", "NL2SQL_SMTP_URL": ""})
+    assert result.exit_code == 0, result.output
+    assert "SLACK_WEBHOOK_URL is not set" in result.stderr
+    assert "ok, 2 report(s)" in result.stdout
 
 
 def test_validate_reports_unsafe_pinned_sql(runtime: Runtime, report_settings: Settings,
@@ -145,6 +179,18 @@ def test_pin_writes_reviewed_sql_and_runs_use_it_without_the_model(
     assert code == 0, out
     assert silent.requests == []
     assert "purchases: 200" in json.dumps(webhook.posts[-1])
+
+
+def test_pin_preview_of_many_rows_mentions_no_attachment(
+        report_settings: Settings, webhook: WebhookReceiver) -> None:
+    Path(report_settings.reports).write_text(definitions(report_yaml(
+        "rows", sql=None, deliver=HOOK)))
+    many = "SELECT id, amount FROM shop.purchases ORDER BY id"
+    model = ScriptedModel(calls(("sql_query", {"query": many})), text("Here they are."))
+    code, out, _ = invoke(Runtime(report_settings, _model=model), ["pin", "rows"], webhook,
+                          stdin="n\n")
+    assert code == 1
+    assert "more rows not shown" in out and "attach" not in out
 
 
 def test_pin_refuses_when_no_sql_ran(report_settings: Settings,

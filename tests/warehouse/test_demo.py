@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import math
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,6 +15,7 @@ import sqlglot
 from nl2sql.warehouse.demo import DATASET, TABLES, build_demo
 
 SEED = 11
+AS_OF = datetime.date(2025, 12, 31)  # the timeline the assertions below were written for
 
 # The public dataset's columns in order (geography columns left out), with the
 # DuckDB type each BigQuery type maps to. Written out here, not read from the
@@ -162,7 +164,7 @@ def _fetch(con: duckdb.DuckDBPyConnection, sql: str) -> list[tuple[Any, ...]]:
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[tuple[str, int, int]]]:
     calls: list[tuple[str, int, int]] = []
     path = tmp_path_factory.mktemp("demo") / "nested" / "demo.duckdb"
-    out = build_demo(path, scale=0.01, seed=SEED,
+    out = build_demo(path, scale=0.01, seed=SEED, as_of=AS_OF,
                      progress=lambda label, done, total: calls.append((label, done, total)))
     assert out == path
     return path, calls
@@ -249,13 +251,57 @@ def test_distributions_are_skewed(con: duckdb.DuckDBPyConnection) -> None:
     assert by_year[-1][1] > 2 * by_year[0][1]  # the business grows
 
 
-def test_all_timestamps_within_2019_to_2025(con: duckdb.DuckDBPyConnection) -> None:
-    for table, columns in EXPECTED_COLUMNS.items():
-        for column, type_ in columns:
-            if type_ == TS:
-                lo, hi = _fetch(con, f"SELECT min({column}), max({column}) FROM {table}")[0]
-                if lo is not None:
-                    assert lo.year >= 2019 and hi.year <= 2025, (table, column, lo, hi)
+def _time_range(path: Path) -> tuple[datetime.datetime, datetime.datetime]:
+    """Earliest and latest timestamp of any column of any table in the file."""
+    c = duckdb.connect(str(path), read_only=True)
+    try:
+        parts = [f"SELECT min({column}) AS lo, max({column}) AS hi FROM {DATASET}.{table}"
+                 for table, columns in EXPECTED_COLUMNS.items()
+                 for column, type_ in columns if type_ == TS]
+        return c.execute(f"SELECT min(lo), max(hi) FROM ({' UNION ALL '.join(parts)})").fetchone()
+    finally:
+        c.close()
+
+
+def test_all_timestamps_run_from_2019_to_the_end_of_as_of(built: tuple[Path, Any]) -> None:
+    lo, hi = _time_range(built[0])
+    assert lo.year == 2019
+    # The last day holds data (orders are placed every day at scale 0.01), none after it.
+    assert hi.date() == AS_OF, hi
+
+
+def test_by_default_the_timeline_ends_today_so_relative_questions_have_answers(
+    tmp_path: Path,
+) -> None:
+    path = build_demo(tmp_path / "today.duckdb", scale=0.01, seed=SEED)
+    before = datetime.datetime.now(datetime.UTC).date()
+    c = duckdb.connect(str(path), read_only=True)
+    try:
+        recent = c.execute(f"SELECT count(*) FROM {DATASET}.orders WHERE created_at >= "
+                           "CAST(current_date - INTERVAL 30 DAY AS TIMESTAMP)").fetchone()[0]
+    finally:
+        c.close()
+    assert recent > 0
+    _, hi = _time_range(path)
+    assert before <= hi.date() <= datetime.datetime.now(datetime.UTC).date()
+
+
+def test_as_of_pins_the_data_and_another_date_gives_other_data(
+    built: tuple[Path, Any], tmp_path: Path
+) -> None:
+    first = _fingerprint(built[0])
+    again = _fingerprint(build_demo(tmp_path / "again.duckdb", scale=0.01, seed=SEED,
+                                    as_of=AS_OF))
+    later = build_demo(tmp_path / "later.duckdb", scale=0.01, seed=SEED,
+                       as_of=AS_OF + datetime.timedelta(days=200))
+    assert again == first
+    assert _fingerprint(later)["orders"] != first["orders"]
+    assert _time_range(later)[1].date() == AS_OF + datetime.timedelta(days=200)
+
+
+def test_an_as_of_before_the_history_starts_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="as-of must be 2019-03-01 or later"):
+        build_demo(tmp_path / "x.duckdb", scale=0.01, as_of=datetime.date(2018, 12, 31))
 
 
 def test_every_table_and_column_has_a_description(con: duckdb.DuckDBPyConnection) -> None:
@@ -333,8 +379,10 @@ def test_same_seed_same_data_other_seed_other_data(
     built: tuple[Path, Any], tmp_path: Path
 ) -> None:
     first = _fingerprint(built[0])
-    again = _fingerprint(build_demo(tmp_path / "again.duckdb", scale=0.01, seed=SEED))
-    other = _fingerprint(build_demo(tmp_path / "other.duckdb", scale=0.01, seed=SEED + 1))
+    again = _fingerprint(build_demo(tmp_path / "again.duckdb", scale=0.01, seed=SEED,
+                                    as_of=AS_OF))
+    other = _fingerprint(build_demo(tmp_path / "other.duckdb", scale=0.01, seed=SEED + 1,
+                                    as_of=AS_OF))
     assert again == first
     assert all(other[t] != first[t] for t in TABLES if t != "distribution_centers")
 

@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 
 from nl2sql.errors import WarehouseError
 from nl2sql.models.base import Model, ModelTurn, Request
-from nl2sql.web.context import services
+from nl2sql.web.services import services
 from tests.web.fakes import AnalystModel
 from tests.web.iap import FakeIap
 

@@ -426,3 +426,47 @@ def test_a_failed_csv_download_says_so(browser: Any, make_app: Callable[..., Fla
         assert "the warehouse is unavailable" in notice.inner_text()
         context.close()
         assert [e for e in console.errors if "503" not in e] == []
+
+
+def test_keyboard_sorting_and_paging_keep_focus_where_the_user_is(page: Any, site: str) -> None:
+    page.goto(site)
+    ask(page, "How many orders were placed each month?")
+    page.wait_for_selector("table.results")
+    header = page.locator("th:has-text('orders') button")
+    header.focus()
+    page.keyboard.press("Enter")
+    assert page.locator("th:has-text('orders')").get_attribute("aria-sort") == "descending"
+    # The header is redrawn by the sort; focus stays on it, so Enter again reverses.
+    assert page.evaluate("document.activeElement.title") == "Sort by orders"
+    page.keyboard.press("Enter")
+    assert page.locator("th:has-text('orders')").get_attribute("aria-sort") == "ascending"
+
+    nxt = page.locator(".pager button:has-text('Next')")
+    nxt.focus()
+    page.keyboard.press("Enter")
+    page.keyboard.press("Enter")  # 24 rows: the third page is the last
+    assert page.locator(".pager-status").inner_text() == "Rows 21–24 of 24"
+    assert nxt.is_disabled()
+    # Focus did not fall to <body>: it is on Previous, the way back.
+    assert page.evaluate("document.activeElement.textContent") == "Previous"
+    page.keyboard.press("Enter")
+    assert page.locator(".pager-status").inner_text() == "Rows 11–20 of 24"
+
+
+def test_the_rate_limit_card_says_when_to_try_again_once(
+    browser: Any, make_app: Callable[..., Flask]
+) -> None:
+    with serve(make_app(model=AnalystModel(), rate_limit="1/hour")) as url:
+        context = browser.new_context(viewport=DESKTOP)
+        page = context.new_page()
+        try:
+            page.goto(url)
+            ask(page, "How many orders are there?")
+            page.wait_for_selector(".answer")
+            ask(page, "How many orders are there?")
+            card = page.wait_for_selector(".card.error[role=alert]").inner_text()
+            assert card.lower().count("try again in") == 1, card
+            assert "minute" in card  # a time a person reads, e.g. "59 minutes 59 seconds"
+            assert page.input_value("#question") == "How many orders are there?"
+        finally:
+            context.close()

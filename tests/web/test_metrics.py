@@ -7,8 +7,8 @@ from pathlib import Path
 
 from flask.testing import FlaskClient
 
+from nl2sql.metrics import METRICS, Metrics
 from nl2sql.state import StateDB
-from nl2sql.web.metrics import METRICS, Metrics
 
 NAME = r"[a-zA-Z_][a-zA-Z0-9_]*"
 LABEL = NAME + r'="(?:[^"\\]|\\.)*"'

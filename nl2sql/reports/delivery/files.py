@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from nl2sql.reports.delivery import DeliveryError
+from nl2sql.reports.delivery.base import DeliveryError
 from nl2sql.reports.result import ReportResult, write_atomic
 
 

@@ -23,7 +23,7 @@ from typing import Any
 from urllib.parse import unquote, urlparse
 
 from nl2sql.errors import ConfigError
-from nl2sql.reports.delivery import DeliveryContext, DeliveryError
+from nl2sql.reports.delivery.base import DeliveryContext, DeliveryError
 from nl2sql.reports.delivery.chart import chart_png
 from nl2sql.reports.result import TABLE_ROWS, ReportResult
 
@@ -71,7 +71,7 @@ def _plain(result: ReportResult) -> str:
     else:
         parts = [result.answer, result.summary()]
         if result.columns:
-            parts.append(result.text_table(limit=TABLE_ROWS))
+            parts.append(result.text_table(limit=TABLE_ROWS, rest_in="the attached CSV"))
     if result.sql:
         parts.append(f"SQL:\n{result.sql}")
     parts.append(f"Slot {result.slot}")

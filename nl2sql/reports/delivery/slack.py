@@ -12,7 +12,7 @@ from typing import Any
 
 from slack_sdk.webhook import WebhookClient
 
-from nl2sql.reports.delivery import DeliveryContext, DeliveryError
+from nl2sql.reports.delivery.base import DeliveryContext, DeliveryError
 from nl2sql.reports.result import ReportResult
 
 SLACK_ROWS = 10

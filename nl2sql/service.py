@@ -1,13 +1,16 @@
-"""Asking a question on behalf of a user: the one path every interface shares.
+"""The answer service: asking a question on behalf of a user, the one path every
+interface (web API, stream, Slack, MCP, reports) shares.
 
 ``Asker.prepare`` does what can fail fast (the conversation lookup, the rate
 limit) so an HTTP endpoint can still answer 404/429 before it starts a stream;
 ``Asker.run`` runs the agent, picks the chart, saves the turn, counts metrics
-and logs. Slack reuses it with ``interface="slack"``.
+and logs. ``Services.build`` wires one runtime to its state (conversations,
+rate limits, metrics) and the asker; interfaces hold one ``Services``.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 import time
@@ -15,15 +18,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from nl2sql.agent import Conversation, Event
+from nl2sql.agent import Event
 from nl2sql.answer import Answer
 from nl2sql.charts import chart_for
 from nl2sql.errors import BadRequest
+from nl2sql.history import Conversation
+from nl2sql.metrics import Metrics
+from nl2sql.overview import Overview
 from nl2sql.ratelimit import RateLimiter
 from nl2sql.runtime import Runtime
-from nl2sql.state import ConversationStore
-from nl2sql.web.logs import log
-from nl2sql.web.metrics import Metrics
+from nl2sql.state import ConversationStore, StateDB
+
+log = logging.getLogger(__name__)
 
 MAX_QUESTION_CHARS = 2000
 _ID = re.compile(r"^[0-9a-f]{24}$")
@@ -155,3 +161,28 @@ class Asker:
             "conversation": f"{base}/api/conversations/{conversation_id}",
         }
         return {"ok": True, **data, "links": links}
+
+
+@dataclass
+class Services:
+    """What an interface holds: the runtime plus the local state built on it."""
+
+    runtime: Runtime
+    db: StateDB
+    store: ConversationStore
+    limiter: RateLimiter
+    metrics: Metrics
+    asker: Asker
+    overview: Overview
+
+    @classmethod
+    def build(cls, runtime: Runtime, *, state_db: StateDB | None = None,
+              conversation_ttl_s: float | None = None) -> Services:
+        settings = runtime.settings
+        db = state_db or StateDB(settings.state_db)
+        ttl = conversation_ttl_s or settings.conversation_ttl_s
+        store = ConversationStore(db, ttl_s=ttl)
+        limiter = RateLimiter(settings.rate_limit, db)
+        metrics = Metrics(db)
+        return cls(runtime, db, store, limiter, metrics,
+                   Asker(runtime, store, limiter, metrics), Overview(runtime))

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from nl2sql.answer import Answer
 from nl2sql.state.db import StateDB
 
-log = logging.getLogger("nl2sql.web")
+log = logging.getLogger(__name__)
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 SECONDS_BUCKETS = (0.01, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
 

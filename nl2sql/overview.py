@@ -69,7 +69,7 @@ def examples_for(tables: list[dict[str, Any]]) -> list[str]:
     return picked
 
 
-class Catalog:
+class Overview:
     def __init__(self, runtime: Runtime, ttl_s: float = 600.0) -> None:
         self.runtime = runtime
         self.ttl_s = ttl_s

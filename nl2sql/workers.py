@@ -1,5 +1,5 @@
-"""The bounded pool that answers slash commands after the 3-second acknowledgement
-(and runs the web page's streamed questions, ``nl2sql.web.stream``).
+"""The bounded pool that runs questions off the request thread: Slack's slash
+commands after the 3-second acknowledgement, the web page's streamed questions.
 
 A fixed number of threads run questions; a fixed number more may wait in line.
 Past that the command is refused at once ("busy, try again") rather than queued
@@ -14,14 +14,14 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 
-log = logging.getLogger("nl2sql.slack")
+log = logging.getLogger(__name__)
 
 
 class WorkerPool:
     """``ThreadPoolExecutor`` with a cap on running plus waiting jobs."""
 
     def __init__(self, workers: int = 4, max_waiting: int = 16, *,
-                 name: str = "nl2sql-slack") -> None:
+                 name: str = "nl2sql-worker") -> None:
         if workers < 1 or max_waiting < 0:
             raise ValueError("workers must be >= 1 and max_waiting >= 0")
         self.name = name
