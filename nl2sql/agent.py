@@ -74,8 +74,14 @@ class Agent:
         question: str,
         conversation: Conversation | None = None,
         on_event: EventSink | None = None,
+        *,
+        stream: bool = False,
     ) -> tuple[Answer, Conversation]:
-        """Answer ``question``; returns the answer and the extended conversation."""
+        """Answer ``question``; returns the answer and the extended conversation.
+
+        ``stream``: the model's text goes to ``on_event`` as ``answer_delta`` events
+        while it is written (``answer_reset`` when the turn turns out to call
+        functions, so the text so far was not the answer)."""
         started = time.perf_counter()
         # One deadline bounds the model calls, their retries and the queries.
         deadline = time.monotonic() + self.settings.question_deadline_s
@@ -99,7 +105,13 @@ class Agent:
                     f"the question took longer than {self.settings.question_deadline_s:g}s "
                     "(NL2SQL_QUESTION_DEADLINE_S); try a narrower question")
             emit({"event": "model_started", "turn": turn_no + 1})
-            turn = self.model.generate(Request(
+            streamed: list[str] = []
+
+            def delta(piece: str, turn_no: int = turn_no, streamed: list[str] = streamed) -> None:
+                streamed.append(piece)
+                emit({"event": "answer_delta", "turn": turn_no + 1, "text": piece})
+
+            request = Request(
                 # a snapshot of what this turn was sent; earlier results summarised
                 history=summarise_older(history, question_at),
                 tools=self.tools.declarations,
@@ -107,7 +119,11 @@ class Agent:
                 tool_mode=mode,
                 allowed_functions=allowed,
                 deadline=deadline,
-            ))
+            )
+            turn = (self.model.generate_stream(request, delta) if stream
+                    else self.model.generate(request))
+            if streamed and turn.message.calls:
+                emit({"event": "answer_reset", "turn": turn_no + 1})
             answer.usage.add(turn.usage)
             history.append(turn.message)
             if turn.finish_reason == UNANSWERED:

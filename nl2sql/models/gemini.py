@@ -225,6 +225,14 @@ class GeminiModel(Model):
     def generate(self, request: Request) -> ModelTurn:
         return self._turn(request, self._send)
 
+    def generate_stream(self, request: Request, on_text: Callable[[str], None]) -> ModelTurn:
+        """``streamGenerateContent``: text parts reach ``on_text`` as chunks arrive; the
+        chunks are then merged into one response and read like any other."""
+        def send(req: Request, recovering: ToolMode | None) -> types.GenerateContentResponse:
+            return wire.merge_chunks(self._send(req, recovering, on_text=on_text))
+
+        return self._turn(request, send)
+
     def _turn(self, request: Request,
               send: Callable[[Request, ToolMode | None], types.GenerateContentResponse],
               ) -> ModelTurn:
@@ -262,16 +270,24 @@ class GeminiModel(Model):
         return "ANY" if how == "call" or fresh_question else request.tool_mode
 
     def _send(self, request: Request, recovering: ToolMode | None,
-              stream: bool = False) -> Any:
+              on_text: Callable[[str], None] | None = None) -> Any:
+        """One response (or, with ``on_text``, a stream's chunks), retried as needed."""
         contents = wire.to_contents(request.history, sign_foreign_calls=self._sign_foreign_calls)
         attempts = Attempts()
-        method = (self.client.models.generate_content_stream if stream
-                  else self.client.models.generate_content)
 
         def once(timeout: float | None) -> Any:
-            out = method(model=self.name, contents=contents,
-                         config=self.config(request, timeout_s=timeout, recovering=recovering))
-            return list(out) if stream else out  # a stream's chunks are read in the attempt
+            config = self.config(request, timeout_s=timeout, recovering=recovering)
+            if on_text is None:
+                return self.client.models.generate_content(
+                    model=self.name, contents=contents, config=config)
+            chunks = []
+            for chunk in self.client.models.generate_content_stream(
+                    model=self.name, contents=contents, config=config):
+                chunks.append(chunk)
+                piece = wire.chunk_text(chunk)
+                if piece:
+                    on_text(piece)
+            return chunks
 
         try:
             return call_with_retries(once, self.retry, request.deadline, self.timeout_s,

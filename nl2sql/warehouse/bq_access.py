@@ -13,19 +13,27 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 import sqlglot
+from google.cloud import bigquery
 from sqlglot import exp
 
 from nl2sql.errors import QueryError, UnsafeSQL
 from nl2sql.warehouse.bq_errors import gigabytes
 from nl2sql.warehouse.bq_metadata import partition_column
 
-if TYPE_CHECKING:
-    from google.cloud import bigquery
 
-    from nl2sql.warehouse.bigquery import BigQueryWarehouse
+class BigQueryWarehouse(Protocol):
+    """What these checks need of ``nl2sql.warehouse.bigquery.BigQueryWarehouse``."""
+
+    settings: Any
+    table_cache: Any
+
+    def is_allowed(self, project: str, dataset: str) -> bool: ...
+    def shown(self, project: str, *rest: str) -> str: ...
+    def table_or_none(self, project: str, dataset: str, table: str) -> bigquery.Table | None: ...
+    def dataset_location(self, project: str, dataset: str) -> str | None: ...
 
 Ref = tuple[str, str, str]  # (project, dataset, table)
 VIEW_TYPES = ("VIEW", "MATERIALIZED_VIEW")

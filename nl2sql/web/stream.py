@@ -13,7 +13,9 @@ leave an unbounded number of agent threads behind. A full pool is answered
 ``app.config["NL2SQL_STREAM_POOL"] = (workers, waiting)``.
 
 Events: ``model_started`` {turn}, ``step_started`` {name, args, id},
-``step_finished`` {name, args, ok, seconds, error?, id}, then exactly one of
+``step_finished`` {name, args, ok, seconds, error?, id}, ``answer_delta`` {turn,
+text} while a streaming model (Gemini) writes, ``answer_reset`` {turn} when that
+turn went on to call functions, then exactly one of
 ``answer`` (the ``POST /api/ask`` object) or ``error`` ({ok, error, status}).
 """
 
