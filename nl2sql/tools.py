@@ -51,6 +51,8 @@ class Toolbox:
         self.settings = settings
         self.labels = labels or {}
         self.policy = Policy.from_settings(settings, warehouse.project)
+        self.export_policy = Policy.from_settings(
+            settings, warehouse.project, max_rows=max(settings.export_max_rows, settings.max_rows))
         #: ``time.monotonic()`` the question must finish by (set by the agent); None: none
         self.deadline: float | None = None
         self._handlers: dict[str, Any] = {
@@ -124,10 +126,14 @@ class Toolbox:
     # -- queries ---------------------------------------------------------------
 
     def sql_query(self, query: str) -> ToolResult:
-        checked: CheckedSQL = check_sql(query, self.policy)
+        # Where the warehouse keeps a job's whole result (BigQuery), the query is capped
+        # at the export cap and only the preview is fetched: a CSV export then reads
+        # that result instead of running (and billing) the query again.
+        keeps = self.warehouse.keeps_results
+        checked: CheckedSQL = check_sql(query, self.export_policy if keeps else self.policy)
         result = self.warehouse.query(
             checked.sql,
-            max_rows=checked.row_cap,
+            max_rows=min(checked.row_cap, self.settings.max_rows),
             timeout_s=self._query_timeout(),
             labels=self.labels,
         )

@@ -26,15 +26,22 @@ from google.api_core.client_info import ClientInfo
 from google.api_core.client_options import ClientOptions
 from google.auth.credentials import AnonymousCredentials
 from google.cloud import bigquery
-from google.cloud.bigquery.retry import DEFAULT_RETRY
+from google.cloud.bigquery.retry import DEFAULT_JOB_RETRY, DEFAULT_RETRY
 
 from nl2sql import __version__
 from nl2sql.config import Settings
 from nl2sql.errors import NotFound
 from nl2sql.warehouse import bq_access as access
+from nl2sql.warehouse import bq_export
 from nl2sql.warehouse import bq_metadata as meta
 from nl2sql.warehouse import bq_shards as shards
-from nl2sql.warehouse.base import DatasetInfo, QueryResult, TableInfo, Warehouse
+from nl2sql.warehouse.base import (
+    DatasetInfo,
+    ExportedRows,
+    QueryResult,
+    TableInfo,
+    Warehouse,
+)
 from nl2sql.warehouse.bq_errors import translate
 from nl2sql.warehouse.bq_values import job_labels, json_value
 
@@ -68,6 +75,7 @@ def make_client(project: str, location: str | None, endpoint: str = "") -> bigqu
 
 class BigQueryWarehouse(Warehouse):
     kind = "BigQuery warehouse"
+    keeps_results = True  # the job's destination table serves exports (bq_export)
 
     def __init__(self, project: str, location: str | None = None,
                  settings: Settings | None = None) -> None:
@@ -91,6 +99,9 @@ class BigQueryWarehouse(Warehouse):
 
     def close(self) -> None:
         self.client.close()
+
+    def export_rows(self, job: dict[str, Any], max_rows: int) -> ExportedRows | None:
+        return bq_export.export_rows(self.client, job, max_rows, self._retry())
 
     # -- names and the allowlist ---------------------------------------------------
 
@@ -334,6 +345,7 @@ class BigQueryWarehouse(Warehouse):
             bytes_billed=job.total_bytes_billed,
             job_id=job.job_id,
             cache_hit=job.cache_hit,
+            location=job.location,
         )
 
     def _dry_run(self, sql: str, labels: dict[str, str],
@@ -355,7 +367,8 @@ class BigQueryWarehouse(Warehouse):
         try:
             return self.client.query(sql, job_config=config, location=self.location,
                                      job_id_prefix=JOB_ID_PREFIX, retry=self._retry(),
-                                     timeout=API_TIMEOUT_S, job_retry=None)
+                                     timeout=API_TIMEOUT_S,
+                                     job_retry=DEFAULT_JOB_RETRY.with_deadline(timeout_s))
         except Exception as e:
             raise translate(e, doing="query", timeout_s=timeout_s, max_bytes=cap) from None
 
@@ -365,7 +378,10 @@ class BigQueryWarehouse(Warehouse):
         cancel the job when we stop waiting for it before it is done."""
         cap = job.maximum_bytes_billed
         try:
-            iterator = job.result(timeout=wait_s, max_results=max_results, job_retry=None,
+            # A job that failed for a transient reason (jobBackendError, rate limits)
+            # is started again by the library, within the time this wait may take.
+            iterator = job.result(timeout=wait_s, max_results=max_results,
+                                  job_retry=DEFAULT_JOB_RETRY.with_deadline(wait_s),
                                   retry=self._retry(wait_s))
             rows = list(iterator)[:max_results]
         except Exception as e:

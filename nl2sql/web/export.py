@@ -1,8 +1,12 @@
 """Answer exports: the full result as CSV, and the chart as SVG.
 
-The CSV is never the model's preview: the answer's SQL goes through the safety
-gate again, now with the export cap ``NL2SQL_EXPORT_MAX_ROWS``, runs again, and
-is streamed out in chunks. ``X-Row-Count`` and ``X-Truncated`` tell a client
+The CSV is never the model's preview. On BigQuery it is the answering job's
+whole result, read page by page from the job's destination table (kept about
+24 hours, nothing billed; ``X-Export-Source: job-result``). Elsewhere, or once
+that table has expired, the answer's SQL goes through the safety gate again,
+now with the export cap ``NL2SQL_EXPORT_MAX_ROWS``, runs again
+(``X-Export-Source: re-run``; ``X-Export-Note`` says why on BigQuery), and is
+streamed out in chunks. ``X-Row-Count`` and ``X-Truncated`` tell a client
 whether the cap cut it.
 """
 
@@ -10,8 +14,9 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from flask import Blueprint, Response, g, request
@@ -44,12 +49,14 @@ def cell(value: Any) -> Any:
     return value
 
 
-def csv_chunks(columns: list[str], rows: list[list[Any]]) -> Iterator[str]:
+def csv_chunks(columns: list[str], rows: Iterable[list[Any]]) -> Iterator[str]:
+    """CSV text in chunks of ``CHUNK_ROWS`` rows; ``rows`` may be a lazy iterator."""
     buf = io.StringIO()
     writer = csv.writer(buf)
     writer.writerow([cell(c) for c in columns])
-    for i in range(0, len(rows), CHUNK_ROWS):
-        writer.writerows([cell(v) for v in row] for row in rows[i:i + CHUNK_ROWS])
+    it = iter(rows)
+    while chunk := list(itertools.islice(it, CHUNK_ROWS)):
+        writer.writerows([cell(v) for v in row] for row in chunk)
         yield buf.getvalue()
         buf.seek(0)
         buf.truncate()
@@ -65,6 +72,16 @@ def answer_csv(answer_id: str) -> Any:
         raise NotFound("this answer ran no SQL, so there is no result to export")
     settings = s.runtime.settings
     warehouse = s.runtime.warehouse
+    job = record.data.get("job") or {}
+    headers = {"Content-Disposition": f'attachment; filename="answer-{record.id}.csv"',
+               "Cache-Control": "private, no-store"}
+    # The answering job's result, when the warehouse still keeps it (BigQuery, ~24 h).
+    kept = warehouse.export_rows(job, settings.export_max_rows) if job.get("job_id") else None
+    if kept is not None:
+        return Response(csv_chunks(kept.columns, kept.rows), mimetype="text/csv", headers={
+            **headers, "X-Row-Count": str(kept.row_count),
+            "X-Truncated": "true" if kept.truncated else "false",
+            "X-Export-Source": "job-result"})
     policy = Policy.from_settings(settings, warehouse.project,
                                   max_rows=settings.export_max_rows)
     checked = check_sql(record.sql, policy)
@@ -73,12 +90,14 @@ def answer_csv(answer_id: str) -> Any:
                              labels={"interface": "export", "user": g.user})
     if result.bytes_processed:
         s.metrics.inc("nl2sql_bytes_processed_total", amount=result.bytes_processed)
+    if job.get("job_id") and warehouse.keeps_results:
+        # Saying so: this export ran (and billed) the query a second time.
+        headers["X-Export-Note"] = ("the answer's query result has expired (BigQuery keeps "
+                                    "it about 24 hours), so the query ran again")
     return Response(csv_chunks(result.columns, result.rows), mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="answer-{record.id}.csv"',
-        "X-Row-Count": str(len(result.rows)),
+        **headers, "X-Row-Count": str(len(result.rows)),
         "X-Truncated": "true" if result.truncated else "false",
-        "Cache-Control": "private, no-store",
-    })
+        "X-Export-Source": "re-run"})
 
 
 @bp.get("/api/answers/<answer_id>/chart.svg")

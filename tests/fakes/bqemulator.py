@@ -157,7 +157,8 @@ class FakeBigQuery:
     Script: ``dry_run_bytes``, ``statement_type`` and ``referenced`` shape every dry
     run; ``job_mode`` is ``"ok"`` (returns ``schema``/``rows``), ``"hang"`` (never
     finishes), ``"poll_errors"`` (runs on while every wait for its results fails with
-    a 503) or ``"bytes_limit"`` (fails as BigQuery does over maximum_bytes_billed).
+    a 503), ``"bytes_limit"`` (fails as BigQuery does over maximum_bytes_billed) or
+    ``"fail_first"`` (the first job fails for ``fail_reason``, later ones succeed).
     """
 
     project: str = PROJECT
@@ -165,6 +166,7 @@ class FakeBigQuery:
     statement_type: str = "SELECT"
     referenced: list[tuple[str, str, str]] = field(default_factory=list)
     job_mode: str = "ok"
+    fail_reason: str = "jobBackendError"
     schema: list[dict[str, Any]] = field(
         default_factory=lambda: [{"name": "n", "type": "INTEGER", "mode": "NULLABLE"}])
     rows: list[list[Any]] = field(default_factory=lambda: [[1]])
@@ -180,6 +182,10 @@ class FakeBigQuery:
     page_size: int = 2
     requests: list[dict[str, Any]] = field(default_factory=list)
     cancelled: list[str] = field(default_factory=list)
+    #: destination tables of finished jobs ("anon_<job>" -> (schema, rows)), as BigQuery
+    #: keeps them ~24 h; ``expire()`` forgets them
+    destinations: dict[str, tuple[list[dict[str, Any]], list[list[Any]]]] = field(
+        default_factory=dict)
     endpoint: str = ""
     _jobs: dict[str, dict[str, Any]] = field(default_factory=dict)
     _server: ThreadingHTTPServer | None = None
@@ -224,6 +230,10 @@ class FakeBigQuery:
             self._server.shutdown()
             self._server.server_close()
 
+    def expire(self) -> None:
+        """The jobs' result tables are gone (24 hours later)."""
+        self.destinations.clear()
+
     def jobs_started(self) -> list[dict[str, Any]]:
         """Configurations of the real (not dry-run) jobs inserted."""
         return [r["body"]["configuration"] for r in self.requests
@@ -240,6 +250,8 @@ class FakeBigQuery:
         rest = parts[2:]
         if rest == ["datasets"] and method == "GET":
             return self._list_datasets(query)
+        if rest[0] == "datasets" and rest[1] == "_anon" and len(rest) >= 4:
+            return self._destination(rest[3], data=len(rest) == 5, query=query)
         if rest[0] == "datasets" and len(rest) == 4 and rest[2] == "tables" and method == "GET":
             fields = self.tables.get(f"{rest[1]}.{rest[3]}")
             if fields is None:
@@ -276,6 +288,24 @@ class FakeBigQuery:
             out["nextPageToken"] = str(start + self.page_size)
         return 200, out
 
+    def _destination(self, table: str, *, data: bool,
+                     query: dict[str, str]) -> tuple[int, dict[str, Any]]:
+        if table not in self.destinations:
+            return _error(404, "notFound", f"Not found: Table {self.project}:_anon.{table}")
+        schema, rows = self.destinations[table]
+        ref = {"projectId": self.project, "datasetId": "_anon", "tableId": table}
+        if not data:
+            return 200, {"tableReference": ref, "type": "TABLE", "numRows": str(len(rows)),
+                         "schema": {"fields": schema}}
+        start = int(query.get("pageToken") or 0)
+        size = int(query.get("maxResults") or 100)
+        out: dict[str, Any] = {"totalRows": str(len(rows)), "rows": [
+            {"f": [{"v": None if v is None else str(v)} for v in row]}
+            for row in rows[start:start + size]]}
+        if start + size < len(rows):
+            out["pageToken"] = str(start + size)
+        return 200, out
+
     def _list_tables(self, dataset: str, query: dict[str, str]) -> tuple[int, dict[str, Any]]:
         names = sorted(k.split(".", 1)[1] for k in self.tables if k.split(".", 1)[0] == dataset)
         start = int(query.get("pageToken") or 0)
@@ -304,8 +334,18 @@ class FakeBigQuery:
                                         "query": stats}}
         job: dict[str, Any] = {"jobReference": ref, "configuration": config,
                                "status": {"state": "RUNNING"}, "statistics": {}}
-        if self.job_mode == "ok":
+        failing = self.job_mode == "fail_first" and not any(
+            not j["configuration"].get("dryRun") for j in self._jobs.values())
+        if failing:
+            err = {"reason": self.fail_reason, "message": "The job encountered an internal "
+                                                          "error during execution."}
+            job["status"] = {"state": "DONE", "errorResult": err, "errors": [err]}
+        elif self.job_mode in ("ok", "fail_first"):
             job["status"] = {"state": "DONE"}
+            table = f"anon_{ref['jobId']}"
+            config["query"]["destinationTable"] = {"projectId": self.project,
+                                                   "datasetId": "_anon", "tableId": table}
+            self.destinations[table] = (list(self.schema), [list(r) for r in self.rows])
             job["statistics"] = {"query": {"totalBytesProcessed": "1234",
                                            "totalBytesBilled": "10485760", "cacheHit": False,
                                            "statementType": "SELECT"}}

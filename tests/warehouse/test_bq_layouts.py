@@ -191,3 +191,26 @@ def test_list_tables_reads_big_pages(fake: FakeBigQuery, on_fake: Any) -> None:
     assert len(w.list_tables("big")) == 12
     lists = [r for r in fake.requests if r["path"].endswith("/datasets/big/tables")]
     assert len(lists) == 1 and lists[0]["query"]["maxResults"] == "1000"
+
+
+# -- transient job failures -------------------------------------------------------------
+
+
+def test_a_job_that_fails_transiently_is_run_again(fake: FakeBigQuery, on_fake: Any) -> None:
+    fake.job_mode = "fail_first"
+    fake.rows = [[7]]
+    r = on_fake().query("SELECT 7 AS n", max_rows=10, timeout_s=20)
+    assert r.rows == [[7]]
+    first, second = fake.jobs_started()
+    assert first["query"]["query"] == second["query"]["query"] == "SELECT 7 AS n"
+    ids = [q["body"]["jobReference"]["jobId"] for q in fake.requests
+           if q["method"] == "POST" and q["path"].endswith("/jobs")
+           and not q["body"]["configuration"].get("dryRun")]
+    assert r.job_id == ids[-1] and ids[0] != ids[1]
+
+
+def test_a_job_that_fails_for_good_is_not_run_again(fake: FakeBigQuery, on_fake: Any) -> None:
+    fake.job_mode, fake.fail_reason = "fail_first", "invalidQuery"
+    with pytest.raises(QueryError):
+        on_fake().query("SELECT 7 AS n", max_rows=10, timeout_s=20)
+    assert len(fake.jobs_started()) == 1
