@@ -1,23 +1,30 @@
 # nl2sql served by gunicorn as a non-root user, with the demo warehouse built into the image.
-FROM python:3.11-slim
+# Two stages: the first builds the wheel, the second installs it (no source tree at run time).
 
+FROM python:3.11-slim AS wheel
+ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
+WORKDIR /src
+COPY pyproject.toml README.md LICENSE ./
+COPY nl2sql ./nl2sql
+COPY schemas ./schemas
+COPY frontend ./frontend
+RUN pip wheel --no-deps --wheel-dir /wheels .
+
+FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
-
 WORKDIR /app
 RUN useradd --create-home --uid 10001 nl2sql
 
-# Dependencies first, from pyproject.toml alone, so a code change does not
-# reinstall them: the editable install needs only a placeholder package, and
-# the real one copied over it is what gets imported.
-COPY pyproject.toml README.md LICENSE ./
-RUN mkdir nl2sql && touch nl2sql/__init__.py && pip install -e .
-# Editable install: schemas/ and frontend/ stay at the top level, as in the repository.
-COPY nl2sql ./nl2sql
-COPY schemas ./schemas
-COPY frontend ./frontend
+# Dependencies first, at the exact versions of constraints.txt, from
+# pyproject.toml alone: a code change does not reinstall them.
+COPY pyproject.toml constraints.txt ./
+RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" > requirements.txt \
+    && pip install -c constraints.txt -r requirements.txt
+COPY --from=wheel /wheels /wheels
+RUN pip install --no-deps /wheels/*.whl && rm -rf /wheels
 
 # Build the demo warehouse at image build time (scale 1, under 10 s), owned by the runtime user.
 RUN nl2sql demo-data --path /app/data/demo.duckdb --scale 1 \

@@ -9,11 +9,12 @@ PORT   ?= 8080
 
 .PHONY: install run test test-deps lint bench eval clean
 
-# The stamp is rebuilt whenever pyproject.toml changes.
-$(STAMP): pyproject.toml
+# The stamp is rebuilt whenever the dependencies change. constraints.txt pins
+# the exact versions (scripts/lock.sh regenerates it), as CI and the image use.
+$(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -84,6 +84,11 @@ class Answer:
     truncated: bool = False
     steps: list[Step] = field(default_factory=list)
     usage: Usage = field(default_factory=Usage)
+    #: set by the answer service once the answer is saved (``nl2sql.service``)
+    answer_id: str | None = None
+    conversation_id: str | None = None
+    #: wall time split into model, tools and query time (the service measures it)
+    timings: dict[str, float] = field(default_factory=dict)
     seconds: float = 0.0
     bytes_processed: int | None = None
     #: the warehouse's facts about the last query's job: job_id, bytes_billed, cache_hit

@@ -1,8 +1,11 @@
-"""Settings: one declared table, read from the environment only when asked.
+"""Settings: declared once, read from the environment only when asked.
 
-Nothing reads the environment at import time; ``Settings.from_env()`` does it
-once, and every component receives the resulting ``Settings`` explicitly.
-A test checks that every setting below is documented in the README.
+Each setting is a field of ``Settings`` made with ``setting(env, default, help,
+parse)``; ``SETTINGS`` (the table the README documents and ``from_env`` reads)
+is derived from those fields, so a default is written in one place. Nothing
+reads the environment at import time; ``Settings.from_env()`` does it once, and
+every component receives the resulting ``Settings`` explicitly. A test checks
+that every setting is documented in the README.
 """
 
 from __future__ import annotations
@@ -45,6 +48,20 @@ def _positive_float(value: str) -> float:
     return n
 
 
+def _non_negative_int(value: str) -> int:
+    n = int(value)
+    if n < 0:
+        raise ValueError("must be a whole number, 0 or more")
+    return n
+
+
+def _seconds_list(value: str) -> tuple[float, ...]:
+    waits = tuple(float(p) for p in _csv(value))
+    if any(w < 0 for w in waits):
+        raise ValueError("must be a comma-separated list of seconds, 0 or more")
+    return waits
+
+
 def _thinking(value: str) -> str:
     value = value.strip().lower()
     levels = ("minimal", "low", "medium", "high")
@@ -53,90 +70,153 @@ def _thinking(value: str) -> str:
     raise ValueError(f"must be one of {', '.join(levels)} or a token budget (a whole number)")
 
 
-SETTINGS: tuple[Setting, ...] = (
-    Setting("warehouse", "NL2SQL_WAREHOUSE", f"duckdb:///{DEFAULT_DEMO_PATH}", str,
-            "Warehouse URL: duckdb:///path/file.duckdb or bigquery://PROJECT?location=US."),
-    Setting("model", "NL2SQL_MODEL", "", str,
-            "'offline' or a Gemini model name. Empty: a Gemini model when Gemini "
-            "credentials are set, else 'offline'."),
-    Setting("allowed_datasets", "NL2SQL_ALLOWED_DATASETS", (), _csv,
-            "Comma-separated datasets the service may read (on BigQuery, another project's "
-            "as project.dataset); empty means all the warehouse shows."),
-    Setting("max_rows", "NL2SQL_MAX_ROWS", 1000, _positive_int,
-            "Most rows a query returns to the model and the user; more sets truncated=true."),
-    Setting("max_bytes_billed", "NL2SQL_MAX_BYTES_BILLED", 10 * 1024**3, _positive_int,
-            "BigQuery: largest bytes estimate a query may have, and maximum_bytes_billed per job."),
-    Setting("query_timeout_s", "NL2SQL_QUERY_TIMEOUT_S", 30.0, _positive_float,
-            "Seconds a query may run before it is cancelled."),
-    Setting("max_steps", "NL2SQL_MAX_STEPS", 12, _positive_int,
-            "Most model turns per question before the agent stops exploring."),
-    Setting("question_deadline_s", "NL2SQL_QUESTION_DEADLINE_S", 180.0, _positive_float,
-            "Seconds one question may take in all: model calls, their retries (a 429's "
-            "suggested wait included) and queries; past it the question fails clearly."),
-    Setting("gemini_timeout_s", "NL2SQL_GEMINI_TIMEOUT_S", 60.0, _positive_float,
-            "Seconds one Gemini call may take before it is retried."),
-    Setting("gemini_thinking", "NL2SQL_GEMINI_THINKING", "", _thinking,
-            "Gemini thinking: a level (Gemini 3: minimal, low, medium, high) or a token "
-            "budget (Gemini 2.5: a whole number, 0 off, -1 dynamic); empty: the model's default."),
-    Setting("state_db", "NL2SQL_STATE_DB", "data/state.sqlite3", str,
-            "SQLite file for conversations and report runs."),
-    Setting("conversation_ttl_s", "NL2SQL_CONVERSATION_TTL_S", 7 * 24 * 3600.0, _positive_float,
-            "Seconds a conversation is kept after its last question."),
-    Setting("export_max_rows", "NL2SQL_EXPORT_MAX_ROWS", 100_000, _positive_int,
-            "Most rows a CSV export returns."),
-    Setting("rate_limit", "NL2SQL_RATE_LIMIT", "30/minute", str,
-            "Questions per user per period, e.g. '30/minute' or '500/hour'."),
-    Setting("api_tokens", "NL2SQL_API_TOKENS", (), _csv,
-            "Comma-separated bearer tokens required on the API; empty means no auth."),
-    Setting("iap_audience", "NL2SQL_IAP_AUDIENCE", "", str,
-            "Behind Google IAP: the expected audience of IAP's signed JWT "
-            "(/projects/NUMBER/global/backendServices/ID); empty skips the audience check."),
-    Setting("public_url", "NL2SQL_PUBLIC_URL", "", str,
-            "Public base URL of the web app, used in links from Slack and reports."),
-    Setting("slack_response_type", "NL2SQL_SLACK_RESPONSE_TYPE", "in_channel", str,
-            "Slack answers: 'in_channel' or 'ephemeral'."),
-    Setting("reports", "NL2SQL_REPORTS", "reports.yaml", str,
-            "Path of the report definitions file."),
-    Setting("smtp_url", "NL2SQL_SMTP_URL", "", str,
-            "SMTP server for email reports: smtp://user:pass@host:port or smtps://..."),
-    Setting("smtp_user", "NL2SQL_SMTP_USER", "", str,
-            "SMTP user when it is not in NL2SQL_SMTP_URL."),
-    Setting("smtp_password", "NL2SQL_SMTP_PASSWORD", "", str,
-            "SMTP password when it is not in NL2SQL_SMTP_URL (a secret: never logged)."),
-    Setting("smtp_from", "NL2SQL_SMTP_FROM", "nl2sql@localhost", str,
-            "From address of email reports."),
-    Setting("bigquery_endpoint", "NL2SQL_BIGQUERY_ENDPOINT", "", str,
-            "BigQuery API endpoint override (an emulator); uses anonymous credentials."),
-)
+def setting(env: str, default: Any, help: str, parse: Callable[[str], Any] = str, *,
+            secret: bool = False) -> Any:
+    """A field of ``Settings`` that is also a declared setting: its variable, its
+    one default, how the variable's text is parsed, and its README help."""
+    return field(default=default, repr=not secret,
+                 metadata={"env": env, "parse": parse, "help": help})
 
 
 @dataclass(frozen=True)
 class Settings:
-    warehouse: str = f"duckdb:///{DEFAULT_DEMO_PATH}"
-    model: str = ""
-    allowed_datasets: tuple[str, ...] = ()
-    max_rows: int = 1000
-    max_bytes_billed: int = 10 * 1024**3
-    query_timeout_s: float = 30.0
-    max_steps: int = 12
-    question_deadline_s: float = 180.0
-    gemini_timeout_s: float = 60.0
-    gemini_thinking: str = ""
-    state_db: str = "data/state.sqlite3"
-    conversation_ttl_s: float = 7 * 24 * 3600.0
-    export_max_rows: int = 100_000
-    rate_limit: str = "30/minute"
-    api_tokens: tuple[str, ...] = field(default=(), repr=False)
-    iap_audience: str = ""
-    public_url: str = ""
-    slack_response_type: str = "in_channel"
-    reports: str = "reports.yaml"
-    smtp_url: str = field(default="", repr=False)  # may hold a password
-    smtp_user: str = ""
-    smtp_password: str = field(default="", repr=False)
-    smtp_from: str = "nl2sql@localhost"
-    bigquery_endpoint: str = ""
-    # Secrets read from their conventional variables (not NL2SQL_*).
+    """Every setting, declared once: the field's default is the setting's default."""
+
+    warehouse: str = setting(
+        "NL2SQL_WAREHOUSE", f"duckdb:///{DEFAULT_DEMO_PATH}",
+        "Warehouse URL: duckdb:///path/file.duckdb or bigquery://PROJECT?location=US.")
+    model: str = setting(
+        "NL2SQL_MODEL", "",
+        "'offline' or a Gemini model name. Empty: a Gemini model when Gemini "
+        "credentials are set, else 'offline'.")
+    allowed_datasets: tuple[str, ...] = setting(
+        "NL2SQL_ALLOWED_DATASETS", (),
+        "Comma-separated datasets the service may read (on BigQuery, another project's "
+        "as project.dataset); empty means all the warehouse shows.", _csv)
+    max_rows: int = setting(
+        "NL2SQL_MAX_ROWS", 1000,
+        "Most rows a query returns to the model and the user; more sets truncated=true.",
+        _positive_int)
+    max_bytes_billed: int = setting(
+        "NL2SQL_MAX_BYTES_BILLED", 10 * 1024**3,
+        "BigQuery: largest bytes estimate a query may have, and maximum_bytes_billed per job.",
+        _positive_int)
+    query_timeout_s: float = setting(
+        "NL2SQL_QUERY_TIMEOUT_S", 30.0, "Seconds a query may run before it is cancelled.",
+        _positive_float)
+    max_steps: int = setting(
+        "NL2SQL_MAX_STEPS", 12,
+        "Most model turns per question before the agent stops exploring.", _positive_int)
+    question_deadline_s: float = setting(
+        "NL2SQL_QUESTION_DEADLINE_S", 180.0,
+        "Seconds one question may take in all: model calls, their retries (a 429's "
+        "suggested wait included) and queries; past it the question fails clearly.",
+        _positive_float)
+    gemini_timeout_s: float = setting(
+        "NL2SQL_GEMINI_TIMEOUT_S", 60.0,
+        "Seconds one Gemini call may take before it is retried.", _positive_float)
+    gemini_thinking: str = setting(
+        "NL2SQL_GEMINI_THINKING", "",
+        "Gemini thinking: a level (Gemini 3: minimal, low, medium, high) or a token "
+        "budget (Gemini 2.5: a whole number, 0 off, -1 dynamic); empty: the model's default.",
+        _thinking)
+    max_calls_per_turn: int = setting(
+        "NL2SQL_MAX_CALLS_PER_TURN", 4,
+        "Most function calls the agent runs from one model turn; the rest get an error.",
+        _positive_int)
+    max_queries_per_question: int = setting(
+        "NL2SQL_MAX_QUERIES_PER_QUESTION", 12,
+        "Most sql_query calls the agent runs for one question; the rest get an error.",
+        _positive_int)
+    max_result_bytes: int = setting(
+        "NL2SQL_MAX_RESULT_BYTES", 256 * 1024,
+        "Most bytes of rows (as JSON) a query returns to the model and the user; "
+        "more rows are cut and truncated_reason says why.", _positive_int)
+    max_cell_bytes: int = setting(
+        "NL2SQL_MAX_CELL_BYTES", 2048,
+        "Longest text value (bytes) a query returns in one cell; longer values are cut.",
+        _positive_int)
+    duckdb_memory_limit: str = setting(
+        "NL2SQL_DUCKDB_MEMORY_LIMIT", "1GB",
+        "DuckDB: memory one warehouse (one service worker) may use, e.g. '1GB' or '512MB'.")
+    duckdb_threads: int = setting(
+        "NL2SQL_DUCKDB_THREADS", 2,
+        "DuckDB: threads one warehouse (one service worker) may use for queries.",
+        _positive_int)
+    state_db: str = setting(
+        "NL2SQL_STATE_DB", "data/state.sqlite3",
+        "SQLite file for conversations and report runs.")
+    conversation_ttl_s: float = setting(
+        "NL2SQL_CONVERSATION_TTL_S", 7 * 24 * 3600.0,
+        "Seconds a conversation is kept after its last question.", _positive_float)
+    export_max_rows: int = setting(
+        "NL2SQL_EXPORT_MAX_ROWS", 100_000, "Most rows a CSV export returns.", _positive_int)
+    rate_limit: str = setting(
+        "NL2SQL_RATE_LIMIT", "30/minute",
+        "Questions per user per period, e.g. '30/minute' or '500/hour'.")
+    api_tokens: tuple[str, ...] = setting(
+        "NL2SQL_API_TOKENS", (),
+        "Comma-separated bearer tokens required on the API; empty means no auth.", _csv,
+        secret=True)
+    iap_audience: str = setting(
+        "NL2SQL_IAP_AUDIENCE", "",
+        "Behind Google IAP: the expected audience of IAP's signed JWT "
+        "(/projects/NUMBER/global/backendServices/ID); empty skips the audience check.")
+    iap_certs_url: str = setting(
+        "NL2SQL_IAP_CERTS_URL", "https://www.gstatic.com/iap/verify/public_key",
+        "Where IAP's public keys are fetched from (a JSON object of key id to PEM).")
+    public_url: str = setting(
+        "NL2SQL_PUBLIC_URL", "",
+        "Public base URL of the web app, used in links from Slack and reports.")
+    stream_workers: int = setting(
+        "NL2SQL_STREAM_WORKERS", 8,
+        "Streamed questions (the page) answered at once per process.", _positive_int)
+    stream_waiting: int = setting(
+        "NL2SQL_STREAM_WAITING", 8,
+        "Streamed questions that may wait for a worker; past that a stream is refused "
+        "with 503 and Retry-After.", _non_negative_int)
+    slack_response_type: str = setting(
+        "NL2SQL_SLACK_RESPONSE_TYPE", "in_channel",
+        "Slack answers: 'in_channel' or 'ephemeral'.")
+    slack_workers: int = setting(
+        "NL2SQL_SLACK_WORKERS", 4, "Slash commands answered at once per process.",
+        _positive_int)
+    slack_waiting: int = setting(
+        "NL2SQL_SLACK_WAITING", 16,
+        "Slash commands that may wait for a worker; past that the asker is told to try "
+        "again.", _non_negative_int)
+    slack_retry_backoff_s: tuple[float, ...] = setting(
+        "NL2SQL_SLACK_RETRY_BACKOFF_S", (1.0, 2.0, 4.0, 8.0),
+        "Seconds between attempts to post an answer to Slack's response_url "
+        "(comma-separated; one retry per entry).", _seconds_list)
+    slack_post_timeout_s: int = setting(
+        "NL2SQL_SLACK_POST_TIMEOUT_S", 10, "Seconds one post to Slack may take.",
+        _positive_int)
+    slack_api_url: str = setting(
+        "NL2SQL_SLACK_API_URL", "https://slack.com/api/",
+        "Slack Web API base URL, for chart uploads.")
+    slack_follow_up_s: float = setting(
+        "NL2SQL_SLACK_FOLLOW_UP_S", 300.0,
+        "A Slack question this many seconds after the asker's last one continues "
+        "that conversation.", _positive_float)
+    reports: str = setting(
+        "NL2SQL_REPORTS", "reports.yaml", "Path of the report definitions file.")
+    smtp_url: str = setting(
+        "NL2SQL_SMTP_URL", "",
+        "SMTP server for email reports: smtp://user:pass@host:port or smtps://...",
+        secret=True)  # may hold a password
+    smtp_user: str = setting(
+        "NL2SQL_SMTP_USER", "", "SMTP user when it is not in NL2SQL_SMTP_URL.")
+    smtp_password: str = setting(
+        "NL2SQL_SMTP_PASSWORD", "",
+        "SMTP password when it is not in NL2SQL_SMTP_URL (a secret: never logged).",
+        secret=True)
+    smtp_from: str = setting(
+        "NL2SQL_SMTP_FROM", "nl2sql@localhost", "From address of email reports.")
+    bigquery_endpoint: str = setting(
+        "NL2SQL_BIGQUERY_ENDPOINT", "",
+        "BigQuery API endpoint override (an emulator); uses anonymous credentials.")
+    # Secrets read from their conventional variables (not NL2SQL_*; see docs/slack.md).
     slack_signing_secret: str = field(default="", repr=False)
     slack_bot_token: str = field(default="", repr=False)
 
@@ -171,4 +251,7 @@ class Settings:
         return DEFAULT_GEMINI_MODEL if (has_gemini or vertex) else "offline"
 
 
-assert {s.name for s in SETTINGS} <= {f.name for f in fields(Settings)}
+#: The declared settings (README, ``from_env``), derived from the fields above.
+SETTINGS: tuple[Setting, ...] = tuple(
+    Setting(f.name, f.metadata["env"], f.default, f.metadata["parse"], f.metadata["help"])
+    for f in fields(Settings) if "env" in f.metadata)

@@ -5,6 +5,11 @@ counters kept in process memory would jump between workers' values. Keeping
 them in the shared SQLite file (one small write transaction per update) gives
 every scrape the service-wide totals. ``render()`` writes the text exposition
 format (version 0.0.4) by hand: it is a few lines and needs no dependency.
+
+``METRICS`` is the one place a metric is declared, and the methods of
+``Metrics`` (``record_answer``, ``record_request``, ``count_error``,
+``count_bytes``) the one place each is updated: callers never name a metric,
+so changing how metrics are kept touches this module only.
 """
 
 from __future__ import annotations
@@ -105,6 +110,23 @@ class Metrics:
         except sqlite3.Error as e:
             # Counting is best effort: a full disk must not fail the request counted.
             log.warning("metrics not recorded: %s", e)
+
+    def record_request(self, method: str, route: str, status: int, seconds: float) -> None:
+        """One HTTP request: counted by method, route and status; timed by route."""
+        self.record([
+            ("nl2sql_http_requests_total",
+             {"method": method, "endpoint": route, "status": str(status)}, 1),
+            ("nl2sql_http_request_seconds", {"endpoint": route}, seconds),
+        ])
+
+    def count_error(self, status: int, kind: str) -> None:
+        """An error returned to a user (``kind`` is the exception's class name)."""
+        self.inc("nl2sql_errors_total", {"status": str(status), "kind": kind})
+
+    def count_bytes(self, processed: int | None) -> None:
+        """Bytes a query outside an answer processed (a CSV export's)."""
+        if processed:
+            self.inc("nl2sql_bytes_processed_total", amount=processed)
 
     def record_answer(self, answer: Answer, interface: str) -> None:
         """Everything one answer adds: the answer, model calls, tokens, queries, bytes."""

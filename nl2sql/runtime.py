@@ -1,28 +1,34 @@
 """The run context: settings plus the warehouse and model they name, opened once.
 
 Interfaces (CLI, web app, Slack, reports) hold one ``Runtime`` and ask it for
-agents; nothing is a global.
+agents; nothing is a global. A caller that has its own warehouse or model (a
+test's scripted model, a warehouse on an emulator) passes it in. Otherwise
+each is opened on first use, once: a warehouse that is down when the app
+starts must not keep it from starting; each request then gets a 503 until it
+is back (and commands that need only settings open nothing).
 """
 
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
 
 from nl2sql.agent import Agent
 from nl2sql.config import Settings
 from nl2sql.models import open_model
 from nl2sql.models.base import Model, ToolMode
+from nl2sql.querying import run_sql
+from nl2sql.safety import Policy
 from nl2sql.warehouse import open_warehouse
-from nl2sql.warehouse.base import Warehouse
+from nl2sql.warehouse.base import QueryResult, Warehouse
 
 
-@dataclass
 class Runtime:
-    settings: Settings
-    _warehouse: Warehouse | None = None
-    _model: Model | None = None
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    def __init__(self, settings: Settings, *, warehouse: Warehouse | None = None,
+                 model: Model | None = None) -> None:
+        self.settings = settings
+        self._warehouse = warehouse
+        self._model = model
+        self._lock = threading.Lock()
 
     @property
     def warehouse(self) -> Warehouse:
@@ -42,6 +48,14 @@ class Runtime:
               allowed_functions: list[str] | None = None) -> Agent:
         return Agent(self.model, self.warehouse, self.settings, labels=labels,
                      tool_mode=tool_mode, allowed_functions=allowed_functions)
+
+    def run_sql(self, sql: str, *, labels: dict[str, str] | None = None,
+                max_rows: int | None = None) -> QueryResult:
+        """Run SQL that did not come through the model (exports, pinned reports)
+        through the same gate: the configured policy, ``max_rows`` overriding its cap."""
+        policy = Policy.from_settings(self.settings, self.warehouse.project, max_rows=max_rows)
+        return run_sql(self.warehouse, policy, sql, timeout_s=self.settings.query_timeout_s,
+                       labels=labels)
 
     def close(self) -> None:
         if self._warehouse is not None:

@@ -20,11 +20,11 @@ from typing import Any
 
 from nl2sql.agent import Event
 from nl2sql.answer import Answer
-from nl2sql.charts import chart_for
 from nl2sql.errors import BadRequest
 from nl2sql.history import Conversation
 from nl2sql.metrics import Metrics
 from nl2sql.overview import Overview
+from nl2sql.presentation.charts import chart_for
 from nl2sql.ratelimit import RateLimiter
 from nl2sql.runtime import Runtime
 from nl2sql.state import ConversationStore, StateDB
@@ -92,6 +92,17 @@ class _Timings:
                 "tools_s": round(max(total - self.model_s, 0.0), 4), "query_s": round(query, 4)}
 
 
+def api_object(answer: Answer) -> dict[str, Any]:
+    """The answer as the API stores it (the store adds its ids, ``present`` adds ``ok``
+    and links): the ``--json`` fields, whether it answered, the row count, the chart
+    and the timings."""
+    chart = chart_for(answer.columns, answer.rows)
+    data = answer.to_dict()
+    data.update(answered=answer.answered, row_count=len(answer.rows),
+                chart=chart.to_dict() if chart else None, timings=answer.timings)
+    return data
+
+
 class Asker:
     def __init__(self, runtime: Runtime, store: ConversationStore, limiter: RateLimiter,
                  metrics: Metrics) -> None:
@@ -108,14 +119,23 @@ class Asker:
         self.limiter.check(user)
         return Pending(user, question, conversation_id, history, interface, request_id)
 
-    def run(self, pending: Pending, on_event: Callable[[Event], None] | None = None
-            ) -> dict[str, Any]:
-        """Run the agent and return the API answer object (``ok: true`` and all fields).
+    def answer(self, pending: Pending, on_event: Callable[[Event], None] | None = None
+               ) -> Answer:
+        """Run the agent, save the turn, count and log it; the answer carries its ids.
 
         ``on_event`` receives the agent's progress events; the agent's own final
         ``answer`` event is held back because the saved answer (with its ids and
         chart) is what callers want.
         """
+        return self._run(pending, on_event)[0]
+
+    def run(self, pending: Pending, on_event: Callable[[Event], None] | None = None
+            ) -> dict[str, Any]:
+        """``answer``, as the API answer object (``ok: true``, all fields, links)."""
+        return self.present(self._run(pending, on_event)[1])
+
+    def _run(self, pending: Pending, on_event: Callable[[Event], None] | None
+             ) -> tuple[Answer, dict[str, Any]]:
         timings = _Timings()
 
         def sink(event: Event) -> None:
@@ -128,18 +148,12 @@ class Asker:
         # With a listener, the answer text streams (answer_delta events) as it is written.
         answer, conversation = agent.ask(pending.question, pending.history, on_event=sink,
                                          stream=on_event is not None)
-        chart = chart_for(answer.columns, answer.rows)
-        payload = answer.to_dict()
-        payload.update(
-            answered=answer.answered,
-            row_count=len(answer.rows),
-            chart=chart.to_dict() if chart else None,
-            timings=timings.to_dict(answer),
-        )
-        conversation_id, answer_id = self.store.add_turn(
-            pending.conversation_id, pending.user, conversation, payload,
+        answer.timings = timings.to_dict(answer)
+        data = api_object(answer)
+        answer.conversation_id, answer.answer_id = self.store.add_turn(
+            pending.conversation_id, pending.user, conversation, data,
             interface=pending.interface)
-        payload.update(answer_id=answer_id, conversation_id=conversation_id)
+        data.update(answer_id=answer.answer_id, conversation_id=answer.conversation_id)
         self.metrics.record_answer(answer, pending.interface)
         log.info("answer", extra={"fields": {
             "request_id": pending.request_id, "user": pending.user,
@@ -147,10 +161,10 @@ class Asker:
             "answered": answer.answered, "sql": answer.sql, "rows": len(answer.rows),
             "truncated": answer.truncated, "bytes_processed": answer.bytes_processed,
             "model": answer.model, "model_calls": answer.usage.model_calls,
-            "steps": len(answer.steps), "timings": payload["timings"],
-            "conversation_id": conversation_id, "answer_id": answer_id,
+            "steps": len(answer.steps), "timings": answer.timings,
+            "conversation_id": answer.conversation_id, "answer_id": answer.answer_id,
         }})
-        return self.present(payload)
+        return answer, data
 
     def present(self, data: dict[str, Any]) -> dict[str, Any]:
         """A stored answer as the API returns it: ``ok`` and links added."""

@@ -20,7 +20,8 @@ from nl2sql.config import Settings
 from nl2sql.context import dataset_context
 from nl2sql.errors import BadRequest, DeadlineExceeded, NotFound
 from nl2sql.model_view import result_for_model
-from nl2sql.safety import CheckedSQL, Policy, check_sql
+from nl2sql.querying import run_checked
+from nl2sql.safety import Policy
 from nl2sql.schemas import schema_path
 from nl2sql.shown_sql import shown_sql
 from nl2sql.warehouse.base import QueryResult, Warehouse
@@ -129,14 +130,10 @@ class Toolbox:
         # Where the warehouse keeps a job's whole result (BigQuery), the query is capped
         # at the export cap and only the preview is fetched: a CSV export then reads
         # that result instead of running (and billing) the query again.
-        keeps = self.warehouse.keeps_results
-        checked: CheckedSQL = check_sql(query, self.export_policy if keeps else self.policy)
-        result = self.warehouse.query(
-            checked.sql,
-            max_rows=min(checked.row_cap, self.settings.max_rows),
-            timeout_s=self._query_timeout(),
-            labels=self.labels,
-        )
+        policy = self.export_policy if self.warehouse.keeps_results else self.policy
+        checked, result = run_checked(self.warehouse, policy, query,
+                                      timeout_s=self._query_timeout(), labels=self.labels,
+                                      fetch_rows=self.settings.max_rows)
         # The answer shows what ran (the gate's rendering), the model's text beside it;
         # the model gets a capped view of the rows (nl2sql/model_view.py).
         model_sql = query.strip().rstrip(";").strip()

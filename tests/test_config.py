@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
 from pathlib import Path
 
 import pytest
@@ -49,10 +50,23 @@ def test_every_setting_is_documented_in_readme(setting) -> None:  # type: ignore
     assert f"`{setting.env}`" in README.read_text(), f"{setting.env} missing from README.md"
 
 
-@pytest.mark.parametrize("setting", SETTINGS, ids=lambda s: s.env)
-def test_declared_default_is_the_settings_default(setting) -> None:  # type: ignore[no-untyped-def]
-    # Settings() (code) and the declared table (env, README) must not drift apart.
-    assert getattr(Settings(), setting.name) == setting.default
+def test_every_field_but_the_slack_secrets_is_a_declared_setting() -> None:
+    # The secrets keep Slack's own variable names (docs/slack.md); everything
+    # else is read from its NL2SQL_* variable and documented in the README.
+    undeclared = {f.name for f in fields(Settings)} - {s.name for s in SETTINGS}
+    assert undeclared == {"slack_signing_secret", "slack_bot_token"}
+
+
+def test_secrets_stay_out_of_repr() -> None:
+    shown = repr(Settings(api_tokens=("t0ken",), smtp_password="pw", slack_bot_token="xoxb"))
+    assert "t0ken" not in shown and "pw" not in shown and "xoxb" not in shown
+
+
+def test_lists_of_seconds_are_parsed() -> None:
+    s = Settings.from_env({"NL2SQL_SLACK_RETRY_BACKOFF_S": "0.5, 1,2", "NL2SQL_SLACK_WAITING": "0"})
+    assert s.slack_retry_backoff_s == (0.5, 1.0, 2.0) and s.slack_waiting == 0
+    with pytest.raises(ConfigError, match="NL2SQL_SLACK_RETRY_BACKOFF_S"):
+        Settings.from_env({"NL2SQL_SLACK_RETRY_BACKOFF_S": "1,-2"})
 
 
 @pytest.mark.parametrize("setting", SETTINGS, ids=lambda s: s.env)
@@ -67,6 +81,8 @@ def test_readme_row_shows_the_declared_default_and_help(setting) -> None:  # typ
         assert default.strip("`") == "(empty)", setting.env
     elif isinstance(value, int | float):
         assert float(shown) == value, setting.env
+    elif isinstance(value, tuple):
+        assert shown == ",".join(map(str, value)), setting.env
     else:
         assert shown == str(value), setting.env
     assert help_text == setting.help

@@ -15,28 +15,56 @@ def _instructions(name: str) -> list[str]:
     return [line.split(None, 1)[1] for line in LINES if line.split(None, 1)[0] == name]
 
 
+def _stages() -> list[list[str]]:
+    """The instructions of each build stage, in order."""
+    stages: list[list[str]] = []
+    for line in LINES:
+        if line.split(None, 1)[0] == "FROM":
+            stages.append([])
+        stages[-1].append(line)
+    return stages
+
+
 def test_copied_paths_exist() -> None:
     for args in _instructions("COPY"):
+        if args.startswith("--from="):
+            continue  # copied from an earlier stage, not from the repository
         *sources, _ = args.split()
         assert all((REPO / s).exists() for s in sources), args
 
 
-def test_dependencies_install_before_the_code_is_copied() -> None:
-    # A code change must not reinstall every dependency.
-    install = next(i for i, line in enumerate(LINES) if "pip install" in line)
-    code = next(i for i, line in enumerate(LINES) if line.startswith("COPY nl2sql"))
-    assert install < code
+def test_the_image_installs_a_wheel_built_in_its_own_stage() -> None:
+    build, runtime = _stages()
+    assert any("pip wheel --no-deps" in line for line in build)
+    assert not any(line.startswith("COPY nl2sql") for line in runtime)  # no source tree
+    assert any(line.startswith("COPY --from=") for line in runtime)
+    assert any("pip install --no-deps /wheels/" in line for line in runtime)
+    assert not any("pip install -e" in line for line in LINES)
 
 
-def test_files_the_install_reads_are_copied_before_it() -> None:
+def test_dependencies_install_pinned_before_the_wheel_is_copied() -> None:
+    # A code change must not reinstall every dependency, and the image gets the
+    # exact versions CI tested (constraints.txt).
+    _, runtime = _stages()
+    deps = next(i for i, line in enumerate(runtime) if "-c constraints.txt" in line)
+    wheel = next(i for i, line in enumerate(runtime) if line.startswith("COPY --from="))
+    assert deps < wheel
+    assert "COPY pyproject.toml constraints.txt ./" in runtime[:deps]
+
+
+def test_files_the_wheel_build_reads_are_copied_before_it() -> None:
     import tomllib
 
-    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
-    needed = {"pyproject.toml", project["readme"], *project.get("license-files", [])}
-    install = next(i for i, line in enumerate(LINES) if "pip install" in line)
-    copied = {s for line in LINES[:install] if line.startswith("COPY ")
+    project = tomllib.loads((REPO / "pyproject.toml").read_text())
+    wheel = project["tool"]["hatch"]["build"]["targets"]["wheel"]
+    needed = {"pyproject.toml", project["project"]["readme"],
+              *project["project"].get("license-files", ["LICENSE"]),
+              *wheel["packages"], *wheel["force-include"]}
+    build, _ = _stages()
+    install = next(i for i, line in enumerate(build) if "pip wheel" in line)
+    copied = {s for line in build[:install] if line.startswith("COPY ")
               for s in line.split()[1:-1]}
-    assert needed <= copied, f"missing before pip install: {needed - copied}"
+    assert needed <= copied, f"missing before pip wheel: {needed - copied}"
 
 
 def test_demo_is_built_at_image_build_and_the_app_runs_as_a_non_root_user() -> None:

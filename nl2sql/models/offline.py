@@ -26,6 +26,7 @@ from typing import Any
 
 from nl2sql.errors import ModelError
 from nl2sql.models.base import FunctionCall, Message, Model, ModelTurn, Request
+from nl2sql.models.planner.audit import audit
 from nl2sql.models.planner.catalog import (
     LOOKUP_ID,
     QUERY_ID,
@@ -141,6 +142,10 @@ class _Turn:
             where = ", ".join(t.id for t in u.lookup_tables)
             return self.decline(decline_text(
                 f"I could not find {unknown} in {where}", cat, u.mentioned))
+        if not self.rnd.queries(QUERY_ID) and u.parsed is not None:
+            checked = audit(u.parsed.toks, u.parsed, u.readings, u.plan, cat, u.followup)
+            if not checked.ok:
+                return self.decline(decline_text(checked.reason(), cat, u.mentioned))
         return self._query_step(u)
 
     def _datasets(self) -> list[str]:

@@ -51,8 +51,14 @@ def _runtime() -> Runtime:
     return given if given is not None else Runtime(Settings.from_env())
 
 
-def _config(runtime: Runtime, config: str | None) -> Path:
-    return Path(config or runtime.settings.reports)
+def _settings() -> Settings:
+    """Settings alone, for the commands that open no warehouse and no model."""
+    given = click.get_current_context().find_object(Runtime)
+    return given.settings if given is not None else Settings.from_env()
+
+
+def _config(settings: Settings, config: str | None) -> Path:
+    return Path(config or settings.reports)
 
 
 @contextmanager
@@ -92,9 +98,9 @@ def report() -> None:
               help="Also fail when the environment lacks what a delivery needs (deploy checks).")
 def validate(config: str | None, strict: bool) -> None:
     """Check the definitions: schema, cron, time zones, ${VAR}s, pinned SQL through the gate."""
-    runtime = _runtime()
-    path = _config(runtime, config)
-    reports, problems = validate_reports(path, runtime.settings, os.environ)
+    settings = _settings()
+    path = _config(settings, config)
+    reports, problems = validate_reports(path, settings, os.environ)
     wrong = [p for p in problems if not p.environment]
     missing = [p for p in problems if p.environment]
     for p in wrong:
@@ -121,8 +127,8 @@ def validate(config: str | None, strict: bool) -> None:
 @config_option
 def run(name: str, config: str | None) -> None:
     """Run report NAME now and deliver it."""
+    target = find_report(load_reports(_config(_settings(), config)), name)
     runtime = _runtime()
-    target = find_report(load_reports(_config(runtime, config)), name)
     with _runner(runtime) as runner:
         outcome = runner.run_now(target)
     click.echo(_describe(outcome))
@@ -135,9 +141,9 @@ def run(name: str, config: str | None) -> None:
 @click.option("--yes", is_flag=True, help="Write the SQL without asking.")
 def pin(name: str, config: str | None, yes: bool) -> None:
     """Ask NAME's question once, show the SQL and result, and pin the SQL in the file."""
-    runtime = _runtime()
-    path = _config(runtime, config)
+    path = _config(_settings(), config)
     target = find_report(load_reports(path), name)
+    runtime = _runtime()
     try:
         answer, _ = runtime.agent(labels={"interface": "report", "report": name}) \
             .ask(target.question)
@@ -148,8 +154,8 @@ def pin(name: str, config: str | None, yes: bool) -> None:
         raise BadRequest(f"nothing to pin: the model ran no SQL for {name!r}. "
                          f"It said: {answer.answer}")
     shown = ReportResult(report=name, question=target.question, slot="", run_id=0,
-                         status="succeeded", answer=answer.answer, sql=answer.sql,
-                         columns=answer.columns, rows=answer.rows, truncated=answer.truncated)
+                         status="succeeded")
+    shown.take_answer(answer)
     click.echo(f"Question: {target.question}\nAnswer:   {answer.answer}\n")
     click.echo(f"SQL:\n{answer.sql}\n")
     click.echo(shown.text_table(limit=10) + "\n")
@@ -178,8 +184,8 @@ def due(config: str | None, now_text: str | None, verbose: bool) -> None:
         now = parse_now(now_text)
     except ValueError as e:
         raise click.BadParameter(str(e), param_hint="--now") from None
+    reports = load_reports(_config(_settings(), config))
     runtime = _runtime()
-    reports = load_reports(_config(runtime, config))
     with _runner(runtime) as runner:
         outcomes = runner.due(reports, now)
     for o in outcomes:
@@ -198,7 +204,7 @@ def serve(config: str | None, interval: float) -> None:
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     runtime = _runtime()
-    path = _config(runtime, config)
+    path = _config(runtime.settings, config)
     stop = threading.Event()
     # Finish the tick in progress, then stop: a report is never cut mid-delivery.
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -222,8 +228,7 @@ def serve(config: str | None, interval: float) -> None:
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
 def history(name: str, limit: int, as_json: bool) -> None:
     """Past runs of NAME: slot, start, end, status, rows, bytes, deliveries, error."""
-    runtime = _runtime()
-    store = RunStore(runtime.settings.state_db)
+    store = RunStore(_settings().state_db)
     try:
         runs = store.history(name, limit)
     finally:

@@ -15,7 +15,14 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from nl2sql.answer import Answer
+from nl2sql.presentation.numbers import format_cell
+from nl2sql.presentation.tables import text_table
+
 TABLE_ROWS = 20  # rows shown inline in an email or Slack message; files get them all
+CELL_MAX = 24
+#: what a run's result takes from the answer it delivers
+ANSWER_FIELDS = ("answer", "sql", "columns", "rows", "truncated", "bytes_processed")
 
 
 @dataclass
@@ -82,52 +89,33 @@ class ReportResult:
         more = " (more rows were cut off)" if self.truncated else ""
         return f"{n} row{'s' if n != 1 else ''}{more}."
 
-    def text_table(self, limit: int = TABLE_ROWS, width: int = 24,
-                   rest_in: str | None = None) -> str:
+    def text_table(self, limit: int = TABLE_ROWS, rest_in: str | None = None) -> str:
         """A monospace table of the first ``limit`` rows (Slack, plain-text email).
 
         ``rest_in`` names where the rows past ``limit`` can be found (an attachment);
         without one the table only says how many were left out."""
-        if not self.columns:
-            return ""
-        shown = [[_clip(_cell(v), width) for v in row] for row in self.rows[:limit]]
-        header = [_clip(c, width) for c in self.columns]
-        widths = [max([len(header[i])] + [len(r[i]) for r in shown])
-                  for i in range(len(header))]
-        lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip(),
-                 "  ".join("-" * w for w in widths)]
-        lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip()
-                  for r in shown]
-        if len(self.rows) > limit:
+        table = text_table(self.columns, self.rows, max_rows=limit, cell_max=CELL_MAX)
+        if table and len(self.rows) > limit:
             where = f"in {rest_in}" if rest_in else "not shown"
-            lines.append(f"... {len(self.rows) - limit} more rows {where}")
-        return "\n".join(lines)
+            table += f"\n... {len(self.rows) - limit} more rows {where}"
+        return table
+
+    def take_answer(self, answer: Answer) -> None:
+        """The result fields from ``answer`` (the agent's, or pinned SQL's)."""
+        for name in ANSWER_FIELDS:
+            setattr(self, name, getattr(answer, name))
+        self.model = answer.model or None
 
 
 def pinned_answer(columns: list[str], rows: list[list[Any]], truncated: bool) -> str:
     """The answer sentence for pinned SQL, where no model writes one: the value
     itself for a single cell, else the row count."""
     if len(rows) == 1 and len(columns) == 1:
-        return f"{columns[0]}: {_cell(rows[0][0])}"
+        return f"{columns[0]}: {format_cell(rows[0][0], columns[0])}"
     if not rows:
         return "The query returned no rows."
     more = " (more were cut off)" if truncated else ""
     return f"The query returned {len(rows)} row{'s' if len(rows) != 1 else ''}{more}."
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return "NULL"
-    if isinstance(value, float):
-        return f"{value:,.2f}" if abs(value) >= 1000 else f"{value:g}"
-    if isinstance(value, bool) or not isinstance(value, int):
-        return value if isinstance(value, str) else json.dumps(value, default=str)
-    return f"{value:,}" if abs(value) >= 10_000 else str(value)
-
-
-def _clip(text: str, width: int) -> str:
-    text = text.replace("\n", " ")
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def write_atomic(path: Path, data: bytes) -> None:

@@ -23,14 +23,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from nl2sql.answer import Answer
 from nl2sql.errors import ConfigError, Nl2SqlError
-from nl2sql.reports.definitions import Report, policy_for
+from nl2sql.reports.definitions import Report
 from nl2sql.reports.delivery import DeliveryContext, send
 from nl2sql.reports.result import ReportResult, pinned_answer
 from nl2sql.reports.schedule import latest_slot, slot_key
 from nl2sql.reports.store import Delivery, Heartbeat, Run, RunStore, iso
 from nl2sql.runtime import Runtime
-from nl2sql.safety import check_sql
 
 log = logging.getLogger(__name__)
 
@@ -216,23 +216,16 @@ class ReportRunner:
     def _run_pinned(self, report: Report, result: ReportResult) -> None:
         # Pinned SQL was reviewed, but the gate still decides: the policy may
         # have tightened since the SQL was pinned.
-        warehouse = self.runtime.warehouse
-        settings = self.runtime.settings
-        checked = check_sql(report.sql or "", policy_for(settings, warehouse.project))
-        data = warehouse.query(checked.sql, max_rows=checked.row_cap,
-                               timeout_s=settings.query_timeout_s, labels=self._labels(report))
-        result.sql = report.sql
-        result.columns, result.rows, result.truncated = data.columns, data.rows, data.truncated
-        result.bytes_processed = data.bytes_processed
-        result.answer = pinned_answer(data.columns, data.rows, data.truncated)
+        data = self.runtime.run_sql(report.sql or "", labels=self._labels(report))
+        result.take_answer(Answer(
+            question=report.question, model="", sql=report.sql,
+            answer=pinned_answer(data.columns, data.rows, data.truncated),
+            columns=data.columns, rows=data.rows, truncated=data.truncated,
+            bytes_processed=data.bytes_processed))
 
     def _ask(self, report: Report, result: ReportResult) -> None:
         answer, _ = self.runtime.agent(labels=self._labels(report)).ask(report.question)
-        result.model = answer.model
-        result.answer, result.sql = answer.answer, answer.sql
-        result.columns, result.rows, result.truncated = answer.columns, answer.rows, \
-            answer.truncated
-        result.bytes_processed = answer.bytes_processed
+        result.take_answer(answer)
         if not answer.answered:
             result.status = "failed"
             result.error = f"the model could not answer: {answer.answer}"

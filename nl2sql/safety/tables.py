@@ -88,6 +88,12 @@ def table_name(table: exp.Table, policy: Policy) -> str | None:
         if _cte_in_scope(table, parts[0]):
             return None
         pos = position(table)
+        if _own_recursive_cte(table, parts[0]):
+            raise UnsafeSQL(
+                f"recursive CTE `{parts[0]}` may refer to itself only in the term after its "
+                f"UNION ALL (its anchor and a body without UNION read tables){at(pos)}",
+                check=CHECK, construct=parts[0], position=pos,
+            )
         raise UnsafeSQL(
             f"table `{parts[0]}` must be qualified with its dataset, e.g. "
             f"`{_example_dataset(policy)}.{parts[0]}`{at(pos)}",
@@ -131,7 +137,9 @@ def _cte_in_scope(table: exp.Table, name: str) -> bool:
         if isinstance(parent, exp.With) and isinstance(child, exp.CTE):
             # By identity, not ==: sqlglot compares trees structurally.
             here = next(i for i, cte in enumerate(parent.expressions) if cte is child)
-            visible = parent.expressions[: here + (1 if parent.args.get("recursive") else 0)]
+            visible = list(parent.expressions[:here])
+            if parent.args.get("recursive") and _in_recursive_term(table, child):
+                visible.append(child)
             if any(c.alias_or_name.lower() == wanted for c in visible):
                 return True
         elif isinstance(parent, exp.Query) and child.arg_key != "with_":
@@ -140,6 +148,28 @@ def _cte_in_scope(table: exp.Table, name: str) -> bool:
                 return True
         child = parent
     return False
+
+
+def _own_recursive_cte(table: exp.Table, name: str) -> bool:
+    return any(isinstance(p, exp.CTE) and p.alias_or_name.lower() == name.lower()
+               for p in _ancestors(table))
+
+
+def _in_recursive_term(table: exp.Table, cte: exp.CTE) -> bool:
+    """Does ``table`` sit in the recursive term of ``cte``, where its own name is a CTE?
+
+    Engines bind a CTE's own name to the CTE only in the right-hand operand of
+    the UNION that makes up its body. Anywhere else (the anchor, or a body that
+    is not a UNION) DuckDB looks the name up in the catalog: `main`,
+    `system.main`, `pg_catalog`. So only the recursive term may self-reference.
+    """
+    body = cte.this
+    while isinstance(body, exp.Subquery):
+        body = body.this
+    if not isinstance(body, exp.Union):
+        return False
+    recursive_term = body.expression
+    return any(node is recursive_term for node in _ancestors(table))
 
 
 def _ancestors(node: exp.Expr) -> list[exp.Expr]:

@@ -24,7 +24,6 @@ log = logging.getLogger(__name__)
 MAX_POSTS = 5
 WINDOW_S = 30 * 60
 #: Seconds to wait before each retry; four retries plus the first try use the five posts.
-DEFAULT_BACKOFF: tuple[float, ...] = (1.0, 2.0, 4.0, 8.0)
 
 
 @dataclass
@@ -71,7 +70,7 @@ def _retryable(status: int) -> bool:
 class Responder:
     """Posts messages to response URLs; ``sleep`` and ``backoff`` are injectable for tests."""
 
-    def __init__(self, *, backoff: Sequence[float] = DEFAULT_BACKOFF, timeout_s: int = 10,
+    def __init__(self, *, backoff: Sequence[float], timeout_s: int,
                  sleep: Callable[[float], None] = time.sleep) -> None:
         self.backoff = tuple(backoff)
         self.timeout_s = timeout_s

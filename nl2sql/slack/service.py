@@ -2,26 +2,26 @@
 
 ``SlackService.handle`` runs on the web request and must return within Slack's
 three seconds, so it only decides (help? rate limited? pool full?) and queues.
-``answer`` runs on a pool thread: it asks through the app's shared ``Asker``
-(the same path as the web API: agent, saved conversation turn, metrics, the
-log line naming the user), posts Block Kit to ``response_url`` and, with a bot
-token, uploads a chart of grouped or time-series results to the channel.
+``answer`` runs on a pool thread: it asks through the app's shared answer
+service (``nl2sql.service``: the same path as the web API: agent, saved
+conversation turn, metrics, the log line naming the user), posts Block Kit to
+``response_url`` and, with a bot token, uploads the chart image that
+``nl2sql.presentation.charts`` decides the result gets.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-from nl2sql.answer import Answer, Step
+from nl2sql.answer import Answer
 from nl2sql.errors import ModelError, Nl2SqlError, RateLimited
-from nl2sql.service import MAX_QUESTION_CHARS, Asker, Pending
+from nl2sql.service import MAX_QUESTION_CHARS, Pending, Services
 from nl2sql.slack import blocks
-from nl2sql.slack.responder import DEFAULT_BACKOFF, Budget, Responder
-from nl2sql.slack.upload import SLACK_API_URL, ChartUploader
+from nl2sql.slack.responder import Budget, Responder
+from nl2sql.slack.upload import ChartUploader
 from nl2sql.slack.verify import SlashCommand
 from nl2sql.workers import WorkerPool
 
@@ -31,46 +31,25 @@ HELP_WORDS = {"", "help", "?", "-h", "--help"}
 INTERFACE = "slack"
 
 
-@dataclass(frozen=True)
-class SlackOptions:
-    """Knobs with production defaults; tests shrink the waits."""
-
-    workers: int = 4
-    max_waiting: int = 16
-    backoff: tuple[float, ...] = DEFAULT_BACKOFF
-    post_timeout_s: int = 10
-    api_url: str = SLACK_API_URL  # Slack Web API base, for chart uploads
-    follow_up_s: float = 5 * 60  # a question this soon after the last continues it
-
-
-ChartRenderer = Callable[[Answer], bytes | None]
-
-
-def answer_of(data: dict[str, Any]) -> Answer:
-    """An ``Answer`` back from the API answer object the ``Asker`` returns."""
-    return Answer(
-        question=data["question"], answer=data.get("answer") or "", model=data.get("model", ""),
-        sql=data.get("sql"), columns=list(data.get("columns") or []),
-        rows=list(data.get("rows") or []), truncated=bool(data.get("truncated")),
-        steps=[Step(s["name"], s.get("args") or {}, bool(s.get("ok")), s.get("seconds", 0.0),
-                    s.get("error")) for s in data.get("steps") or []],
-        seconds=float(data.get("seconds") or 0.0), bytes_processed=data.get("bytes_processed"),
-        answered=bool(data.get("answered", True)))
+#: (columns, rows) -> PNG bytes, or None when the result gets no image
+ChartRenderer = Callable[[list[str], list[list[Any]]], bytes | None]
 
 
 class SlackService:
-    def __init__(self, asker: Asker, *, options: SlackOptions | None = None,
-                 chart: ChartRenderer | None = None, responder: Responder | None = None) -> None:
-        self.asker = asker
-        self.settings = asker.runtime.settings
-        self.options = options or SlackOptions()
+    """Sized and timed by the ``NL2SQL_SLACK_*`` settings."""
+
+    def __init__(self, services: Services, *, chart: ChartRenderer | None = None,
+                 responder: Responder | None = None) -> None:
+        self.services = services
+        self.asker = services.asker
+        self.settings = settings = services.runtime.settings
         self.chart = chart
-        self.pool = WorkerPool(self.options.workers, self.options.max_waiting,
+        self.pool = WorkerPool(settings.slack_workers, settings.slack_waiting,
                                name="nl2sql-slack")
-        self.responder = responder or Responder(backoff=self.options.backoff,
-                                                timeout_s=self.options.post_timeout_s)
-        token = self.settings.slack_bot_token
-        self.uploader = ChartUploader(token, self.options.api_url) if token else None
+        self.responder = responder or Responder(backoff=settings.slack_retry_backoff_s,
+                                                timeout_s=settings.slack_post_timeout_s)
+        token = settings.slack_bot_token
+        self.uploader = ChartUploader(token, settings.slack_api_url) if token else None
 
     @property
     def response_type(self) -> str:
@@ -84,7 +63,7 @@ class SlackService:
 
         ``request_id`` (the slash command request's) ties the answer's log line to it."""
         if command.text.lower() in HELP_WORDS:
-            return blocks.help_message(command.command)
+            return blocks.help_message(command.command, self._examples())
         if len(command.text) > MAX_QUESTION_CHARS:
             return blocks.notice_message(
                 f"That question is {len(command.text):,} characters long; "
@@ -111,12 +90,20 @@ class SlackService:
                                                  "user": command.user_key}})
         return blocks.working_message(command.text)
 
+    def _examples(self) -> list[str]:
+        try:
+            examples: list[str] = self.services.overview.get()["examples"]
+        except Exception:  # the usage line must still reach the asker
+            log.exception("slack help: example questions could not be drawn")
+            return []
+        return examples
+
     def _prepare(self, command: SlashCommand, request_id: str | None = None) -> Pending:
         # Each Slack user (workspace + user id) is one user: their limit, their
         # conversations. A question soon after their last one follows it up.
         store = self.asker.store
         conversation_id = store.latest_conversation(
-            command.user_key, self.options.follow_up_s, interface=INTERFACE)
+            command.user_key, self.settings.slack_follow_up_s, interface=INTERFACE)
         return self.asker.prepare(command.user_key, command.text, conversation_id,
                                   interface=INTERFACE, request_id=request_id)
 
@@ -126,8 +113,7 @@ class SlackService:
         """Answer one command and deliver it; every failure becomes a message."""
         user = command.user_key
         try:
-            result = self.asker.run(pending)
-            answer = answer_of(result)
+            answer = self.asker.answer(pending)
         except Nl2SqlError as e:
             log.warning("slack %s: %s: %s", user, type(e).__name__, e.message)
             self._post(command, blocks.notice_message(_friendly(e)), budget)
@@ -146,7 +132,7 @@ class SlackService:
             return
         try:
             message = blocks.answer_message(answer, user_id=command.user_id,
-                                            link=self._link(self._questions(user, result)),
+                                            link=self._link(self._questions(user, answer)),
                                             response_type=self.response_type)
         except Exception:
             # slack_sdk refuses blocks over Slack's limits by raising; the asker
@@ -156,14 +142,14 @@ class SlackService:
         if self._post(command, message, budget):
             self._upload_chart(command, answer)
 
-    def _questions(self, user: str, result: dict[str, Any]) -> list[str]:
+    def _questions(self, user: str, answer: Answer) -> list[str]:
         """The conversation's questions so far, oldest first, ending with this one."""
         try:
-            earlier = self.asker.store.answers(result["conversation_id"], user)
+            earlier = self.asker.store.answers(answer.conversation_id or "", user)
         except Exception:  # the link is a convenience; the answer must still go out
             log.exception("slack %s: conversation questions could not be read", user)
             earlier = []
-        return [a.question for a in earlier] or [result["question"]]
+        return [a.question for a in earlier] or [answer.question]
 
     def _link(self, questions: list[str]) -> str | None:
         base = self.settings.public_url.rstrip("/")
@@ -187,7 +173,7 @@ class SlackService:
         if self.uploader is None or self.chart is None or self.response_type != "in_channel":
             return
         try:
-            png = self.chart(answer)
+            png = self.chart(answer.columns, answer.rows)
         except Exception:  # a chart is a bonus; the answer is already out
             log.exception("slack %s: chart rendering failed", command.user_key)
             return

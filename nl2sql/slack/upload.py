@@ -15,12 +15,8 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
-from nl2sql.answer import Answer
-from nl2sql.charts import chart_for, render_png
-
 log = logging.getLogger(__name__)
 
-SLACK_API_URL = "https://slack.com/api/"
 
 #: Slack errors worth a specific hint in the log (the rest are logged verbatim).
 _HINTS = {
@@ -29,18 +25,6 @@ _HINTS = {
     "missing_scope": "add the files:write scope to the Slack app and reinstall it",
     "invalid_auth": "SLACK_BOT_TOKEN is not valid",
 }
-
-
-#: Chart kinds worth an image in the channel: a lone number is already in the text.
-CHART_KINDS = ("bar", "line")
-
-
-def chart_png(answer: Answer) -> bytes | None:
-    """A PNG for grouped or time-series results; None for every other shape."""
-    chart = chart_for(answer.columns, answer.rows)
-    if chart is None or chart.kind not in CHART_KINDS:
-        return None
-    return render_png(chart.spec)
 
 
 @dataclass
@@ -53,7 +37,7 @@ class Upload:
 class ChartUploader:
     """Uploads PNGs to a channel; one ``WebClient`` shared by all threads."""
 
-    def __init__(self, token: str, base_url: str = SLACK_API_URL, timeout_s: int = 30) -> None:
+    def __init__(self, token: str, base_url: str, timeout_s: int = 30) -> None:
         self.client = WebClient(token=token, base_url=base_url, timeout=timeout_s)
         # Slack's tier limits answer 429 with Retry-After; wait and try once more.
         self.client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=1))

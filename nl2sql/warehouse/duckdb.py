@@ -17,10 +17,11 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import duckdb
-import sqlglot
 
 from nl2sql.config import Settings
 from nl2sql.errors import NotFound, QueryError, QueryTimeout, WarehouseError
+from nl2sql.safety.engine import EngineRejected, check_engine, scrub
+from nl2sql.safety.transpile import to_duckdb
 from nl2sql.warehouse.base import ColumnInfo, DatasetInfo, QueryResult, TableInfo, Warehouse
 from nl2sql.warehouse.values import json_safe
 
@@ -46,9 +47,14 @@ class DuckDBWarehouse(Warehouse):
             # No replacement scans either: a name must never read a Python object
             # (a DataFrame in some caller's frame). Given at connect, so every
             # cursor inherits them; a SET would only reach this session.
+            # Memory and threads are capped per warehouse (one per service worker):
+            # a query that needs more fails with an out-of-memory error instead
+            # of growing the worker until the machine swaps.
             self._con = duckdb.connect(":memory:", config={
                 "autoinstall_known_extensions": False, "autoload_known_extensions": False,
-                "python_enable_replacements": False})
+                "python_enable_replacements": False,
+                "memory_limit": self.settings.duckdb_memory_limit,
+                "threads": self.settings.duckdb_threads})
             quoted = str(self.path.resolve()).replace("'", "''")
             # TYPE DUCKDB: a file in another format is refused, not handed to a scanner.
             self._con.execute(f"ATTACH '{quoted}' AS {CATALOG} (TYPE DUCKDB, READ_ONLY)")
@@ -58,7 +64,7 @@ class DuckDBWarehouse(Warehouse):
             self._con.execute("SET GLOBAL TimeZone = 'UTC'")
             self._con.execute("SET enable_external_access = false")
             self._con.execute("SET lock_configuration = true")
-        except duckdb.Error as e:
+        except (duckdb.Error, ValueError) as e:
             raise WarehouseError(
                 f"cannot open DuckDB file {str(self.path)!r}: {_first_line(str(e))}") from None
         self._lock = threading.Lock()
@@ -218,18 +224,32 @@ class DuckDBWarehouse(Warehouse):
 
     # -- queries -----------------------------------------------------------------
 
+    def readable_schemas(self) -> frozenset[str]:
+        """Schemas a query may read: the allowlist, or every dataset when it is empty."""
+        if self.settings.allowed_datasets:
+            return frozenset(self.settings.allowed_datasets)
+        return frozenset(d.id for d in self.list_datasets())
+
     def query(self, sql: str, *, max_rows: int, timeout_s: float,
               labels: dict[str, str] | None = None) -> QueryResult:
-        duck_sql = to_duckdb(sql)
-        cur = self._cursor()
-        timer = threading.Timer(timeout_s, cur.interrupt)
         started = time.perf_counter()
+        duck_sql = to_duckdb(sql)
+        schemas = self.readable_schemas()
+        cur = self._cursor()
+        # The timer covers the engine check too: binding can fold constants.
+        timer = threading.Timer(max(0.0, timeout_s - (time.perf_counter() - started)),
+                                cur.interrupt)
         timer.start()
         try:
             _one_select(cur, duck_sql)
+            # What DuckDB parses and binds must read only allowed schemas, whatever
+            # the gate concluded from the GoogleSQL (nl2sql/safety/engine.py).
+            check_engine(cur, duck_sql, catalog=CATALOG, schemas=schemas)
             cur.execute(duck_sql)
             columns = [d[0] for d in cur.description or []]
             fetched = cur.fetchmany(max_rows + 1)
+        except EngineRejected as e:
+            raise QueryError(f"query failed: {e}") from None
         except duckdb.InterruptException:
             if self._closed:
                 raise WarehouseError("the warehouse is shutting down; try again") from None
@@ -237,7 +257,7 @@ class DuckDBWarehouse(Warehouse):
                 f"query ran longer than {timeout_s:g}s and was cancelled; narrow it or aggregate"
             ) from None
         except duckdb.Error as e:
-            raise QueryError(f"query failed: {_first_line(str(e))}") from None
+            raise QueryError(f"query failed: {scrub(str(e))}") from None
         finally:
             timer.cancel()
             self._release(cur)
@@ -276,18 +296,6 @@ def _check_file(path: Path) -> None:
         return
     raise WarehouseError(f"DuckDB file {str(path)!r} {problem}; build the demo with "
                          "`nl2sql demo-data` or pass an existing file with --db")
-
-
-def to_duckdb(sql: str) -> str:
-    """Transpile GoogleSQL to DuckDB SQL."""
-    try:
-        statements = sqlglot.transpile(sql, read="bigquery", write="duckdb")
-    except sqlglot.errors.SqlglotError as e:
-        raise QueryError(f"cannot translate the query for DuckDB: {_first_line(str(e))}") from None
-    if len(statements) != 1:  # never run the first and drop the rest silently
-        raise QueryError("the DuckDB warehouse runs exactly one SELECT statement; "
-                         f"found {len(statements)} statements")
-    return statements[0]
 
 
 _TYPES = {

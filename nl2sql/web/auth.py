@@ -9,8 +9,7 @@
 - Otherwise the user is derived from the token (a hash, never the token) or is
   ``anonymous``. Conversations, answers and rate limits are per user.
 
-Tests point the key fetch at a local server with
-``app.config["NL2SQL_IAP_CERTS_URL"]`` before the first request.
+IAP's keys come from ``NL2SQL_IAP_CERTS_URL`` (tests point it at a local server).
 """
 
 from __future__ import annotations
@@ -18,19 +17,17 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
-import threading
 
 from flask import Flask, current_app, g, request
 from werkzeug.datastructures import WWWAuthenticate
 from werkzeug.exceptions import Unauthorized
 
 from nl2sql.config import Settings
-from nl2sql.web.iap import IAP_CERTS_URL, JWT_HEADER, IapVerifier, InvalidIdentity
+from nl2sql.web.iap import JWT_HEADER, IapVerifier, InvalidIdentity
 
 ANONYMOUS = "anonymous"
 PROTECTED_PREFIX = "/api/"
 _EXT = "nl2sql.iap"
-_lock = threading.Lock()
 log = logging.getLogger(__name__)
 
 
@@ -44,15 +41,9 @@ def token_user(token: str) -> str:
 
 
 def iap_verifier(app: Flask) -> IapVerifier:
-    """The app's one verifier (it caches IAP's keys), built on first use."""
-    with _lock:
-        verifier: IapVerifier | None = app.extensions.get(_EXT)
-        if verifier is None:
-            settings: Settings = app.config["NL2SQL_RUNTIME"].settings
-            verifier = IapVerifier(app.config.get("NL2SQL_IAP_CERTS_URL", IAP_CERTS_URL),
-                                   audience=settings.iap_audience or None)
-            app.extensions[_EXT] = verifier
-        return verifier
+    """The app's one verifier (it caches IAP's keys)."""
+    verifier: IapVerifier = app.extensions[_EXT]
+    return verifier
 
 
 def identify(settings: Settings) -> str:
@@ -83,6 +74,9 @@ def identify(settings: Settings) -> str:
 
 
 def register(app: Flask, settings: Settings) -> None:
+    app.extensions[_EXT] = IapVerifier(settings.iap_certs_url,
+                                       audience=settings.iap_audience or None)
+
     @app.before_request
     def _authenticate() -> None:
         g.user = ANONYMOUS

@@ -32,7 +32,7 @@ def envelope(status: int, message: str, headers: dict[str, str] | None = None) -
 
 
 def count(status: int, kind: str) -> None:
-    services().metrics.inc("nl2sql_errors_total", {"status": str(status), "kind": kind})
+    services().metrics.count_error(status, kind)
 
 
 def error_headers(e: Nl2SqlError) -> dict[str, str]:

@@ -21,9 +21,8 @@ from typing import Any
 
 from flask import Blueprint, Response, g, request
 
-from nl2sql.charts import render_svg, resized
 from nl2sql.errors import BadRequest, NotFound
-from nl2sql.safety import Policy, check_sql
+from nl2sql.presentation.charts import render_svg, resized
 from nl2sql.web.api import checked_id
 from nl2sql.web.services import services
 
@@ -82,14 +81,9 @@ def answer_csv(answer_id: str) -> Any:
             **headers, "X-Row-Count": str(kept.row_count),
             "X-Truncated": "true" if kept.truncated else "false",
             "X-Export-Source": "job-result"})
-    policy = Policy.from_settings(settings, warehouse.project,
-                                  max_rows=settings.export_max_rows)
-    checked = check_sql(record.sql, policy)
-    result = warehouse.query(checked.sql, max_rows=checked.row_cap,
-                             timeout_s=settings.query_timeout_s,
-                             labels={"interface": "export", "user": g.user})
-    if result.bytes_processed:
-        s.metrics.inc("nl2sql_bytes_processed_total", amount=result.bytes_processed)
+    result = s.runtime.run_sql(record.sql, labels={"interface": "export", "user": g.user},
+                               max_rows=settings.export_max_rows)
+    s.metrics.count_bytes(result.bytes_processed)
     if job.get("job_id") and warehouse.keeps_results:
         # Saying so: this export ran (and billed) the query a second time.
         headers["X-Export-Note"] = ("the answer's query result has expired (BigQuery keeps "

@@ -2,7 +2,7 @@
 
 IAP names the user in ``X-Goog-Authenticated-User-Email`` and also signs who
 it is in ``X-Goog-IAP-JWT-Assertion`` (ES256, Google's public keys at
-``IAP_CERTS_URL``). The plain header is text any client can send wherever the
+``NL2SQL_IAP_CERTS_URL``). The plain header is text any client can send wherever the
 app is reachable other than through IAP (the local default included): trusting
 it let anyone be any user, and dodge the per-user rate limit with a new name
 on every request. So only a JWT that verifies counts: its signature against
@@ -29,7 +29,6 @@ from google.auth.exceptions import GoogleAuthError
 
 from nl2sql.errors import Nl2SqlError
 
-IAP_CERTS_URL = "https://www.gstatic.com/iap/verify/public_key"  # {key id: PEM}
 IAP_ISSUER = "https://cloud.google.com/iap"
 JWT_HEADER = "X-Goog-IAP-JWT-Assertion"
 REFETCH_AFTER_S = 60.0
@@ -47,7 +46,7 @@ class IdentityUnavailable(Nl2SqlError):
 
 
 class IapVerifier:
-    def __init__(self, certs_url: str = IAP_CERTS_URL, *, audience: str | None = None,
+    def __init__(self, certs_url: str, *, audience: str | None = None,
                  ttl_s: float = 3600.0, timeout_s: float = 5.0,
                  clock: Callable[[], float] = time.monotonic) -> None:
         self.certs_url = certs_url

@@ -75,12 +75,7 @@ def register(app: Flask) -> None:
         response.headers["X-Request-Id"] = g.get("request_id", "")
         seconds = time.perf_counter() - g.get("started", time.perf_counter())
         route = request.url_rule.rule if request.url_rule else "unmatched"
-        services().metrics.record([
-            ("nl2sql_http_requests_total",
-             {"method": request.method, "endpoint": route, "status": str(response.status_code)},
-             1),
-            ("nl2sql_http_request_seconds", {"endpoint": route}, seconds),
-        ])
+        services().metrics.record_request(request.method, route, response.status_code, seconds)
         event("request", method=request.method, path=request.path, route=route,
               status=response.status_code, seconds=round(seconds, 4),
               request_id=g.get("request_id"), user=g.get("user"))

@@ -4,13 +4,14 @@ blueprints reach it through ``services()``. Nothing is global.
 
 from __future__ import annotations
 
-from flask import Flask, current_app
+from flask import current_app
+from flask.sansio.app import App
 
 from nl2sql.service import Services
 
 EXTENSION = "nl2sql"
 
 
-def services(app: Flask | None = None) -> Services:
+def services(app: App | None = None) -> Services:
     found: Services = (app or current_app).extensions[EXTENSION]
     return found

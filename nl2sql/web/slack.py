@@ -6,21 +6,19 @@ hand it to ``SlackService``, whose reply is the 3-second acknowledgement.
 Without ``SLACK_SIGNING_SECRET`` nothing here can be trusted, so the endpoint
 is off (404) and the app says why when it starts.
 
-Tests (and embedders) tune the service before the first command with
-``app.config["NL2SQL_SLACK_OPTIONS"] = SlackOptions(...)``.
+The service's pool, retries and timeouts are the ``NL2SQL_SLACK_*`` settings.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 from typing import Any
 
 from flask import Blueprint, Flask, abort, current_app, g, jsonify, request
 from flask.blueprints import BlueprintSetupState
 
-from nl2sql.slack.service import SlackOptions, SlackService
-from nl2sql.slack.upload import chart_png
+from nl2sql.presentation.charts import chart_png
+from nl2sql.slack.service import SlackService
 from nl2sql.slack.verify import (
     InvalidRequest,
     RequestVerifier,
@@ -36,33 +34,26 @@ log = logging.getLogger(__name__)
 bp = Blueprint("slack", __name__)
 
 _EXT = "nl2sql.slack"
-_lock = threading.Lock()
 
 
 @bp.record_once
-def _announce(state: BlueprintSetupState) -> None:
-    if not runtime_of(state.app).settings.slack_signing_secret:
+def _build(state: BlueprintSetupState) -> None:
+    settings = runtime_of(state.app).settings
+    if not settings.slack_signing_secret:
         log.warning("Slack endpoint /slack/commands is off: SLACK_SIGNING_SECRET is not set")
-    elif not runtime_of(state.app).settings.slack_bot_token:
+        return
+    if not settings.slack_bot_token:
         log.info("Slack endpoint /slack/commands is on; charts are off: "
                  "SLACK_BOT_TOKEN is not set")
+    # The app's one answer service: Slack shares the web API's conversation store,
+    # rate limiter (one state file, so limits hold across gunicorn workers) and metrics.
+    state.app.extensions[_EXT] = SlackService(services(state.app), chart=chart_png)
 
 
 def slack_service(app: Flask) -> SlackService:
-    """The app's one ``SlackService``, built on first use (after config is final)."""
-    with _lock:
-        service: SlackService | None = app.extensions.get(_EXT)
-        if service is None:
-            service = _build(app)
-            app.extensions[_EXT] = service
-        return service
-
-
-def _build(app: Flask) -> SlackService:
-    # The app's one Asker: Slack shares the web API's conversation store, rate
-    # limiter (one state file, so limits hold across gunicorn workers) and metrics.
-    options: SlackOptions = app.config.get("NL2SQL_SLACK_OPTIONS") or SlackOptions()
-    return SlackService(services(app).asker, options=options, chart=chart_png)
+    """The app's one ``SlackService`` (there is one when the signing secret is set)."""
+    service: SlackService = app.extensions[_EXT]
+    return service
 
 
 @bp.post("/slack/commands")

@@ -6,11 +6,10 @@ token) or ``GET /api/ask/stream?question=...&conversation_id=...`` (for
 answered as ordinary JSON errors before the stream starts; once it has
 started, failures arrive as an ``error`` event carrying the same envelope.
 
-The agent runs on a bounded pool per app (``STREAM_WORKERS`` running plus
-``STREAM_WAITING`` queued): a client that opens streams and drops them must not
-leave an unbounded number of agent threads behind. A full pool is answered
-503 with ``Retry-After`` before the stream starts. Tests size it with
-``app.config["NL2SQL_STREAM_POOL"] = (workers, waiting)``.
+The agent runs on a bounded pool per app (``NL2SQL_STREAM_WORKERS`` running plus
+``NL2SQL_STREAM_WAITING`` queued): a client that opens streams and drops them
+must not leave an unbounded number of agent threads behind. A full pool is
+answered 503 with ``Retry-After`` before the stream starts.
 
 Events: ``model_started`` {turn}, ``step_started`` {name, args, id},
 ``step_finished`` {name, args, ok, seconds, error?, id}, ``answer_delta`` {turn,
@@ -24,11 +23,11 @@ from __future__ import annotations
 import json
 import logging
 import queue
-import threading
 from collections.abc import Iterator
 from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, g, request
+from flask.blueprints import BlueprintSetupState
 
 from nl2sql.errors import Nl2SqlError
 from nl2sql.metrics import Metrics
@@ -41,12 +40,8 @@ log = logging.getLogger(__name__)
 bp = Blueprint("stream", __name__)
 
 HEARTBEAT_S = 10.0  # a comment line this often keeps proxies from closing an idle stream
-# Eight running matches gunicorn's threads per worker (nl2sql serve): every live
-# stream can run; the queue absorbs questions left running by closed streams.
-STREAM_WORKERS, STREAM_WAITING = 8, 8
 _DONE = object()
 _EXT = "nl2sql.stream"
-_lock = threading.Lock()
 
 
 class Busy(Nl2SqlError):
@@ -55,16 +50,20 @@ class Busy(Nl2SqlError):
     status = 503
 
 
+@bp.record_once
+def _build(state: BlueprintSetupState) -> None:
+    # The default eight running matches gunicorn's threads per worker (nl2sql
+    # serve): every live stream can run; the queue absorbs questions left running
+    # by closed streams.
+    settings = services(state.app).runtime.settings
+    state.app.extensions[_EXT] = WorkerPool(settings.stream_workers, settings.stream_waiting,
+                                            name="nl2sql-stream")
+
+
 def stream_pool(app: Flask) -> WorkerPool:
-    """The app's pool of agent threads for streams, built on first use."""
-    with _lock:
-        pool: WorkerPool | None = app.extensions.get(_EXT)
-        if pool is None:
-            workers, waiting = app.config.get("NL2SQL_STREAM_POOL",
-                                              (STREAM_WORKERS, STREAM_WAITING))
-            pool = WorkerPool(workers, waiting, name="nl2sql-stream")
-            app.extensions[_EXT] = pool
-        return pool
+    """The app's pool of agent threads for streams."""
+    pool: WorkerPool = app.extensions[_EXT]
+    return pool
 
 
 def sse(name: str, data: dict[str, Any]) -> str:
@@ -76,13 +75,13 @@ def _work(asker: Asker, metrics: Metrics, pending: Pending, out: queue.Queue[Any
     try:
         out.put(("answer", asker.run(pending, on_event=lambda ev: out.put((ev["event"], ev)))))
     except Nl2SqlError as e:
-        metrics.inc("nl2sql_errors_total", {"status": str(e.status), "kind": type(e).__name__})
+        metrics.count_error(e.status, type(e).__name__)
         log.warning("error", extra={"fields": {"request_id": pending.request_id,
                                                "user": pending.user, "status": e.status,
                                                "kind": type(e).__name__, "error": e.message}})
         out.put(("error", e.to_dict()))
     except Exception as e:  # noqa: BLE001 - the stream must end with an event, not a traceback
-        metrics.inc("nl2sql_errors_total", {"status": "500", "kind": type(e).__name__})
+        metrics.count_error(500, type(e).__name__)
         log.exception("unhandled error", extra={"fields": {"request_id": pending.request_id}})
         out.put(("error", {"ok": False, "error": "internal error", "status": 500}))
     finally:

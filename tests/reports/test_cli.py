@@ -38,7 +38,7 @@ def invoke(runtime: Runtime, args: list[str], webhook: WebhookReceiver,
 
 @pytest.fixture
 def runtime(report_settings: Settings) -> Runtime:
-    return Runtime(report_settings, _model=ScriptedModel())
+    return Runtime(report_settings, model=ScriptedModel())
 
 
 def test_validate_good_and_bad_files(runtime: Runtime, report_settings: Settings,
@@ -161,13 +161,13 @@ def test_pin_writes_reviewed_sql_and_runs_use_it_without_the_model(
         "count", sql=None, deliver=HOOK)))
     asking = ScriptedModel(calls(("sql_query", {"query": COUNT_SQL})),
                            text("There are 200 purchases."))
-    code, out, _ = invoke(Runtime(report_settings, _model=asking), ["pin", "count"], webhook,
+    code, out, _ = invoke(Runtime(report_settings, model=asking), ["pin", "count"], webhook,
                           stdin="n\n")
     assert code == 1 and "not pinned" in out
     assert "sql:" not in path.read_text()
 
     asking.enqueue(calls(("sql_query", {"query": COUNT_SQL})), text("There are 200 purchases."))
-    code, out, _ = invoke(Runtime(report_settings, _model=asking), ["pin", "count", "--yes"],
+    code, out, _ = invoke(Runtime(report_settings, model=asking), ["pin", "count", "--yes"],
                           webhook)
     assert code == 0, out
     assert "There are 200 purchases." in out and COUNT_SQL in out and "200" in out
@@ -175,7 +175,7 @@ def test_pin_writes_reviewed_sql_and_runs_use_it_without_the_model(
     assert f"sql: |-\n      {COUNT_SQL}" in path.read_text()
 
     silent = ScriptedModel()
-    code, out, _ = invoke(Runtime(report_settings, _model=silent), ["run", "count"], webhook)
+    code, out, _ = invoke(Runtime(report_settings, model=silent), ["run", "count"], webhook)
     assert code == 0, out
     assert silent.requests == []
     assert "purchases: 200" in json.dumps(webhook.posts[-1])
@@ -187,7 +187,7 @@ def test_pin_preview_of_many_rows_mentions_no_attachment(
         "rows", sql=None, deliver=HOOK)))
     many = "SELECT id, amount FROM shop.purchases ORDER BY id"
     model = ScriptedModel(calls(("sql_query", {"query": many})), text("Here they are."))
-    code, out, _ = invoke(Runtime(report_settings, _model=model), ["pin", "rows"], webhook,
+    code, out, _ = invoke(Runtime(report_settings, model=model), ["pin", "rows"], webhook,
                           stdin="n\n")
     assert code == 1
     assert "more rows not shown" in out and "attach" not in out
@@ -198,7 +198,7 @@ def test_pin_refuses_when_no_sql_ran(report_settings: Settings,
     Path(report_settings.reports).write_text(definitions(report_yaml(
         "count", sql=None, deliver=HOOK)))
     model = ScriptedModel(text("I cannot tell."))
-    code, _, err = invoke(Runtime(report_settings, _model=model), ["pin", "count", "--yes"],
+    code, _, err = invoke(Runtime(report_settings, model=model), ["pin", "count", "--yes"],
                           webhook)
     assert code == 2 and "nothing to pin" in err
 

@@ -40,7 +40,7 @@ def env(webhook: WebhookReceiver) -> dict[str, str]:
 def make_runner(settings: Settings, env: dict[str, str],
                 model: ScriptedModel | None = None) -> tuple[ReportRunner, ScriptedModel]:
     model = model or ScriptedModel()  # empty: any model call fails the run
-    runtime = Runtime(settings, _model=model)
+    runtime = Runtime(settings, model=model)
     return ReportRunner(runtime, RunStore(settings.state_db), env=env, retry=FAST), model
 
 

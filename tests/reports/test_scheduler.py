@@ -36,7 +36,7 @@ def test_serve_rereads_keeps_the_last_good_file_and_stops(
     path.write_text(definitions(report_yaml("first", sql=COUNT_SQL, schedule="* * * * *",
                                             deliver=HOOK)))
     store = RunStore(report_settings.state_db)
-    runner = ReportRunner(Runtime(report_settings, _model=ScriptedModel()), store,
+    runner = ReportRunner(Runtime(report_settings, model=ScriptedModel()), store,
                           env={"SLACK_WEBHOOK_URL": webhook.url})
     ticks: list[list[Outcome]] = []
     stop = threading.Event()

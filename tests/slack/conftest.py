@@ -15,14 +15,14 @@ from flask import Flask
 from nl2sql.config import Settings
 from nl2sql.models.base import Model
 from nl2sql.runtime import Runtime
-from nl2sql.slack.service import SlackOptions
 from nl2sql.web import create_app
 from tests.shop import build_shop
 from tests.slack.peers import SECRET, Peer, command_body, post, running, serve, sign
 
 #: Tiny waits so retry tests take milliseconds, not Slack's seconds.
-TEST_OPTIONS = SlackOptions(workers=4, max_waiting=8, backoff=(0.05, 0.05, 0.05, 0.05),
-                            post_timeout_s=5)
+TEST_SETTINGS: dict[str, Any] = {
+    "slack_workers": 4, "slack_waiting": 8, "slack_retry_backoff_s": (0.05, 0.05, 0.05, 0.05),
+    "slack_post_timeout_s": 5}
 
 
 @dataclass
@@ -52,15 +52,13 @@ def serve_app(tmp_path: Path, shop_db: Path) -> Iterator[Callable[..., Served]]:
     """``serve_app(model, **settings)``: the app with that model on the shop warehouse."""
     with ExitStack() as stack:
 
-        def start(model: Model | None = None, options: SlackOptions = TEST_OPTIONS,
-                  **overrides: Any) -> Served:
+        def start(model: Model | None = None, **overrides: Any) -> Served:
             values: dict[str, Any] = {
                 "warehouse": f"duckdb:///{shop_db}", "model": "offline",
                 "state_db": str(tmp_path / "state.sqlite3"),
-                "slack_signing_secret": SECRET, **overrides}
-            runtime = Runtime(Settings(**values), _model=model)
+                "slack_signing_secret": SECRET, **TEST_SETTINGS, **overrides}
+            runtime = Runtime(Settings(**values), model=model)
             app = create_app(runtime=runtime)
-            app.config["NL2SQL_SLACK_OPTIONS"] = options
             url = stack.enter_context(serve(app))
             stack.callback(runtime.close)
             stack.callback(_close_slack, app)  # runs first: finish answers, then close

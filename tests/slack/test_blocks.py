@@ -3,35 +3,11 @@
 from __future__ import annotations
 
 from nl2sql.answer import Answer, Step
-from nl2sql.slack.blocks import (
-    SECTION_MAX,
-    answer_message,
-    escape,
-    help_message,
-    human_bytes,
-    table_text,
-    working_message,
-)
-
-
-def test_table_aligns_numbers_right_and_formats_them() -> None:
-    table = table_text(["country", "users", "share"],
-                       [["United States", 12345, 0.4567], ["Brasil", 987, None]])
-    assert table.splitlines() == [
-        "country         users  share",
-        "-------------  ------  -----",
-        "United States  12,345   0.46",
-        "Brasil            987      ∅",
-    ]
-
-
-def test_table_keeps_only_the_key_rows() -> None:
-    rows = [[i, i * 10] for i in range(25)]
-    assert len(table_text(["a", "b"], rows).splitlines()) == 2 + 10
+from nl2sql.presentation.mrkdwn import SECTION_MAX
+from nl2sql.slack.blocks import answer_message, help_message, working_message
 
 
 def test_mrkdwn_control_characters_are_escaped() -> None:
-    assert escape("a < b && c > d") == "a &lt; b &amp;&amp; c &gt; d"
     answer = Answer(question="<!channel> ?", answer="Use <b>", model="m",
                     sql="SELECT 1 WHERE 2 < 3", columns=["x"], rows=[["<x>"]])
     text = str(answer_message(answer, user_id="U1")["blocks"])
@@ -62,18 +38,19 @@ def test_answer_without_rows_has_no_table_and_says_bytes() -> None:
     assert "Bytes processed: 3.0 MB" in message["blocks"][1]["elements"][0]["text"]
 
 
-def test_human_bytes() -> None:
-    assert human_bytes(None) == "not reported"
-    assert human_bytes(512) == "512 B"
-    assert human_bytes(1536) == "1.5 KB"
-    assert human_bytes(5 * 1024**4) == "5.0 TB"
-
-
 def test_working_and_help_messages_are_ephemeral() -> None:
     assert working_message("How many?") == {"response_type": "ephemeral",
                                             "text": "Working on: How many?"}
     assert help_message("/data")["response_type"] == "ephemeral"
     assert "`/data QUESTION`" in help_message("/data")["blocks"][0]["text"]["text"]
+
+
+def test_help_lists_the_examples_it_is_given_escaped() -> None:
+    text = help_message("/data", ["How many orders are there?", "a < b?"] + ["x"] * 5
+                        )["blocks"][0]["text"]["text"]
+    assert "• `/data How many orders are there?`" in text and "a &lt; b?" in text
+    assert text.count("• ") == 4
+    assert "Examples" not in help_message("/data")["blocks"][0]["text"]["text"]
 
 
 def test_a_link_too_long_for_a_section_is_left_out() -> None:
@@ -86,20 +63,9 @@ def test_a_link_too_long_for_a_section_is_left_out() -> None:
     assert long["text"] == "42."
 
 
-def test_table_shows_dates_and_times_as_the_page_does() -> None:
-    table = table_text(["month", "at", "n"],
-                       [["2019-01-01T00:00:00", "2024-03-05T14:30:00", 70]])
-    assert table.splitlines()[2].split() == ["2019-01-01", "2024-03-05", "14:30:00", "70"]
-
-
 def test_facts_read_naturally() -> None:
     answer = Answer(question="q", answer="a", model="m", sql="SELECT 1", columns=["n"],
                     rows=[[1]], steps=[Step(name="sql_query", args={}, ok=True, seconds=0.01)],
                     seconds=0.042)
     facts = answer_message(answer)["blocks"][2]["elements"][0]["text"]
     assert "· 1 step ·" in facts and "· 42 ms ·" in facts
-
-
-def test_years_and_ids_have_no_thousands_separators() -> None:
-    table = table_text(["year", "user_id", "orders"], [[2019, 12345, 5578]])
-    assert table.splitlines()[2].split() == ["2019", "12345", "5,578"]

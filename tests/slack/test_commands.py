@@ -7,7 +7,6 @@ import threading
 import time
 import urllib.parse
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 
 import duckdb
@@ -18,9 +17,9 @@ from nl2sql.config import Settings
 from nl2sql.models.base import Message, ModelTurn, Request
 from nl2sql.models.scripted import ScriptedModel, calls, text
 from nl2sql.runtime import Runtime
-from nl2sql.slack.service import SlackOptions
 from nl2sql.web import create_app
-from tests.slack.conftest import TEST_OPTIONS, Served
+from nl2sql.web.services import services
+from tests.slack.conftest import Served
 from tests.slack.peers import Peer, SlackApi, command_body, post, running, serve, sign
 
 STATUS_SQL = ("SELECT status, COUNT(*) AS purchases FROM shop.purchases "
@@ -116,7 +115,7 @@ def test_without_signing_secret_the_endpoint_is_off(
         tmp_path: Path, shop_db: Path, receiver: Peer, caplog: pytest.LogCaptureFixture) -> None:
     settings = Settings(warehouse=f"duckdb:///{shop_db}", state_db=str(tmp_path / "s.db"))
     with caplog.at_level(logging.WARNING, logger="nl2sql.slack"):
-        app = create_app(runtime=Runtime(settings, _model=ScriptedModel()))
+        app = create_app(runtime=Runtime(settings, model=ScriptedModel()))
     assert "SLACK_SIGNING_SECRET is not set" in caplog.text
     body = command_body("How many purchases?", receiver.base)
     with serve(app) as url:
@@ -134,8 +133,10 @@ def test_empty_text_or_help_answers_with_usage(
     reply = ack.json()
     assert reply["response_type"] == "ephemeral"
     assert "Usage: `/ask QUESTION`" in section_texts(reply)
-    assert "How many orders were returned last month?" in section_texts(reply)
-    time.sleep(0.3)
+    # The page's example questions, drawn from this warehouse (one definition).
+    examples = services(served.app).overview.get()["examples"]
+    assert examples and f"• `/ask {examples[0]}`" in section_texts(reply)
+    served.app.extensions["nl2sql.slack"].close()  # nothing was queued to answer
     assert receiver.received == [] and model.requests == []
 
 
@@ -203,7 +204,8 @@ def test_concurrent_commands_are_all_answered_by_a_bounded_pool(
 
     n = 6
     model = ScriptedModel(*[answer_after_a_while] * n)
-    served = serve_app(model, options=SlackOptions(workers=2, max_waiting=n, backoff=(0.05,)))
+    served = serve_app(model, slack_workers=2, slack_waiting=n,
+                       slack_retry_backoff_s=(0.05,))
     acks: list[int] = []
 
     def ask(i: int) -> None:
@@ -233,7 +235,7 @@ def test_full_pool_says_busy_instead_of_queueing_forever(
         return text("done")
 
     served = serve_app(ScriptedModel(blocked),
-                       options=SlackOptions(workers=1, max_waiting=0, backoff=()))
+                       slack_workers=1, slack_waiting=0, slack_retry_backoff_s=())
     first = served.command("first", receiver.base)
     second = served.command("second", receiver.base, user_id="U2")
     release.set()
@@ -256,7 +258,7 @@ def test_response_url_budget_of_five_posts_is_respected(
         serve_app: Callable[..., Served]) -> None:
     with running(Peer(fail_first=100)) as down:
         served = serve_app(ScriptedModel(text("42 purchases.")),
-                           options=SlackOptions(backoff=(0.01,) * 9))
+                           slack_retry_backoff_s=(0.01,) * 9)
         served.command("How many purchases?", down.base)
         down.wait_for(5)
         time.sleep(0.5)
@@ -309,10 +311,9 @@ def test_a_follow_up_links_to_the_whole_conversation(
 def test_grouped_result_gets_a_chart_uploaded_with_a_bot_token(
         serve_app: Callable[..., Served], receiver: Peer) -> None:
     with running(SlackApi()) as api:
-        options = replace(TEST_OPTIONS, api_url=api.base + "/api/")
         served = serve_app(ScriptedModel(calls(("sql_query", {"query": STATUS_SQL})),
                                          text("Most purchases are Paid.")),
-                           options=options, slack_bot_token="xoxb-test")
+                           slack_api_url=api.base + "/api/", slack_bot_token="xoxb-test")
         served.command("Purchases by status?", receiver.base)
         receiver.wait_for(1)
         get_url, upload, complete = api.wait_for(3)
@@ -330,9 +331,8 @@ def test_grouped_result_gets_a_chart_uploaded_with_a_bot_token(
 def test_no_chart_for_private_answers_or_single_numbers(
         serve_app: Callable[..., Served], receiver: Peer, response_type: str, sql: str) -> None:
     with running(SlackApi()) as api:
-        options = replace(TEST_OPTIONS, api_url=api.base + "/api/")
         served = serve_app(ScriptedModel(calls(("sql_query", {"query": sql})), text("ok")),
-                           options=options, slack_bot_token="xoxb-test",
+                           slack_api_url=api.base + "/api/", slack_bot_token="xoxb-test",
                            slack_response_type=response_type)
         served.command("Purchases?", receiver.base)
         receiver.wait_for(1)

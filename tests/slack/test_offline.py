@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 
 import duckdb
 
-from tests.slack.conftest import TEST_OPTIONS, Served
+from tests.slack.conftest import Served
 from tests.slack.peers import Peer, SlackApi, running
 
 
@@ -46,7 +45,7 @@ def test_orders_by_status_with_a_chart(serve_app: Callable[..., Served], receive
                                        demo_db: Path) -> None:
     with running(SlackApi()) as api:
         served = serve_app(warehouse=f"duckdb:///{demo_db}", slack_bot_token="xoxb-test",
-                           options=replace(TEST_OPTIONS, api_url=api.base + "/api/"))
+                           slack_api_url=api.base + "/api/")
         served.command("How many orders by status?", receiver.base)
         payload = receiver.wait_for(1)[0].json()
         uploads = api.wait_for(3)

@@ -5,8 +5,7 @@ from __future__ import annotations
 import json
 import urllib.parse
 
-from nl2sql.answer import Answer
-from nl2sql.slack.upload import ChartUploader, chart_png
+from nl2sql.slack.upload import ChartUploader
 from tests.slack.peers import SlackApi, running
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -45,15 +44,3 @@ def test_slack_errors_are_reported_not_raised() -> None:
         result = ChartUploader("xoxb-test", base_url=api.base + "/api/").upload(
             "C0PRIVATE", PNG_MAGIC, title="t")
     assert not result.ok and result.error == "not_in_channel"
-
-
-def test_charts_only_for_grouped_or_time_series_results() -> None:
-    def answer(columns: list[str], rows: list[list[object]]) -> Answer:
-        return Answer(question="q", answer="a", model="m", columns=columns, rows=rows)
-
-    grouped = chart_png(answer(["status", "orders"], [["Complete", 3], ["Returned", 1]]))
-    monthly = chart_png(answer(["month", "orders"], [["2024-01-01", 3], ["2024-02-01", 5]]))
-    assert grouped is not None and grouped.startswith(PNG_MAGIC)
-    assert monthly is not None and monthly.startswith(PNG_MAGIC)
-    assert chart_png(answer(["n"], [[42]])) is None  # a lone number: the text says it
-    assert chart_png(answer([], [])) is None

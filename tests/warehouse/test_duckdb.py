@@ -8,7 +8,7 @@ import duckdb
 import pytest
 
 from nl2sql.config import Settings
-from nl2sql.errors import NotFound, QueryError, QueryTimeout, WarehouseError
+from nl2sql.errors import NotFound, QueryError, QueryTimeout, UnsafeSQL, WarehouseError
 from nl2sql.warehouse import open_warehouse
 from nl2sql.warehouse.duckdb import DuckDBWarehouse
 from tests.shop import build_shop
@@ -113,22 +113,36 @@ def test_file_is_read_only_even_for_a_select_that_writes(tmp_path: Path) -> None
     con.close()
     wh = DuckDBWarehouse(path)
     try:
-        with pytest.raises(QueryError, match="read-only"):
+        # The engine check refuses it; beneath it, the attachment is read-only.
+        with pytest.raises(UnsafeSQL, match="nextval"):
             wh.query("SELECT nextval('shop.ids')", max_rows=5, timeout_s=5)
+        cur = wh._cursor()
+        with pytest.raises(duckdb.Error, match="read-only"):
+            cur.execute("SELECT nextval('shop.ids')")
+        wh._release(cur)
     finally:
         wh.close()
 
 
 def test_filesystem_and_configuration_are_locked(shop: DuckDBWarehouse) -> None:
-    with pytest.raises(QueryError, match="disabled"):
+    with pytest.raises(UnsafeSQL, match="read_csv"):
         shop.query("SELECT * FROM read_csv('/etc/passwd')", max_rows=5, timeout_s=5)
-    # SET itself is refused before it runs; the settings show the lock is on too.
-    settings = shop.query(
-        "SELECT current_setting('lock_configuration'), current_setting('enable_external_access'),"
-        " current_setting('autoinstall_known_extensions'),"
-        " current_setting('autoload_known_extensions'),"
-        " current_setting('python_enable_replacements')", max_rows=5, timeout_s=5)
-    assert settings.rows == [[True, False, False, False, False]]
+    # Beneath the engine check, the connection itself refuses files and SET.
+    cur = shop._cursor()
+    try:
+        with pytest.raises(duckdb.Error, match="disabled"):
+            cur.execute("SELECT * FROM read_csv('/etc/passwd')")
+        with pytest.raises(duckdb.Error, match="locked"):
+            cur.execute("SET memory_limit = '64GB'")
+        settings = cur.execute(
+            "SELECT current_setting('lock_configuration'),"
+            " current_setting('enable_external_access'),"
+            " current_setting('autoinstall_known_extensions'),"
+            " current_setting('autoload_known_extensions'),"
+            " current_setting('python_enable_replacements'), current_setting('threads')").fetchall()
+    finally:
+        shop._release(cur)
+    assert settings == [(True, False, False, False, False, Settings().duckdb_threads)]
 
 
 def test_missing_file_is_a_clear_error_and_creates_nothing(tmp_path: Path) -> None:

@@ -41,13 +41,12 @@ def make_app(web_db: Path, tmp_path: Path, iap: FakeIap) -> Callable[..., Flask]
     def make(model: Model | None = None, **overrides: Any) -> Flask:
         values: dict[str, Any] = {"warehouse": f"duckdb:///{web_db}", "model": "analyst",
                                   "state_db": str(tmp_path / "state.sqlite3"), "max_rows": 100,
-                                  "rate_limit": "100/minute"}
+                                  "rate_limit": "100/minute", "iap_certs_url": iap.url}
         values.update(overrides)
-        runtime = Runtime(Settings(**values), _model=model or AnalystModel())
+        runtime = Runtime(Settings(**values), model=model or AnalystModel())
         runtimes.append(runtime)
         app = create_app(runtime=runtime)
         app.config["TESTING"] = True
-        app.config["NL2SQL_IAP_CERTS_URL"] = iap.url
         app.test_client_class = ValidatingClient
         return app
 

@@ -111,8 +111,7 @@ def test_iap_keys_are_fetched_once_and_their_absence_is_503(
     for email in ("ann@example.com", "bob@example.com", "ann@example.com"):
         assert client.get("/api/datasets", headers=iap.headers(email)).status_code == 200
     assert iap.fetches - before == 1
-    app = make_app()
-    app.config["NL2SQL_IAP_CERTS_URL"] = "http://127.0.0.1:9/unreachable"
+    app = make_app(iap_certs_url="http://127.0.0.1:9/unreachable")
     r = app.test_client().get("/api/datasets", headers=iap.headers("ann@example.com"))
     assert r.status_code == 503 and "IAP's public keys" in r.json["error"]
 

@@ -34,10 +34,9 @@ def test_asks_and_exports_are_labelled_with_interface_and_user(
         web_db: Path, tmp_path: Path, iap: FakeIap) -> None:
     warehouse = LabelRecordingWarehouse(web_db)
     settings = Settings(warehouse=f"duckdb:///{web_db}", model="analyst",
-                        state_db=str(tmp_path / "state.sqlite3"))
-    runtime = Runtime(settings, _warehouse=warehouse, _model=AnalystModel())
+                        state_db=str(tmp_path / "state.sqlite3"), iap_certs_url=iap.url)
+    runtime = Runtime(settings, warehouse=warehouse, model=AnalystModel())
     app: Flask = create_app(runtime=runtime)
-    app.config["NL2SQL_IAP_CERTS_URL"] = iap.url
     client = app.test_client()
     headers: dict[str, Any] = iap.headers("ann@x.org")
 

@@ -101,8 +101,7 @@ def test_streams_share_a_bounded_pool(make_app: Callable[..., Flask]) -> None:
     """Agents run on the app's pool, not a new thread per stream: when it is
     full (here 1 running, none waiting) the next stream is refused with 503."""
     model = Held()
-    app = make_app(model=model)
-    app.config["NL2SQL_STREAM_POOL"] = (1, 0)
+    app = make_app(model=model, stream_workers=1, stream_waiting=0)
     ask = {"question": "How many orders are there?"}
     first: list[str] = []
     holder = threading.Thread(target=lambda: first.append(

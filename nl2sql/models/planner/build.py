@@ -20,6 +20,7 @@ from nl2sql.models.planner.catalog import (
     time_column,
 )
 from nl2sql.models.planner.followup import merge
+from nl2sql.models.planner.listing import as_listing, order_phrases
 from nl2sql.models.planner.match import Piece, Reading
 from nl2sql.models.planner.plan import Filter, GroupKey, Measure, Plan
 from nl2sql.models.planner.words import NEUTRAL, is_plural
@@ -164,6 +165,7 @@ class _Builder:
         for r in self.readings:
             self.values(r)
         self.described_nulls()
+        order_phrases(self.parsed.toks, self.readings)
         for r in self.readings:
             role = r.phrase.role
             if role == P.GROUP and self.is_doer(r):
@@ -197,6 +199,7 @@ class _Builder:
             plan.rows, plan.order_column = [], None
             if not ranked:
                 plan.desc = plan.limit = None
+        as_listing(plan, self.parsed, self.readings)
         if not plan.measures and not plan.rows:
             plan.measures.append(Measure("COUNT"))
         plan.measures = [m for i, m in enumerate(plan.measures) if m not in plan.measures[:i]]

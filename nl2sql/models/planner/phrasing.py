@@ -20,6 +20,7 @@ from nl2sql.models.planner.words import (
     singular_phrase,
     split_name,
 )
+from nl2sql.presentation.numbers import format_number, two_decimals
 
 SHOWN_GROUPS = 5
 # Numeric columns nobody averages: positions and sequence numbers.
@@ -54,12 +55,9 @@ def fmt(v: Any) -> str:
         return "none"
     if isinstance(v, bool):
         return "yes" if v else "no"
-    if isinstance(v, int):
-        return f"{v:,}"
-    if isinstance(v, float):
-        if v.is_integer() and abs(v) < 1e15:
-            return f"{int(v):,}"
-        return f"{v:.4g}" if abs(v) < 1 else f"{v:,.2f}"
+    if isinstance(v, (int, float)):
+        # The page's rule (nl2sql.presentation): an amount reads with two decimals.
+        return format_number(v, fixed=two_decimals([v]))
     return str(v)
 
 

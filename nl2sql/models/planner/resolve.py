@@ -42,6 +42,9 @@ class Understanding:
     lookup: list[str] = field(default_factory=list)  # phrases to look up as values
     lookup_stems: list[str] = field(default_factory=list)  # proper words: values they start
     lookup_tables: list[Table] = field(default_factory=list)
+    parsed: P.Parse | None = None  # the question as read, for the audit
+    readings: list[Reading] = field(default_factory=list)
+    followup: bool = False  # the plan extends an earlier question's
 
 
 def understand(question: str, catalog: Catalog, previous: list[str] | None = None) -> Understanding:
@@ -114,6 +117,7 @@ def _understand_one(question: str, catalog: Catalog, context: Plan | None) -> Un
         u.problem = str(e)
         return u
     u.plan = plan
+    u.parsed, u.readings, u.followup = parsed, readings, context is not None
     return u
 
 

@@ -1,6 +1,8 @@
 """Plan -> one GoogleSQL query, with fully qualified tables and readable aliases.
 
->>> from nl2sql.models.planner.catalog import Column, Table
+>>> from sqlglot import exp
+
+from nl2sql.models.planner.catalog import Column, Table
 >>> t = Table("shop.orders")
 >>> t.columns = [Column("status", "STRING", "shop.orders")]
 >>> to_sql(Plan(t, [Measure("COUNT")], filters=[Filter(t.columns[0], "=", ("Paid",))]))
@@ -12,30 +14,22 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from sqlglot import exp
+
 from nl2sql.models.planner.catalog import Column, Table, key_column, label_columns
 from nl2sql.models.planner.parse import Relative
 from nl2sql.models.planner.plan import Filter, GroupKey, Measure, Plan
-from nl2sql.models.planner.words import split_name, wordset
+from nl2sql.models.planner.words import split_name
 
-# GoogleSQL reserved keywords: identifiers spelled like these need backticks.
-RESERVED = wordset("""
-all and any array as asc assert_rows_modified at between by case cast collate contains create
-cross cube current default define desc distinct else end enum escape except exclude exists
-extract false fetch following for from full group grouping groups hash having if ignore in inner
-intersect interval into is join lateral left like limit lookup merge natural new no not null
-nulls of on or order outer over partition preceding proto qualify range recursive respect right
-rollup rows select set some struct tablesample then to treat true unbounded union unnest using
-when where window with within
-""")
 AGG_ALIAS = {"AVG": "avg", "SUM": "total", "MIN": "min", "MAX": "max", "MEDIAN": "median"}
 LOOKUP_MAX_COLUMNS = 40
 
 
 def ident(name: str) -> str:
-    """``name`` as a GoogleSQL identifier, quoted only when it must be."""
-    if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name) and name.lower() not in RESERVED:
-        return name
-    return "`" + name.replace("`", "\\`") + "`"
+    """``name`` as a GoogleSQL identifier, quoted (and escaped) by sqlglot when it must be:
+    reserved words and any name with a backtick or backslash in it (``c\\```) cannot
+    break out of the identifier."""
+    return exp.to_identifier(name).sql(dialect="bigquery")
 
 
 def table_ref(table: Table) -> str:
@@ -47,8 +41,7 @@ def literal(value: object) -> str:
         return "TRUE" if value else "FALSE"
     if isinstance(value, int | float):
         return repr(value)
-    text = str(value).replace("\\", "\\\\").replace("'", "\\'")
-    return f"'{text}'"
+    return exp.Literal.string(str(value)).sql(dialect="bigquery")
 
 
 def slug(text: str) -> str:
@@ -78,7 +71,7 @@ def _aliases(plan: Plan) -> dict[str, str]:
     for t in plan.tables():
         base = "".join(p[0] for p in split_name(t.name)) or "t"
         alias, n = base, 2
-        while alias in out.values() or alias.lower() in RESERVED:
+        while alias in out.values() or ident(alias) != alias:  # not a reserved word
             alias, n = f"{base}{n}", n + 1
         out[t.id] = alias
     return out
@@ -130,7 +123,8 @@ def to_sql(plan: Plan, defensive: bool = False) -> str:
             select.append(f"{names.col(c)} AS {ident(a)}" if a != c.name or names.aliases.get(
                 c.table) else ident(c.name))
         if plan.order_column is not None:
-            where.append(f"{names.col(plan.order_column)} IS NOT NULL")
+            if plan.limit is not None:  # the top rows by a value that is set
+                where.append(f"{names.col(plan.order_column)} IS NOT NULL")
             order.append(f"{names.col(plan.order_column)} {'DESC' if plan.desc else 'ASC'}")
             order += [names.col(c) for c in plan.rows if c is not plan.order_column]
         else:

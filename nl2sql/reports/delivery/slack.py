@@ -12,11 +12,11 @@ from typing import Any
 
 from slack_sdk.webhook import WebhookClient
 
+from nl2sql.presentation.mrkdwn import code_block, escape, section
 from nl2sql.reports.delivery.base import DeliveryContext, DeliveryError
 from nl2sql.reports.result import ReportResult
 
 SLACK_ROWS = 10
-SECTION_LIMIT = 3000  # Block Kit's limit on a section's text
 HEADER_LIMIT = 150
 TIMEOUT_S = 15
 
@@ -26,25 +26,6 @@ TIMEOUT_S = 15
 # configuration can reattach it to a handler.
 _sdk_log = logging.Logger("nl2sql.reports.slack_sdk")
 _sdk_log.addHandler(logging.NullHandler())
-
-
-def _esc(text: str) -> str:
-    """Slack mrkdwn treats &, < and > as control characters."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def _code(text: str) -> str:
-    body = _esc(text)
-    limit = SECTION_LIMIT - 8
-    if len(body) > limit:
-        body = body[: limit - 1] + "…"
-    return f"```{body}```"
-
-
-def _section(text: str) -> dict[str, Any]:
-    if len(text) > SECTION_LIMIT:
-        text = text[: SECTION_LIMIT - 1] + "…"
-    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
 
 
 def blocks(result: ReportResult) -> tuple[str, list[dict[str, Any]]]:
@@ -58,19 +39,19 @@ def blocks(result: ReportResult) -> tuple[str, list[dict[str, Any]]]:
     ]
     if result.ok:
         fallback = f"{result.report}: {result.answer}"
-        out.append(_section(_esc(result.answer) or "_(no answer text)_"))
+        out.append(section(escape(result.answer) or "_(no answer text)_"))
         if result.columns:
-            out.append(_section(_code(result.text_table(limit=SLACK_ROWS))))
+            out.append(section(code_block(result.text_table(limit=SLACK_ROWS))))
     else:
         fallback = f"Report {result.report} failed: {result.error}"
-        out.append(_section(f":warning: *The run failed.* {_esc(result.error or '')}"))
+        out.append(section(f":warning: *The run failed.* {escape(result.error or '')}"))
     if result.sql:
-        out.append(_section("*SQL*\n" + _code(result.sql)))
+        out.append(section("*SQL*\n" + code_block(result.sql)))
     context = [f"slot {result.slot}", result.summary() if result.ok else "no data delivered"]
     if result.model:
         context.append(f"model {result.model}")
     out.append({"type": "context",
-                "elements": [{"type": "mrkdwn", "text": _esc(" · ".join(context))}]})
+                "elements": [{"type": "mrkdwn", "text": escape(" · ".join(context))}]})
     return fallback, out
 
 

@@ -7,9 +7,15 @@ import re
 
 import pytest
 
-import nl2sql.charts
-from nl2sql.answer import Answer
-from nl2sql.charts import chart_for, column_kind, render_png, render_svg, resized, slack_chart_png
+import nl2sql.presentation.charts
+from nl2sql.presentation.charts import (
+    chart_for,
+    chart_png,
+    column_kind,
+    render_png,
+    render_svg,
+    resized,
+)
 
 MONTHS = [[f"2024-{m:02d}-01T00:00:00", m * 10] for m in range(1, 13)]
 
@@ -82,12 +88,16 @@ def test_render_svg_and_png() -> None:
     assert render_png(chart.spec, scale=1).startswith(b"\x89PNG")
 
 
-def test_answer_png_for_slack() -> None:
-    answer = Answer(question="q", answer="a", model="m", columns=["month", "orders"],
-                    rows=MONTHS)
-    png = slack_chart_png(answer)
-    assert png is not None and png.startswith(b"\x89PNG")
-    assert slack_chart_png(Answer(question="q", answer="a", model="m")) is None
+def test_messages_get_images_only_for_grouped_or_time_series_results() -> None:
+    # One rule for Slack and report email: bars and lines get an image; a lone
+    # number is already in the answer's text, and other shapes read as a table.
+    grouped = chart_png(["status", "orders"], [["Complete", 3], ["Returned", 1]])
+    assert grouped is not None and grouped.startswith(b"\x89PNG")
+    monthly = chart_png(["month", "orders"], MONTHS)
+    assert monthly is not None and monthly.startswith(b"\x89PNG")
+    assert chart_png(["n"], [[42]]) is None
+    assert chart_png([], []) is None
+    assert chart_png(["a", "b"], [["x", "y"], ["z", "w"]]) is None
 
 
 def test_resized_clamps() -> None:
@@ -96,7 +106,7 @@ def test_resized_clamps() -> None:
 
 
 def test_doctests() -> None:
-    assert doctest.testmod(nl2sql.charts).failed == 0
+    assert doctest.testmod(nl2sql.presentation.charts).failed == 0
 
 
 @pytest.mark.browser

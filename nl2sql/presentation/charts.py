@@ -23,10 +23,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
-if TYPE_CHECKING:
-    from nl2sql.answer import Answer
+from nl2sql.presentation.numbers import format_number
 
 VL_SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
 MAX_BARS = 40
@@ -121,21 +120,6 @@ def _number(column: str, value: Any) -> Chart:
         title={"text": column, "fontSize": 13, "color": "#475569", "fontWeight": 500},
     )
     return Chart("number", spec, label=column, value=value)
-
-
-def format_number(value: Any) -> str:
-    """Thousands separators; at most two decimals unless the number is small.
-
-    >>> format_number(1234567.5), format_number(0.012345), format_number(42)
-    ('1,234,567.5', '0.01235', '42')
-    """
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return str(value)
-    if isinstance(value, int):
-        return f"{value:,}"
-    if abs(value) >= 1 or value == 0:
-        return f"{value:,.2f}".rstrip("0").rstrip(".")
-    return f"{value:.4g}"
 
 
 def _time_unit(values: list[Any]) -> str | None:
@@ -238,11 +222,14 @@ def render_png(spec: dict[str, Any], scale: float = 2.0) -> bytes:
     return png
 
 
-def answer_png(answer: Answer, scale: float = 2.0) -> bytes | None:
-    """The PNG of an answer's chart, or None when its result has no chart shape."""
-    chart = chart_for(answer.columns, answer.rows)
-    return render_png(chart.spec, scale=scale) if chart else None
+#: Chart kinds worth an image in a message (Slack, email): a lone number is
+#: already in the answer's text.
+IMAGE_KINDS = ("bar", "line")
 
 
-#: the name the Slack service looks up (nl2sql/web/slack.py)
-slack_chart_png = answer_png
+def chart_png(columns: list[str], rows: list[list[Any]], scale: float = 2.0) -> bytes | None:
+    """The PNG a message carries for this result, or None when its shape gets none."""
+    chart = chart_for(columns, rows)
+    if chart is None or chart.kind not in IMAGE_KINDS:
+        return None
+    return render_png(chart.spec, scale=scale)

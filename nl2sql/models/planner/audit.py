@@ -1,0 +1,287 @@
+"""Every word of the question is accounted for by the plan, or the planner declines.
+
+The parser and matcher read what they can; this module checks the result the
+other way round, from the plan back to the words, and names what the plan
+would silently leave out:
+
+- a word the matcher placed (a table, column or value) that the plan does not use
+  ("name and *citizenship* of singers" answered with names only);
+- a word that demands a feature the plan lacks: a "not" with no negated condition,
+  "average" with no average, "ordered by" with no ordering, "or" with no
+  alternative (the word classes are data: ``lexicon.yaml``);
+- a number the plan does not use ("visitors below age *30*");
+- any other content word that played no part;
+- a count nobody asked for (a listing question answered with row counts), a
+  comparison on a column the question never named, and contradictory filters
+  (``year = 2023 AND year = 2024``, ``x < 1945 AND x > 1955``).
+
+Declining is always better than answering another question with a confident number.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass, field
+
+from nl2sql.models.planner import parse as P
+from nl2sql.models.planner.catalog import Catalog, Column, key_column, label_columns
+from nl2sql.models.planner.lexicon import lexicon
+from nl2sql.models.planner.match import Reading
+from nl2sql.models.planner.plan import Filter, Plan
+from nl2sql.models.planner.words import MONTHS, TIME_ADJECTIVES, TIME_UNITS, UNIT_SUFFIXES, Tok
+
+RANGE_OPS = (">", ">=", "<", "<=")
+TIME_WORDS = frozenset(set(TIME_UNITS) | set(TIME_ADJECTIVES) | set(MONTHS) | {
+    "last", "past", "previous", "this", "current", "today", "yesterday", "since", "before",
+    "after", "until", "till", "between", "years", "months", "days",
+    "weeks", "quarters"})
+# ranking words that say "how many" on their own ("the most users", "most common city")
+COUNT_RANKS = frozenset({"most", "least", "fewest", "common", "popular", "frequent",
+                         "frequently"})
+PLACE_WORDS = frozenset({"city", "country", "state", "town", "hometown", "place", "location",
+                         "address", "region", "nationality", "citizenship", "county",
+                         "province", "venue", "where"})
+MAX_NAMED = 8  # unplaced words named in a decline
+COUNTED = ("COUNT", "COUNT_DISTINCT", "AVG_COUNT")
+
+
+@dataclass
+class Audit:
+    """What the plan leaves unexplained; empty lists mean the plan answers the question."""
+
+    unused: list[str] = field(default_factory=list)  # words that played no part
+    problems: list[str] = field(default_factory=list)  # plan-level reasons to decline
+
+    @property
+    def ok(self) -> bool:
+        return not self.unused and not self.problems
+
+    def reason(self) -> str:
+        parts = list(self.problems)
+        if self.unused:
+            once = list(dict.fromkeys(self.unused))
+            more = len(once) - MAX_NAMED
+            words = ", ".join(f"'{w}'" for w in once[:MAX_NAMED]) + (
+                f" and {more} more" if more > 0 else "")
+            parts.append(f"I could not account for {words} in a query I can write")
+        return "; ".join(parts)
+
+
+def _col_key(c: Column) -> tuple[str, str]:
+    return (c.table.lower(), c.name.lower())
+
+
+def plan_columns(plan: Plan) -> set[tuple[str, str]]:
+    """Every column the query reads, including the label columns of grouped entities."""
+    cols: list[Column] = [f.column for f in plan.filters]
+    cols += [f.column for m in plan.measures for f in m.condition]
+    cols += [m.column for m in plan.measures if m.column is not None]
+    cols += list(plan.rows)
+    if plan.order_column is not None:
+        cols.append(plan.order_column)
+    for g in plan.groups:
+        cols.append(g.column)
+        if g.entity is not None:
+            cols += label_columns(g.entity.target)
+            key = key_column(g.entity.target)
+            if key is not None:
+                cols.append(key)
+    return {_col_key(c) for c in cols}
+
+
+def _features(plan: Plan) -> set[str]:
+    """The features of ``lexicon.yaml`` this plan has."""
+    out: set[str] = set()
+    funcs = {m.func for m in plan.measures}
+    filters = list(plan.filters) + [f for m in plan.measures for f in m.condition]
+    if any(f.op in ("!=", "IS NULL") or False in f.values for f in filters):
+        out.add("negation")
+    if any(len(f.values) > 1 and f.op in ("=", "!=") for f in filters):
+        out.add("alternative")
+    if plan.desc is not None:
+        out.add("ordering")
+    if (plan.desc is not None and plan.limit is not None) or funcs & {"MAX", "MIN"}:
+        out.add("ranking")
+    if funcs & {"AVG", "AVG_COUNT"}:
+        out.add("average")
+    if "MEDIAN" in funcs:
+        out.add("median")
+    if funcs & {"SUM", "COUNT", "COUNT_DISTINCT"}:
+        out.add("sum")
+    if funcs & set(COUNTED) or (plan.ranked and not plan.rows and "COUNT" in funcs):
+        out.add("count")
+    if "COUNT_DISTINCT" in funcs or (plan.groups and not plan.measures):
+        out.add("distinct")
+    if funcs & {"PCT", "SHARE"}:
+        out.add("share")
+    if any(f.op in RANGE_OPS for f in filters):
+        out.add("comparison")
+    if plan.groups or plan.rows or "AVG_COUNT" in funcs:
+        out.add("grouping")
+    if any(f.part is not None for f in filters) or any(g.unit for g in plan.groups) or any(
+            f.op in RANGE_OPS and f.column.words and f.column.words[-1] == "year"
+            for f in filters):
+        out.add("time")
+    return out
+
+
+def _numbers_used(plan: Plan) -> set[float]:
+    out: set[float] = set()
+    for f in list(plan.filters) + [f for m in plan.measures for f in m.condition]:
+        for v in f.values:
+            if isinstance(v, (int, float)) and not isinstance(v, bool):
+                out.add(float(v))
+            elif isinstance(v, str):
+                with contextlib.suppress(ValueError):
+                    out.add(float(v))
+    if plan.limit is not None:
+        out.add(float(plan.limit))
+    return out
+
+
+def _reached(plan: Plan, catalog: Catalog) -> set[str]:
+    """Tables the plan reads, or whose keys it reads ("loans per member": member_id)."""
+    out = {t.id for t in plan.tables()}
+    for t in plan.tables():
+        for c in t.columns or []:
+            if c.is_key and _col_key(c) in plan_columns(plan):
+                target = catalog.fk_target(t, c)
+                if target is not None:
+                    out.add(target.id)
+    return out
+
+
+def _piece_used(piece: object, plan: Plan, cols: set[tuple[str, str]], reached: set[str]) -> bool:
+    kind = getattr(piece, "kind", "")
+    if kind == "table":
+        table = getattr(piece, "table", None)
+        return table is not None and table.id in reached
+    if kind == "time":
+        return "time" in _features(plan)
+    column = getattr(piece, "column", None)
+    if column is None:
+        return False
+    if kind == "value":
+        value = str(getattr(piece, "value", "")).lower()
+        return any(_col_key(f.column) == _col_key(column)
+                   and value in {str(v).lower() for v in f.values}
+                   for f in list(plan.filters) + [f for m in plan.measures for f in m.condition])
+    return _col_key(column) in cols
+
+
+def audit(toks: list[Tok], parsed: P.Parse, readings: list[Reading], plan: Plan,
+          catalog: Catalog, followup: bool = False) -> Audit:
+    """Account for every token of the question (``toks`` as parsed) against ``plan``;
+    a ``followup`` inherits its measure from the turn it modifies."""
+    lex = lexicon()
+    out = Audit()
+    cols = plan_columns(plan)
+    feats = _features(plan)
+    reached = _reached(plan, catalog)
+    placed: dict[int, bool] = {}  # token index -> whether the plan uses what it names
+    for r in readings:
+        for p in r.pieces:
+            used = _piece_used(p, plan, cols, reached)
+            for t in r.phrase.toks[p.start:p.end]:
+                placed[t.i] = placed.get(t.i, False) or used
+    numbers = _numbers_used(plan)
+    subject_words = set(plan.subject.words)
+    for t in toks:
+        if t.i in placed:
+            if not placed[t.i]:
+                out.unused.append(t.raw)
+            continue
+        if t.number is not None:
+            if float(t.number) not in numbers and not (
+                    "time" in feats and isinstance(t.number, int) and 1900 <= t.number <= 2100):
+                out.unused.append(t.raw)
+            continue
+        if "comparison" in feats and (t.low in P.UNIT_HINTS or t.low in UNIT_SUFFIXES
+                                      or t.low in P.COMPARATIVE_HINTS):
+            continue  # "longer than 30 km", "cost more than 1 dollar": the comparison's unit
+        wanted = lex.features_of(t.low)
+        if wanted:
+            if not wanted & feats and not (t.low in TIME_WORDS and "time" in feats):
+                out.unused.append(t.raw)
+            continue
+        if t.low in TIME_WORDS or t.stem in TIME_WORDS:
+            if "time" not in feats:
+                out.unused.append(t.raw)
+            continue
+        if t.low in lex.contentless or t.stem in lex.contentless or t.stem in subject_words:
+            continue
+        if t.quoted or t.cap:
+            out.unused.append(t.raw)  # a name the plan does not filter on
+            continue
+        out.unused.append(t.raw)
+    out.problems += _plan_problems(parsed, readings, plan, followup)
+    return out
+
+
+def _plan_problems(parsed: P.Parse, readings: list[Reading], plan: Plan,
+                   followup: bool) -> list[str]:
+    problems: list[str] = []
+    lex = lexicon()
+    words = {t.low for t in parsed.toks}
+    grouped = any(r.phrase.role in (P.GROUP, P.RANK_GROUP) and any(
+        p.kind != "value" for p in r.pieces) for r in readings)
+    if (plan.measures and all(m.func == "COUNT" and m.column is None for m in plan.measures)
+            and not plan.rows and not grouped and not followup
+            and not words & (lex.features["count"] | lex.features["share"]
+                             | lex.features["sum"] | COUNT_RANKS)):
+        problems.append("the question does not ask for a count, and I would be counting rows")
+    if parsed.toks and parsed.toks[0].low in ("where", "when") and not _shows_place_or_time(
+            plan, parsed.toks[0].low):
+        problems.append(f"the question asks {parsed.toks[0].low}, and no column I found says it")
+    named = {_col_key(p.column) for r in readings for p in r.pieces if p.column is not None}
+    hinted = any(c.hint for c in parsed.comparisons)
+    for f in plan.filters:
+        if f.op in RANGE_OPS and f.part is None and _col_key(f.column) not in named:
+            said = {t.stem for t in parsed.toks} | {t.low for t in parsed.toks}
+            yearish = any(y == f.values[0] for _, y in parsed.years) and bool(f.column.words) \
+                and (f.column.words[-1] == "year" or set(f.column.words) <= said)
+            if not hinted and not yearish:
+                problems.append(f"the question does not say which column '{f.op} "
+                                f"{f.values[0]}' applies to")
+        if f.column.is_key and f.op in RANGE_OPS:
+            problems.append(f"comparing the key {f.column.name} with a number answers a "
+                            "different question")
+    problems += contradictions(plan.filters)
+    return list(dict.fromkeys(problems))
+
+
+def _shows_place_or_time(plan: Plan, asked: str) -> bool:
+    shown = list(plan.rows) + [g.column for g in plan.groups]
+    if asked == "when":
+        return any(c.temporal or (c.words and c.words[-1] in ("year", "date", "time"))
+                   for c in shown + [m.column for m in plan.measures if m.column is not None])
+    return any(set(c.words) & PLACE_WORDS for c in shown)
+
+
+def contradictions(filters: list[Filter]) -> list[str]:
+    """Conditions that no row can meet together: the question was read wrongly."""
+    out: list[str] = []
+    by_key: dict[tuple[str, str, str | None], list[Filter]] = {}
+    for f in filters:
+        by_key.setdefault(f.key, []).append(f)
+    for (_, name, part), fs in by_key.items():
+        label = f"{part.lower()} of {name}" if part else name
+        equal = [set(f.values) for f in fs if f.op == "="]
+        if len(equal) > 1 and not set.intersection(*equal):
+            out.append(f"the conditions on {label} contradict each other")
+            continue
+        if equal and any(f.op == "!=" and set(f.values) & equal[0] for f in fs):
+            out.append(f"the conditions on {label} contradict each other")
+            continue
+        if equal and any(f.op == "IS NULL" for f in fs):
+            out.append(f"the conditions on {label} contradict each other")
+            continue
+        lows = [f.values[0] for f in fs if f.op in (">", ">=") and f.values]
+        highs = [f.values[0] for f in fs if f.op in ("<", "<=") and f.values]
+        try:
+            if lows and highs and max(lows) >= min(highs):  # type: ignore[type-var,operator]
+                out.append(f"no value of {label} meets all of its conditions (perhaps 'or' "
+                           "was meant, which I cannot combine)")
+        except TypeError:
+            pass
+    return out

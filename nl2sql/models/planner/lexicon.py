@@ -1,0 +1,82 @@
+"""The planner's general-English lexicon (``lexicon.yaml``), loaded once and validated.
+
+The data file holds word classes, not code: which words carry no content, which
+verbs only relate the things a question names, and which words demand a visible
+feature of the query (a "not" needs a negated condition). Validation rejects a
+file whose classes are missing, empty, overlapping where they must not, or not
+lower-case words, so a bad edit fails at import (and in the test) rather than
+silently changing what the planner accounts for.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+#: features a word can demand of the plan (see ``audit``)
+FEATURES = ("negation", "alternative", "ordering", "ranking", "average", "median", "sum",
+            "count", "distinct", "share", "comparison", "grouping")
+_WORD = re.compile(r"^[a-z][a-z']*$")
+
+
+class LexiconError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    function_words: frozenset[str]
+    light_verbs: frozenset[str]
+    warehouse_words: frozenset[str]
+    features: dict[str, frozenset[str]]
+
+    def features_of(self, word: str) -> frozenset[str]:
+        """The features a word can stand for ("least": a ranking or "at least")."""
+        return frozenset(f for f in FEATURES if word in self.features[f])
+
+    @property
+    def contentless(self) -> frozenset[str]:
+        return self.function_words | self.light_verbs | self.warehouse_words
+
+
+def _words(raw: Any, where: str) -> frozenset[str]:
+    if not isinstance(raw, str) or not raw.split():
+        raise LexiconError(f"lexicon: {where} must be a non-empty string of words")
+    bad = [w for w in raw.split() if not _WORD.match(w)]
+    if bad:
+        raise LexiconError(f"lexicon: {where} has entries that are not lower-case words: "
+                           f"{', '.join(bad[:5])}")
+    return frozenset(raw.split())
+
+
+def parse_lexicon(data: Any) -> Lexicon:
+    """Validate a loaded YAML document and return the lexicon it describes."""
+    if not isinstance(data, dict):
+        raise LexiconError("lexicon: the document must be a mapping")
+    expected = {"function_words", "light_verbs", "warehouse_words", "features"}
+    if set(data) != expected:
+        raise LexiconError(f"lexicon: expected exactly the keys {sorted(expected)}, "
+                           f"got {sorted(data)}")
+    feats = data["features"]
+    if not isinstance(feats, dict) or set(feats) != set(FEATURES):
+        raise LexiconError(f"lexicon: features must have exactly {list(FEATURES)}")
+    features = {f: _words(feats[f], f"features.{f}") for f in FEATURES}
+    lex = Lexicon(_words(data["function_words"], "function_words"),
+                  _words(data["light_verbs"], "light_verbs"),
+                  _words(data["warehouse_words"], "warehouse_words"), features)
+    # A feature word must not also be contentless, or the feature would never be checked.
+    clash = sorted(set().union(*features.values()) & (lex.light_verbs | lex.warehouse_words))
+    if clash:
+        raise LexiconError(f"lexicon: feature words also listed as content-free: {clash[:5]}")
+    return lex
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    text = resources.files("nl2sql.models.planner").joinpath("lexicon.yaml").read_text("utf-8")
+    return parse_lexicon(yaml.safe_load(text))

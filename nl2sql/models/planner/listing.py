@@ -1,0 +1,86 @@
+"""Listing questions: "What are the names and ages of teachers, sorted by age?".
+
+A question that names columns without asking for a count, a total or a ranking
+asks for the rows themselves. Without this, the builder's default measure turns
+it into a count per distinct name — an answer to a question nobody asked.
+
+``order_phrases`` finds what the rows are sorted by ("in ascending order of
+age", "sorted by their age from old to young", "alphabetically"), so the phrase
+is not read as a grouping ("by age"), and ``as_listing`` turns a plan whose only
+groups came from naming columns into rows in that order.
+"""
+
+from __future__ import annotations
+
+from nl2sql.models.planner import parse as P
+from nl2sql.models.planner.lexicon import lexicon
+from nl2sql.models.planner.match import Reading
+from nl2sql.models.planner.plan import Plan
+from nl2sql.models.planner.words import Tok
+
+ORDER_WORDS = frozenset({"order", "ordered", "sort", "sorted", "sorting", "arranged", "ranked"})
+DESCENDING = frozenset({"descending", "decreasing", "desc", "reverse", "reversed"})
+# "from old to young", "from high to low": the first word says where the list starts
+HIGH_FIRST = frozenset({"old", "oldest", "high", "highest", "large", "largest", "big",
+                        "biggest", "most", "new", "newest", "latest", "expensive", "long",
+                        "longest", "heavy", "heaviest", "z"})
+ALPHABETICAL = frozenset({"alphabetical", "alphabetically"})
+SKIPPABLE = frozenset({"the", "their", "its", "his", "her", "of", "by", "in", "on"})
+
+
+def asks_order(toks: list[Tok]) -> bool:
+    words = {t.low for t in toks}
+    return bool(words & (ORDER_WORDS | ALPHABETICAL | DESCENDING | {"ascending",
+                                                                     "increasing"}))
+
+
+def descending(toks: list[Tok]) -> bool:
+    lows = [t.low for t in toks]
+    if set(lows) & DESCENDING:
+        return True
+    for k, w in enumerate(lows[:-1]):
+        if w == "from" and lows[k + 1] in HIGH_FIRST and "to" in lows[k + 2:k + 4]:
+            return True
+    return False
+
+
+def order_phrases(toks: list[Tok], readings: list[Reading]) -> list[Reading]:
+    """The phrases right after "order of", "ordered by", "sorted by (their)"; their role
+    becomes CONTEXT (what the rows are sorted by is not a grouping)."""
+    lows = [t.low for t in toks]
+    out: list[Reading] = []
+    for r in readings:
+        k = r.phrase.toks[0].i - 1
+        skipped = 0
+        while k >= 0 and lows[k] in SKIPPABLE and skipped < 3:
+            k, skipped = k - 1, skipped + 1
+        if k >= 0 and skipped and (lows[k] in ORDER_WORDS or lows[k] in ("ascending",
+                                                                          "descending")):
+            if r.phrase.role in (P.GROUP, P.RANK_GROUP):
+                r.phrase.role = P.CONTEXT
+            out.append(r)
+    return out
+
+
+def as_listing(plan: Plan, parsed: P.Parse, readings: list[Reading]) -> None:
+    """Rows instead of a count per distinct value, when nothing asked for a count."""
+    if plan.measures or plan.rows or not plan.groups or plan.desc is not None:
+        return
+    lex = lexicon()
+    asked = lex.features["count"] | lex.features["share"] | lex.features["ranking"] \
+        | lex.features["average"] | lex.features["sum"] | lex.features["grouping"]
+    if {t.low for t in parsed.toks} & asked or parsed.roles(P.GROUP, P.RANK_GROUP):
+        return
+    if any(g.unit is not None or g.entity is not None for g in plan.groups):
+        return
+    plan.rows = [g.column for g in plan.groups]
+    plan.groups = []
+    if not asks_order(parsed.toks):
+        return
+    by = [p.column for r in order_phrases(parsed.toks, readings) for p in r.of("column")
+          if p.column is not None]
+    col = by[0] if by else plan.rows[0]  # "alphabetically": by what the rows show first
+    if all(c is not col for c in plan.rows):
+        plan.rows.append(col)
+    plan.order_column, plan.desc, plan.limit = col, descending(parsed.toks), None
+    plan.explicit_order = True

@@ -1,0 +1,330 @@
+"""The engine check: what DuckDB will execute reads only allowed schemas.
+
+The gate judges GoogleSQL, but the embedded warehouse runs sqlglot's DuckDB
+transpilation of it, and the two can mean different things (BigQuery's
+``@@x`` is written ``$$x``, which opens a dollar-quoted string in DuckDB; a
+recursive CTE body that is not a UNION binds its own name to the catalog).
+So the DuckDB text is judged again, by DuckDB itself, right before it runs:
+
+1. **Lexer** (``duckdb.tokenize``): the text sqlglot rendered carries no
+   comments, and DuckDB must see its string literals exactly where sqlglot
+   put them. A disagreement means the text would not mean what was checked.
+2. **Parser** (``json_serialize_sql``): one SELECT; no query parameters; no
+   ``SHOW``/``DESCRIBE``/``SUMMARIZE`` sources; no call of a function on the
+   engine denylist (``current_setting``, ``getenv``, ``duckdb_*``, ...) or
+   qualified with another catalog; table functions only from a short allowlist.
+3. **Binder** (``json_serialize_plan``): the bound plan names every table
+   DuckDB actually resolved (views and macros expanded, CTE names bound the
+   way DuckDB binds them) and every function it resolved, with its schema.
+   Every scan must read a table of an allowed schema of the warehouse's
+   catalog, every operator must be a read-only one, and no function may come
+   from ``pg_catalog`` or the denylist.
+
+Nothing here trusts the gate: a leak must get past sqlglot's reading of
+GoogleSQL *and* DuckDB's reading of what really runs. Binding costs about a
+millisecond (``bench/gate.py``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import duckdb
+import sqlglot
+from sqlglot.errors import SqlglotError
+from sqlglot.tokens import TokenType
+
+from nl2sql.errors import UnsafeSQL
+from nl2sql.safety.functions import DENIED_FUNCTIONS, DENIED_PREFIXES
+
+CHECK = "engine"
+
+#: DuckDB functions (lower case) that expose the engine, its settings, the
+#: session or the catalog of every schema, or run SQL the gate never saw.
+ENGINE_DENIED = frozenset({
+    "current_setting", "getenv", "getvariable", "current_database", "current_schema",
+    "current_schemas", "current_catalog", "current_user", "current_role", "session_user",
+    "user", "version", "current_query", "current_query_id", "current_connection_id",
+    "current_transaction_id", "txid_current", "in_search_path", "which_secret", "write_log",
+    "parse_duckdb_log_message", "get_block_size", "json_serialize_plan", "json_serialize_sql",
+    "json_deserialize_sql", "json_execute_serialized_sql", "query", "query_table",
+    "sql_auto_complete", "summary", "test_all_types", "test_vector_types", "repeat_row",
+    "icu_calendar_names", "pg_timezone_names", "col_description", "obj_description",
+    "shobj_description", "format_type", "format_pg_type", "map_to_pg_oid",
+    "map_type_id_to_pg_oid", "glob", "error_log", "add_grammar_extension",
+    "remove_grammar_extension", "register_external_resource_type", "nextval", "currval",
+    "setseed",
+})
+ENGINE_DENIED_PREFIXES = ("pg_", "has_", "inet_", "duckdb_", "pragma_", "sqlite_", "icu_")
+
+#: Table functions a query may read from: they make rows out of values only.
+TABLE_FUNCTIONS = frozenset({"unnest", "range", "generate_series", "json_each", "json_tree"})
+
+#: Table references DuckDB's parser may produce for a query over tables.
+TABLE_REFS = frozenset({"BASE_TABLE", "JOIN", "SUBQUERY", "TABLE_FUNCTION", "EMPTY",
+                        "EXPRESSION_LIST", "PIVOT"})
+
+#: Logical operators of a read-only query (anything else is refused by name).
+OPERATORS = frozenset({
+    "LOGICAL_PROJECTION", "LOGICAL_FILTER", "LOGICAL_AGGREGATE_AND_GROUP_BY", "LOGICAL_WINDOW",
+    "LOGICAL_UNNEST", "LOGICAL_LIMIT", "LOGICAL_ORDER_BY", "LOGICAL_TOP_N", "LOGICAL_DISTINCT",
+    "LOGICAL_SAMPLE", "LOGICAL_PIVOT", "LOGICAL_GET", "LOGICAL_CHUNK_GET", "LOGICAL_DELIM_GET",
+    "LOGICAL_EXPRESSION_GET", "LOGICAL_DUMMY_SCAN", "LOGICAL_EMPTY_RESULT", "LOGICAL_CTE_REF",
+    "LOGICAL_JOIN", "LOGICAL_DELIM_JOIN", "LOGICAL_COMPARISON_JOIN", "LOGICAL_ANY_JOIN",
+    "LOGICAL_CROSS_PRODUCT", "LOGICAL_POSITIONAL_JOIN", "LOGICAL_ASOF_JOIN",
+    "LOGICAL_DEPENDENT_JOIN", "LOGICAL_UNION", "LOGICAL_EXCEPT", "LOGICAL_INTERSECT",
+    "LOGICAL_RECURSIVE_CTE", "LOGICAL_MATERIALIZED_CTE",
+})
+
+_UNFAITHFUL = ("the query could not be translated faithfully for the DuckDB engine ({why}); "
+               "write it more plainly")
+
+
+def check_engine(con: duckdb.DuckDBPyConnection, sql: str, *, catalog: str,
+                 schemas: frozenset[str]) -> None:
+    """Raise ``UnsafeSQL`` unless DuckDB reads ``sql`` as one SELECT over ``schemas``.
+
+    ``schemas`` are the schemas of ``catalog`` a query may read (exact names).
+    """
+    schemas = frozenset(s.lower() for s in schemas)  # DuckDB names are case-insensitive
+    check_lexer(sql)
+    check_parsed(_serialized(con, "json_serialize_sql", sql), schemas, catalog)
+    check_plan(_serialized(con, "json_serialize_plan", sql), schemas, catalog)
+
+
+# -- 1. lexer -----------------------------------------------------------------
+
+_SQLGLOT_STRINGS = {TokenType.STRING, TokenType.HEREDOC_STRING, TokenType.NATIONAL_STRING,
+                    TokenType.RAW_STRING, TokenType.BYTE_STRING, TokenType.BIT_STRING,
+                    TokenType.HEX_STRING, TokenType.UNICODE_STRING}
+
+
+def check_lexer(sql: str) -> None:
+    """DuckDB's lexer and sqlglot's agree on where strings are; no comments."""
+    try:
+        duck = duckdb.tokenize(sql)
+        ours = sqlglot.Dialect.get_or_raise("duckdb").tokenize(sql)
+    except (duckdb.Error, SqlglotError) as e:
+        raise UnsafeSQL(_UNFAITHFUL.format(why=f"it does not tokenize: {e}"),
+                        check=CHECK) from None
+    if any(kind == duckdb.token_type.comment for _, kind in duck):
+        raise UnsafeSQL(_UNFAITHFUL.format(why="DuckDB reads part of it as a comment"),
+                        check=CHECK, construct="--")
+    duck_strings = [pos for pos, kind in duck if kind == duckdb.token_type.string_const]
+    # DuckDB counts bytes of UTF-8, sqlglot characters.
+    our_strings = [len(sql[:t.start].encode()) for t in ours if t.token_type in _SQLGLOT_STRINGS]
+    # sqlglot's start is the first character inside the quotes for some kinds;
+    # DuckDB's is the opening quote (or the E/X prefix). Compare loosely by a
+    # window of three characters, which still catches a string opening or
+    # closing somewhere else entirely.
+    if len(duck_strings) != len(our_strings) or any(
+            not 0 <= o - d <= 3 for d, o in zip(duck_strings, our_strings, strict=True)):
+        raise UnsafeSQL(_UNFAITHFUL.format(
+            why="DuckDB reads its string literals differently from the checked query"),
+            check=CHECK)
+
+
+# -- 2. parser ----------------------------------------------------------------
+
+def check_parsed(tree: dict[str, Any], schemas: frozenset[str], catalog: str) -> None:
+    statements = tree.get("statements") or []
+    if len(statements) != 1:
+        raise UnsafeSQL(_UNFAITHFUL.format(why=f"DuckDB reads {len(statements)} statements"),
+                        check=CHECK)
+    _check_tables(statements[0], frozenset(), schemas, catalog)
+    for node in _dicts(statements[0]):
+        if node.get("class") == "PARAMETER":
+            raise UnsafeSQL("query parameters are not supported; write the value itself",
+                            check=CHECK, construct="parameter")
+        kind = node.get("type")
+        if node.get("class") is None and isinstance(kind, str) and "sample" in node \
+                and "alias" in node and kind not in TABLE_REFS:
+            raise UnsafeSQL(f"`{kind.replace('_REF', '')}` is not a table a query may read",
+                            check=CHECK, construct=kind)
+        if kind == "TABLE_FUNCTION":
+            name = str((node.get("function") or {}).get("function_name", "")).lower()
+            if name not in TABLE_FUNCTIONS:
+                raise UnsafeSQL(f"table function `{name}` is not allowed: queries read tables "
+                                "of the allowed datasets", check=CHECK, construct=name)
+        if node.get("class") in ("FUNCTION", "WINDOW") and "function_name" in node:
+            _check_function_name(str(node["function_name"]), node.get("schema") or "",
+                                 node.get("catalog") or "", schemas)
+
+
+def _check_tables(node: Any, ctes: frozenset[str], schemas: frozenset[str],
+                  catalog: str) -> None:
+    """Every table DuckDB's parser saw is a CTE visible there, by DuckDB's rules, or a
+    table of an allowed schema.
+
+    The bound plan shows the tables scanned, but a view whose body reads no
+    table (``CREATE VIEW hr.v AS SELECT 'secret'``) leaves no scan behind; so
+    names are judged here too. A CTE sees the CTEs before it; its own name only
+    in the recursive term (``right``) of a recursive CTE; anywhere else DuckDB
+    would look a one-part name up in the catalog, so it must not be one.
+    """
+    if isinstance(node, list):
+        for item in node:
+            _check_tables(item, ctes, schemas, catalog)
+        return
+    if not isinstance(node, dict):
+        return
+    if node.get("type") == "BASE_TABLE":
+        _check_base_table(node, ctes, schemas, catalog)
+        return
+    entries = (node.get("cte_map") or {}).get("map") or []
+    inner = ctes
+    for entry in entries:
+        body = (entry.get("value") or {}).get("query_node")
+        _check_tables(body, inner, schemas, catalog)
+        inner = inner | {str(entry.get("key", "")).lower()}
+    if node.get("type") == "RECURSIVE_CTE_NODE":
+        own = str(node.get("cte_name", "")).lower()
+        _check_tables(node.get("left"), inner - {own}, schemas, catalog)
+        _check_tables(node.get("right"), inner | {own}, schemas, catalog)
+    done = {"cte_map", "left", "right"} if node.get("type") == "RECURSIVE_CTE_NODE" \
+        else {"cte_map"}
+    for key, value in node.items():
+        if key not in done:
+            _check_tables(value, inner, schemas, catalog)
+
+
+def _check_base_table(node: dict[str, Any], ctes: frozenset[str], schemas: frozenset[str],
+                      catalog: str) -> None:
+    cat, schema = node.get("catalog_name") or "", node.get("schema_name") or ""
+    table = str(node.get("table_name"))
+    name = f"{schema}.{table}" if schema else table
+    if cat and cat != catalog:
+        raise UnsafeSQL(f"table `{cat}.{name}` is in another database", check=CHECK,
+                        construct=name)
+    if not schema and not cat and table.lower() not in ctes:
+        raise UnsafeSQL(f"table `{table}` is neither a CTE visible there nor qualified with "
+                        "an allowed dataset", check=CHECK, construct=table)
+    if schema and schema.lower() not in schemas:
+        raise UnsafeSQL(f"table `{name}` is outside the allowed datasets", check=CHECK,
+                        construct=name)
+
+
+def _check_function_name(name: str, schema: str, cat: str, schemas: frozenset[str]) -> None:
+    low = name.lower()
+    if cat or (schema and schema.lower() not in schemas):
+        shown = ".".join(p for p in (cat, schema, name) if p)
+        raise UnsafeSQL(f"function `{shown}` is not allowed: it is outside the allowed datasets",
+                        check=CHECK, construct=shown)
+    reason = engine_denied(low)
+    if reason:
+        raise UnsafeSQL(f"function `{name}` is not allowed: it {reason}", check=CHECK,
+                        construct=name)
+
+
+def engine_denied(name: str) -> str | None:
+    """Why the DuckDB function ``name`` (lower case) may not run, or None."""
+    upper = name.upper()
+    if upper in DENIED_FUNCTIONS:
+        return DENIED_FUNCTIONS[upper]
+    for prefix, reason in DENIED_PREFIXES.items():
+        if upper.startswith(prefix):
+            return reason
+    if name in ENGINE_DENIED or name.startswith(ENGINE_DENIED_PREFIXES):
+        return "exposes the embedded engine's session, settings or catalog of every schema"
+    return None
+
+
+# -- 3. binder ----------------------------------------------------------------
+
+def check_plan(plan: dict[str, Any], schemas: frozenset[str], catalog: str) -> None:
+    for node in _dicts(plan.get("plans") or []):
+        kind = node.get("type")
+        if isinstance(kind, str) and kind.startswith("LOGICAL_") and "children" in node:
+            if kind not in OPERATORS:
+                raise UnsafeSQL(f"the query does something other than read tables ({kind})",
+                                check=CHECK, construct=kind)
+            if kind == "LOGICAL_GET":
+                _check_scan(node, schemas, catalog)
+        if "expression_class" in node:
+            if node["expression_class"] == "BOUND_PARAMETER":
+                raise UnsafeSQL("query parameters are not supported; write the value itself",
+                                check=CHECK, construct="parameter")
+            path = _qname(node)
+            if path:
+                _check_bound_function(path)
+
+
+def _check_scan(node: dict[str, Any], schemas: frozenset[str], catalog: str) -> None:
+    path = _qname(node)
+    name = path[-1].lower() if path else ""
+    if name == "seq_scan":
+        data = node.get("function_data") or {}
+        cat, schema, table = data.get("catalog"), data.get("schema"), data.get("table")
+        if cat != catalog or str(schema).lower() not in schemas:
+            shown = f"{schema}.{table}" if cat == catalog else f"{cat}.{schema}.{table}"
+            raise UnsafeSQL(f"table `{shown}` is outside the allowed datasets", check=CHECK,
+                            construct=shown)
+        return
+    if name not in TABLE_FUNCTIONS or (len(path) > 1 and path[:2] != ["system", "main"]):
+        shown = ".".join(path) or "an unknown source"
+        reason = engine_denied(name) or "reads something other than the allowed datasets"
+        raise UnsafeSQL(f"`{shown}` is not allowed: it {reason}", check=CHECK, construct=shown)
+
+
+def _check_bound_function(path: list[str]) -> None:
+    name = path[-1].lower()
+    if len(path) > 1 and path[:2] != ["system", "main"]:
+        shown = ".".join(path)
+        raise UnsafeSQL(f"function `{shown}` is not allowed: it is not a built-in function",
+                        check=CHECK, construct=shown)
+    reason = engine_denied(name)
+    if reason:
+        raise UnsafeSQL(f"function `{name}` is not allowed: it {reason}", check=CHECK,
+                        construct=name)
+
+
+def _qname(node: dict[str, Any]) -> list[str]:
+    qname = node.get("qname")
+    if isinstance(qname, dict) and isinstance(qname.get("path"), list):
+        return [str(p) for p in qname["path"]]
+    return []
+
+
+# -- helpers --------------------------------------------------------------------
+
+def _serialized(con: duckdb.DuckDBPyConnection, function: str, sql: str) -> dict[str, Any]:
+    row = con.execute(f"SELECT {function}(?)", [sql]).fetchone()
+    tree = json.loads(row[0]) if row and row[0] else {"error": True}
+    if tree.get("error"):
+        message = str(tree.get("error_message") or "DuckDB could not read it")
+        raise EngineRejected(scrub(message))
+    return tree
+
+
+class EngineRejected(Exception):
+    """DuckDB itself could not parse or bind the query (a query error, not a refusal)."""
+
+
+# DuckDB suggests names from the whole catalog ("Did you mean "hr.salaries"?",
+# "Candidate tables: ..."): those would leak other datasets' names.
+_SUGGESTION = re.compile(r"\s*(Did you mean|Candidate (tables|bindings|functions)|"
+                         r"Or did you mean)\b.*", re.IGNORECASE | re.DOTALL)
+
+
+def scrub(message: str) -> str:
+    """A DuckDB error message without its suggestions of other catalog names.
+
+    >>> scrub('Catalog Error: Table with name salaries does not exist! Did you mean "hr.s"?')
+    'Catalog Error: Table with name salaries does not exist!'
+    """
+    first = message.strip().splitlines()[0] if message.strip() else "unknown error"
+    return _SUGGESTION.sub("", first).strip() or "unknown error"
+
+
+def _dicts(node: Any) -> Iterator[dict[str, Any]]:
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            yield item
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)

@@ -1,0 +1,68 @@
+"""GoogleSQL to DuckDB SQL, refusing what would not mean the same on DuckDB.
+
+The embedded warehouse runs sqlglot's DuckDB rendering of the checked
+GoogleSQL. Some constructs have no faithful rendering: BigQuery's system
+variables (``@@project_id``) become ``$$project_id``, which DuckDB reads as the
+start of a dollar-quoted string; query parameters (``@name``, ``?``) would bind
+to nothing the gate saw. These are refused here, by node type, before any
+text is produced. Functions whose DuckDB rendering computes something else are
+rewritten first (``nl2sql/safety/semantics.py``).
+
+The rendered text is then judged by DuckDB itself (``nl2sql/safety/engine.py``).
+"""
+
+from __future__ import annotations
+
+import sqlglot
+from sqlglot import exp
+from sqlglot.errors import ErrorLevel, SqlglotError
+
+from nl2sql.errors import QueryError, UnsafeSQL
+from nl2sql.safety.semantics import for_duckdb
+
+CHECK = "transpile"
+
+#: Node types with no meaning-preserving DuckDB rendering -> what to say.
+UNFAITHFUL: dict[type[exp.Expr], str] = {
+    exp.SessionParameter: "system variables (@@name) do not exist in the DuckDB warehouse",
+    exp.Parameter: "query parameters (@name) are not supported; write the value itself",
+    exp.Placeholder: "query parameters (?) are not supported; write the value itself",
+}
+
+
+def to_duckdb(sql: str) -> str:
+    """DuckDB SQL for one GoogleSQL query; ``UnsafeSQL`` for what has no faithful
+    rendering, ``QueryError`` for what is not one statement.
+
+    >>> to_duckdb("SELECT DATE_DIFF(DATE '2024-03-01', DATE '2024-01-01', DAY) AS d")
+    "SELECT DATE_DIFF('DAY', CAST('2024-01-01' AS DATE), CAST('2024-03-01' AS DATE)) AS d"
+    >>> to_duckdb("SELECT @@project_id")
+    Traceback (most recent call last):
+    ...
+    nl2sql.errors.UnsafeSQL: system variables (@@name) do not exist in the DuckDB warehouse
+    """
+    try:
+        statements = [s for s in sqlglot.parse(sql, read="bigquery") if s is not None]
+    except (SqlglotError, RecursionError) as e:
+        raise QueryError(f"cannot translate the query for DuckDB: {_first_line(e)}") from None
+    if len(statements) != 1:  # never run the first and drop the rest silently
+        raise QueryError("the DuckDB warehouse runs exactly one SELECT statement; "
+                         f"found {len(statements)} statements")
+    tree = statements[0]
+    for node in tree.walk():
+        if isinstance(node, exp.Parameter) and node.sql("bigquery").startswith("@@"):
+            node = exp.SessionParameter()  # sqlglot reads some @@names as parameters
+        why = UNFAITHFUL.get(type(node))
+        if why:
+            raise UnsafeSQL(why, check=CHECK, construct=node.sql("bigquery")[:40])
+    tree = for_duckdb(tree)
+    try:
+        return tree.sql(dialect="duckdb", comments=False, unsupported_level=ErrorLevel.RAISE)
+    except SqlglotError as e:
+        raise UnsafeSQL(f"the query uses something the DuckDB warehouse cannot run "
+                        f"({_first_line(e)}); write it another way", check=CHECK) from None
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
