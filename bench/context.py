@@ -40,7 +40,11 @@ from nl2sql.models.scripted import ScriptedModel, calls, text  # noqa: E402
 from nl2sql.warehouse.duckdb import DuckDBWarehouse  # noqa: E402
 
 DATASET = "thelook_ecommerce"
-EVAL = Path(__file__).resolve().parent.parent.parent / "shared" / "eval" / "dev_questions.json"
+# The shared evaluation set beside the repository (or beside a worktree's parent).
+_ROOT = Path(__file__).resolve().parent.parent
+EVAL = next((p for p in (_ROOT.parent / "shared" / "eval" / "dev_questions.json",
+                         _ROOT.parent.parent / "shared" / "eval" / "dev_questions.json")
+             if p.is_file()), _ROOT.parent / "shared" / "eval" / "dev_questions.json")
 # Used when the shared evaluation set is not beside the repository.
 QUESTIONS = [
     ("How many users are there?", f"SELECT COUNT(*) AS users FROM {DATASET}.users"),
@@ -122,9 +126,9 @@ def exploration(question: str, sql: str) -> ScriptedModel:
     )
 
 
-def questions(limit: int) -> list[tuple[str, str]]:
-    if EVAL.is_file():
-        items = json.loads(EVAL.read_text())
+def questions(limit: int, path: Path = EVAL) -> list[tuple[str, str]]:
+    if path.is_file():
+        items = json.loads(path.read_text())
         return [(q["question"], q["gold"]) for q in items][:limit]
     return QUESTIONS[:limit]
 
