@@ -49,7 +49,7 @@ bench: install $(DEMO)
 
 eval: install
 	$(BIN)/nl2sql demo-data --path data/demo-0.1.duckdb --scale 0.1 --if-missing
-	$(BIN)/python ../shared/eval/score.py ../shared/eval/dev_questions.json data/demo-0.1.duckdb
+	$(BIN)/nl2sql eval eval/dev.json --db data/demo-0.1.duckdb
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -22,8 +22,10 @@ from nl2sql.config import Settings
 from nl2sql.errors import DeadlineExceeded, Nl2SqlError
 from nl2sql.history import Conversation
 from nl2sql.history import trim as trim_history
+from nl2sql.knowledge.library import Knowledge
 from nl2sql.model_view import summarise_older
 from nl2sql.models.base import (
+    UNANSWERED,
     FunctionCall,
     FunctionResponse,
     Message,
@@ -40,8 +42,6 @@ EventSink = Callable[[Event], None]
 
 log = logging.getLogger(__name__)
 
-#: finish reason a model sets when it declines to answer (offline planner)
-UNANSWERED = "UNANSWERED"
 
 
 @dataclass
@@ -61,11 +61,12 @@ class Agent:
         labels: dict[str, str] | None = None,
         tool_mode: ToolMode = "AUTO",
         allowed_functions: list[str] | None = None,
+        knowledge: Knowledge | None = None,
     ) -> None:
         self.model = model
         self.warehouse = warehouse
         self.settings = settings
-        self.tools = Toolbox(warehouse, settings, labels=labels)
+        self.tools = Toolbox(warehouse, settings, labels=labels, knowledge=knowledge)
         self.tool_mode: ToolMode = tool_mode
         self.allowed_functions = allowed_functions
 

@@ -59,8 +59,9 @@ def build(toolbox: Toolbox, max_chars: int = MAX_CHARS) -> str:
         listing = toolbox.list_tables(ds["dataset_id"])
         head = f"- dataset {ds['dataset_id']}: {_line(ds.get('description'))}".rstrip(": ")
         notes = _notes(listing.get("notes"))
-        block = [head] + ([f"  Notes: {notes}"] if notes else [])
+        block = [head] + ([f"  Notes: {notes}"] if notes else []) + _metrics(listing)
         tables = listing["tables"]
+        block.append("  Tables:")
         for i, t in enumerate(tables):
             # under its dataset's line, a table goes by its own name
             name = t["table_id"].removeprefix(ds["dataset_id"] + ".")
@@ -78,6 +79,29 @@ def build(toolbox: Toolbox, max_chars: int = MAX_CHARS) -> str:
         lines.extend(block)
         size += cost
     return "\n".join(lines)
+
+
+def _metrics(listing: dict[str, Any]) -> list[str]:
+    """The semantic layer's metrics, one line each (expression, filters, time column);
+    entities, dimension values and joins stay with list_tables."""
+    metrics = listing.get("metrics") or []
+    if not metrics:
+        return []
+    lines = [f"  Metrics (list_tables('{listing['dataset_id']}') adds entities, dimension "
+             "values, joins):"]
+    for m in metrics:
+        also = ", ".join((m.get("synonyms") or [])[:3])
+        name = f"{m['name']} ({also})" if also else m["name"]
+        if m.get("sql"):
+            lines.append(f"  - {name}: an SQL template, see list_tables")
+            continue
+        table = str(m.get("table", "")).rpartition(".")[2]
+        where = " AND ".join(m.get("filters") or [])
+        line = f"  - {name}: {m.get('expression')} FROM {table}"
+        line += f" WHERE {where}" if where else ""
+        line += f"; time {m['time_column']}" if m.get("time_column") else ""
+        lines.append(line)
+    return lines
 
 
 def _line(text: str | None) -> str:

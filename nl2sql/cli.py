@@ -201,11 +201,9 @@ def serve(host: str, port: int, workers: int, dev: bool) -> None:
 
         create_app().run(host=host, port=port)
         return
-    args = [sys.executable, "-m", "gunicorn", "--bind", f"{host}:{port}",
-            "--workers", str(workers), "--threads", "8", "--timeout", "120",
-            # Requests are logged by the app as JSON lines (with request ids and
-            # users), so gunicorn's own access log would only repeat them.
-            "nl2sql.web.wsgi:app"]
+    from nl2sql.web.server import gunicorn_command
+
+    args = gunicorn_command(host, port, workers)
     os.execvp(args[0], args)
 
 
@@ -224,6 +222,11 @@ def _check_bindable(host: str, port: int) -> None:
 from nl2sql.reports.cli import report  # noqa: E402 - registered after main is defined
 
 main.add_command(report)
+
+from nl2sql.knowledge.cli import COMMANDS as _KNOWLEDGE  # noqa: E402
+
+for _command in _KNOWLEDGE:
+    main.add_command(_command)
 
 if __name__ == "__main__":
     main()

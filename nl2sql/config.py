@@ -153,7 +153,16 @@ class Settings:
         "NL2SQL_EXPORT_MAX_ROWS", 100_000, "Most rows a CSV export returns.", _positive_int)
     rate_limit: str = setting(
         "NL2SQL_RATE_LIMIT", "30/minute",
-        "Questions per user per period, e.g. '30/minute' or '500/hour'.")
+        "Questions and CSV exports per user per period, e.g. '30/minute' or '500/hour'.")
+    trusted_proxies: str = setting(
+        "NL2SQL_TRUSTED_PROXIES", "",
+        "Reverse proxies whose X-Forwarded-For is believed: a count of proxies in front "
+        "(e.g. 1) or comma-separated addresses/CIDRs; empty ignores the header. Users "
+        "without a token or identity are rate-limited per client address.")
+    export_concurrency: int = setting(
+        "NL2SQL_EXPORT_CONCURRENCY", 2,
+        "Most CSV exports running at once across the service; more are answered 503 "
+        "with Retry-After.", _positive_int)
     api_tokens: tuple[str, ...] = setting(
         "NL2SQL_API_TOKENS", (),
         "Comma-separated bearer tokens required on the API; empty means no auth.", _csv,

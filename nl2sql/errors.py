@@ -97,3 +97,9 @@ class DeadlineExceeded(Nl2SqlError):
     queries together)."""
 
     status = 504
+
+
+class Busy(Nl2SqlError):
+    """The service is at its limit of concurrent work of this kind: try again shortly."""
+
+    status = 503

@@ -19,6 +19,7 @@ import math
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Literal
 
 from nl2sql.answer import Answer
 from nl2sql.state.db import StateDB
@@ -38,7 +39,7 @@ CREATE TABLE IF NOT EXISTS metrics (
 @dataclass(frozen=True)
 class Metric:
     name: str
-    type: str  # counter | histogram
+    type: Literal["counter", "histogram"]
     help: str
     buckets: tuple[float, ...] = ()
 
@@ -57,6 +58,7 @@ METRICS = {m.name: m for m in (
            SECONDS_BUCKETS),
     Metric("nl2sql_bytes_processed_total", "counter",
            "Bytes the warehouse reported processing for answers' queries."),
+    Metric("nl2sql_feedback_total", "counter", "Votes on answers, by vote and interface."),
 )}
 
 Update = tuple[str, dict[str, str], float]  # (metric name, labels, amount or observation)

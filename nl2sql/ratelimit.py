@@ -90,13 +90,14 @@ class RateLimiter:
             conn.execute("INSERT INTO rate_hits VALUES (?, ?)", (key, now))
         return Decision(True, self.rate.count - used - 1, 0.0)
 
-    def check(self, key: str) -> Decision:
-        """Like ``hit`` but raises ``RateLimited`` (HTTP 429) when over the limit."""
+    def check(self, key: str, what: str = "questions") -> Decision:
+        """Like ``hit`` but raises ``RateLimited`` (HTTP 429) when over the limit;
+        ``what`` names what is counted, for the message."""
         decision = self.hit(key)
         if not decision.allowed:
             wait = max(1, math.ceil(decision.retry_after_s))
             raise RateLimited(
-                f"too many questions: the limit is {self.rate}; try again in {_duration(wait)}",
+                f"too many {what}: the limit is {self.rate}; try again in {_duration(wait)}",
                 retry_after_s=wait,
             )
         return decision

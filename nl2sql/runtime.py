@@ -14,20 +14,26 @@ import threading
 
 from nl2sql.agent import Agent
 from nl2sql.config import Settings
+from nl2sql.knowledge.library import Knowledge
 from nl2sql.models import open_model
 from nl2sql.models.base import Model, ToolMode
 from nl2sql.querying import run_sql
 from nl2sql.safety import Policy
+from nl2sql.state.db import StateDB
 from nl2sql.warehouse import open_warehouse
 from nl2sql.warehouse.base import QueryResult, Warehouse
 
 
 class Runtime:
     def __init__(self, settings: Settings, *, warehouse: Warehouse | None = None,
-                 model: Model | None = None) -> None:
+                 model: Model | None = None, state_db: StateDB | None = None) -> None:
         self.settings = settings
         self._warehouse = warehouse
         self._model = model
+        #: the state store for verified queries and feedback (the web app hands in its
+        #: own); opened from ``settings.state_db`` on first use otherwise
+        self.state_db = state_db
+        self._knowledge: Knowledge | None = None
         self._lock = threading.Lock()
 
     @property
@@ -44,10 +50,22 @@ class Runtime:
                 self._model = open_model(self.settings)
             return self._model
 
+    @property
+    def knowledge(self) -> Knowledge:
+        with self._lock:
+            if self._knowledge is None:
+                if self.state_db is None:
+                    self.state_db = StateDB(self.settings.state_db)
+                project = self._warehouse.project if self._warehouse is not None else None
+                self._knowledge = Knowledge(self.settings, self.state_db, project)
+            return self._knowledge
+
     def agent(self, *, labels: dict[str, str] | None = None, tool_mode: ToolMode = "AUTO",
               allowed_functions: list[str] | None = None) -> Agent:
-        return Agent(self.model, self.warehouse, self.settings, labels=labels,
-                     tool_mode=tool_mode, allowed_functions=allowed_functions)
+        warehouse = self.warehouse  # opened first: the knowledge needs its project
+        return Agent(self.model, warehouse, self.settings, labels=labels,
+                     tool_mode=tool_mode, allowed_functions=allowed_functions,
+                     knowledge=self.knowledge)
 
     def run_sql(self, sql: str, *, labels: dict[str, str] | None = None,
                 max_rows: int | None = None) -> QueryResult:

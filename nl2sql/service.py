@@ -44,7 +44,9 @@ def parse_ask(payload: object) -> tuple[str, str | None]:
         raise BadRequest("'question' must be a non-empty string")
     if len(question) > MAX_QUESTION_CHARS:
         raise BadRequest(f"'question' is longer than {MAX_QUESTION_CHARS} characters")
-    conversation_id = payload.get("conversation_id") or None
+    conversation_id = payload.get("conversation_id")
+    if conversation_id == "":  # the page sends an empty id for a new conversation
+        conversation_id = None
     if conversation_id is not None and not (
             isinstance(conversation_id, str) and _ID.match(conversation_id)):
         raise BadRequest("'conversation_id' must be an id returned by a previous answer")
@@ -112,11 +114,13 @@ class Asker:
         self.metrics = metrics
 
     def prepare(self, user: str, question: str, conversation_id: str | None = None, *,
-                interface: str = "web", request_id: str | None = None) -> Pending:
-        """Look up the conversation (404 if not the user's) and count against the limit (429)."""
+                interface: str = "web", request_id: str | None = None,
+                rate_key: str | None = None) -> Pending:
+        """Look up the conversation (404 if not the user's) and count against the limit
+        (429) of ``rate_key`` (default: the user)."""
         history = (self.store.get(conversation_id, user).conversation
                    if conversation_id else None)
-        self.limiter.check(user)
+        self.limiter.check(rate_key or user)
         return Pending(user, question, conversation_id, history, interface, request_id)
 
     def answer(self, pending: Pending, on_event: Callable[[Event], None] | None = None
@@ -195,7 +199,8 @@ class Services:
     def build(cls, runtime: Runtime, *, state_db: StateDB | None = None,
               conversation_ttl_s: float | None = None) -> Services:
         settings = runtime.settings
-        db = state_db or StateDB(settings.state_db)
+        db = state_db or runtime.state_db or StateDB(settings.state_db)
+        runtime.state_db = runtime.state_db or db  # verified queries and feedback live here
         ttl = conversation_ttl_s or settings.conversation_ttl_s
         store = ConversationStore(db, ttl_s=ttl)
         limiter = RateLimiter(settings.rate_limit, db)

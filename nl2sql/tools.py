@@ -9,6 +9,7 @@ to read and act on; the agent turns it into an ``{"error": ...}`` response.
 from __future__ import annotations
 
 import json
+import logging
 import time
 from dataclasses import dataclass
 from functools import cache
@@ -18,13 +19,17 @@ import jsonschema
 
 from nl2sql.config import Settings
 from nl2sql.context import dataset_context
-from nl2sql.errors import BadRequest, DeadlineExceeded, NotFound
+from nl2sql.errors import BadRequest, ConfigError, DeadlineExceeded, NotFound
+from nl2sql.knowledge.library import Knowledge
+from nl2sql.knowledge.semantic import semantic_layer
 from nl2sql.model_view import result_for_model
 from nl2sql.querying import run_checked
 from nl2sql.safety import Policy
 from nl2sql.schemas import schema_path
 from nl2sql.shown_sql import shown_sql
 from nl2sql.warehouse.base import QueryResult, Warehouse
+
+log = logging.getLogger("nl2sql.tools")
 
 
 @cache
@@ -47,7 +52,8 @@ class Toolbox:
     """Runs model function calls against one warehouse under one policy."""
 
     def __init__(self, warehouse: Warehouse, settings: Settings,
-                 labels: dict[str, str] | None = None) -> None:
+                 labels: dict[str, str] | None = None,
+                 knowledge: Knowledge | None = None) -> None:
         self.warehouse = warehouse
         self.settings = settings
         self.labels = labels or {}
@@ -56,11 +62,14 @@ class Toolbox:
             settings, warehouse.project, max_rows=max(settings.export_max_rows, settings.max_rows))
         #: ``time.monotonic()`` the question must finish by (set by the agent); None: none
         self.deadline: float | None = None
+        # Without a state store: the definitions files' and pinned reports' pairs only.
+        self.knowledge = knowledge or Knowledge(settings, None, warehouse.project)
         self._handlers: dict[str, Any] = {
             "list_datasets": self.list_datasets,
             "list_tables": self.list_tables,
             "get_table": self.get_table,
             "sql_query": self.sql_query,
+            "search_verified_queries": self.search_verified_queries,
         }
 
     @property
@@ -111,6 +120,15 @@ class Toolbox:
         context = dataset_context(dataset_id)
         if context and context.notes:
             out["notes"] = context.notes  # business definitions and join paths
+        try:
+            layer = semantic_layer(dataset_id)
+        except ConfigError as e:
+            # A broken definitions file must not cost the model the table list;
+            # operators see it in the log (and `nl2sql semantic check`).
+            log.error("semantic definitions of %s not used: %s", dataset_id, e.message)
+            layer = None
+        if layer is not None:
+            out.update(layer.tool_payload())  # metrics, entities, dimensions, joins
         return out
 
     def get_table(self, table_id: str) -> dict[str, Any]:
@@ -123,6 +141,13 @@ class Toolbox:
         if not self._allowed(dataset):
             raise NotFound(f"table {table_id!r} is not in an allowed dataset")
         return self.warehouse.get_table(f"{dataset}.{table}").to_dict()
+
+    def search_verified_queries(self, question: str,
+                                dataset_id: str | None = None) -> dict[str, Any]:
+        if dataset_id and not self._allowed(dataset_id):
+            raise NotFound(f"dataset {dataset_id!r} is not available; call list_datasets")
+        matches = self.knowledge.search(question, self._allowed, dataset_id or None)
+        return {"matches": [m.to_tool() for m in matches]}
 
     # -- queries ---------------------------------------------------------------
 

@@ -1,5 +1,5 @@
 """Every CLI command and option is documented: in the README's CLI table, or for
-the report commands in docs/reports.md."""
+the subcommands of a group in that group's document (docs/reports.md, docs/knowledge.md)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,9 @@ from nl2sql.cli import main
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 REPORTS_DOC = (ROOT / "docs" / "reports.md").read_text(encoding="utf-8")
+KNOWLEDGE_DOC = (ROOT / "docs" / "knowledge.md").read_text(encoding="utf-8")
+GROUP_DOCS = {"report": REPORTS_DOC, "verified": KNOWLEDGE_DOC, "feedback": KNOWLEDGE_DOC,
+              "semantic": KNOWLEDGE_DOC}
 
 
 def _readme_row(command: str) -> str:
@@ -58,9 +61,9 @@ def _cases() -> list[object]:
 @pytest.mark.parametrize("path, command", _cases())
 def test_every_option_is_documented(path: str, command: click.Command) -> None:
     top, _, sub = path.partition(" ")
-    if sub:  # report subcommands: the README row names them, docs/reports.md explains them
+    if sub:  # subcommands: the README row names them, the group's document explains them
         assert re.search(rf"\b{re.escape(sub)}\b", _readme_row(top)), path
-        text = REPORTS_DOC
+        text = GROUP_DOCS[top]
     else:
         text = _readme_row(top)
     for flag in _flags(command):

@@ -31,9 +31,9 @@ def _check_gemini_schema(schema: dict, where: str) -> None:
         _check_gemini_schema(schema["items"], f"{where}[]")
 
 
-def test_function_declarations_are_the_contracted_four() -> None:
+def test_function_declarations_are_the_contracted_four_then_knowledge() -> None:
     assert [d["name"] for d in declarations()] == ["list_datasets", "list_tables", "get_table",
-                                                   "sql_query"]
+                                                   "sql_query", "search_verified_queries"]
 
 
 @pytest.mark.parametrize("decl", declarations(), ids=lambda d: d["name"])

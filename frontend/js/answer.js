@@ -1,6 +1,7 @@
 // One answer, rendered: text, chart, table, SQL, steps and the CSV link.
 import { getBlob, token } from "./api.js";
 import { h } from "./dom.js";
+import { feedbackBlock } from "./feedback.js";
 import { formatBytes, formatNumber, formatSeconds, plural } from "./format.js";
 import { renderText } from "./markdown.js";
 import { highlight } from "./sql.js";
@@ -12,6 +13,7 @@ export function stepLabel(name, args = {}) {
     case "list_tables": return `Listing the tables of ${args.dataset_id || "a dataset"}`;
     case "get_table": return `Reading the schema of ${args.table_id || "a table"}`;
     case "sql_query": return "Running a query";
+    case "search_verified_queries": return "Looking for verified queries";
     default: return name;
   }
 }
@@ -130,5 +132,6 @@ export function answerCard(answer) {
     stepsBlock(answer),
     h("footer", { class: "answer-footer" },
       h("div", { class: "meta" }, meta.map((m) => h("span", {}, m))),
-      answer.sql ? csvLink(answer) : null));
+      answer.sql ? csvLink(answer) : null),
+    feedbackBlock(answer));
 }

@@ -39,6 +39,16 @@ export async function getJSON(path) {
   return response.json();
 }
 
+export async function postJSON(path, body) {
+  const response = await fetch(path, {
+    method: "POST",
+    headers: headers({ "Content-Type": "application/json", Accept: "application/json" }),
+    body: JSON.stringify(body),
+  });
+  if (!response.ok) throw await failure(response);
+  return response.json();
+}
+
 export async function getBlob(path) {
   const response = await fetch(path, { headers: headers() });
   if (!response.ok) throw await failure(response);

@@ -63,6 +63,11 @@ class Message:
         )
 
 
+#: the finish reason a model sets when it declines to answer (the offline planner);
+#: the agent then marks the answer ``answered: false``
+UNANSWERED = "UNANSWERED"
+
+
 @dataclass
 class ModelTurn:
     message: Message

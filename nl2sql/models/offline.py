@@ -25,7 +25,7 @@ import re
 from typing import Any
 
 from nl2sql.errors import ModelError
-from nl2sql.models.base import FunctionCall, Message, Model, ModelTurn, Request
+from nl2sql.models.base import UNANSWERED, FunctionCall, Message, Model, ModelTurn, Request
 from nl2sql.models.planner.audit import audit
 from nl2sql.models.planner.catalog import (
     LOOKUP_ID,
@@ -41,8 +41,6 @@ from nl2sql.models.planner.resolve import Understanding, understand
 from nl2sql.models.planner.sqlbuild import lookup_sql, to_sql
 from nl2sql.models.planner.words import text_words, tokenize
 
-#: finish reason when declining; the same string as ``nl2sql.agent.UNANSWERED``
-UNANSWERED = "UNANSWERED"
 MAX_DATASETS = 5
 MAX_DESCRIBE_ROUNDS = 3
 MAX_IGNORED = 8  # ignored words named in an answer

@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlparse
 
 import jsonschema
@@ -67,7 +67,7 @@ class InvalidReports(ConfigError):
 class Destination:
     """Where a result goes. ``options`` are raw: ``${VAR}`` not yet expanded."""
 
-    kind: str
+    kind: Literal["slack_webhook", "email", "file"]  # the schema allows only these
     options: Any  # str for slack_webhook, dict for email/file
     base_dir: str = ""  # the definitions file's directory: relative file dirs start there
 

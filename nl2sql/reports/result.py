@@ -6,16 +6,15 @@ destination retried tomorrow receives exactly what the others received today.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import os
 import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from nl2sql.answer import Answer
+from nl2sql.csvfile import csv_bytes
 from nl2sql.presentation.numbers import format_cell
 from nl2sql.presentation.tables import text_table
 
@@ -31,7 +30,7 @@ class ReportResult:
     question: str
     slot: str
     run_id: int
-    status: str  # succeeded | failed
+    status: Literal["succeeded", "failed"]
     answer: str = ""
     sql: str | None = None
     columns: list[str] = field(default_factory=list)
@@ -70,14 +69,9 @@ class ReportResult:
     # -- renderings shared by the destinations --------------------------------------
 
     def csv_bytes(self) -> bytes:
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(self.columns)
-        for row in self.rows:
-            # Raw values, not display formatting: the CSV is for spreadsheets.
-            writer.writerow(["" if v is None else v if isinstance(v, (str, int, float))
-                             else json.dumps(v, default=str) for v in row])
-        return out.getvalue().encode("utf-8")
+        # Raw values, not display formatting: the CSV is for spreadsheets, and it
+        # goes through the shared writer that keeps cells from running as formulas.
+        return csv_bytes(self.columns, self.rows)
 
     def summary(self) -> str:
         """One line under the answer: how much data there was."""

@@ -22,6 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Literal
 
 from nl2sql.answer import Answer
 from nl2sql.errors import ConfigError, Nl2SqlError
@@ -36,7 +37,7 @@ log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
-class RetryPolicy:
+class DeliveryRetry:
     """Attempts within one round, and the wait between rounds (``report due`` calls)."""
 
     attempts: int = 3
@@ -58,6 +59,8 @@ class RetryPolicy:
         return sum((self.next_round(r) for r in range(1, rounds_done)), timedelta())
 
 
+#: what ``due``/``run`` did about a slot
+Action = Literal["ran", "took-over", "already-claimed", "superseded", "retried"]
 QUIET = ("already-claimed", "superseded")  # nothing was done: listed only on request
 
 
@@ -67,7 +70,7 @@ class Outcome:
 
     report: str
     slot: str
-    action: str  # ran | took-over | already-claimed | superseded | retried
+    action: Action
     run: Run | None = None
     deliveries: list[Delivery] = field(default_factory=list)
 
@@ -84,11 +87,11 @@ def results_dir(state_db: str | Path) -> Path:
 
 class ReportRunner:
     def __init__(self, runtime: Runtime, store: RunStore, *,
-                 env: Mapping[str, str] | None = None, retry: RetryPolicy | None = None,
+                 env: Mapping[str, str] | None = None, retry: DeliveryRetry | None = None,
                  sleep: Callable[[float], None] = time.sleep) -> None:
         self.runtime = runtime
         self.store = store
-        self.retry = retry or RetryPolicy()
+        self.retry = retry or DeliveryRetry()
         self.sleep = sleep
         self.context = DeliveryContext(runtime.settings, os.environ if env is None else env)
         self.results = results_dir(runtime.settings.state_db)
@@ -151,7 +154,7 @@ class ReportRunner:
     # -- one run -----------------------------------------------------------------------
 
     def _carry_out(self, run: Run, report: Report | None, now: datetime,
-                   action: str) -> Outcome:
+                   action: Action) -> Outcome:
         with Heartbeat(self.store.path, run.id, self.store.owner):
             result = self._earlier_result(run) or self._produce(run, report)
             if not self.store.finish(run.id, status=result.status, sql=result.sql,

@@ -20,6 +20,7 @@ from nl2sql.answer import Answer
 from nl2sql.errors import ModelError, Nl2SqlError, RateLimited
 from nl2sql.service import MAX_QUESTION_CHARS, Pending, Services
 from nl2sql.slack import blocks
+from nl2sql.slack.feedback import with_feedback
 from nl2sql.slack.responder import Budget, Responder
 from nl2sql.slack.upload import ChartUploader
 from nl2sql.slack.verify import SlashCommand
@@ -139,6 +140,7 @@ class SlackService:
             # must still get the answer, so send its text alone.
             log.exception("slack %s: answer blocks could not be built", user)
             message = blocks.notice_message(answer.answer, response_type=self.response_type)
+        message = with_feedback(message, result["answer_id"], verifiable=bool(answer.sql))
         if self._post(command, message, budget):
             self._upload_chart(command, answer)
 

@@ -236,9 +236,18 @@ class DuckDBWarehouse(Warehouse):
         duck_sql = to_duckdb(sql)
         schemas = self.readable_schemas()
         cur = self._cursor()
+        finished = threading.Event()
+
+        def expire() -> None:
+            # An interrupt that lands between two statements (before the engine
+            # check or the query itself starts) is forgotten by DuckDB, so keep
+            # interrupting until this query is over.
+            while not finished.is_set():
+                cur.interrupt()
+                finished.wait(0.02)
+
         # The timer covers the engine check too: binding can fold constants.
-        timer = threading.Timer(max(0.0, timeout_s - (time.perf_counter() - started)),
-                                cur.interrupt)
+        timer = threading.Timer(max(0.0, timeout_s - (time.perf_counter() - started)), expire)
         timer.start()
         try:
             _one_select(cur, duck_sql)
@@ -259,7 +268,9 @@ class DuckDBWarehouse(Warehouse):
         except duckdb.Error as e:
             raise QueryError(f"query failed: {scrub(str(e))}") from None
         finally:
+            finished.set()
             timer.cancel()
+            timer.join()  # no late interrupt may reach the cursor once it is back in the pool
             self._release(cur)
         truncated = len(fetched) > max_rows
         rows = [[json_safe(v) for v in row] for row in fetched[:max_rows]]

@@ -9,21 +9,21 @@ from flask import Blueprint, Response, g, jsonify, request
 from nl2sql.errors import BadRequest, NotFound
 from nl2sql.metrics import CONTENT_TYPE
 from nl2sql.service import parse_ask, valid_id
+from nl2sql.web.inputs import parse_json
 from nl2sql.web.services import services
 
 bp = Blueprint("api", __name__)
 
 
 def json_body() -> Any:
-    """The request's JSON; 400 when it is not JSON (413 comes from MAX_CONTENT_LENGTH)."""
-    data = request.get_json(silent=True)
-    if data is None and request.is_json:
-        raise BadRequest('the request body is not valid JSON; send a JSON body like '
-                         '{"question": "How many orders are there?"}')
-    if data is None:
+    """The request's JSON, checked before the view ran (``nl2sql.web.inputs``);
+    400 when it is not JSON (413 comes from MAX_CONTENT_LENGTH)."""
+    if not request.is_json:
         raise BadRequest('send a JSON body (Content-Type: application/json) like '
                          '{"question": "How many orders are there?"}')
-    return data
+    if "json_body" not in g:  # an empty body: the check had nothing to parse
+        g.json_body = parse_json(request.get_data(cache=True))
+    return g.json_body
 
 
 def checked_id(value: str, what: str) -> str:
@@ -37,7 +37,7 @@ def ask() -> Any:
     question, conversation_id = parse_ask(json_body())
     asker = services().asker
     pending = asker.prepare(g.user, question, conversation_id, interface="web",
-                            request_id=g.request_id)
+                            request_id=g.request_id, rate_key=g.rate_key)
     return jsonify(asker.run(pending))
 
 

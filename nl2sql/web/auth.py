@@ -73,6 +73,13 @@ def identify(settings: Settings) -> str:
     return ANONYMOUS
 
 
+def rate_key(user: str) -> str:
+    """Whose rate-limit budget a request spends: the user's, or for anonymous users
+    their client address (``REMOTE_ADDR``, made trustworthy by ``nl2sql.web.proxies``),
+    so one anonymous client cannot lock out every other."""
+    return f"{ANONYMOUS}@{request.remote_addr or 'unknown'}" if user == ANONYMOUS else user
+
+
 def register(app: Flask, settings: Settings) -> None:
     app.extensions[_EXT] = IapVerifier(settings.iap_certs_url,
                                        audience=settings.iap_audience or None)
@@ -81,3 +88,4 @@ def register(app: Flask, settings: Settings) -> None:
     def _authenticate() -> None:
         g.user = ANONYMOUS
         g.user = identify(settings)
+        g.rate_key = rate_key(g.user)

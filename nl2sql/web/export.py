@@ -8,59 +8,46 @@ now with the export cap ``NL2SQL_EXPORT_MAX_ROWS``, runs again
 (``X-Export-Source: re-run``; ``X-Export-Note`` says why on BigQuery), and is
 streamed out in chunks. ``X-Row-Count`` and ``X-Truncated`` tell a client
 whether the cap cut it.
+
+Re-running SQL is work like a question: an export counts against the user's
+rate limit (429), and at most ``NL2SQL_EXPORT_CONCURRENCY`` run at once across
+the service (503 with ``Retry-After`` beyond that), so a burst of exports of a
+slow query cannot take every core.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import itertools
-import re
-from collections.abc import Iterable, Iterator
 from typing import Any
 
-from flask import Blueprint, Response, g, request
+from flask import Blueprint, Flask, Response, current_app, g, request
+from flask.blueprints import BlueprintSetupState
 
+from nl2sql.csvfile import csv_chunks
 from nl2sql.errors import BadRequest, NotFound
 from nl2sql.presentation.charts import render_svg, resized
+from nl2sql.slots import Slots
 from nl2sql.web.api import checked_id
 from nl2sql.web.services import services
 
 bp = Blueprint("export", __name__)
 
-CHUNK_ROWS = 500
-# Cells a spreadsheet would run as a formula; numbers like "-5" stay as they are.
-_FORMULA = re.compile(r"^[=+\-@\t\r]")
-_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+_EXT = "nl2sql.export_slots"
 
 
-def cell(value: Any) -> Any:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (dict, list)):
-        import json
-
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, str) and _FORMULA.match(value) and not _NUMBER.match(value):
-        return "'" + value
-    return value
+@bp.record_once
+def _build(state: BlueprintSetupState) -> None:
+    s = services(state.app)
+    settings = s.runtime.settings
+    # In the state database, so the bound holds across gunicorn workers; a lease
+    # outlives the query timeout, so a crashed worker's slot frees itself.
+    state.app.extensions[_EXT] = Slots(s.db, "export", settings.export_concurrency,
+                                       lease_s=settings.query_timeout_s + 60)
 
 
-def csv_chunks(columns: list[str], rows: Iterable[list[Any]]) -> Iterator[str]:
-    """CSV text in chunks of ``CHUNK_ROWS`` rows; ``rows`` may be a lazy iterator."""
-    buf = io.StringIO()
-    writer = csv.writer(buf)
-    writer.writerow([cell(c) for c in columns])
-    it = iter(rows)
-    while chunk := list(itertools.islice(it, CHUNK_ROWS)):
-        writer.writerows([cell(v) for v in row] for row in chunk)
-        yield buf.getvalue()
-        buf.seek(0)
-        buf.truncate()
-    if buf.getvalue():
-        yield buf.getvalue()
+def export_slots(app: Flask) -> Slots:
+    """The app's export slots."""
+    slots: Slots = app.extensions[_EXT]
+    return slots
 
 
 @bp.get("/api/answers/<answer_id>.csv")
@@ -74,15 +61,23 @@ def answer_csv(answer_id: str) -> Any:
     job = record.data.get("job") or {}
     headers = {"Content-Disposition": f'attachment; filename="answer-{record.id}.csv"',
                "Cache-Control": "private, no-store"}
-    # The answering job's result, when the warehouse still keeps it (BigQuery, ~24 h).
-    kept = warehouse.export_rows(job, settings.export_max_rows) if job.get("job_id") else None
+    with export_slots(current_app).hold(
+            "the service is running as many CSV exports as it allows; try again shortly"):
+        # Counted once a slot is held: a refused (503) export costs no budget.
+        s.limiter.check(g.rate_key, what="questions and exports")
+        # The answering job's result, while the warehouse keeps it (BigQuery, ~24 h):
+        # read page by page, nothing runs or bills again.
+        kept = (warehouse.export_rows(job, settings.export_max_rows) if job.get("job_id")
+                else None)
+        if kept is None:
+            result = s.runtime.run_sql(record.sql, labels={"interface": "export",
+                                                           "user": g.user},
+                                       max_rows=settings.export_max_rows)
     if kept is not None:
         return Response(csv_chunks(kept.columns, kept.rows), mimetype="text/csv", headers={
             **headers, "X-Row-Count": str(kept.row_count),
             "X-Truncated": "true" if kept.truncated else "false",
             "X-Export-Source": "job-result"})
-    result = s.runtime.run_sql(record.sql, labels={"interface": "export", "user": g.user},
-                               max_rows=settings.export_max_rows)
     s.metrics.count_bytes(result.bytes_processed)
     if job.get("job_id") and warehouse.keeps_results:
         # Saying so: this export ran (and billed) the query a second time.
@@ -105,7 +100,7 @@ def answer_chart(answer_id: str) -> Any:
     spec = chart["spec"]
     width = request.args.get("width", "")
     if width:
-        if not width.isdigit():
+        if not (width.isascii() and width.isdigit() and len(width) <= 5):
             raise BadRequest("'width' must be a whole number of pixels")
         spec = resized(spec, int(width))
     return Response(render_svg(spec), mimetype="image/svg+xml",

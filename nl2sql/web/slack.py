@@ -18,6 +18,8 @@ from flask import Blueprint, Flask, abort, current_app, g, jsonify, request
 from flask.blueprints import BlueprintSetupState
 
 from nl2sql.presentation.charts import chart_png
+from nl2sql.slack import feedback as slack_feedback
+from nl2sql.slack.responder import Budget
 from nl2sql.slack.service import SlackService
 from nl2sql.slack.verify import (
     InvalidRequest,
@@ -83,3 +85,29 @@ def commands() -> Any:
         reply = {"response_type": "ephemeral",
                  "text": "Sorry, something went wrong on our side. Please try again later."}
     return jsonify(reply)
+
+
+@bp.post("/slack/interactions")
+def interactions() -> Any:
+    """Clicks on an answer's feedback buttons (Block Kit ``block_actions``)."""
+    secret = runtime_of(current_app).settings.slack_signing_secret
+    if not secret:
+        abort(404)
+    body = request.get_data(cache=True)
+    try:
+        RequestVerifier(secret).verify(body, dict(request.headers.items()))
+    except InvalidRequest as e:
+        log.warning("slack interaction refused from %s: %s", request.remote_addr, e.reason)
+        abort(401, description="request signature is missing, invalid or expired")
+    try:
+        click = slack_feedback.parse_interaction(parse_form(body))
+    except ValueError as e:
+        abort(400, description=str(e))
+    if click is None:
+        return "", 200  # another app's interaction, or a kind we do not handle
+    s = services()
+    note = slack_feedback.handle(click, s.runtime.knowledge, s.store, s.metrics)
+    if click.response_url:
+        # Slack ignores the body of a block_actions response: the note goes to response_url.
+        slack_service(current_app).responder.post(click.response_url, note, Budget())
+    return "", 200

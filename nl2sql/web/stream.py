@@ -29,7 +29,7 @@ from typing import Any
 from flask import Blueprint, Flask, Response, current_app, g, request
 from flask.blueprints import BlueprintSetupState
 
-from nl2sql.errors import Nl2SqlError
+from nl2sql.errors import Busy, Nl2SqlError
 from nl2sql.metrics import Metrics
 from nl2sql.service import Asker, Pending, parse_ask
 from nl2sql.web.api import json_body
@@ -42,12 +42,6 @@ bp = Blueprint("stream", __name__)
 HEARTBEAT_S = 10.0  # a comment line this often keeps proxies from closing an idle stream
 _DONE = object()
 _EXT = "nl2sql.stream"
-
-
-class Busy(Nl2SqlError):
-    """Every stream worker is taken: try again shortly."""
-
-    status = 503
 
 
 @bp.record_once
@@ -108,7 +102,7 @@ def ask_stream() -> Any:
     question, conversation_id = parse_ask(payload)
     s = services()
     pending = s.asker.prepare(g.user, question, conversation_id, interface="web",
-                              request_id=g.request_id)
+                              request_id=g.request_id, rate_key=g.rate_key)
     out: queue.Queue[Any] = queue.Queue()
     # The agent runs on a pool thread so events flow while it works; if the
     # client goes away the answer is still finished and saved.

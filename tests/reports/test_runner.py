@@ -16,7 +16,7 @@ from nl2sql.config import Settings
 from nl2sql.models.scripted import ScriptedModel, calls, text
 from nl2sql.reports.definitions import load_reports
 from nl2sql.reports.result import ReportResult
-from nl2sql.reports.runner import ReportRunner, RetryPolicy, results_dir
+from nl2sql.reports.runner import DeliveryRetry, ReportRunner, results_dir
 from nl2sql.reports.store import STALE_AFTER_S, RunStore
 from nl2sql.runtime import Runtime
 from tests.reports.conftest import (
@@ -29,7 +29,7 @@ from tests.reports.conftest import (
 )
 
 SLOT_NOW = datetime(2025, 3, 10, 8, 0, 30, tzinfo=UTC)  # 08:00 in Lisbon (WET) has passed
-FAST = RetryPolicy(attempts=3, first_delay_s=0.01, max_delay_s=0.02)
+FAST = DeliveryRetry(attempts=3, first_delay_s=0.01, max_delay_s=0.02)
 
 
 @pytest.fixture
@@ -507,3 +507,28 @@ def test_email_over_tls_with_credentials(report_settings: Settings, env: dict[st
     assert outcome.deliveries[0].status == "delivered", outcome.deliveries[0].error
     assert logins == [(b"mailer", b"p@ss")]
     assert "purchases: 200" in box.messages[0].get_body(("plain",)).get_content()  # type: ignore[union-attr]
+
+
+FORMULA_SQL = ("SELECT '=HYPERLINK(\"http://example.com/x\", \"click\")' AS link, "
+               "\"+cmd|' /C calc'!A0\" AS dde, '@SUM(1+1)' AS at, -5 AS n")
+SAFE_ROW = ["'=HYPERLINK(\"http://example.com/x\", \"click\")", "'+cmd|' /C calc'!A0",
+            "'@SUM(1+1)", "-5"]
+
+
+def test_report_csvs_never_run_as_formulas(report_settings: Settings, env: dict[str, str],
+                                          smtp: tuple[Mailbox, int]) -> None:
+    """File delivery and the email attachment use the web export's writer:
+    a cell a spreadsheet would run as a formula is written as text."""
+    path = write(report_settings, report_yaml("odd", sql=FORMULA_SQL, deliver="""\
+- email: {to: [ana@example.com]}
+- file: {dir: out, format: csv}
+"""))
+    runner, _ = make_runner(report_settings, env)
+    (outcome,) = runner.due(load_reports(path), SLOT_NOW)
+    assert outcome.run is not None and outcome.run.status == "succeeded", outcome.run
+
+    written = (path.parent / "out" / "odd-20250310T080000Z.csv").read_text()
+    (msg,) = smtp[0].messages
+    (attachment,) = list(msg.iter_attachments())
+    for text_ in (written, attachment.get_content()):
+        assert list(csv.reader(io.StringIO(text_))) == [["link", "dde", "at", "n"], SAFE_ROW]

@@ -32,7 +32,9 @@ def section_texts(payload: dict) -> str:
     for block in payload["blocks"]:
         if "text" in block:
             out.append(block["text"]["text"])
-        out.extend(e.get("text", "") for e in block.get("elements", []))
+        for e in block.get("elements", []):  # context texts; buttons' text is an object
+            t = e.get("text", "")
+            out.append(t if isinstance(t, str) else t.get("text", ""))
     return "\n".join(out)
 
 

@@ -90,6 +90,21 @@ def test_timeout_interrupts_the_query(shop: DuckDBWarehouse) -> None:
     assert shop.query("SELECT 1", max_rows=5, timeout_s=5).rows == [[1]]
 
 
+def test_a_timeout_that_expires_before_the_query_starts_still_cancels_it(
+        shop: DuckDBWarehouse) -> None:
+    # With a deadline this short the interrupt fires while the engine check runs
+    # or between its statements and the query; DuckDB forgets an interrupt that
+    # arrives between statements, so a single one would let the query run on.
+    slow = ("SELECT COUNT(*) FROM shop.purchases a, shop.purchases b, shop.purchases c, "
+            "shop.purchases d")
+    for _ in range(20):
+        with pytest.raises(QueryTimeout, match="cancelled"):
+            shop.query(slow, max_rows=5, timeout_s=1e-6)
+    # No late interrupt reaches the next query on the pooled cursors.
+    for _ in range(20):
+        assert shop.query("SELECT 1", max_rows=5, timeout_s=5).rows == [[1]]
+
+
 @pytest.mark.parametrize("sql", [
     "CREATE TABLE shop.x AS SELECT 1",
     "INSERT INTO shop.customers VALUES (9, 'Eve', 'Spain', NULL)",

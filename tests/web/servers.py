@@ -6,7 +6,6 @@ import json
 import os
 import socket
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -14,6 +13,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+from nl2sql.web.server import gunicorn_command
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -40,13 +41,13 @@ def http(method: str, url: str, body: Any = None,
 
 @contextmanager
 def gunicorn(env: dict[str, str], log: Path, workers: int = 2) -> Iterator[str]:
-    """``gunicorn nl2sql.web.wsgi:app`` with ``env`` added; yields the base URL."""
+    """gunicorn as `nl2sql serve` runs it, with ``env`` added; yields the base URL."""
     port = free_port()
     base = {k: v for k, v in os.environ.items()
             if not k.startswith(("NL2SQL_", "GEMINI_", "GOOGLE_", "SLACK_"))}
-    cmd = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}",
-           "--workers", str(workers), "--threads", "4", "--timeout", "60",
-           "--graceful-timeout", "5", "nl2sql.web.wsgi:app"]
+    # Exactly what `nl2sql serve` runs, with a shorter grace period on shutdown.
+    *options, app = gunicorn_command("127.0.0.1", port, workers)
+    cmd = [*options, "--graceful-timeout", "5", app]
     with log.open("wb") as out:
         proc = subprocess.Popen(cmd, cwd=ROOT, env={**base, **env}, stdout=out,
                                 stderr=subprocess.STDOUT)
@@ -72,3 +73,16 @@ def gunicorn(env: dict[str, str], log: Path, workers: int = 2) -> Iterator[str]:
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
+
+
+def raw_request(url: str, data: bytes, timeout: float = 30) -> tuple[int, bytes]:
+    """Send ``data`` as-is (a request urllib would refuse to build); the status and body."""
+    host, port = url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=timeout) as s:
+        s.sendall(data)
+        chunks = []
+        while chunk := s.recv(65536):
+            chunks.append(chunk)
+    response = b"".join(chunks)
+    head, _, body = response.partition(b"\r\n\r\n")
+    return int(head.split()[1]), body

@@ -12,7 +12,8 @@ from openapi_spec_validator import validate
 from tests.web.openapi import SPEC_PATH
 
 ROOT = Path(__file__).resolve().parents[2]
-UNDOCUMENTED = {"/", "/static/<path:filename>", "/favicon.ico", "/slack/commands"}
+UNDOCUMENTED = {"/", "/static/<path:filename>", "/favicon.ico", "/slack/commands",
+                "/slack/interactions"}
 
 
 def api_routes(app: Flask) -> set[tuple[str, str]]:

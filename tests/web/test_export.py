@@ -6,12 +6,10 @@ import csv
 import io
 from collections.abc import Callable
 
-import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
 from nl2sql.models.scripted import ScriptedModel, calls, text
-from nl2sql.web.export import cell
 from tests.web.fakes import N_ORDERS
 
 
@@ -73,13 +71,23 @@ def test_an_export_past_the_query_timeout_is_504(make_app: Callable[..., Flask])
     assert "cancelled" in r.json["error"]
 
 
-@pytest.mark.parametrize(("value", "expected"), [
-    (None, ""), (True, "true"), (3, 3), (-2.5, -2.5), ("-5", "-5"), ("1e3", "1e3"),
-    ("=HYPERLINK(\"x\")", "'=HYPERLINK(\"x\")"), ("+1+1", "'+1+1"), ("@SUM(A1)", "'@SUM(A1)"),
-    ("plain", "plain"), ({"a": 1}, '{"a": 1}'), ([1, 2], "[1, 2]"),
-])
-def test_cells_are_safe_for_spreadsheets(value: object, expected: object) -> None:
-    assert cell(value) == expected
+# Text a spreadsheet would run: a formula, a DDE payload, a leading tab or CR.
+FORMULAS = ("SELECT '=HYPERLINK(\"http://example.com/x\", \"click\")' AS `=link`, "
+            "\"+cmd|' /C calc'!A0\" AS dde, '@SUM(1+1)' AS at, '\\t=1' AS tab, "
+            "'-2+3' AS minus, -5 AS negative, '-5' AS negative_text")
+
+
+def test_csv_cells_never_run_as_formulas(make_app: Callable[..., Flask]) -> None:
+    app = make_app(model=ScriptedModel(calls(("sql_query", {"query": FORMULAS})), text("Done.")))
+    client = app.test_client()
+    a = asked(client, "Show the odd values")
+    assert a["steps"][0]["ok"], a["steps"]
+    (header, row) = list(csv.reader(io.StringIO(client.get(a["links"]["csv"]).get_data(
+        as_text=True))))
+    assert header[0] == "'=link"
+    assert row[:5] == ["'=HYPERLINK(\"http://example.com/x\", \"click\")", "'+cmd|' /C calc'!A0",
+                       "'@SUM(1+1)", "'\t=1", "'-2+3"]
+    assert row[5:] == ["-5", "-5"]  # numbers stay numbers
 
 
 def test_chart_svg(client: FlaskClient) -> None:

@@ -1,0 +1,258 @@
+"""Semantic definitions of a dataset: metrics, entities, dimensions, join keys.
+
+``schemas/datasets/<dataset>.yaml`` (validated by ``schemas/semantic.schema.json``)
+holds a readable subset of dbt's semantic layer. Loading resolves every metric
+to the one shape both models consume (a GoogleSQL aggregate over a base table
+plus filters that always apply, or a full query for multi-table metrics) and
+passes each one through the safety gate, so a definition the gate would refuse
+never reaches a model. ``tool_payload`` is what ``list_tables`` adds.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import sqlglot
+import yaml
+from sqlglot import exp
+
+from nl2sql.errors import ConfigError, UnsafeSQL
+from nl2sql.safety import Policy, check_sql
+from nl2sql.schemas import schema_path
+
+#: dbt measure aggregations -> GoogleSQL (``{}`` is the measure's expression)
+AGGREGATES = {
+    "sum": "SUM({})", "count": "COUNT({})", "count_distinct": "COUNT(DISTINCT {})",
+    "average": "AVG({})", "min": "MIN({})", "max": "MAX({})",
+    "sum_boolean": "COUNTIF({})",
+}
+
+
+@dataclass(frozen=True)
+class Metric:
+    name: str
+    description: str
+    synonyms: tuple[str, ...] = ()
+    table: str | None = None  # base table, no dataset prefix
+    expression: str | None = None
+    filters: tuple[str, ...] = ()
+    time_column: str | None = None
+    sql: str | None = None  # multi-table metrics: a full query
+    tables: tuple[str, ...] = ()
+    label: str | None = None
+
+    def query(self, dataset: str) -> str:
+        """The metric as one runnable query (what the gate checks and tests run)."""
+        if self.sql:
+            return self.sql
+        where = " AND ".join(f"({f})" for f in self.filters)
+        return (f"SELECT {self.expression} AS {self.name} FROM {dataset}.{self.table}"
+                + (f" WHERE {where}" if where else ""))
+
+    def to_tool(self, dataset: str) -> dict[str, Any]:
+        d: dict[str, Any] = {"name": self.name, "synonyms": list(self.synonyms),
+                             "description": self.description}
+        if self.sql:
+            d["sql"] = self.sql
+            d["tables"] = [f"{dataset}.{t}" for t in self.tables]
+            return d
+        d.update(table=f"{dataset}.{self.table}", expression=self.expression,
+                 filters=list(self.filters))
+        if self.time_column:
+            d["time_column"] = self.time_column
+        return d
+
+
+@dataclass(frozen=True)
+class Dimension:
+    table: str
+    column: str
+    synonyms: tuple[str, ...] = ()
+    values: dict[str, Any] = field(default_factory=dict)
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class Entity:
+    table: str
+    synonyms: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class VerifiedExample:
+    question: str
+    sql: str
+    order: bool = False
+    pct: bool = False
+
+
+@dataclass(frozen=True)
+class SemanticLayer:
+    dataset: str
+    metrics: tuple[Metric, ...] = ()
+    entities: tuple[Entity, ...] = ()
+    dimensions: tuple[Dimension, ...] = ()
+    joins: tuple[str, ...] = ()  # "a.x = b.y", from shared entity names
+    time_columns: dict[str, str] = field(default_factory=dict)
+    verified: tuple[VerifiedExample, ...] = ()
+
+    def tool_payload(self) -> dict[str, Any]:
+        """Compact definitions for ``list_tables``: only the keys that have content."""
+        ds = self.dataset
+        out: dict[str, Any] = {}
+        if self.metrics:
+            out["metrics"] = [m.to_tool(ds) for m in self.metrics]
+        if self.entities:
+            out["entities"] = [{"table": f"{ds}.{e.table}", "synonyms": list(e.synonyms)}
+                               for e in self.entities]
+        dims = [d for d in self.dimensions if d.synonyms or d.values]
+        if dims:
+            out["dimensions"] = [
+                {"table": f"{ds}.{d.table}", "column": d.column, "synonyms": list(d.synonyms),
+                 "values": dict(d.values)} for d in dims]
+        if self.joins:
+            out["joins"] = list(self.joins)
+        return out
+
+
+@cache
+def _validator() -> jsonschema.protocols.Validator:
+    schema = json.loads(schema_path("semantic.schema.json").read_text())
+    cls = jsonschema.validators.validator_for(schema)
+    cls.check_schema(schema)
+    return cls(schema)
+
+
+def semantic_path(dataset_id: str) -> Path | None:
+    if not dataset_id or "/" in dataset_id or dataset_id.startswith("."):
+        return None
+    path = schema_path(f"datasets/{dataset_id}.yaml")
+    return path if path.is_file() else None
+
+
+@cache
+def semantic_layer(dataset_id: str) -> SemanticLayer | None:
+    """The checked definitions of ``dataset_id``, or None when it has no file."""
+    path = semantic_path(dataset_id)
+    return load_file(path, expect_dataset=dataset_id) if path else None
+
+
+def load_file(path: Path, expect_dataset: str | None = None) -> SemanticLayer:
+    """Read, validate and gate-check one definitions file; ``ConfigError`` names what is wrong."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as e:
+        raise ConfigError(f"{path.name}: cannot read: {e}") from None
+    except yaml.YAMLError as e:
+        raise ConfigError(f"{path.name}: not valid YAML: {e}") from None
+    return parse(data, source=path.name, expect_dataset=expect_dataset)
+
+
+def parse(data: Any, *, source: str = "definitions",
+          expect_dataset: str | None = None) -> SemanticLayer:
+    """Build a ``SemanticLayer`` from already-loaded YAML/JSON data."""
+    errors = sorted(_validator().iter_errors(data), key=lambda e: list(e.absolute_path))
+    if errors:
+        e = errors[0]
+        where = "/".join(map(str, e.absolute_path)) or "top level"
+        raise ConfigError(f"{source}: {where}: {e.message}")
+    dataset = data["dataset"]
+    if expect_dataset is not None and dataset != expect_dataset:
+        raise ConfigError(f"{source}: says dataset {dataset!r} but is the file of "
+                          f"{expect_dataset!r}")
+    models = data.get("semantic_models") or []
+    layer = SemanticLayer(
+        dataset=dataset,
+        metrics=tuple(_metric(m, models, source) for m in data.get("metrics") or []),
+        entities=tuple(Entity(m["table"], tuple(m["synonyms"]))
+                       for m in models if m.get("synonyms")),
+        dimensions=tuple(
+            Dimension(m["table"], d.get("expr", d["name"]), tuple(d.get("synonyms") or ()),
+                      dict(d.get("values") or {}), d.get("description"))
+            for m in models for d in m.get("dimensions") or []),
+        joins=_joins(models),
+        time_columns={m["table"]: m["time_column"] for m in models if m.get("time_column")},
+        verified=tuple(VerifiedExample(v["question"], v["sql"], v.get("order", False),
+                                       v.get("pct", False))
+                       for v in data.get("verified_queries") or []),
+    )
+    _gate_check(layer, source)
+    return layer
+
+
+def _metric(m: dict[str, Any], models: list[dict[str, Any]], source: str) -> Metric:
+    table, expression, time_column = m.get("table"), m.get("expression"), m.get("time_column")
+    if "measure" in m:
+        found = [(sm, ms) for sm in models for ms in sm.get("measures") or []
+                 if ms["name"] == m["measure"]]
+        if not found:
+            raise ConfigError(f"{source}: metric {m['name']!r} uses measure {m['measure']!r}, "
+                              "which no semantic model declares")
+        sm, ms = found[0]
+        table = sm["table"]
+        expression = AGGREGATES[ms["agg"]].format(ms.get("expr", ms["name"]))
+        time_column = time_column or sm.get("time_column")
+    elif table and not time_column:
+        time_column = next((sm.get("time_column") for sm in models if sm["table"] == table),
+                           None)
+    return Metric(
+        name=m["name"], description=m["description"], synonyms=tuple(m.get("synonyms") or ()),
+        table=table, expression=expression, filters=tuple(m.get("filters") or ()),
+        time_column=time_column, sql=m.get("sql"), tables=tuple(m.get("tables") or ()),
+        label=m.get("label"))
+
+
+def _joins(models: list[dict[str, Any]]) -> tuple[str, ...]:
+    """Foreign keys joined to the model whose primary entity has the same name."""
+    primary = {e["name"]: (m["table"], e.get("expr", e["name"]))
+               for m in models for e in m.get("entities") or []
+               if e["type"] in ("primary", "unique")}
+    out = []
+    for m in models:
+        for e in m.get("entities") or []:
+            if e["type"] == "foreign" and e["name"] in primary:
+                table, key = primary[e["name"]]
+                if table != m["table"]:
+                    out.append(f"{m['table']}.{e.get('expr', e['name'])} = {table}.{key}")
+    return tuple(out)
+
+
+def _gate_check(layer: SemanticLayer, source: str) -> None:
+    """Every metric must be something the gate lets run, over its own dataset only."""
+    policy = Policy(frozenset({layer.dataset}), max_rows=1000)
+    for m in layer.metrics:
+        for part in (m.expression, *m.filters):
+            if part is not None:
+                _one_expression(part, f"{source}: metric {m.name!r}")
+        try:
+            checked = check_sql(m.query(layer.dataset), policy)
+        except UnsafeSQL as e:
+            raise ConfigError(f"{source}: metric {m.name!r} is refused by the safety gate: "
+                              f"{e.message}") from None
+        declared = {f"{layer.dataset}.{t}" for t in m.tables}
+        if m.sql and (not checked.tables or not set(checked.tables) <= declared):
+            raise ConfigError(f"{source}: metric {m.name!r}: its sql must read the tables it "
+                              f"lists (it reads {', '.join(checked.tables) or 'none'})")
+    for v in layer.verified:
+        try:
+            check_sql(v.sql, policy)
+        except UnsafeSQL as e:
+            raise ConfigError(f"{source}: verified query {v.question!r} is refused by the "
+                              f"safety gate: {e.message}") from None
+
+
+def _one_expression(text: str, where: str) -> None:
+    """An expression or filter must be exactly one GoogleSQL expression, so splicing
+    it into ``SELECT ... WHERE (...)`` cannot change the query around it."""
+    try:
+        tree = sqlglot.parse_one(text, read="bigquery")
+    except sqlglot.errors.ParseError:
+        tree = None
+    statement = isinstance(tree, exp.Query | exp.Alias) and not isinstance(tree, exp.Subquery)
+    if tree is None or statement:
+        raise ConfigError(f"{where}: {text!r} is not one GoogleSQL expression")
