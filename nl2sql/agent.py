@@ -22,6 +22,7 @@ from nl2sql.config import Settings
 from nl2sql.errors import DeadlineExceeded, Nl2SqlError
 from nl2sql.history import Conversation
 from nl2sql.history import trim as trim_history
+from nl2sql.interpretation import interpret_sql
 from nl2sql.knowledge.library import Knowledge
 from nl2sql.model_view import summarise_older
 from nl2sql.models.base import (
@@ -98,6 +99,7 @@ class Agent:
                                     catalog=catalog(self.tools))
 
         text: str | None = None
+        budget = _Budget(self.settings.max_queries_per_question)
         for turn_no in range(self.settings.max_steps + 1):
             final = turn_no == self.settings.max_steps
             mode, allowed = self._tool_config(turn_no, final)
@@ -131,8 +133,9 @@ class Agent:
                 answer.answered = False
             if not turn.message.calls or final:
                 text = turn.message.text
+                answer.interpretation = turn.interpretation
                 break
-            outcomes = self._run_calls(turn.message.calls, emit)
+            outcomes = self._run_calls(turn.message.calls, emit, budget)
             history.append(Message("tool", responses=[o.response for o in outcomes]))
             for o in outcomes:
                 answer.steps.append(o.step)
@@ -154,6 +157,8 @@ class Agent:
             # showing them beside "I could not answer" would invite misreading.
             answer.sql, answer.columns, answer.rows, answer.truncated = None, [], [], False
             answer.model_sql = None
+        elif answer.interpretation is None and answer.sql:
+            answer.interpretation = interpret_sql(answer.sql)  # a model that gave none
         answer.answer = text.strip()
         answer.seconds = time.perf_counter() - started
         emit({"event": "answer", "answer": answer.to_dict()})
@@ -171,19 +176,28 @@ class Agent:
 
     # -- function calls ----------------------------------------------------------
 
-    def _run_calls(self, calls: list[FunctionCall], emit: EventSink) -> list[_CallOutcome]:
+    def _run_calls(self, calls: list[FunctionCall], emit: EventSink,
+                   budget: _Budget) -> list[_CallOutcome]:
+        # Fan-out is bounded: the calls past the per-turn limit, and the queries
+        # past the per-question limit, are answered with an error, not run.
+        refusals = [budget.refusal(i, call, self.settings.max_calls_per_turn)
+                    for i, call in enumerate(calls)]
         if len(calls) == 1:
-            return [self._run_call(calls[0], emit)]
+            return [self._run_call(calls[0], emit, refusals[0])]
         # Responses must come back in call order: map() preserves it.
-        with ThreadPoolExecutor(max_workers=min(len(calls), 8)) as pool:
-            return list(pool.map(lambda c: self._run_call(c, emit), calls))
+        workers = min(len(calls), self.settings.max_calls_per_turn)
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            return list(pool.map(lambda c, r: self._run_call(c, emit, r), calls, refusals))
 
-    def _run_call(self, call: FunctionCall, emit: EventSink) -> _CallOutcome:
+    def _run_call(self, call: FunctionCall, emit: EventSink,
+                  refusal: str | None = None) -> _CallOutcome:
         emit({"event": "step_started", "name": call.name, "args": call.args, "id": call.id})
         t0 = time.perf_counter()
         tool: ToolResult | None = None
         error: str | None = None
         try:
+            if refusal:
+                raise Nl2SqlError(refusal)
             tool = self.tools.call(call.name, call.args)
             payload: dict[str, Any] = {"output": tool.payload}
         except Nl2SqlError as e:
@@ -201,3 +215,20 @@ class Agent:
         return _CallOutcome(FunctionResponse(call.name, payload, id=call.id), step, tool)
 
 
+class _Budget:
+    """What one question may still spend: ``sql_query`` calls left."""
+
+    def __init__(self, queries: int) -> None:
+        self.queries = queries
+
+    def refusal(self, index: int, call: FunctionCall, per_turn: int) -> str | None:
+        """Why call ``index`` of a turn may not run, or None (and it is counted)."""
+        if index >= per_turn:
+            return (f"not run: at most {per_turn} function calls run per turn; "
+                    "call again with fewer")
+        if call.name == "sql_query":
+            if self.queries <= 0:
+                return ("not run: this question has used its sql_query budget; "
+                        "answer with the results you have")
+            self.queries -= 1
+        return None

@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from nl2sql.interpretation import Interpretation
+
 #: The keys of ``nl2sql ask --json``, exactly (contract: design.md). The API
 #: answer (``Answer.to_dict``) carries more: bytes_processed and job.
-JSON_KEYS = ("question", "answer", "sql", "columns", "rows", "truncated", "steps", "model",
-             "usage", "seconds")
+JSON_KEYS = ("question", "answer", "answered", "interpretation", "sql", "columns", "rows",
+             "truncated", "steps", "model", "usage", "seconds")
 
 
 @dataclass
@@ -96,12 +98,16 @@ class Answer:
     answered: bool = True
     #: the model's text of ``sql`` when it differs (``sql`` is what the warehouse ran)
     model_sql: str | None = None
+    #: how the question was read (nl2sql.interpretation); None when nothing ran
+    interpretation: Interpretation | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The ``--json`` / API shape (contract: see design.md)."""
         return {
             "question": self.question,
             "answer": self.answer,
+            "answered": self.answered,
+            "interpretation": self.interpretation.to_dict() if self.interpretation else None,
             "sql": self.sql,
             "columns": list(self.columns),
             "rows": self.rows,

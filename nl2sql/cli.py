@@ -141,6 +141,8 @@ def ask(question: str, db: str | None, warehouse: str | None, model: str | None,
         out = answer.to_dict()
         click.echo(json.dumps({k: out[k] for k in JSON_KEYS}, ensure_ascii=False, default=str))
     else:
+        if answer.answered and answer.interpretation is not None:
+            click.echo(f"Read as: {answer.interpretation.summary}")
         click.echo(answer.answer)
         if answer.sql:
             click.echo(f"\nSQL:\n{answer.sql}", err=True)
@@ -205,6 +207,42 @@ def serve(host: str, port: int, workers: int, dev: bool) -> None:
 
     args = gunicorn_command(host, port, workers)
     os.execvp(args[0], args)
+
+
+@main.command("mcp")
+@click.option("--db", type=click.Path(),
+              help="Use this DuckDB file (each schema is a dataset); not with --warehouse.")
+@click.option("--warehouse",
+              help="Warehouse URL, e.g. bigquery://PROJECT?location=US (default: "
+                   "NL2SQL_WAREHOUSE); not with --db.")
+@click.option("--model", help="Model behind the ask tool: 'offline' or a Gemini model name "
+                              "(default: NL2SQL_MODEL).")
+@click.option("--http", "use_http", is_flag=True,
+              help="Serve streamable HTTP at /mcp instead of stdio.")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="With --http: address to listen on (0.0.0.0 for every interface).")
+@click.option("--port", default=8765, show_default=True, type=click.IntRange(0, 65535),
+              help="With --http: port to listen on.")
+def mcp_cmd(db: str | None, warehouse: str | None, model: str | None, use_http: bool,
+            host: str, port: int) -> None:
+    """Serve the gated tools to MCP clients (stdio, or --http)."""
+    from nl2sql.mcp import serve
+    from nl2sql.web.logs import configure_logging
+
+    configure_logging()  # audit lines as JSON on stderr (stdout is the protocol's, on stdio)
+
+    if db and warehouse:
+        raise click.UsageError("give --db or --warehouse, not both")
+    if db:
+        warehouse = f"duckdb:///{os.path.abspath(db)}"
+    settings = _settings(warehouse=warehouse, model=model)
+    if use_http:
+        _check_bindable(host, port)
+        if not settings.api_tokens and host not in ("127.0.0.1", "localhost", "::1"):
+            click.echo(f"warning: serving MCP on {host} without NL2SQL_API_TOKENS: anyone who "
+                       "can reach this port can query the warehouse", err=True)
+        click.echo(f"serving MCP on http://{host}:{port}/mcp", err=True)
+    serve(settings, http=(host, port) if use_http else None, user=_os_user())
 
 
 def _check_bindable(host: str, port: int) -> None:

@@ -165,8 +165,18 @@ class Settings:
         "with Retry-After.", _positive_int)
     api_tokens: tuple[str, ...] = setting(
         "NL2SQL_API_TOKENS", (),
-        "Comma-separated bearer tokens required on the API; empty means no auth.", _csv,
-        secret=True)
+        "Comma-separated bearer tokens required on the API and on `nl2sql mcp --http`; "
+        "empty means no auth.", _csv, secret=True)
+    mcp_allowed_origins: tuple[str, ...] = setting(
+        "NL2SQL_MCP_ALLOWED_ORIGINS", (),
+        "`nl2sql mcp --http`: comma-separated browser origins (scheme://host:port; ':*' for "
+        "any port) allowed besides the server's own; a request from any other Origin is "
+        "refused (403). Requests without an Origin (non-browser clients) pass.", _csv)
+    mcp_allowed_hosts: tuple[str, ...] = setting(
+        "NL2SQL_MCP_ALLOWED_HOSTS", (),
+        "`nl2sql mcp --http`: comma-separated Host header values accepted besides loopback "
+        "names, the bound address and NL2SQL_PUBLIC_URL's host (DNS-rebinding protection; "
+        "others get 421).", _csv)
     iap_audience: str = setting(
         "NL2SQL_IAP_AUDIENCE", "",
         "Behind Google IAP: the expected audience of IAP's signed JWT "

@@ -64,11 +64,11 @@ def summarize(i: Interpretation) -> str:
     return text + "."
 
 
-def _sql(node: exp.Expression) -> str:
+def _sql(node: exp.Expr) -> str:
     return node.sql(dialect="bigquery")
 
 
-def _measure(node: exp.Expression) -> str:
+def _measure(node: exp.Expr) -> str:
     """``COUNT(*)`` -> "count of rows", ``AVG(x)`` -> "average of x"; other expressions
     are shown as SQL."""
     inner = node.this if isinstance(node, exp.Alias) else node
@@ -83,7 +83,7 @@ def _measure(node: exp.Expression) -> str:
     return _sql(inner)
 
 
-def _conjuncts(node: exp.Expression | None) -> list[exp.Expression]:
+def _conjuncts(node: exp.Expr | None) -> list[exp.Expr]:
     if node is None:
         return []
     if isinstance(node, exp.And):
@@ -91,6 +91,16 @@ def _conjuncts(node: exp.Expression | None) -> list[exp.Expression]:
     if isinstance(node, exp.Paren):
         return _conjuncts(node.this)
     return [node]
+
+
+def _ordinal(node: exp.Expr, select: exp.Select) -> exp.Expr:
+    """``GROUP BY 1``: the first selected expression, without its alias."""
+    if isinstance(node, exp.Literal) and node.is_int:
+        k = int(node.this) - 1
+        if 0 <= k < len(select.expressions):
+            chosen = select.expressions[k]
+            return chosen.this if isinstance(chosen, exp.Alias) else chosen
+    return node
 
 
 def interpret_sql(sql: str) -> Interpretation:
@@ -112,7 +122,7 @@ def interpret_sql(sql: str) -> Interpretation:
     having = select.args.get("having")
     filters += tuple(_sql(c) for c in _conjuncts(having.this if having else None))
     group = select.args.get("group")
-    grouping = tuple(_sql(g) for g in group.expressions) if group else ()
+    grouping = tuple(_sql(_ordinal(g, select)) for g in group.expressions) if group else ()
     ordering = ""
     order = select.args.get("order")
     if order:

@@ -25,6 +25,7 @@ from nl2sql.knowledge.semantic import semantic_layer
 from nl2sql.model_view import result_for_model
 from nl2sql.querying import run_checked
 from nl2sql.safety import Policy
+from nl2sql.safety.resultcap import cap_result
 from nl2sql.schemas import schema_path
 from nl2sql.shown_sql import shown_sql
 from nl2sql.warehouse.base import QueryResult, Warehouse
@@ -81,12 +82,22 @@ class Toolbox:
         if decl is None:
             known = ", ".join(d["name"] for d in declarations())
             raise BadRequest(f"unknown function {name!r}; available: {known}")
+        args = {} if args is None else args
+        # The declarations do not forbid extra arguments (Gemini's schema subset
+        # has no additionalProperties), so unknown names are refused here, before
+        # they reach a handler as an unexpected keyword.
+        declared = decl["parameters"].get("properties") or {}
+        unknown = sorted(map(str, set(args) - set(declared))) if isinstance(args, dict) else []
+        if unknown:
+            takes = ", ".join(declared) or "no arguments"
+            raise BadRequest(f"bad arguments for {name}: unexpected "
+                             f"{', '.join(map(repr, unknown))}; {name} takes {takes}")
         try:
-            jsonschema.validate(args or {}, decl["parameters"])
+            jsonschema.validate(args, decl["parameters"])
         except jsonschema.ValidationError as e:
             where = "/".join(map(str, e.absolute_path)) or "arguments"
             raise BadRequest(f"bad arguments for {name}: {where}: {e.message}") from None
-        out = self._handlers[name](**(args or {}))
+        out = self._handlers[name](**args)
         return out if isinstance(out, ToolResult) else ToolResult(out)
 
     # -- metadata --------------------------------------------------------------
@@ -159,6 +170,9 @@ class Toolbox:
         checked, result = run_checked(self.warehouse, policy, query,
                                       timeout_s=self._query_timeout(), labels=self.labels,
                                       fetch_rows=self.settings.max_rows)
+        # Bytes, not only rows: what reaches the model, the user and the state is bounded.
+        result = cap_result(result, max_bytes=self.settings.max_result_bytes,
+                            max_cell_bytes=self.settings.max_cell_bytes)
         # The answer shows what ran (the gate's rendering), the model's text beside it;
         # the model gets a capped view of the rows (nl2sql/model_view.py).
         model_sql = query.strip().rstrip(";").strip()

@@ -215,3 +215,21 @@ def test_dataset_context_fills_what_the_warehouse_cannot_say(demo_db: Path) -> N
     assert datasets["datasets"][0]["description"].startswith("TheLook")
     assert "sale_price" in tables["notes"]
     wh.close()
+
+
+def test_fan_out_is_bounded_per_turn_and_per_question(warehouse: DuckDBWarehouse) -> None:
+    query = ("sql_query", {"query": "SELECT COUNT(*) AS n FROM shop.customers"})
+    model = ScriptedModel(
+        calls(*[query] * 6),  # more than max_calls_per_turn
+        calls(query),  # past the per-question budget
+        text("done"),
+    )
+    answer, _ = make_agent(model, warehouse, max_calls_per_turn=4,
+                           max_queries_per_question=4).ask("count, many times")
+    assert [s.ok for s in answer.steps] == [True] * 4 + [False] * 3
+    responses = model.requests[1].history[-1].responses
+    assert len(responses) == 6 and [r.id for r in responses] == [f"call-{i}" for i in range(6)]
+    assert "at most 4 function calls run per turn" in responses[5].response["error"]
+    assert "sql_query budget" in answer.steps[6].error
+    # Every response is an answer the model can read; none is an internal error.
+    assert all("internal error" not in (s.error or "") for s in answer.steps)

@@ -24,9 +24,12 @@ def test_ask_json_follows_the_contract(runner: CliRunner, demo_db: Path) -> None
                                   "How many orders are there?"])
     assert result.exit_code == 0, result.output
     out = json.loads(result.stdout)
-    assert list(out) == ["question", "answer", "sql", "columns", "rows", "truncated", "steps",
-                         "model", "usage", "seconds"]
-    assert out["model"] == "offline"
+    assert list(out) == ["question", "answer", "answered", "interpretation", "sql", "columns",
+                         "rows", "truncated", "steps", "model", "usage", "seconds"]
+    assert out["model"] == "offline" and out["answered"] is True
+    read = out["interpretation"]
+    assert read["measure"] == "the number of orders" and read["filters"] == []
+    assert read["summary"].startswith("I read this as the number of orders")
     assert isinstance(out["truncated"], bool)
     assert all(set(s) >= {"name", "args", "ok", "seconds"} for s in out["steps"])
     assert out["steps"][-1]["name"] == "sql_query"
@@ -35,6 +38,23 @@ def test_ask_json_follows_the_contract(runner: CliRunner, demo_db: Path) -> None
         "SELECT COUNT(*) FROM thelook_ecommerce.orders").fetchone()
     assert out["rows"] == [[truth[0]]]
     assert f"{truth[0]:,}" in out["answer"] or str(truth[0]) in out["answer"]
+
+
+def test_ask_shows_how_it_read_the_question(runner: CliRunner, demo_db: Path) -> None:
+    result = runner.invoke(main, ["ask", "--db", str(demo_db),
+                                  "How many users are there by gender?"])
+    assert result.exit_code == 0, result.output
+    first = result.stdout.splitlines()[0]
+    assert first.startswith("Read as: I read this as the number of users, by gender"), first
+
+
+def test_ask_json_says_when_it_declined(runner: CliRunner, demo_db: Path) -> None:
+    result = runner.invoke(main, ["ask", "--db", str(demo_db), "--json",
+                                  "How many users are there zorp?"])
+    assert result.exit_code == 1
+    out = json.loads(result.stdout)
+    assert out["answered"] is False and out["rows"] == []
+    assert out["interpretation"]["unused_words"] == ["zorp"]
 
 
 def test_ask_missing_database_is_one_line_error(runner: CliRunner, tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from nl2sql.answer import Usage
+from nl2sql.interpretation import Interpretation
 
 Role = Literal["user", "model", "tool"]
 ToolMode = Literal["AUTO", "ANY", "NONE"]
@@ -73,6 +74,8 @@ class ModelTurn:
     message: Message
     usage: Usage = field(default_factory=lambda: Usage(model_calls=1))
     finish_reason: str | None = None
+    #: how the model read the question (nl2sql.interpretation), when it can say
+    interpretation: Interpretation | None = None
 
 
 @dataclass

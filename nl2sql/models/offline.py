@@ -25,6 +25,7 @@ import re
 from typing import Any
 
 from nl2sql.errors import ModelError
+from nl2sql.interpretation import Interpretation
 from nl2sql.models.base import UNANSWERED, FunctionCall, Message, Model, ModelTurn, Request
 from nl2sql.models.planner.audit import audit
 from nl2sql.models.planner.catalog import (
@@ -36,6 +37,7 @@ from nl2sql.models.planner.catalog import (
     Round,
     read_round,
 )
+from nl2sql.models.planner.explain import interpretation
 from nl2sql.models.planner.phrasing import answer_text, decline_text
 from nl2sql.models.planner.resolve import Understanding, understand
 from nl2sql.models.planner.sqlbuild import lookup_sql, to_sql
@@ -43,7 +45,6 @@ from nl2sql.models.planner.words import text_words, tokenize
 
 MAX_DATASETS = 5
 MAX_DESCRIBE_ROUNDS = 3
-MAX_IGNORED = 8  # ignored words named in an answer
 
 # Input that reads as SQL statements rather than a question: a statement after a
 # semicolon, a comment marker where SQL puts one (first, after a quote or semicolon,
@@ -91,11 +92,12 @@ class _Turn:
             FunctionCall(name, args, id=f"{prefix}-{n}-{i}")
             for i, (name, args, prefix) in enumerate(calls)]))
 
-    def say(self, text: str) -> ModelTurn:
-        return ModelTurn(Message("model", text=text), finish_reason="STOP")
+    def say(self, text: str, read: Interpretation | None = None) -> ModelTurn:
+        return ModelTurn(Message("model", text=text), finish_reason="STOP", interpretation=read)
 
-    def decline(self, text: str) -> ModelTurn:
-        return ModelTurn(Message("model", text=text), finish_reason=UNANSWERED)
+    def decline(self, text: str, read: Interpretation | None = None) -> ModelTurn:
+        return ModelTurn(Message("model", text=text), finish_reason=UNANSWERED,
+                         interpretation=read)
 
     def out_of_steps(self) -> ModelTurn:
         done = self._last_query()
@@ -143,7 +145,8 @@ class _Turn:
         if not self.rnd.queries(QUERY_ID) and u.parsed is not None:
             checked = audit(u.parsed.toks, u.parsed, u.readings, u.plan, cat, u.followup)
             if not checked.ok:
-                return self.decline(decline_text(checked.reason(), cat, u.mentioned))
+                return self.decline(decline_text(checked.reason(), cat, u.mentioned),
+                                    interpretation(u.plan, checked.unused))
         return self._query_step(u)
 
     def _datasets(self) -> list[str]:
@@ -184,12 +187,4 @@ class _Turn:
             return self.say(f"The query returned {len(out.get('rows') or [])} rows.")
         text = answer_text(u.plan, list(out.get("columns") or []), list(out.get("rows") or []),
                            bool(out.get("truncated")))
-        once: dict[str, str] = {}
-        for w in u.plan.ignored:
-            once.setdefault(w.lower(), w)
-        ignored = list(once.values())
-        if ignored:
-            more = len(ignored) - MAX_IGNORED
-            listed = ", ".join(ignored[:MAX_IGNORED]) + (f" and {more} more" if more > 0 else "")
-            text += f" I did not use these words: {listed}."
-        return self.say(text)
+        return self.say(text, interpretation(u.plan))

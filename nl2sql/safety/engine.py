@@ -87,7 +87,8 @@ def check_engine(con: duckdb.DuckDBPyConnection, sql: str, *, catalog: str,
                  schemas: frozenset[str]) -> None:
     """Raise ``UnsafeSQL`` unless DuckDB reads ``sql`` as one SELECT over ``schemas``.
 
-    ``schemas`` are the schemas of ``catalog`` a query may read (exact names).
+    ``schemas`` are the schemas of ``catalog`` a query may read, and
+    ``other_catalog.schema`` entries for schemas of other catalogs it may read.
     """
     schemas = frozenset(s.lower() for s in schemas)  # DuckDB names are case-insensitive
     check_lexer(sql)
@@ -196,6 +197,8 @@ def _check_base_table(node: dict[str, Any], ctes: frozenset[str], schemas: froze
     cat, schema = node.get("catalog_name") or "", node.get("schema_name") or ""
     table = str(node.get("table_name"))
     name = f"{schema}.{table}" if schema else table
+    if cat and f"{cat}.{schema}".lower() in schemas:
+        return  # a schema of another catalog the warehouse provides (e.g. INFORMATION_SCHEMA)
     if cat and cat != catalog:
         raise UnsafeSQL(f"table `{cat}.{name}` is in another database", check=CHECK,
                         construct=name)
@@ -258,6 +261,8 @@ def _check_scan(node: dict[str, Any], schemas: frozenset[str], catalog: str) -> 
     if name == "seq_scan":
         data = node.get("function_data") or {}
         cat, schema, table = data.get("catalog"), data.get("schema"), data.get("table")
+        if f"{cat}.{schema}".lower() in schemas:
+            return
         if cat != catalog or str(schema).lower() not in schemas:
             shown = f"{schema}.{table}" if cat == catalog else f"{cat}.{schema}.{table}"
             raise UnsafeSQL(f"table `{shown}` is outside the allowed datasets", check=CHECK,

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import re
 
-import sqlglot
 from sqlglot import exp
+from sqlglot.dialects.dialect import Dialect
 from sqlglot.errors import ParseError, TokenError
 
 from nl2sql.errors import UnsafeSQL
 from nl2sql.safety.locate import at, position, statement_start
-from nl2sql.safety.policy import Policy
+from nl2sql.safety.policy import MAX_CTES, MAX_SQL_NODES, MAX_SQL_TOKENS, Policy
 
 DIALECT = "bigquery"
 
@@ -34,7 +34,13 @@ def check_parse(sql: str, policy: Policy) -> list[exp.Expr]:
     nl2sql.errors.UnsafeSQL: `CALL d.proc()` is not a query this service can check: ...
     """
     try:
-        parsed = sqlglot.parse(sql, read=DIALECT)
+        dialect = Dialect.get_or_raise(DIALECT)
+        tokens = dialect.tokenize(sql)
+        if len(tokens) > MAX_SQL_TOKENS:
+            raise UnsafeSQL(f"the SQL has {len(tokens)} tokens; at most {MAX_SQL_TOKENS} are "
+                            "checked: split the question or simplify the query",
+                            check="parse", construct="size")
+        parsed = dialect.parser().parse(tokens, sql)
     except ParseError as e:
         raise _parse_error(sql, e) from None
     except TokenError:
@@ -48,6 +54,7 @@ def check_parse(sql: str, policy: Policy) -> list[exp.Expr]:
     # Empty statements (";;") parse to None, and a comment after the last
     # semicolon to a bare Semicolon node that only carries the comment.
     statements = [s for s in parsed if s is not None and not _only_comment(s)]
+    _check_complexity(statements)
     _mark_starts(sql, statements)
     for statement in statements:
         # sqlglot falls back to Command for whole statements; a Command nested
@@ -61,6 +68,19 @@ def check_parse(sql: str, policy: Policy) -> list[exp.Expr]:
                 position=position(statement),
             )
     return statements
+
+
+def _check_complexity(statements: list[exp.Expr]) -> None:
+    nodes = ctes = 0
+    for statement in statements:
+        for node in statement.walk():
+            nodes += 1
+            ctes += isinstance(node, exp.CTE)
+    if nodes > MAX_SQL_NODES or ctes > MAX_CTES:
+        what = f"{ctes} CTEs" if ctes > MAX_CTES else f"{nodes} syntax nodes"
+        limit = f"{MAX_CTES} CTEs" if ctes > MAX_CTES else f"{MAX_SQL_NODES} nodes"
+        raise UnsafeSQL(f"the SQL is too complex to check ({what}; at most {limit}): "
+                        "simplify the query", check="parse", construct="size")
 
 
 def check_single_statement(statements: list[exp.Expr], policy: Policy) -> exp.Expr:

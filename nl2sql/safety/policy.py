@@ -10,7 +10,13 @@ if TYPE_CHECKING:
 
 #: Longest SQL text the gate will read. Model output of this size is a runaway
 #: generation, not analysis, and parsing cost grows with length.
-MAX_SQL_CHARS = 100_000
+MAX_SQL_CHARS = 20_000
+#: Most tokens, syntax-tree nodes and CTEs the gate will check: its cost grows
+#: with them (a 59 KB query of 500 CTEs once took 27 s of gate time), and no
+#: analyst question needs more.
+MAX_SQL_TOKENS = 4_000
+MAX_SQL_NODES = 10_000
+MAX_CTES = 64
 
 
 @dataclass(frozen=True)

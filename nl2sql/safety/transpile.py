@@ -13,8 +13,11 @@ The rendered text is then judged by DuckDB itself (``nl2sql/safety/engine.py``).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import sqlglot
 from sqlglot import exp
+from sqlglot.dialects.dialect import Dialect
 from sqlglot.errors import ErrorLevel, SqlglotError
 
 from nl2sql.errors import QueryError, UnsafeSQL
@@ -30,7 +33,12 @@ UNFAITHFUL: dict[type[exp.Expr], str] = {
 }
 
 
-def to_duckdb(sql: str) -> str:
+#: sqlglot's warnings that do not apply here: the warehouse's session time zone is
+#: UTC, so EXTRACT from a TIMESTAMPTZ gives BigQuery's (UTC) answer.
+FAITHFUL_ANYWAY = ("EXTRACT from TIMESTAMPTZ",)
+
+
+def to_duckdb(sql: str, info_schema: Mapping[str, str] | None = None) -> str:
     """DuckDB SQL for one GoogleSQL query; ``UnsafeSQL`` for what has no faithful
     rendering, ``QueryError`` for what is not one statement.
 
@@ -56,11 +64,38 @@ def to_duckdb(sql: str) -> str:
         if why:
             raise UnsafeSQL(why, check=CHECK, construct=node.sql("bigquery")[:40])
     tree = for_duckdb(tree)
+    tree = tree.transform(lambda node: _information_schema(node, info_schema or {}), copy=False)
+    generator = Dialect.get_or_raise("duckdb").generator(
+        comments=False, unsupported_level=ErrorLevel.IGNORE)
     try:
-        return tree.sql(dialect="duckdb", comments=False, unsupported_level=ErrorLevel.RAISE)
+        text = generator.generate(tree, copy=False)
     except SqlglotError as e:
         raise UnsafeSQL(f"the query uses something the DuckDB warehouse cannot run "
                         f"({_first_line(e)}); write it another way", check=CHECK) from None
+    unfaithful = [m for m in generator.unsupported_messages
+                  if not any(ok in m for ok in FAITHFUL_ANYWAY)]
+    if unfaithful:
+        raise UnsafeSQL(f"the query uses something the DuckDB warehouse cannot run "
+                        f"faithfully ({unfaithful[0]}); write it another way", check=CHECK)
+    return text
+
+
+def _information_schema(node: exp.Expr, views: Mapping[str, str]) -> exp.Expr:
+    """``dataset.INFORMATION_SCHEMA.VIEW`` -> the warehouse's table for VIEW, filtered to
+    the dataset; a view the warehouse does not provide is refused with a reason."""
+    if not isinstance(node, exp.Table) or not node.name.upper().startswith("INFORMATION_SCHEMA."):
+        return node
+    view = node.name.split(".", 1)[1].upper()
+    source = views.get(view)
+    if source is None:
+        offered = ", ".join(sorted(views)) or "none"
+        raise UnsafeSQL(f"INFORMATION_SCHEMA.{view} is not available in the DuckDB warehouse "
+                        f"(offered: {offered}); call list_tables or get_table instead",
+                        check=CHECK, construct=f"INFORMATION_SCHEMA.{view}")
+    select = exp.select("*").from_(exp.to_table(source)).where(
+        exp.EQ(this=exp.column("table_schema"), expression=exp.Literal.string(node.db)))
+    alias = node.args.get("alias") or exp.TableAlias(this=exp.to_identifier(view.lower()))
+    return exp.Subquery(this=select, alias=alias)
 
 
 def _first_line(error: BaseException) -> str:

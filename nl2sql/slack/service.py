@@ -140,7 +140,7 @@ class SlackService:
             # must still get the answer, so send its text alone.
             log.exception("slack %s: answer blocks could not be built", user)
             message = blocks.notice_message(answer.answer, response_type=self.response_type)
-        message = with_feedback(message, result["answer_id"], verifiable=bool(answer.sql))
+        message = with_feedback(message, answer.answer_id or "", verifiable=bool(answer.sql))
         if self._post(command, message, budget):
             self._upload_chart(command, answer)
 

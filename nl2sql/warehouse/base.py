@@ -78,6 +78,9 @@ class QueryResult:
     job_id: str | None = None
     cache_hit: bool | None = None
     location: str | None = None  # where the job ran (BigQuery), to find it again
+    #: why rows were cut: "rows" (the row cap), "bytes" (the result's size cap)
+    #: or "cell" (long values were shortened); None when nothing was cut
+    truncated_reason: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {
@@ -86,6 +89,8 @@ class QueryResult:
             "row_count": len(self.rows),
             "truncated": self.truncated,
         }
+        if self.truncated:
+            d["truncated_reason"] = self.truncated_reason or "rows"
         if self.total_rows is not None:
             d["total_rows"] = self.total_rows
         d.update(self.job_facts())

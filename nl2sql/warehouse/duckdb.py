@@ -29,6 +29,9 @@ from nl2sql.warehouse.values import json_safe
 # its schemas (thelook_ecommerce.duckdb) does not make `schema.table` ambiguous.
 CATALOG = "nl2sql_wh"
 HIDDEN_SCHEMAS = ("information_schema", "pg_catalog")
+# Where the dataset-level INFORMATION_SCHEMA views are built: the in-memory
+# catalog the connection opens with, never the (read-only) file.
+INFO_SCHEMA = "memory.nl2sql_info"
 EXAMPLE_MAX_DISTINCT = 25  # text columns with at most this many values get examples
 EXAMPLE_COUNT = 8
 T = TypeVar("T")
@@ -74,6 +77,8 @@ class DuckDBWarehouse(Warehouse):
         # The file is attached READ_ONLY and DuckDB's file lock keeps writers out
         # while we hold it, so metadata cannot change: cache it for our lifetime.
         self._metadata: dict[tuple[str, str], Any] = {}
+        self._info_views: dict[str, str] | None = None
+        self._info_lock = threading.Lock()
 
     def close(self, wait_s: float = 5.0) -> None:
         """Interrupt running queries, let them unwind, then close the file."""
@@ -225,15 +230,58 @@ class DuckDBWarehouse(Warehouse):
     # -- queries -----------------------------------------------------------------
 
     def readable_schemas(self) -> frozenset[str]:
-        """Schemas a query may read: the allowlist, or every dataset when it is empty."""
+        """Schemas a query may read: the allowlist, or every dataset when it is empty;
+        plus the schema holding this warehouse's INFORMATION_SCHEMA views."""
         if self.settings.allowed_datasets:
-            return frozenset(self.settings.allowed_datasets)
-        return frozenset(d.id for d in self.list_datasets())
+            datasets = frozenset(self.settings.allowed_datasets)
+        else:
+            datasets = frozenset(d.id for d in self.list_datasets())
+        return datasets | {INFO_SCHEMA}
+
+    def _information_schema(self) -> dict[str, str]:
+        """BigQuery's dataset-level COLUMNS and TABLES views, built once in the in-memory
+        catalog from the readable datasets only (DuckDB has no such views per schema)."""
+        with self._info_lock:  # one build, even when the first queries run in parallel
+            if self._info_views is None:
+                self._info_views = self._build_information_schema()
+            return self._info_views
+
+    def _build_information_schema(self) -> dict[str, str]:
+        views = {"COLUMNS": f"{INFO_SCHEMA}.columns", "TABLES": f"{INFO_SCHEMA}.tables"}
+        datasets = self.readable_schemas() - {INFO_SCHEMA}
+        tables = [t for d in self.list_datasets() if d.id in datasets
+                  for t in self.list_tables(d.id)]
+        columns = self._fetch(
+            "SELECT schema_name, table_name, column_name, column_index, is_nullable, data_type "
+            "FROM duckdb_columns() WHERE database_name = ? ORDER BY 1, 2, 4", [CATALOG])
+        cur = self._cursor()
+        try:
+            cur.execute(f"CREATE SCHEMA IF NOT EXISTS {INFO_SCHEMA}")
+            cur.execute(f"CREATE OR REPLACE TABLE {views['TABLES']} (table_catalog VARCHAR, "
+                        "table_schema VARCHAR, table_name VARCHAR, table_type VARCHAR)")
+            cur.executemany(f"INSERT INTO {views['TABLES']} VALUES (?, ?, ?, ?)", [
+                [CATALOG, *t.id.split(".", 1), "BASE TABLE" if t.row_count is not None
+                 else "VIEW"] for t in tables] or [[None, None, None, None]])
+            cur.execute(f"DELETE FROM {views['TABLES']} WHERE table_name IS NULL")
+            cur.execute(f"CREATE OR REPLACE TABLE {views['COLUMNS']} (table_catalog VARCHAR, "
+                        "table_schema VARCHAR, table_name VARCHAR, column_name VARCHAR, "
+                        "ordinal_position BIGINT, is_nullable VARCHAR, data_type VARCHAR)")
+            rows = [[CATALOG, schema, table, column, index, "YES" if nullable else "NO",
+                     bigquery_type(kind) if not kind.endswith("[]")
+                     else f"ARRAY<{bigquery_type(kind)}>"]
+                    for schema, table, column, index, nullable, kind in columns
+                    if schema in datasets]
+            if rows:
+                cur.executemany(f"INSERT INTO {views['COLUMNS']} VALUES (?, ?, ?, ?, ?, ?, ?)",
+                                rows)
+        finally:
+            self._release(cur)
+        return views
 
     def query(self, sql: str, *, max_rows: int, timeout_s: float,
               labels: dict[str, str] | None = None) -> QueryResult:
         started = time.perf_counter()
-        duck_sql = to_duckdb(sql)
+        duck_sql = to_duckdb(sql, self._information_schema())
         schemas = self.readable_schemas()
         cur = self._cursor()
         finished = threading.Event()

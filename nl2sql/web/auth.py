@@ -14,8 +14,6 @@ IAP's keys come from ``NL2SQL_IAP_CERTS_URL`` (tests point it at a local server)
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import logging
 
 from flask import Flask, current_app, g, request
@@ -23,6 +21,7 @@ from werkzeug.datastructures import WWWAuthenticate
 from werkzeug.exceptions import Unauthorized
 
 from nl2sql.config import Settings
+from nl2sql.tokens import token_matches, token_user
 from nl2sql.web.iap import JWT_HEADER, IapVerifier, InvalidIdentity
 
 ANONYMOUS = "anonymous"
@@ -36,10 +35,6 @@ def bearer_token() -> str | None:
     return (token.strip() or None) if scheme.lower() == "bearer" else None
 
 
-def token_user(token: str) -> str:
-    return "token:" + hashlib.sha256(token.encode()).hexdigest()[:12]
-
-
 def iap_verifier(app: Flask) -> IapVerifier:
     """The app's one verifier (it caches IAP's keys)."""
     verifier: IapVerifier = app.extensions[_EXT]
@@ -50,16 +45,11 @@ def identify(settings: Settings) -> str:
     """The user of the current request; raises 401 when a required token is missing
     or an IAP JWT does not verify (503 when IAP's keys cannot be fetched)."""
     token = bearer_token()
-    if settings.api_tokens and request.path.startswith(PROTECTED_PREFIX):
-        # compare_digest against every token, with no short cut (a list, not any()
-        # over a generator): timing says nothing about whether or which one matched.
-        given = (token or "").encode()
-        matches = [hmac.compare_digest(given, t.encode()) for t in settings.api_tokens]
-        valid = token is not None and any(matches)
-        if not valid:
-            raise Unauthorized(
-                "a valid bearer token is required: send 'Authorization: Bearer <token>'",
-                www_authenticate=WWWAuthenticate("bearer"))
+    if (settings.api_tokens and request.path.startswith(PROTECTED_PREFIX)
+            and not token_matches(token, settings.api_tokens)):
+        raise Unauthorized(
+            "a valid bearer token is required: send 'Authorization: Bearer <token>'",
+            www_authenticate=WWWAuthenticate("bearer"))
     assertion = request.headers.get(JWT_HEADER, "").strip()
     if assertion:
         try:

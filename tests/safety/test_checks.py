@@ -244,3 +244,9 @@ def test_an_allowlist_entry_may_name_another_project() -> None:
         assert "outside the allowed datasets" in refusal(check_tables, tree(sql), policy).message
     message = refusal(check_tables, tree("SELECT * FROM `zeta.thelook.orders`"), policy).message
     assert "only project `acme` may be queried (besides bigquery-public-data.thelook)" in message
+
+
+def test_many_ctes_are_refused_quickly_with_a_clear_reason() -> None:
+    ctes = ", ".join(f"c{i} AS (SELECT {i} AS n)" for i in range(200))
+    error = refusal(check_sql, f"WITH {ctes} SELECT * FROM c199", SHOP)
+    assert error.check == "parse" and "too complex" in error.message and "CTEs" in error.message

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 
 from nl2sql.models.planner import parse as P
 from nl2sql.models.planner.catalog import Catalog, Column, key_column, label_columns
+from nl2sql.models.planner.knowledge import undefined_use
 from nl2sql.models.planner.lexicon import lexicon
 from nl2sql.models.planner.match import Reading
 from nl2sql.models.planner.plan import Filter, Plan
@@ -106,7 +107,7 @@ def _features(plan: Plan) -> set[str]:
         out.add("average")
     if "MEDIAN" in funcs:
         out.add("median")
-    if funcs & {"SUM", "COUNT", "COUNT_DISTINCT"}:
+    if funcs & {"SUM", "COUNT", "COUNT_DISTINCT", "METRIC"}:
         out.add("sum")
     if funcs & set(COUNTED) or (plan.ranked and not plan.rows and "COUNT" in funcs):
         out.add("count")
@@ -188,7 +189,9 @@ def audit(toks: list[Tok], parsed: P.Parse, readings: list[Reading], plan: Plan,
     subject_words = set(plan.subject.words)
     for t in toks:
         if t.i in placed:
-            if not placed[t.i]:
+            # "in descending order of age" beside a table named orders: the word's
+            # ordinary meaning is in the plan, so the unused match was a coincidence
+            if not placed[t.i] and not lex.features_of(t.low) & feats:
                 out.unused.append(t.raw)
             continue
         if t.number is not None:
@@ -215,6 +218,10 @@ def audit(toks: list[Tok], parsed: P.Parse, readings: list[Reading], plan: Plan,
             continue
         out.unused.append(t.raw)
     out.problems += _plan_problems(parsed, readings, plan, followup)
+    rule = undefined_use(toks, catalog.notes, tuple(catalog.opaque))
+    if rule is not None and not any(m.metric for m in plan.measures):
+        out.problems.insert(0, f"the dataset's notes define a word of the question (\"{rule}\") "
+                               "and I cannot apply that definition")
     return out
 
 

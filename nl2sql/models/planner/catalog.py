@@ -13,6 +13,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from nl2sql.models.base import FunctionCall, FunctionResponse, Message
+from nl2sql.models.planner.knowledge import (
+    Metric,
+    entity_synonyms,
+    metrics_from,
+    opaque_terms,
+)
 from nl2sql.models.planner.words import (
     description_nouns,
     is_key_name,
@@ -178,6 +184,10 @@ class Catalog:
     found: list[Found] = field(default_factory=list)
     listed: set[str] = field(default_factory=set)  # datasets whose tables were listed
     failed_tables: set[str] = field(default_factory=set)
+    metrics: list[Metric] = field(default_factory=list)  # defined by the datasets
+    notes: list[str] = field(default_factory=list)  # the datasets' business notes
+    opaque: list[str] = field(default_factory=list)  # metrics defined as whole queries
+    synonyms: dict[str, list[str]] = field(default_factory=dict)  # table id -> other names
 
     # -- building --------------------------------------------------------------
 
@@ -194,6 +204,15 @@ class Catalog:
                 if isinstance(out, dict):
                     for t in out.get("tables") or []:
                         cat._add_table(t)
+                    cat.metrics += metrics_from(out)
+                    cat.opaque += opaque_terms(out)
+                    for tid, names in entity_synonyms(out).items():
+                        cat.synonyms.setdefault(tid, []).extend(names)
+                        if tid in cat.tables:
+                            cat._add_table({"table_id": cat.tables[tid].id,
+                                            "description": cat.tables[tid].description})
+                    if isinstance(out.get("notes"), str):
+                        cat.notes.append(out["notes"])
             elif e.call.name == "get_table":
                 if isinstance(out, dict) and out.get("table_id"):
                     cat._add_table(out)
@@ -210,7 +229,11 @@ class Catalog:
     def _add_table(self, d: dict[str, Any]) -> None:
         tid = str(d.get("table_id"))
         old = self.tables.get(tid.lower())
-        table = Table(tid, str(d.get("description") or ""),
+        description = str(d.get("description") or "")
+        also = [s for s in self.synonyms.get(tid.lower(), []) if s not in description]
+        if also:  # what people call the rows, from the dataset's definitions
+            description += f" (also called {', '.join(also)})"
+        table = Table(tid, description,
                       d.get("row_count") if d.get("row_count") is not None
                       else (old.row_count if old else None))
         if d.get("columns"):

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from nl2sql.models.planner.catalog import Column, Join, Table
+from nl2sql.models.planner.knowledge import Metric
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,7 @@ class Measure:
     func: str
     column: Column | None = None
     condition: tuple[Filter, ...] = ()
+    metric: Metric | None = None  # METRIC: a dataset's defined metric (its expression)
 
 
 @dataclass(frozen=True)

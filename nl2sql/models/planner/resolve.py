@@ -17,13 +17,15 @@ from dataclasses import dataclass, field
 from nl2sql.models.planner import parse as P
 from nl2sql.models.planner.build import Unanswerable, build_plan
 from nl2sql.models.planner.catalog import Catalog, Table
+from nl2sql.models.planner.knowledge import Metric, find_metric
 from nl2sql.models.planner.match import Matcher, Reading, chunk_spans
-from nl2sql.models.planner.plan import Plan
+from nl2sql.models.planner.plan import Measure, Plan
 from nl2sql.models.planner.words import (
     BOUNDARIES,
     FILLERS,
     Tok,
     expand,
+    plural_phrase,
     split_name,
     text_words,
     wordset,
@@ -68,6 +70,13 @@ def understand(question: str, catalog: Catalog, previous: list[str] | None = Non
 
 def _understand_one(question: str, catalog: Catalog, context: Plan | None) -> Understanding:
     question = expand(question)
+    metric, question = _metric(question, catalog)
+    if metric is not None:
+        held = catalog.table(metric.table)
+        if held is None or held.columns is None:
+            return Understanding(missing=[held] if held is not None else [],
+                                 problem=None if held is not None else
+                                 f"the metric {metric.name} names a table I cannot see")
     fetched = catalog.fetched()
     parsed = P.parse(question, chunk_spans(P.parse(question).toks, fetched))
     _measured_before_group(parsed, Matcher(question, catalog, fetched, None))
@@ -84,6 +93,8 @@ def _understand_one(question: str, catalog: Catalog, context: Plan | None) -> Un
         subject = named[0] if named else context.subject
     else:
         subject = _subject(parsed, readings0, catalog, question)
+    if metric is not None:
+        subject = catalog.table(metric.table)  # what the metric is computed over
     u.subject = subject
     if subject is None or subject.columns is None:
         u.missing = _first_tables(u, catalog, P.parse(question).toks)
@@ -116,9 +127,34 @@ def _understand_one(question: str, catalog: Catalog, context: Plan | None) -> Un
     except Unanswerable as e:
         u.problem = str(e)
         return u
+    if metric is not None:
+        with_metric(plan, metric)
     u.plan = plan
     u.parsed, u.readings, u.followup = parsed, readings, context is not None
     return u
+
+
+def _metric(question: str, catalog: Catalog) -> tuple[Metric | None, str]:
+    """A defined metric the question names, and the question with its words said as the
+    rows it is computed over ("total revenue by category" -> "order items by category"),
+    so the rest of the question is read as about those rows."""
+    found = find_metric(question, catalog.metrics) if catalog.metrics else None
+    if found is None:
+        return None, question
+    metric, start, end = found
+    table = catalog.table(metric.table)
+    rows = plural_phrase(table.name) if table is not None else "rows"
+    return metric, question[:start] + rows + question[end:]
+
+
+def with_metric(plan: Plan, metric: Metric) -> None:
+    """The metric is the measure: rows or counts the words made are replaced by it."""
+    ranked = plan.ranked and not plan.rows
+    plan.rows, plan.order_column = [], None
+    if not ranked:
+        plan.desc = plan.limit = None
+    plan.measures = [Measure("METRIC", metric=metric)]
+    plan.explicit_measures = True
 
 
 # Quantities that are averaged, not added up, when a question names one without saying how.

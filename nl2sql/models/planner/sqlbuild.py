@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from sqlglot import exp
 
 from nl2sql.models.planner.catalog import Column, Table, key_column, label_columns
+from nl2sql.models.planner.knowledge import qualified
 from nl2sql.models.planner.parse import Relative
 from nl2sql.models.planner.plan import Filter, GroupKey, Measure, Plan
 from nl2sql.models.planner.words import split_name
@@ -117,6 +118,8 @@ def to_sql(plan: Plan, defensive: bool = False) -> str:
             select.append(f"{expr} AS {ident(a)}")
             measure_aliases.append(ident(a))
     where = [_condition(f, names, defensive) for f in plan.filters]
+    where += [qualified(rule, names.aliases.get(plan.subject.id, ""))  # a metric's own rules
+              for m in plan.measures if m.metric is not None for rule in m.metric.filters]
     if plan.rows:
         for c in plan.rows:
             a = alias(c.name)
@@ -198,6 +201,9 @@ def _num(c: Column, names: _Names, defensive: bool) -> str:
 def _measure_exprs(m: Measure, plan: Plan, names: _Names,
                    defensive: bool) -> list[tuple[str, str]]:
     entity = entity_name(plan.subject)
+    if m.func == "METRIC" and m.metric is not None:
+        return [(qualified(m.metric.expression, names.aliases.get(plan.subject.id, "")),
+                 slug(m.metric.name))]
     if m.func == "COUNT":
         return [("COUNT(*)", f"{entity}_count")]
     if m.func == "COUNT_DISTINCT" and m.column is not None:

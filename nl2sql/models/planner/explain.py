@@ -1,0 +1,64 @@
+"""Plan -> Interpretation: how the offline planner read a question, in plain words."""
+
+from __future__ import annotations
+
+from nl2sql.interpretation import Interpretation
+from nl2sql.models.planner.parse import Relative
+from nl2sql.models.planner.phrasing import AGG_WORDS, describe_filter, rows_of, words
+from nl2sql.models.planner.plan import Measure, Plan
+
+
+def _measure(m: Measure, plan: Plan) -> tuple[str, str]:
+    """(what is measured, how it is computed)."""
+    noun = rows_of(plan.subject)
+    if m.func == "METRIC" and m.metric is not None:
+        what = m.metric.name + (f" ({m.metric.description})" if m.metric.description else "")
+        return what, m.metric.expression
+    if m.func == "COUNT":
+        return f"the number of {noun}", f"COUNT(*) over {plan.subject.id}"
+    if m.func == "COUNT_DISTINCT" and m.column is not None:
+        return (f"the number of distinct {words(m.column)}",
+                f"COUNT(DISTINCT {m.column.name})")
+    if m.func == "PCT":
+        cond = " and ".join(describe_filter(f, plan) for f in m.condition)
+        return (f"the percentage of {noun} with {cond}",
+                f"100 * (rows with {cond}) / (all {noun})")
+    if m.func == "SHARE":
+        return f"each group's share of {noun}", "100 * COUNT(*) / total COUNT(*)"
+    if m.func == "AVG_COUNT" and m.column is not None:
+        return (f"the average number of {noun} per {words(m.column)}",
+                f"COUNT(*) / COUNT(DISTINCT {m.column.name})")
+    assert m.column is not None
+    word = AGG_WORDS.get(m.func, m.func.lower())
+    return f"the {word} {words(m.column)}", f"{m.func}({m.column.name})"
+
+
+def interpretation(plan: Plan, unused: list[str] | None = None) -> Interpretation:
+    if plan.rows:
+        measure = f"the {rows_of(plan.subject)}: " + ", ".join(words(c) for c in plan.rows)
+        definition = ""
+    else:
+        read = [_measure(m, plan) for m in plan.measures]
+        measure = "; ".join(r[0] for r in read)
+        definition = "; ".join(r[1] for r in read)
+    timed = [f for f in plan.filters if f.part is not None
+             or (f.values and isinstance(f.values[0], Relative))]
+    filters = tuple(describe_filter(f, plan) for f in plan.filters if f not in timed)
+    grouping = tuple((g.entity.target.name if g.entity else words(g.column))
+                     + (f" ({g.unit.lower()})" if g.unit else "") for g in plan.groups)
+    ordering = ""
+    if plan.order_column is not None and plan.desc is not None:
+        ordering = (f"ordered by {words(plan.order_column)} "
+                    f"{'descending' if plan.desc else 'ascending'}")
+    elif plan.desc is not None:
+        ordering = f"ordered by the {'largest' if plan.desc else 'smallest'} value first"
+    if plan.limit is not None and plan.desc is not None:
+        ordering += f", the first {plan.limit}"
+    joins = tuple(f"{plan.subject.id} to {j.target.id} on {j.fk.name} = {j.key.name}"
+                  for j in plan.joins)
+    rules = tuple(f"{m.metric.name}: {rule}" for m in plan.measures if m.metric is not None
+                  for rule in m.metric.filters)
+    return Interpretation(measure=measure, definition=definition, filters=filters, rules=rules,
+                          grouping=grouping, ordering=ordering,
+                          time_window=" and ".join(describe_filter(f, plan) for f in timed),
+                          joins=joins, unused_words=tuple(unused or ()))

@@ -1,0 +1,133 @@
+"""Business knowledge a dataset documents: defined metrics and the terms its notes define.
+
+``list_tables`` may carry ``metrics`` (the knowledge contract: ``name``, ``synonyms``,
+``description``, ``table``, ``expression`` — a GoogleSQL aggregate over that table's
+columns — ``filters`` that always apply, optional ``time_column``). A metric named in
+the question replaces the planner's own reading of those words: its expression is the
+measure and its filters are applied, both named in the interpretation.
+
+Datasets documented only in prose (``notes``) may still define a term ("Revenue is
+`order_items.sale_price`; leave out ..."): the planner cannot apply such a rule, so a
+question using the term is declined rather than answered without it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from sqlglot import exp, parse_one
+
+from nl2sql.models.planner.words import Tok, stem, tokenize
+
+# "Revenue is `order_items.sale_price`", "- Active users are `...`": a short term defined
+# by a reference to the data.
+_DEFINITION = re.compile(r"(?:^|[\n.;]\s*)[-*\s]*([A-Za-z][A-Za-z ]{0,30}?)\s+(?:is|are|means)\s+`")
+AGG_BEFORE = frozenset({"total", "sum", "overall"})
+
+
+@dataclass(frozen=True)
+class Metric:
+    name: str
+    table: str
+    expression: str
+    filters: tuple[str, ...] = ()
+    synonyms: tuple[str, ...] = ()
+    description: str = ""
+    time_column: str | None = None
+
+    @property
+    def phrases(self) -> list[tuple[str, ...]]:
+        """Stemmed word sequences that name the metric, longest first."""
+        out = {tuple(stem(w) for w in re.findall(r"\w+", p.replace("_", " ")))
+               for p in (self.name, *self.synonyms)}
+        return sorted((p for p in out if p), key=len, reverse=True)
+
+
+def metrics_from(out: dict[str, Any]) -> list[Metric]:
+    """The well-formed metrics of one ``list_tables`` result (others are skipped)."""
+    found: list[Metric] = []
+    for m in out.get("metrics") or []:
+        if not isinstance(m, dict) or not m.get("name") or not m.get("table") or not m.get(
+                "expression"):
+            continue
+        try:
+            parse_one(str(m["expression"]), read="bigquery")
+            filters = tuple(str(f) for f in m.get("filters") or [])
+            for f in filters:
+                parse_one(f, read="bigquery")
+        except Exception:  # noqa: BLE001 - a definition we cannot read is not applied
+            continue
+        found.append(Metric(str(m["name"]), str(m["table"]), str(m["expression"]), filters,
+                            tuple(str(s) for s in m.get("synonyms") or []),
+                            str(m.get("description") or ""),
+                            str(m["time_column"]) if m.get("time_column") else None))
+    return found
+
+
+def opaque_terms(out: dict[str, Any]) -> list[str]:
+    """Names and synonyms of metrics defined only as whole SQL queries (the planner cannot
+    combine those with a question's own filters), so a question using them is declined."""
+    return [str(w) for m in out.get("metrics") or [] if isinstance(m, dict) and m.get("sql")
+            for w in [m.get("name"), *(m.get("synonyms") or [])] if w]
+
+
+def entity_synonyms(out: dict[str, Any]) -> dict[str, list[str]]:
+    """Table id (lower case) -> what people call its rows ("customers" for users)."""
+    found: dict[str, list[str]] = {}
+    for e in out.get("entities") or []:
+        if isinstance(e, dict) and e.get("table"):
+            found.setdefault(str(e["table"]).lower(), []).extend(
+                str(s) for s in e.get("synonyms") or [])
+    return found
+
+
+def find_metric(question: str, metrics: list[Metric]) -> tuple[Metric, int, int] | None:
+    """The metric the question names: (metric, start, end) character offsets of the
+    words naming it, including a "total" said before it."""
+    toks = tokenize(question)
+    stems = [t.stem for t in toks]
+    best: tuple[int, Metric, int, int] | None = None
+    for m in metrics:
+        for phrase in m.phrases:
+            n = len(phrase)
+            for k in range(len(toks) - n + 1):
+                if tuple(stems[k:k + n]) == phrase and (best is None or n > best[0]):
+                    first = k - 1 if k > 0 and toks[k - 1].low in AGG_BEFORE else k
+                    best = (n, m, toks[first].start, toks[k + n - 1].end)
+    return None if best is None else (best[1], best[2], best[3])
+
+
+def defined_terms(notes: str) -> dict[str, str]:
+    """Terms a dataset's notes define -> the sentence defining them."""
+    out: dict[str, str] = {}
+    for m in _DEFINITION.finditer(notes or ""):
+        term = m.group(1).strip().lower()
+        if 0 < len(term.split()) <= 3:
+            end = notes.find("\n", m.end())
+            out[term] = notes[m.start(1):end if end >= 0 else len(notes)].strip()
+    return out
+
+
+def undefined_use(toks: list[Tok], notes: list[str], opaque: tuple[str, ...] = ()) -> str | None:
+    """A documented term the question uses, as the sentence defining it."""
+    said = [t.stem for t in toks]
+    defined = {t: s for text in notes for t, s in defined_terms(text).items()}
+    defined.update({t.lower(): f"{t} is a defined metric" for t in opaque})
+    for term, sentence in defined.items():
+        words = tuple(stem(w) for w in re.findall(r"\w+", term))
+        n = len(words)
+        if n and any(tuple(said[k:k + n]) == words for k in range(len(said) - n + 1)):
+            return sentence
+    return None
+
+
+def qualified(sql: str, alias: str) -> str:
+    """A metric's expression or filter with its bare columns prefixed by ``alias``."""
+    tree = parse_one(sql, read="bigquery")
+    if alias:
+        for col in tree.find_all(exp.Column):
+            if not col.table:
+                col.set("table", exp.to_identifier(alias))
+    return tree.sql(dialect="bigquery")

@@ -1,0 +1,69 @@
+"""Questions the planner must decline rather than answer a different question.
+
+Each is a general shape of misreading (a dropped "never", a comparison on a key,
+"or" read as "and", a rate answered with counts, words it cannot place); the
+schema is ours, and the answerable twins show the decline is not a blanket one.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.models.planner.conftest import ask_db, gold, make_db
+
+SHOP_SQL = """
+CREATE SCHEMA shop;
+CREATE TABLE shop.customers (id BIGINT, name VARCHAR, country VARCHAR, age INTEGER);
+CREATE TABLE shop.orders (id BIGINT, customer_id BIGINT, status VARCHAR, amount DOUBLE,
+                          created_at TIMESTAMP);
+INSERT INTO shop.customers SELECT i, 'C' || i, ['Peru', 'Kenya', 'Laos'][1 + i % 3], 18 + i * 3
+  FROM range(1, 21) t(i);
+INSERT INTO shop.orders SELECT i, 1 + i % 15, ['Paid', 'Refunded', 'Open'][1 + i % 3], i * 1.5,
+  TIMESTAMP '2022-06-01' + INTERVAL (i * 9) DAY FROM range(1, 201) t(i);
+"""
+
+
+@pytest.fixture(scope="module")
+def shop_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_db(tmp_path_factory, SHOP_SQL)
+
+
+@pytest.mark.parametrize("question", [
+    "Which customers never placed an order?",  # a set condition, not a list of buyers
+    "How many customers have more than one order?",  # not customer_id > 1
+    "What is the refund rate by country?",  # a rate, not counts per country
+    "How many orders were created after 2024 or before 2023?",  # "or", not an empty AND
+    "How many customers are between 30 and 20 years old?",  # no age meets both
+    "How many orders are not paid but refunded in Peru?",
+    "How many orders were shipped overnight?",  # words it cannot place
+    "List the names of customers and their favourite colours.",
+    "What is the average amount of orders per weekday?",
+])
+def test_must_decline(shop_db: Path, question: str) -> None:
+    answer = ask_db(shop_db, question)
+
+    assert not answer.answered, (answer.sql, answer.answer)
+    assert answer.rows == [] and answer.sql is None
+    assert "I can answer questions such as" in answer.answer or "could not" in answer.answer
+
+
+@pytest.mark.parametrize(("question", "query"), [
+    ("How many customers are there?", "SELECT COUNT(*) FROM shop.customers"),
+    ("How many orders are there by status?",
+     "SELECT status, COUNT(*) FROM shop.orders GROUP BY 1"),
+    ("What are the names of customers from Peru?",
+     "SELECT name FROM shop.customers WHERE country = 'Peru'"),
+    ("List the names and ages of customers in descending order of age.",
+     "SELECT name, age FROM shop.customers ORDER BY age DESC"),
+])
+def test_answerable_twins_are_answered(shop_db: Path, question: str, query: str) -> None:
+    answer = ask_db(shop_db, question)
+
+    assert answer.answered, answer.answer
+    expected = gold(shop_db, query)
+    got = [[r[answer.columns.index(c)] for c in answer.columns if c in answer.columns]
+           for r in answer.rows]
+    width = len(expected[0])
+    assert sorted((r[:width] for r in got), key=str) == sorted(expected, key=str), answer.sql

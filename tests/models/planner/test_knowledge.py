@@ -1,0 +1,97 @@
+"""Business knowledge: a dataset's defined metrics are applied, documented rules are
+never silently ignored. The catalog is read from real tool outputs over DuckDB, with
+the ``metrics``/``entities`` keys of the knowledge contract added to ``list_tables``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from nl2sql.config import Settings
+from nl2sql.models.base import FunctionCall, FunctionResponse
+from nl2sql.models.planner.audit import audit
+from nl2sql.models.planner.catalog import Catalog, Exchange, Round
+from nl2sql.models.planner.explain import interpretation
+from nl2sql.models.planner.knowledge import defined_terms, find_metric, metrics_from
+from nl2sql.models.planner.resolve import understand
+from nl2sql.models.planner.sqlbuild import to_sql
+from nl2sql.tools import Toolbox
+from nl2sql.warehouse.duckdb import DuckDBWarehouse
+from tests.models.planner.conftest import gold, make_db
+
+SALES_SQL = """
+CREATE SCHEMA sales;
+CREATE TABLE sales.customers (id BIGINT, name VARCHAR, region VARCHAR);
+CREATE TABLE sales.lines (id BIGINT, customer_id BIGINT, state VARCHAR, net DOUBLE,
+                          created_at TIMESTAMP);
+INSERT INTO sales.customers SELECT i, 'C' || i, ['East', 'West'][1 + i % 2] FROM range(1, 9) t(i);
+INSERT INTO sales.lines SELECT i, 1 + i % 8, ['ok', 'void', 'ok', 'back'][1 + i % 4], i * 2.0,
+  TIMESTAMP '2023-01-01' + INTERVAL (i * 5) DAY FROM range(1, 161) t(i);
+"""
+METRIC = {"name": "bookings", "synonyms": ["booked sales"], "description": "net of kept lines",
+          "table": "sales.lines", "expression": "SUM(net)",
+          "filters": ["state NOT IN ('void', 'back')"], "time_column": "created_at"}
+
+
+@pytest.fixture(scope="module")
+def sales_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_db(tmp_path_factory, SALES_SQL)
+
+
+def catalog(db: Path, extra: dict[str, Any]) -> Catalog:
+    wh = DuckDBWarehouse(db)
+    try:
+        tools = Toolbox(wh, Settings())
+        listed = {**tools.list_tables("sales"), **extra}
+        exchanges = [Exchange(FunctionCall("list_tables", {"dataset_id": "sales"}),
+                              FunctionResponse("list_tables", {"output": listed}))]
+        for t in ("sales.customers", "sales.lines"):
+            exchanges.append(Exchange(FunctionCall("get_table", {"table_id": t}),
+                                      FunctionResponse("get_table",
+                                                       {"output": tools.get_table(t)})))
+    finally:
+        wh.close()
+    return Catalog.from_round(Round("q", [], exchanges, 2))
+
+
+def test_a_named_metric_is_its_expression_with_its_rules(sales_db: Path) -> None:
+    cat = catalog(sales_db, {"metrics": [METRIC]})
+    u = understand("What are the total bookings by region in 2023?", cat)
+
+    assert u.plan is not None, u.problem
+    sql = to_sql(u.plan)
+    expected = gold(sales_db, "SELECT c.region, SUM(l.net) FROM sales.lines l JOIN "
+                              "sales.customers c ON l.customer_id = c.id WHERE l.state NOT IN "
+                              "('void', 'back') AND EXTRACT(YEAR FROM l.created_at) = 2023 "
+                              "GROUP BY 1")
+    got = gold(sales_db, sql.replace("`", '"'))
+    assert sorted(got, key=str) == sorted(expected, key=str), sql
+    read = interpretation(u.plan)
+    assert read.measure.startswith("bookings") and read.definition == "SUM(net)"
+    assert read.rules == ("bookings: state NOT IN ('void', 'back')",)
+    assert u.parsed is not None
+    assert audit(u.parsed.toks, u.parsed, u.readings, u.plan, cat).ok
+
+
+def test_synonyms_name_the_metric_too() -> None:
+    metrics = metrics_from({"metrics": [METRIC]})
+    found = find_metric("booked sales per month", metrics)
+    assert found is not None and found[0].name == "bookings"
+
+
+def test_malformed_metrics_are_not_applied() -> None:
+    bad = [{**METRIC, "expression": "SUM(("}, {**METRIC, "table": ""},
+           {**METRIC, "filters": ["state = "]}]
+    assert metrics_from({"metrics": bad}) == []
+
+
+def test_a_term_the_notes_define_is_not_answered_without_its_rule(sales_db: Path) -> None:
+    notes = "- Bookings are `lines.net`; leave out lines whose `state` is `void` or `back`."
+    cat = catalog(sales_db, {"notes": notes})
+    assert "bookings" in defined_terms(notes)
+    u = understand("What is the total net of bookings?", cat)
+    assert u.plan is not None and u.parsed is not None
+    checked = audit(u.parsed.toks, u.parsed, u.readings, u.plan, cat)
+    assert not checked.ok and "Bookings are `lines.net`" in checked.reason()
