@@ -135,3 +135,32 @@ def test_the_answer_shows_the_sql_that_ran(gemini: GeminiServer,
     assert answer.sql == ("SELECT COUNT(*) AS n FROM shop.purchases WHERE bought_at > "
                           "CAST('2023-01-01' AS TIMESTAMP) + INTERVAL '1' DAY")
     assert answer.model_sql == model_sql
+
+
+@pytest.mark.parametrize(("name", "value", "sent"), [
+    ("gemini-3-flash-preview", "low", {"thinkingLevel": "LOW"}),
+    ("gemini-2.5-flash", "1024", {"thinkingBudget": 1024}),
+    ("gemini-2.5-flash", "0", {"thinkingBudget": 0}),
+])
+def test_thinking_and_call_timeout_come_from_settings(gemini: GeminiServer, name: str,
+                                                      value: str, sent: dict[str, Any]) -> None:
+    from nl2sql.models import open_model
+    from nl2sql.models.base import Message, Request
+
+    model = open_model(Settings(model=name, gemini_thinking=value, gemini_timeout_s=7))
+    assert isinstance(model, GeminiModel) and model.timeout_s == 7
+    gemini.enqueue(text("ok"))
+    model.generate(Request([Message("user", text="hi")], [], "s", tool_mode="NONE"))
+    # google-genai sends the inner fields by their Python names (thinking_budget), which
+    # the API's JSON parser accepts like the camelCase ones: compare either spelling.
+    got = gemini.requests[0].generation_config["thinkingConfig"]
+    assert {k.replace("_", "").lower(): v for k, v in got.items()} == {
+        k.lower(): v for k, v in sent.items()}
+
+
+def test_a_bad_thinking_setting_is_a_clear_error() -> None:
+    from nl2sql.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="NL2SQL_GEMINI_THINKING='lots' is not valid: must be "
+                                          "one of minimal, low, medium, high"):
+        Settings.from_env({"NL2SQL_GEMINI_THINKING": "lots"})
