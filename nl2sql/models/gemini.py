@@ -37,6 +37,17 @@ from nl2sql.config import DEFAULT_GEMINI_MODEL
 from nl2sql.errors import DeadlineExceeded, ModelError, Nl2SqlError
 from nl2sql.models import gemini_wire as wire
 from nl2sql.models.base import Model, ModelTurn, Request, ToolMode
+from nl2sql.models.gemini_errors import (
+    GeminiAuthError,
+    GeminiBlocked,
+    GeminiConfigError,
+    GeminiEmptyResponse,
+    GeminiInvalidTurn,
+    GeminiMaxTokens,
+    GeminiQuotaError,
+    GeminiRequestError,
+    GeminiUnavailable,
+)
 from nl2sql.models.gemini_retry import (
     RETRY_STATUS_CODES,
     Attempts,
@@ -46,7 +57,9 @@ from nl2sql.models.gemini_retry import (
     transport_failure,
 )
 
-__all__ = ["GeminiModel", "RetryPolicy", "thinking_config"]
+__all__ = ["GeminiAuthError", "GeminiBlocked", "GeminiConfigError", "GeminiEmptyResponse",
+           "GeminiInvalidTurn", "GeminiMaxTokens", "GeminiModel", "GeminiQuotaError",
+           "GeminiRequestError", "GeminiUnavailable", "RetryPolicy", "thinking_config"]
 
 log = logging.getLogger(__name__)
 
@@ -62,63 +75,6 @@ CREDENTIALS_HINT = (
     "GOOGLE_GENAI_USE_VERTEXAI=true with GOOGLE_CLOUD_PROJECT and GOOGLE_CLOUD_LOCATION "
     "and Application Default Credentials for Vertex AI; or use --model offline"
 )
-
-
-# -- errors ------------------------------------------------------------------------
-
-
-class GeminiConfigError(ModelError):
-    """No usable credentials or client configuration."""
-
-    status = 500
-
-
-class GeminiAuthError(ModelError):
-    """The API key or credentials were rejected (401/403, invalid key)."""
-
-    status = 502
-
-
-class GeminiQuotaError(ModelError):
-    """429 RESOURCE_EXHAUSTED, still after every retry: quota or rate limit."""
-
-    status = 429
-
-
-class GeminiUnavailable(ModelError):
-    """5xx, timeouts or connection failures, still after every retry."""
-
-    status = 503
-
-
-class GeminiRequestError(ModelError):
-    """The API refused the request (400 invalid argument, 404 unknown model...)."""
-
-    status = 502
-
-
-class GeminiBlocked(ModelError):
-    """The prompt or the answer was blocked by safety filters."""
-
-    status = 422
-
-
-class GeminiEmptyResponse(ModelError):
-    """The response had no candidate, or a candidate with nothing in it."""
-
-    status = 502
-
-
-class GeminiMaxTokens(ModelError):
-    """The answer was cut at the output token limit (finish reason MAX_TOKENS)."""
-
-    status = 502
-
-
-class GeminiInvalidTurn(ModelError):
-    """The model produced a malformed or unexpected function call."""
-
-    status = 502
 
 
 _BLOCKED_FINISH = {"SAFETY", "RECITATION", "BLOCKLIST", "PROHIBITED_CONTENT", "SPII",

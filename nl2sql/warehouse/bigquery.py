@@ -22,13 +22,9 @@ import math
 import time
 from typing import Any
 
-from google.api_core.client_info import ClientInfo
-from google.api_core.client_options import ClientOptions
-from google.auth.credentials import AnonymousCredentials
 from google.cloud import bigquery
 from google.cloud.bigquery.retry import DEFAULT_JOB_RETRY, DEFAULT_RETRY
 
-from nl2sql import __version__
 from nl2sql.config import Settings
 from nl2sql.errors import NotFound
 from nl2sql.warehouse import bq_access as access
@@ -42,6 +38,7 @@ from nl2sql.warehouse.base import (
     TableInfo,
     Warehouse,
 )
+from nl2sql.warehouse.bq_client import make_client
 from nl2sql.warehouse.bq_errors import translate
 from nl2sql.warehouse.bq_values import job_labels, json_value
 
@@ -58,19 +55,6 @@ LIST_TABLES_MAX = 5000  # list_tables reads at most this many (GA4: years of dai
 DETAIL_MAX = 100  # list_* fetch descriptions and row counts for at most this many items
 DETAIL_WORKERS = 8
 JOB_ID_PREFIX = "nl2sql_"
-
-
-def make_client(project: str, location: str | None, endpoint: str = "") -> bigquery.Client:
-    """A client on Application Default Credentials, or anonymous on ``endpoint``."""
-    info = ClientInfo(user_agent=f"nl2sql/{__version__}")
-    try:
-        if endpoint:
-            return bigquery.Client(project=project, location=location, client_info=info,
-                                   credentials=AnonymousCredentials(),
-                                   client_options=ClientOptions(api_endpoint=endpoint))
-        return bigquery.Client(project=project, location=location, client_info=info)
-    except Exception as e:
-        raise translate(e, doing="metadata") from None
 
 
 class BigQueryWarehouse(Warehouse):
@@ -179,7 +163,7 @@ class BigQueryWarehouse(Warehouse):
         key = f"{project}.{dataset}"
         cached = self.tables_cache.get(key)
         if cached is not None:
-            return [_copy(t) for t in cached]
+            return [meta.copy_info(t) for t in cached]
         try:
             # Paging bounded: a dataset of many thousand tables is read in a few pages.
             items = list(self.client.list_tables(bigquery.DatasetReference(project, dataset),
@@ -206,7 +190,7 @@ class BigQueryWarehouse(Warehouse):
             info.columns = []  # list_tables stays compact: columns come from get_table
             infos.append(info)
         self.tables_cache.put(key, infos)
-        return [_copy(t) for t in infos]
+        return [meta.copy_info(t) for t in infos]
 
     def _wildcard_info(self, project: str, dataset: str, group: shards.ShardGroup,
                        latest: bigquery.Table | bigquery.table.TableListItem) -> TableInfo:
@@ -401,11 +385,3 @@ class BigQueryWarehouse(Warehouse):
             log.info("job %s cancelled after its timeout", job.job_id)
         except Exception as e:  # the job timeout set on the job is the backstop
             log.warning("could not cancel job %s: %s", job.job_id, e)
-
-
-def _copy(info: TableInfo) -> TableInfo:
-    """Cached entries are shared; callers get their own."""
-    from dataclasses import replace
-
-    return replace(info, columns=list(info.columns),
-                   clustering=list(info.clustering) if info.clustering else None)
