@@ -31,7 +31,8 @@ def run_checked(warehouse: Warehouse, policy: Policy, sql: str, *, timeout_s: fl
     checked = check_sql(sql, policy)
     left = timeout_s - (time.perf_counter() - started)
     if left <= 0:
-        raise QueryTimeout("checking the query took longer than the query timeout; simplify it")
+        raise QueryTimeout(f"query was cancelled: checking it took longer than the {timeout_s:g}s "
+                           "query timeout; simplify it")
     fetch = checked.row_cap if fetch_rows is None else min(checked.row_cap, fetch_rows)
     return checked, warehouse.query(checked.sql, max_rows=fetch, timeout_s=left,
                                     labels=labels)

@@ -110,7 +110,7 @@ REFUSALS = [
     ("list_tables", {"dataset_id": FORBIDDEN}, "not available"),
     ("get_table", {"table_id": f"{FORBIDDEN}.salaries"}, "not in an allowed dataset"),
     ("get_table", {}, "bad arguments"),
-    ("list_tables", {"dataset_id": ALLOWED, "limit": 5}, "'limit' was unexpected"),
+    ("list_tables", {"dataset_id": ALLOWED, "limit": 5}, "unexpected 'limit'"),
 ]
 
 

@@ -8,7 +8,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from nl2sql.reports.definitions import Destination
-from nl2sql.reports.store import STALE_AFTER_S, Heartbeat, RunStore, connect
+from nl2sql.reports.store import Heartbeat, RunStore, connect
+from tests.reports.conftest import expire_heartbeats
 
 HOOK = (Destination("slack_webhook", "${HOOK}"),)
 NOW = datetime(2025, 3, 10, 8, 0, tzinfo=UTC)
@@ -47,7 +48,7 @@ def test_a_dead_owners_run_is_taken_over(tmp_path: Path) -> None:
     assert rescuer.stale_runs() == []
 
     # The owner stops refreshing its lease (a crash).
-    crashed._write("UPDATE report_runs SET heartbeat = ?", (time.time() - STALE_AFTER_S - 1,))
+    expire_heartbeats(path)
     (stale,) = rescuer.stale_runs()
     taken = rescuer.take_over(stale)
     assert taken is not None and taken.owner == "other-host:1" and taken.attempts == 2
@@ -64,7 +65,7 @@ def test_owners_are_distinct_even_on_one_host_and_pid(tmp_path: Path) -> None:
     stalled, rescuer = RunStore(path), RunStore(path)
     run = stalled.claim("r", "s1", "schedule", HOOK)
     assert run is not None
-    stalled._write("UPDATE report_runs SET heartbeat = ?", (time.time() - STALE_AFTER_S - 1,))
+    expire_heartbeats(path)
     assert rescuer.take_over(run) is not None
     assert not stalled.finish(run.id, status="succeeded")
     assert rescuer.finish(run.id, status="succeeded")

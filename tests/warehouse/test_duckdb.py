@@ -225,7 +225,7 @@ def test_close_interrupts_running_queries_and_refuses_new_ones(tmp_path: Path) -
 
     t = threading.Thread(target=run)
     t.start()
-    while not wh._active:  # wait until the query is running
+    while not wh.running:  # wait until the query is running
         t.join(0.01)
     wh.close()
     t.join(10)
