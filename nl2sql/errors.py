@@ -116,6 +116,13 @@ class RateLimited(Nl2SqlError):
     status = 429
 
 
+class DeadlineExceeded(Nl2SqlError):
+    """A question ran past ``NL2SQL_QUESTION_DEADLINE_S`` (model calls, retries and
+    queries together)."""
+
+    status = 504
+
+
 class Busy(Nl2SqlError):
     """The service is at its limit of concurrent work of this kind: try again shortly."""
 

@@ -151,7 +151,9 @@ class Asker:
 
         # The warehouse hashes the user before it reaches job labels (BigQuery).
         agent = self.runtime.agent(labels={"interface": pending.interface, "user": pending.user})
-        answer, conversation = agent.ask(pending.question, pending.history, on_event=sink)
+        # With a listener, the answer text streams (answer_delta events) as it is written.
+        answer, conversation = agent.ask(pending.question, pending.history, on_event=sink,
+                                         stream=on_event is not None)
         answer.timings = timings.to_dict(answer)
         data = api_object(answer)
         answer.conversation_id, answer.answer_id = self.store.add_turn(
