@@ -7,7 +7,7 @@ ranking a question asks for.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any
 
 from nl2sql.models.planner import parse as P
 from nl2sql.models.planner.catalog import Column
@@ -15,8 +15,8 @@ from nl2sql.models.planner.match import Reading
 from nl2sql.models.planner.plan import Filter, Measure
 from nl2sql.models.planner.words import is_plural
 
-if TYPE_CHECKING:
-    from nl2sql.models.planner.build import _Builder
+# The builder (build._Builder) passed in; not imported, so the modules form no cycle.
+_Builder = Any
 
 DEFAULT_TOP = 10
 
