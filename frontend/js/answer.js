@@ -5,6 +5,7 @@ import { getBlob, token } from "./api.js";
 import { h } from "./dom.js";
 import { feedbackBlock } from "./feedback.js";
 import { formatBytes, formatNumber, formatSeconds, plural } from "./format.js";
+import { interpretationBlock } from "./interpretation.js";
 import { renderText } from "./markdown.js";
 import { highlight } from "./sql.js";
 import { resultTable } from "./table.js";
@@ -110,6 +111,13 @@ function csvLink(answer) {
   return link;
 }
 
+function truncatedText(answer) {
+  const shown = formatNumber(answer.rows.length);
+  const of = answer.total_rows > answer.rows.length ? ` of ${formatNumber(answer.total_rows)}` : "";
+  return `Showing the first ${shown}${of} rows; the chart and sorting cover only these. ` +
+    "The CSV has the full result.";
+}
+
 const NO_PAGE = { chartWidth: () => 680, announce: () => {} };
 
 export function answerCard(answer, page = NO_PAGE) {
@@ -122,13 +130,15 @@ export function answerCard(answer, page = NO_PAGE) {
   ].filter(Boolean);
   return h("article", { class: `card answer${answer.answered === false ? " unanswered" : ""}`, "aria-label": "Answer" },
     h("div", { class: "answer-text" }, renderText(answer.answer)),
+    interpretationBlock(answer),
     chartBlock(answer, page),
-    answer.truncated
-      ? h("p", { class: "notice" }, `Showing the first ${formatNumber(answer.rows.length)} rows. The CSV has the full result.`)
-      : null,
+    answer.truncated ? h("p", { class: "notice truncated-notice" }, truncatedText(answer)) : null,
     // A single number is already shown big; a one-cell table would only repeat it.
     hasRows && answer.chart?.kind !== "number"
-      ? resultTable(answer.columns, answer.rows, { caption: `Results for: ${answer.question}` })
+      ? resultTable(answer.columns, answer.rows, {
+        caption: `Results for: ${answer.question}`,
+        partial: answer.truncated ? answer.rows.length : null,
+      })
       : null,
     answer.sql ? sqlBlock(answer.sql, page) : null,
     stepsBlock(answer),

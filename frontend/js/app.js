@@ -52,9 +52,12 @@ function turnElement(question) {
 function progressCard() {
   const title = h("span", {}, "Thinking…");
   const steps = h("ol", { class: "progress-steps" });
+  // The answer's words as the model writes them (answer_delta events); the full
+  // answer card replaces the whole progress card when it arrives.
+  const draft = h("p", { class: "answer-draft", hidden: true });
   const card = h("article", { class: "card progress", "aria-live": "polite", "aria-busy": "true" },
     h("div", { class: "progress-title" }, h("span", { class: "spinner", "aria-hidden": "true" }), title),
-    steps);
+    steps, draft);
   const items = new Map();
   return {
     card,
@@ -69,6 +72,13 @@ function progressCard() {
       } else if (name === "step_finished") {
         const li = items.get(data.id) || [...items.values()].find((x) => x.className === "running");
         if (li) li.className = data.ok ? "ok" : "failed";
+      } else if (name === "answer_delta") {
+        draft.hidden = false;
+        draft.textContent += data.text;
+        title.textContent = "Writing the answer…";
+      } else if (name === "answer_reset") {
+        draft.textContent = "";
+        draft.hidden = true;
       }
     },
   };

@@ -33,7 +33,7 @@ INTERFACE = "slack"
 
 
 #: (columns, rows) -> PNG bytes, or None when the result gets no image
-ChartRenderer = Callable[[list[str], list[list[Any]]], bytes | None]
+ChartRenderer = Callable[..., bytes | None]  # presentation.charts.chart_png's signature
 
 
 class SlackService:
@@ -176,7 +176,8 @@ class SlackService:
         if self.uploader is None or self.chart is None or self.response_type != "in_channel":
             return
         try:
-            png = self.chart(answer.columns, answer.rows)
+            png = self.chart(answer.columns, answer.rows, truncated=answer.truncated,
+                             total_rows=answer.total_rows)
         except Exception:  # a chart is a bonus; the answer is already out
             log.exception("slack %s: chart rendering failed", command.user_key)
             return
@@ -191,5 +192,5 @@ class SlackService:
 def _friendly(e: Nl2SqlError) -> str:
     if isinstance(e, ModelError):
         return ("Sorry, the language model is not available right now "
-                f"({e.message}). Please try again in a minute.")
-    return f"Sorry, I could not answer that: {e.message}"
+                f"({e.public_message}). Please try again in a minute.")
+    return f"Sorry, I could not answer that: {e.public_message}"
