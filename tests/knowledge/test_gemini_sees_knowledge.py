@@ -54,6 +54,7 @@ def test_gemini_receives_metric_definitions_and_verified_pairs(
     first, second, _ = gemini.requests
     assert "search_verified_queries" in first.declared
     assert "metric" in first.system_text and "filters exactly" in first.system_text
+    assert "Call search_verified_queries with the question" in first.system_text
     listed = _response(second.contents[2], "list_tables")["output"]
     revenue = next(m for m in listed["metrics"] if m["name"] == "revenue")
     assert revenue["expression"] == "SUM(sale_price)"
