@@ -42,6 +42,6 @@ def test_two_instances_share_a_conversation_and_a_rate_limit(
         # The budget of 3 per hour is one budget: 2 used, 1 left on either instance.
         status, _, _ = http("POST", f"{b}/api/ask", {"question": "How many users are there?"})
         assert status == 200
-        status, headers, body = http("POST", f"{a}/api/ask", {"question": "How many users are there?"})
+        status, _, body = http("POST", f"{a}/api/ask", {"question": "How many users are there?"})
         assert status == 429, body
         assert "too many" in json.loads(body)["error"]
