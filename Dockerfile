@@ -34,6 +34,8 @@ USER nl2sql
 ENV NL2SQL_WAREHOUSE=duckdb:////app/data/demo.duckdb \
     NL2SQL_STATE_DB=/app/data/state.sqlite3
 EXPOSE 8080
-HEALTHCHECK --interval=30s --timeout=5s CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8080/healthz')"
+# Readiness, not mere liveness: a damaged state database, an unreachable warehouse
+# or a model without credentials marks the container unhealthy (503 fails urlopen).
+HEALTHCHECK --interval=30s --timeout=5s CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8080/readyz')"
 # `nl2sql serve` execs gunicorn with the same options as `make run`, so gunicorn is PID 1.
 CMD ["nl2sql", "serve", "--host", "0.0.0.0", "--port", "8080"]

@@ -1,9 +1,10 @@
 """What a question costs in context: characters and estimated tokens sent to Gemini.
 
-For each demo question the real agent runs against the demo warehouse with a
-scripted model replaying the exploration Gemini typically makes
-(list_datasets → list_tables → get_table on the tables the question needs, in
-parallel → sql_query → answer). Every request is mapped to Gemini's wire format
+For each demo question the real agent runs against the demo warehouse, twice:
+with a scripted model replaying the exploration Gemini makes now that the
+first request carries the catalog (get_table on the tables the question needs,
+in parallel → sql_query → answer: 3 model calls), and with the offline planner
+(measured as if its requests went to Gemini). Every request is mapped to Gemini's wire format
 by the adapter's own mapping (``nl2sql.models.gemini_wire``) and measured by
 part: system instruction, function declarations, the question, the model's
 turns, metadata responses, query results, and earlier conversation. Then all
@@ -34,11 +35,16 @@ from nl2sql.config import Settings  # noqa: E402
 from nl2sql.history import DEFAULT_BUDGET, estimate_tokens  # noqa: E402
 from nl2sql.models import gemini_wire as wire  # noqa: E402
 from nl2sql.models.base import Model, ModelTurn, Request  # noqa: E402
+from nl2sql.models.offline import OfflinePlanner  # noqa: E402
 from nl2sql.models.scripted import ScriptedModel, calls, text  # noqa: E402
 from nl2sql.warehouse.duckdb import DuckDBWarehouse  # noqa: E402
 
 DATASET = "thelook_ecommerce"
-EVAL = Path(__file__).resolve().parent.parent.parent / "shared" / "eval" / "dev_questions.json"
+# The shared evaluation set beside the repository (or beside a worktree's parent).
+_ROOT = Path(__file__).resolve().parent.parent
+EVAL = next((p for p in (_ROOT.parent / "shared" / "eval" / "dev_questions.json",
+                         _ROOT.parent.parent / "shared" / "eval" / "dev_questions.json")
+             if p.is_file()), _ROOT.parent / "shared" / "eval" / "dev_questions.json")
 # Used when the shared evaluation set is not beside the repository.
 QUESTIONS = [
     ("How many users are there?", f"SELECT COUNT(*) AS users FROM {DATASET}.users"),
@@ -109,11 +115,10 @@ class MeasuringModel(Model):
 
 
 def exploration(question: str, sql: str) -> ScriptedModel:
-    """The turns a model typically takes for ``question`` whose answer is ``sql``."""
+    """The turns a model takes for ``question`` whose answer is ``sql``, given the
+    catalog: straight to get_table."""
     tables = sorted({t.name for t in sqlglot.parse_one(sql, read="bigquery").find_all(exp.Table)})
     return ScriptedModel(
-        calls(("list_datasets", {})),
-        calls(("list_tables", {"dataset_id": DATASET})),
         calls(*[("get_table", {"table_id": f"{DATASET}.{t}"}) for t in tables]),
         calls(("sql_query", {"query": sql})),
         text(f"Answer to '{question}': the figures come from "
@@ -121,9 +126,9 @@ def exploration(question: str, sql: str) -> ScriptedModel:
     )
 
 
-def questions(limit: int) -> list[tuple[str, str]]:
-    if EVAL.is_file():
-        items = json.loads(EVAL.read_text())
+def questions(limit: int, path: Path = EVAL) -> list[tuple[str, str]]:
+    if path.is_file():
+        items = json.loads(path.read_text())
         return [(q["question"], q["gold"]) for q in items][:limit]
     return QUESTIONS[:limit]
 
@@ -132,11 +137,15 @@ def run(db: Path, limit: int) -> dict[str, Any]:
     settings = Settings(warehouse=f"duckdb:///{db}", allowed_datasets=(DATASET,))
     warehouse = DuckDBWarehouse(db, settings)
     per_question = []
+    offline: list[tuple[str, Measure]] = []
     try:
         for question, sql in questions(limit):
             model = MeasuringModel(exploration(question, sql))
             Agent(model, warehouse, settings).ask(question)
             per_question.append((question, model.measure))
+            planner = MeasuringModel(OfflinePlanner())
+            Agent(planner, warehouse, settings).ask(question)
+            offline.append((question, planner.measure))
 
         # the same questions as one conversation: earlier turns ride along, trimmed
         conversation: Conversation | None = None
@@ -147,7 +156,9 @@ def run(db: Path, limit: int) -> dict[str, Any]:
             chat.append((question, model.measure))
     finally:
         warehouse.close()
-    return {"per_question": per_question, "chat": chat}
+    tables = [len({t.name for t in sqlglot.parse_one(sql, read="bigquery").find_all(exp.Table)})
+              for _, sql in questions(limit)]
+    return {"per_question": per_question, "offline": offline, "chat": chat, "tables": tables}
 
 
 def _chars(value: Any) -> int:
@@ -158,12 +169,20 @@ def report(results: dict[str, Any]) -> str:
     lines = []
     per_question: list[tuple[str, Measure]] = results["per_question"]
     head = f"{'question':<52} {'req':>3} " + " ".join(f"{p[:8]:>8}" for p in PARTS)
-    lines.append("Characters sent to the model per question (all requests of the question):")
-    lines.append(head + f" {'total':>8} {'~tokens':>8} {'last req':>8}")
-    for question, m in per_question:
-        cells = " ".join(f"{m.chars[p]:>8}" for p in PARTS)
-        lines.append(f"{question[:52]:<52} {m.requests:>3} {cells} {m.total:>8} "
-                     f"{estimate_tokens(m.total):>8} {m.last_request:>8}")
+    for title, rows in (("scripted Gemini, catalog in the first request", per_question),
+                        ("offline planner", results["offline"])):
+        lines.append(f"Characters sent to the model per question ({title}; all requests):")
+        lines.append(head + f" {'total':>8} {'~tokens':>8} {'last req':>8}")
+        for question, m in rows:
+            cells = " ".join(f"{m.chars[p]:>8}" for p in PARTS)
+            lines.append(f"{question[:52]:<52} {m.requests:>3} {cells} {m.total:>8} "
+                         f"{estimate_tokens(m.total):>8} {m.last_request:>8}")
+        lines.append("")
+    single = [m for (_, m), n in zip(per_question, results["tables"], strict=True) if n == 1]
+    if single:
+        lines.append(f"single-table questions (scripted Gemini): at most "
+                     f"{max(m.requests for m in single)} model calls and "
+                     f"{max(estimate_tokens(m.total) for m in single):,} tokens each")
     totals = [m.total for _, m in per_question]
     lasts = [m.last_request for _, m in per_question]
     first = per_question[0][1]
@@ -204,7 +223,7 @@ def main() -> None:
             kind: [{"question": q, "requests": m.requests, "chars": dict(m.chars),
                     "total_chars": m.total, "estimated_tokens": estimate_tokens(m.total),
                     "last_request_chars": m.last_request} for q, m in results[kind]]
-            for kind in ("per_question", "chat")
+            for kind in ("per_question", "offline", "chat")
         }, indent=1))
     else:
         print(report(results))

@@ -9,6 +9,11 @@ together.
 
     .venv/bin/python bench/gate.py [--repeat 15] [--json]
 
+It also measures the DuckDB engine check (``nl2sql/safety/engine.py``: DuckDB's
+lexer, parser and bound plan of the transpiled text) on the accepted queries of
+``tests/safety/golden/engine.yaml`` against the canary warehouse, next to
+running the same query, and prints both and their ratio.
+
 Targets (printed, never enforced): gate p50 under 2 ms, ratio under 2. They
 are judged on the whole corpus and on accepted SQL alone. On accepted SQL the
 gate parses twice (once to check, once more to check the text it hands back)
@@ -142,6 +147,50 @@ def stages(cases: list[tuple[str, str, Policy]], repeat: int) -> dict[str, float
     return {name: seconds * 1000 / n for name, seconds in spent.items()}
 
 
+def engine_cost(repeat: int) -> dict[str, float]:
+    """Median ms per query: transpile, the engine check alone, and running the query."""
+    import tempfile
+
+    sys.path.insert(0, str(ROOT))
+    from nl2sql.config import Settings
+    from nl2sql.safety.engine import check_engine
+    from nl2sql.safety.transpile import to_duckdb
+    from nl2sql.warehouse.duckdb import CATALOG, DuckDBWarehouse
+    from tests.safety.canary import build_canary
+
+    safe = yaml.safe_load((GOLDEN / "engine.yaml").read_text(encoding="utf-8"))["safe"]
+    policy = Policy(frozenset({"shop"}), None, 100)
+    with tempfile.TemporaryDirectory() as tmp:
+        wh = DuckDBWarehouse(build_canary(Path(tmp)), Settings(allowed_datasets=("shop",)))
+        try:
+            views = wh._information_schema()
+            schemas = wh.readable_schemas()
+            spent: dict[str, list[float]] = {"transpile": [], "engine check": [], "run": []}
+            for case in safe:
+                sql = check_sql(case["sql"], policy).sql
+                cur = wh._cursor()
+                try:
+                    for _ in range(repeat):
+                        t0 = time.perf_counter()
+                        duck = to_duckdb(sql, views)
+                        t1 = time.perf_counter()
+                        check_engine(cur, duck, catalog=CATALOG, schemas=schemas)
+                        t2 = time.perf_counter()
+                        cur.execute(duck).fetchall()
+                        t3 = time.perf_counter()
+                        spent["transpile"].append(t1 - t0)
+                        spent["engine check"].append(t2 - t1)
+                        spent["run"].append(t3 - t2)
+                finally:
+                    wh._release(cur)
+        finally:
+            wh.close()
+    out = {f"{name} p50 ms": statistics.median(v) * 1000 for name, v in spent.items()}
+    out["queries"] = len(safe)
+    out["check/run"] = out["engine check p50 ms"] / out["run p50 ms"]
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=15, help="timed runs per query")
@@ -155,6 +204,7 @@ def main(argv: list[str] | None = None) -> int:
     report: dict[str, Any] = {kind: summary([r for r in rows if kind in ("all", r["kind"])])
                               for kind in ("safe", "unsafe", "all")}
     report["safe_stages_ms"] = stages(cases, args.repeat)
+    report["duckdb_engine"] = engine_cost(max(3, args.repeat // 3))
     if args.json:
         print(json.dumps(report, indent=2))
         return 0
@@ -175,6 +225,11 @@ def main(argv: list[str] | None = None) -> int:
     split = report["safe_stages_ms"]
     print("accepted SQL, mean ms per stage: "
           + ", ".join(f"{name} {ms:.3f}" for name, ms in split.items()))
+    engine = report["duckdb_engine"]
+    print(f"DuckDB engine check on {engine['queries']:.0f} accepted queries, p50: "
+          f"transpile {engine['transpile p50 ms']:.3f} ms, "
+          f"engine check {engine['engine check p50 ms']:.3f} ms, "
+          f"run {engine['run p50 ms']:.3f} ms (check/run {engine['check/run']:.2f})")
     return 0
 
 

@@ -16,13 +16,15 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-from nl2sql.answer import Answer, Step
+from nl2sql.answer import Answer, Step, Usage
+from nl2sql.catalog import catalog
 from nl2sql.config import Settings
-from nl2sql.errors import Nl2SqlError
+from nl2sql.errors import DeadlineExceeded, Nl2SqlError
 from nl2sql.history import Conversation
 from nl2sql.history import trim as trim_history
 from nl2sql.interpretation import interpret_sql
 from nl2sql.knowledge.library import Knowledge
+from nl2sql.model_view import summarise_older
 from nl2sql.models.base import (
     UNANSWERED,
     FunctionCall,
@@ -74,29 +76,57 @@ class Agent:
         question: str,
         conversation: Conversation | None = None,
         on_event: EventSink | None = None,
+        *,
+        stream: bool = False,
     ) -> tuple[Answer, Conversation]:
-        """Answer ``question``; returns the answer and the extended conversation."""
+        """Answer ``question``; returns the answer and the extended conversation.
+
+        ``stream``: the model's text goes to ``on_event`` as ``answer_delta`` events
+        while it is written (``answer_reset`` when the turn turns out to call
+        functions, so the text so far was not the answer)."""
         started = time.perf_counter()
+        # One deadline bounds the model calls, their retries and the queries.
+        deadline = time.monotonic() + self.settings.question_deadline_s
+        self.tools.deadline = deadline
         emit = on_event or (lambda _event: None)
         # Earlier turns travel with a follow-up, trimmed to a budget (nl2sql/history.py).
         history = trim_history(conversation.messages) if conversation else []
         history.append(Message("user", text=question))
+        question_at = len(history) - 1
         answer = Answer(question=question, answer="", model=self.model.name)
-        system = system_instruction(self.settings, warehouse_kind=self.warehouse.kind)
+        # The catalog lets the model go straight to get_table (nl2sql/catalog.py).
+        system = system_instruction(self.settings, warehouse_kind=self.warehouse.kind,
+                                    catalog=catalog(self.tools))
 
         text: str | None = None
         budget = _Budget(self.settings.max_queries_per_question)
         for turn_no in range(self.settings.max_steps + 1):
             final = turn_no == self.settings.max_steps
             mode, allowed = self._tool_config(turn_no, final)
+            if time.monotonic() >= deadline:
+                raise DeadlineExceeded(
+                    f"the question took longer than {self.settings.question_deadline_s:g}s "
+                    "(NL2SQL_QUESTION_DEADLINE_S); try a narrower question")
             emit({"event": "model_started", "turn": turn_no + 1})
-            turn = self.model.generate(Request(
-                history=list(history),  # a snapshot: what this turn was sent
+            streamed: list[str] = []
+
+            def delta(piece: str, turn_no: int = turn_no, streamed: list[str] = streamed) -> None:
+                streamed.append(piece)
+                emit({"event": "answer_delta", "turn": turn_no + 1, "text": piece})
+
+            request = Request(
+                # a snapshot of what this turn was sent; earlier results summarised
+                history=summarise_older(history, question_at),
                 tools=self.tools.declarations,
                 system=system,
                 tool_mode=mode,
                 allowed_functions=allowed,
-            ))
+                deadline=deadline,
+            )
+            turn = (self.model.generate_stream(request, delta) if stream
+                    else self.model.generate(request))
+            if streamed and turn.message.calls:
+                emit({"event": "answer_reset", "turn": turn_no + 1})
             answer.usage.add(turn.usage)
             history.append(turn.message)
             if turn.finish_reason == UNANSWERED:
@@ -113,7 +143,11 @@ class Agent:
                     r = o.tool.result
                     answer.sql, answer.columns, answer.rows = o.tool.sql, r.columns, r.rows
                     answer.truncated, answer.bytes_processed = r.truncated, r.bytes_processed
+                    answer.total_rows = r.total_rows
                     answer.job = r.job_facts()
+                    answer.model_sql = o.tool.model_sql
+                    answer.usage.add(Usage(bytes_processed=r.bytes_processed,
+                                           bytes_billed=r.bytes_billed))
 
         if not text:
             answer.answered = False
@@ -123,6 +157,7 @@ class Agent:
             # Rows from an exploratory query (a value lookup, say) are not an answer:
             # showing them beside "I could not answer" would invite misreading.
             answer.sql, answer.columns, answer.rows, answer.truncated = None, [], [], False
+            answer.model_sql = None
         elif answer.interpretation is None and answer.sql:
             answer.interpretation = interpret_sql(answer.sql)  # a model that gave none
         answer.answer = text.strip()
@@ -151,7 +186,7 @@ class Agent:
         if len(calls) == 1:
             return [self._run_call(calls[0], emit, refusals[0])]
         # Responses must come back in call order: map() preserves it.
-        workers = min(len(calls), self.settings.max_calls_per_turn)
+        workers = min(len(calls), self.settings.max_calls_per_turn, 8)
         with ThreadPoolExecutor(max_workers=workers) as pool:
             return list(pool.map(lambda c, r: self._run_call(c, emit, r), calls, refusals))
 
@@ -167,7 +202,7 @@ class Agent:
             tool = self.tools.call(call.name, call.args)
             payload: dict[str, Any] = {"output": tool.payload}
         except Nl2SqlError as e:
-            error = e.message
+            error = e.public_message
             payload = {"error": error}
         except Exception:  # noqa: BLE001 - the model must hear about every failure
             # Details go to the log, not to the model or the user.

@@ -38,22 +38,39 @@ class Step:
 
 @dataclass
 class Usage:
-    """Model usage for one answer; token counts are None where unknown."""
+    """Model and warehouse usage for one answer; None where unknown.
+
+    ``cached_tokens`` is the part of ``prompt_tokens`` served from Gemini's context
+    cache; ``cost_usd`` is an estimate from a small price table per model
+    (``nl2sql/models/pricing.py``), not a bill. ``bytes_processed``/``bytes_billed``
+    add up every query of the answer (BigQuery).
+    """
 
     model_calls: int = 0
     prompt_tokens: int | None = None
     output_tokens: int | None = None
     thinking_tokens: int | None = None
+    cached_tokens: int | None = None
+    total_tokens: int | None = None
+    cost_usd: float | None = None
+    bytes_processed: int | None = None
+    bytes_billed: int | None = None
+
+    _SUMMED = ("prompt_tokens", "output_tokens", "thinking_tokens", "cached_tokens",
+               "total_tokens", "cost_usd", "bytes_processed", "bytes_billed")
 
     def add(self, other: Usage) -> None:
         self.model_calls += other.model_calls
-        for name in ("prompt_tokens", "output_tokens", "thinking_tokens"):
+        for name in self._SUMMED:
             mine, theirs = getattr(self, name), getattr(other, name)
             if theirs is not None:
                 setattr(self, name, (mine or 0) + theirs)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        d = asdict(self)
+        if d["cost_usd"] is not None:
+            d["cost_usd"] = round(d["cost_usd"], 6)
+        return d
 
 
 @dataclass
@@ -67,6 +84,8 @@ class Answer:
     columns: list[str] = field(default_factory=list)
     rows: list[list[Any]] = field(default_factory=list)
     truncated: bool = False
+    #: rows the whole result has, where the warehouse says (None: unknown, e.g. cut off)
+    total_rows: int | None = None
     steps: list[Step] = field(default_factory=list)
     usage: Usage = field(default_factory=Usage)
     #: set by the answer service once the answer is saved (``nl2sql.service``)
@@ -79,6 +98,8 @@ class Answer:
     #: the warehouse's facts about the last query's job: job_id, bytes_billed, cache_hit
     job: dict[str, Any] = field(default_factory=dict)
     answered: bool = True
+    #: the model's text of ``sql`` when it differs (``sql`` is what the warehouse ran)
+    model_sql: str | None = None
     #: how the question was read (nl2sql.interpretation); None when nothing ran
     interpretation: Interpretation | None = None
 
@@ -99,4 +120,5 @@ class Answer:
             "seconds": round(self.seconds, 4),
             "bytes_processed": self.bytes_processed,
             "job": self.job,
+            "model_sql": self.model_sql,
         }

@@ -126,6 +126,7 @@ def demo_data(path: str, scale: float, seed: int, as_of: datetime.datetime | Non
 def ask(question: str, db: str | None, warehouse: str | None, model: str | None,
         as_json: bool) -> None:
     """Answer QUESTION with the configured model and warehouse."""
+    from nl2sql.presentation.reading import reading_parts
     from nl2sql.runtime import Runtime
 
     if db and warehouse:
@@ -142,7 +143,11 @@ def ask(question: str, db: str | None, warehouse: str | None, model: str | None,
         click.echo(json.dumps({k: out[k] for k in JSON_KEYS}, ensure_ascii=False, default=str))
     else:
         if answer.answered and answer.interpretation is not None:
+            # Before the answer: a misreading is caught before the number is trusted.
             click.echo(f"Read as: {answer.interpretation.summary}")
+            for label, text in reading_parts(answer.interpretation):
+                click.echo(f"  {label}: {text}")
+            click.echo()
         click.echo(answer.answer)
         if answer.sql:
             click.echo(f"\nSQL:\n{answer.sql}", err=True)
@@ -242,7 +247,8 @@ def mcp_cmd(db: str | None, warehouse: str | None, model: str | None, use_http: 
             click.echo(f"warning: serving MCP on {host} without NL2SQL_API_TOKENS: anyone who "
                        "can reach this port can query the warehouse", err=True)
         click.echo(f"serving MCP on http://{host}:{port}/mcp", err=True)
-    serve(settings, http=(host, port) if use_http else None, user=_os_user())
+    serve(settings, http=(host, port) if use_http else None, user=_os_user(),
+          keep_state=bool(os.environ.get("NL2SQL_STATE_DB")))
 
 
 def _check_bindable(host: str, port: int) -> None:

@@ -62,6 +62,14 @@ def _seconds_list(value: str) -> tuple[float, ...]:
     return waits
 
 
+def _thinking(value: str) -> str:
+    value = value.strip().lower()
+    levels = ("minimal", "low", "medium", "high")
+    if value in levels or value.lstrip("-").isdigit():
+        return value
+    raise ValueError(f"must be one of {', '.join(levels)} or a token budget (a whole number)")
+
+
 def setting(env: str, default: Any, help: str, parse: Callable[[str], Any] = str, *,
             secret: bool = False) -> Any:
     """A field of ``Settings`` that is also a declared setting: its variable, its
@@ -99,8 +107,21 @@ class Settings:
     max_steps: int = setting(
         "NL2SQL_MAX_STEPS", 12,
         "Most model turns per question before the agent stops exploring.", _positive_int)
+    question_deadline_s: float = setting(
+        "NL2SQL_QUESTION_DEADLINE_S", 180.0,
+        "Seconds one question may take in all: model calls, their retries (a 429's "
+        "suggested wait included) and queries; past it the question fails clearly.",
+        _positive_float)
+    gemini_timeout_s: float = setting(
+        "NL2SQL_GEMINI_TIMEOUT_S", 60.0,
+        "Seconds one Gemini call may take before it is retried.", _positive_float)
+    gemini_thinking: str = setting(
+        "NL2SQL_GEMINI_THINKING", "",
+        "Gemini thinking: a level (Gemini 3: minimal, low, medium, high) or a token "
+        "budget (Gemini 2.5: a whole number, 0 off, -1 dynamic); empty: the model's default.",
+        _thinking)
     max_calls_per_turn: int = setting(
-        "NL2SQL_MAX_CALLS_PER_TURN", 4,
+        "NL2SQL_MAX_CALLS_PER_TURN", 16,
         "Most function calls the agent runs from one model turn; the rest get an error.",
         _positive_int)
     max_queries_per_question: int = setting(

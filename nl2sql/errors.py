@@ -6,7 +6,26 @@ turn any of them into a clear sentence without knowing where it came from.
 
 from __future__ import annotations
 
+import re
 from typing import Any
+
+# An absolute POSIX path with at least one directory: not one inside a word, a
+# URL (``http://host/a/b``) or a relative path. The lookbehind keeps SQL such as
+# ``a/b/c`` alone.
+_PART = r"""[^\s'"`/:,;()<>\[\]]"""
+_ABSOLUTE_PATH = re.compile(rf"(?<![\w.:/~\\-])/(?:{_PART}+/)+({_PART}*)")
+
+
+def without_paths(text: str) -> str:
+    """``text`` with absolute file paths cut to their last part: where files live on
+    the server is not the user's business, and a file's name still says what failed.
+
+    >>> without_paths("cannot open DuckDB file '/srv/app/data/demo.duckdb': locked")
+    "cannot open DuckDB file 'demo.duckdb': locked"
+    >>> without_paths("see https://example.com/a/b and x/y/z")
+    'see https://example.com/a/b and x/y/z'
+    """
+    return _ABSOLUTE_PATH.sub(lambda m: m.group(1) or "(a directory)", text)
 
 
 class Nl2SqlError(Exception):
@@ -19,8 +38,13 @@ class Nl2SqlError(Exception):
         self.message = message
         self.details = details
 
+    @property
+    def public_message(self) -> str:
+        """The message as users see it (web, Slack, the model): no server file paths."""
+        return without_paths(self.message)
+
     def to_dict(self) -> dict[str, Any]:
-        return {"ok": False, "error": self.message, "status": self.status}
+        return {"ok": False, "error": self.public_message, "status": self.status}
 
 
 class ConfigError(Nl2SqlError):
@@ -90,6 +114,13 @@ class ModelError(Nl2SqlError):
 
 class RateLimited(Nl2SqlError):
     status = 429
+
+
+class DeadlineExceeded(Nl2SqlError):
+    """A question ran past ``NL2SQL_QUESTION_DEADLINE_S`` (model calls, retries and
+    queries together)."""
+
+    status = 504
 
 
 class Busy(Nl2SqlError):

@@ -15,6 +15,8 @@ from typing import Any
 import sqlglot
 from sqlglot import exp
 
+from nl2sql.knowledge.recognise import bare_sql, metrics_used
+
 AGGREGATE_WORDS = {
     exp.Count: "count", exp.Sum: "total", exp.Avg: "average", exp.Min: "minimum",
     exp.Max: "maximum", exp.Median: "median",
@@ -133,5 +135,13 @@ def interpret_sql(sql: str) -> Interpretation:
     tables = [t for t in select.find_all(exp.Table)]
     joins = tuple(_sql(t) for t in tables[1:]) if len(tables) > 1 else ()
     definition = "; ".join(_sql(e.this if isinstance(e, exp.Alias) else e) for e in aggregates)
+    rules: tuple[str, ...] = ()
+    used = metrics_used(sql)  # defined metrics the query computes exactly: name them
+    if used:
+        measure = "; ".join(m.label or m.name.replace("_", " ") for m in used)
+        definition = "; ".join(f"{m.name}: {m.description}" for m in used)
+        rules = tuple(dict.fromkeys(f for m in used for f in m.filters))
+        ruled = {bare_sql(r) for r in rules}
+        filters = tuple(f for f in filters if bare_sql(f) not in ruled)
     return Interpretation(measure=measure, definition=definition, filters=filters,
-                          grouping=grouping, ordering=ordering, joins=joins)
+                          grouping=grouping, ordering=ordering, joins=joins, rules=rules)

@@ -96,12 +96,14 @@ class _Timings:
 
 def api_object(answer: Answer) -> dict[str, Any]:
     """The answer as the API stores it (the store adds its ids, ``present`` adds ``ok``
-    and links): the ``--json`` fields, whether it answered, the row count, the chart
+    and links): the ``--json`` fields, whether it answered, the row counts, the chart
     and the timings."""
-    chart = chart_for(answer.columns, answer.rows)
+    chart = chart_for(answer.columns, answer.rows, truncated=answer.truncated,
+                      total_rows=answer.total_rows)
     data = answer.to_dict()
     data.update(answered=answer.answered, row_count=len(answer.rows),
-                chart=chart.to_dict() if chart else None, timings=answer.timings)
+                total_rows=answer.total_rows, chart=chart.to_dict() if chart else None,
+                timings=answer.timings)
     return data
 
 
@@ -149,7 +151,9 @@ class Asker:
 
         # The warehouse hashes the user before it reaches job labels (BigQuery).
         agent = self.runtime.agent(labels={"interface": pending.interface, "user": pending.user})
-        answer, conversation = agent.ask(pending.question, pending.history, on_event=sink)
+        # With a listener, the answer text streams (answer_delta events) as it is written.
+        answer, conversation = agent.ask(pending.question, pending.history, on_event=sink,
+                                         stream=on_event is not None)
         answer.timings = timings.to_dict(answer)
         data = api_object(answer)
         answer.conversation_id, answer.answer_id = self.store.add_turn(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -18,13 +19,15 @@ import jsonschema
 
 from nl2sql.config import Settings
 from nl2sql.context import dataset_context
-from nl2sql.errors import BadRequest, ConfigError, NotFound
+from nl2sql.errors import BadRequest, ConfigError, DeadlineExceeded, NotFound
 from nl2sql.knowledge.library import Knowledge
 from nl2sql.knowledge.semantic import semantic_layer
-from nl2sql.querying import run_sql
+from nl2sql.model_view import result_for_model
+from nl2sql.querying import run_checked
 from nl2sql.safety import Policy
 from nl2sql.safety.resultcap import cap_result
 from nl2sql.schemas import schema_path
+from nl2sql.shown_sql import shown_sql
 from nl2sql.warehouse.base import QueryResult, Warehouse
 
 log = logging.getLogger("nl2sql.tools")
@@ -41,8 +44,9 @@ class ToolResult:
     """What a call returns to the model, plus the query behind it for the answer."""
 
     payload: dict[str, Any]
-    sql: str | None = None  # the model's SQL, when this call ran a query
+    sql: str | None = None  # the SQL that ran (the gate's rendering), when this call ran a query
     result: QueryResult | None = None
+    model_sql: str | None = None  # the model's text of it
 
 
 class Toolbox:
@@ -55,6 +59,10 @@ class Toolbox:
         self.settings = settings
         self.labels = labels or {}
         self.policy = Policy.from_settings(settings, warehouse.project)
+        self.export_policy = Policy.from_settings(
+            settings, warehouse.project, max_rows=max(settings.export_max_rows, settings.max_rows))
+        #: ``time.monotonic()`` the question must finish by (set by the agent); None: none
+        self.deadline: float | None = None
         # Without a state store: the definitions files' and pinned reports' pairs only.
         self.knowledge = knowledge or Knowledge(settings, None, warehouse.project)
         self._handlers: dict[str, Any] = {
@@ -155,9 +163,29 @@ class Toolbox:
     # -- queries ---------------------------------------------------------------
 
     def sql_query(self, query: str) -> ToolResult:
-        result = run_sql(self.warehouse, self.policy, query,
-                         timeout_s=self.settings.query_timeout_s, labels=self.labels)
+        # Where the warehouse keeps a job's whole result (BigQuery), the query is capped
+        # at the export cap and only the preview is fetched: a CSV export then reads
+        # that result instead of running (and billing) the query again.
+        policy = self.export_policy if self.warehouse.keeps_results else self.policy
+        checked, result = run_checked(self.warehouse, policy, query,
+                                      timeout_s=self._query_timeout(), labels=self.labels,
+                                      fetch_rows=self.settings.max_rows)
         # Bytes, not only rows: what reaches the model, the user and the state is bounded.
         result = cap_result(result, max_bytes=self.settings.max_result_bytes,
                             max_cell_bytes=self.settings.max_cell_bytes)
-        return ToolResult(result.to_dict(), sql=query.strip().rstrip(";").strip(), result=result)
+        # The answer shows what ran (the gate's rendering), the model's text beside it;
+        # the model gets a capped view of the rows (nl2sql/model_view.py).
+        model_sql = query.strip().rstrip(";").strip()
+        return ToolResult(result_for_model(result), result=result, model_sql=model_sql,
+                          sql=shown_sql(checked.sql, checked.row_cap, model_sql))
+
+    def _query_timeout(self) -> float:
+        """The query timeout, shortened to what is left of the question's deadline."""
+        timeout = self.settings.query_timeout_s
+        if self.deadline is None:
+            return timeout
+        left = self.deadline - time.monotonic()
+        if left <= 1.0:
+            raise DeadlineExceeded("no time is left in this question for another query "
+                                   "(NL2SQL_QUESTION_DEADLINE_S)")
+        return min(timeout, left)

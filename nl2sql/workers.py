@@ -28,6 +28,7 @@ class WorkerPool:
         self.workers = workers
         self.capacity = workers + max_waiting
         self._lock = threading.Lock()
+        self._idle = threading.Condition(self._lock)  # notified as each job ends
         self._pending = 0
         self._executor = ThreadPoolExecutor(max_workers=workers,
                                             thread_name_prefix=name)
@@ -46,8 +47,9 @@ class WorkerPool:
             return None
 
     def _release(self) -> None:
-        with self._lock:
+        with self._idle:
             self._pending -= 1
+            self._idle.notify_all()
 
     def _run(self, fn: Callable[[], None]) -> None:
         try:
@@ -62,6 +64,11 @@ class WorkerPool:
         """Jobs running or waiting."""
         with self._lock:
             return self._pending
+
+    def wait_idle(self, timeout_s: float) -> bool:
+        """Wait until no job runs or waits; False if ``timeout_s`` passed first."""
+        with self._idle:
+            return self._idle.wait_for(lambda: self._pending == 0, timeout=timeout_s)
 
     def close(self, wait: bool = True) -> None:
         """Stop taking jobs; with ``wait``, let the running and queued ones finish."""

@@ -83,4 +83,5 @@ def test_the_app_is_served_by_nl2sql_serve_on_all_interfaces() -> None:
     assert cmd[cmd.index("--host") + 1] == "0.0.0.0"
     port = cmd[cmd.index("--port") + 1]
     assert _instructions("EXPOSE") == [port]
-    assert f"127.0.0.1:{port}/healthz" in _instructions("HEALTHCHECK")[-1]
+    # The health check asks whether the service can answer, not only whether it runs.
+    assert f"127.0.0.1:{port}/readyz" in _instructions("HEALTHCHECK")[-1]

@@ -55,3 +55,14 @@ def test_closed_pool_refuses() -> None:
 def test_bad_sizes_are_refused() -> None:
     with pytest.raises(ValueError):
         WorkerPool(workers=0)
+
+
+def test_waiting_for_idle_returns_when_the_last_job_ends() -> None:
+    pool = WorkerPool(workers=1, max_waiting=1)
+    gate = threading.Event()
+    pool.submit(lambda: gate.wait(5))
+    pool.submit(lambda: None)
+    assert pool.wait_idle(0.05) is False  # a job is still held
+    gate.set()
+    assert pool.wait_idle(5) is True and pool.busy == 0
+    pool.close()

@@ -1,8 +1,11 @@
 // One answer, rendered: text, chart, table, SQL, steps and the CSV link.
+// It looks up nothing on the page: what it needs from it comes in `page`
+// (the width to draw the chart at, and how to tell screen readers).
 import { getBlob, token } from "./api.js";
 import { h } from "./dom.js";
 import { feedbackBlock } from "./feedback.js";
 import { formatBytes, formatNumber, formatSeconds, plural } from "./format.js";
+import { interpretationBlock } from "./interpretation.js";
 import { renderText } from "./markdown.js";
 import { highlight } from "./sql.js";
 import { resultTable } from "./table.js";
@@ -18,7 +21,7 @@ export function stepLabel(name, args = {}) {
   }
 }
 
-function chartBlock(answer) {
+function chartBlock(answer, page) {
   const chart = answer.chart;
   if (!chart) return null;
   if (chart.kind === "number") {
@@ -30,8 +33,7 @@ function chartBlock(answer) {
   const y = chart.spec?.encoding?.y?.title;
   const alt = chart.kind === "bar" ? `Bar chart of ${x} by ${y}` : `Line chart of ${y} over ${x}`;
   // Drawn server-side at the width of the answer column, so labels stay readable on a phone.
-  const column = document.getElementById("thread")?.clientWidth || 680;
-  const width = Math.max(260, Math.min(960, column - 42));
+  const width = Math.max(260, Math.min(960, page.chartWidth() - 42));
   const img = h("img", { alt, width });
   const figure = h("figure", { class: `chart chart-${chart.kind}` }, img);
   // Fetched (not a plain src) so a bearer token can be sent; shown from a blob: URL.
@@ -41,19 +43,18 @@ function chartBlock(answer) {
   return figure;
 }
 
-function sqlBlock(sql) {
+function sqlBlock(sql, page) {
   const copy = h("button", { type: "button", class: "btn btn-small", "aria-label": "Copy SQL" }, "Copy");
   copy.addEventListener("click", async () => {
     // The page's status region tells screen readers, whose focus stays on
     // the button's unchanged label, what the visible text change says.
-    const announcer = document.getElementById("announcer");
     try {
       await navigator.clipboard.writeText(sql);
       copy.textContent = "Copied";
-      if (announcer) announcer.textContent = "SQL copied to the clipboard";
+      page.announce("SQL copied to the clipboard");
     } catch {
       copy.textContent = "Select and copy";
-      if (announcer) announcer.textContent = "Could not copy: select the SQL and copy it";
+      page.announce("Could not copy: select the SQL and copy it");
     }
     setTimeout(() => { copy.textContent = "Copy"; }, 1800);
   });
@@ -110,7 +111,16 @@ function csvLink(answer) {
   return link;
 }
 
-export function answerCard(answer) {
+function truncatedText(answer) {
+  const shown = formatNumber(answer.rows.length);
+  const of = answer.total_rows > answer.rows.length ? ` of ${formatNumber(answer.total_rows)}` : "";
+  return `Showing the first ${shown}${of} rows; the chart and sorting cover only these. ` +
+    "The CSV has the full result.";
+}
+
+const NO_PAGE = { chartWidth: () => 680, announce: () => {} };
+
+export function answerCard(answer, page = NO_PAGE) {
   const hasRows = (answer.columns || []).length > 0;
   const meta = [
     hasRows ? plural(answer.row_count ?? answer.rows.length, "row") : null,
@@ -120,15 +130,17 @@ export function answerCard(answer) {
   ].filter(Boolean);
   return h("article", { class: `card answer${answer.answered === false ? " unanswered" : ""}`, "aria-label": "Answer" },
     h("div", { class: "answer-text" }, renderText(answer.answer)),
-    chartBlock(answer),
-    answer.truncated
-      ? h("p", { class: "notice" }, `Showing the first ${formatNumber(answer.rows.length)} rows. The CSV has the full result.`)
-      : null,
+    interpretationBlock(answer),
+    chartBlock(answer, page),
+    answer.truncated ? h("p", { class: "notice truncated-notice" }, truncatedText(answer)) : null,
     // A single number is already shown big; a one-cell table would only repeat it.
     hasRows && answer.chart?.kind !== "number"
-      ? resultTable(answer.columns, answer.rows, { caption: `Results for: ${answer.question}` })
+      ? resultTable(answer.columns, answer.rows, {
+        caption: `Results for: ${answer.question}`,
+        partial: answer.truncated ? answer.rows.length : null,
+      })
       : null,
-    answer.sql ? sqlBlock(answer.sql) : null,
+    answer.sql ? sqlBlock(answer.sql, page) : null,
     stepsBlock(answer),
     h("footer", { class: "answer-footer" },
       h("div", { class: "meta" }, meta.map((m) => h("span", {}, m))),

@@ -1,33 +1,39 @@
-// The page: the question box, the conversation, progress while the model works.
+// The page's views and wiring: the question box, the conversation, progress
+// while the model works. What the session is (which conversation, what is in
+// flight, what waits for a token) lives in session.js.
 import { answerCard, stepLabel } from "./answer.js";
 import { ApiError, getJSON, setToken, streamAsk, token } from "./api.js";
 import { clear, h } from "./dom.js";
 import { plural } from "./format.js";
+import { Session, conversationInHash, hashFor, questionsInSearch } from "./session.js";
 
 const $ = (id) => document.getElementById(id);
-// controller: aborts the question in flight when a new conversation starts.
-// restoreAfterToken: a conversation id whose loading waits for the token.
-// afterToken: the questions to ask once the token is given.
-const state = { conversationId: null, busy: false, afterToken: [], restoreAfterToken: null, controller: null };
 
-// -- conversation state (kept in the URL hash so a reload keeps the thread) ----
+// -- the conversation, shown (and kept in the URL hash so a reload keeps the thread)
 
-function setConversation(id) {
-  state.conversationId = id;
+function showConversation(id) {
   $("new-conversation").hidden = !id;
   $("conversation-status").textContent = id ? "· follow-up questions continue this conversation" : "";
   $("question").placeholder = id
     ? "Ask a follow-up question…"
     : "Ask a question about the data…";
-  const hash = id ? `#c=${id}` : "";
+  const hash = hashFor(id);
   if (location.hash !== hash) history.replaceState(null, "", `${location.pathname}${hash}`);
 }
+
+const session = new Session({ onConversation: showConversation });
+
+// What an answer card needs from the page: the width its chart is drawn at,
+// and the status region that tells screen readers what changed.
+const cardContext = {
+  chartWidth: () => $("thread")?.clientWidth || 680,
+  announce: (text) => { $("announcer").textContent = text; },
+};
 
 function newConversation() {
   // An answer still on its way belongs to the old conversation: it must not
   // land in (or continue) the new one.
-  if (state.controller) state.controller.abort();
-  setConversation(null);
+  session.reset();
   clear($("thread"));
   $("intro").hidden = false;
   $("question").value = "";
@@ -46,9 +52,12 @@ function turnElement(question) {
 function progressCard() {
   const title = h("span", {}, "Thinking…");
   const steps = h("ol", { class: "progress-steps" });
+  // The answer's words as the model writes them (answer_delta events); the full
+  // answer card replaces the whole progress card when it arrives.
+  const draft = h("p", { class: "answer-draft", hidden: true });
   const card = h("article", { class: "card progress", "aria-live": "polite", "aria-busy": "true" },
     h("div", { class: "progress-title" }, h("span", { class: "spinner", "aria-hidden": "true" }), title),
-    steps);
+    steps, draft);
   const items = new Map();
   return {
     card,
@@ -63,6 +72,13 @@ function progressCard() {
       } else if (name === "step_finished") {
         const li = items.get(data.id) || [...items.values()].find((x) => x.className === "running");
         if (li) li.className = data.ok ? "ok" : "failed";
+      } else if (name === "answer_delta") {
+        draft.hidden = false;
+        draft.textContent += data.text;
+        title.textContent = "Writing the answer…";
+      } else if (name === "answer_reset") {
+        draft.textContent = "";
+        draft.hidden = true;
       }
     },
   };
@@ -96,9 +112,10 @@ function askToken() {
 /** Ask one question; resolves true when it was answered. */
 async function ask(question) {
   question = question.trim();
-  if (!question || state.busy) return false;
+  if (!question) return false;
+  const controller = session.begin();
+  if (!controller) return false;
   let answered = false;
-  state.busy = true;
   $("ask-button").disabled = true;
   $("question").value = "";
   autosize();
@@ -108,20 +125,18 @@ async function ask(question) {
   progress.card.scrollIntoView({ block: "nearest", behavior: "smooth" });
   let result = null;
   let started = false; // an event arrived: a failure now is a lost connection
-  const controller = new AbortController();
-  state.controller = controller;
   try {
-    await streamAsk({ question, conversation_id: state.conversationId }, (name, data) => {
+    await streamAsk({ question, conversation_id: session.conversationId }, (name, data) => {
       started = true;
       if (name === "answer" || name === "error") result = { name, data };
       else progress.event(name, data);
     }, controller.signal);
     if (!result) throw new ApiError("the connection to the server was lost before the answer arrived", 502);
     if (result.name === "error") throw new ApiError(result.data.error, result.data.status);
-    progress.card.replaceWith(answerCard(result.data));
-    setConversation(result.data.conversation_id);
+    progress.card.replaceWith(answerCard(result.data, cardContext));
+    session.setConversation(result.data.conversation_id);
     const text = result.data.answer || "";
-    $("announcer").textContent = `Answer: ${text.length > 300 ? `${text.slice(0, 300)}…` : text}`;
+    cardContext.announce(`Answer: ${text.length > 300 ? `${text.slice(0, 300)}…` : text}`);
     answered = true;
   } catch (e) {
     if (controller.signal.aborted) return false; // "New conversation" was clicked meanwhile
@@ -132,7 +147,7 @@ async function ask(question) {
       // Not a failure of the question: ask it again once the token is given.
       turn.remove();
       $("intro").hidden = $("thread").children.length > 0;
-      state.afterToken = [question];
+      session.waitForToken({ questions: [question] });
       askToken();
     } else {
       progress.card.replaceWith(errorCard(error));
@@ -143,8 +158,7 @@ async function ask(question) {
       }
     }
   } finally {
-    if (state.controller === controller) state.controller = null;
-    state.busy = false;
+    session.end(controller);
     $("ask-button").disabled = false;
     if (!controller.signal.aborted) turn.scrollIntoView({ block: "start", behavior: "smooth" });
     $("question").focus();
@@ -178,19 +192,19 @@ async function loadCatalog() {
 async function restoreConversation(id) {
   try {
     const data = await getJSON(`/api/conversations/${encodeURIComponent(id)}`);
-    for (const answer of data.answers) turnElement(answer.question).append(answerCard(answer));
-    setConversation(data.conversation_id);
+    for (const answer of data.answers) turnElement(answer.question).append(answerCard(answer, cardContext));
+    session.setConversation(data.conversation_id);
   } catch (e) {
     if (e.status === 401) {
       // Not lost, only locked: load it once the token is given.
-      state.restoreAfterToken = id;
+      session.waitForToken({ conversationId: id });
       askToken();
     } else if (e.status === 404) {
-      setConversation(null); // expired or not ours: start afresh
+      session.setConversation(null); // expired or not ours: start afresh
     } else {
       // The server is down or unreachable: keep the conversation (and its id in
       // the URL), so a follow-up or a reload can carry on with it.
-      setConversation(id);
+      session.setConversation(id);
       const li = h("li", { class: "turn" },
         errorCard(new ApiError(`the conversation could not be loaded: ${e.message}`, e.status || 0)));
       $("thread").append(li);
@@ -218,28 +232,25 @@ async function init() {
   $("token-form").addEventListener("submit", () => {
     setToken($("token-input").value.trim());
     loadCatalog();
-    const restore = state.restoreAfterToken;
-    const pending = state.afterToken;
-    state.restoreAfterToken = null;
-    state.afterToken = [];
+    const waiting = session.takeWaiting();
     // The conversation first, so a pending follow-up continues it.
-    (restore ? restoreConversation(restore) : Promise.resolve()).then(() => askInTurn(pending));
+    (waiting.conversationId ? restoreConversation(waiting.conversationId) : Promise.resolve())
+      .then(() => askInTurn(waiting.questions));
   });
-  const match = /^#c=([0-9a-f]{24})$/.exec(location.hash);
+  const conversationId = conversationInHash(location.hash);
   // ?q=... (links from Slack and reports) asks straight away; several ?q= are a
   // conversation, asked in turn (a Slack follow-up such as "and by year?").
-  const questions = new URLSearchParams(location.search).getAll("q");
+  const questions = questionsInSearch(location.search);
   if (questions.length) history.replaceState(null, "", `${location.pathname}${location.hash}`);
   box.focus();
   if (await tokenNeeded()) {
     // Ask for the token first; the token form then loads everything below.
-    state.restoreAfterToken = match ? match[1] : null;
-    state.afterToken = questions;
+    session.waitForToken({ conversationId, questions });
     askToken();
     return;
   }
   loadCatalog();
-  const restored = match ? restoreConversation(match[1]) : Promise.resolve();
+  const restored = conversationId ? restoreConversation(conversationId) : Promise.resolve();
   restored.then(() => askInTurn(questions));
 }
 

@@ -1,5 +1,6 @@
 // A small GoogleSQL highlighter: a tokenizer that wraps tokens in <span>s built
 // with textContent. Enough for reading; it does not need to be a parser.
+// `tokens` is pure (tested with node --test); `highlight` builds the nodes.
 import { h } from "./dom.js";
 
 const KEYWORDS = new Set(`select from where group by order limit offset join left right inner outer full
@@ -16,11 +17,13 @@ const TOKEN = new RegExp([
   String.raw`(?<word>[A-Za-z_][A-Za-z0-9_]*)`,
 ].join("|"), "gi");
 
-export function highlight(sql) {
-  const frag = document.createDocumentFragment();
+// The SQL as [text, class] pairs, class null for text between tokens; joined,
+// the texts give back the SQL exactly.
+export function tokens(sql) {
+  const out = [];
   let last = 0;
   for (const m of sql.matchAll(TOKEN)) {
-    if (m.index > last) frag.append(sql.slice(last, m.index));
+    if (m.index > last) out.push([sql.slice(last, m.index), null]);
     const text = m[0];
     const g = m.groups;
     let cls = "id";
@@ -30,9 +33,15 @@ export function highlight(sql) {
     else if (g.num) cls = "num";
     else if (KEYWORDS.has(text.toLowerCase())) cls = "kw";
     else if (/^\s*\(/.test(sql.slice(m.index + text.length))) cls = "fn";
-    frag.append(h("span", { class: cls }, text));
+    out.push([text, cls]);
     last = m.index + text.length;
   }
-  if (last < sql.length) frag.append(sql.slice(last));
+  if (last < sql.length) out.push([sql.slice(last), null]);
+  return out;
+}
+
+export function highlight(sql) {
+  const frag = document.createDocumentFragment();
+  for (const [text, cls] of tokens(sql)) frag.append(cls ? h("span", { class: cls }, text) : text);
   return frag;
 }

@@ -23,7 +23,9 @@ function cellText(value, column, fixed = false) {
   return text;
 }
 
-export function resultTable(columns, rows, { caption = "Query results" } = {}) {
+// `partial`: the number of rows shown when the result was cut off, so sorting
+// says it orders those rows only (the CSV has the rest).
+export function resultTable(columns, rows, { caption = "Query results", partial = null } = {}) {
   const numeric = columns.map((_, i) => {
     const present = rows.map((r) => r[i]).filter((v) => v !== null && v !== undefined);
     return present.length > 0 && present.every(isNumber);
@@ -52,7 +54,7 @@ export function resultTable(columns, rows, { caption = "Query results" } = {}) {
       return h("th", { scope: "col", class: numeric[i] ? "num" : null, "aria-sort": sort },
         h("button", {
           type: "button",
-          title: `Sort by ${name}`,
+          title: partial ? `Sort the ${formatNumber(partial)} rows shown by ${name}` : `Sort by ${name}`,
           onclick: () => {
             state.dir = state.sortBy === i ? -state.dir : numeric[i] ? -1 : 1;
             state.sortBy = i;

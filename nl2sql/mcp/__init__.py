@@ -1,8 +1,8 @@
 """``nl2sql mcp``: the agent's gated tools and the answer service over the Model Context Protocol.
 
 - ``tools``      the tool list: our declarations, described for an agent client
-- ``calls``      one tool call for one user, through the agent's own Toolbox or the ask service
-- ``resources``  dataset context files as resources
+- ``calls``      one tool call for one user: the agent's Toolbox, get_metrics, or the ask service
+- ``resources``  dataset context and semantic definitions files as resources
 - ``server``     the SDK server and the stdio transport
 - ``http``       streamable HTTP: bearer tokens, Origin and Host checks
 """
@@ -12,13 +12,16 @@ from __future__ import annotations
 from nl2sql.config import Settings
 
 
-def serve(settings: Settings, *, http: tuple[str, int] | None = None, user: str) -> None:
+def serve(settings: Settings, *, http: tuple[str, int] | None = None, user: str,
+          keep_state: bool = False) -> None:
     """Serve MCP over stdio (``http=None``) or streamable HTTP on ``(host, port)``.
 
     The warehouse and the model are opened first, so a bad setting is one clear
-    error before any client connects. Over stdio the one local ``user`` keeps its
-    conversations and rate limit in memory for the session; over HTTP they live in
-    the state database, shared with the web app's API.
+    error before any client connects. Over HTTP conversations, rate limits and
+    verified queries live in the state database, shared with the web app's API.
+    Over stdio, whose working directory is whatever the client chose (perhaps not
+    writable), they live in memory for the session unless ``keep_state`` (the
+    state database was configured explicitly).
     """
     from nl2sql.runtime import Runtime
 
@@ -31,7 +34,8 @@ def serve(settings: Settings, *, http: tuple[str, int] | None = None, user: str)
         from nl2sql.state import StateDB
 
         if http is None:
-            serve_stdio(Services.build(runtime, state_db=StateDB(":memory:")), user)
+            state = StateDB(settings.state_db if keep_state else ":memory:")
+            serve_stdio(Services.build(runtime, state_db=state), user)
             return
         from nl2sql.mcp.http import serve_http
 

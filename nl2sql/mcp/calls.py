@@ -16,11 +16,12 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+import jsonschema
 import mcp_types as types
 
 from nl2sql.agent import EventSink
 from nl2sql.errors import BadRequest, Nl2SqlError
-from nl2sql.mcp.tools import ASK, agent_functions
+from nl2sql.mcp.tools import ASK, GET_METRICS, METRICS_SCHEMA, agent_functions
 from nl2sql.service import Services, parse_ask
 from nl2sql.tools import Toolbox
 
@@ -29,6 +30,8 @@ log = logging.getLogger(__name__)
 INTERFACE = "mcp"
 #: tools that cost a warehouse job or model calls, so count against the user's rate limit
 METERED = frozenset({"sql_query", ASK})
+#: what ``list_tables`` carries of a dataset's semantic definitions
+SEMANTIC_KEYS = ("metrics", "entities", "dimensions", "joins")
 #: keys of the answer service's result that an MCP client gets from ``ask``
 ASK_KEYS = ("question", "answered", "answer", "interpretation", "sql", "columns", "rows",
             "row_count", "truncated", "bytes_processed", "steps", "model", "conversation_id",
@@ -79,8 +82,10 @@ class Calls:
                   on_event: EventSink | None) -> dict[str, Any]:
         if name == ASK:
             return self._ask(args, caller, on_event)
+        if name == GET_METRICS:
+            return self._metrics(args, caller)
         if name not in agent_functions():
-            known = ", ".join([*sorted(agent_functions()), ASK])
+            known = ", ".join([*sorted(agent_functions()), GET_METRICS, ASK])
             raise BadRequest(f"unknown tool {name!r}; available: {known}")
         if name in METERED:
             self.services.limiter.check(caller.user)
@@ -90,8 +95,25 @@ class Calls:
     def toolbox(self, caller: Caller) -> Toolbox:
         """The agent's tools, labelled with this caller (BigQuery job labels)."""
         runtime = self.services.runtime
-        return Toolbox(runtime.warehouse, runtime.settings,
+        warehouse = runtime.warehouse  # first: the knowledge needs its project
+        return Toolbox(warehouse, runtime.settings, knowledge=runtime.knowledge,
                        labels={"interface": INTERFACE, "user": caller.user})
+
+    def _metrics(self, args: dict[str, Any], caller: Caller) -> dict[str, Any]:
+        # The definitions list_tables hands the agent's model, through its allowlist
+        # check; arguments checked as the Toolbox checks its own (same sentences).
+        unknown = sorted(set(args) - set(METRICS_SCHEMA["properties"]))
+        if unknown:
+            raise BadRequest(f"bad arguments for {GET_METRICS}: unexpected "
+                             f"{', '.join(map(repr, unknown))}; {GET_METRICS} takes dataset_id")
+        try:
+            jsonschema.validate(args, METRICS_SCHEMA)
+        except jsonschema.ValidationError as e:
+            where = "/".join(map(str, e.absolute_path)) or "arguments"
+            raise BadRequest(f"bad arguments for {GET_METRICS}: {where}: {e.message}") from None
+        listed = self.toolbox(caller).list_tables(args["dataset_id"])
+        return {"dataset_id": listed["dataset_id"],
+                **{key: listed.get(key, []) for key in SEMANTIC_KEYS}}
 
     def _ask(self, args: dict[str, Any], caller: Caller, on_event: EventSink | None
              ) -> dict[str, Any]:

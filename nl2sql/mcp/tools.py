@@ -21,6 +21,17 @@ from nl2sql.service import MAX_QUESTION_CHARS
 from nl2sql.tools import declarations
 
 ASK = "ask"
+GET_METRICS = "get_metrics"
+
+#: the ``get_metrics`` tool's arguments (``list_tables``' own)
+METRICS_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "dataset_id": {"type": "string",
+                       "description": "Dataset id as returned by list_datasets."},
+    },
+    "required": ["dataset_id"],
+}
 
 #: the ``ask`` tool's arguments (the API's /api/ask body)
 ASK_SCHEMA: dict[str, Any] = {
@@ -67,6 +78,16 @@ def _descriptions(settings: Settings) -> dict[str, str]:
             "datasets and denied functions are refused with the reason, and nothing runs. "
             "Use fully qualified names (dataset.table); aggregate in SQL rather than "
             "fetching raw rows."),
+        "search_verified_queries": (
+            "Find questions analysts have verified, with the exact SQL that answers each, "
+            "closest to the given question first. When one matches the question's meaning, "
+            "start from its SQL (adjust filters and dates) instead of writing new SQL."),
+        GET_METRICS: (
+            "The dataset's agreed semantic definitions: metrics (each with the expression, "
+            "table and filters that define it, or its full SQL), entities, dimensions with "
+            "their value vocabulary, and join paths. When a question names a metric "
+            "('revenue', 'active users'), compute it exactly as defined here. Empty lists "
+            "mean the dataset has no definitions."),
         ASK: (
             "Answer a plain-language question about the data with this server's own analyst "
             "model: it explores the datasets, writes and runs one checked read-only query, and "
@@ -79,7 +100,7 @@ def _descriptions(settings: Settings) -> dict[str, str]:
 
 
 def mcp_tools(settings: Settings) -> list[types.Tool]:
-    """Every agent function (in declaration order), then ``ask``."""
+    """Every agent function (in declaration order), then ``get_metrics`` and ``ask``."""
     described = _descriptions(settings)
     read_only = types.ToolAnnotations(read_only_hint=True, destructive_hint=False,
                                       idempotent_hint=True, open_world_hint=False)
@@ -92,6 +113,8 @@ def mcp_tools(settings: Settings) -> list[types.Tool]:
         )
         for decl in declarations()
     ]
+    tools.append(types.Tool(name=GET_METRICS, description=described[GET_METRICS],
+                            input_schema=METRICS_SCHEMA, annotations=read_only))
     tools.append(types.Tool(
         name=ASK, description=described[ASK], input_schema=ASK_SCHEMA,
         # Not idempotent: a model may answer differently, and each call is a saved turn.

@@ -13,6 +13,7 @@ def open_model(settings: Settings) -> Model:
         from nl2sql.models.offline import OfflinePlanner
 
         return OfflinePlanner()
-    from nl2sql.models.gemini import GeminiModel
+    from nl2sql.models.gemini import GeminiModel, thinking_config
 
-    return GeminiModel(name)
+    return GeminiModel(name, timeout_s=settings.gemini_timeout_s,
+                       thinking=thinking_config(settings.gemini_thinking))

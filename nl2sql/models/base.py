@@ -9,6 +9,7 @@ it to their wire format; ``native`` keeps a vendor's own copy of a model turn
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -86,6 +87,8 @@ class Request:
     system: str
     tool_mode: ToolMode = "AUTO"
     allowed_functions: list[str] | None = None
+    #: ``time.monotonic()`` by which the question must be done (retries included); None: no limit
+    deadline: float | None = None
 
 
 class Model(ABC):
@@ -94,6 +97,11 @@ class Model(ABC):
     @abstractmethod
     def generate(self, request: Request) -> ModelTurn:
         """Return the model's next turn for ``request``."""
+
+    def generate_stream(self, request: Request, on_text: Callable[[str], None]) -> ModelTurn:
+        """The next turn, its text handed to ``on_text`` piece by piece as it arrives.
+        A model that cannot stream returns the whole turn (the answer event carries it)."""
+        return self.generate(request)
 
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release clients."""

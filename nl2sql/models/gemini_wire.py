@@ -23,6 +23,7 @@ from google.genai import types
 
 from nl2sql.answer import Usage
 from nl2sql.models.base import FunctionCall, Message, ToolMode
+from nl2sql.models.pricing import estimate_usd
 
 #: Gemini's documented placeholder for function calls that did not come from
 #: Gemini (another model's history): Gemini 3 rejects an unsigned call otherwise.
@@ -123,7 +124,9 @@ def to_message(content: types.Content) -> Message:
     return Message("model", text="".join(texts) or None, calls=calls, native=native)
 
 
-def to_usage(meta: types.GenerateContentResponseUsageMetadata | None) -> Usage:
+def to_usage(meta: types.GenerateContentResponseUsageMetadata | None,
+             model: str = "") -> Usage:
+    """One call's usage, with the cached part of the prompt and an estimated cost."""
     if meta is None:
         return Usage(model_calls=1)
     return Usage(
@@ -131,5 +134,55 @@ def to_usage(meta: types.GenerateContentResponseUsageMetadata | None) -> Usage:
         prompt_tokens=meta.prompt_token_count,
         output_tokens=meta.candidates_token_count,
         thinking_tokens=meta.thoughts_token_count,
+        cached_tokens=meta.cached_content_token_count,
+        total_tokens=meta.total_token_count,
+        cost_usd=estimate_usd(model, meta.prompt_token_count, meta.candidates_token_count,
+                              meta.thoughts_token_count, meta.cached_content_token_count),
     )
 
+
+
+# -- streaming ---------------------------------------------------------------------
+
+
+def chunk_text(chunk: types.GenerateContentResponse) -> str:
+    """The answer text in one streamed chunk (thoughts left out)."""
+    if not chunk.candidates or chunk.candidates[0].content is None:
+        return ""
+    return "".join(p.text for p in chunk.candidates[0].content.parts or []
+                   if p.text and not p.thought)
+
+
+def merge_chunks(chunks: list[types.GenerateContentResponse]) -> types.GenerateContentResponse:
+    """A stream's chunks as the one response ``generateContent`` would have returned:
+    parts in order, consecutive text parts joined (a thought signature, which the API
+    may send on a last, empty part, stays with the text), the last finish reason and
+    usage."""
+    parts: list[types.Part] = []
+    candidate = types.Candidate()
+    feedback = None
+    usage = None
+    for chunk in chunks:
+        feedback = chunk.prompt_feedback or feedback
+        usage = chunk.usage_metadata or usage
+        if not chunk.candidates:
+            continue
+        c = chunk.candidates[0]
+        candidate.finish_reason = c.finish_reason or candidate.finish_reason
+        candidate.finish_message = c.finish_message or candidate.finish_message
+        for part in (c.content.parts if c.content is not None else None) or []:
+            last = parts[-1] if parts else None
+            joinable = (last is not None and part.function_call is None
+                        and last.function_call is None and part.text is not None
+                        and last.text is not None and bool(part.thought) == bool(last.thought)
+                        and last.thought_signature is None)
+            if joinable and last is not None:
+                parts[-1] = last.model_copy(update={
+                    "text": (last.text or "") + (part.text or ""),
+                    "thought_signature": part.thought_signature})
+            else:
+                parts.append(part)
+    if parts:
+        candidate.content = types.Content(role="model", parts=parts)
+    return types.GenerateContentResponse(candidates=[candidate] if chunks else [],
+                                         prompt_feedback=feedback, usage_metadata=usage)

@@ -146,7 +146,7 @@ class _Turn:
             checked = audit(u.parsed.toks, u.parsed, u.readings, u.plan, cat, u.followup)
             if not checked.ok:
                 return self.decline(decline_text(checked.reason(), cat, u.mentioned),
-                                    interpretation(u.plan, checked.unused))
+                                    interpretation(u.plan, checked.unused, u.corrections))
         return self._query_step(u)
 
     def _datasets(self) -> list[str]:
@@ -187,4 +187,4 @@ class _Turn:
             return self.say(f"The query returned {len(out.get('rows') or [])} rows.")
         text = answer_text(u.plan, list(out.get("columns") or []), list(out.get("rows") or []),
                            bool(out.get("truncated")))
-        return self.say(text, interpretation(u.plan))
+        return self.say(text, interpretation(u.plan, corrections=u.corrections))

@@ -93,8 +93,31 @@ def column_kind(name: str, values: list[Any], *, first: bool = False) -> ColumnK
     return "text"
 
 
-def chart_for(columns: list[str], rows: list[list[Any]]) -> Chart | None:
-    """The chart that fits ``columns``/``rows`` (JSON-safe values), or None."""
+def chart_for(columns: list[str], rows: list[list[Any]], *, truncated: bool = False,
+              total_rows: int | None = None) -> Chart | None:
+    """The chart that fits ``columns``/``rows`` (JSON-safe values), or None.
+
+    A ``truncated`` result is charted as it is, with a title that says only the
+    first rows are drawn, so the line does not pass for the whole story."""
+    chart = _chart(columns, rows)
+    if chart is not None and truncated and chart.kind != "number":
+        chart.spec["title"] = {"text": partial_notice(len(rows), total_rows), "anchor": "start",
+                               "fontSize": 12, "fontWeight": 500, "color": "#b45309"}
+    return chart
+
+
+def partial_notice(shown: int, total: int | None) -> str:
+    """'Only the first 1,000 of 2,552 rows', or '... rows (there are more)' when unknown.
+
+    >>> partial_notice(1000, 2552)
+    'Only the first 1,000 of 2,552 rows'
+    """
+    if total is not None and total > shown:
+        return f"Only the first {shown:,} of {total:,} rows"
+    return f"Only the first {shown:,} rows (the result has more)"
+
+
+def _chart(columns: list[str], rows: list[list[Any]]) -> Chart | None:
     if not rows or not columns:
         return None
     kinds = [column_kind(c, [r[i] for r in rows], first=i == 0) for i, c in enumerate(columns)]
@@ -227,9 +250,10 @@ def render_png(spec: dict[str, Any], scale: float = 2.0) -> bytes:
 IMAGE_KINDS = ("bar", "line")
 
 
-def chart_png(columns: list[str], rows: list[list[Any]], scale: float = 2.0) -> bytes | None:
+def chart_png(columns: list[str], rows: list[list[Any]], scale: float = 2.0, *,
+              truncated: bool = False, total_rows: int | None = None) -> bytes | None:
     """The PNG a message carries for this result, or None when its shape gets none."""
-    chart = chart_for(columns, rows)
+    chart = chart_for(columns, rows, truncated=truncated, total_rows=total_rows)
     if chart is None or chart.kind not in IMAGE_KINDS:
         return None
     return render_png(chart.spec, scale=scale)

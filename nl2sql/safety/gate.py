@@ -51,17 +51,18 @@ def check_sql(sql: str, policy: Policy) -> CheckedSQL:
     ...
     nl2sql.errors.UnsafeSQL: only read-only queries are allowed: found DROP TABLE at position 0
     """
-    text: str = _run(check_input, sql, policy)
-    statements: list[exp.Expr] = _run(check_parse, text, policy)
-    tree: exp.Expr = _run(check_single_statement, statements, policy)
+    text: str = run_check(check_input, sql, policy)
+    statements: list[exp.Expr] = run_check(check_parse, text, policy)
+    tree: exp.Expr = run_check(check_single_statement, statements, policy)
     for check in CHECKS:
         try:
-            tree = _run(check, tree, policy)
+            tree = run_check(check, tree, policy)
         except UnsafeSQL as e:
             raise _refine_position(text, e) from None
-    tables = _run(referenced_tables, tree, policy)
-    rendered = _run(render, tree)
-    return CheckedSQL(_run(check_round_trip, rendered, tables, policy), tables, policy.max_rows)
+    tables = run_check(referenced_tables, tree, policy)
+    rendered = run_check(render, tree)
+    return CheckedSQL(run_check(check_round_trip, rendered, tables, policy), tables,
+                      policy.max_rows)
 
 
 def render(tree: exp.Expr) -> str:
@@ -74,7 +75,8 @@ def render(tree: exp.Expr) -> str:
                         "rewrite it", check="render") from None
 
 
-def _run(step: Callable[..., Any], *args: Any) -> Any:
+def run_check(step: Callable[..., Any], *args: Any) -> Any:
+    """Run one named check, failing closed: any error but ``UnsafeSQL`` refuses the SQL."""
     name = step.__name__.removeprefix("check_")
     try:
         return step(*args)

@@ -31,10 +31,17 @@ MAX_BUILT_CHARS = 100_000
 
 def for_duckdb(tree: exp.Expr) -> exp.Expr:
     """Apply every rewrite in ``REWRITES`` to a copy of ``tree``."""
-    tree = tree.copy()
+    return tree.transform(_rewrite_node)
+
+
+def _rewrite_node(node: exp.Expr) -> exp.Expr:
+    # One walk of the tree, every rewrite per node: each returns the node unchanged
+    # unless it applies, and at most one applies to a given node kind.
     for rewrite in REWRITES:
-        tree = tree.transform(rewrite, copy=False)
-    return tree
+        replaced = rewrite(node)
+        if replaced is not node:
+            return replaced
+    return node
 
 
 def _error(message: str) -> exp.Expr:
@@ -194,6 +201,39 @@ def unnest_offset_from_zero(node: exp.Expr) -> exp.Expr:
         this=exp.to_identifier(f"_{value}_{offset}")))
 
 
+def safe_prefix(node: exp.Expr) -> exp.Expr:
+    """SAFE.fn(...) returns NULL instead of failing; DuckDB spells that TRY(fn(...))."""
+    safe = getattr(exp, "SafeFunc", None)
+    if safe is not None and isinstance(node, safe) and isinstance(node.this, exp.Expr):
+        return exp.Anonymous(this="TRY", expressions=[node.this])
+    return node
+
+
+def extract_date_parts(node: exp.Expr) -> exp.Expr:
+    """EXTRACT(DATE / TIME / DATETIME FROM ts) are casts; DuckDB knows no such parts."""
+    if isinstance(node, exp.Extract) and isinstance(node.this, exp.Var):
+        to = {"DATE": "DATE", "TIME": "TIME", "DATETIME": "TIMESTAMP"}.get(node.this.name.upper())
+        if to:
+            # Through TIMESTAMP: DuckDB casts no TIMESTAMPTZ to TIME (the session is UTC).
+            plain = exp.Cast(this=node.expression, to=exp.DataType.build("TIMESTAMP"))
+            return exp.Cast(this=plain, to=exp.DataType.build(to))
+    return node
+
+
+def range_bucket(node: exp.Expr) -> exp.Expr:
+    """RANGE_BUCKET(x, sorted_array): how many boundaries are <= x (DuckDB has none)."""
+    bucket = getattr(exp, "RangeBucket", None)
+    if bucket is None or not isinstance(node, bucket) or node.expression is None:
+        return node
+    value, bounds = node.this, node.expression
+    count = exp.select(exp.Count(this=exp.Star())).from_(
+        exp.Unnest(expressions=[bounds.copy()],
+                   alias=exp.TableAlias(columns=[exp.to_identifier("_bound")]))
+    ).where(exp.LTE(this=exp.column("_bound"), expression=value.copy()))
+    return exp.Case(ifs=[exp.If(this=exp.Is(this=value.copy(), expression=exp.Null()),
+                                true=exp.Null())], default=exp.Subquery(this=count))
+
+
 def array_agg_limit(node: exp.Expr) -> exp.Expr:
     """ARRAY_AGG(x ORDER BY y LIMIT n): DuckDB has no LIMIT there; slice the ordered list."""
     if not isinstance(node, exp.ArrayAgg) or not isinstance(node.this, exp.Limit):
@@ -208,5 +248,5 @@ def array_agg_limit(node: exp.Expr) -> exp.Expr:
 REWRITES: tuple[Rewrite, ...] = (
     guard_generators, guard_string_builders, dayofweek_from_one, week_numbers,
     date_arithmetic_stays_date, date_functions_return_dates, byte_length, format_is_printf,
-    array_agg_limit, unnest_offset_from_zero,
+    array_agg_limit, unnest_offset_from_zero, safe_prefix, extract_date_parts, range_bucket,
 )

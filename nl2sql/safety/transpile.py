@@ -30,6 +30,8 @@ UNFAITHFUL: dict[type[exp.Expr], str] = {
     exp.SessionParameter: "system variables (@@name) do not exist in the DuckDB warehouse",
     exp.Parameter: "query parameters (@name) are not supported; write the value itself",
     exp.Placeholder: "query parameters (?) are not supported; write the value itself",
+    exp.Version: "time travel (FOR SYSTEM_TIME AS OF) is not available in the DuckDB warehouse, "
+                 "which keeps no history; query the table as it is",
 }
 
 
@@ -60,11 +62,17 @@ def to_duckdb(sql: str, info_schema: Mapping[str, str] | None = None) -> str:
     for node in tree.walk():
         if isinstance(node, exp.Parameter) and node.sql("bigquery").startswith("@@"):
             node = exp.SessionParameter()  # sqlglot reads some @@names as parameters
+        if isinstance(node, exp.Cast) and node.args.get("format") is not None:
+            raise UnsafeSQL("CAST(... FORMAT ...) is not supported by the DuckDB warehouse; "
+                            "use FORMAT_DATE, FORMAT_TIMESTAMP or PARSE_DATE", check=CHECK,
+                            construct="CAST ... FORMAT")
         why = UNFAITHFUL.get(type(node))
         if why:
             raise UnsafeSQL(why, check=CHECK, construct=node.sql("bigquery")[:40])
     tree = for_duckdb(tree)
-    tree = tree.transform(lambda node: _information_schema(node, info_schema or {}), copy=False)
+    if "INFORMATION_SCHEMA" in sql.upper():
+        tree = tree.transform(lambda node: _information_schema(node, info_schema or {}),
+                              copy=False)
     generator = Dialect.get_or_raise("duckdb").generator(
         comments=False, unsupported_level=ErrorLevel.IGNORE)
     try:

@@ -23,6 +23,7 @@ from slack_sdk.models.blocks import (
 from nl2sql.answer import Answer
 from nl2sql.presentation.mrkdwn import SECTION_MAX, code_block, escape
 from nl2sql.presentation.numbers import format_bytes, format_seconds, plural
+from nl2sql.presentation.reading import reading_parts
 from nl2sql.presentation.tables import clip, text_table
 
 Message = dict[str, Any]
@@ -40,6 +41,13 @@ def answer_message(answer: Answer, *, user_id: str | None = None, link: str | No
             text=clip(f"<@{user_id}> asked: {escape(answer.question)}", SECTION_MAX))]))
     blocks.append(SectionBlock(text=MarkdownTextObject(
         text=clip(escape(answer.answer) or "(no answer text)", SECTION_MAX))))
+    if answer.interpretation is not None:
+        # How the question was read, right under the answer: a misreading shows here.
+        reading = [f"*Read as:* {escape(answer.interpretation.summary)}"]
+        reading += [f"{label}: {escape(text)}"
+                    for label, text in reading_parts(answer.interpretation)]
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(
+            text=clip("\n".join(reading), SECTION_MAX))]))
 
     table = text_table(answer.columns, answer.rows, max_rows=TABLE_ROWS)
     if table and answer.rows:

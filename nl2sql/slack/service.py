@@ -33,7 +33,7 @@ INTERFACE = "slack"
 
 
 #: (columns, rows) -> PNG bytes, or None when the result gets no image
-ChartRenderer = Callable[[list[str], list[list[Any]]], bytes | None]
+ChartRenderer = Callable[..., bytes | None]  # presentation.charts.chart_png's signature
 
 
 class SlackService:
@@ -140,7 +140,8 @@ class SlackService:
             # must still get the answer, so send its text alone.
             log.exception("slack %s: answer blocks could not be built", user)
             message = blocks.notice_message(answer.answer, response_type=self.response_type)
-        message = with_feedback(message, answer.answer_id or "", verifiable=bool(answer.sql))
+        if answer.answer_id:
+            message = with_feedback(message, answer.answer_id, verifiable=bool(answer.sql))
         if self._post(command, message, budget):
             self._upload_chart(command, answer)
 
@@ -175,7 +176,8 @@ class SlackService:
         if self.uploader is None or self.chart is None or self.response_type != "in_channel":
             return
         try:
-            png = self.chart(answer.columns, answer.rows)
+            png = self.chart(answer.columns, answer.rows, truncated=answer.truncated,
+                             total_rows=answer.total_rows)
         except Exception:  # a chart is a bonus; the answer is already out
             log.exception("slack %s: chart rendering failed", command.user_key)
             return
@@ -190,5 +192,5 @@ class SlackService:
 def _friendly(e: Nl2SqlError) -> str:
     if isinstance(e, ModelError):
         return ("Sorry, the language model is not available right now "
-                f"({e.message}). Please try again in a minute.")
-    return f"Sorry, I could not answer that: {e.message}"
+                f"({e.public_message}). Please try again in a minute.")
+    return f"Sorry, I could not answer that: {e.public_message}"

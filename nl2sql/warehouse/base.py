@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -76,6 +77,7 @@ class QueryResult:
     bytes_billed: int | None = None
     job_id: str | None = None
     cache_hit: bool | None = None
+    location: str | None = None  # where the job ran (BigQuery), to find it again
     #: why rows were cut: "rows" (the row cap), "bytes" (the result's size cap)
     #: or "cell" (long values were shortened); None when nothing was cut
     truncated_reason: str | None = None
@@ -97,8 +99,18 @@ class QueryResult:
     def job_facts(self) -> dict[str, Any]:
         """What the engine reported about the job (BigQuery), only where known."""
         facts = {"bytes_processed": self.bytes_processed, "bytes_billed": self.bytes_billed,
-                 "job_id": self.job_id, "cache_hit": self.cache_hit}
+                 "job_id": self.job_id, "cache_hit": self.cache_hit, "location": self.location}
         return {k: v for k, v in facts.items() if v is not None}
+
+
+@dataclass
+class ExportedRows:
+    """A finished job's whole result, read page by page (``rows`` is lazy)."""
+
+    columns: list[str]
+    rows: Iterator[list[Any]]
+    row_count: int
+    truncated: bool
 
 
 class Warehouse(ABC):
@@ -109,6 +121,10 @@ class Warehouse(ABC):
     kind: str = "warehouse"
     #: project that project-qualified names must match (BigQuery); None elsewhere
     project: str | None = None
+    #: a query's whole result stays readable after it ran (BigQuery's destination
+    #: table, 24 hours): queries are capped at the export cap and only the preview
+    #: is fetched, so an export reads the same job instead of running it again
+    keeps_results: bool = False
 
     @abstractmethod
     def list_datasets(self) -> list[DatasetInfo]: ...
@@ -122,6 +138,11 @@ class Warehouse(ABC):
     @abstractmethod
     def query(self, sql: str, *, max_rows: int, timeout_s: float,
               labels: dict[str, str] | None = None) -> QueryResult: ...
+
+    def export_rows(self, job: dict[str, Any], max_rows: int) -> ExportedRows | None:
+        """The whole result of the job described by ``job`` (an answer's ``job`` facts),
+        or None when it is not kept (any more): the caller runs the SQL again."""
+        return None
 
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release connections."""

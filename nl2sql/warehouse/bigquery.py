@@ -22,51 +22,44 @@ import math
 import time
 from typing import Any
 
-import sqlglot
-from google.api_core.client_info import ClientInfo
-from google.api_core.client_options import ClientOptions
-from google.auth.credentials import AnonymousCredentials
 from google.cloud import bigquery
-from google.cloud.bigquery.retry import DEFAULT_RETRY
-from sqlglot import exp
+from google.cloud.bigquery.retry import DEFAULT_JOB_RETRY, DEFAULT_RETRY
 
-from nl2sql import __version__
 from nl2sql.config import Settings
-from nl2sql.errors import NotFound, QueryError, UnsafeSQL
+from nl2sql.errors import NotFound
+from nl2sql.warehouse import bq_access as access
+from nl2sql.warehouse import bq_export
 from nl2sql.warehouse import bq_metadata as meta
-from nl2sql.warehouse.base import DatasetInfo, QueryResult, TableInfo, Warehouse
-from nl2sql.warehouse.bq_errors import gigabytes, translate
+from nl2sql.warehouse import bq_shards as shards
+from nl2sql.warehouse.base import (
+    DatasetInfo,
+    ExportedRows,
+    QueryResult,
+    TableInfo,
+    Warehouse,
+)
+from nl2sql.warehouse.bq_client import make_client
+from nl2sql.warehouse.bq_errors import translate
 from nl2sql.warehouse.bq_values import job_labels, json_value
 
 log = logging.getLogger(__name__)
 
-USD_PER_TIB = 6.25  # on-demand analysis price, for the approximate cost in messages
 METADATA_TTL_S = 600.0
 EXAMPLES_TTL_S = 24 * 3600.0
 EXAMPLES_MAX_BYTES = 256 * 1024**2  # example values only when this cheap (~$0.0015)
 EXAMPLES_TIMEOUT_S = 10.0
 API_TIMEOUT_S = 30.0  # one HTTP call
 PAGE_SIZE = 200
+TABLE_PAGE_SIZE = 1000
+LIST_TABLES_MAX = 5000  # list_tables reads at most this many (GA4: years of daily shards)
 DETAIL_MAX = 100  # list_* fetch descriptions and row counts for at most this many items
 DETAIL_WORKERS = 8
 JOB_ID_PREFIX = "nl2sql_"
 
 
-def make_client(project: str, location: str | None, endpoint: str = "") -> bigquery.Client:
-    """A client on Application Default Credentials, or anonymous on ``endpoint``."""
-    info = ClientInfo(user_agent=f"nl2sql/{__version__}")
-    try:
-        if endpoint:
-            return bigquery.Client(project=project, location=location, client_info=info,
-                                   credentials=AnonymousCredentials(),
-                                   client_options=ClientOptions(api_endpoint=endpoint))
-        return bigquery.Client(project=project, location=location, client_info=info)
-    except Exception as e:
-        raise translate(e, doing="metadata") from None
-
-
 class BigQueryWarehouse(Warehouse):
     kind = "BigQuery warehouse"
+    keeps_results = True  # the job's destination table serves exports (bq_export)
 
     def __init__(self, project: str, location: str | None = None,
                  settings: Settings | None = None) -> None:
@@ -82,12 +75,17 @@ class BigQueryWarehouse(Warehouse):
         self.datasets_cache: meta.TTLCache[list[DatasetInfo]] = meta.TTLCache(METADATA_TTL_S)
         self.tables_cache: meta.TTLCache[list[TableInfo]] = meta.TTLCache(METADATA_TTL_S)
         self.table_cache: meta.TTLCache[bigquery.Table] = meta.TTLCache(METADATA_TTL_S)
+        self.dataset_cache: meta.TTLCache[bigquery.Dataset] = meta.TTLCache(METADATA_TTL_S)
+        self.shards_cache: meta.TTLCache[list[shards.ShardGroup]] = meta.TTLCache(METADATA_TTL_S)
         # key -> (table modification time, examples); refreshed when the table changes
         self.examples_cache: meta.TTLCache[tuple[Any, dict[str, list[str]]]] = meta.TTLCache(
             EXAMPLES_TTL_S)
 
     def close(self) -> None:
         self.client.close()
+
+    def export_rows(self, job: dict[str, Any], max_rows: int) -> ExportedRows | None:
+        return bq_export.export_rows(self.client, job, max_rows, self._retry())
 
     # -- names and the allowlist ---------------------------------------------------
 
@@ -107,7 +105,7 @@ class BigQueryWarehouse(Warehouse):
             raise NotFound(f"{name!r} is not a {shape} name")
         return tuple(pieces)
 
-    def _shown(self, project: str, *rest: str) -> str:
+    def shown(self, project: str, *rest: str) -> str:
         """The id the model sees: without the project when it is ours."""
         return ".".join(rest if project == self.project else (project, *rest))
 
@@ -129,13 +127,22 @@ class BigQueryWarehouse(Warehouse):
                 refs = [(str(d.project), str(d.dataset_id)) for d in items]
         except Exception as e:
             raise translate(e, doing="metadata") from None
-        found = self._parallel(self._dataset_info, refs[:DETAIL_MAX])
-        infos = [i for i in found if i is not None]
-        infos += [DatasetInfo(self._shown(p, d)) for p, d in refs[DETAIL_MAX:]]
+        found = self._parallel(self._dataset, refs[:DETAIL_MAX])
+        infos = [DatasetInfo(self.shown(ds.project, ds.dataset_id), ds.description or None)
+                 for ds in found if ds is not None]
+        # Datasets of several locations cannot be joined: say where each one is.
+        locations = {ds.location for ds in found if ds is not None and ds.location}
+        if len(locations) > 1:
+            for info, ds in zip(infos, [d for d in found if d is not None], strict=True):
+                info.description = f"{info.description or ''} [location {ds.location}]".strip()
+        infos += [DatasetInfo(self.shown(p, d)) for p, d in refs[DETAIL_MAX:]]
         return list(self.datasets_cache.put("", infos))
 
-    def _dataset_info(self, ref: tuple[str, str]) -> DatasetInfo | None:
+    def _dataset(self, ref: tuple[str, str]) -> bigquery.Dataset | None:
         project, dataset = ref
+        cached = self.dataset_cache.get(f"{project}.{dataset}")
+        if cached is not None:
+            return cached
         try:
             ds = self.client.get_dataset(bigquery.DatasetReference(project, dataset),
                                          retry=self._retry(), timeout=API_TIMEOUT_S)
@@ -143,7 +150,11 @@ class BigQueryWarehouse(Warehouse):
             # An allowed dataset that is missing or unreadable is left out, not fatal.
             log.warning("dataset %s.%s skipped: %s", project, dataset, translate(e).message)
             return None
-        return DatasetInfo(self._shown(project, dataset), ds.description or None)
+        return self.dataset_cache.put(f"{project}.{dataset}", ds)
+
+    def dataset_location(self, project: str, dataset: str) -> str | None:
+        ds = self._dataset((project, dataset))
+        return ds.location if ds is not None else None
 
     def list_tables(self, dataset_id: str) -> list[TableInfo]:
         project, dataset = self._split(dataset_id, 2)
@@ -152,31 +163,78 @@ class BigQueryWarehouse(Warehouse):
         key = f"{project}.{dataset}"
         cached = self.tables_cache.get(key)
         if cached is not None:
-            return [_copy(t) for t in cached]
+            return [meta.copy_info(t) for t in cached]
         try:
+            # Paging bounded: a dataset of many thousand tables is read in a few pages.
             items = list(self.client.list_tables(bigquery.DatasetReference(project, dataset),
-                                                 page_size=PAGE_SIZE, retry=self._retry(),
-                                                 timeout=API_TIMEOUT_S))
+                                                 page_size=TABLE_PAGE_SIZE,
+                                                 max_results=LIST_TABLES_MAX,
+                                                 retry=self._retry(), timeout=API_TIMEOUT_S))
         except Exception as e:
             raise translate(e, doing="metadata") from None
-        full = self._parallel(self._table_or_none, [i.reference for i in items[:DETAIL_MAX]])
+        if len(items) >= LIST_TABLES_MAX:
+            log.warning("dataset %s: only the first %d tables are listed", key, LIST_TABLES_MAX)
+        by_name = {i.table_id: i for i in items}
+        plain, groups = shards.group(by_name)
+        self.shards_cache.put(key, groups)
+        # One detail call per shard group (its latest shard), not one per shard.
+        chosen = [by_name[n] for n in plain] + [by_name[g.latest] for g in groups]
+        full = self._parallel(self._table_or_none, [i.reference for i in chosen[:DETAIL_MAX]])
         infos = []
-        for i, item in enumerate(items):
+        for i, item in enumerate(chosen):
             table = full[i] if i < len(full) and full[i] is not None else item
-            info = meta.table_info(self._shown(project, dataset, item.table_id), table)
+            if i < len(plain):
+                info = meta.table_info(self.shown(project, dataset, item.table_id), table)
+            else:
+                info = self._wildcard_info(project, dataset, groups[i - len(plain)], table)
             info.columns = []  # list_tables stays compact: columns come from get_table
             infos.append(info)
         self.tables_cache.put(key, infos)
-        return [_copy(t) for t in infos]
+        return [meta.copy_info(t) for t in infos]
+
+    def _wildcard_info(self, project: str, dataset: str, group: shards.ShardGroup,
+                       latest: bigquery.Table | bigquery.table.TableListItem) -> TableInfo:
+        info = meta.table_info(self.shown(project, dataset, group.wildcard), latest)
+        own = getattr(latest, "description", None)
+        info.description = (group.description(self.shown(project, dataset))
+                            + f" Columns are the latest shard's ({group.latest})."
+                            + (f" {own}" if own else ""))
+        info.row_count = None  # one shard's count would mislead
+        return info
 
     def get_table(self, table_id: str) -> TableInfo:
         project, dataset, name = self._split(table_id, 3)
         if not self.is_allowed(project, dataset):
             raise NotFound(f"table {table_id!r} is not in an allowed dataset")
+        if shards.is_wildcard(name):
+            return self._describe_wildcard(project, dataset, name)
         table = self._table(bigquery.TableReference(bigquery.DatasetReference(project, dataset),
                                                     name))
-        return meta.table_info(self._shown(project, dataset, table.table_id), table,
-                               self._examples(table))
+        # A shard's example values would cost a query per shard: shards get none.
+        examples = {} if shards.shard_date(name) else self._examples(table)
+        return meta.table_info(self.shown(project, dataset, table.table_id), table, examples)
+
+    def _describe_wildcard(self, project: str, dataset: str, name: str) -> TableInfo:
+        """``dataset.events_*``: the shard group, described by its latest shard."""
+        key = f"{project}.{dataset}"
+        groups = self.shards_cache.get(key)
+        if groups is None:
+            self.list_tables(key)
+            groups = self.shards_cache.get(key) or []
+        group = next((g for g in groups if g.wildcard == name), None)
+        if group is None:
+            raise NotFound(f"no date-sharded tables match {self.shown(project, dataset, name)}; "
+                           "call list_tables")
+        table = self._table(bigquery.TableReference(bigquery.DatasetReference(project, dataset),
+                                                    group.latest))
+        info = self._wildcard_info(project, dataset, group, table)
+        info.columns = meta.columns(table.schema or [])
+        return info
+
+    def table_or_none(self, project: str, dataset: str, table: str) -> bigquery.Table | None:
+        """A table's metadata (cached), or None when it cannot be read."""
+        return self._table_or_none(bigquery.TableReference(
+            bigquery.DatasetReference(project, dataset), table))
 
     def _table(self, ref: bigquery.TableReference) -> bigquery.Table:
         key = str(ref)
@@ -243,13 +301,16 @@ class BigQueryWarehouse(Warehouse):
         started = time.monotonic()
         tags = job_labels(labels)
         # Our reading first, so that not even a dry run touches (or reports on) a
-        # table outside the allowlist; then BigQuery's own list, which sees views.
-        self._check_tables(self._parsed_tables(sql))
+        # table outside the allowlist; then BigQuery's own list, which sees through
+        # views: base tables outside the allowlist only via a named view (bq_access).
+        named = access.parsed_tables(sql, self.project or "")
+        access.check_allowed(self, named)
+        access.check_locations(self, named)
         dry = self._dry_run(sql, tags, min(API_TIMEOUT_S, timeout_s))
-        self._check_statement(dry)
-        self._check_tables({(t.project, t.dataset_id, t.table_id)
-                            for t in dry.referenced_tables or ()})
-        self._check_bytes(dry)
+        access.check_statement(dry)
+        access.check_referenced(self, named, {(t.project, t.dataset_id, t.table_id)
+                                              for t in dry.referenced_tables or ()})
+        access.check_bytes(self, dry)
         cap = self.settings.max_bytes_billed
         remaining = max(timeout_s - (time.monotonic() - started), 1.0)
         job = self._start(sql, tags, cap, timeout_s)
@@ -268,6 +329,7 @@ class BigQueryWarehouse(Warehouse):
             bytes_billed=job.total_bytes_billed,
             job_id=job.job_id,
             cache_hit=job.cache_hit,
+            location=job.location,
         )
 
     def _dry_run(self, sql: str, labels: dict[str, str],
@@ -280,61 +342,6 @@ class BigQueryWarehouse(Warehouse):
         except Exception as e:
             raise translate(e, doing="query", timeout_s=seconds) from None
 
-    def _check_statement(self, dry: bigquery.QueryJob) -> None:
-        kind = dry.statement_type or "UNKNOWN"
-        if kind != "SELECT":
-            raise UnsafeSQL(f"BigQuery's dry run says this is a {kind} statement; only SELECT "
-                            "queries may run", check="dry_run_statement_type", construct=kind)
-
-    def _check_tables(self, refs: set[tuple[str, str, str]]) -> None:
-        """Every (project, dataset, table) must be in an allowed dataset."""
-        for project, dataset, table in sorted(refs):
-            if dataset.lower().startswith("region-"):
-                raise UnsafeSQL(f"{dataset}.{table} is a project-wide view (other users' jobs "
-                                "and metadata); query tables of the allowed datasets instead",
-                                check="dry_run_tables", construct=f"{dataset}.{table}")
-            if not self.is_allowed(project, dataset):
-                name = self._shown(project, dataset, table)
-                raise UnsafeSQL(f"table {name} is not in an allowed dataset; call list_datasets",
-                                check="dry_run_tables", construct=name)
-
-    def _parsed_tables(self, sql: str) -> set[tuple[str, str, str]]:
-        """Tables named in the SQL, as sqlglot reads GoogleSQL (INFORMATION_SCHEMA views
-        included, which the dry run does not always list)."""
-        try:
-            tree = sqlglot.parse_one(sql, read="bigquery")
-        except sqlglot.errors.SqlglotError as e:
-            first = str(e).strip().splitlines()[0] if str(e).strip() else "parse error"
-            raise UnsafeSQL(f"the query could not be parsed to check the tables it reads: "
-                            f"{first}", check="dry_run_tables") from None
-        # Unqualified names are CTEs or errors (no default dataset is set).
-        return {(t.catalog or self.project or "", t.db, t.name)
-                for t in tree.find_all(exp.Table) if t.db}
-
-    def _check_bytes(self, dry: bigquery.QueryJob) -> None:
-        estimate, cap = dry.total_bytes_processed or 0, self.settings.max_bytes_billed
-        if estimate <= cap:
-            return
-        cost = estimate / 1024**4 * USD_PER_TIB
-        hints = self._partition_hints(dry)
-        where = f" (partition columns: {', '.join(hints)})" if hints else ""
-        raise QueryError(
-            f"BigQuery estimates this query would scan {gigabytes(estimate)} (about ${cost:.2f} "
-            f"at on-demand prices), over this service's limit of {gigabytes(cap)} per query "
-            f"(NL2SQL_MAX_BYTES_BILLED). Narrow it: select only the columns you need and "
-            f"filter on partition columns to a shorter date range{where}",
-            bytes_estimate=estimate, max_bytes_billed=cap,
-        )
-
-    def _partition_hints(self, dry: bigquery.QueryJob) -> list[str]:
-        hints = []
-        for ref in dry.referenced_tables or ():
-            table = self.table_cache.peek(str(ref))
-            column = meta.partition_column(table) if table is not None else None
-            if column:
-                hints.append(f"{ref.table_id}.{column}")
-        return hints
-
     def _start(self, sql: str, labels: dict[str, str], cap: int,
                timeout_s: float) -> bigquery.QueryJob:
         config = bigquery.QueryJobConfig(
@@ -344,7 +351,8 @@ class BigQueryWarehouse(Warehouse):
         try:
             return self.client.query(sql, job_config=config, location=self.location,
                                      job_id_prefix=JOB_ID_PREFIX, retry=self._retry(),
-                                     timeout=API_TIMEOUT_S, job_retry=None)
+                                     timeout=API_TIMEOUT_S,
+                                     job_retry=DEFAULT_JOB_RETRY.with_deadline(timeout_s))
         except Exception as e:
             raise translate(e, doing="query", timeout_s=timeout_s, max_bytes=cap) from None
 
@@ -354,7 +362,10 @@ class BigQueryWarehouse(Warehouse):
         cancel the job when we stop waiting for it before it is done."""
         cap = job.maximum_bytes_billed
         try:
-            iterator = job.result(timeout=wait_s, max_results=max_results, job_retry=None,
+            # A job that failed for a transient reason (jobBackendError, rate limits)
+            # is started again by the library, within the time this wait may take.
+            iterator = job.result(timeout=wait_s, max_results=max_results,
+                                  job_retry=DEFAULT_JOB_RETRY.with_deadline(wait_s),
                                   retry=self._retry(wait_s))
             rows = list(iterator)[:max_results]
         except Exception as e:
@@ -374,11 +385,3 @@ class BigQueryWarehouse(Warehouse):
             log.info("job %s cancelled after its timeout", job.job_id)
         except Exception as e:  # the job timeout set on the job is the backstop
             log.warning("could not cancel job %s: %s", job.job_id, e)
-
-
-def _copy(info: TableInfo) -> TableInfo:
-    """Cached entries are shared; callers get their own."""
-    from dataclasses import replace
-
-    return replace(info, columns=list(info.columns),
-                   clustering=list(info.clustering) if info.clustering else None)

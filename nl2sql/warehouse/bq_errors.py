@@ -59,7 +59,10 @@ def translate(exc: BaseException, *, doing: Doing = "query",
         return _timeout(timeout_s)
     if isinstance(exc, api.RetryError):
         # The cause's own sentence: str() of an API error starts with the request URL.
+        # The job retry wraps the polling retry: unwrap to the innermost cause.
         cause = exc.cause
+        while isinstance(cause, api.RetryError) and cause.cause is not None:
+            cause = cause.cause
         last = (message_of(cause) if isinstance(cause, api.GoogleAPICallError)
                 else _clean(str(cause or exc)))
         return WarehouseError(f"BigQuery kept failing until the time limit; try again: {last}")

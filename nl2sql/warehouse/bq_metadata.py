@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from typing import Any, Generic, TypeVar
 
 from google.cloud import bigquery
@@ -155,3 +156,9 @@ def parse_examples(cols: Sequence[str], row: Any) -> dict[str, list[str]]:
         if values:
             found[col] = values
     return found
+
+
+def copy_info(info: TableInfo) -> TableInfo:
+    """Cached entries are shared; callers get their own."""
+    return replace(info, columns=list(info.columns),
+                   clustering=list(info.clustering) if info.clustering else None)

@@ -80,6 +80,12 @@ class DuckDBWarehouse(Warehouse):
         self._info_views: dict[str, str] | None = None
         self._info_lock = threading.Lock()
 
+    @property
+    def running(self) -> int:
+        """Queries in progress now (``close`` interrupts them)."""
+        with self._lock:
+            return len(self._active)
+
     def close(self, wait_s: float = 5.0) -> None:
         """Interrupt running queries, let them unwind, then close the file."""
         deadline = time.monotonic() + wait_s

@@ -17,7 +17,7 @@ from nl2sql.runtime import Runtime
 from nl2sql.state import StateDB
 
 #: blueprint modules under nl2sql.web, registered in this order
-BLUEPRINTS = ("api", "stream", "export", "pages", "slack", "knowledge")
+BLUEPRINTS = ("api", "health", "stream", "export", "pages", "slack", "knowledge")
 MAX_BODY_BYTES = 64 * 1024
 
 

@@ -7,6 +7,7 @@ logged with their traceback and answered with a bare "internal error".
 from __future__ import annotations
 
 import logging
+import sqlite3
 from typing import Any
 
 from flask import Flask, Response, jsonify, request
@@ -46,7 +47,7 @@ def register(app: Flask) -> None:
         count(e.status, type(e).__name__)
         event("error", logging.WARNING if e.status < 500 else logging.ERROR,
               status=e.status, kind=type(e).__name__, error=e.message)
-        return envelope(e.status, e.message, error_headers(e))
+        return envelope(e.status, e.public_message, error_headers(e))
 
     @app.errorhandler(HTTPException)
     def _http(e: HTTPException) -> Any:
@@ -67,6 +68,15 @@ def register(app: Flask) -> None:
         headers = {k: v for k, v in e.get_headers() if k.lower() != "content-type"}
         count(status, type(e).__name__)
         return envelope(status, message, headers)
+
+    @app.errorhandler(sqlite3.DatabaseError)
+    def _state(e: sqlite3.DatabaseError) -> Any:
+        # A damaged, locked-out or read-only state file: say so (GET /readyz says
+        # the same to the orchestrator) rather than a bare "internal error".
+        log.exception("state database error", extra={"fields": {"kind": type(e).__name__}})
+        count(503, type(e).__name__)
+        return envelope(503, "the service cannot use its state database right now; "
+                             "try again later", {"Retry-After": "30"})
 
     @app.errorhandler(Exception)
     def _unexpected(e: Exception) -> Any:

@@ -12,7 +12,9 @@ must not leave an unbounded number of agent threads behind. A full pool is
 answered 503 with ``Retry-After`` before the stream starts.
 
 Events: ``model_started`` {turn}, ``step_started`` {name, args, id},
-``step_finished`` {name, args, ok, seconds, error?, id}, then exactly one of
+``step_finished`` {name, args, ok, seconds, error?, id}, ``answer_delta`` {turn,
+text} while a streaming model (Gemini) writes, ``answer_reset`` {turn} when that
+turn went on to call functions, then exactly one of
 ``answer`` (the ``POST /api/ask`` object) or ``error`` ({ok, error, status}).
 """
 

@@ -157,7 +157,8 @@ class FakeBigQuery:
     Script: ``dry_run_bytes``, ``statement_type`` and ``referenced`` shape every dry
     run; ``job_mode`` is ``"ok"`` (returns ``schema``/``rows``), ``"hang"`` (never
     finishes), ``"poll_errors"`` (runs on while every wait for its results fails with
-    a 503) or ``"bytes_limit"`` (fails as BigQuery does over maximum_bytes_billed).
+    a 503), ``"bytes_limit"`` (fails as BigQuery does over maximum_bytes_billed) or
+    ``"fail_first"`` (the first job fails for ``fail_reason``, later ones succeed).
     """
 
     project: str = PROJECT
@@ -165,15 +166,26 @@ class FakeBigQuery:
     statement_type: str = "SELECT"
     referenced: list[tuple[str, str, str]] = field(default_factory=list)
     job_mode: str = "ok"
+    fail_reason: str = "jobBackendError"
     schema: list[dict[str, Any]] = field(
         default_factory=lambda: [{"name": "n", "type": "INTEGER", "mode": "NULLABLE"}])
     rows: list[list[Any]] = field(default_factory=lambda: [[1]])
     datasets: list[str] = field(default_factory=list)
     #: "dataset.table" -> schema fields, served by tables.get as a 30-row TABLE
+    #: and listed by tables.list
     tables: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    #: "dataset.table" -> fields merged into its resource, e.g. a view:
+    #: {"type": "VIEW", "view": {"query": "SELECT ..."}}
+    table_extra: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: dataset -> location (default "US")
+    locations: dict[str, str] = field(default_factory=dict)
     page_size: int = 2
     requests: list[dict[str, Any]] = field(default_factory=list)
     cancelled: list[str] = field(default_factory=list)
+    #: destination tables of finished jobs ("anon_<job>" -> (schema, rows)), as BigQuery
+    #: keeps them ~24 h; ``expire()`` forgets them
+    destinations: dict[str, tuple[list[dict[str, Any]], list[list[Any]]]] = field(
+        default_factory=dict)
     endpoint: str = ""
     _jobs: dict[str, dict[str, Any]] = field(default_factory=dict)
     _server: ThreadingHTTPServer | None = None
@@ -218,6 +230,10 @@ class FakeBigQuery:
             self._server.shutdown()
             self._server.server_close()
 
+    def expire(self) -> None:
+        """The jobs' result tables are gone (24 hours later)."""
+        self.destinations.clear()
+
     def jobs_started(self) -> list[dict[str, Any]]:
         """Configurations of the real (not dry-run) jobs inserted."""
         return [r["body"]["configuration"] for r in self.requests
@@ -234,6 +250,8 @@ class FakeBigQuery:
         rest = parts[2:]
         if rest == ["datasets"] and method == "GET":
             return self._list_datasets(query)
+        if rest[0] == "datasets" and rest[1] == "_anon" and len(rest) >= 4:
+            return self._destination(rest[3], data=len(rest) == 5, query=query)
         if rest[0] == "datasets" and len(rest) == 4 and rest[2] == "tables" and method == "GET":
             fields = self.tables.get(f"{rest[1]}.{rest[3]}")
             if fields is None:
@@ -241,10 +259,14 @@ class FakeBigQuery:
             return 200, {"tableReference": {"projectId": self.project, "datasetId": rest[1],
                                             "tableId": rest[3]},
                          "type": "TABLE", "numRows": "30", "lastModifiedTime": "1700000000000",
-                         "schema": {"fields": fields}}
+                         "schema": {"fields": fields},
+                         **self.table_extra.get(f"{rest[1]}.{rest[3]}", {})}
+        if rest[0] == "datasets" and len(rest) == 3 and rest[2] == "tables" and method == "GET":
+            return self._list_tables(rest[1], query)
         if rest[0] == "datasets" and len(rest) == 2:
             return 200, {"datasetReference": {"projectId": self.project, "datasetId": rest[1]},
-                         "description": f"About {rest[1]}", "location": "US"}
+                         "description": f"About {rest[1]}",
+                         "location": self.locations.get(rest[1], "US")}
         if rest == ["jobs"] and method == "POST":
             return self._insert_job(body)
         if rest[0] == "jobs" and len(rest) == 3 and rest[2] == "cancel":
@@ -266,6 +288,37 @@ class FakeBigQuery:
             out["nextPageToken"] = str(start + self.page_size)
         return 200, out
 
+    def _destination(self, table: str, *, data: bool,
+                     query: dict[str, str]) -> tuple[int, dict[str, Any]]:
+        if table not in self.destinations:
+            return _error(404, "notFound", f"Not found: Table {self.project}:_anon.{table}")
+        schema, rows = self.destinations[table]
+        ref = {"projectId": self.project, "datasetId": "_anon", "tableId": table}
+        if not data:
+            return 200, {"tableReference": ref, "type": "TABLE", "numRows": str(len(rows)),
+                         "schema": {"fields": schema}}
+        start = int(query.get("pageToken") or 0)
+        size = int(query.get("maxResults") or 100)
+        out: dict[str, Any] = {"totalRows": str(len(rows)), "rows": [
+            {"f": [{"v": None if v is None else str(v)} for v in row]}
+            for row in rows[start:start + size]]}
+        if start + size < len(rows):
+            out["pageToken"] = str(start + size)
+        return 200, out
+
+    def _list_tables(self, dataset: str, query: dict[str, str]) -> tuple[int, dict[str, Any]]:
+        names = sorted(k.split(".", 1)[1] for k in self.tables if k.split(".", 1)[0] == dataset)
+        start = int(query.get("pageToken") or 0)
+        size = int(query.get("maxResults") or self.page_size)
+        page = names[start:start + size]
+        out: dict[str, Any] = {"tables": [
+            {"tableReference": {"projectId": self.project, "datasetId": dataset, "tableId": n},
+             "type": self.table_extra.get(f"{dataset}.{n}", {}).get("type", "TABLE")}
+            for n in page]}
+        if start + size < len(names):
+            out["nextPageToken"] = str(start + size)
+        return 200, out
+
     def _insert_job(self, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         ref = dict(body.get("jobReference") or {})
         ref.setdefault("jobId", f"job_{len(self.requests)}")
@@ -281,8 +334,18 @@ class FakeBigQuery:
                                         "query": stats}}
         job: dict[str, Any] = {"jobReference": ref, "configuration": config,
                                "status": {"state": "RUNNING"}, "statistics": {}}
-        if self.job_mode == "ok":
+        failing = self.job_mode == "fail_first" and not any(
+            not j["configuration"].get("dryRun") for j in self._jobs.values())
+        if failing:
+            err = {"reason": self.fail_reason, "message": "The job encountered an internal "
+                                                          "error during execution."}
+            job["status"] = {"state": "DONE", "errorResult": err, "errors": [err]}
+        elif self.job_mode in ("ok", "fail_first"):
             job["status"] = {"state": "DONE"}
+            table = f"anon_{ref['jobId']}"
+            config["query"]["destinationTable"] = {"projectId": self.project,
+                                                   "datasetId": "_anon", "tableId": table}
+            self.destinations[table] = (list(self.schema), [list(r) for r in self.rows])
             job["statistics"] = {"query": {"totalBytesProcessed": "1234",
                                            "totalBytesBilled": "10485760", "cacheHit": False,
                                            "statementType": "SELECT"}}

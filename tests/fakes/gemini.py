@@ -97,6 +97,38 @@ def error(code: int, message: str, status: str) -> dict[str, Any]:
     return {"error": {"code": code, "message": message, "status": status}}
 
 
+def quota_error(retry_delay: str | None = "37s") -> dict[str, Any]:
+    """The API's 429 for a per-minute quota, with the RetryInfo it carries."""
+    body = error(429, "You exceeded your current quota, please check your plan and billing "
+                      "details.", "RESOURCE_EXHAUSTED")
+    details: list[dict[str, Any]] = [{
+        "@type": "type.googleapis.com/google.rpc.QuotaFailure",
+        "violations": [{"quotaMetric": "generativelanguage.googleapis.com/"
+                                       "generate_content_free_tier_requests",
+                        "quotaId": "GenerateRequestsPerMinutePerProjectPerModel-FreeTier"}]}]
+    if retry_delay is not None:
+        details.append({"@type": "type.googleapis.com/google.rpc.RetryInfo",
+                        "retryDelay": retry_delay})
+    body["error"]["details"] = details
+    return body
+
+
+def malformed() -> dict[str, Any]:
+    """A turn the API ends with MALFORMED_FUNCTION_CALL: no content, a finish message."""
+    out = response([], finish_reason="MALFORMED_FUNCTION_CALL")
+    candidate = out["candidates"][0]
+    del candidate["content"]
+    candidate["finishMessage"] = "Malformed function call: print(default_api.sql_query(query="
+    return out
+
+
+def empty_stop() -> dict[str, Any]:
+    """An empty turn with finish reason STOP (no parts at all), as Gemini sometimes sends."""
+    out = response([], finish_reason="STOP")
+    out["candidates"][0]["content"] = {"role": "model"}
+    return out
+
+
 # -- the server ------------------------------------------------------------------------
 
 
@@ -111,6 +143,7 @@ class Recorded:
     body: Any
     model: str = ""
     action: str = ""
+    received_at: float = field(default_factory=time.monotonic)
 
     @property
     def contents(self) -> list[dict[str, Any]]:
@@ -141,6 +174,7 @@ class _Scripted:
     body: Any
     delay: float = 0.0
     chunks: list[Any] | None = None
+    hold: tuple[int, threading.Event] | None = None
 
 
 @dataclass
@@ -159,11 +193,14 @@ class GeminiServer:
     # -- script ----------------------------------------------------------------------
 
     def enqueue(self, response_json: Any, *, status: int = 200, delay: float = 0.0,
-                chunks: list[Any] | None = None) -> GeminiServer:
+                chunks: list[Any] | None = None,
+                hold: tuple[int, threading.Event] | None = None) -> GeminiServer:
         """Answer the next request with ``response_json`` (after ``delay`` seconds).
-        ``chunks``: for streamGenerateContent, the SSE events to send instead."""
+        ``chunks``: for streamGenerateContent, the SSE events to send instead.
+        ``hold=(i, event)``: send the chunks before index ``i`` at once, then wait for
+        ``event`` before the rest (so a test can see the first ones arrive)."""
         with self._lock:
-            self._queue.append(_Scripted(status, response_json, delay, chunks))
+            self._queue.append(_Scripted(status, response_json, delay, chunks, hold))
         return self
 
     def enqueue_error(self, code: int, message: str = "scripted failure",
@@ -296,6 +333,22 @@ def _handler(fake: GeminiServer) -> type[BaseHTTPRequestHandler]:
             except (BrokenPipeError, ConnectionResetError):
                 pass  # the client gave up (a timeout test)
 
+        def _stream(self, events: list[Any], hold_at: int, release: threading.Event) -> None:
+            """Chunks as they are ready, the connection closed at the end (no length)."""
+            self.close_connection = True
+            try:
+                self.send_response(200)
+                self.send_header("Content-Type", "text/event-stream")
+                self.send_header("Connection", "close")
+                self.end_headers()
+                for i, event in enumerate(events):
+                    if i == hold_at:
+                        release.wait(30)
+                    self.wfile.write(f"data: {json.dumps(event)}\r\n\r\n".encode())
+                    self.wfile.flush()
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+
         def do_POST(self) -> None:  # noqa: N802 - http.server's naming
             split = urlsplit(self.path)
             raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
@@ -314,6 +367,9 @@ def _handler(fake: GeminiServer) -> type[BaseHTTPRequestHandler]:
                 time.sleep(scripted.delay)
             if scripted.status == 200 and recorded.action == "streamGenerateContent":
                 events = scripted.chunks if scripted.chunks is not None else [scripted.body]
+                if scripted.hold is not None:
+                    self._stream(events, *scripted.hold)
+                    return
                 sse = "".join(f"data: {json.dumps(e)}\r\n\r\n" for e in events)
                 self._send(200, sse.encode(), "text/event-stream")
                 return

@@ -50,7 +50,7 @@ def test_gemini_receives_metric_definitions_and_verified_pairs(
     finally:
         runtime.close()
 
-    assert answer.sql == REVENUE_SQL and answer.rows
+    assert answer.model_sql == REVENUE_SQL and answer.rows  # answer.sql: the gate's rendering
     first, second, _ = gemini.requests
     assert "search_verified_queries" in first.declared
     assert "metric" in first.system_text and "filters exactly" in first.system_text

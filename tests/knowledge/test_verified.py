@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
 
 from nl2sql.errors import BadRequest, NotFound, UnsafeSQL
@@ -12,6 +15,7 @@ from nl2sql.safety import Policy
 from nl2sql.state import StateDB
 
 POLICY = Policy(frozenset({"shop"}))
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 ORDERS_SQL = "SELECT COUNT(*) FROM shop.orders WHERE status = 'Paid'"
 
 
@@ -67,3 +71,19 @@ def test_the_definitions_files_pairs_are_candidates() -> None:
     assert pairs and all(p.source == "file" and p.dataset == "thelook_ecommerce" for p in pairs)
     found = search("What is the revenue by product department?", pairs)
     assert found[0].same_question and "department" in found[0].query.sql
+
+
+def test_pinned_report_sql_is_a_verified_pair(tmp_path: Path) -> None:
+    from nl2sql.config import Settings
+    from nl2sql.knowledge.library import Knowledge
+
+    reports = tmp_path / "reports.yaml"
+    shutil.copy(EXAMPLES / "reports.yaml", reports)
+    knowledge = Knowledge(Settings(reports=str(reports)), StateDB(":memory:"))
+    pinned = [q for q in knowledge.candidates() if q.source == "report"]
+    assert [(q.id, q.dataset) for q in pinned] == [("report:order-count", "thelook_ecommerce")]
+    found = knowledge.search("How many orders were placed yesterday", lambda ds: True)
+    assert found[0].query.id == "report:order-count" and found[0].same_question
+    # a report file the service cannot read costs the pairs, never the search
+    reports.write_text("reports: [")
+    assert all(q.source != "report" for q in knowledge.candidates())

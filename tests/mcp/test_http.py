@@ -98,7 +98,7 @@ def test_tools_over_http_with_a_token(server: tuple[str, Path], mcp_db: Path) ->
         }
 
     got = session(url, body, **bearer(TOKENS[1]))
-    assert got["tools"] == [d["name"] for d in declarations()] + ["ask"]
+    assert got["tools"] == [d["name"] for d in declarations()] + ["get_metrics", "ask"]
     assert not got["table"].is_error
     assert {c["name"] for c in got["table"].structured_content["columns"]} >= {"id", "country"}
     assert not got["safe"].is_error

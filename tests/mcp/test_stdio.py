@@ -22,9 +22,10 @@ from tests.mcp.conftest import ALLOWED, FORBIDDEN, NL2SQL, digest, server_env
 T = TypeVar("T")
 
 
-def session(db: Path, env: dict[str, str], body: Callable[[Client], Awaitable[T]]) -> T:
+def session(db: Path, env: dict[str, str], body: Callable[[Client], Awaitable[T]],
+            cwd: Path | None = None) -> T:
     params = StdioServerParameters(command=NL2SQL, args=["mcp", "--db", str(db)], env=env,
-                                   cwd=env["NL2SQL_STATE_DB"].rsplit("/", 1)[0])
+                                   cwd=str(cwd or Path(env["NL2SQL_STATE_DB"]).parent))
 
     async def main() -> T:
         async with Client(params) as client:
@@ -60,7 +61,8 @@ def test_tools_are_the_agents_functions_plus_ask(mcp_db: Path, tmp_path: Path) -
 
     tools = session(mcp_db, server_env(tmp_path), body)
     by_name = {t.name: t for t in tools}
-    assert [t.name for t in tools] == [d["name"] for d in declarations()] + ["ask"]
+    assert [t.name for t in tools] == [d["name"] for d in declarations()] + ["get_metrics",
+                                                                             "ask"]
     for decl in declarations():  # the very schemas the agent's model gets
         assert by_name[decl["name"]].input_schema == decl["parameters"]
     assert by_name["ask"].input_schema["required"] == ["question"]
@@ -75,6 +77,7 @@ def test_metadata_and_a_safe_query(mcp_db: Path, tmp_path: Path) -> None:
         calls = {
             "datasets": ("list_datasets", {}),
             "tables": ("list_tables", {"dataset_id": ALLOWED}),
+            "metrics": ("get_metrics", {"dataset_id": ALLOWED}),
             "table": ("get_table", {"table_id": f"{ALLOWED}.orders"}),
             "query": ("sql_query", {"query": f"SELECT status, COUNT(*) AS n FROM "
                                              f"{ALLOWED}.orders GROUP BY status ORDER BY n DESC"}),
@@ -92,6 +95,9 @@ def test_metadata_and_a_safe_query(mcp_db: Path, tmp_path: Path) -> None:
     assert [d["dataset_id"] for d in got["datasets"]["datasets"]] == [ALLOWED]
     assert f"{ALLOWED}.orders" in {t["table_id"] for t in got["tables"]["tables"]}
     assert got["tables"]["notes"]  # the dataset's business definitions come along
+    # The semantic definitions, exactly as the agent's model gets them with list_tables.
+    assert got["metrics"]["metrics"] and got["metrics"]["metrics"] == got["tables"]["metrics"]
+    assert got["metrics"]["joins"] == got["tables"].get("joins", [])
     assert {c["name"] for c in got["table"]["columns"]} >= {"order_id", "status", "created_at"}
     expected = query(mcp_db, f"SELECT status, COUNT(*) AS n FROM {ALLOWED}.orders "
                              "GROUP BY status ORDER BY n DESC")
@@ -110,7 +116,7 @@ REFUSALS = [
     ("list_tables", {"dataset_id": FORBIDDEN}, "not available"),
     ("get_table", {"table_id": f"{FORBIDDEN}.salaries"}, "not in an allowed dataset"),
     ("get_table", {}, "bad arguments"),
-    ("list_tables", {"dataset_id": ALLOWED, "limit": 5}, "'limit' was unexpected"),
+    ("list_tables", {"dataset_id": ALLOWED, "limit": 5}, "unexpected 'limit'"),
 ]
 
 
@@ -120,9 +126,10 @@ def test_refusals_are_tool_errors_with_the_agents_sentence(mcp_db: Path, tmp_pat
     async def body(client: Client) -> tuple[list[Any], Any]:
         refused = [await client.call_tool(name, args) for name, args, _ in REFUSALS]
         # A tool the server does not have (the session call skips the client's own check).
-        return refused, await client.session.call_tool("drop_everything", {})
+        unknown = await client.session.call_tool("drop_everything", {})
+        return refused, unknown, await client.call_tool("get_metrics", {"dataset_id": FORBIDDEN})
 
-    results, unknown = session(mcp_db, server_env(tmp_path), body)
+    results, unknown, metrics = session(mcp_db, server_env(tmp_path), body)
     for (name, args, reason), result in zip(REFUSALS, results, strict=True):
         assert result.is_error, (name, args)
         assert text(result) == agent_error(mcp_db, name, args)
@@ -130,6 +137,8 @@ def test_refusals_are_tool_errors_with_the_agents_sentence(mcp_db: Path, tmp_pat
         assert "Traceback" not in text(result)
     assert unknown.is_error and "unknown tool 'drop_everything'" in text(unknown)
     assert "sql_query" in text(unknown) and "ask" in text(unknown)
+    assert metrics.is_error
+    assert text(metrics) == agent_error(mcp_db, "list_tables", {"dataset_id": FORBIDDEN})
     assert digest(mcp_db) == before  # the warehouse file is untouched
     assert query(mcp_db, f"SELECT COUNT(*) FROM {ALLOWED}.orders")[0][0] > 0
 
@@ -141,10 +150,10 @@ def test_ask_answers_with_the_configured_model(mcp_db: Path, tmp_path: Path) -> 
         progress.append((done, message))
 
     async def body(client: Client) -> tuple[Any, Any, Any]:
-        first = await client.call_tool("ask", {"question": "How many orders are there?"},
+        first = await client.call_tool("ask", {"question": "How many users are there?"},
                                        progress_callback=on_progress)
         follow = await client.call_tool("ask", {
-            "question": "How many orders are there by status?",
+            "question": "How many users are there by gender?",
             "conversation_id": first.structured_content["conversation_id"]})
         empty = await client.call_tool("ask", {"question": "  "})
         return first, follow, empty
@@ -152,8 +161,9 @@ def test_ask_answers_with_the_configured_model(mcp_db: Path, tmp_path: Path) -> 
     first, follow, empty = session(mcp_db, server_env(tmp_path), body)
     assert not first.is_error, text(first)
     answer = first.structured_content
-    (count,) = query(mcp_db, f"SELECT COUNT(*) FROM {ALLOWED}.orders")[0]
+    (count,) = query(mcp_db, f"SELECT COUNT(*) FROM {ALLOWED}.users")[0]
     assert answer["answered"] is True and answer["rows"] == [[count]]
+    assert answer["interpretation"]  # how the question was read, as every interface shows
     assert f"{count:,}" in answer["answer"]
     assert answer["sql"] and answer["columns"] and answer["truncated"] is False
     assert answer["steps"] and all(s["ok"] for s in answer["steps"])
@@ -168,17 +178,17 @@ def test_ask_answers_with_the_configured_model(mcp_db: Path, tmp_path: Path) -> 
     assert empty.is_error and text(empty) == "'question' must be a non-empty string"
 
 
-def test_dataset_context_files_are_resources(mcp_db: Path, tmp_path: Path) -> None:
-    async def body(client: Client) -> tuple[Any, Any]:
+def test_dataset_files_are_resources(mcp_db: Path, tmp_path: Path) -> None:
+    async def body(client: Client) -> tuple[Any, list[Any]]:
         listed = (await client.list_resources()).resources
-        read = await client.read_resource(listed[0].uri)
-        return listed, read
+        return listed, [await client.read_resource(r.uri) for r in listed]
 
     listed, read = session(mcp_db, server_env(tmp_path), body)
-    assert [r.name for r in listed] == [ALLOWED]
-    assert listed[0].mime_type == "text/markdown" and listed[0].description
-    context = Path(__file__).resolve().parents[2] / "schemas" / "datasets" / f"{ALLOWED}.md"
-    assert read.contents[0].text == context.read_text(encoding="utf-8")
+    assert [r.name for r in listed] == [f"{ALLOWED}/context.md", f"{ALLOWED}/definitions.yaml"]
+    assert [r.mime_type for r in listed] == ["text/markdown", "application/yaml"]
+    datasets = Path(__file__).resolve().parents[2] / "schemas" / "datasets"
+    for got, name in zip(read, (f"{ALLOWED}.md", f"{ALLOWED}.yaml"), strict=True):
+        assert got.contents[0].text == (datasets / name).read_text(encoding="utf-8")
 
 
 def test_context_of_a_dataset_outside_the_allowlist_is_not_served(
@@ -188,7 +198,7 @@ def test_context_of_a_dataset_outside_the_allowlist_is_not_served(
     async def body(client: Client) -> tuple[Any, str]:
         listed = (await client.list_resources()).resources
         try:
-            await client.read_resource(f"nl2sql://datasets/{ALLOWED}/context.md")
+            await client.read_resource(f"nl2sql://datasets/{ALLOWED}/definitions.yaml")
         except MCPError as e:
             return listed, e.message
         return listed, ""
@@ -197,6 +207,24 @@ def test_context_of_a_dataset_outside_the_allowlist_is_not_served(
                             body)
     assert listed == []
     assert "no resource" in error
+
+
+def test_stdio_writes_nothing_where_the_client_starts_it(mcp_db: Path, tmp_path: Path) -> None:
+    # A client may start the server in any directory: without NL2SQL_STATE_DB the
+    # session's state stays in memory, so nothing lands there (or fails, read-only).
+    env = server_env(tmp_path)
+    del env["NL2SQL_STATE_DB"]
+    cwd = tmp_path / "client-dir"
+    cwd.mkdir()
+
+    async def body(client: Client) -> list[Any]:
+        return [await client.call_tool("ask", {"question": "How many users are there?"}),
+                await client.call_tool("sql_query", {"query": "SELECT 1 AS one"})]
+
+    results = session(mcp_db, env, body, cwd=cwd)
+    assert [r.is_error for r in results] == [False, False], [text(r) for r in results]
+    assert results[0].structured_content["answered"] is True
+    assert list(cwd.iterdir()) == []
 
 
 def test_a_bad_warehouse_is_one_line_before_serving(tmp_path: Path) -> None:

@@ -21,7 +21,7 @@ import pytest
 
 from nl2sql.agent import Agent, Conversation
 from nl2sql.config import Settings
-from nl2sql.errors import ModelError
+from nl2sql.errors import DeadlineExceeded, ModelError
 from nl2sql.models.base import FunctionCall, FunctionResponse, Message, Request
 from nl2sql.models.gemini import (
     GeminiAuthError,
@@ -39,7 +39,16 @@ from nl2sql.models.gemini import (
 from nl2sql.models.gemini_wire import SKIP_SIGNATURE
 from nl2sql.tools import declarations
 from nl2sql.warehouse.duckdb import DuckDBWarehouse
-from tests.fakes.gemini import GeminiServer, calls, error, response, text
+from tests.fakes.gemini import (
+    GeminiServer,
+    calls,
+    empty_stop,
+    error,
+    malformed,
+    quota_error,
+    response,
+    text,
+)
 from tests.shop import build_shop
 
 FAST = RetryPolicy(attempts=3, initial_delay=0.01, max_delay=0.05, jitter=0.01)
@@ -104,8 +113,11 @@ def test_multi_step_chain_end_to_end(gemini: GeminiServer, warehouse: DuckDBWare
     assert [s.name for s in answer.steps] == ["list_datasets", "get_table", "sql_query"]
     assert answer.model == "gemini-2.5-flash"
     usage = answer.to_dict()["usage"]
+    # cost: 4 × (120 prompt × $0.30 + 42 output and thinking × $2.50) per 1M tokens
     assert usage == {"model_calls": 4, "prompt_tokens": 480, "output_tokens": 48,
-                     "thinking_tokens": 120}
+                     "thinking_tokens": 120, "cached_tokens": None, "total_tokens": 648,
+                     "cost_usd": pytest.approx(0.000564), "bytes_processed": None,
+                     "bytes_billed": None}
     assert [e["event"] for e in events if e["event"].startswith("step_")] == [
         "step_started", "step_finished"] * 3
 
@@ -324,6 +336,122 @@ def test_unsafe_sql_is_refused_and_never_executed(gemini: GeminiServer, shop: Pa
         check.close()
 
 
+# -- bad turns: asked again, silently and boundedly ---------------------------------------
+
+COUNT_SQL = "SELECT COUNT(*) AS n FROM shop.purchases"
+
+
+def test_malformed_call_is_asked_again_forcing_a_call(gemini: GeminiServer,
+                                                      warehouse: DuckDBWarehouse) -> None:
+    gemini.enqueue(malformed())
+    gemini.enqueue(calls(("sql_query", {"query": COUNT_SQL})))
+    gemini.enqueue(text("There are 200 purchases."))
+    answer, conversation = agent(warehouse).ask("How many purchases?")
+
+    assert answer.answer == "There are 200 purchases." and answer.rows == [[200]]
+    first, again, last = gemini.requests
+    assert again.contents == first.contents  # the bad turn is not part of the conversation
+    assert again.function_calling == {"mode": "ANY"}
+    assert again.generation_config["temperature"] == 0
+    # once recovered, the loop goes on as before
+    assert last.function_calling == {"mode": "AUTO"}
+    assert last.generation_config["temperature"] == pytest.approx(0.1)
+    assert answer.usage.model_calls == 3
+    assert [m.role for m in conversation.messages] == ["user", "model", "tool", "model"]
+    assert gemini.rejected == [] and gemini.pending == 0
+
+
+def test_empty_stop_after_results_is_asked_again_and_may_answer_in_text(
+        gemini: GeminiServer, warehouse: DuckDBWarehouse) -> None:
+    gemini.enqueue(calls(("sql_query", {"query": COUNT_SQL})))
+    gemini.enqueue(empty_stop())
+    gemini.enqueue(text("There are 200 purchases."))
+    answer, _ = agent(warehouse).ask("How many purchases?")
+
+    assert answer.answer == "There are 200 purchases."
+    _, empty, again = gemini.requests
+    assert again.contents == empty.contents
+    assert again.generation_config["temperature"] == 0
+    # results are in: the model may answer in text, so no call is forced
+    assert again.function_calling == {"mode": "AUTO"}
+    assert gemini.rejected == []
+
+
+def test_empty_stop_on_the_question_is_asked_again_forcing_a_call(
+        gemini: GeminiServer, warehouse: DuckDBWarehouse) -> None:
+    gemini.enqueue(empty_stop())
+    gemini.enqueue(empty_stop())
+    gemini.enqueue(calls(("sql_query", {"query": COUNT_SQL})))
+    gemini.enqueue(text("200."))
+    answer, _ = agent(warehouse, "gemini-3-flash-preview").ask("How many purchases?")
+    assert answer.answer == "200."
+    assert [r.function_calling.get("mode") for r in gemini.requests] == [
+        "AUTO", "ANY", "ANY", "AUTO"]
+    assert [r.generation_config.get("temperature") for r in gemini.requests] == [
+        None, 0, 0, None]  # Gemini 3 keeps its default except while recovering
+    assert answer.usage.model_calls == 4
+
+
+def test_bad_turns_are_retried_at_most_twice(gemini: GeminiServer,
+                                             warehouse: DuckDBWarehouse) -> None:
+    for _ in range(3):
+        gemini.enqueue(malformed())
+    gemini.enqueue(text("never asked"))
+    with pytest.raises(GeminiInvalidTurn) as raised:
+        agent(warehouse).ask("How many purchases?")
+    assert "MALFORMED_FUNCTION_CALL" in raised.value.message
+    assert "(3 tries)" in raised.value.message
+    assert len(gemini.requests) == 3 and gemini.pending == 1
+
+
+def test_max_tokens_with_complete_calls_goes_on(gemini: GeminiServer,
+                                                warehouse: DuckDBWarehouse) -> None:
+    gemini.enqueue(calls(("sql_query", {"query": COUNT_SQL}), finish_reason="MAX_TOKENS"))
+    gemini.enqueue(text("200 purchases."))
+    answer, _ = agent(warehouse).ask("How many purchases?")
+    assert answer.answer == "200 purchases." and answer.rows == [[200]]
+    assert len(gemini.requests) == 2
+
+
+# -- quota and the question's deadline -----------------------------------------------------
+
+
+def test_429_waits_the_servers_retry_delay(gemini: GeminiServer,
+                                          warehouse: DuckDBWarehouse) -> None:
+    gemini.enqueue(quota_error("0.4s"), status=429)
+    gemini.enqueue(text("Fine now."))
+    # the policy's own backoff would wait 0.01s: the server's RetryInfo wins
+    answer, _ = agent(warehouse).ask("Hello?")
+    assert answer.answer == "Fine now."
+    first, second = gemini.requests
+    assert second.received_at - first.received_at >= 0.4
+    assert first.body == second.body
+
+
+def test_429_whose_delay_passes_the_deadline_fails_at_once(gemini: GeminiServer,
+                                                          warehouse: DuckDBWarehouse) -> None:
+    gemini.enqueue(quota_error("37s"), status=429)
+    gemini.enqueue(text("too late"))
+    with pytest.raises(GeminiQuotaError) as raised:
+        agent(warehouse, settings={"question_deadline_s": 5}).ask("Hello?")
+    message = raised.value.message
+    assert "wait 37s" in message and "NL2SQL_QUESTION_DEADLINE_S" in message
+    assert raised.value.status == 429
+    assert len(gemini.requests) == 1  # no pointless retry
+
+
+def test_the_deadline_bounds_each_call_and_the_whole_loop(gemini: GeminiServer,
+                                                         warehouse: DuckDBWarehouse) -> None:
+    gemini.enqueue(calls(("sql_query", {"query": COUNT_SQL})), delay=0.6)
+    gemini.enqueue(calls(("sql_query", {"query": COUNT_SQL})), delay=0.6)
+    gemini.enqueue(text("late"), delay=5)  # would hang past the deadline
+    with pytest.raises(DeadlineExceeded) as raised:
+        agent(warehouse, settings={"question_deadline_s": 1.5}).ask("How many?")
+    assert "NL2SQL_QUESTION_DEADLINE_S" in raised.value.message
+    assert raised.value.status == 504
+    assert len(gemini.requests) <= 3
+
+
 # -- transient failures and retries ------------------------------------------------------
 
 
@@ -424,7 +552,7 @@ def test_each_failure_is_a_distinct_clear_model_error(
         words: str) -> None:
     gemini.enqueue(body, status=status)
     with pytest.raises(ModelError) as raised:
-        model(retry=RetryPolicy(attempts=1)).generate(_request())
+        model(retry=RetryPolicy(attempts=1), bad_turn_retries=0).generate(_request())
     err = raised.value
     assert type(err) is kind
     assert words in err.message

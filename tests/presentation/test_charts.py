@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import doctest
-import re
-
 import pytest
 
-import nl2sql.presentation.charts
 from nl2sql.presentation.charts import (
     chart_for,
     chart_png,
@@ -103,42 +99,3 @@ def test_messages_get_images_only_for_grouped_or_time_series_results() -> None:
 def test_resized_clamps() -> None:
     spec = {"width": 640}
     assert resized(spec, 10)["width"] == 240 and resized(spec, 10**6)["width"] == 1600
-
-
-def test_doctests() -> None:
-    assert doctest.testmod(nl2sql.presentation.charts).failed == 0
-
-
-@pytest.mark.browser
-def test_bar_labels_clear_the_axis_title_in_a_browser() -> None:
-    """The SVG is laid out by vl-convert but drawn by the browser: its font must
-    measure like the one vl-convert used, or long labels run into the title."""
-    from tests.web.browser import chromium
-
-    chart = chart_for(["product_brand", "order_item_count"],
-                      [["Calvin Klein", 22883], ["Hanes", 15114], ["Tommy Hilfiger", 10259],
-                       ["Carhartt", 7666], ["Allegra K", 7175]])
-    assert chart is not None
-    svg = render_svg(resized(chart.spec, 900))
-    with chromium() as browser:
-        page = browser.new_page()
-        page.set_content(f"<!doctype html><body style='margin:0'>{svg}</body>")
-        gap = page.evaluate("""() => {
-            const texts = [...document.querySelectorAll('text')];
-            const title = texts.find(t => t.textContent === 'product_brand')
-                .getBoundingClientRect();
-            const labels = texts.filter(t => t.getAttribute('text-anchor') === 'end'
-                && t.getBoundingClientRect().left < title.right + 200)
-                .map(t => t.getBoundingClientRect().left);
-            return Math.min(...labels) - title.right;
-        }""")
-        page.close()
-    assert gap >= 0, f"a label overlaps the axis title by {-gap:.1f}px"
-
-
-def test_years_are_labelled_upright() -> None:
-    chart = chart_for(["year", "orders"], [[2019, 5578], [2020, 10635], [2021, 13574]])
-    assert chart is not None and chart.kind == "line"
-    assert chart.spec["encoding"]["x"]["axis"]["labelAngle"] == 0
-    label = re.search(r"<text[^>]*>2019</text>", render_svg(chart.spec))
-    assert label is not None and "rotate" not in label.group(0)

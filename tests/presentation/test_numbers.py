@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import doctest
 import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-import nl2sql.presentation.mrkdwn
-import nl2sql.presentation.numbers
-import nl2sql.presentation.tables
 from nl2sql.presentation.numbers import (
     format_bytes,
     format_cell,
@@ -53,9 +49,3 @@ def test_cells_show_dates_and_times_as_the_page_does() -> None:
     assert format_cell({"a": [1]}) == '{"a": [1]}'
     assert format_cell("two\nlines") == "two lines"
     assert format_cell(float("nan")) == "nan"  # not a finite number: said as it is
-
-
-@pytest.mark.parametrize("module", [nl2sql.presentation.numbers, nl2sql.presentation.tables,
-                                    nl2sql.presentation.mrkdwn])
-def test_doctests(module: Any) -> None:
-    assert doctest.testmod(module).failed == 0

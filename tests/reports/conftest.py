@@ -8,6 +8,7 @@ import email.policy
 import json
 import socket
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from email.message import EmailMessage
@@ -18,6 +19,8 @@ from typing import Any
 import pytest
 
 from nl2sql.config import Settings
+from nl2sql.reports.store import STALE_AFTER_S
+from nl2sql.state.db import StateDB
 from tests.shop import build_shop
 
 
@@ -84,6 +87,18 @@ class Mailbox:
         self.messages.append(msg)
         self.recipients.append(list(envelope.rcpt_tos))
         return "250 OK"
+
+
+def expire_heartbeats(state_db: Path | str, run_id: int | None = None) -> None:
+    """Age the heartbeat of a run (every run without ``run_id``) past the stale
+    limit, as an owner that crashed would leave it: in the file, as another
+    process would see it."""
+    db = StateDB(state_db)
+    try:
+        db.execute("UPDATE report_runs SET heartbeat = ? WHERE id = ? OR ?",
+                   (time.time() - STALE_AFTER_S - 1, run_id or 0, run_id is None))
+    finally:
+        db.close()
 
 
 def _free_port() -> int:

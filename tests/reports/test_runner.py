@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -17,7 +16,7 @@ from nl2sql.models.scripted import ScriptedModel, calls, text
 from nl2sql.reports.definitions import load_reports
 from nl2sql.reports.result import ReportResult
 from nl2sql.reports.runner import DeliveryRetry, ReportRunner, results_dir
-from nl2sql.reports.store import STALE_AFTER_S, RunStore
+from nl2sql.reports.store import RunStore
 from nl2sql.runtime import Runtime
 from tests.reports.conftest import (
     COUNT_SQL,
@@ -25,6 +24,7 @@ from tests.reports.conftest import (
     WebhookReceiver,
     _free_port,
     definitions,
+    expire_heartbeats,
     report_yaml,
 )
 
@@ -419,9 +419,8 @@ def _crash(store: RunStore, report: str, slot: str) -> int:
     (definition,) = load_reports(Path(store.db.path).parent.parent / "reports.yaml")
     run = ghost.claim(report, slot, "schedule", definition.deliver)
     assert run is not None
-    ghost._write("UPDATE report_runs SET heartbeat = ? WHERE id = ?",
-                 (time.time() - STALE_AFTER_S - 1, run.id))
     ghost.close()
+    expire_heartbeats(store.db.url, run.id)
     return run.id
 
 

@@ -9,7 +9,7 @@ from sqlglot import exp
 from nl2sql.config import Settings
 from nl2sql.safety import CHECKS, MAX_SQL_CHARS, TEXT_CHECKS, Policy, UnsafeSQL, check_sql
 from nl2sql.safety.functions import check_functions
-from nl2sql.safety.gate import _run
+from nl2sql.safety.gate import run_check
 from nl2sql.safety.parsing import check_parse, check_single_statement
 from nl2sql.safety.rowcap import check_row_cap
 from nl2sql.safety.statements import check_query_only
@@ -218,7 +218,7 @@ def test_gate_fails_closed_on_unexpected_errors() -> None:
     def check_boom(tree: exp.Expr, policy: Policy) -> exp.Expr:
         raise KeyError("sqlglot bug")
 
-    error = refusal(_run, check_boom, tree("SELECT 1"), SHOP)
+    error = refusal(run_check, check_boom, tree("SELECT 1"), SHOP)
     assert error.check == "boom" and "could not be checked" in error.message
 
 

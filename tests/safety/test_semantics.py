@@ -52,6 +52,12 @@ CASES: list[tuple[str, list[Any]]] = [
      "ARRAY_LENGTH(GENERATE_TIMESTAMP_ARRAY(TIMESTAMP '2024-01-01', TIMESTAMP '2024-01-02', "
      "INTERVAL 1 HOUR))", [5, 53, 25]),
     ("SELECT REPEAT('ab', 3), LPAD('a', 3, 'x'), RPAD('a', 2)", ["ababab", "xxa", "a "]),
+    ("SELECT RANGE_BUCKET(20, [0, 10, 20, 30]), RANGE_BUCKET(5, [10, 20]), "
+     "RANGE_BUCKET(NULL, [1]), RANGE_BUCKET(25, [])", [3, 0, None, 0]),
+    ("SELECT SAFE.PARSE_DATE('%Y%m%d', 'x'), SAFE.PARSE_DATE('%Y%m%d', '20240107')",
+     [None, D(2024, 1, 7)]),
+    ("SELECT EXTRACT(DATE FROM TIMESTAMP '2024-01-07 23:00:00'), "
+     "EXTRACT(TIME FROM TIMESTAMP '2024-01-07 23:00:00')", [D(2024, 1, 7), dt.time(23, 0)]),
 ]
 
 
@@ -88,6 +94,8 @@ def test_huge_generated_values_stop_before_they_are_built(con: duckdb.DuckDBPyCo
     ("SELECT APPROX_TOP_COUNT(x, 2) FROM UNNEST(['a']) AS x", "cannot run faithfully"),
     ("SELECT @@project_id", "system variables"),
     ("SELECT * FROM d.INFORMATION_SCHEMA.VIEWS", "not available in the DuckDB warehouse"),
+    ("SELECT 1 FROM d.t FOR SYSTEM_TIME AS OF TIMESTAMP '2024-01-01'", "keeps no history"),
+    ("SELECT CAST(DATE '2024-01-07' AS STRING FORMAT 'YYYY')", r"CAST\(\.\.\. FORMAT"),
 ])
 def test_what_has_no_faithful_rendering_is_refused(sql: str, reason: str) -> None:
     with pytest.raises(UnsafeSQL, match=reason):

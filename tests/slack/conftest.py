@@ -35,6 +35,10 @@ class Served:
         body = command_body(text, response_url, **fields)
         return post(f"{self.url}/slack/commands", body, sign(body))
 
+    def drain(self) -> None:
+        """Wait until every command taken so far has been answered (or given up)."""
+        _close_slack(self.app)
+
 
 @pytest.fixture(scope="session")
 def shop_db(tmp_path_factory: pytest.TempPathFactory) -> Path:

@@ -69,3 +69,21 @@ def test_facts_read_naturally() -> None:
                     seconds=0.042)
     facts = answer_message(answer)["blocks"][2]["elements"][0]["text"]
     assert "· 1 step ·" in facts and "· 42 ms ·" in facts
+
+
+def test_the_reading_comes_right_after_the_answer_escaped() -> None:
+    from nl2sql.interpretation import Interpretation
+
+    reading = Interpretation(measure="revenue", definition="SUM(sale_price)",
+                             filters=("status <> 'Cancelled'",), grouping=("category",),
+                             rules=("leaves out <Returned> items",))
+    answer = Answer(question="revenue by category", answer="Jeans lead.", model="m",
+                    sql="SELECT 1", columns=["category", "revenue"], rows=[["Jeans", 3.5]],
+                    interpretation=reading)
+    blocks = answer_message(answer)["blocks"]
+    assert blocks[0]["type"] == "section" and blocks[1]["type"] == "context"
+    text = blocks[1]["elements"][0]["text"]
+    assert text.startswith("*Read as:* I read this as")
+    assert "Measure: revenue = SUM(sale_price)" in text and "Grouped by: category" in text
+    assert "&lt;Returned&gt;" in text and "<Returned>" not in text
+    assert blocks[2]["type"] == "section" and "Jeans" in blocks[2]["text"]["text"]  # the table

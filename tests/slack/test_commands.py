@@ -95,7 +95,7 @@ def test_forged_signature_is_refused_and_triggers_nothing(
     for reply in (forged, tampered, unsigned):
         assert reply.status == 401
         assert reply.json()["ok"] is False
-    time.sleep(0.3)
+    served.drain()
     assert receiver.received == [] and model.requests == []
 
 
@@ -109,7 +109,7 @@ def test_stale_timestamp_is_refused(serve_app: Callable[..., Served], receiver: 
     reply = post(f"{served.url}/slack/commands", body, sign(body, timestamp=old))
 
     assert reply.status == 401
-    time.sleep(0.3)
+    served.drain()
     assert receiver.received == [] and model.requests == []
 
 
@@ -138,7 +138,7 @@ def test_empty_text_or_help_answers_with_usage(
     # The page's example questions, drawn from this warehouse (one definition).
     examples = services(served.app).overview.get()["examples"]
     assert examples and f"• `/ask {examples[0]}`" in section_texts(reply)
-    served.app.extensions["nl2sql.slack"].close()  # nothing was queued to answer
+    served.drain()
     assert receiver.received == [] and model.requests == []
 
 
@@ -173,32 +173,36 @@ def test_model_failure_becomes_a_message_not_silence(
 
 def test_ack_within_three_seconds_while_a_slow_answer_runs(
         serve_app: Callable[..., Served], receiver: Peer) -> None:
+    release = threading.Event()
+
     def slow(request: Request) -> ModelTurn:
-        time.sleep(4)
+        release.wait(20)  # the model is still thinking when the acknowledgement goes
         return text("Finally: 200 purchases.")
 
     served = serve_app(ScriptedModel(slow))
-    t0 = time.monotonic()
     ack = served.command("How many purchases?", receiver.base)
 
     assert ack.status == 200 and ack.json()["text"] == "Working on: How many purchases?"
     assert ack.seconds < 3.0  # Slack's deadline for the acknowledgement
     assert receiver.received == []  # the answer is still being worked on
+    release.set()
     [posted] = receiver.wait_for(1, timeout=20)
-    assert posted.at - t0 >= 4.0
     assert posted.json()["text"] == "Finally: 200 purchases."
 
 
 def test_concurrent_commands_are_all_answered_by_a_bounded_pool(
         serve_app: Callable[..., Served], receiver: Peer) -> None:
     running, peak, lock = 0, 0, threading.Lock()
+    # Questions are held in pairs: a pool running fewer than two at once
+    # breaks the barrier, one running more shows in the peak.
+    pairs = threading.Barrier(2)
 
     def answer_after_a_while(request: Request) -> ModelTurn:
         nonlocal running, peak
         with lock:
             running += 1
             peak = max(peak, running)
-        time.sleep(0.4)
+        pairs.wait(10)
         with lock:
             running -= 1
         question = request.history[-1].text or ""
@@ -251,7 +255,7 @@ def test_response_url_failures_are_retried(serve_app: Callable[..., Served]) -> 
         served = serve_app(ScriptedModel(text("42 purchases.")))
         served.command("How many purchases?", flaky.base)
         posted = flaky.wait_for(3)
-        time.sleep(0.3)
+        served.drain()  # the job is done: no fourth post can follow
     assert len(flaky.received) == 3
     assert [p.json()["text"] for p in posted] == ["42 purchases."] * 3
 
@@ -263,7 +267,7 @@ def test_response_url_budget_of_five_posts_is_respected(
                            slack_retry_backoff_s=(0.01,) * 9)
         served.command("How many purchases?", down.base)
         down.wait_for(5)
-        time.sleep(0.5)
+        served.drain()  # the job gave up: no sixth post can follow
     assert len(down.received) == 5
 
 
@@ -357,7 +361,7 @@ def test_overlong_question_is_refused_before_anything_runs(
     served = serve_app(model)
     ack = served.command("why " * 600, receiver.base)
     assert "please keep it under 2,000" in ack.json()["text"]
-    time.sleep(0.2)
+    served.drain()
     assert receiver.received == [] and model.requests == []
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 
@@ -148,12 +147,3 @@ def test_slack_form_with_bad_bytes_is_400(url: str) -> None:
                + b"Content-Length: " + str(len(form)).encode() + b"\r\n\r\n" + form)
     status, body = raw_request(url, request)
     assert status == 400 and "UTF-8" in envelope(400, body)
-
-
-@pytest.mark.parametrize("width", ["9" * 5000, "²", "-1", "1e3"])
-def test_a_bad_chart_width_is_400(url: str, width: str) -> None:
-    status, _, body = http("POST", f"{url}/api/ask",
-                           {"question": "How many orders are there by status?"})
-    chart = json.loads(body)["links"]["chart_svg"]
-    status, _, body = http("GET", f"{url}{chart}?width={quote(width)}")
-    assert status == 400 and "width" in envelope(400, body)

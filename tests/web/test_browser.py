@@ -20,7 +20,7 @@ from nl2sql.models.scripted import ScriptedModel, text
 from tests.web.browser import DESKTOP, PHONE, Console, chromium
 from tests.web.fakes import AnalystModel
 from tests.web.live import serve
-from tests.web.servers import ROOT, gunicorn
+from tests.web.servers import ROOT, gunicorn, http
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -468,5 +468,45 @@ def test_the_rate_limit_card_says_when_to_try_again_once(
             assert card.lower().count("try again in") == 1, card
             assert "minute" in card  # a time a person reads, e.g. "59 minutes 59 seconds"
             assert page.input_value("#question") == "How many orders are there?"
+        finally:
+            context.close()
+
+
+def test_the_reading_is_shown_above_the_numbers(page: Any, site: str) -> None:
+    page.goto(site)
+    ask(page, "How many orders were placed each month?")
+    answer = page.wait_for_selector(".answer")
+    reading = page.locator(".answer details.reading")
+    summary = reading.locator("summary").inner_text()
+    assert summary.startswith("Read as") and len(summary) > len("Read as ")
+    # Above the chart and the table: read before the number is trusted.
+    order = page.evaluate("""() => [...document.querySelectorAll(
+        '.answer details.reading, .answer .chart, .answer table.results')].map(e => e.tagName)""")
+    assert order[0] == "DETAILS" and len(order) == 3
+    reading.locator("summary").click()
+    parts = dict(zip(reading.locator("dt").all_inner_texts(),
+                     reading.locator("dd").all_inner_texts(), strict=True))
+    assert "Measure" in parts and "Grouped by" in parts
+    assert "The SQL that ran is below." in answer.inner_text()
+
+
+def test_a_truncated_result_says_so_on_the_chart_and_when_sorting(
+    browser: Any, make_app: Callable[..., Flask]
+) -> None:
+    with serve(make_app(model=AnalystModel(), max_rows=5)) as url:
+        context = browser.new_context(viewport=DESKTOP)
+        page = context.new_page()
+        try:
+            page.goto(url)
+            with page.expect_response(lambda r: "/chart.svg" in r.url) as chart:
+                ask(page, "How many orders were placed each month?")
+            notice = page.wait_for_selector(".answer .truncated-notice").inner_text()
+            assert notice.startswith("Showing the first 5 rows")
+            assert "chart and sorting cover only these" in notice
+            header = page.locator("th:has-text('orders') button")
+            assert header.get_attribute("title") == "Sort the 5 rows shown by orders"
+            # The chart itself carries the notice (it is also sent to Slack and email).
+            status, _, svg = http("GET", chart.value.url)
+            assert status == 200 and b"Only the first 5 rows" in svg
         finally:
             context.close()

@@ -6,6 +6,7 @@ import csv
 import io
 from collections.abc import Callable
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -98,6 +99,13 @@ def test_chart_svg(client: FlaskClient) -> None:
     narrow = client.get(a["links"]["chart_svg"] + "?width=320").get_data(as_text=True)
     assert 'width="320"' in narrow
     assert client.get(a["links"]["chart_svg"] + "?width=wide").status_code == 400
+
+
+@pytest.mark.parametrize("width", ["9" * 5000, "²", "-1", "1e3", "12px"])
+def test_a_bad_chart_width_is_400(client: FlaskClient, width: str) -> None:
+    a = asked(client, "How many orders were placed each month?")
+    r = client.get(a["links"]["chart_svg"], query_string={"width": width})
+    assert r.status_code == 400 and "width" in r.json["error"]
 
 
 def test_no_chart_is_404(client: FlaskClient) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from nl2sql.web.server import THREADS
+from nl2sql.web.server import READ_TIMEOUT_S, THREADS
 from tests.web.servers import gunicorn
 
 pytestmark = pytest.mark.slow
@@ -79,7 +79,7 @@ def test_slow_clients_do_not_starve_the_workers(url: str) -> None:
                                      data=b'{"question": "How many orders are there?"}',
                                      headers={"Content-Type": "application/json"})
         with urllib.request.urlopen(req, timeout=60) as r:
-            assert r.status == 200 and json.loads(r.read())["answered"] is True
+            assert r.status == 200 and json.loads(r.read())["answer_id"]  # answered and saved
     finally:
         trickle.close()
 
@@ -98,4 +98,19 @@ def test_a_slow_but_complete_request_is_still_answered(url: str) -> None:
         while chunk := s.recv(65536):
             response += chunk
     assert response.startswith(b"HTTP/1.1 200")
-    assert json.loads(response.partition(b"\r\n\r\n")[2])["answered"] is True
+    assert json.loads(response.partition(b"\r\n\r\n")[2])["answer_id"]
+
+
+def test_a_request_that_never_arrives_whole_is_408(url: str) -> None:
+    """A slow client is dropped once READ_TIMEOUT_S has passed, with the JSON envelope."""
+    host, port = url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=READ_TIMEOUT_S + 60) as s:
+        s.sendall(b"POST /api/ask HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                  b"Content-Length: 100\r\n\r\n{")
+        response = b""
+        while chunk := s.recv(65536):
+            response += chunk
+    head, _, body = response.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 408")
+    error = json.loads(body)
+    assert error["ok"] is False and error["status"] == 408 and "did not arrive" in error["error"]

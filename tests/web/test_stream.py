@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -117,10 +116,7 @@ def test_streams_share_a_bounded_pool(make_app: Callable[..., Flask]) -> None:
         holder.join(10)
     assert events(first[0])[-1][0] == "answer"
     # The slot is free again once the first job has returned.
-    pool = stream_pool(app)
-    deadline = time.monotonic() + 5
-    while pool.busy and time.monotonic() < deadline:
-        time.sleep(0.01)
+    assert stream_pool(app).wait_idle(5)
     again = app.test_client().post("/api/ask/stream", json=ask).get_data(as_text=True)
     assert events(again)[-1][0] == "answer"
 

@@ -29,7 +29,14 @@ from nl2sql.models.planner.knowledge import undefined_use
 from nl2sql.models.planner.lexicon import lexicon
 from nl2sql.models.planner.match import Reading
 from nl2sql.models.planner.plan import Filter, Plan
-from nl2sql.models.planner.words import MONTHS, TIME_ADJECTIVES, TIME_UNITS, UNIT_SUFFIXES, Tok
+from nl2sql.models.planner.words import (
+    MONTHS,
+    TIME_ADJECTIVES,
+    TIME_UNITS,
+    UNIT_SUFFIXES,
+    Tok,
+    is_plural,
+)
 
 RANGE_OPS = (">", ">=", "<", "<=")
 TIME_WORDS = frozenset(set(TIME_UNITS) | set(TIME_ADJECTIVES) | set(MONTHS) | {
@@ -39,6 +46,9 @@ TIME_WORDS = frozenset(set(TIME_UNITS) | set(TIME_ADJECTIVES) | set(MONTHS) | {
 # ranking words that say "how many" on their own ("the most users", "most common city")
 COUNT_RANKS = frozenset({"most", "least", "fewest", "common", "popular", "frequent",
                          "frequently"})
+# ranking words that say "by a value", never "by how many"
+VALUE_RANKS = frozenset({"highest", "lowest", "largest", "smallest", "biggest", "greatest",
+                         "best", "worst", "maximum", "minimum", "max", "min"})
 PLACE_WORDS = frozenset({"city", "country", "state", "town", "hometown", "place", "location",
                          "address", "region", "nationality", "citizenship", "county",
                          "province", "venue", "where"})
@@ -115,7 +125,7 @@ def _features(plan: Plan) -> set[str]:
         out.add("distinct")
     if funcs & {"PCT", "SHARE"}:
         out.add("share")
-    if any(f.op in RANGE_OPS for f in filters):
+    if any(f.op in RANGE_OPS for f in filters) or plan.having:
         out.add("comparison")
     if plan.groups or plan.rows or "AVG_COUNT" in funcs:
         out.add("grouping")
@@ -137,6 +147,7 @@ def _numbers_used(plan: Plan) -> set[float]:
                     out.add(float(v))
     if plan.limit is not None:
         out.add(float(plan.limit))
+    out |= {float(n) for _, n in plan.having}
     return out
 
 
@@ -233,14 +244,25 @@ def _plan_problems(parsed: P.Parse, readings: list[Reading], plan: Plan,
     grouped = any(r.phrase.role in (P.GROUP, P.RANK_GROUP) and any(
         p.kind != "value" for p in r.pieces) for r in readings)
     if (plan.measures and all(m.func == "COUNT" and m.column is None for m in plan.measures)
-            and not plan.rows and not grouped and not followup
+            and not plan.rows and not grouped and not followup and not plan.having
             and not words & (lex.features["count"] | lex.features["share"]
                              | lex.features["sum"] | COUNT_RANKS)):
         problems.append("the question does not ask for a count, and I would be counting rows")
+    if (plan.ranked and not plan.rows and plan.measures and plan.measures[0].func == "COUNT"
+            and not words & (lex.features["count"] | COUNT_RANKS) and words & VALUE_RANKS):
+        problems.append("the question ranks by a value ('highest', 'largest', ...), and I would "
+                        "be ranking by a count of rows")
     if parsed.toks and parsed.toks[0].low in ("where", "when") and not _shows_place_or_time(
             plan, parsed.toks[0].low):
         problems.append(f"the question asks {parsed.toks[0].low}, and no column I found says it")
     named = {_col_key(p.column) for r in readings for p in r.pieces if p.column is not None}
+    plural = {_col_key(p.column) for r in readings for p in r.pieces if p.column is not None
+              and is_plural(r.phrase.toks[p.end - 1].raw)}
+    for m in plan.measures:
+        if (m.func == "COUNT_DISTINCT" and m.column is not None and not m.column.is_key
+                and not words & lex.features["distinct"] and _col_key(m.column) not in plural):
+            problems.append(f"the question does not ask how many different "
+                            f"{m.column.name} values there are")
     hinted = any(c.hint for c in parsed.comparisons)
     for f in plan.filters:
         if f.op in RANGE_OPS and f.part is None and _col_key(f.column) not in named:
@@ -253,6 +275,9 @@ def _plan_problems(parsed: P.Parse, readings: list[Reading], plan: Plan,
         if f.column.is_key and f.op in RANGE_OPS:
             problems.append(f"comparing the key {f.column.name} with a number answers a "
                             "different question")
+    if plan.having and (not plan.groups or not any(m.func == "COUNT" for m in plan.measures)):
+        problems.append("a condition on how many rows there are needs something to count per "
+                        "group, and the question names none")
     problems += contradictions(plan.filters)
     return list(dict.fromkeys(problems))
 

@@ -19,13 +19,23 @@ from nl2sql.models.planner.catalog import (
     label_columns,
     time_column,
 )
+from nl2sql.models.planner.features import (
+    DEFAULT_TOP,
+    Unanswerable,
+    compared_before,
+    comparisons,
+    dates,
+    merge_values,
+    named_plural,
+    percentages,
+    ranking,
+)
 from nl2sql.models.planner.followup import merge
 from nl2sql.models.planner.listing import as_listing, order_phrases
 from nl2sql.models.planner.match import Piece, Reading
 from nl2sql.models.planner.plan import Filter, GroupKey, Measure, Plan
-from nl2sql.models.planner.words import NEUTRAL, is_plural
+from nl2sql.models.planner.words import NEUTRAL
 
-DEFAULT_TOP = 10
 ROLE_PHRASES = (P.COUNT, P.MEASURE, P.GROUP, P.RANK_GROUP, P.WHICH, P.PCT_BASE,
                 P.RANK_MEASURE, P.ROW_RANK)
 # Words naming a kind of quantity, and column-name words that hold it (generic English).
@@ -38,10 +48,6 @@ KIND_WORDS = {
     "height": ("height",),
     "time": (),
 }
-
-
-class Unanswerable(Exception):
-    pass
 
 
 class _Builder:
@@ -187,10 +193,10 @@ class _Builder:
             col = self.time_column()
             if col is not None and not any(g.unit == unit for g in plan.groups):
                 plan.groups.append(GroupKey(self.use(col), unit=unit))
-        self.dates()
-        self.comparisons()
-        self.percentages()
-        self.ranking()
+        dates(self)
+        comparisons(self)
+        percentages(self)
+        ranking(self)
         if self.row_entity and not plan.measures and not plan.rows and not plan.groups:
             self._list_rows()
         if plan.rows and (plan.measures or plan.groups):
@@ -204,7 +210,7 @@ class _Builder:
             plan.measures.append(Measure("COUNT"))
         plan.measures = [m for i, m in enumerate(plan.measures) if m not in plan.measures[:i]]
         in_measures = {f.key for m in plan.measures for f in m.condition}
-        plan.filters = _merge_values([f for _, f in sorted(self.value_filters, key=lambda x: x[0])
+        plan.filters = merge_values([f for _, f in sorted(self.value_filters, key=lambda x: x[0])
                                       if f.key not in in_measures])
         plan.filters += [f for f in self.plan_filters]
         dated = {f.column.name for f in plan.filters if f.part is not None}
@@ -230,7 +236,7 @@ class _Builder:
         self.plan.explicit_measures = True
         table = r.first("table")
         col = r.first("column")
-        compared = any(self._compared_before(c) is not None and c.after == r.phrase.toks[-1].i + 1
+        compared = any(compared_before(self, c) is not None and c.after == r.phrase.toks[-1].i + 1
                        for c in self.parsed.comparisons)
         if table is not None and table.table is not None and table.table is not self.s:
             join = self.join_to(table.table)  # "users (who) placed orders": distinct keys
@@ -298,7 +304,7 @@ class _Builder:
         self.role_group(r)
         self.plan.explicit_order = True
         self.plan.desc = r.phrase.desc
-        self.plan.limit = r.phrase.limit or (DEFAULT_TOP if _plural(r) else 1)
+        self.plan.limit = r.phrase.limit or (DEFAULT_TOP if named_plural(r) else 1)
 
     def role_which(self, r: Reading) -> None:
         table = r.first("table")
@@ -320,7 +326,7 @@ class _Builder:
         if kind == "age" and not col.numeric:
             desc = not desc  # oldest = earliest date
         self.plan.explicit_order = True
-        self._rows(col, desc, r.phrase.limit or (DEFAULT_TOP if _plural(r) else 1))
+        self._rows(col, desc, r.phrase.limit or (DEFAULT_TOP if named_plural(r) else 1))
 
     def _superlative_column(self, kind: str, r: Reading) -> Column | None:
         by = [p for x in self.readings if x.phrase.order_by for p in x.of("column")]
@@ -355,154 +361,6 @@ class _Builder:
         self.plan.rows = [c for c in shown if c is not col] + [self.use(col)]
         self.plan.order_column, self.plan.desc, self.plan.limit = col, desc, limit
 
-    # -- features ----------------------------------------------------------------
-
-    def dates(self) -> None:
-        if not self.parsed.years and not self.parsed.months and not self.parsed.relative:
-            return
-        col = self.time_column()
-        year_col = None if col is not None else self._year_column()
-        if year_col is not None and not self.parsed.months and not self.parsed.relative:
-            for op, year in self.parsed.years:  # "born before 1960": BirthYear < 1960
-                self.value_filters.append((-1, Filter(self.use(year_col), op, (year,))))
-            return
-        if col is None:
-            raise Unanswerable(f"{self.s.id} has no date or timestamp column to filter on")
-        self.use(col)
-        for op, year in self.parsed.years:
-            self.plan_filters.append(Filter(col, op, (year,), part="YEAR"))
-        if self.parsed.months:
-            self.plan_filters.append(Filter(col, "=", tuple(self.parsed.months), part="MONTH"))
-        for part, op, when in self.parsed.relative:
-            self.plan_filters.append(Filter(col, op, (when,), part=part))
-
-    def _year_column(self) -> Column | None:
-        """A whole-number column holding years: one the question names (``born``), else
-        one named for a year (``BirthYear``, ``enrol_year``)."""
-        said = {t.stem for t in self.parsed.toks}
-        cols = [c for table in [self.s] + [j.target for j in self.joins]
-                for c in table.columns or [] if c.numeric and not c.is_key and c.words]
-        return (next((c for c in cols if set(c.words) <= said), None)
-                or next((c for c in cols if c.words[-1] == "year"), None))
-
-    def comparisons(self) -> None:
-        for cmp in self.parsed.comparisons:
-            col = self._compared_column(cmp)
-            if col is None:
-                raise Unanswerable(f"I could not tell which column '{cmp.op} {cmp.number}' "
-                                   "applies to")
-            self.value_filters.append((cmp.after, Filter(self.use(col), cmp.op, (cmp.number,))))
-
-    def _compared_before(self, cmp: P.Comparison) -> Column | None:
-        """A numeric column ending the phrase right before the comparison
-        ("products cost less than 10", "a sale price above 100")."""
-        for r in self.readings:
-            last = r.pieces[-1] if r.pieces else None
-            if (last is not None and last.kind == "column" and last.column is not None
-                    and last.column.numeric and r.phrase.toks[last.end - 1].i == cmp.after - 1):
-                return last.column
-        return None
-
-    def _compared_column(self, cmp: P.Comparison) -> Column | None:
-        said = self._compared_before(cmp)
-        if said is not None:
-            return said
-        if cmp.hint:
-            col = self._kind_column(cmp.hint, [self.s] + [j.target for j in self.joins])
-            if col is not None:
-                return col
-        for r in self.readings:  # "more than 2 items": the column named right after
-            first = r.phrase.toks[0].i
-            if first == cmp.after + 1 or (first > cmp.after and first <= cmp.after + 3):
-                col = next((p.column for p in r.of("column")
-                            if p.column is not None and p.column.numeric), None)
-                if col is not None:
-                    return col
-        before: Column | None = None
-        for r in self.readings:
-            for p in r.of("column"):
-                tok = r.phrase.toks[p.start]
-                if p.column is not None and p.column.numeric and tok.i < cmp.after:
-                    before = p.column
-        if before is not None:
-            return before
-        measured = next((m.column for m in self.plan.measures if m.column is not None), None)
-        # "users under 18", "products over 100": age for people, else a price
-        return measured or self._kind_column("age", [self.s]) or self._kind_column(
-            "price", [self.s])
-
-    def percentages(self) -> None:
-        if not self.parsed.pct:
-            return
-        base = next((r for r in self.readings if r.phrase.role == P.PCT_BASE), None)
-        after = base.phrase.toks[-1].i if base else -1
-        numerator = [f for i, f in self.value_filters if i > after]
-        if not numerator and not self.plan.groups and self.value_filters:
-            numerator = [self.value_filters[-1][1]]
-        if numerator:
-            self.plan.measures = [Measure("PCT", condition=tuple(_merge_values(numerator)))]
-        elif self.plan.groups:
-            self.plan.measures = [Measure("SHARE")]
-        else:
-            raise Unanswerable("I could not tell the percentage of what")
-        self.plan.explicit_measures = True
-
-    def ranking(self) -> None:
-        r = self.rank_measure
-        if r is None:
-            return
-        phrase = r.phrase
-        col = next((p.column for p in r.of("column") if p.column is not None), None)
-        which = next((x for x in self.readings if x.phrase.role == P.WHICH), None)
-        if not self.plan.groups and not self.row_entity:
-            which = self._rank_first_phrase(r) or which  # "Country with the most users"
-        limit = (which.phrase.limit if which else None) or phrase.limit
-        plural = _plural(which) if which else phrase.plural
-        limit = limit or (DEFAULT_TOP if plural else 1)
-        if col is not None and (self.row_entity or not self.plan.groups) and not phrase.aggs:
-            self._rows(col, phrase.desc, limit)
-            return
-        if col is not None:
-            aggs = phrase.aggs or (["SUM"] if phrase.toks and col.numeric and any(
-                w in ("most", "least") for w in [phrase.toks[0].low]) else ["MAX" if phrase.desc
-                                                                           else "MIN"])
-            self.plan.measures = [Measure(a, self.use(col)) for a in aggs[:1]]
-        elif not self.plan.measures:
-            self.plan.measures = [Measure("COUNT")]
-        self.plan.desc, self.plan.limit = phrase.desc, limit
-        self.plan.explicit_measures = True
-
-
-    def _rank_first_phrase(self, rank: Reading) -> Reading | None:
-        """The phrase before the ranking names what is ranked: a column to group by, or
-        the subject's own rows."""
-        for r in self.readings:
-            if r is rank:
-                return None
-            if r.phrase.role not in (P.CONTEXT, P.WHICH):
-                continue
-            table = r.first("table")
-            if table is not None and table.table is self.s and not r.first("column"):
-                self.row_entity = True
-                return r
-            piece = r.first("column")
-            if piece is not None:
-                key = self.group_key(piece)
-                if key is not None:
-                    self.plan.groups.append(key)
-                    return r
-        return None
-
-
-def _plural(r: Reading) -> bool:
-    """Whether a phrase names things in the plural, by the last word it placed: in
-    "which carrier handles", the carrier, not the verb."""
-    ends = [p.end for p in r.pieces if p.kind != "value"]
-    if not ends:
-        return r.phrase.plural
-    return is_plural(r.phrase.toks[max(ends) - 1].raw)
-
-
 def _prune_joins(plan: Plan) -> None:
     """Keep only joins to tables the query reads something from."""
     used = {f.column.table for f in plan.filters}
@@ -511,21 +369,6 @@ def _prune_joins(plan: Plan) -> None:
     used |= {g.entity.target.id if g.entity else g.column.table for g in plan.groups}
     used |= {c.table for c in plan.rows}
     plan.joins = [j for j in plan.joins if j.target.id in used]
-
-
-def _merge_values(filters: list[Filter]) -> list[Filter]:
-    """``Email or Facebook``: equal-to filters on one column become one IN list."""
-    out: list[Filter] = []
-    for f in filters:
-        same = next((i for i, g in enumerate(out) if g.key == f.key and g.op == f.op
-                     and f.op in ("=", "!=")), None)
-        if same is None:
-            out.append(f)
-        else:
-            g = out[same]
-            out[same] = Filter(g.column, g.op, g.values + tuple(
-                v for v in f.values if v not in g.values), g.part)
-    return out
 
 
 def build_plan(parsed: P.Parse, readings: list[Reading], subject: Table, joins: list[Join],

@@ -33,7 +33,8 @@ def _measure(m: Measure, plan: Plan) -> tuple[str, str]:
     return f"the {word} {words(m.column)}", f"{m.func}({m.column.name})"
 
 
-def interpretation(plan: Plan, unused: list[str] | None = None) -> Interpretation:
+def interpretation(plan: Plan, unused: list[str] | None = None,
+                   corrections: list[tuple[str, str]] | None = None) -> Interpretation:
     if plan.rows:
         measure = f"the {rows_of(plan.subject)}: " + ", ".join(words(c) for c in plan.rows)
         definition = ""
@@ -44,6 +45,9 @@ def interpretation(plan: Plan, unused: list[str] | None = None) -> Interpretatio
     timed = [f for f in plan.filters if f.part is not None
              or (f.values and isinstance(f.values[0], Relative))]
     filters = tuple(describe_filter(f, plan) for f in plan.filters if f not in timed)
+    said = {">": "more than", ">=": "at least", "<": "fewer than", "<=": "at most", "=": ""}
+    filters += tuple(f"{said.get(op, op)} {n} {rows_of(plan.subject)} per group".replace("  ", " ")
+                     for op, n in plan.having)
     grouping = tuple((g.entity.target.name if g.entity else words(g.column))
                      + (f" ({g.unit.lower()})" if g.unit else "") for g in plan.groups)
     ordering = ""
@@ -58,6 +62,7 @@ def interpretation(plan: Plan, unused: list[str] | None = None) -> Interpretatio
                   for j in plan.joins)
     rules = tuple(f"{m.metric.name}: {rule}" for m in plan.measures if m.metric is not None
                   for rule in m.metric.filters)
+    rules += tuple(f"read '{said}' as '{read}'" for said, read in corrections or [])
     return Interpretation(measure=measure, definition=definition, filters=filters, rules=rules,
                           grouping=grouping, ordering=ordering,
                           time_window=" and ".join(describe_filter(f, plan) for f in timed),

@@ -64,7 +64,7 @@ def order_phrases(toks: list[Tok], readings: list[Reading]) -> list[Reading]:
 
 def as_listing(plan: Plan, parsed: P.Parse, readings: list[Reading]) -> None:
     """Rows instead of a count per distinct value, when nothing asked for a count."""
-    if plan.measures or plan.rows or not plan.groups or plan.desc is not None:
+    if plan.measures or plan.rows or not plan.groups or plan.desc is not None or plan.having:
         return
     lex = lexicon()
     asked = lex.features["count"] | lex.features["share"] | lex.features["ranking"] \

@@ -27,7 +27,7 @@ SHOWN_GROUPS = 5
 NOT_MEASURES = frozenset({"latitude", "longitude", "lat", "lon", "lng", "sequence", "zip",
                           "postal", "code", "year"})
 AGG_WORDS = {"AVG": "average", "SUM": "total", "MIN": "minimum", "MAX": "maximum",
-             "COUNT_DISTINCT": "number of distinct", "MEDIAN": "median (approximate)"}  # fmt: skip
+             "COUNT_DISTINCT": "number of distinct", "MEDIAN": "median"}  # fmt: skip
 
 
 def noun_of(table: Table) -> str:
@@ -130,6 +130,9 @@ def source(plan: Plan) -> str:
         parts.append("grouped by " + ", ".join(
             (g.entity.target.name if g.entity else g.column.name)
             + (f" ({g.unit.lower()})" if g.unit else "") for g in plan.groups))
+    if plan.having:
+        parts.append("only groups with " + " and ".join(
+            f"{op} {n} {rows_of(plan.subject)}" for op, n in plan.having))
     return "(" + "; ".join(parts) + ")"
 
 
@@ -241,6 +244,11 @@ def _rows_text(plan: Plan, columns: list[str], rows: list[list[Any]], src: str) 
         label = " ".join(fmt(v) for v in r[:-1]) or "(unnamed)"
         return f"{label} ({what} {fmt(r[-1])})"
 
+    if plan.limit is None:  # a sorted listing, not a ranking
+        shown = [one(r) for r in rows[:10]]
+        more = f" and {len(rows) - len(shown)} more" if len(rows) > len(shown) else ""
+        return (f"{len(rows)} {noun}, by {what} {'descending' if plan.desc else 'ascending'}: "
+                + "; ".join(shown) + f"{more} {src}.")
     if len(rows) == 1:
         return (f"The {row_of(plan.subject)} with the {sup} {what} is "
                 f"{one(rows[0])} {src}.")

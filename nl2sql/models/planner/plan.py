@@ -59,6 +59,7 @@ class Plan:
     limit: int | None = None
     rows: list[Column] = field(default_factory=list)  # row-level answer: columns to show
     order_column: Column | None = None
+    having: list[tuple[str, float | int]] = field(default_factory=list)  # COUNT(*) op n
     ignored: list[str] = field(default_factory=list)  # words that played no part
     unknown_values: list[str] = field(default_factory=list)  # value-like words found nowhere
     # What the question itself said, for follow-ups that only change a part.

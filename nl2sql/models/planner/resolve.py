@@ -20,6 +20,7 @@ from nl2sql.models.planner.catalog import Catalog, Table
 from nl2sql.models.planner.knowledge import Metric, find_metric
 from nl2sql.models.planner.match import Matcher, Reading, chunk_spans
 from nl2sql.models.planner.plan import Measure, Plan
+from nl2sql.models.planner.spelling import correct
 from nl2sql.models.planner.words import (
     BOUNDARIES,
     FILLERS,
@@ -47,6 +48,7 @@ class Understanding:
     parsed: P.Parse | None = None  # the question as read, for the audit
     readings: list[Reading] = field(default_factory=list)
     followup: bool = False  # the plan extends an earlier question's
+    corrections: list[tuple[str, str]] = field(default_factory=list)  # (said, read as)
 
 
 def understand(question: str, catalog: Catalog, previous: list[str] | None = None) -> Understanding:
@@ -69,7 +71,7 @@ def understand(question: str, catalog: Catalog, previous: list[str] | None = Non
 
 
 def _understand_one(question: str, catalog: Catalog, context: Plan | None) -> Understanding:
-    question = expand(question)
+    question, corrections = correct(expand(question), catalog)
     metric, question = _metric(question, catalog)
     if metric is not None:
         held = catalog.table(metric.table)
@@ -131,6 +133,7 @@ def _understand_one(question: str, catalog: Catalog, context: Plan | None) -> Un
         with_metric(plan, metric)
     u.plan = plan
     u.parsed, u.readings, u.followup = parsed, readings, context is not None
+    u.corrections = corrections
     return u
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from sqlglot import exp
 
@@ -26,6 +27,7 @@ AGG_ALIAS = {"AVG": "avg", "SUM": "total", "MIN": "min", "MAX": "max", "MEDIAN":
 LOOKUP_MAX_COLUMNS = 40
 
 
+@lru_cache(maxsize=4096)  # sqlglot's generator is costly to start; names repeat
 def ident(name: str) -> str:
     """``name`` as a GoogleSQL identifier, quoted (and escaped) by sqlglot when it must be:
     reserved words and any name with a backtick or backslash in it (``c\\```) cannot
@@ -144,6 +146,9 @@ def to_sql(plan: Plan, defensive: bool = False) -> str:
         lines.append("WHERE " + " AND ".join(where))
     if group_by:
         lines.append("GROUP BY " + ", ".join(group_by))
+        if plan.having:  # a condition on each group's count of rows
+            lines.append("HAVING " + " AND ".join(f"COUNT(*) {op} {literal(n)}"
+                                                  for op, n in plan.having))
     if order:
         lines.append("ORDER BY " + ", ".join(order))
     if plan.limit is not None and (plan.rows or plan.ranked):
@@ -223,8 +228,12 @@ def _measure_exprs(m: Measure, plan: Plan, names: _Names,
     assert m.column is not None
     c = m.column
     expr = _num(c, names, defensive) if m.func in ("AVG", "SUM", "MEDIAN") else names.col(c)
-    if m.func == "MEDIAN":  # GoogleSQL has no MEDIAN aggregate; this is approximate
-        return [(f"APPROX_QUANTILES({expr}, 2)[OFFSET(1)]", f"median_{c.name}")]
+    if m.func == "MEDIAN":
+        # Exact: GoogleSQL's only median aggregate (APPROX_QUANTILES) is approximate, and
+        # PERCENTILE_CONT is analytic; the middle of the sorted values works per group.
+        ordered = f"ARRAY_AGG({expr} IGNORE NULLS ORDER BY {expr})"
+        return [(f"({ordered}[SAFE_OFFSET(DIV((COUNT({expr}) - 1), 2))] + "
+                 f"{ordered}[SAFE_OFFSET(DIV(COUNT({expr}), 2))]) / 2", f"median_{c.name}")]
     return [(f"{m.func}({expr})", f"{AGG_ALIAS[m.func]}_{c.name}")]
 
 

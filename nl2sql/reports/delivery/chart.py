@@ -23,7 +23,7 @@ def chart_png(result: ReportResult) -> bytes | None:
     if not result.ok:
         return None
     try:
-        return charts.chart_png(result.columns, result.rows)
+        return charts.chart_png(result.columns, result.rows, truncated=result.truncated)
     except Exception as e:  # noqa: BLE001 - a broken chart must not lose the report
         log.warning("report %s: chart not rendered: %s", result.report, e)
         return None

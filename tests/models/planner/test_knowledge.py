@@ -9,16 +9,13 @@ from typing import Any
 
 import pytest
 
-from nl2sql.config import Settings
-from nl2sql.models.base import FunctionCall, FunctionResponse
 from nl2sql.models.planner.audit import audit
-from nl2sql.models.planner.catalog import Catalog, Exchange, Round
+from nl2sql.models.planner.catalog import Catalog
 from nl2sql.models.planner.explain import interpretation
 from nl2sql.models.planner.knowledge import defined_terms, find_metric, metrics_from
 from nl2sql.models.planner.resolve import understand
 from nl2sql.models.planner.sqlbuild import to_sql
-from nl2sql.tools import Toolbox
-from nl2sql.warehouse.duckdb import DuckDBWarehouse
+from tests.models.planner.catalogs import catalog_of
 from tests.models.planner.conftest import gold, make_db
 
 SALES_SQL = """
@@ -41,19 +38,7 @@ def sales_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def catalog(db: Path, extra: dict[str, Any]) -> Catalog:
-    wh = DuckDBWarehouse(db)
-    try:
-        tools = Toolbox(wh, Settings())
-        listed = {**tools.list_tables("sales"), **extra}
-        exchanges = [Exchange(FunctionCall("list_tables", {"dataset_id": "sales"}),
-                              FunctionResponse("list_tables", {"output": listed}))]
-        for t in ("sales.customers", "sales.lines"):
-            exchanges.append(Exchange(FunctionCall("get_table", {"table_id": t}),
-                                      FunctionResponse("get_table",
-                                                       {"output": tools.get_table(t)})))
-    finally:
-        wh.close()
-    return Catalog.from_round(Round("q", [], exchanges, 2))
+    return catalog_of(db, "sales", extra)
 
 
 def test_a_named_metric_is_its_expression_with_its_rules(sales_db: Path) -> None:

@@ -1,0 +1,114 @@
+"""A compact catalog for the first request: the datasets the service may read,
+their tables with one-line descriptions, and the datasets' notes.
+
+With it the model can go straight to ``get_table`` instead of spending two
+round trips on ``list_datasets`` and ``list_tables``. It is built through the
+same ``Toolbox`` functions (so the allowlist and dataset context apply), bounded
+to ``max_chars`` (what does not fit is named by count, to be listed with
+``list_tables``), and cached per warehouse and allowlist for ``TTL_S`` seconds.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import weakref
+from typing import Any
+
+from nl2sql.errors import Nl2SqlError
+from nl2sql.tools import Toolbox
+from nl2sql.warehouse.base import Warehouse
+
+log = logging.getLogger(__name__)
+
+MAX_CHARS = 3_000  # ≈ 750 tokens, sent with every request of a question
+TTL_S = 600.0
+LINE_CHARS = 72  # a description is cut to this many characters
+NOTES_CHARS = 800
+
+_cache: weakref.WeakKeyDictionary[Warehouse, dict[Any, tuple[float, str]]] = (
+    weakref.WeakKeyDictionary())
+_lock = threading.Lock()
+
+
+def catalog(toolbox: Toolbox, max_chars: int = MAX_CHARS) -> str:
+    """The catalog text for ``toolbox``'s warehouse and allowlist ("" when there is
+    nothing to show, or the warehouse cannot be listed right now)."""
+    key = (toolbox.settings.allowed_datasets, max_chars)
+    with _lock:
+        hit = _cache.get(toolbox.warehouse, {}).get(key)
+    if hit is not None and time.monotonic() - hit[0] < TTL_S:
+        return hit[1]
+    try:
+        text = build(toolbox, max_chars)
+    except Exception as e:  # noqa: BLE001 - the model can still explore with the functions
+        log.warning("no catalog for the first request: %s",
+                    e.message if isinstance(e, Nl2SqlError) else type(e).__name__)
+        return ""
+    with _lock:
+        _cache.setdefault(toolbox.warehouse, {})[key] = (time.monotonic(), text)
+    return text
+
+
+def build(toolbox: Toolbox, max_chars: int = MAX_CHARS) -> str:
+    lines: list[str] = []
+    size = 0
+    datasets = toolbox.list_datasets()["datasets"]
+    for n, ds in enumerate(datasets):
+        listing = toolbox.list_tables(ds["dataset_id"])
+        head = f"- dataset {ds['dataset_id']}: {_line(ds.get('description'))}".rstrip(": ")
+        notes = _notes(listing.get("notes"))
+        block = [head] + ([f"  Notes: {notes}"] if notes else []) + _metrics(listing)
+        tables = listing["tables"]
+        block.append("  Tables:")
+        for i, t in enumerate(tables):
+            # under its dataset's line, a table goes by its own name
+            name = t["table_id"].removeprefix(ds["dataset_id"] + ".")
+            line = f"  - {name}: {_line(t.get('description'))}".rstrip(": ")
+            if size + sum(len(b) + 1 for b in block) + len(line) + 80 > max_chars:
+                block.append(f"  - … {len(tables) - i} more tables: call list_tables("
+                             f"'{ds['dataset_id']}')")
+                break
+            block.append(line)
+        cost = sum(len(b) + 1 for b in block)
+        if size + cost > max_chars:
+            rest = [d["dataset_id"] for d in datasets[n:]]
+            lines.append(f"- … {len(rest)} more datasets: {', '.join(rest)[:200]}")
+            break
+        lines.extend(block)
+        size += cost
+    return "\n".join(lines)
+
+
+def _metrics(listing: dict[str, Any]) -> list[str]:
+    """The semantic layer's metrics, one line each (expression, filters, time column);
+    entities, dimension values and joins stay with list_tables."""
+    metrics = listing.get("metrics") or []
+    if not metrics:
+        return []
+    lines = [f"  Metrics (list_tables('{listing['dataset_id']}') adds entities, dimension "
+             "values, joins):"]
+    for m in metrics:
+        also = ", ".join((m.get("synonyms") or [])[:3])
+        name = f"{m['name']} ({also})" if also else m["name"]
+        if m.get("sql"):
+            lines.append(f"  - {name}: an SQL template, see list_tables")
+            continue
+        table = str(m.get("table", "")).rpartition(".")[2]
+        where = " AND ".join(m.get("filters") or [])
+        line = f"  - {name}: {m.get('expression')} FROM {table}"
+        line += f" WHERE {where}" if where else ""
+        line += f"; time {m['time_column']}" if m.get("time_column") else ""
+        lines.append(line)
+    return lines
+
+
+def _line(text: str | None) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= LINE_CHARS else text[:LINE_CHARS - 1].rstrip() + "…"
+
+
+def _notes(text: str | None) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= NOTES_CHARS else text[:NOTES_CHARS - 1].rstrip() + "…"

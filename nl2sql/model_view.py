@@ -1,0 +1,87 @@
+"""What the model is sent of query results: enough to answer, not every row.
+
+The user sees the whole preview (``NL2SQL_MAX_ROWS`` rows); the model gets the
+first ``MODEL_ROWS`` rows and, when rows were left out, per-column statistics
+over all fetched rows (count, distinct, nulls, min, max), which is what it
+needs to describe a long result without paying for it in tokens at every later
+step. Results of earlier steps of the same question are summarised further
+(``summarise_older``): only the newest result travels in full.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import replace
+from typing import Any
+
+from nl2sql.models.base import Message
+from nl2sql.warehouse.base import QueryResult
+
+MODEL_ROWS = 30  # rows of a result the model sees
+OLDER_ROWS = 3  # rows an earlier step's result keeps in later requests
+MAX_DISTINCT_TRACKED = 10_000
+
+
+def result_for_model(result: QueryResult, rows: int = MODEL_ROWS) -> dict[str, Any]:
+    """``result.to_dict()`` with at most ``rows`` rows and, when rows were cut, stats."""
+    out = result.to_dict()
+    if len(result.rows) <= rows:
+        return out
+    out["rows"] = result.rows[:rows]
+    out["rows_shown_to_you"] = rows
+    out["column_stats"] = column_stats(result.columns, result.rows)
+    out["note"] = (f"You see the first {rows} of {len(result.rows)} rows; column_stats cover "
+                   "all of them. The user sees every row in a table below your answer.")
+    return out
+
+
+def column_stats(columns: list[str], rows: list[list[Any]]) -> dict[str, dict[str, Any]]:
+    """Per column: non-null count, distinct values, nulls, min and max (comparable values).
+
+    >>> column_stats(["n"], [[3], [1], [None], [3]])
+    {'n': {'count': 3, 'distinct': 2, 'nulls': 1, 'min': 1, 'max': 3}}
+    """
+    stats: dict[str, dict[str, Any]] = {}
+    for i, name in enumerate(columns):
+        values = [r[i] for r in rows if i < len(r)]
+        present = [v for v in values if v is not None]
+        hashable = [v for v in present if isinstance(v, (str, int, float, bool))]
+        col: dict[str, Any] = {"count": len(present),
+                               "distinct": len(set(hashable[:MAX_DISTINCT_TRACKED])),
+                               "nulls": len(values) - len(present)}
+        if hashable:
+            with contextlib.suppress(TypeError):  # mixed types have no order
+                col["min"], col["max"] = min(hashable), max(hashable)
+        stats[name] = col
+    return stats
+
+
+def summarise_older(history: list[Message], start: int) -> list[Message]:
+    """``history`` with the query results of this question's earlier steps (from
+    ``start``, all but the newest tool turn) cut to a few rows and their counts."""
+    tool_turns = [i for i in range(start, len(history)) if history[i].role == "tool"]
+    older = set(tool_turns[:-1])
+    return [_summarised(m) if i in older else m for i, m in enumerate(history)]
+
+
+def _summarised(message: Message) -> Message:
+    responses = []
+    for r in message.responses:
+        output = r.response.get("output")
+        if isinstance(output, dict) and isinstance(output.get("columns"), list) \
+                and output["columns"] and isinstance(output["columns"][0], dict):
+            # an earlier get_table: names, types and example values still matter for
+            # the SQL; the prose descriptions were read when it was new
+            columns = [{k: v for k, v in c.items() if k != "description"}
+                       for c in output["columns"]]
+            r = replace(r, response={"output": {**output, "columns": columns}})
+        if isinstance(output, dict) and isinstance(output.get("rows"), list) \
+                and len(output["rows"]) > OLDER_ROWS:
+            kept = {k: v for k, v in output.items() if k not in ("rows", "note", "column_stats")}
+            kept["rows"] = output["rows"][:OLDER_ROWS]
+            kept["note"] = (f"an earlier step's result, summarised: {OLDER_ROWS} of "
+                            f"{len(output['rows'])} rows shown; run the query again if you "
+                            "need the rest")
+            r = replace(r, response={"output": kept})
+        responses.append(r)
+    return replace(message, responses=responses)

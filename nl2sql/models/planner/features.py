@@ -1,0 +1,207 @@
+"""The builder's features: dates, comparisons, percentages and rankings.
+
+Functions of the builder (``build._Builder``) that run after the phrases' roles are
+read: they add time filters, numeric comparisons, percentage measures and the
+ranking a question asks for.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from nl2sql.models.planner import parse as P
+from nl2sql.models.planner.catalog import Column
+from nl2sql.models.planner.match import Reading
+from nl2sql.models.planner.plan import Filter, Measure
+from nl2sql.models.planner.words import is_plural
+
+if TYPE_CHECKING:
+    from nl2sql.models.planner.build import _Builder
+
+DEFAULT_TOP = 10
+
+
+class Unanswerable(Exception):
+    pass
+
+
+def dates(b: _Builder) -> None:
+    if not b.parsed.years and not b.parsed.months and not b.parsed.relative:
+        return
+    col = b.time_column()
+    year_col = None if col is not None else year_column(b)
+    if year_col is not None and not b.parsed.months and not b.parsed.relative:
+        for op, year in b.parsed.years:  # "born before 1960": BirthYear < 1960
+            b.value_filters.append((-1, Filter(b.use(year_col), op, (year,))))
+        return
+    if col is None:
+        raise Unanswerable(f"{b.s.id} has no date or timestamp column to filter on")
+    b.use(col)
+    for op, year in b.parsed.years:
+        b.plan_filters.append(Filter(col, op, (year,), part="YEAR"))
+    if b.parsed.months:
+        b.plan_filters.append(Filter(col, "=", tuple(b.parsed.months), part="MONTH"))
+    for part, op, when in b.parsed.relative:
+        b.plan_filters.append(Filter(col, op, (when,), part=part))
+
+def year_column(b: _Builder) -> Column | None:
+    """A whole-number column holding years: one the question names (``born``), else
+    one named for a year (``BirthYear``, ``enrol_year``)."""
+    said = {t.stem for t in b.parsed.toks}
+    cols = [c for table in [b.s] + [j.target for j in b.joins]
+            for c in table.columns or [] if c.numeric and not c.is_key and c.words]
+    return (next((c for c in cols if set(c.words) <= said), None)
+            or next((c for c in cols if c.words[-1] == "year"), None))
+
+def counted_after(b: _Builder, cmp: P.Comparison) -> bool:
+    """``hometowns shared by at least two teachers``: the comparison counts the subject's
+    own rows (a table named right after the number), so it applies to each group's count."""
+    if compared_before(b, cmp) is not None or cmp.hint:
+        return False
+    for r in sorted(b.readings, key=lambda x: x.phrase.toks[0].i):
+        first = r.phrase.toks[0].i
+        if first <= cmp.after:
+            continue
+        if first > cmp.after + 4:  # "more than 100 products": the words, then the number
+            return False
+        named = [p for p in r.pieces if p.kind in ("table", "column")]
+        return bool(named) and all(p.kind == "table" and p.table is b.s for p in named)
+    return False
+
+
+def comparisons(b: _Builder) -> None:
+    for cmp in b.parsed.comparisons:
+        if counted_after(b, cmp):
+            b.plan.having.append((cmp.op, cmp.number))
+            continue
+        col = compared_column(b, cmp)
+        if col is None:
+            raise Unanswerable(f"I could not tell which column '{cmp.op} {cmp.number}' "
+                               "applies to")
+        b.value_filters.append((cmp.after, Filter(b.use(col), cmp.op, (cmp.number,))))
+
+
+
+def compared_before(b: _Builder, cmp: P.Comparison) -> Column | None:
+    """A numeric column ending the phrase right before the comparison
+    ("products cost less than 10", "a sale price above 100")."""
+    for r in b.readings:
+        last = r.pieces[-1] if r.pieces else None
+        if (last is not None and last.kind == "column" and last.column is not None
+                and last.column.numeric and r.phrase.toks[last.end - 1].i == cmp.after - 1):
+            return last.column
+    return None
+
+def compared_column(b: _Builder, cmp: P.Comparison) -> Column | None:
+    said = compared_before(b, cmp)
+    if said is not None:
+        return said
+    if cmp.hint:
+        col = b._kind_column(cmp.hint, [b.s] + [j.target for j in b.joins])
+        if col is not None:
+            return col
+    for r in b.readings:  # "more than 2 items": the column named right after
+        first = r.phrase.toks[0].i
+        if first == cmp.after + 1 or (first > cmp.after and first <= cmp.after + 3):
+            col = next((p.column for p in r.of("column")
+                        if p.column is not None and p.column.numeric), None)
+            if col is not None:
+                return col
+    before: Column | None = None
+    for r in b.readings:
+        for p in r.of("column"):
+            tok = r.phrase.toks[p.start]
+            if p.column is not None and p.column.numeric and tok.i < cmp.after:
+                before = p.column
+    if before is not None:
+        return before
+    measured = next((m.column for m in b.plan.measures if m.column is not None), None)
+    # "users under 18", "products over 100": age for people, else a price
+    return measured or b._kind_column("age", [b.s]) or b._kind_column(
+        "price", [b.s])
+
+def percentages(b: _Builder) -> None:
+    if not b.parsed.pct:
+        return
+    base = next((r for r in b.readings if r.phrase.role == P.PCT_BASE), None)
+    after = base.phrase.toks[-1].i if base else -1
+    numerator = [f for i, f in b.value_filters if i > after]
+    if not numerator and not b.plan.groups and b.value_filters:
+        numerator = [b.value_filters[-1][1]]
+    if numerator:
+        b.plan.measures = [Measure("PCT", condition=tuple(merge_values(numerator)))]
+    elif b.plan.groups:
+        b.plan.measures = [Measure("SHARE")]
+    else:
+        raise Unanswerable("I could not tell the percentage of what")
+    b.plan.explicit_measures = True
+
+def ranking(b: _Builder) -> None:
+    r = b.rank_measure
+    if r is None:
+        return
+    phrase = r.phrase
+    col = next((p.column for p in r.of("column") if p.column is not None), None)
+    which = next((x for x in b.readings if x.phrase.role == P.WHICH), None)
+    if not b.plan.groups and not b.row_entity:
+        which = rank_first_phrase(b, r) or which  # "Country with the most users"
+    limit = (which.phrase.limit if which else None) or phrase.limit
+    plural = named_plural(which) if which else phrase.plural
+    limit = limit or (DEFAULT_TOP if plural else 1)
+    if col is not None and (b.row_entity or not b.plan.groups) and not phrase.aggs:
+        b._rows(col, phrase.desc, limit)
+        return
+    if col is not None:
+        aggs = phrase.aggs or (["SUM"] if phrase.toks and col.numeric and any(
+            w in ("most", "least") for w in [phrase.toks[0].low]) else ["MAX" if phrase.desc
+                                                                       else "MIN"])
+        b.plan.measures = [Measure(a, b.use(col)) for a in aggs[:1]]
+    elif not b.plan.measures:
+        b.plan.measures = [Measure("COUNT")]
+    b.plan.desc, b.plan.limit = phrase.desc, limit
+    b.plan.explicit_measures = True
+
+
+def rank_first_phrase(b: _Builder, rank: Reading) -> Reading | None:
+    """The phrase before the ranking names what is ranked: a column to group by, or
+    the subject's own rows."""
+    for r in b.readings:
+        if r is rank:
+            return None
+        if r.phrase.role not in (P.CONTEXT, P.WHICH):
+            continue
+        table = r.first("table")
+        if table is not None and table.table is b.s and not r.first("column"):
+            b.row_entity = True
+            return r
+        piece = r.first("column")
+        if piece is not None:
+            key = b.group_key(piece)
+            if key is not None:
+                b.plan.groups.append(key)
+                return r
+    return None
+
+
+def named_plural(r: Reading) -> bool:
+    """Whether a phrase names things in the plural, by the last word it placed: in
+    "which carrier handles", the carrier, not the verb."""
+    ends = [p.end for p in r.pieces if p.kind != "value"]
+    if not ends:
+        return r.phrase.plural
+    return is_plural(r.phrase.toks[max(ends) - 1].raw)
+
+
+def merge_values(filters: list[Filter]) -> list[Filter]:
+    """``Email or Facebook``: equal-to filters on one column become one IN list."""
+    out: list[Filter] = []
+    for f in filters:
+        same = next((i for i, g in enumerate(out) if g.key == f.key and g.op == f.op
+                     and f.op in ("=", "!=")), None)
+        if same is None:
+            out.append(f)
+        else:
+            g = out[same]
+            out[same] = Filter(g.column, g.op, g.values + tuple(
+                v for v in f.values if v not in g.values), g.part)
+    return out
