@@ -26,10 +26,12 @@ run: install $(DEMO)
 	NL2SQL_WAREHOUSE=duckdb:///$(DEMO) $(BIN)/nl2sql serve --host $(HOST) --port $(PORT)
 
 # Test peers that cannot be pip dependencies of the package: headless Chromium
-# (Debian's package) for the page, and the BigQuery emulator in its own venv.
+# (Debian's package) for the page, the BigQuery emulator in its own venv, and
+# PostgreSQL (Debian's package) for the multi-instance state tests.
 test-deps: install
 	bash scripts/install-browser.sh
 	bash scripts/setup-bqemulator.sh
+	bash scripts/install-postgres.sh
 
 # PYTEST_ARGS narrows a run (make test PYTEST_ARGS=tests/safety). A run that
 # collects nothing (pytest's exit code 5) is a broken suite, never a pass.

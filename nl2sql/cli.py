@@ -267,6 +267,10 @@ from nl2sql.reports.cli import report  # noqa: E402 - registered after main is d
 
 main.add_command(report)
 
+from nl2sql.state.cli import db as _db  # noqa: E402
+
+main.add_command(_db)
+
 from nl2sql.knowledge.cli import COMMANDS as _KNOWLEDGE  # noqa: E402
 
 for _command in _KNOWLEDGE:

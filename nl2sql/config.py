@@ -145,7 +145,14 @@ class Settings:
         _positive_int)
     state_db: str = setting(
         "NL2SQL_STATE_DB", "data/state.sqlite3",
-        "SQLite file for conversations and report runs.")
+        "SQLite file for the service's state when NL2SQL_STATE_URL is empty; report "
+        "result files are kept in a folder beside it.")
+    state_url: str = setting(
+        "NL2SQL_STATE_URL", "",
+        "Where state lives (conversations, answers, rate limits, feedback, verified "
+        "queries, report runs): 'sqlite:///path/file.sqlite3' or "
+        "'postgresql://user:pass@host:5432/db' when several instances serve the same "
+        "users. Empty: sqlite:/// on NL2SQL_STATE_DB.")
     conversation_ttl_s: float = setting(
         "NL2SQL_CONVERSATION_TTL_S", 7 * 24 * 3600.0,
         "Seconds a conversation is kept after its last question.", _positive_float)
@@ -256,6 +263,10 @@ class Settings:
         values["slack_bot_token"] = env.get("SLACK_BOT_TOKEN", "")
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
+
+    def resolved_state_url(self) -> str:
+        """NL2SQL_STATE_URL, or the SQLite URL of NL2SQL_STATE_DB when it is empty."""
+        return self.state_url.strip() or f"sqlite:///{self.state_db}"
 
     def with_(self, **changes: Any) -> Settings:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})

@@ -1,10 +1,15 @@
-"""Prometheus metrics, counted in the state database.
+"""Prometheus metrics through ``prometheus_client``.
 
-gunicorn runs several worker processes and a scrape reaches only one of them;
-counters kept in process memory would jump between workers' values. Keeping
-them in the shared SQLite file (one small write transaction per update) gives
-every scrape the service-wide totals. ``render()`` writes the text exposition
-format (version 0.0.4) by hand: it is a few lines and needs no dependency.
+gunicorn runs several worker processes and a scrape reaches only one of them,
+so under gunicorn the client's multiprocess mode is used: each worker writes
+its values to memory-mapped files in ``PROMETHEUS_MULTIPROC_DIR`` (set up by
+``nl2sql.web.gunicorn_conf`` and ``nl2sql serve``), and ``render()`` sums the
+files of every worker, live or gone. Without that directory (tests, ``serve
+--dev``, the CLI) each ``Metrics`` keeps its own in-memory registry. Nothing is
+written to the state database per request.
+
+Label values are bounded: HTTP methods map onto a fixed set, paths onto the
+matched route (``unmatched`` otherwise), so no request can create a series.
 
 ``METRICS`` is the one place a metric is declared, and the methods of
 ``Metrics`` (``record_answer``, ``record_request``, ``count_error``,
@@ -15,25 +20,22 @@ so changing how metrics are kept touches this module only.
 from __future__ import annotations
 
 import logging
-import math
-import sqlite3
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
+
+import prometheus_client
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest, values
+from prometheus_client.multiprocess import MultiProcessCollector
 
 from nl2sql.answer import Answer
-from nl2sql.state.db import StateDB
 
 log = logging.getLogger(__name__)
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 SECONDS_BUCKETS = (0.01, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS metrics (
-    name TEXT NOT NULL, labels TEXT NOT NULL, value REAL NOT NULL,
-    PRIMARY KEY (name, labels)
-);
-"""
+MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
+HTTP_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
 
 @dataclass(frozen=True)
@@ -41,44 +43,65 @@ class Metric:
     name: str
     type: Literal["counter", "histogram"]
     help: str
+    labels: tuple[str, ...] = ()  # in the order exposed (alphabetical)
     buckets: tuple[float, ...] = ()
 
 
 METRICS = {m.name: m for m in (
-    Metric("nl2sql_http_requests_total", "counter", "HTTP requests by method, route and status."),
+    Metric("nl2sql_http_requests_total", "counter", "HTTP requests by method, route and status.",
+           ("endpoint", "method", "status")),
     Metric("nl2sql_http_request_seconds", "histogram", "HTTP request handling time by route.",
-           SECONDS_BUCKETS),
+           ("endpoint",), SECONDS_BUCKETS),
     Metric("nl2sql_answers_total", "counter",
-           "Questions answered, by interface and whether the model found an answer."),
-    Metric("nl2sql_errors_total", "counter", "Errors returned to users, by status and kind."),
-    Metric("nl2sql_model_calls_total", "counter", "Model turns requested, by model."),
-    Metric("nl2sql_model_tokens_total", "counter", "Model tokens, by model and kind."),
-    Metric("nl2sql_queries_total", "counter", "SQL queries the model ran, by outcome."),
+           "Questions answered, by interface and whether the model found an answer.",
+           ("answered", "interface")),
+    Metric("nl2sql_errors_total", "counter", "Errors returned to users, by status and kind.",
+           ("kind", "status")),
+    Metric("nl2sql_model_calls_total", "counter", "Model turns requested, by model.", ("model",)),
+    Metric("nl2sql_model_tokens_total", "counter", "Model tokens, by model and kind.",
+           ("kind", "model")),
+    Metric("nl2sql_queries_total", "counter", "SQL queries the model ran, by outcome.", ("ok",)),
     Metric("nl2sql_query_seconds", "histogram", "Time of each SQL query the model ran.",
-           SECONDS_BUCKETS),
+           (), SECONDS_BUCKETS),
     Metric("nl2sql_bytes_processed_total", "counter",
            "Bytes the warehouse reported processing for answers' queries."),
-    Metric("nl2sql_feedback_total", "counter", "Votes on answers, by vote and interface."),
+    Metric("nl2sql_feedback_total", "counter", "Votes on answers, by vote and interface.",
+           ("interface", "vote")),
 )}
 
 Update = tuple[str, dict[str, str], float]  # (metric name, labels, amount or observation)
 
 
-def _labels(labels: dict[str, str]) -> str:
-    def esc(v: str) -> str:
-        return v.replace("\\", "\\\\").replace("\n", "\\n").replace('"', '\\"')
-
-    return ",".join(f'{k}="{esc(str(v))}"' for k, v in sorted(labels.items()))
+def multiprocess_dir() -> str | None:
+    return os.environ.get(MULTIPROC_ENV) or None
 
 
-def _le(bound: float) -> str:
-    return "+Inf" if math.isinf(bound) else repr(float(bound))
+def http_method(method: str) -> str:
+    """The method as a label value: one of a fixed set, so none creates a series."""
+    method = method.upper()
+    return method if method in HTTP_METHODS else "other"
 
 
 class Metrics:
-    def __init__(self, db: StateDB) -> None:
-        self.db = db
-        db.ensure_schema(SCHEMA)
+    def __init__(self) -> None:
+        self.multiprocess = multiprocess_dir() is not None
+        if self.multiprocess:
+            # The client picks its value store when first imported; gunicorn's
+            # master may import us before its hook sets the directory, so pick
+            # again now, in the worker.
+            values.ValueClass = values.get_value_class()
+        else:
+            values.ValueClass = values.MutexValue
+        prometheus_client.disable_created_metrics()  # *_created samples: noise here
+        self.registry = CollectorRegistry(auto_describe=True)
+        self._metrics: dict[str, Any] = {}
+        for m in METRICS.values():
+            if m.type == "counter":
+                self._metrics[m.name] = Counter(m.name, m.help, m.labels,
+                                                registry=self.registry)
+            else:
+                self._metrics[m.name] = Histogram(m.name, m.help, m.labels,
+                                                  buckets=m.buckets, registry=self.registry)
 
     def inc(self, name: str, labels: dict[str, str] | None = None, amount: float = 1.0) -> None:
         self.record([(name, labels or {}, amount)])
@@ -87,37 +110,25 @@ class Metrics:
         self.record([(name, labels or {}, value)])
 
     def record(self, updates: Iterable[Update]) -> None:
-        """Apply counter increments and histogram observations in one transaction."""
-        rows: list[tuple[str, str, float]] = []
+        """Apply counter increments and histogram observations."""
         for name, labels, amount in updates:
-            metric = METRICS[name]
-            if metric.type == "counter":
-                rows.append((name, _labels(labels), amount))
-                continue
-            base = _labels(labels)
-            for bound in (*metric.buckets, math.inf):
-                if amount <= bound:  # buckets are stored cumulative, as exposed
-                    # `le` goes last so samples can be grouped by the labels before it.
-                    le = f'le="{_le(bound)}"'
-                    rows.append((f"{name}_bucket", f"{base},{le}" if base else le, 1))
-            rows.append((f"{name}_sum", _labels(labels), amount))
-            rows.append((f"{name}_count", _labels(labels), 1))
-        if not rows:
-            return
-        try:
-            with self.db.tx() as conn:
-                conn.executemany(
-                    "INSERT INTO metrics VALUES (?, ?, ?) ON CONFLICT (name, labels) "
-                    "DO UPDATE SET value = value + excluded.value", rows)
-        except sqlite3.Error as e:
-            # Counting is best effort: a full disk must not fail the request counted.
-            log.warning("metrics not recorded: %s", e)
+            metric = self._metrics[name]
+            child = metric.labels(**{k: str(v) for k, v in labels.items()}) if labels else metric
+            try:
+                if METRICS[name].type == "counter":
+                    child.inc(amount)
+                else:
+                    child.observe(amount)
+            except (OSError, ValueError) as e:
+                # Counting is best effort: a full disk must not fail the request counted.
+                log.warning("metric %s not recorded: %s", name, e)
 
     def record_request(self, method: str, route: str, status: int, seconds: float) -> None:
-        """One HTTP request: counted by method, route and status; timed by route."""
+        """One HTTP request: counted by method, route and status; timed by route.
+        ``route`` must be the matched URL rule (or ``unmatched``), never the path."""
         self.record([
             ("nl2sql_http_requests_total",
-             {"method": method, "endpoint": route, "status": str(status)}, 1),
+             {"method": http_method(method), "endpoint": route, "status": str(status)}, 1),
             ("nl2sql_http_request_seconds", {"endpoint": route}, seconds),
         ])
 
@@ -152,33 +163,9 @@ class Metrics:
         self.record(updates)
 
     def render(self) -> str:
-        stored = {(r["name"], r["labels"]): r["value"] for r in
-                  self.db.fetch("SELECT name, labels, value FROM metrics")}
-        lines: list[str] = []
-        for name, metric in METRICS.items():
-            lines += [f"# HELP {name} {metric.help}", f"# TYPE {name} {metric.type}"]
-            if metric.type == "counter":
-                series = sorted(labels for (n, labels) in stored if n == name)
-                lines += [f"{name}{_braces(labels)} {_number(stored[(name, labels)])}"
-                          for labels in series]
-                if not series:
-                    lines.append(f"{name} 0")
-                continue
-            for labels in sorted(labels for (n, labels) in stored if n == f"{name}_count"):
-                for bound in (*metric.buckets, math.inf):
-                    le = f'le="{_le(bound)}"'
-                    key = (f"{name}_bucket", f"{labels},{le}" if labels else le)
-                    # A bucket row exists once an observation fell in it; until then it is 0.
-                    lines.append(f"{name}_bucket{_braces(key[1])} {_number(stored.get(key, 0))}")
-                for part in ("sum", "count"):
-                    value = stored[(f"{name}_{part}", labels)]
-                    lines.append(f"{name}_{part}{_braces(labels)} {_number(value)}")
-        return "\n".join(lines) + "\n"
-
-
-def _braces(labels: str) -> str:
-    return f"{{{labels}}}" if labels else ""
-
-
-def _number(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else repr(float(value))
+        """The text exposition format: every worker's values summed under gunicorn."""
+        if self.multiprocess:
+            registry = CollectorRegistry()
+            MultiProcessCollector(registry)
+            return generate_latest(registry).decode()
+        return generate_latest(self.registry).decode()

@@ -1,8 +1,9 @@
 """Per-user rate limits: ``NL2SQL_RATE_LIMIT`` like ``30/minute``.
 
 A sliding window over the hits of the last period, kept in the state database
-so that every gunicorn worker (and Slack, in the same file) counts against the
+so that every gunicorn worker and every instance (Slack too) counts against the
 same budget; a per-process counter would let N workers grant N times the limit.
+The read-then-write runs under a lock named after the user (``StateDB.tx``).
 
 >>> Rate.parse("30/minute")
 Rate(count=30, period_s=60.0)
@@ -26,10 +27,6 @@ UNITS = {"s": 1.0, "sec": 1.0, "second": 1.0, "m": 60.0, "min": 60.0, "minute": 
 DISABLED = {"", "off", "none", "unlimited", "0"}
 _RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([a-z]+?)s?\s*$")
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS rate_hits (key TEXT NOT NULL, at REAL NOT NULL);
-CREATE INDEX IF NOT EXISTS rate_hits_key ON rate_hits (key, at);
-"""
 
 
 @dataclass(frozen=True)
@@ -71,23 +68,23 @@ class RateLimiter:
         self.rate = Rate.parse(rate) if isinstance(rate, str) else rate
         self.db = db or StateDB(":memory:")
         self.clock = clock
-        self.db.ensure_schema(SCHEMA)
 
     def hit(self, key: str) -> Decision:
         if self.rate is None:
             return Decision(True, 0, 0.0)
         now = self.clock()
         window_start = now - self.rate.period_s
-        with self.db.tx() as conn:
+        with self.db.tx(lock=f"rate:{key}") as conn:
             conn.execute("DELETE FROM rate_hits WHERE key = ? AND at <= ?", (key, window_start))
             rows = conn.execute("SELECT count(*), min(at) FROM rate_hits WHERE key = ?",
                                 (key,)).fetchone()
+            assert rows is not None  # an aggregate always returns one row
             used, oldest = int(rows[0]), rows[1]
             if used >= self.rate.count:
                 # A refused request is not recorded: waiting it out must work.
                 retry = max(oldest + self.rate.period_s - now, 0.0)
                 return Decision(False, 0, retry)
-            conn.execute("INSERT INTO rate_hits VALUES (?, ?)", (key, now))
+            conn.execute("INSERT INTO rate_hits (key, at) VALUES (?, ?)", (key, now))
         return Decision(True, self.rate.count - used - 1, 0.0)
 
     def check(self, key: str, what: str = "questions") -> Decision:

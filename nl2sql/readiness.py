@@ -32,10 +32,27 @@ INTEGRITY_EVERY_S = 300.0
 WAREHOUSE_TTL_S = 10.0
 
 
+def check_server(url: str) -> str | None:
+    """A state database server (PostgreSQL): None when it answers a query."""
+    from nl2sql.state.db import StateDB
+
+    db = StateDB(url, upgrade=False)
+    try:
+        db.fetch("SELECT 1")
+    except Exception as e:  # noqa: BLE001 - any failure means "not ready", said in words
+        return f"the state database cannot be reached: {type(e).__name__}"
+    finally:
+        db.close()
+    return None
+
+
 def check_state(path: str) -> str | None:
-    """None when the state file reads and writes; else what is wrong."""
+    """None when the state file reads and writes; else what is wrong. ``path``
+    may be a server URL (postgresql://...)."""
     if path == ":memory:":
         return None
+    if "://" in path:
+        return check_server(path)
     try:
         conn = sqlite3.connect(path, timeout=5, isolation_level=None)
     except sqlite3.Error as e:
@@ -65,8 +82,8 @@ def check_state(path: str) -> str | None:
 
 def check_integrity(path: str) -> str | None:
     """SQLite's own structural check of the whole file (slower: run now and then)."""
-    if path == ":memory:":
-        return None
+    if path == ":memory:" or "://" in path:
+        return None  # a server checks its own storage
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
         try:

@@ -31,7 +31,7 @@ class Runtime:
         self._warehouse = warehouse
         self._model = model
         #: the state store for verified queries and feedback (the web app hands in its
-        #: own); opened from ``settings.state_db`` on first use otherwise
+        #: own); opened from the state URL setting on first use otherwise
         self.state_db = state_db
         self._knowledge: Knowledge | None = None
         self._lock = threading.Lock()
@@ -55,7 +55,7 @@ class Runtime:
         with self._lock:
             if self._knowledge is None:
                 if self.state_db is None:
-                    self.state_db = StateDB(self.settings.state_db)
+                    self.state_db = StateDB(self.settings.resolved_state_url())
                 project = self._warehouse.project if self._warehouse is not None else None
                 self._knowledge = Knowledge(self.settings, self.state_db, project)
             return self._knowledge

@@ -201,11 +201,12 @@ class Services:
     def build(cls, runtime: Runtime, *, state_db: StateDB | None = None,
               conversation_ttl_s: float | None = None) -> Services:
         settings = runtime.settings
-        db = state_db or runtime.state_db or StateDB(settings.state_db)
+        db = state_db or runtime.state_db or StateDB(settings.resolved_state_url())
         runtime.state_db = runtime.state_db or db  # verified queries and feedback live here
+        db.engine()  # open (and migrate) now: a bad state URL fails at start, not mid-request
         ttl = conversation_ttl_s or settings.conversation_ttl_s
         store = ConversationStore(db, ttl_s=ttl)
         limiter = RateLimiter(settings.rate_limit, db)
-        metrics = Metrics(db)
+        metrics = Metrics()
         return cls(runtime, db, store, limiter, metrics,
                    Asker(runtime, store, limiter, metrics), Overview(runtime))

@@ -16,13 +16,6 @@ from contextlib import contextmanager
 from nl2sql.errors import Busy
 from nl2sql.state.db import StateDB
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS work_slots (
-    kind TEXT NOT NULL, holder TEXT NOT NULL, expires REAL NOT NULL,
-    PRIMARY KEY (kind, holder)
-);
-"""
-
 
 class Slots:
     """``hold()`` takes one of ``limit`` slots of ``kind`` or raises ``Busy`` (503)."""
@@ -35,20 +28,20 @@ class Slots:
         self.lease_s = lease_s
         self.retry_after_s = retry_after_s
         self.clock = clock
-        db.ensure_schema(SCHEMA)
 
     def acquire(self) -> str | None:
         """A holder token, or None when every slot is taken."""
         now = self.clock()
         holder = secrets.token_hex(8)
-        with self.db.tx() as conn:
+        with self.db.tx(lock=f"slots:{self.kind}") as conn:
             conn.execute("DELETE FROM work_slots WHERE kind = ? AND expires <= ?",
                          (self.kind, now))
-            (taken,) = conn.execute("SELECT count(*) FROM work_slots WHERE kind = ?",
-                                    (self.kind,)).fetchone()
+            row = conn.execute("SELECT count(*) FROM work_slots WHERE kind = ?",
+                               (self.kind,)).fetchone()
+            taken = row[0] if row is not None else 0
             if taken >= self.limit:
                 return None
-            conn.execute("INSERT INTO work_slots VALUES (?, ?, ?)",
+            conn.execute("INSERT INTO work_slots (kind, holder, expires) VALUES (?, ?, ?)",
                          (self.kind, holder, now + self.lease_s))
         return holder
 

@@ -5,11 +5,16 @@ from __future__ import annotations
 import datetime
 import ipaddress
 import socket
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from nl2sql.config import Settings
+
+if TYPE_CHECKING:
+    from tests.fakes.postgres import Postgres
 
 LOOPBACK_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost"}
 
@@ -68,6 +73,35 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def settings(demo_db: Path) -> Settings:
     return Settings(warehouse=f"duckdb:///{demo_db}", model="offline")
+
+
+# -- a real PostgreSQL server, once per session (tests marked `postgres`) -------------
+
+
+@pytest.fixture(scope="session")
+def postgres_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Postgres]:
+    from tests.fakes.postgres import start_postgres
+
+    server = start_postgres(tmp_path_factory.mktemp("postgres"))
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def postgres_url(postgres_server: Postgres) -> str:
+    """The URL of a fresh, empty database of the session's server."""
+    return postgres_server.new_database()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def state_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Each state-layer test runs on both backends: a SQLite file and PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'state.sqlite3'}"
+    url: str = request.getfixturevalue("postgres_url")
+    return url
 
 
 # -- tests must not write into the working tree --------------------------------------

@@ -15,8 +15,9 @@ ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 REPORTS_DOC = (ROOT / "docs" / "reports.md").read_text(encoding="utf-8")
 KNOWLEDGE_DOC = (ROOT / "docs" / "knowledge.md").read_text(encoding="utf-8")
+STATE_DOC = (ROOT / "docs" / "state.md").read_text(encoding="utf-8")
 GROUP_DOCS = {"report": REPORTS_DOC, "verified": KNOWLEDGE_DOC, "feedback": KNOWLEDGE_DOC,
-              "semantic": KNOWLEDGE_DOC}
+              "semantic": KNOWLEDGE_DOC, "db": STATE_DOC}
 
 
 def _readme_row(command: str) -> str:

@@ -20,19 +20,6 @@ from nl2sql.state.db import StateDB
 MAX_COMMENT = 2000
 VOTES = ("up", "down")
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS feedback (
-    answer_id TEXT NOT NULL,
-    username TEXT NOT NULL,
-    vote TEXT NOT NULL,
-    comment TEXT,
-    interface TEXT NOT NULL,
-    question TEXT,
-    created_at REAL NOT NULL,
-    PRIMARY KEY (answer_id, username)
-);
-CREATE INDEX IF NOT EXISTS feedback_created ON feedback (created_at);
-"""
 
 
 @dataclass
@@ -73,7 +60,6 @@ class FeedbackStore:
     def __init__(self, db: StateDB, *, clock: Callable[[], float] = time.time) -> None:
         self.db = db
         self.clock = clock
-        db.ensure_schema(SCHEMA)
 
     def record(self, answer_id: str, user: str, vote: str, comment: str | None = None, *,
                interface: str = "web", question: str | None = None) -> FeedbackRecord:

@@ -24,7 +24,6 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from nl2sql.errors import BadRequest, NotFound
-from nl2sql.knowledge.feedback import SCHEMA as FEEDBACK_SCHEMA
 from nl2sql.safety import Policy, check_sql
 from nl2sql.state.db import StateDB
 
@@ -32,19 +31,6 @@ MIN_SCORE = 45.0  # below this a pair is more noise than example
 SAME_QUESTION = 92.0  # fuzz.ratio of normalised questions that counts as "the same"
 MAX_QUESTION = 1000
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS verified_queries (
-    id TEXT PRIMARY KEY,
-    dataset TEXT NOT NULL,
-    question TEXT NOT NULL,
-    sql_text TEXT NOT NULL,
-    source TEXT NOT NULL,
-    answer_id TEXT,
-    created_by TEXT NOT NULL,
-    created_at REAL NOT NULL
-);
-CREATE INDEX IF NOT EXISTS verified_queries_dataset ON verified_queries (dataset);
-"""
 
 
 @dataclass
@@ -103,8 +89,6 @@ class VerifiedStore:
     def __init__(self, db: StateDB, *, clock: Callable[[], float] = time.time) -> None:
         self.db = db
         self.clock = clock
-        db.ensure_schema(FEEDBACK_SCHEMA)
-        db.ensure_schema(SCHEMA)
 
     def add(self, question: str, sql: str, policy: Policy, *, source: str = "cli",
             user: str = "", answer_id: str | None = None) -> VerifiedQuery:

@@ -36,6 +36,7 @@ from nl2sql.reports.runner import QUIET, Outcome, ReportRunner
 from nl2sql.reports.schedule import next_slot, parse_now
 from nl2sql.reports.store import RunStore
 from nl2sql.runtime import Runtime
+from nl2sql.state.db import redact
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -63,7 +64,7 @@ def _config(settings: Settings, config: str | None) -> Path:
 
 @contextmanager
 def _runner(runtime: Runtime) -> Iterator[ReportRunner]:
-    store = RunStore(runtime.settings.state_db)
+    store = RunStore(runtime.settings.resolved_state_url())
     try:
         yield ReportRunner(runtime, store)
     finally:
@@ -215,7 +216,8 @@ def serve(config: str | None, interval: float) -> None:
             if o.action not in QUIET:
                 click.echo(_describe(o))
 
-    click.echo(f"serving {path} (state {runtime.settings.state_db}); stop with Ctrl-C")
+    click.echo(f"serving {path} (state {redact(runtime.settings.resolved_state_url())}); "
+               "stop with Ctrl-C")
     with _runner(runtime) as runner:
         serve_loop(lambda: load_reports(path), runner, stop, interval_s=interval,
                    on_outcomes=show)
@@ -228,7 +230,7 @@ def serve(config: str | None, interval: float) -> None:
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
 def history(name: str, limit: int, as_json: bool) -> None:
     """Past runs of NAME: slot, start, end, status, rows, bytes, deliveries, error."""
-    store = RunStore(_settings().state_db)
+    store = RunStore(_settings().resolved_state_url())
     try:
         runs = store.history(name, limit)
     finally:

@@ -155,7 +155,7 @@ class ReportRunner:
 
     def _carry_out(self, run: Run, report: Report | None, now: datetime,
                    action: Action) -> Outcome:
-        with Heartbeat(self.store.path, run.id, self.store.owner):
+        with Heartbeat(self.store.db, run.id, self.store.owner):
             result = self._earlier_result(run) or self._produce(run, report)
             if not self.store.finish(run.id, status=result.status, sql=result.sql,
                                      rows=len(result.rows) if result.columns else None,

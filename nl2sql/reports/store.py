@@ -1,10 +1,14 @@
-"""The run store: every report run and every delivery, in SQLite.
+"""The run store: every report run and every delivery, in the state database
+(SQLite on one machine, PostgreSQL across instances; ``nl2sql.state.db``).
 
 Two tables share the state database with the rest of the service, so their
-names carry a ``report_`` prefix. Concurrency rests on SQLite alone:
+names carry a ``report_`` prefix (created by ``nl2sql.state.migrations``).
+Concurrency rests on the database alone, with statements both backends run
+atomically, so any number of schedulers on any number of machines agree:
 
-- a slot is claimed by inserting into ``report_runs`` under ``UNIQUE(report,
-  slot)``: of several schedulers firing together exactly one insert wins;
+- a slot is claimed by ``INSERT … ON CONFLICT DO NOTHING`` into ``report_runs``
+  under ``UNIQUE(report, slot)``: of several schedulers firing together exactly
+  one insert wins;
 - a run holds a lease (``owner`` + ``heartbeat``) refreshed while it works; a
   run whose owner died (lease older than ``STALE_AFTER_S``) is taken over by
   the next ``report due`` with one conditional UPDATE, so a crash never loses
@@ -12,8 +16,9 @@ names carry a ``report_`` prefix. Concurrency rests on SQLite alone:
 - a delivery is claimed the same way (``status='sending'`` with a lease), so
   a failed destination is retried by one process, never by three.
 
-WAL lets readers (``report history``) run beside a writer, and busy_timeout
-makes writers queue instead of failing with "database is locked".
+A conditional ``UPDATE`` re-checks its ``WHERE`` after waiting for the row's
+lock (PostgreSQL) or under the write lock (SQLite), so exactly one of several
+contenders changes the row.
 """
 
 from __future__ import annotations
@@ -22,59 +27,23 @@ import logging
 import os
 import secrets
 import socket
-import sqlite3
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.exc import SQLAlchemyError
+
+from nl2sql.errors import ConfigError
 from nl2sql.reports.definitions import Destination
+from nl2sql.state.db import Record, StateDB
 
 log = logging.getLogger(__name__)
 
 STALE_AFTER_S = 600.0  # a run or delivery lease older than this has lost its owner
-BUSY_TIMEOUT_MS = 30_000
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS report_runs (
-  id           INTEGER PRIMARY KEY,
-  report       TEXT NOT NULL,
-  slot         TEXT NOT NULL,     -- UTC instant, or 'manual:<instant>' for `report run`
-  trigger      TEXT NOT NULL,     -- schedule | manual
-  status       TEXT NOT NULL,     -- running | succeeded | failed
-  started_at   TEXT NOT NULL,
-  finished_at  TEXT,
-  owner        TEXT NOT NULL,     -- host:pid:token holding the lease
-  heartbeat    REAL NOT NULL,     -- epoch seconds of the owner's last sign of life
-  attempts     INTEGER NOT NULL DEFAULT 1,
-  sql          TEXT,
-  rows         INTEGER,
-  bytes        INTEGER,
-  error        TEXT,
-  result_path  TEXT,              -- written before any delivery; retries read it
-  UNIQUE (report, slot)
-);
-CREATE TABLE IF NOT EXISTS report_deliveries (
-  id               INTEGER PRIMARY KEY,
-  run_id           INTEGER NOT NULL REFERENCES report_runs(id),
-  position         INTEGER NOT NULL,
-  destination      TEXT NOT NULL,  -- raw spec, ${VAR} unexpanded: no secrets on disk
-  label            TEXT NOT NULL,
-  status           TEXT NOT NULL,  -- pending | sending | delivered | failed | gave_up
-  attempts         INTEGER NOT NULL DEFAULT 0,
-  rounds           INTEGER NOT NULL DEFAULT 0,
-  next_attempt_at  TEXT,           -- ISO UTC; compared with `report due --now`
-  lease_until      REAL,
-  delivered_at     TEXT,
-  error            TEXT,
-  UNIQUE (run_id, position)
-);
-CREATE INDEX IF NOT EXISTS report_deliveries_retry ON report_deliveries (status, next_attempt_at);
-"""
 
 
 def iso(moment: datetime) -> str:
@@ -123,40 +92,24 @@ class Run:
 
 
 class RunStore:
-    def __init__(self, path: str | Path) -> None:
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+    """Report runs in the state database: ``RunStore(StateDB(url))``, or a URL or
+    SQLite path (the store then owns, and closes, its handle)."""
+
+    def __init__(self, db: StateDB | str | Path) -> None:
+        self._owns = not isinstance(db, StateDB)
+        self.db = db if isinstance(db, StateDB) else StateDB(db)
         self.owner = owner_id()
-        # One connection per process, shared by the runner's delivery threads:
-        # the lock serialises our (tiny) statements.
-        self._lock = threading.RLock()
-        self._db = connect(self.path)
-        self._db.executescript(SCHEMA)  # each IF NOT EXISTS statement is atomic
 
     def close(self) -> None:
-        self._db.close()
-
-    @contextmanager
-    def _tx(self) -> Iterator[sqlite3.Connection]:
-        # IMMEDIATE takes the write lock up front, so two processes never both
-        # read "free" and then both write.
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._db
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
+        if self._owns:
+            self.db.close()
 
     def _write(self, sql: str, params: tuple[Any, ...]) -> int:
-        """One statement, its own transaction (autocommit); returns the rows changed."""
-        with self._lock:
-            return self._db.execute(sql, params).rowcount
+        """One statement, its own transaction; returns the rows changed."""
+        return self.db.execute(sql, params)
 
-    def _read(self, sql: str, params: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
-        with self._lock:
-            return self._db.execute(sql, params).fetchall()
+    def _read(self, sql: str, params: tuple[Any, ...] = ()) -> list[Record]:
+        return self.db.fetch(sql, params)
 
     # -- runs --------------------------------------------------------------------
 
@@ -164,13 +117,14 @@ class RunStore:
               deliver: tuple[Destination, ...]) -> Run | None:
         """Claim ``slot`` for ``report``: the new run, or None when another
         process has it or it already ran. Takes over a dead owner's run."""
-        with self._tx() as db:
-            cur = db.execute(
+        with self.db.tx() as db:
+            row = db.execute(
                 "INSERT INTO report_runs (report, slot, trigger, status, started_at, owner,"
                 " heartbeat) VALUES (?, ?, ?, 'running', ?, ?, ?)"
-                " ON CONFLICT (report, slot) DO NOTHING",
-                (report, slot, trigger, iso(datetime.now(UTC)), self.owner, time.time()))
-            run_id = cur.lastrowid if cur.rowcount == 1 else None
+                " ON CONFLICT (report, slot) DO NOTHING RETURNING id",
+                (report, slot, trigger, iso(datetime.now(UTC)), self.owner, time.time()),
+            ).fetchone()
+            run_id = int(row[0]) if row is not None else None
             if run_id is not None:
                 db.executemany(
                     "INSERT INTO report_deliveries (run_id, position, destination, label, status)"
@@ -204,7 +158,7 @@ class RunStore:
                error: str | None = None) -> bool:
         """Record the outcome and claim the run's pending deliveries for us, in
         one transaction; False when we lost the lease (the new owner delivers)."""
-        with self._tx() as db:
+        with self.db.tx() as db:
             cur = db.execute(
                 "UPDATE report_runs SET status = ?, finished_at = ?, sql = ?, rows = ?,"
                 " bytes = ?, error = ? WHERE id = ? AND owner = ? AND status = 'running'",
@@ -235,7 +189,7 @@ class RunStore:
                           " ORDER BY started_at DESC, id DESC LIMIT ?", (report, limit))
         return [self._run(r) for r in rows]
 
-    def _run(self, row: sqlite3.Row) -> Run:
+    def _run(self, row: Record) -> Run:
         deliveries = [_delivery(d) for d in self._read(
             "SELECT * FROM report_deliveries WHERE run_id = ? ORDER BY position", (row["id"],))]
         keys = ("id", "report", "slot", "trigger", "status", "started_at", "finished_at", "owner",
@@ -282,31 +236,19 @@ _RETRYABLE = ("((d.status = 'failed' AND d.next_attempt_at <= ?)"
               " OR (d.status IN ('sending', 'pending') AND coalesce(d.lease_until, 0) < ?))")
 
 
-def _delivery(row: sqlite3.Row) -> Delivery:
+def _delivery(row: Record) -> Delivery:
     return Delivery(row["id"], row["run_id"], row["position"],
                     Destination.from_json(row["destination"]), row["label"], row["status"],
                     row["attempts"], row["rounds"], row["next_attempt_at"],
                     row["delivered_at"], row["error"])
 
 
-def connect(path: Path) -> sqlite3.Connection:
-    # Autocommit mode (isolation_level=None): every statement is its own
-    # transaction unless _tx opens one.
-    db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
-                         check_same_thread=False)
-    db.row_factory = sqlite3.Row
-    db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    db.execute("PRAGMA journal_mode = WAL")
-    db.execute("PRAGMA synchronous = NORMAL")
-    return db
-
-
 class Heartbeat:
-    """Refreshes a run's lease from a background thread while the run works,
-    on its own connection so a long query never blocks it."""
+    """Refreshes a run's lease from a background thread while the run works
+    (the run's long query is the warehouse's; the state statements are tiny)."""
 
-    def __init__(self, path: Path, run_id: int, owner: str, every_s: float = 30.0) -> None:
-        self.path, self.run_id, self.owner, self.every_s = path, run_id, owner, every_s
+    def __init__(self, db: StateDB, run_id: int, owner: str, every_s: float = 30.0) -> None:
+        self.db, self.run_id, self.owner, self.every_s = db, run_id, owner, every_s
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._beat, name=f"heartbeat-{run_id}",
                                         daemon=True)
@@ -320,16 +262,12 @@ class Heartbeat:
         self._thread.join()
 
     def _beat(self) -> None:
-        db = connect(self.path)
-        try:
-            while not self._stop.wait(self.every_s):
-                try:
-                    db.execute("UPDATE report_runs SET heartbeat = ? WHERE id = ? AND owner = ?",
-                               (time.time(), self.run_id, self.owner))
-                except sqlite3.Error as e:
-                    # One lost beat (a lock held past busy_timeout, a disk hiccup)
-                    # must not end the beating: a silent lease hands the run to
-                    # another process, which would run the query a second time.
-                    log.warning("report run %d: heartbeat failed: %s", self.run_id, e)
-        finally:
-            db.close()
+        while not self._stop.wait(self.every_s):
+            try:
+                self.db.execute("UPDATE report_runs SET heartbeat = ? WHERE id = ? AND owner = ?",
+                                (time.time(), self.run_id, self.owner))
+            except (SQLAlchemyError, ConfigError) as e:
+                # One lost beat (a lock held past busy_timeout, a network blip)
+                # must not end the beating: a silent lease hands the run to
+                # another process, which would run the query a second time.
+                log.warning("report run %d: heartbeat failed: %s", self.run_id, e)

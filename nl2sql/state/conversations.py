@@ -25,28 +25,6 @@ from nl2sql.state.db import StateDB
 DEFAULT_TTL_S = 7 * 24 * 3600
 PURGE_EVERY_S = 600  # purging is a scan; do it at most this often per process
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS conversations (
-    id TEXT PRIMARY KEY,
-    user TEXT NOT NULL,
-    interface TEXT NOT NULL,
-    created_at REAL NOT NULL,
-    updated_at REAL NOT NULL,
-    expires_at REAL NOT NULL,
-    messages TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS conversations_user ON conversations (user, updated_at);
-CREATE TABLE IF NOT EXISTS answers (
-    id TEXT PRIMARY KEY,
-    conversation_id TEXT NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
-    user TEXT NOT NULL,
-    created_at REAL NOT NULL,
-    question TEXT NOT NULL,
-    sql TEXT,
-    data TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS answers_conversation ON answers (conversation_id, created_at);
-"""
 
 
 def new_id() -> str:
@@ -88,13 +66,12 @@ class ConversationStore:
         self.ttl_s = ttl_s
         self.clock = clock
         self._last_purge = 0.0
-        db.ensure_schema(SCHEMA)
 
     # -- reading -----------------------------------------------------------------
 
     def get(self, conversation_id: str, user: str) -> ConversationRecord:
         rows = self.db.fetch(
-            "SELECT * FROM conversations WHERE id = ? AND user = ? AND expires_at > ?",
+            'SELECT * FROM conversations WHERE id = ? AND "user" = ? AND expires_at > ?',
             (conversation_id, user, self.clock()),
         )
         if not rows:
@@ -109,8 +86,10 @@ class ConversationStore:
     def answers(self, conversation_id: str, user: str) -> list[AnswerRecord]:
         """Answers of a live conversation, oldest first."""
         self.get(conversation_id, user)  # raises NotFound for others' or expired ones
+        # Insertion order breaks ties of equal timestamps (SQLite's rowid).
+        order = "rowid" if self.db.dialect == "sqlite" else "seq"
         rows = self.db.fetch(
-            "SELECT * FROM answers WHERE conversation_id = ? ORDER BY created_at, rowid",
+            f"SELECT * FROM answers WHERE conversation_id = ? ORDER BY created_at, {order}",
             (conversation_id,),
         )
         return [_answer(r) for r in rows]
@@ -118,7 +97,7 @@ class ConversationStore:
     def answer(self, answer_id: str, user: str) -> AnswerRecord:
         rows = self.db.fetch(
             "SELECT a.* FROM answers a JOIN conversations c ON c.id = a.conversation_id "
-            "WHERE a.id = ? AND a.user = ? AND c.expires_at > ?",
+            'WHERE a.id = ? AND a."user" = ? AND c.expires_at > ?',
             (answer_id, user, self.clock()),
         )
         if not rows:
@@ -130,7 +109,7 @@ class ConversationStore:
         """The user's most recent conversation updated in the last ``within_s``
         seconds (e.g. a Slack follow-up), or None."""
         now = self.clock()
-        sql = ("SELECT id FROM conversations WHERE user = ? AND updated_at >= ? "
+        sql = ('SELECT id FROM conversations WHERE "user" = ? AND updated_at >= ? '
                "AND expires_at > ?")
         params: list[Any] = [user, now - within_s, now]
         if interface is not None:
@@ -156,20 +135,22 @@ class ConversationStore:
             if conversation_id is None:
                 conversation_id = new_id()
                 conn.execute(
-                    "INSERT INTO conversations VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    'INSERT INTO conversations (id, "user", interface, created_at, updated_at,'
+                    " expires_at, messages) VALUES (?, ?, ?, ?, ?, ?, ?)",
                     (conversation_id, user, interface, now, now, now + self.ttl_s, messages),
                 )
             else:
                 cur = conn.execute(
                     "UPDATE conversations SET messages = ?, updated_at = ?, expires_at = ? "
-                    "WHERE id = ? AND user = ? AND expires_at > ?",
+                    'WHERE id = ? AND "user" = ? AND expires_at > ?',
                     (messages, now, now + self.ttl_s, conversation_id, user, now),
                 )
                 if cur.rowcount != 1:
                     raise NotFound(f"conversation {conversation_id!r} not found (or expired)")
             data = {**answer, "answer_id": answer_id, "conversation_id": conversation_id}
             conn.execute(
-                "INSERT INTO answers VALUES (?, ?, ?, ?, ?, ?, ?)",
+                'INSERT INTO answers (id, conversation_id, "user", created_at, question, sql,'
+                " data) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (answer_id, conversation_id, user, now, answer.get("question") or "",
                  answer.get("sql"), json.dumps(data)),
             )

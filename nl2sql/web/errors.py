@@ -11,6 +11,7 @@ import sqlite3
 from typing import Any
 
 from flask import Flask, Response, jsonify, request
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import (
     HTTPException,
     MethodNotAllowed,
@@ -70,7 +71,8 @@ def register(app: Flask) -> None:
         return envelope(status, message, headers)
 
     @app.errorhandler(sqlite3.DatabaseError)
-    def _state(e: sqlite3.DatabaseError) -> Any:
+    @app.errorhandler(SQLAlchemyError)  # the state layer's errors, SQLite or PostgreSQL
+    def _state(e: Exception) -> Any:
         # A damaged, locked-out or read-only state file: say so (GET /readyz says
         # the same to the orchestrator) rather than a bare "internal error".
         log.exception("state database error", extra={"fields": {"kind": type(e).__name__}})

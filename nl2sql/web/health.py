@@ -19,7 +19,7 @@ _EXT = "nl2sql.readiness"
 @bp.record_once
 def _build(state: BlueprintSetupState) -> None:
     s = services(state.app)
-    state.app.extensions[_EXT] = Readiness(s.runtime, s.db.path)
+    state.app.extensions[_EXT] = Readiness(s.runtime, s.db.path or s.db.url)
 
 
 def readiness(app: Flask) -> Readiness:

@@ -50,6 +50,8 @@ def gunicorn_command(host: str, port: int, workers: int) -> list[str]:
             "--threads", str(THREADS), "--timeout", "120", "--keep-alive", str(KEEPALIVE_S),
             # The longest request line gunicorn allows; the app bounds the URL the same.
             "--limit-request-line", str(MAX_URL_BYTES),
+            # Hooks for prometheus_client's multiprocess mode (/metrics sums workers).
+            "--config", "python:nl2sql.web.gunicorn_conf",
             # Requests are logged by the app as JSON lines (with request ids and
             # users), so gunicorn's own access log would only repeat them.
             "nl2sql.web.wsgi:app"]

@@ -19,7 +19,8 @@ from typing import Any
 import pytest
 
 from nl2sql.config import Settings
-from nl2sql.reports.store import STALE_AFTER_S, connect
+from nl2sql.reports.store import STALE_AFTER_S
+from nl2sql.state.db import StateDB
 from tests.shop import build_shop
 
 
@@ -88,14 +89,14 @@ class Mailbox:
         return "250 OK"
 
 
-def expire_heartbeats(state_db: Path, run_id: int | None = None) -> None:
+def expire_heartbeats(state_db: Path | str, run_id: int | None = None) -> None:
     """Age the heartbeat of a run (every run without ``run_id``) past the stale
     limit, as an owner that crashed would leave it: in the file, as another
     process would see it."""
-    db = connect(state_db)
+    db = StateDB(state_db)
     try:
-        db.execute("UPDATE report_runs SET heartbeat = ? WHERE ? IS NULL OR id = ?",
-                   (time.time() - STALE_AFTER_S - 1, run_id, run_id))
+        db.execute("UPDATE report_runs SET heartbeat = ? WHERE id = ? OR ?",
+                   (time.time() - STALE_AFTER_S - 1, run_id or 0, run_id is None))
     finally:
         db.close()
 

@@ -260,3 +260,27 @@ def test_serve_runs_the_current_slot_and_stops_cleanly(report_settings: Settings
         out, err = proc.communicate(timeout=60)
     assert proc.returncode == 0, err
     assert "every-minute" in out and "ran; succeeded" in out and out.strip().endswith("stopped")
+
+
+@pytest.mark.postgres
+def test_three_due_on_two_instances_share_postgresql_and_deliver_once(
+        report_settings: Settings, webhook: WebhookReceiver, postgres_url: str,
+        tmp_path: Path) -> None:
+    Path(report_settings.reports).write_text(definitions(report_yaml("by-status", deliver=HOOK)))
+    shared = {**_env(report_settings, webhook), "NL2SQL_STATE_URL": postgres_url}
+    # Two instances: each its own local disk, one PostgreSQL state database.
+    instances = [{**shared, "NL2SQL_STATE_DB": str(tmp_path / name / "state.sqlite3")}
+                 for name in ("a", "b")]
+    procs = [subprocess.Popen(_cli("due", "--now", "2025-03-10T08:00:30Z", "-v"), env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for env in (instances[0], instances[1], instances[0])]
+    outputs = [p.communicate(timeout=120) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0, 0], outputs
+    lines = sorted(out.strip() for out, _ in outputs)
+    assert sum("2025-03-10T08:00:00Z: ran; succeeded" in line for line in lines) == 1, lines
+    assert sum(line == "by-status 2025-03-10T08:00:00Z: already-claimed" for line in lines) == 2
+    assert len(webhook.posts) == 1
+    again = subprocess.run(_cli("due", "--now", "2025-03-10T09:30:00Z"), env=instances[1],
+                           capture_output=True, text=True, timeout=120)
+    assert again.returncode == 0 and again.stdout == "", again.stderr
+    assert len(webhook.posts) == 1

@@ -414,13 +414,13 @@ def test_manual_run_is_its_own_slot(report_settings: Settings, env: dict[str, st
 
 def _crash(store: RunStore, report: str, slot: str) -> int:
     """Leave a run as a process that died mid-run would: claimed, lease expired."""
-    ghost = RunStore(store.path)
+    ghost = RunStore(store.db.url)
     ghost.owner = "dead-host:1"
-    (definition,) = load_reports(store.path.parent.parent / "reports.yaml")
+    (definition,) = load_reports(Path(store.db.path).parent.parent / "reports.yaml")
     run = ghost.claim(report, slot, "schedule", definition.deliver)
     assert run is not None
     ghost.close()
-    expire_heartbeats(store.path, run.id)
+    expire_heartbeats(store.db.url, run.id)
     return run.id
 
 

@@ -1,22 +1,24 @@
-"""The run store: atomic slot claims, leases, takeover of a dead owner's run."""
+"""The run store: atomic slot claims, leases, takeover of a dead owner's run.
+
+Every test runs on SQLite and on a real PostgreSQL server (``state_url``); each
+store has its own connections, as separate processes or instances would."""
 
 from __future__ import annotations
 
 import threading
 import time
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 from nl2sql.reports.definitions import Destination
-from nl2sql.reports.store import Heartbeat, RunStore, connect
-from tests.reports.conftest import expire_heartbeats
+from nl2sql.reports.store import STALE_AFTER_S, Heartbeat, RunStore
+from nl2sql.state.db import StateDB
 
 HOOK = (Destination("slack_webhook", "${HOOK}"),)
 NOW = datetime(2025, 3, 10, 8, 0, tzinfo=UTC)
 
 
-def test_one_claim_wins_among_many_threads_and_connections(tmp_path: Path) -> None:
-    stores = [RunStore(tmp_path / "state.sqlite3") for _ in range(8)]
+def test_one_claim_wins_among_many_threads_and_connections(state_url: str) -> None:
+    stores = [RunStore(state_url) for _ in range(8)]
     won: list[int] = []
     barrier = threading.Barrier(len(stores))
 
@@ -38,8 +40,8 @@ def test_one_claim_wins_among_many_threads_and_connections(tmp_path: Path) -> No
         s.close()
 
 
-def test_a_dead_owners_run_is_taken_over(tmp_path: Path) -> None:
-    path = tmp_path / "state.sqlite3"
+def test_a_dead_owners_run_is_taken_over(state_url: str) -> None:
+    path = state_url
     crashed, rescuer = RunStore(path), RunStore(path)
     rescuer.owner = "other-host:1"
     run = crashed.claim("r", "s1", "schedule", HOOK)
@@ -48,7 +50,7 @@ def test_a_dead_owners_run_is_taken_over(tmp_path: Path) -> None:
     assert rescuer.stale_runs() == []
 
     # The owner stops refreshing its lease (a crash).
-    expire_heartbeats(path)
+    crashed._write("UPDATE report_runs SET heartbeat = ?", (time.time() - STALE_AFTER_S - 1,))
     (stale,) = rescuer.stale_runs()
     taken = rescuer.take_over(stale)
     assert taken is not None and taken.owner == "other-host:1" and taken.attempts == 2
@@ -56,16 +58,18 @@ def test_a_dead_owners_run_is_taken_over(tmp_path: Path) -> None:
     # The old owner, should it wake up, can no longer finish or deliver.
     assert not crashed.finish(run.id, status="succeeded")
     assert rescuer.finish(run.id, status="succeeded")
+    crashed.close()
+    rescuer.close()
 
 
-def test_owners_are_distinct_even_on_one_host_and_pid(tmp_path: Path) -> None:
+def test_owners_are_distinct_even_on_one_host_and_pid(state_url: str) -> None:
     # Two containers on the host's network share its hostname and both run as
     # pid 1: here, two stores in one process stand for them.
-    path = tmp_path / "state.sqlite3"
+    path = state_url
     stalled, rescuer = RunStore(path), RunStore(path)
     run = stalled.claim("r", "s1", "schedule", HOOK)
     assert run is not None
-    expire_heartbeats(path)
+    stalled._write("UPDATE report_runs SET heartbeat = ?", (time.time() - STALE_AFTER_S - 1,))
     assert rescuer.take_over(run) is not None
     assert not stalled.finish(run.id, status="succeeded")
     assert rescuer.finish(run.id, status="succeeded")
@@ -73,8 +77,8 @@ def test_owners_are_distinct_even_on_one_host_and_pid(tmp_path: Path) -> None:
     rescuer.close()
 
 
-def test_delivery_claims_are_exclusive_and_wait_for_backoff(tmp_path: Path) -> None:
-    a, b = RunStore(tmp_path / "s.sqlite3"), RunStore(tmp_path / "s.sqlite3")
+def test_delivery_claims_are_exclusive_and_wait_for_backoff(state_url: str) -> None:
+    a, b = RunStore(state_url), RunStore(state_url)
     run = a.claim("r", "s1", "schedule", HOOK)
     assert run is not None
     a.set_result_path(run.id, "/tmp/result.json")
@@ -91,18 +95,20 @@ def test_delivery_claims_are_exclusive_and_wait_for_backoff(tmp_path: Path) -> N
     b.delivered(due.id, 1)
     (done,) = a.get_run(run.id).deliveries
     assert (done.status, done.attempts, done.rounds, done.error) == ("delivered", 4, 2, None)
+    a.close()
+    b.close()
 
 
-def test_the_heartbeat_survives_a_failed_beat(tmp_path: Path) -> None:
-    store = RunStore(tmp_path / "state.sqlite3")
+def test_the_heartbeat_survives_a_failed_beat(state_url: str) -> None:
+    store = RunStore(state_url)
     run = store.claim("r", "s1", "schedule", HOOK)
     assert run is not None
-    other = connect(store.path)
+    other = StateDB(state_url)
 
     def beat() -> float:
-        return float(other.execute("SELECT heartbeat FROM report_runs").fetchone()[0])
+        return float(other.fetch("SELECT heartbeat FROM report_runs")[0][0])
 
-    with Heartbeat(store.path, run.id, store.owner, every_s=0.02):
+    with Heartbeat(store.db, run.id, store.owner, every_s=0.02):
         # The table is out of reach for a while: those beats fail.
         other.execute("ALTER TABLE report_runs RENAME TO report_runs_away")
         time.sleep(0.2)

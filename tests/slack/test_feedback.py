@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import urllib.parse
+import urllib.request
 from collections.abc import Callable
 from typing import Any
 
@@ -60,9 +61,11 @@ def test_a_signed_click_is_stored_per_user_and_answered_privately(
     click(served, VERIFY, answer_id, receiver.base + "/hook/click")
     assert "voted down" in receiver.wait_for(3)[2].json()["text"]
     assert all(q.source != "analyst" for q in knowledge.candidates())
-    metrics = served.runtime.state_db.fetch(  # type: ignore[union-attr]
-        "SELECT value FROM metrics WHERE name = 'nl2sql_feedback_total'")
-    assert [r["value"] for r in metrics] == [1]
+    with urllib.request.urlopen(f"{served.url}/metrics", timeout=30) as r:
+        exposed = r.read().decode()
+    counted = [line for line in exposed.splitlines()
+               if line.startswith("nl2sql_feedback_total{")]
+    assert counted == ['nl2sql_feedback_total{interface="slack",vote="down"} 1.0']
 
 
 def test_someone_elses_click_changes_nothing(serve_app: Callable[..., Served],
