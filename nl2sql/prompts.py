@@ -47,9 +47,9 @@ dates you used. You may read: {datasets}.
 - Call search_verified_queries with the question before writing SQL: analysts checked those
   pairs. Run a same_question match's SQL (changed only where the question differs); use the
   others as examples of the right tables, joins and filters.
-- Answer with a concise summary: the numbers and where they come from (tables, columns,
+- Answer concisely: the numbers and where they come from (tables, columns,
   filters). Never invent numbers: every figure must come from a query result.
-- If the question is ambiguous (metric, period, table), ask one short clarifying question.
+- If the question is ambiguous (metric, period, table), ask one clarifying question.
 - Say so when a result was truncated. In a follow-up, reuse what earlier turns found."""
     if warehouse_kind.lower().startswith("bigquery"):
         text += "\n" + BIGQUERY_NOTES

@@ -131,7 +131,7 @@ def test_multi_step_chain_end_to_end(gemini: GeminiServer, warehouse: DuckDBWare
     assert dt.date.today().isoformat() in system
     assert "You may read: shop." in system
     assert "GoogleSQL" in system and "fully qualified" in system and "LIMIT" in system
-    assert "concise summary" in system and "where they come from" in system
+    assert "Answer concisely" in system and "where they come from" in system
     assert "Never invent numbers" in system and "clarifying question" in system
     assert first.contents == [{"role": "user", "parts": [{"text": "Customers by country?"}]}]
     # each request carries the previous one's contents plus the model turn and our answer
