@@ -57,8 +57,11 @@ def gunicorn(env: dict[str, str], log: Path, workers: int = 2) -> Iterator[str]:
             while True:
                 if proc.poll() is not None:
                     raise AssertionError(f"gunicorn exited: {log.read_text()[-2000:]}")
+                # Only once this gunicorn says it listens: a server still closing on a
+                # reused port could otherwise answer the health check in its place.
+                listening = f"Listening at: {url} ({proc.pid})" in log.read_text(errors="replace")
                 try:
-                    if http("GET", f"{url}/healthz")[0] == 200:
+                    if listening and http("GET", f"{url}/healthz")[0] == 200:
                         break
                 except OSError:
                     pass
