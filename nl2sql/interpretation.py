@@ -15,7 +15,7 @@ from typing import Any
 import sqlglot
 from sqlglot import exp
 
-from nl2sql.knowledge.recognise import bare_sql, metrics_used
+from nl2sql.knowledge.recognise import bare_sql, conjuncts, metrics_used
 
 AGGREGATE_WORDS = {
     exp.Count: "count", exp.Sum: "total", exp.Avg: "average", exp.Min: "minimum",
@@ -85,16 +85,6 @@ def _measure(node: exp.Expr) -> str:
     return _sql(inner)
 
 
-def _conjuncts(node: exp.Expr | None) -> list[exp.Expr]:
-    if node is None:
-        return []
-    if isinstance(node, exp.And):
-        return _conjuncts(node.left) + _conjuncts(node.right)
-    if isinstance(node, exp.Paren):
-        return _conjuncts(node.this)
-    return [node]
-
-
 def _ordinal(node: exp.Expr, select: exp.Select) -> exp.Expr:
     """``GROUP BY 1``: the first selected expression, without its alias."""
     if isinstance(node, exp.Literal) and node.is_int:
@@ -120,9 +110,9 @@ def interpret_sql(sql: str) -> Interpretation:
         measure = "the rows: " + ", ".join(
             e.alias_or_name or _sql(e) for e in select.expressions)
     where = select.args.get("where")
-    filters = tuple(_sql(c) for c in _conjuncts(where.this if where else None))
+    filters = tuple(_sql(c) for c in conjuncts(where.this if where else None))
     having = select.args.get("having")
-    filters += tuple(_sql(c) for c in _conjuncts(having.this if having else None))
+    filters += tuple(_sql(c) for c in conjuncts(having.this if having else None))
     group = select.args.get("group")
     grouping = tuple(_sql(_ordinal(g, select)) for g in group.expressions) if group else ()
     ordering = ""

@@ -45,13 +45,14 @@ def _parse(text: str) -> exp.Expr | None:
         return None
 
 
-def _conjuncts(node: exp.Expr | None) -> list[exp.Expr]:
+def conjuncts(node: exp.Expr | None) -> list[exp.Expr]:
+    """The conditions ``node`` ANDs together (parentheses looked through)."""
     if node is None:
         return []
     if isinstance(node, exp.And):
-        return _conjuncts(node.left) + _conjuncts(node.right)
+        return conjuncts(node.left) + conjuncts(node.right)
     if isinstance(node, exp.Paren):
-        return _conjuncts(node.this)
+        return conjuncts(node.this)
     return [node]
 
 
@@ -65,7 +66,7 @@ def metrics_used(sql: str) -> list[Metric]:
         tables = [t for t in select.find_all(exp.Table)
                   if t.find_ancestor(exp.Select) is select]
         where = select.args.get("where")
-        conditions = {_bare(c) for c in _conjuncts(where.this if where else None)}
+        conditions = {_bare(c) for c in conjuncts(where.this if where else None)}
         aggregates = {_bare(e.this if isinstance(e, exp.Alias) else e)
                       for e in select.expressions if e.find(exp.AggFunc)}
         for t in tables:

@@ -58,21 +58,31 @@ def slack_service(app: Flask) -> SlackService:
     return service
 
 
-@bp.post("/slack/commands")
-def commands() -> Any:
+def _signed_body(kind: str, *, ssl_check: bool = True) -> bytes | None:
+    """The request body once Slack's signature on it is verified: 404 while Slack is
+    off (no signing secret), 401 for a bad signature. None for Slack's unsigned
+    certificate probe (``ssl_check``), where ``ssl_check`` allows one."""
     secret = runtime_of(current_app).settings.slack_signing_secret
     if not secret:
         abort(404)
     body = request.get_data(cache=True)
-    form = parse_form(body)
-    if is_ssl_check(form):
-        # Slack's certificate probe: answer 200, do nothing (as Slack's own Bolt does).
-        return "", 200
+    if ssl_check and is_ssl_check(parse_form(body)):
+        return None
     try:
         RequestVerifier(secret).verify(body, dict(request.headers.items()))
     except InvalidRequest as e:
-        log.warning("slack request refused from %s: %s", request.remote_addr, e.reason)
+        log.warning("slack %s refused from %s: %s", kind, request.remote_addr, e.reason)
         abort(401, description="request signature is missing, invalid or expired")
+    return body
+
+
+@bp.post("/slack/commands")
+def commands() -> Any:
+    body = _signed_body("request")
+    if body is None:
+        # Slack's certificate probe: answer 200, do nothing (as Slack's own Bolt does).
+        return "", 200
+    form = parse_form(body)
     try:
         command = parse_command(form)
     except ValueError as e:
@@ -90,15 +100,8 @@ def commands() -> Any:
 @bp.post("/slack/interactions")
 def interactions() -> Any:
     """Clicks on an answer's feedback buttons (Block Kit ``block_actions``)."""
-    secret = runtime_of(current_app).settings.slack_signing_secret
-    if not secret:
-        abort(404)
-    body = request.get_data(cache=True)
-    try:
-        RequestVerifier(secret).verify(body, dict(request.headers.items()))
-    except InvalidRequest as e:
-        log.warning("slack interaction refused from %s: %s", request.remote_addr, e.reason)
-        abort(401, description="request signature is missing, invalid or expired")
+    body = _signed_body("interaction", ssl_check=False)
+    assert body is not None  # only an ssl_check is None
     try:
         click = slack_feedback.parse_interaction(parse_form(body))
     except ValueError as e:
