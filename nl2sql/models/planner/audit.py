@@ -202,6 +202,10 @@ def audit(toks: list[Tok], parsed: P.Parse, readings: list[Reading], plan: Plan,
             used = _piece_used(p, plan, cols, reached)
             for t in r.phrase.toks[p.start:p.end]:
                 placed[t.i] = placed.get(t.i, False) or used
+    keys = {_col_key(g.column) for g in plan.groups if g.unit is None}
+    grouped = {t.i for r in readings for p in r.pieces
+               if p.kind == "column" and p.column is not None and _col_key(p.column) in keys
+               for t in r.phrase.toks[p.start:p.end]}
     numbers = _numbers_used(plan)
     subject_words = set(plan.subject.words)
     for t in toks:
@@ -221,14 +225,20 @@ def audit(toks: list[Tok], parsed: P.Parse, readings: list[Reading], plan: Plan,
             continue  # "longer than 30 km", "cost more than 1 dollar": the comparison's unit
         wanted = lex.features_of(t.low)
         if wanted:
+            if "distinct" in wanted and t.i + 1 in grouped:
+                continue  # "show different hometowns and the number ...": one row each
             if not wanted & feats and not (t.low in TIME_WORDS and "time" in feats):
                 out.unused.append(t.raw)
+            continue
+        if abbreviation(t, toks):
+            out.unused.append(t.raw)  # "top 5 US states": a value, not the pronoun "us"
             continue
         if t.low in TIME_WORDS or t.stem in TIME_WORDS:
             if "time" not in feats:
                 out.unused.append(t.raw)
             continue
-        if t.low in lex.contentless or t.stem in lex.contentless or t.stem in subject_words:
+        if (t.low in lex.contentless or t.stem in lex.contentless or t.stem in subject_words
+                or lex.light(t.low)):
             continue
         if t.quoted or t.cap:
             out.unused.append(t.raw)  # a name the plan does not filter on
@@ -240,6 +250,14 @@ def audit(toks: list[Tok], parsed: P.Parse, readings: list[Reading], plan: Plan,
         out.problems.insert(0, f"the dataset's notes define a word of the question (\"{rule}\") "
                                "and I cannot apply that definition")
     return out
+
+
+def abbreviation(t: Tok, toks: list[Tok]) -> bool:
+    """An upper-case word inside a question that is not all upper case ("US", "IT", "IN"):
+    an abbreviation naming a value, never the function word spelt the same way."""
+    shouted = all(x.raw.isupper() for x in toks if x.raw.isalpha())
+    return (not shouted and not t.quoted and t.raw.isalpha() and t.raw.isupper()
+            and len(t.raw) >= 2)
 
 
 def _plan_problems(parsed: P.Parse, readings: list[Reading], plan: Plan,

@@ -31,7 +31,7 @@ from nl2sql.models.planner.features import (
     ranking,
 )
 from nl2sql.models.planner.followup import merge
-from nl2sql.models.planner.listing import as_listing, order_phrases
+from nl2sql.models.planner.listing import as_listing, coordinate, order_phrases
 from nl2sql.models.planner.match import Piece, Reading
 from nl2sql.models.planner.plan import Filter, GroupKey, Measure, Plan
 from nl2sql.models.planner.words import NEUTRAL
@@ -172,6 +172,7 @@ class _Builder:
             self.values(r)
         self.described_nulls()
         order_phrases(self.parsed.toks, self.readings)
+        coordinate(self.parsed.toks, self.readings)
         for r in self.readings:
             role = r.phrase.role
             if role == P.GROUP and self.is_doer(r):

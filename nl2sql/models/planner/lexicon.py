@@ -43,6 +43,28 @@ class Lexicon:
     def contentless(self) -> frozenset[str]:
         return self.function_words | self.light_verbs | self.warehouse_words
 
+    def light(self, word: str) -> bool:
+        """A light verb in any of its regular forms: the list holds "use", the question
+        says "using" ("the number of channels using it")."""
+        return any(w in self.light_verbs for w in lemmas(word))
+
+
+def lemmas(word: str) -> list[str]:
+    """The word and the base forms a regular English inflection may come from.
+
+    >>> lemmas("using"), lemmas("sitting")
+    (['using', 'us', 'use'], ['sitting', 'sitt', 'sitte', 'sit'])
+    """
+    out = [word]
+    for end in ("ing", "ed", "es", "s"):
+        if word.endswith(end) and len(word) >= len(end) + 2:
+            base = word[:-len(end)]
+            out += [base, base + "e"] if end in ("ing", "ed") else [base]
+            if end in ("ing", "ed") and len(base) > 2 and base[-1] == base[-2]:
+                out.append(base[:-1])
+            break
+    return out
+
 
 def _words(raw: Any, where: str) -> frozenset[str]:
     if not isinstance(raw, str) or not raw.split():

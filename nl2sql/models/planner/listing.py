@@ -16,7 +16,7 @@ from nl2sql.models.planner import parse as P
 from nl2sql.models.planner.lexicon import lexicon
 from nl2sql.models.planner.match import Reading
 from nl2sql.models.planner.plan import Plan
-from nl2sql.models.planner.words import Tok
+from nl2sql.models.planner.words import FILLERS, Tok
 
 ORDER_WORDS = frozenset({"order", "ordered", "sort", "sorted", "sorting", "arranged", "ranked"})
 DESCENDING = frozenset({"descending", "decreasing", "desc", "reverse", "reversed"})
@@ -62,6 +62,49 @@ def order_phrases(toks: list[Tok], readings: list[Reading]) -> list[Reading]:
     return out
 
 
+# Roles a phrase joined to another by "and" takes over ("the age and hometown of ...").
+COORDINATED = (P.WHICH, P.COUNT, P.MEASURE, P.GROUP, P.RANK_GROUP)
+
+
+def coordinate(toks: list[Tok], readings: list[Reading]) -> None:
+    """``What are the age and hometown of teachers?``, ``How many different series and
+    contents ...``: a phrase joined by a bare "and" to a phrase of columns, itself only
+    columns of the same tables, is asked the same way (listed, counted, measured)."""
+    lows = [t.low for t in toks]
+    for prev, r in zip(readings, readings[1:], strict=False):
+        if r.phrase.role != P.CONTEXT or prev.phrase.role not in COORDINATED:
+            continue
+        between = [w for w in lows[prev.phrase.toks[-1].i + 1:r.phrase.toks[0].i]
+                   if w not in FILLERS]
+        cols = [p.column for p in r.pieces if p.kind == "column" and p.column is not None]
+        before = [p.column for p in prev.pieces if p.kind == "column" and p.column is not None]
+        if (between != ["and"] or r.unresolved or not cols or len(cols) != len(r.pieces)
+                or not before or len(before) != len(prev.pieces)
+                or {c.table for c in cols} - {c.table for c in before}):
+            continue
+        if prev.phrase.role == P.MEASURE and not all(c.numeric for c in cols + before):
+            continue  # "the highest price and name": not a maximum of names
+        r.phrase.role, r.phrase.aggs = prev.phrase.role, list(prev.phrase.aggs)
+        r.phrase.distinct, r.phrase.group_word = prev.phrase.distinct, prev.phrase.group_word
+
+
+def _each_row(plan: Plan, parsed: P.Parse, readings: list[Reading]) -> set[int]:
+    """Token indices of "each teacher", "every high schooler" where the phrase names the
+    rows themselves (the subject table): one row each, not a grouping."""
+    out: set[int] = set()
+    lows = [t.low for t in parsed.toks]
+    for r in readings:
+        if (r.phrase.role == P.GROUP and len(r.pieces) == 1 and not r.unresolved
+                and r.pieces[0].kind == "table" and r.pieces[0].table is plan.subject):
+            first = r.phrase.toks[0].i
+            k = first - 1
+            while k >= 0 and lows[k] in FILLERS:
+                k -= 1
+            if k >= 0 and lows[k] in ("each", "every", "per"):
+                out |= {k, *(t.i for t in r.phrase.toks)}
+    return out
+
+
 def as_listing(plan: Plan, parsed: P.Parse, readings: list[Reading]) -> None:
     """Rows instead of a count per distinct value, when nothing asked for a count."""
     if plan.measures or plan.rows or not plan.groups or plan.desc is not None or plan.having:
@@ -69,7 +112,10 @@ def as_listing(plan: Plan, parsed: P.Parse, readings: list[Reading]) -> None:
     lex = lexicon()
     asked = lex.features["count"] | lex.features["share"] | lex.features["ranking"] \
         | lex.features["average"] | lex.features["sum"] | lex.features["grouping"]
-    if {t.low for t in parsed.toks} & asked or parsed.roles(P.GROUP, P.RANK_GROUP):
+    rows = _each_row(plan, parsed, readings)
+    said = {t.low for t in parsed.toks if t.i not in rows}
+    if said & asked or [p for p in parsed.roles(P.GROUP, P.RANK_GROUP)
+                        if p.toks[0].i not in rows]:
         return
     if any(g.unit is not None or g.entity is not None for g in plan.groups):
         return

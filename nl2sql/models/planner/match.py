@@ -19,6 +19,7 @@ from nl2sql.models.planner.words import (
     FILLERS,
     NEUTRAL,
     PERSON_WORDS,
+    TIME_ADJECTIVES,
     TIME_UNITS,
     VERBS,
     Tok,
@@ -263,6 +264,12 @@ class Matcher:
                 return None
         return None
 
+    def _called(self, table: Table) -> set[tuple[str, ...]]:
+        """What the dataset's definitions call the table's rows ("customers" for users),
+        as stemmed words."""
+        return {tuple(stem(w) for w in re.findall(r"[A-Za-z]+", name))
+                for name in self.catalog.synonyms.get(table.id.lower(), [])}
+
     def _column(self, stems: tuple[str, ...], toks: list[Tok], a: int, b: int) -> Piece | None:
         says_id = stems[-1:] == ("id",)
         words = stems[:-1] if says_id and len(stems) > 1 else stems
@@ -273,8 +280,8 @@ class Matcher:
                     qual, rest = words[:q], words[q:]
                     if len(rest) > len(col.words) or col.words[-len(rest):] != rest:
                         continue
-                    if qual and not _qualifies(qual, table):
-                        continue
+                    if qual and not (_qualifies(qual, table) or qual in self._called(table)):
+                        continue  # "customer country": users.country when users are customers
                     if says_id and not col.is_key:
                         continue
                     unmatched = len(col.words) - len(rest)
@@ -322,7 +329,8 @@ def chunk_spans(toks: list[Tok], tables: list[Table]) -> list[tuple[int, int]]:
     ``num_of_item``) or that says it with "of" (``years of experience`` -> ``yrs_exp``),
     so the parser keeps them as one phrase."""
     cue_words = {"number", "count", "total", "average", "sum", "min", "max", "minimum",
-                 "maximum", "top", "most", "percent", "percentage", "share", "mean"}
+                 "maximum", "top", "most", "percent", "percentage", "share", "mean",
+                 "unique", "distinct", *TIME_ADJECTIVES}  # "weekly rank": Weekly_Rank
     spans: list[tuple[int, int]] = []
     i = 0
     while i < len(toks):
