@@ -32,7 +32,7 @@ from nl2sql.models.planner.features import (
 )
 from nl2sql.models.planner.followup import merge
 from nl2sql.models.planner.listing import as_listing, coordinate, order_phrases
-from nl2sql.models.planner.match import Piece, Reading
+from nl2sql.models.planner.match import Piece, Reading, numbered
 from nl2sql.models.planner.plan import Filter, GroupKey, Measure, Plan
 from nl2sql.models.planner.words import NEUTRAL
 
@@ -170,6 +170,8 @@ class _Builder:
         plan = self.plan
         for r in self.readings:
             self.values(r)
+        for at, numeric, numbers in numbered(self.parsed.toks, self.readings):
+            self.value_filters.append((at, Filter(self.use(numeric), "=", numbers)))
         self.described_nulls()
         order_phrases(self.parsed.toks, self.readings)
         coordinate(self.parsed.toks, self.readings)

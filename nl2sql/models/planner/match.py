@@ -324,6 +324,52 @@ def _qualifies(qual: tuple[str, ...], table: Table) -> bool:
     return any(table.words[i:i + n] == qual for i in range(len(table.words) - n + 1))
 
 
+# Words that put a column and the number after it in the question ("in grade 10").
+NUMBERED_AFTER = frozenset({"in", "of", "with", "for", "at"})
+
+
+Numbered = tuple[int, Column, tuple[int | float, ...]]
+
+
+def numbered(toks: list[Tok], readings: list[Reading]) -> list[Numbered]:
+    """``high schoolers in grade 10``, ``in grades 9 or 10``: a numeric column named right
+    before a number (or numbers joined by "or") holds that number. (token index of the
+    column's words, column, numbers)"""
+    lows = [t.low for t in toks]
+    out: list[Numbered] = []
+    for r in readings:
+        last = r.pieces[-1] if r.pieces else None
+        if (r.phrase.role != P.CONTEXT or last is None or last.kind != "column"
+                or last.column is None or last.end != len(r.phrase.toks)
+                or not last.column.numeric or last.column.is_key):
+            continue
+        at = r.phrase.toks[last.start].i
+        k = at - 1
+        while k >= 0 and lows[k] in FILLERS:
+            k -= 1
+        if k < 0 or lows[k] not in NUMBERED_AFTER:
+            continue
+        k = r.phrase.toks[-1].i + 1
+        nums: list[int | float] = []
+        while k < len(toks) and toks[k].raw[:1].isdigit() and not _year(toks[k]):
+            number = toks[k].number
+            if number is None:
+                break
+            nums.append(number)
+            if k + 2 < len(toks) and lows[k + 1] == "or":
+                k += 2
+                continue
+            break
+        if nums:
+            out.append((at, last.column, tuple(nums)))
+    return out
+
+
+def _year(t: Tok) -> bool:
+    """A four-digit year: the parser reads it as a time filter."""
+    return isinstance(t.number, int) and len(t.raw) == 4 and 1900 <= t.number <= 2100
+
+
 def chunk_spans(toks: list[Tok], tables: list[Table]) -> list[tuple[int, int]]:
     """Spans naming a column whose name holds cue words (``number of items`` ->
     ``num_of_item``) or that says it with "of" (``years of experience`` -> ``yrs_exp``),

@@ -250,7 +250,8 @@ def _asks_which(cues: list[Cue]) -> bool:
     words = [c.word for c in cues if c.kind not in ("num", "distinct")]
     while words and words[-1] in ("is", "are", "was", "were", "me", "all"):
         words.pop()
-    return words[-1:] in (["which"], ["what"], ["list"], ["show"], ["give"], ["find"])
+    return words[-1:] in (["which"], ["what"], ["list"], ["show"], ["give"], ["find"]) or (
+        words in (["return"], ["display"]) and cues[0].at == 0)  # "Return the grade of ..."
 
 
 def _noun_before(items: list[Cue | Phrase]) -> bool:

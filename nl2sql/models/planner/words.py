@@ -39,7 +39,7 @@ IRREGULAR = {
     "people": "person", "men": "man", "women": "woman", "children": "child", "mice": "mouse",
     "feet": "foot", "teeth": "tooth", "geese": "goose", "data": "data", "media": "media",
     "criteria": "criterion", "indices": "index", "analyses": "analysis", "series": "series",
-    "news": "news", "sales": "sale", "bus": "bus", "gas": "gas", "yes": "yes",
+    "news": "news", "sales": "sale", "bus": "bus", "gas": "gas", "yes": "yes", "ids": "id",
 }  # fmt: skip
 
 # Words that carry no meaning for matching and do not end a phrase.

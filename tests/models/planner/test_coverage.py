@@ -196,3 +196,25 @@ def test_a_different_ending_is_another_word_not_a_typo(tmp_path_factory:
     assert correct("How many pets per county, sorted by ages?", cat) == (
         "How many pets per county, sorted by ages?", [])
     assert correct("pets in desending order of age", cat)[1] == [("desending", "descending")]
+
+
+def test_a_number_after_a_numeric_column_is_its_value(club: tuple[Path, str, str],
+                                                      terse_db: Path) -> None:
+    db, table, _ = club
+    rank = "weekly_rank" if table.islower() else "WeeklyRank"
+    _same(db, "Show the names of all members in weekly rank 95.",
+          f"SELECT name FROM {table} WHERE {rank} = 95")
+    _same(db, "How many members are there with age 25 or 26?",
+          f"SELECT COUNT(*) FROM {table} WHERE age IN (25, 26)")
+    for question in ("How many members are there with age 25 and 26?",  # no row has both
+                     "How many members below age 25 are there?"):  # a comparison, not = 25
+        answer = ask_db(db, question)
+        assert not answer.answered, (question, answer.sql)
+
+
+def test_return_and_display_ask_for_rows(club: tuple[Path, str, str]) -> None:
+    db, table, _ = club
+    _same(db, "Return the age for the member named M4.",
+          f"SELECT age FROM {table} WHERE name = 'M4'")
+    _same(db, "Display the names of members from Chad.",
+          f"SELECT name FROM {table} WHERE country = 'Chad'")
