@@ -302,6 +302,12 @@ def _plan_problems(parsed: P.Parse, readings: list[Reading], plan: Plan,
     if plan.having and (not plan.groups or not any(m.func == "COUNT" for m in plan.measures)):
         problems.append("a condition on how many rows there are needs something to count per "
                         "group, and the question names none")
+    own = key_column(plan.subject)
+    if own is not None and any(g.entity is None and _col_key(g.column) == _col_key(own)
+                               for g in plan.groups) and any(
+            m.func == "COUNT" and m.column is None for m in plan.measures):
+        problems.append(f"counting rows of {plan.subject.name} per {own.name} counts each "
+                        "row once, which answers no question")
     problems += contradictions(plan.filters)
     return list(dict.fromkeys(problems))
 

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from nl2sql.models.planner import parse as P
-from nl2sql.models.planner.catalog import LABEL_WORDS, Catalog, Column, Table
+from nl2sql.models.planner.catalog import LABEL_WORDS, Catalog, Column, Table, key_column
 from nl2sql.models.planner.words import (
     FILLERS,
     NEUTRAL,
@@ -292,6 +292,10 @@ class Matcher:
                     break
         if best is None and not says_id:
             best = self._named_column(words, a, b)
+        if best is None and stems == ("id",) and self.subject is not None:
+            key = key_column(self.subject)  # "the ids of members": member_id, MemberID
+            if key is not None and self.subject in self.scope:
+                return Piece("column", a, b, self.subject, key, says_id=True)
         return best[1] if best else None
 
     def _named_column(self, words: tuple[str, ...],

@@ -218,3 +218,12 @@ def test_return_and_display_ask_for_rows(club: tuple[Path, str, str]) -> None:
           f"SELECT age FROM {table} WHERE name = 'M4'")
     _same(db, "Display the names of members from Chad.",
           f"SELECT name FROM {table} WHERE country = 'Chad'")
+
+
+def test_ids_are_the_key_and_counting_rows_per_key_is_declined(
+        club: tuple[Path, str, str]) -> None:
+    db, table, _ = club
+    key = "member_id" if table.islower() else "MemberID"
+    _same(db, "What are the ids of all members?", f"SELECT {key} FROM {table}")
+    answer = ask_db(db, "What are the ids of all members that have more than 2 members?")
+    assert not answer.answered, answer.sql
