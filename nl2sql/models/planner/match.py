@@ -293,9 +293,9 @@ class Matcher:
         if best is None and not says_id:
             best = self._named_column(words, a, b)
         if best is None and stems == ("id",) and self.subject is not None:
-            key = key_column(self.subject)  # "the ids of members": member_id, MemberID
-            if key is not None and self.subject in self.scope:
-                return Piece("column", a, b, self.subject, key, says_id=True)
+            own = key_column(self.subject)  # "the ids of members": member_id, MemberID
+            if own is not None and self.subject in self.scope:
+                return Piece("column", a, b, self.subject, own, says_id=True)
         return best[1] if best else None
 
     def _named_column(self, words: tuple[str, ...],
