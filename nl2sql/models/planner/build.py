@@ -168,13 +168,13 @@ class _Builder:
 
     def build(self) -> Plan:
         plan = self.plan
+        coordinate(self.parsed.toks, self.readings)  # before values: "and X" is no filter
         for r in self.readings:
             self.values(r)
         for at, numeric, numbers in numbered(self.parsed.toks, self.readings):
             self.value_filters.append((at, Filter(self.use(numeric), "=", numbers)))
         self.described_nulls()
         order_phrases(self.parsed.toks, self.readings)
-        coordinate(self.parsed.toks, self.readings)
         for r in self.readings:
             role = r.phrase.role
             if role == P.GROUP and self.is_doer(r):

@@ -13,6 +13,7 @@ groups came from naming columns into rows in that order.
 from __future__ import annotations
 
 from nl2sql.models.planner import parse as P
+from nl2sql.models.planner.catalog import key_column, label_columns
 from nl2sql.models.planner.lexicon import lexicon
 from nl2sql.models.planner.match import Reading
 from nl2sql.models.planner.plan import Plan
@@ -113,14 +114,32 @@ def as_listing(plan: Plan, parsed: P.Parse, readings: list[Reading]) -> None:
     asked = lex.features["count"] | lex.features["share"] | lex.features["ranking"] \
         | lex.features["average"] | lex.features["sum"] | lex.features["grouping"]
     rows = _each_row(plan, parsed, readings)
-    said = {t.low for t in parsed.toks if t.i not in rows}
+    # "directed by Ben Jones": a value after "by" names who did it, it groups nothing
+    valued = {r.phrase.toks[0].i for r in readings
+              if r.pieces and all(p.kind == "value" for p in r.pieces) and not r.unresolved}
+    # words of a name ("first name") ask for nothing
+    named = {t.i for r in readings for p in r.pieces if p.kind == "column"
+             for t in r.phrase.toks[p.start:p.end]}
+    said = {t.low for t in parsed.toks if t.i not in rows | named}
     if said & asked or [p for p in parsed.roles(P.GROUP, P.RANK_GROUP)
-                        if p.toks[0].i not in rows]:
+                        if p.toks[0].i not in rows | valued]:
         return
     if any(g.unit is not None or g.entity is not None for g in plan.groups):
         return
     plan.rows = [g.column for g in plan.groups]
     plan.groups = []
+    values: dict[str, set[str]] = {}  # the plan's filters are not made yet: the readings
+    for r in readings:
+        for p in r.of("value"):
+            if p.column is not None and not r.phrase.negated:
+                values.setdefault(p.column.name, set()).add(str(p.value))
+    fixed = {name for name, said in values.items() if len(said) == 1}
+    if all(c.name in fixed for c in plan.rows) and any(
+            t.stem in plan.subject.words for r in readings if r.phrase.role == P.WHICH
+            for t in r.phrase.toks):
+        # "List all cartoons directed by Ben Jones": the cartoons, not the one director
+        key = key_column(plan.subject)
+        plan.rows = label_columns(plan.subject) or ([key] if key is not None else plan.rows)
     if not asks_order(parsed.toks):
         return
     by = [p.column for r in order_phrases(parsed.toks, readings) for p in r.of("column")

@@ -24,6 +24,7 @@ from nl2sql.models.planner.words import (
     VERBS,
     Tok,
     is_plural,
+    root,
     stem,
     table_words,
 )
@@ -31,6 +32,9 @@ from nl2sql.models.planner.words import (
 MAX_SPAN = 5
 # Last words of a numeric column's name that only say it holds a quantity (fare_amt).
 AMOUNT_WORDS = frozenset({"amount", "value", "total", "quantity", "number", "count", "price"})
+# Last words of a column's name that only say how a thing is written down: "email" is
+# email_address, "cell" cell_number, "zip" zip_code.
+REFERENCE_WORDS = frozenset({"address", "number", "code", "no"})
 # Common words for one-letter codes (gender M/F, flags Y/N).
 LETTER_CODES = {"female": "F", "females": "F", "woman": "F", "women": "F", "girls": "F",
                 "male": "M", "males": "M", "man": "M", "men": "M", "boys": "M",
@@ -292,11 +296,30 @@ class Matcher:
                     break
         if best is None and not says_id:
             best = self._named_column(words, a, b)
+        if best is None and not says_id and len(words) > 1:
+            best = self._reordered_column(words, a, b)
+        if best is None and stems == ("name",) and self.subject is not None:
+            titles = [c for c in self.subject.columns or [] if c.text and not c.is_key
+                      and c.words and c.words[-1] in LABEL_WORDS]
+            if len(titles) == 1 and self.subject in self.scope:  # "names of cartoons": Title
+                return Piece("column", a, b, self.subject, titles[0])
         if best is None and stems == ("id",) and self.subject is not None:
             own = key_column(self.subject)  # "the ids of members": member_id, MemberID
             if own is not None and self.subject in self.scope:
                 return Piece("column", a, b, self.subject, own, says_id=True)
         return best[1] if best else None
+
+    def _reordered_column(self, words: tuple[str, ...], a: int,
+                          b: int) -> tuple[tuple[object, ...], Piece] | None:
+        """``arriving date`` for ``date_arrived``: the same words, in another order or
+        another form of the verb; only where exactly one column says them."""
+        said = sorted(root(w) for w in words)
+        found = [(table, col) for table in self.scope for col in table.columns or []
+                 if sorted(root(w) for w in col.words) == said]
+        if len({(t.id, c.name) for t, c in found}) != 1:
+            return None
+        table, col = found[0]
+        return (int(table is self.subject),), Piece("column", a, b, table, col)
 
     def _named_column(self, words: tuple[str, ...],
                       a: int, b: int) -> tuple[tuple[object, ...], Piece] | None:
@@ -304,15 +327,20 @@ class Matcher:
         ``DeptName`` (the name of one), ``fare`` for ``fare_amt``, ``revenue`` where a
         description says "Revenue is SUM(sale_price)"."""
         best: tuple[tuple[object, ...], Piece] | None = None
+        tables = {t.words for t in self.catalog.tables.values()}
         for rank_t, table in enumerate(self.scope):
             for col in table.columns or []:
+                named = col.words[-1:][0] in LABEL_WORDS if col.words else False
                 labelled = len(col.words) > 1 and col.words[:-1] == words and (
-                    (col.words[-1] in LABEL_WORDS and col.text and words != table.words)
-                    or (col.words[-1] in AMOUNT_WORDS and col.numeric and not col.is_key))
+                    (named and col.text and words != table.words)
+                    or (col.words[-1] in AMOUNT_WORDS and col.numeric and not col.is_key)
+                    or (col.words[-1] in REFERENCE_WORDS and not col.is_key
+                        and words not in tables))  # breed_code, where a table is Breeds
                 defined = len(words) == 1 and table.defined.get(words[0], ("", ""))[1].lower(
                 ) == col.name.lower()
                 if labelled or defined:
-                    key = (int(table is self.subject), int(defined), -rank_t, col.name)
+                    key = (int(table is self.subject), int(defined), int(named), -rank_t,
+                           col.name)
                     if best is None or key > best[0]:
                         best = (key, Piece("column", a, b, table, col))
         return best

@@ -137,6 +137,19 @@ def stem(word: str) -> str:
     return w
 
 
+def root(word: str) -> str:
+    """A word without its regular verb endings, so "arriving", "arrived" and "arrive" meet.
+
+    >>> [root(w) for w in ["arriving", "arrived", "Arrive", "departing", "dates"]]
+    ['arriv', 'arriv', 'arriv', 'depart', 'dat']
+    """
+    w = stem(word)
+    for end in ("ing", "ed", "e"):
+        if w.endswith(end) and len(w) - len(end) >= 3:
+            return w[:-len(end)]
+    return w
+
+
 def is_plural(word: str) -> bool:
     w = word.lower()
     return stem(w) != w and w not in ABBREVIATIONS and not w.endswith("'s")

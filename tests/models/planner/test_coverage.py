@@ -58,11 +58,15 @@ def terse_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return make_db(tmp_path_factory, TERSE_SQL)
 
 
+def _text(v: object) -> object:
+    return v.isoformat() if hasattr(v, "isoformat") else v
+
+
 def _same(db: Path, question: str, query: str, ordered: bool = False) -> None:
     answer = ask_db(db, question)
     assert answer.answered, answer.answer
-    expected = gold(db, query)
-    got = [r[-len(expected[0]):] for r in answer.rows] if expected and expected[0] else []
+    expected = [[_text(v) for v in r] for r in gold(db, query)]
+    got = [[_text(v) for v in r[-len(expected[0]):]] for r in answer.rows] if expected else []
     if not ordered:
         got, expected = sorted(got, key=str), sorted(expected, key=str)
     assert got == expected, answer.sql
@@ -227,3 +231,78 @@ def test_ids_are_the_key_and_counting_rows_per_key_is_declined(
     _same(db, "What are the ids of all members?", f"SELECT {key} FROM {table}")
     answer = ask_db(db, "What are the ids of all members that have more than 2 members?")
     assert not answer.answered, answer.sql
+
+
+STAFF = {
+    "snake": """
+CREATE SCHEMA staff;
+CREATE TABLE staff.vets (vet_id BIGINT, first_name VARCHAR, email_address VARCHAR,
+                         zip_code VARCHAR, date_joined TIMESTAMP, date_departed TIMESTAMP);
+CREATE TABLE staff.films (film_id BIGINT, title VARCHAR, directed_by VARCHAR);
+CREATE TABLE staff.albums (album_id BIGINT, title VARCHAR, label VARCHAR);
+INSERT INTO staff.vets SELECT i, 'V' || i, 'v' || i || '@x.org', '0' || i,
+  TIMESTAMP '2020-01-01' + INTERVAL (i) DAY, TIMESTAMP '2024-01-01' + INTERVAL (i) DAY
+  FROM range(1, 6) t(i);
+INSERT INTO staff.films SELECT i, 'S' || i, ['Kim Lee', 'Ada Ho'][1 + i % 2] FROM range(1, 9) t(i);
+INSERT INTO staff.albums SELECT i, 'A' || i, 'L' || i FROM range(1, 4) t(i);
+""",
+    "pascal": """
+CREATE SCHEMA Staff;
+CREATE TABLE Staff.Vet (VetId BIGINT, FirstName VARCHAR, EmailAddress VARCHAR,
+                        ZipCode VARCHAR, DateJoined TIMESTAMP, DateDeparted TIMESTAMP);
+CREATE TABLE Staff.Film (FilmId BIGINT, Title VARCHAR, DirectedBy VARCHAR);
+CREATE TABLE Staff.Album (AlbumId BIGINT, Title VARCHAR, Label VARCHAR);
+INSERT INTO Staff.Vet SELECT i, 'V' || i, 'v' || i || '@x.org', '0' || i,
+  TIMESTAMP '2020-01-01' + INTERVAL (i) DAY, TIMESTAMP '2024-01-01' + INTERVAL (i) DAY
+  FROM range(1, 6) t(i);
+INSERT INTO Staff.Film SELECT i, 'S' || i, ['Kim Lee', 'Ada Ho'][1 + i % 2] FROM range(1, 9) t(i);
+INSERT INTO Staff.Album SELECT i, 'A' || i, 'L' || i FROM range(1, 4) t(i);
+"""}
+
+
+@pytest.fixture(scope="module", params=sorted(STAFF))
+def staff(request: pytest.FixtureRequest,
+          tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
+    snake = request.param == "snake"
+    names = {"vets": "staff.vets" if snake else "Staff.Vet",
+             "films": "staff.films" if snake else "Staff.Film",
+             "email": "email_address" if snake else "EmailAddress",
+             "zip": "zip_code" if snake else "ZipCode",
+             "joined": "date_joined" if snake else "DateJoined",
+             "departed": "date_departed" if snake else "DateDeparted",
+             "first": "first_name" if snake else "FirstName",
+             "directed": "directed_by" if snake else "DirectedBy"}
+    return make_db(tmp_path_factory, STAFF[request.param]), names
+
+
+def test_a_column_said_without_how_it_is_written_down(staff: tuple[Path, dict[str, str]]) -> None:
+    db, n = staff
+    _same(db, "List the emails of all vets.", f"SELECT {n['email']} FROM {n['vets']}")
+    _same(db, "List the first name and zip of every vet.",
+          f"SELECT {n['first']}, {n['zip']} FROM {n['vets']}")
+
+
+def test_a_column_said_in_another_order_and_verb_form(staff: tuple[Path, dict[str, str]]) -> None:
+    db, n = staff
+    _same(db, "What are the joining date and the departing date of all the vets?",
+          f"SELECT {n['joined']}, {n['departed']} FROM {n['vets']}")
+
+
+def test_names_of_things_that_have_titles(staff: tuple[Path, dict[str, str]]) -> None:
+    db, n = staff
+    _same(db, "What are the names of all films directed by Kim Lee?",
+          f"SELECT title FROM {n['films']} WHERE {n['directed']} = 'Kim Lee'")
+    # the rows asked for, not the one director they were filtered on
+    _same(db, 'List all film directed by "Kim Lee".',
+          f"SELECT title FROM {n['films']} WHERE {n['directed']} = 'Kim Lee'")
+
+
+@pytest.mark.parametrize("question", [
+    "What are the names of all albums?",  # a title and a label: which one is its name?
+    "What are the leaving dates of all vets?",  # 'left' is not 'departed'
+    "List the phones of all vets.",
+])
+def test_unnamed_columns_stay_declined(staff: tuple[Path, dict[str, str]], question: str) -> None:
+    answer = ask_db(staff[0], question)
+
+    assert not answer.answered, (answer.sql, answer.answer)
