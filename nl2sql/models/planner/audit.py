@@ -302,6 +302,14 @@ def _plan_problems(parsed: P.Parse, readings: list[Reading], plan: Plan,
     if plan.having and (not plan.groups or not any(m.func == "COUNT" for m in plan.measures)):
         problems.append("a condition on how many rows there are needs something to count per "
                         "group, and the question names none")
+    for g in plan.groups:
+        finer = [h for h in plan.groups if h is not g and h.unit is not None
+                 and _col_key(h.column) == _col_key(g.column)]
+        if g.unit == "DAY" and finer:
+            # "per month, by the date they were returned": the date is which column, not a
+            # second bucket; a date already fixes its month, so grouping by both says nothing
+            problems.append(f"I would group {g.column.name} by its date and by its "
+                            f"{finer[0].unit.lower()} at once")
     own = key_column(plan.subject)
     if own is not None and any(g.entity is None and _col_key(g.column) == _col_key(own)
                                for g in plan.groups) and any(

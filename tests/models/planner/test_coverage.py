@@ -301,6 +301,7 @@ def test_names_of_things_that_have_titles(staff: tuple[Path, dict[str, str]]) ->
     "What are the names of all albums?",  # a title and a label: which one is its name?
     "What are the leaving dates of all vets?",  # 'left' is not 'departed'
     "List the phones of all vets.",
+    "vets per month, by the date they departed",  # which date, not a second bucket
 ])
 def test_unnamed_columns_stay_declined(staff: tuple[Path, dict[str, str]], question: str) -> None:
     answer = ask_db(staff[0], question)
