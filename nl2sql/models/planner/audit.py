@@ -309,7 +309,7 @@ def _plan_problems(parsed: P.Parse, readings: list[Reading], plan: Plan,
             # "per month, by the date they were returned": the date is which column, not a
             # second bucket; a date already fixes its month, so grouping by both says nothing
             problems.append(f"I would group {g.column.name} by its date and by its "
-                            f"{finer[0].unit.lower()} at once")
+                            f"{str(finer[0].unit).lower()} at once")
     own = key_column(plan.subject)
     if own is not None and any(g.entity is None and _col_key(g.column) == _col_key(own)
                                for g in plan.groups) and any(
