@@ -1,5 +1,6 @@
 """A compact catalog for the first request: the datasets the service may read,
-their tables with one-line descriptions, and the datasets' notes.
+their tables with one-line descriptions, the datasets' notes and the names of
+their metrics (each with the table whose ``get_table`` defines it).
 
 With it the model can go straight to ``get_table`` instead of spending two
 round trips on ``list_datasets`` and ``list_tables``. It is built through the
@@ -82,25 +83,20 @@ def build(toolbox: Toolbox, max_chars: int = MAX_CHARS) -> str:
 
 
 def _metrics(listing: dict[str, Any]) -> list[str]:
-    """The semantic layer's metrics, one line each (expression, filters, time column);
-    entities, dimension values and joins stay with list_tables."""
+    """The semantic layer's metrics, one short line each: name, synonyms and the table(s)
+    whose ``get_table`` carries the definition. The definitions themselves are not
+    repeated here, with every request; entities, dimension values and joins stay with
+    list_tables."""
     metrics = listing.get("metrics") or []
     if not metrics:
         return []
-    lines = [f"  Metrics (list_tables('{listing['dataset_id']}') adds entities, dimension "
-             "values, joins):"]
+    lines = ["  Metrics (defined in get_table of the table; list_tables adds entities, "
+             "dimension values, joins):"]
     for m in metrics:
         also = ", ".join((m.get("synonyms") or [])[:3])
         name = f"{m['name']} ({also})" if also else m["name"]
-        if m.get("sql"):
-            lines.append(f"  - {name}: an SQL template, see list_tables")
-            continue
-        table = str(m.get("table", "")).rpartition(".")[2]
-        where = " AND ".join(m.get("filters") or [])
-        line = f"  - {name}: {m.get('expression')} FROM {table}"
-        line += f" WHERE {where}" if where else ""
-        line += f"; time {m['time_column']}" if m.get("time_column") else ""
-        lines.append(line)
+        tables = m.get("tables") if m.get("sql") else [m.get("table", "")]
+        lines.append(f"  - {name}: {', '.join(str(t).rpartition('.')[2] for t in tables or [])}")
     return lines
 
 

@@ -6,6 +6,11 @@ over all fetched rows (count, distinct, nulls, min, max), which is what it
 needs to describe a long result without paying for it in tokens at every later
 step. Results of earlier steps of the same question are summarised further
 (``summarise_older``): only the newest result travels in full.
+
+What Gemini is sent of a table description is more compact still
+(``compact_columns``): columns keyed by name, a bare type where there is nothing
+else to say. Only the wire sees that form; the conversation (and the offline
+planner, which reads it) keeps the tools' own dicts.
 """
 
 from __future__ import annotations
@@ -33,6 +38,32 @@ def result_for_model(result: QueryResult, rows: int = MODEL_ROWS) -> dict[str, A
     out["note"] = (f"You see the first {rows} of {len(result.rows)} rows; column_stats cover "
                    "all of them. The user sees every row in a table below your answer.")
     return out
+
+
+def compact_columns(output: Any) -> Any:
+    """A ``get_table`` output with its columns keyed by name: ``"TYPE"`` for a column
+    with nothing but a type, else the column's other fields. Other outputs unchanged.
+
+    Every character goes to the model with each later request, and ``{"name": ...,
+    "type": ...}`` per column roughly doubles a plain column's size.
+
+    >>> compact_columns({"columns": [{"name": "id", "type": "INT64"},
+    ...                              {"name": "s", "type": "STRING", "examples": ["a"]}]})
+    {'columns': {'id': 'INT64', 's': {'type': 'STRING', 'examples': ['a']}}}
+    """
+    if not isinstance(output, dict):
+        return output
+    columns = output.get("columns")
+    if not (isinstance(columns, list) and columns
+            and all(isinstance(c, dict) and isinstance(c.get("name"), str) for c in columns)):
+        return output  # a query result's column names, or nothing to compact
+    if len({c["name"] for c in columns}) != len(columns):
+        return output  # duplicate names would collide as keys
+    compact: dict[str, Any] = {}
+    for c in columns:
+        rest = {k: v for k, v in c.items() if k != "name"}
+        compact[c["name"]] = rest["type"] if set(rest) == {"type"} else rest
+    return {**output, "columns": compact}
 
 
 def column_stats(columns: list[str], rows: list[list[Any]]) -> dict[str, dict[str, Any]]:
@@ -71,10 +102,12 @@ def _summarised(message: Message) -> Message:
         if isinstance(output, dict) and isinstance(output.get("columns"), list) \
                 and output["columns"] and isinstance(output["columns"][0], dict):
             # an earlier get_table: names, types and example values still matter for
-            # the SQL; the prose descriptions were read when it was new
+            # the SQL; the prose descriptions and metric definitions were read when it
+            # was new (the SQL written from them is in the conversation)
             columns = [{k: v for k, v in c.items() if k != "description"}
                        for c in output["columns"]]
-            r = replace(r, response={"output": {**output, "columns": columns}})
+            kept = {k: v for k, v in output.items() if k != "metrics"}
+            r = replace(r, response={"output": {**kept, "columns": columns}})
         if isinstance(output, dict) and isinstance(output.get("rows"), list) \
                 and len(output["rows"]) > OLDER_ROWS:
             kept = {k: v for k, v in output.items() if k not in ("rows", "note", "column_stats")}

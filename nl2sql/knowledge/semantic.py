@@ -119,6 +119,28 @@ class SemanticLayer:
             out["joins"] = list(self.joins)
         return out
 
+    def table_payload(self, table: str) -> dict[str, Any]:
+        """The definitions of metrics over ``table`` (no dataset prefix), for ``get_table``:
+        the expression, filters and time column (or the SQL) without the prose, which
+        ``list_tables`` carries. Empty when no metric uses the table.
+
+        The first request's catalog names each metric and its table only; the
+        definition reaches the model with the table it is about to query, so it is not
+        paid for on every request of every question.
+        """
+        metrics = []
+        for m in self.metrics:
+            if m.sql and table in m.tables:
+                metrics.append({"name": m.name, "sql": m.sql})
+            elif not m.sql and m.table == table:
+                d: dict[str, Any] = {"name": m.name, "expression": m.expression}
+                if m.filters:
+                    d["filters"] = list(m.filters)
+                if m.time_column:
+                    d["time_column"] = m.time_column
+                metrics.append(d)
+        return {"metrics": metrics} if metrics else {}
+
 
 @cache
 def _validator() -> jsonschema.protocols.Validator:
