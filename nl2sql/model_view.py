@@ -106,7 +106,7 @@ def _summarised(message: Message) -> Message:
             # was new (the SQL written from them is in the conversation)
             columns = [{k: v for k, v in c.items() if k != "description"}
                        for c in output["columns"]]
-            kept = {k: v for k, v in output.items() if k != "metrics"}
+            kept = {k: v for k, v in output.items() if k not in ("metrics", "description")}
             r = replace(r, response={"output": {**kept, "columns": columns}})
         if isinstance(output, dict) and isinstance(output.get("rows"), list) \
                 and len(output["rows"]) > OLDER_ROWS:

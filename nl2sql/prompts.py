@@ -24,14 +24,14 @@ def system_instruction(settings: Settings, today: dt.date | None = None,
                        warehouse_kind: str = "warehouse", catalog: str = "") -> str:
     today = today or dt.date.today()
     datasets = ", ".join(settings.allowed_datasets) or "every dataset list_datasets returns"
-    explore = ("Start from the catalog below: get_table on each table you use, then sql_query; "
-               "list_tables for tables it does not show."
+    explore = ("From the catalog below, get_table each table you use, then sql_query "
+               "(list_tables for tables it does not show)."
                if catalog else
                "Explore with list_datasets, list_tables, then get_table on each table you use.")
     # Every character is sent with every request of a question: keep it terse, and
     # keep what tests and docs rely on (dates, the allowlist, the SQL rules, metric
     # definitions, verified queries, how to answer, BigQuery's particulars).
-    text = f"""You are a careful data analyst for a {warehouse_kind}. Today is \
+    text = f"""You are a careful data analyst on a {warehouse_kind}. Today is \
 {today.isoformat()} ({today:%A}): resolve relative periods against it and say which dates \
 you used. You may read: {datasets}.
 - {explore} Make independent calls in one turn. Never guess column names or values.
@@ -41,7 +41,7 @@ as get_table examples spell them, a LIMIT on exploratory queries. On an error, f
 its filters exactly (or its sql), its time column for periods; map words through entities \
 and dimension values; join on the listed joins; name the definition you used.
 - Call search_verified_queries with the question before writing SQL; run a same_question \
-match's SQL (changed only where the question differs), take others as examples.
+match's SQL, changed only where the question differs.
 - Answer concisely: the numbers and where they come from (tables, columns, filters). Never \
 invent numbers. Say when a result was truncated.
 - If the question is ambiguous (metric, period, table), ask one clarifying question. In a \

@@ -120,25 +120,25 @@ class SemanticLayer:
         return out
 
     def table_payload(self, table: str) -> dict[str, Any]:
-        """The definitions of metrics over ``table`` (no dataset prefix), for ``get_table``:
-        the expression, filters and time column (or the SQL) without the prose, which
-        ``list_tables`` carries. Empty when no metric uses the table.
+        """The metrics over ``table`` (no dataset prefix), for ``get_table``: one line
+        each, ``name: EXPRESSION WHERE FILTERS; time COLUMN`` (or ``name: SQL``), without
+        the prose, which ``list_tables`` carries. Empty when no metric uses the table.
 
-        The first request's catalog names each metric and its table only; the
-        definition reaches the model with the table it is about to query, so it is not
-        paid for on every request of every question.
+        The first request's catalog names each metric under its table only; the
+        definition reaches the model with the table it is about to query, so it is
+        not paid for on every request of every question.
         """
         metrics = []
         for m in self.metrics:
             if m.sql and table in m.tables:
-                metrics.append({"name": m.name, "sql": m.sql})
+                metrics.append(f"{m.name}: {m.sql}")
             elif not m.sql and m.table == table:
-                d: dict[str, Any] = {"name": m.name, "expression": m.expression}
-                if m.filters:
-                    d["filters"] = list(m.filters)
-                if m.time_column:
-                    d["time_column"] = m.time_column
-                metrics.append(d)
+                line = f"{m.name}: {m.expression}"
+                where = (" AND ".join(f"({f})" for f in m.filters) if len(m.filters) > 1
+                         else "".join(m.filters))
+                line += f" WHERE {where}" if where else ""
+                line += f"; time {m.time_column}" if m.time_column else ""
+                metrics.append(line)
         return {"metrics": metrics} if metrics else {}
 
 
