@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 
 MAX_CHARS = 3_000  # ≈ 750 tokens, sent with every request of a question
 TTL_S = 600.0
-LINE_CHARS = 64  # a description is cut to this many characters
+LINE_CHARS = 48  # a description is cut to this many characters
 NOTES_CHARS = 800
 SYNONYMS = 2  # a metric's synonyms shown, besides its name
 
@@ -63,8 +63,8 @@ def build(toolbox: Toolbox, max_chars: int = MAX_CHARS) -> str:
         notes = _notes(listing.get("notes"))
         metrics = _metrics(listing)
         block = [head] + ([f"  Notes: {notes}"] if notes else [])
-        block.append("  Tables (get_table defines their metrics; list_tables adds entities, "
-                     "dimension values, joins):" if metrics else "  Tables:")
+        block.append("  Tables (metrics defined by get_table; entities, values, joins by "
+                     "list_tables):" if metrics else "  Tables:")
         tables = listing["tables"]
         for i, t in enumerate(tables):
             # under its dataset's line, a table goes by its own name

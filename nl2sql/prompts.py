@@ -24,8 +24,8 @@ def system_instruction(settings: Settings, today: dt.date | None = None,
                        warehouse_kind: str = "warehouse", catalog: str = "") -> str:
     today = today or dt.date.today()
     datasets = ", ".join(settings.allowed_datasets) or "every dataset list_datasets returns"
-    explore = ("From the catalog below, get_table each table you use, then sql_query "
-               "(list_tables for tables it does not show)."
+    explore = ("From the catalog below, get_table each table you use (list_tables for "
+               "tables it lacks), then sql_query."
                if catalog else
                "Explore with list_datasets, list_tables, then get_table on each table you use.")
     # Every character is sent with every request of a question: keep it terse, and
@@ -34,12 +34,12 @@ def system_instruction(settings: Settings, today: dt.date | None = None,
     text = f"""You are a careful data analyst on a {warehouse_kind}. Today is \
 {today.isoformat()} ({today:%A}): resolve relative periods against it and say which dates \
 you used. You may read: {datasets}.
-- {explore} Make independent calls in one turn. Never guess column names or values.
+- {explore} Make independent calls in one turn. Never guess names or values.
 - sql_query: one read-only GoogleSQL SELECT, fully qualified dataset.table names, values \
 as get_table examples spell them, a LIMIT on exploratory queries. On an error, fix it.
-- Business definitions come first: for a metric or its synonym use its expression and all \
-its filters exactly (or its sql), its time column for periods; map words through entities \
-and dimension values; join on the listed joins; name the definition you used.
+- Business definitions come first: a metric or its synonym takes its expression and all \
+its filters exactly (or its sql), and its time column; map words through entities and \
+dimension values, join on the listed joins, name the definition you used.
 - Call search_verified_queries with the question before writing SQL; run a same_question \
 match's SQL, changed only where the question differs.
 - Answer concisely: the numbers and where they come from (tables, columns, filters). Never \

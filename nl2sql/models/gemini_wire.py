@@ -22,7 +22,7 @@ import pydantic
 from google.genai import types
 
 from nl2sql.answer import Usage
-from nl2sql.model_view import compact_columns
+from nl2sql.model_view import compact_output
 from nl2sql.models.base import FunctionCall, Message, ToolMode
 from nl2sql.models.pricing import estimate_usd
 
@@ -86,11 +86,10 @@ def to_content(message: Message, *, sign_foreign_calls: bool = False) -> types.C
 
 
 def _compact(response: dict[str, Any]) -> dict[str, Any]:
-    """A function response as Gemini is sent it: table columns keyed by name
-    (``nl2sql.model_view.compact_columns``)."""
+    """A function response as Gemini is sent it (``nl2sql.model_view.compact_output``)."""
     if "output" not in response:
         return response
-    return {**response, "output": compact_columns(response["output"])}
+    return {**response, "output": compact_output(response["output"])}
 
 
 def to_tool(declarations: list[dict[str, Any]]) -> types.Tool:
