@@ -83,7 +83,8 @@ def test_a_metric_with_several_filters_keeps_each_one_whole() -> None:
     layer = parse({"dataset": "shop", "metrics": [{
         "name": "m", "description": "d", "table": "t", "expression": "COUNT(*)",
         "filters": ["a = 1 OR b = 2", "c = 3"]}]})
-    assert layer.table_payload("t") == {"metrics": ["m: COUNT(*) WHERE (a = 1 OR b = 2) AND (c = 3)"]}
+    assert layer.table_payload("t") == {
+        "metrics": ["m: COUNT(*) WHERE (a = 1 OR b = 2) AND (c = 3)"]}
     assert layer.table_payload("other") == {}
 
 def _value(wh: DuckDBWarehouse, sql: str) -> float:
