@@ -40,19 +40,13 @@ from nl2sql.models.planner.words import (
 )
 
 RANGE_OPS = (">", ">=", "<", "<=")
-TIME_WORDS = frozenset(set(TIME_UNITS) | set(TIME_ADJECTIVES) | set(MONTHS) | {
-    "last", "past", "previous", "this", "current", "today", "yesterday", "since", "before",
-    "after", "until", "till", "between", "years", "months", "days",
-    "weeks", "quarters"})
+_SETS = lexicon().sets
+TIME_WORDS = frozenset(set(TIME_UNITS) | set(TIME_ADJECTIVES) | set(MONTHS)) | _SETS["time_words"]
 # ranking words that say "how many" on their own ("the most users", "most common city")
-COUNT_RANKS = frozenset({"most", "least", "fewest", "common", "popular", "frequent",
-                         "frequently"})
+COUNT_RANKS = _SETS["count_ranks"]
 # ranking words that say "by a value", never "by how many"
-VALUE_RANKS = frozenset({"highest", "lowest", "largest", "smallest", "biggest", "greatest",
-                         "best", "worst", "maximum", "minimum", "max", "min"})
-PLACE_WORDS = frozenset({"city", "country", "state", "town", "hometown", "place", "location",
-                         "address", "region", "nationality", "citizenship", "county",
-                         "province", "venue", "where"})
+VALUE_RANKS = _SETS["value_ranks"]
+PLACE_WORDS = _SETS["place_words"]
 MAX_NAMED = 8  # unplaced words named in a decline
 COUNTED = ("COUNT", "COUNT_DISTINCT", "AVG_COUNT")
 
@@ -325,7 +319,12 @@ def _shows_place_or_time(plan: Plan, asked: str) -> bool:
     if asked == "when":
         return any(c.temporal or (c.words and c.words[-1] in ("year", "date", "time"))
                    for c in shown + [m.column for m in plan.measures if m.column is not None])
-    return any(set(c.words) & PLACE_WORDS for c in shown)
+    return any(_place(w) for c in shown for w in c.words)
+
+
+def _place(word: str) -> bool:
+    """A place word, alone or ending a compound ("hometown", "birthplace")."""
+    return word in PLACE_WORDS or any(word.endswith(p) for p in PLACE_WORDS if len(p) >= 4)
 
 
 def contradictions(filters: list[Filter]) -> list[str]:

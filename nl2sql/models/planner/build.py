@@ -32,8 +32,9 @@ from nl2sql.models.planner.features import (
 )
 from nl2sql.models.planner.followup import merge
 from nl2sql.models.planner.listing import as_listing, coordinate, order_phrases
-from nl2sql.models.planner.match import Piece, Reading, numbered
+from nl2sql.models.planner.match import Piece, Reading
 from nl2sql.models.planner.plan import Filter, GroupKey, Measure, Plan
+from nl2sql.models.planner.spans import numbered
 from nl2sql.models.planner.words import NEUTRAL
 
 ROLE_PHRASES = (P.COUNT, P.MEASURE, P.GROUP, P.RANK_GROUP, P.WHICH, P.PCT_BASE,

@@ -19,12 +19,13 @@ from typing import Any
 
 from sqlglot import exp, parse_one
 
+from nl2sql.models.planner.lexicon import lexicon
 from nl2sql.models.planner.words import Tok, stem, tokenize
 
 # "Revenue is `order_items.sale_price`", "- Active users are `...`": a short term defined
 # by a reference to the data.
 _DEFINITION = re.compile(r"(?:^|[\n.;]\s*)[-*\s]*([A-Za-z][A-Za-z ]{0,30}?)\s+(?:is|are|means)\s+`")
-AGG_BEFORE = frozenset({"total", "sum", "overall"})
+AGG_BEFORE = lexicon().sets["agg_before"]
 
 
 @dataclass(frozen=True)

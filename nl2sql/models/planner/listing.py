@@ -19,14 +19,13 @@ from nl2sql.models.planner.match import Reading
 from nl2sql.models.planner.plan import Plan
 from nl2sql.models.planner.words import FILLERS, Tok
 
-ORDER_WORDS = frozenset({"order", "ordered", "sort", "sorted", "sorting", "arranged", "ranked"})
-DESCENDING = frozenset({"descending", "decreasing", "desc", "reverse", "reversed"})
+_SETS = lexicon().sets
+ORDER_WORDS = _SETS["order_words"]
+DESCENDING = _SETS["descending"]
 # "from old to young", "from high to low": the first word says where the list starts
-HIGH_FIRST = frozenset({"old", "oldest", "high", "highest", "large", "largest", "big",
-                        "biggest", "most", "new", "newest", "latest", "expensive", "long",
-                        "longest", "heavy", "heaviest", "z"})
-ALPHABETICAL = frozenset({"alphabetical", "alphabetically"})
-SKIPPABLE = frozenset({"the", "their", "its", "his", "her", "of", "by", "in", "on"})
+HIGH_FIRST = _SETS["high_first"]
+ALPHABETICAL = _SETS["alphabetical"]
+SKIPPABLE = _SETS["order_skippable"]
 
 
 def asks_order(toks: list[Tok]) -> bool:

@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 
 from nl2sql.models.planner import parse as P
 from nl2sql.models.planner.catalog import LABEL_WORDS, Catalog, Column, Table, key_column
+from nl2sql.models.planner.lexicon import lexicon
 from nl2sql.models.planner.words import (
     FILLERS,
     NEUTRAL,
     PERSON_WORDS,
-    TIME_ADJECTIVES,
     TIME_UNITS,
     VERBS,
     Tok,
@@ -31,14 +31,12 @@ from nl2sql.models.planner.words import (
 
 MAX_SPAN = 5
 # Last words of a numeric column's name that only say it holds a quantity (fare_amt).
-AMOUNT_WORDS = frozenset({"amount", "value", "total", "quantity", "number", "count", "price"})
+AMOUNT_WORDS = lexicon().sets["amount_words"]
 # Last words of a column's name that only say how a thing is written down: "email" is
 # email_address, "cell" cell_number, "zip" zip_code.
-REFERENCE_WORDS = frozenset({"address", "number", "code", "no"})
+REFERENCE_WORDS = lexicon().sets["reference_words"]
 # Common words for one-letter codes (gender M/F, flags Y/N).
-LETTER_CODES = {"female": "F", "females": "F", "woman": "F", "women": "F", "girls": "F",
-                "male": "M", "males": "M", "man": "M", "men": "M", "boys": "M",
-                "yes": "Y"}
+LETTER_CODES: dict[str, str] = lexicon().maps["letter_codes"]
 
 # Preference of piece kinds by phrase role (higher wins on equal coverage).
 WEIGHTS = {
@@ -354,83 +352,3 @@ def _qualifies(qual: tuple[str, ...], table: Table) -> bool:
     """``order`` qualifies ``order_items``; ``product`` qualifies ``products``."""
     n = len(qual)
     return any(table.words[i:i + n] == qual for i in range(len(table.words) - n + 1))
-
-
-# Words that put a column and the number after it in the question ("in grade 10").
-NUMBERED_AFTER = frozenset({"in", "of", "with", "for", "at"})
-
-
-Numbered = tuple[int, Column, tuple[int | float, ...]]
-
-
-def numbered(toks: list[Tok], readings: list[Reading]) -> list[Numbered]:
-    """``high schoolers in grade 10``, ``in grades 9 or 10``: a numeric column named right
-    before a number (or numbers joined by "or") holds that number. (token index of the
-    column's words, column, numbers)"""
-    lows = [t.low for t in toks]
-    out: list[Numbered] = []
-    for r in readings:
-        last = r.pieces[-1] if r.pieces else None
-        if (r.phrase.role != P.CONTEXT or last is None or last.kind != "column"
-                or last.column is None or last.end != len(r.phrase.toks)
-                or not last.column.numeric or last.column.is_key):
-            continue
-        at = r.phrase.toks[last.start].i
-        k = at - 1
-        while k >= 0 and lows[k] in FILLERS:
-            k -= 1
-        if k < 0 or lows[k] not in NUMBERED_AFTER:
-            continue
-        k = r.phrase.toks[-1].i + 1
-        nums: list[int | float] = []
-        while k < len(toks) and toks[k].raw[:1].isdigit() and not _year(toks[k]):
-            number = toks[k].number
-            if number is None:
-                break
-            nums.append(number)
-            if k + 2 < len(toks) and lows[k + 1] == "or":
-                k += 2
-                continue
-            break
-        if nums:
-            out.append((at, last.column, tuple(nums)))
-    return out
-
-
-def _year(t: Tok) -> bool:
-    """A four-digit year: the parser reads it as a time filter."""
-    return isinstance(t.number, int) and len(t.raw) == 4 and 1900 <= t.number <= 2100
-
-
-def chunk_spans(toks: list[Tok], tables: list[Table]) -> list[tuple[int, int]]:
-    """Spans naming a column whose name holds cue words (``number of items`` ->
-    ``num_of_item``) or that says it with "of" (``years of experience`` -> ``yrs_exp``),
-    so the parser keeps them as one phrase."""
-    cue_words = {"number", "count", "total", "average", "sum", "min", "max", "minimum",
-                 "maximum", "top", "most", "percent", "percentage", "share", "mean",
-                 "unique", "distinct", *TIME_ADJECTIVES}  # "weekly rank": Weekly_Rank
-    spans: list[tuple[int, int]] = []
-    i = 0
-    while i < len(toks):
-        found = 0
-        for table in tables:
-            for col in table.columns or []:
-                if len(col.words) < 2:
-                    continue
-                k, j, of = 0, i, False
-                while j < len(toks) and k < len(col.words):
-                    if toks[j].low in FILLERS or (toks[j].low == "of" and k > 0):
-                        of = of or toks[j].low == "of"
-                        j += 1
-                        continue
-                    if toks[j].stem != col.words[k]:
-                        break
-                    k, j = k + 1, j + 1
-                if k == len(col.words) and (of or cue_words & set(col.words)):
-                    found = max(found, j)
-        if found:
-            spans.append((i, found))
-            i = found
-        else:
-            i += 1
-    return spans

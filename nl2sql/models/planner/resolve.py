@@ -18,8 +18,9 @@ from nl2sql.models.planner import parse as P
 from nl2sql.models.planner.build import Unanswerable, build_plan
 from nl2sql.models.planner.catalog import Catalog, Table
 from nl2sql.models.planner.knowledge import Metric, find_metric
-from nl2sql.models.planner.match import Matcher, Reading, chunk_spans
+from nl2sql.models.planner.match import Matcher, Reading
 from nl2sql.models.planner.plan import Measure, Plan
+from nl2sql.models.planner.spans import chunk_spans
 from nl2sql.models.planner.spelling import correct
 from nl2sql.models.planner.words import (
     BOUNDARIES,
