@@ -31,7 +31,7 @@ from nl2sql.models.planner.features import (
     ranking,
 )
 from nl2sql.models.planner.followup import merge
-from nl2sql.models.planner.listing import as_listing, coordinate, order_phrases
+from nl2sql.models.planner.listing import as_listing, coordinate, order_phrases, ranked_rows
 from nl2sql.models.planner.match import Piece, Reading
 from nl2sql.models.planner.plan import Filter, GroupKey, Measure, Plan
 from nl2sql.models.planner.spans import numbered
@@ -203,6 +203,7 @@ class _Builder:
         ranking(self)
         if self.row_entity and not plan.measures and not plan.rows and not plan.groups:
             self._list_rows()
+        ranked_rows(plan, self.parsed)
         if plan.rows and (plan.measures or plan.groups):
             # rows of a table or an aggregate, not both: the aggregate was asked for
             ranked = plan.order_column is None

@@ -105,6 +105,20 @@ def _each_row(plan: Plan, parsed: P.Parse, readings: list[Reading]) -> set[int]:
     return out
 
 
+def ranked_rows(plan: Plan, parsed: P.Parse) -> None:
+    """``What is the hometown of the youngest teacher?``: the columns asked for are shown
+    on the row the superlative picks, not made groups of a count."""
+    if (not plan.rows or plan.order_column is None or plan.measures or not plan.groups
+            or parsed.roles(P.GROUP, P.RANK_GROUP)
+            or any(g.unit is not None or g.entity is not None for g in plan.groups)):
+        return
+    shown = [g.column for g in plan.groups]
+    labels = [c for c in plan.rows if c is not plan.order_column]
+    extra = [c for c in shown if all(c is not x for x in plan.rows)]
+    plan.rows = labels + extra + [plan.order_column]  # the ranking's column last, as always
+    plan.groups = []
+
+
 def as_listing(plan: Plan, parsed: P.Parse, readings: list[Reading]) -> None:
     """Rows instead of a count per distinct value, when nothing asked for a count."""
     if plan.measures or plan.rows or not plan.groups or plan.desc is not None or plan.having:

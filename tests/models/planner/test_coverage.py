@@ -63,13 +63,19 @@ def _text(v: object) -> object:
 
 
 def _same(db: Path, question: str, query: str, ordered: bool = False) -> None:
+    """Answered, and every column of the expected result is a column of the answer (as
+    the project's scorer counts it), in order where ``ordered``."""
     answer = ask_db(db, question)
     assert answer.answered, answer.answer
     expected = [[_text(v) for v in r] for r in gold(db, query)]
-    got = [[_text(v) for v in r[-len(expected[0]):]] for r in answer.rows] if expected else []
-    if not ordered:
-        got, expected = sorted(got, key=str), sorted(expected, key=str)
-    assert got == expected, answer.sql
+    got = [[_text(v) for v in r] for r in answer.rows]
+    assert len(got) == len(expected), answer.sql
+
+    def cols(rows: list[list[object]]) -> list[list[object]]:
+        out = [list(c) for c in zip(*rows, strict=True)] if rows else []
+        return out if ordered else [sorted(c, key=str) for c in out]
+
+    assert all(c in cols(got) for c in cols(expected)), answer.sql
 
 
 @pytest.mark.parametrize("question", [
@@ -307,3 +313,30 @@ def test_unnamed_columns_stay_declined(staff: tuple[Path, dict[str, str]], quest
     answer = ask_db(staff[0], question)
 
     assert not answer.answered, (answer.sql, answer.answer)
+
+
+def test_columns_asked_of_the_row_a_superlative_picks(club: tuple[Path, str, str]) -> None:
+    db, table, hometown = club
+    answer = ask_db(db, "What is the hometown of the youngest member?")
+    assert answer.answered, answer.answer
+    assert gold(db, f"SELECT {hometown} FROM {table} ORDER BY age LIMIT 1")[0][0] in (
+        answer.rows[0]), answer.sql
+    assert len(answer.rows) == 1
+    answer = ask_db(db, "What is the age of the oldest member?")
+    assert answer.answered and len(answer.rows) == 1, answer.answer
+    assert 31 in answer.rows[0], answer.sql
+
+
+@pytest.mark.parametrize(("sql", "column"), [
+    ("CREATE SCHEMA s; CREATE TABLE s.people (id BIGINT, name VARCHAR, "
+     "net_worth_millions DOUBLE);", "net_worth_millions"),
+    ("CREATE SCHEMA s; CREATE TABLE s.Person (PersonId BIGINT, Name VARCHAR, "
+     "NetWorthMillions DOUBLE);", "NetWorthMillions"),
+])
+def test_a_unit_ending_a_column_name_is_not_said(tmp_path_factory: pytest.TempPathFactory,
+                                                 sql: str, column: str) -> None:
+    table = "s.people" if "people" in sql else "s.Person"
+    db = make_db(tmp_path_factory, sql + f" INSERT INTO {table} SELECT i, 'P' || i, 10.0 - i "
+                                          "FROM range(1, 6) t(i);")
+    _same(db, "List the names of people in ascending order of net worth.",
+          f"SELECT name FROM {table} ORDER BY {column}", ordered=True)
