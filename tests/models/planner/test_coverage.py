@@ -114,6 +114,8 @@ def test_an_inflected_light_verb_adds_no_condition(club: tuple[Path, str, str],
           f"SELECT country, COUNT(*) FROM {table} GROUP BY 1")
     _same(terse_db, "List each language and the number of channels using it.",
           "SELECT lang, COUNT(*) FROM tv.channel GROUP BY 1")
+    _same(terse_db, "How many channels correspond to each language?",
+          "SELECT lang, COUNT(*) FROM tv.channel GROUP BY 1")
 
 
 def test_misspelt_query_words_are_read_as_the_lexicon_word(club: tuple[Path, str, str],
