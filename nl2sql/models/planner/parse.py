@@ -62,6 +62,12 @@ OF = "of"  # ... of X, right after a counted or measured phrase
 CONTEXT = "context"  # everything else: filters, owners, hints
 
 
+# "the greatest number of", "the least number of": a ranking by how many (descending?)
+RANK_NUMBER = {"most": True, "greatest": True, "largest": True, "highest": True,
+               "biggest": True, "least": False, "fewest": False, "lowest": False,
+               "smallest": False}
+
+
 @dataclass
 class Cue:
     kind: str
@@ -167,6 +173,10 @@ def _scan(toks: list[Tok], chunks: dict[int, int]) -> list[Cue | Phrase]:
         elif w == "how" and nxt in ("many", "much"):
             cue("count" if nxt == "many" else "agg", nxt, None if nxt == "many" else "SUM")
             i += 2
+            continue
+        elif w in RANK_NUMBER and nxt == "number" and low(i + 2) == "of":
+            cue("most", w, RANK_NUMBER[w])  # "the greatest number of X": the most X
+            i += 3
             continue
         elif w in ("number", "count") and nxt == "of":
             cue("count", w)

@@ -342,3 +342,13 @@ def test_a_unit_ending_a_column_name_is_not_said(tmp_path_factory: pytest.TempPa
                                           "FROM range(1, 6) t(i);")
     _same(db, "List the names of people in ascending order of net worth.",
           f"SELECT name FROM {table} ORDER BY {column}", ordered=True)
+
+
+def test_the_greatest_number_of_is_the_most(terse_db: Path) -> None:
+    for question in ("Which language has the greatest number of channels?",
+                     "Return the language that has the most number of channels."):
+        answer = ask_db(terse_db, question)
+        assert answer.answered, answer.answer
+        assert [r[0] for r in answer.rows] == ["Tamil"], answer.sql
+    answer = ask_db(terse_db, "Which language has the least number of channels?")
+    assert [r[0] for r in answer.rows] == ["Greek"], answer.sql
