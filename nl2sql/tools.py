@@ -117,7 +117,7 @@ class Toolbox:
             if not self._allowed(d.id):
                 continue
             item = d.to_dict()
-            context = dataset_context(d.id)
+            context = dataset_context(d.id, self.settings.datasets_dir)
             if context and not item["description"]:
                 item["description"] = context.description
             out.append(item)
@@ -128,11 +128,11 @@ class Toolbox:
             raise NotFound(f"dataset {dataset_id!r} is not available; call list_datasets")
         tables = self.warehouse.list_tables(dataset_id)
         out: dict[str, Any] = {"dataset_id": dataset_id, "tables": [t.to_dict() for t in tables]}
-        context = dataset_context(dataset_id)
+        context = dataset_context(dataset_id, self.settings.datasets_dir)
         if context and context.notes:
             out["notes"] = context.notes  # business definitions and join paths
         try:
-            layer = semantic_layer(dataset_id)
+            layer = semantic_layer(dataset_id, self.settings.datasets_dir)
         except ConfigError as e:
             # A broken definitions file must not cost the model the table list;
             # operators see it in the log (and `nl2sql semantic check`).
