@@ -1,11 +1,12 @@
 """Semantic definitions of a dataset: metrics, entities, dimensions, join keys.
 
 ``schemas/datasets/<dataset>.yaml`` (validated by ``schemas/semantic.schema.json``;
-the same name in ``NL2SQL_DATASETS_DIR`` takes precedence) holds a readable subset of dbt's semantic layer. Loading resolves every metric
-to the one shape both models consume (a GoogleSQL aggregate over a base table
-plus filters that always apply, or a full query for multi-table metrics) and
-passes each one through the safety gate, so a definition the gate would refuse
-never reaches a model. ``tool_payload`` is what ``list_tables`` adds.
+the same name in ``NL2SQL_DATASETS_DIR`` takes precedence) holds a readable
+subset of dbt's semantic layer. Loading resolves every metric to the one shape
+both models consume (a GoogleSQL aggregate over a base table plus filters that
+always apply, or a full query for multi-table metrics) and passes each one
+through the safety gate, so a definition the gate would refuse never reaches a
+model. ``tool_payload`` is what ``list_tables`` adds.
 """
 
 from __future__ import annotations
