@@ -51,6 +51,7 @@ class Column:
     table: str  # table id, dataset.table
     description: str = ""
     examples: tuple[str, ...] = ()
+    references: tuple[str, ...] = ()  # declared keys: dataset.table.column it holds
 
     def __post_init__(self) -> None:
         self.words = name_words(self.name)
@@ -98,12 +99,14 @@ class Table:
 
 @dataclass(frozen=True)
 class Join:
-    """Many-to-one: ``source.fk = target.key``."""
+    """``source.fk = target.key``: many-to-one, or one-to-many when ``many`` (walked
+    backwards along a key, so each source row meets several target rows)."""
 
     source: Table
     fk: Column
     target: Table
     key: Column
+    many: bool = False
 
 
 @dataclass(frozen=True)
@@ -240,7 +243,8 @@ class Catalog:
             table.columns = [
                 Column(str(c.get("name")), str(c.get("type") or ""), tid,
                        str(c.get("description") or ""),
-                       tuple(str(v) for v in c.get("examples") or ()))
+                       tuple(str(v) for v in c.get("examples") or ()),
+                       _references(c.get("references"), tid))
                 for c in d["columns"]
             ]
         elif old is not None:
@@ -284,6 +288,14 @@ class Catalog:
                 if best is None or rank > best:
                     best, target = rank, t
         return target
+
+
+def _references(declared: Any, table_id: str) -> tuple[str, ...]:
+    """A declared key's target as ``dataset.table.column`` (``table.column`` is read
+    within the column's own dataset)."""
+    refs = [declared] if isinstance(declared, str) else declared or []
+    dataset = table_id.rpartition(".")[0]
+    return tuple(r if r.count(".") >= 2 else f"{dataset}.{r}" for r in map(str, refs))
 
 
 def key_column(table: Table, fk_name: str | None = None) -> Column | None:
