@@ -242,7 +242,9 @@ def _said(path: list[Step], stems: set[str], named: set[str]) -> tuple[int, int]
     """How much of the path the question names: tables, then words of key columns."""
     inner = {(e.source if b else e.target).id for e, b in path[:-1]}
     words = {w for e, _ in path for w in e.fk.words if e.role}
-    return len(inner & named), len(words & stems)
+    # "currently" says current_address_id: a role word the question's word starts with
+    return len(inner & named), sum(any(s.startswith(w) for s in stems)
+                                   for w in words if len(w) >= 4 or w in stems)
 
 
 def describe(path: list[Step]) -> str:
@@ -295,6 +297,14 @@ def count_once(plan: Plan) -> None:
             raise Unanswerable(f"joining {plan.subject.name} to "
                                f"{next(j.target.name for j in plan.joins if j.many)} repeats "
                                f"its rows, so its {m.func.lower()} would count some twice")
+    aggregated = {(m.column.table, m.column.name) for m in out if m.column is not None
+                  and m.func not in ("COUNT_DISTINCT", "COUNT")}
+    if any(f.op in ("<", ">", "<=", ">=") and f.part is None
+           and (f.column.table, f.column.name) in aggregated for f in plan.filters):
+        # "students with an average grade above 3.5": each grade, or each student's average?
+        raise Unanswerable("a comparison on a value that is also aggregated across a "
+                           "one-to-many join: I cannot tell whether it is about each row "
+                           "or each group's aggregate")
     if plan.having:
         raise Unanswerable("a condition on each group's count across a one-to-many join "
                            "is not something I can write reliably")
