@@ -72,11 +72,12 @@ def key_parts(col: Column) -> tuple[tuple[str, ...], str] | None:
     return None
 
 
-def own_key(table: Table) -> Column | None:
+def own_key(table: Table, others: frozenset[tuple[str, ...]] = frozenset()) -> Column | None:
     """The column identifying the table's rows: ``id``; a key named for the table
     (``course_id`` in course, ``dept_cd`` in dept); a first-column key named for part of
     it (``student_course_id`` in Student_Enrolment_Courses); a first-column key of a table
-    that also holds other facts (``TailNumber`` in Aircraft: not a bridge table)."""
+    that also holds other facts (``TailNumber`` in Aircraft: not a bridge table). A key
+    named for one of the ``others`` (the other tables' names) points there instead."""
     cols = table.columns or []
     named: list[tuple[int, Column]] = []
     for i, c in enumerate(cols):
@@ -86,15 +87,33 @@ def own_key(table: Table) -> Column | None:
         words, ending = kp
         if not words:
             return c
-        if words == table.words or (i == 0 and set(words) <= set(table.words)):
+        if words == table.words or (i == 0 and set(words) <= set(table.words)
+                                    and words not in others):
             named.append((_RANK.get(ending, 0), c))
     if named:
         return min(named, key=lambda x: x[0])[1]
     first = cols[0] if cols else None
-    if first is not None and key_parts(first) is not None and any(
+    kp = key_parts(first) if first is not None else None
+    if first is not None and kp is not None and kp[0] not in others and any(
             key_parts(c) is None for c in cols[1:]):
         return first
     return None
+
+
+def _keys(catalog: Catalog) -> dict[str, Column | None]:
+    """Each described table's own key, read once per catalog."""
+    cached = getattr(catalog, "_own_keys", None)
+    if cached is None:
+        tables = catalog.fetched()
+        cached = {t.id: own_key(t, frozenset(o.words for o in tables
+                                             if o is not t and o.dataset == t.dataset))
+                  for t in tables}
+        catalog._own_keys = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def key_of(catalog: Catalog, table: Table) -> Column | None:
+    return _keys(catalog).get(table.id)
 
 
 def _compatible(a: Column, b: Column) -> bool:
@@ -111,7 +130,7 @@ def _described(catalog: Catalog, table: Table, col: Column) -> tuple[Table, Colu
         held = target.column(c_name)
         if held is None:
             continue
-        return (target, held) if held is own_key(target) else False
+        return (target, held) if held is key_of(catalog, target) else False
     return None
 
 
@@ -120,7 +139,7 @@ def edges_from(catalog: Catalog, table: Table) -> list[Edge]:
     out: list[Edge] = []
     peers = [t for t in catalog.fetched()
              if t is not table and t.dataset.lower() == table.dataset.lower()]
-    mine = own_key(table)
+    mine = key_of(catalog, table)
     for col in table.columns or []:
         found: list[Edge] = []
         for ref in col.references:  # declared by the warehouse
@@ -135,12 +154,12 @@ def edges_from(catalog: Catalog, table: Table) -> list[Edge]:
         if isinstance(described, tuple):
             found.append(Edge(table, col, described[0], described[1], "described", False))
         if not found and col is not mine:
-            found = _by_name(table, col, peers)
+            found = _by_name(catalog, table, col, peers)
         out += found
     return out
 
 
-def _by_name(table: Table, col: Column, peers: list[Table]) -> list[Edge]:
+def _by_name(catalog: Catalog, table: Table, col: Column, peers: list[Table]) -> list[Edge]:
     kp = key_parts(col)
     if kp is not None and kp[0]:
         words = kp[0]
@@ -153,20 +172,20 @@ def _by_name(table: Table, col: Column, peers: list[Table]) -> list[Edge]:
             n = max(b[0] for b in best)
             out = []
             for _, t in sorted((b for b in best if b[0] == n), key=lambda b: b[1].id):
-                key = own_key(t)
+                key = key_of(catalog, t)
                 if key is not None and _compatible(col, key):
                     out.append(Edge(table, col, t, key, "name", len(words) > n))
             if out:
                 return out
     same = [Edge(table, col, t, k, "same", False) for t in peers
-            if (k := own_key(t)) is not None and k.name.lower() == col.name.lower()
+            if (k := key_of(catalog, t)) is not None and k.name.lower() == col.name.lower()
             and _compatible(col, k)]
     if same or kp is not None:
         return same
-    return _by_role(table, col, peers)
+    return _by_role(catalog, table, col, peers)
 
 
-def _by_role(table: Table, col: Column, peers: list[Table]) -> list[Edge]:
+def _by_role(catalog: Catalog, table: Table, col: Column, peers: list[Table]) -> list[Edge]:
     """``OriginAirport`` -> Airports.AirportCode: a role word before a table's name, where
     the table's key is that name plus a key ending, of the same type, and the example
     values (when both columns show some) overlap."""
@@ -174,7 +193,7 @@ def _by_role(table: Table, col: Column, peers: list[Table]) -> list[Edge]:
     out = []
     for t in peers:
         n = len(t.words)
-        key = own_key(t)
+        key = key_of(catalog, t)
         if (not n or len(words) <= n or words[-n:] != t.words or key is None
                 or (key_parts(key) or ((), ""))[0] != t.words or not _compatible(col, key)):
             continue
@@ -273,7 +292,7 @@ def route(catalog: Catalog, subject: Table, target: Table, stems: Iterable[str] 
     return [e.join(back) for e, back in best[3]]
 
 
-def count_once(plan: Plan) -> None:
+def count_once(plan: Plan, catalog: Catalog) -> None:
     """A one-to-many join repeats the subject's rows: count its key, not rows; refuse
     sums, averages and shares of the repeated rows (they would count some twice)."""
     if not any(j.many for j in plan.joins) or plan.rows:
@@ -282,7 +301,7 @@ def count_once(plan: Plan) -> None:
     for j in plan.joins:
         if not j.many and j.source.id in fanned:
             fanned.add(j.target.id)
-    key = own_key(plan.subject)
+    key = key_of(catalog, plan.subject)
     out = []
     for m in plan.measures:
         if m.func == "COUNT" and m.column is None and not m.condition:
@@ -323,7 +342,7 @@ def target_of(catalog: Catalog, table: Table, col: Column) -> Table | None:
     return edge.target if edge is not None else catalog.fk_target(table, col)
 
 
-def prune(plan: Plan) -> None:
+def prune(plan: Plan, catalog: Catalog) -> None:
     """Keep only joins to tables the query reads something from, and those on the way
     to them; then count each subject row once across one-to-many joins."""
     used = {f.column.table for f in plan.filters}
@@ -337,4 +356,4 @@ def prune(plan: Plan) -> None:
             kept.append(j)
             used.add(j.source.id)
     plan.joins = kept[::-1]
-    count_once(plan)
+    count_once(plan, catalog)

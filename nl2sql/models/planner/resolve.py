@@ -224,7 +224,17 @@ def _missing(catalog: Catalog, subject: Table, mentioned: list[Table],
                 and t.id.lower() not in catalog.failed_tables)
 
     named = [t for t in mentioned if pending(t)]
-    if named or not (unexplained or undated):
+    if named:
+        return named
+    reached = {t.id for t in reach(catalog, subject)}
+    apart = [t for t in mentioned if t.columns is not None and t.id not in reached]
+    if apart:  # a named table no key path reaches yet: the tables that may bridge
+        rest = [t for t in catalog.tables.values()
+                if pending(t) and t.dataset == subject.dataset]
+        keyed = _unique([k for t in [subject, *apart] for c in t.columns or []
+                         if (k := target_of(catalog, t, c)) is not None])
+        return [t for t in keyed if t in rest] or rest[:MAX_TABLES]
+    if not (unexplained or undated):
         return named
     targets = [catalog.fk_target(subject, c) for c in subject.columns or []]
     reached = _unique([t for t in targets if t is not None and pending(t)])
