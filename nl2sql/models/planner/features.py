@@ -51,7 +51,8 @@ def year_column(b: _Builder) -> Column | None:
     joined = [j.target for j in b.plan.joins]  # tables the question's words reached
     cols = [c for table in [b.s] + joined + [j.target for j in b.joins]
             for c in table.columns or [] if c.numeric and not c.is_key and c.words]
-    named = next((c for c in cols if set(c.words) <= said), None)
+    measured = {id(m.column) for m in b.plan.measures} | {id(g.column) for g in b.plan.groups}
+    named = next((c for c in cols if set(c.words) <= said and id(c) not in measured), None)
     if named is not None:
         return named
     years = [c for c in cols if c.words[-1] == "year"]

@@ -63,7 +63,7 @@ def key_parts(col: Column) -> tuple[tuple[str, ...], str] | None:
     if len(parts) == 1:  # EMPID, custid: a name glued to its ending
         glued = re.fullmatch(r"([a-z]{2,})(id|key)", parts[0]) if col.name.isupper() else None
         if glued is None:
-            return ((), parts[0]) if parts[0] in ("id", "key") else None
+            return ((), parts[0]) if parts[0] in ("id", "key", "pk") else None
         parts = [glued[1], glued[2]]
     if len(parts) > 1 and parts[0] in KEY_PREFIXES:
         return tuple(stem(p) for p in parts[1:]), parts[0]
