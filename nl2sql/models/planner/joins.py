@@ -305,6 +305,9 @@ def count_once(plan: Plan, catalog: Catalog) -> None:
     out = []
     for m in plan.measures:
         if m.func == "COUNT" and m.column is None and not m.condition:
+            if not plan.explicit_measures:  # "each owner's name and their dog's size"
+                raise Unanswerable("the question does not ask for a count, and I would be "
+                                   f"counting {plan.subject.name} across a one-to-many join")
             if key is None:
                 raise Unanswerable(f"{plan.subject.name} has no key column to count each "
                                    "row once across the join")
