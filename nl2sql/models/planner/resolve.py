@@ -226,8 +226,8 @@ def _missing(catalog: Catalog, subject: Table, mentioned: list[Table],
     named = [t for t in mentioned if pending(t)]
     if named:
         return named
-    reached = {t.id for t in reach(catalog, subject)}
-    apart = [t for t in mentioned if t.columns is not None and t.id not in reached]
+    near = {t.id for t in reach(catalog, subject)}
+    apart = [t for t in mentioned if t.columns is not None and t.id not in near]
     if apart:  # a named table no key path reaches yet: the tables that may bridge
         rest = [t for t in catalog.tables.values()
                 if pending(t) and t.dataset == subject.dataset]
