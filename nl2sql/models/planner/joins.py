@@ -10,9 +10,9 @@ type and example values match that table's ``AirportCode`` key.
 
 A path is the shortest chain of edges (forwards: many-to-one; backwards: one-to-many,
 which multiplies rows) of at most ``MAX_HOPS``. Among shortest paths the one through
-tables or key columns the question names wins, then the one without role keys; two
-that still tie are both named in a decline: guessing a join gives a confident wrong
-number.
+tables or key columns the question names wins, then one not through a table both
+sides merely point at, then the one without role keys; two that still tie are both
+named in a decline: guessing a join gives a confident wrong number.
 """
 
 from __future__ import annotations
@@ -280,16 +280,24 @@ def route(catalog: Catalog, subject: Table, target: Table, stems: Iterable[str] 
     if not paths:
         raise Unanswerable(f"I do not see how {subject.id} relates to {target.id}")
     stem_set, named_set = set(stems), {n for n in named}
-    scored = sorted(((_said(p, stem_set, named_set), -sum(e.role for e, _ in p),
+    scored = sorted(((_said(p, stem_set, named_set), -_shared(p), -sum(e.role for e, _ in p),
                       -KIND_TRUST.index(max((e.kind for e, _ in p), key=KIND_TRUST.index)), p)
-                     for p in paths), key=lambda x: (x[0], x[1], x[2]), reverse=True)
+                     for p in paths), key=lambda x: x[:4], reverse=True)
     best = scored[0]
-    rivals = [s for s in scored[1:] if s[:3] == best[:3]]
+    rivals = [s for s in scored[1:] if s[:4] == best[:4]]
     if rivals:
-        ways = " or ".join(describe(s[3]) for s in [best, *rivals][:3])
+        ways = " or ".join(describe(s[4]) for s in [best, *rivals][:3])
         raise Unanswerable(f"{subject.name} relates to {target.name} in more than one way "
                            f"({ways}); say which one you mean")
-    return [e.join(back) for e, back in best[3]]
+    return [e.join(back) for e, back in best[4]]
+
+
+def _shared(path: list[Step]) -> int:
+    """Steps where two tables meet only in a third both point at (course -> department
+    <- instructor: "in the same department"); a table that holds both keys (a bridge,
+    course <- teaching_assignment -> instructor) relates them directly."""
+    return sum(1 for (_, back), (_, back2) in zip(path, path[1:], strict=False)
+               if not back and back2)
 
 
 def count_once(plan: Plan, catalog: Catalog) -> None:

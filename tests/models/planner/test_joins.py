@@ -94,6 +94,13 @@ INSERT INTO desk.customers SELECT i, 1 + (i // 3) % 2, 'C' || i FROM range(1, 10
 INSERT INTO desk.tickets SELECT i, 1 + i % 4, 1 + i % 9, ['High', 'Low'][1 + i % 2]
   FROM range(1, 40) t(i);
 """,
+    "campus": """
+CREATE SCHEMA campus;
+CREATE TABLE campus.department (dept_id BIGINT, name VARCHAR);
+CREATE TABLE campus.course (course_id BIGINT, title VARCHAR, dept_id BIGINT);
+CREATE TABLE campus.instructor (instructor_id BIGINT, full_name VARCHAR, dept_id BIGINT);
+CREATE TABLE campus.teaching_assignment (course_id BIGINT, instructor_id BIGINT, term VARCHAR);
+""",
     "gym": """
 CREATE SCHEMA gym;
 CREATE TABLE gym.members (id BIGINT, name VARCHAR, age BIGINT, join_year BIGINT);
@@ -153,6 +160,19 @@ def test_shortest_paths_cross_bridge_tables_and_decline_a_tie(dbs: dict[str, Pat
     # the question naming the table on one path settles it
     assert [j.target.name for j in J.route(desk, tickets, teams, named={"desk.agents"})] == [
         "agents", "teams"]
+
+
+def test_a_bridge_table_relates_rows_more_directly_than_a_shared_parent(
+        dbs: dict[str, Path]) -> None:
+    # course -> department <- instructor means "in the same department"; the
+    # teaching_assignment rows say which instructor teaches which course
+    cat = catalog_of(dbs["campus"], "campus")
+    course, instructor = cat.table("campus.course"), cat.table("campus.instructor")
+    assert course is not None and instructor is not None
+    assert [j.target.name for j in J.route(cat, course, instructor)] == [
+        "teaching_assignment", "instructor"]
+    assert [j.target.name for j in J.route(cat, course, instructor, named={
+        "campus.department"})] == ["department", "instructor"]
 
 
 def test_the_interpretation_names_each_join_step(dbs: dict[str, Path]) -> None:
