@@ -69,6 +69,7 @@ def looks_like_sql(text: str) -> bool:
 
 class OfflinePlanner(Model):
     name = "offline"
+    reads_whole_history = True  # stateless: column descriptions must read the same each turn
 
     def generate(self, request: Request) -> ModelTurn:
         try:
