@@ -14,6 +14,8 @@ WHERE
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from sqlglot import exp
 
 from nl2sql.models.planner.catalog import Table, key_column
@@ -25,6 +27,7 @@ from nl2sql.models.planner.sqlexpr import (
     condition,
     count_star,
     entity_name,
+    fn,
     group_exprs,
     ident,
     lit,
@@ -95,14 +98,26 @@ class _Outputs:
         return out
 
 
+@dataclass
+class Built:
+    """A plan's query and its output names: each measure's first, each group's."""
+
+    query: exp.Select
+    measures: list[str] = field(default_factory=list)
+    groups: list[list[str]] = field(default_factory=list)  # per group key, in plan order
+
+
 def to_sql(plan: Plan, defensive: bool = False) -> str:
     """The query for ``plan``; ``defensive`` adds casts, for a second attempt after an error."""
-    return render(build(plan, defensive))
+    if plan.periods is not None:
+        return render(compared(plan, build(plan, defensive)))
+    return render(build(plan, defensive).query)
 
 
-def build(plan: Plan, defensive: bool = False) -> exp.Select:
-    """The query for ``plan`` as a sqlglot tree."""
+def build(plan: Plan, defensive: bool = False) -> Built:
+    """The query for ``plan`` as a sqlglot tree, with its output names."""
     names = Names(aliases(plan))
+    built = Built(exp.select())
     out = _Outputs(plan)
     select: list[exp.Expr] = []
     group_by: list[exp.Expr] = []
@@ -111,16 +126,20 @@ def build(plan: Plan, defensive: bool = False) -> exp.Select:
     group_out: list[exp.Expr] = []
     for g in plan.groups:
         source = next((t for t in plan.tables() if t.id == g.column.table), None)
+        built.groups.append([])
         for expr, name in group_exprs(g, plan, names, defensive):
             if name is not None:
                 a = out.name(name, source if g.unit is None and g.entity is None else None)
+                built.groups[-1].append(a)
                 select.append(exp.alias_(expr, a))
                 (time_out if g.unit else group_out).append(exp.column(a))
             group_by.append(expr.copy())
     measure_out: list[exp.Expr] = []
     for m in plan.measures:
-        for expr, name in measure_exprs(m, plan, names, defensive):
+        for k, (expr, name) in enumerate(measure_exprs(m, plan, names, defensive)):
             a = out.name(name)
+            if k == 0:
+                built.measures.append(a)
             select.append(exp.alias_(expr, a))
             measure_out.append(exp.column(a))
     subject_alias = names.aliases.get(plan.subject.id, "")
@@ -159,7 +178,75 @@ def build(plan: Plan, defensive: bool = False) -> exp.Select:
         query = query.order_by(*order)
     if plan.limit is not None and (plan.rows or plan.ranked):
         query = query.limit(int(plan.limit))
-    return query
+    built.query = query
+    return built
+
+
+def _window(e: exp.Expr, order: exp.Expr, partition: list[str]) -> exp.Expr:
+    return exp.Window(this=e, partition_by=[exp.column(c) for c in partition] or None,
+                      order=exp.Order(expressions=[order.copy()]), over="OVER")
+
+
+def _change(new: exp.Expr, old: exp.Expr, name: str) -> list[exp.Expr]:
+    """``new - old`` and ``100 * (new - old) / old`` (NULL when old is 0 or missing)."""
+    diff = exp.Sub(this=new, expression=old)
+    pct = fn("SAFE_DIVIDE", exp.Mul(this=lit(100), expression=exp.Paren(this=diff.copy())),
+             old.copy())
+    return [exp.alias_(diff, f"{name}_change"), exp.alias_(pct, f"{name}_percent_change")]
+
+
+def compared(plan: Plan, built: Built) -> exp.Select:
+    """The comparison of periods (``plan.periods``, last group key: the period) over the
+    plan's query: each period against the previous one (compare: the previous one asked
+    for; over: the bucket just before, else NULL), or one row from the earlier of two
+    periods to the later (growth)."""
+    spec = plan.periods
+    assert spec is not None and plan.groups
+    base = built.query
+    base.set("order", None)
+    period = exp.column(built.groups[-1][0])
+    others = [a for names in built.groups[:-1] for a in names]
+    kept = [exp.column(e.alias_or_name) for e in base.expressions]
+    if spec.kind == "growth":
+        numbered = plan.groups[-1].unit not in (None, "YEAR")  # Q3 vs Q4: the quarter
+        old, new = spec.periods[0], spec.periods[-1]
+        pivot = exp.select(*map(exp.column, others)).from_("per_period")
+        for v in built.measures:
+            for p in (old, new):
+                value = lit(p.number if numbered else p.year)
+                pivot = pivot.select(exp.alias_(exp.Max(this=fn(
+                    "IF", exp.EQ(this=period.copy(), expression=value), exp.column(v),
+                    exp.Null())), slug(f"{v}_{p.label}")))
+        if others:
+            pivot = pivot.group_by(*map(exp.column, others))
+        final = exp.select(*(exp.column(e.alias_or_name) for e in pivot.expressions))
+        for v in built.measures:
+            final = final.select(*_change(exp.column(slug(f"{v}_{new.label}")),
+                                          exp.column(slug(f"{v}_{old.label}")), v))
+        final = final.from_("pivot").with_("per_period", as_=base).with_("pivot", as_=pivot)
+        return final.order_by(*map(exp.column, others)) if others else final
+    lagged = exp.select(*kept).from_("per_period")
+    for v in built.measures:
+        before = _window(fn("LAG", exp.column(v)), period, others)
+        if spec.kind == "over":  # only the bucket right before counts, not a gap's far side
+            prior = _prior(period, plan.groups[-1].unit or "", base)
+            before = fn("IF", exp.EQ(this=_window(fn("LAG", period.copy()), period, others),
+                                     expression=prior), before, exp.Null())
+        lagged = lagged.select(exp.alias_(before, f"previous_{v}"))
+    final = exp.select(*(exp.column(e.alias_or_name) for e in lagged.expressions))
+    for v in built.measures:
+        final = final.select(*_change(exp.column(v), exp.column(f"previous_{v}"), v))
+    final = final.from_("lagged").with_("per_period", as_=base).with_("lagged", as_=lagged)
+    return final.order_by(*map(exp.column, others), period.copy())
+
+
+def _prior(period: exp.Column, unit: str, base: exp.Select) -> exp.Expr:
+    """The bucket before ``period``: a number less one (years, months of one year), or the
+    date one ``unit`` earlier."""
+    shown = next(e for e in base.expressions if e.alias_or_name == period.name)
+    if isinstance(shown.unalias(), exp.Extract):
+        return exp.Sub(this=period.copy(), expression=lit(1))
+    return fn("DATE_SUB", period.copy(), exp.Interval(this=lit(1), unit=exp.var(unit)))
 
 
 def lookup_sql(phrases: list[str], tables: list[Table],
