@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from nl2sql.models.planner import parse as P
 from nl2sql.models.planner.cues import is_year
 from nl2sql.models.planner.plan import Comparison, Filter, GroupKey, Period, Plan
 from nl2sql.models.planner.words import MONTHS, Tok, tokenize
@@ -263,3 +264,47 @@ def link(plan: Plan, spec: Comparison) -> str | None:
                 "quarter or month of two years, or two quarters or months of one year")
     plan.periods = replace(spec, column=col)
     return None
+
+
+def period_filter(f: Filter, spec: Comparison) -> bool:
+    """Whether ``f`` is one of the conditions ``link`` wrote for the periods compared."""
+    return spec.kind != "over" and f.column == spec.column and (
+        f.part in ("YEAR", "QUARTER", "MONTH") or not f.column.temporal)
+
+
+def describe(spec: Comparison) -> str:
+    """The periods, in words: "Q4 2023 compared with Q4 2024", "from 2024 to 2025"."""
+    labels = [p.label for p in spec.periods]
+    if spec.kind == "growth":
+        return f"from {labels[0]} to {labels[-1]}"
+    if spec.kind == "compare":
+        return ", ".join(labels[:-1]) + f" compared with {labels[-1]}"
+    unit = (spec.unit or "").lower()
+    return f"each {unit} against the {unit} before it"
+
+
+def formula(spec: Comparison, measure: str) -> str:
+    """How the change is computed, said with the measure's name."""
+    if spec.kind == "growth":
+        old, new = (f"{measure} in {p.label}" for p in (spec.periods[0], spec.periods[-1]))
+    elif spec.kind == "compare":
+        old, new = f"{measure} in the period before", f"{measure} in the period"
+    else:
+        unit = (spec.unit or "").lower()
+        old, new = f"{measure} in the previous {unit}", f"{measure} in the {unit}"
+    out = f"change = {new} - {old}; percent change = 100 * change / {old}"
+    if spec.kind == "over":
+        out += f" (empty when the previous {(spec.unit or '').lower()} has no rows)"
+    return out
+
+
+def counted(rest: str, plan: Plan) -> str | None:
+    """"visits in 2023 vs 2024" compares how many visits there were: when the plan of the
+    rest counts rows though its words do not say so, the rest with "number of" said."""
+    if [(m.func, m.column) for m in plan.measures] != [("COUNT", None)] or plan.groups[:-1]:
+        return None
+    parsed = P.parse(rest)
+    if parsed.roles(P.COUNT) or not parsed.phrases:
+        return None
+    at = parsed.phrases[0].toks[0].start
+    return f"{rest[:at]}number of {rest[at:]}"

@@ -64,6 +64,9 @@ def understand(question: str, catalog: Catalog, previous: list[str] | None = Non
         return Understanding(problem=compared)
     if compared is not None:
         u = understand(compared.rest, catalog, previous)
+        said = periods.counted(compared.rest, u.plan) if u.plan is not None else None
+        if said is not None:
+            u = understand(said, catalog, previous)
         problem = periods.link(u.plan, compared.spec) if u.plan is not None else None
         if problem is not None:
             u.plan, u.problem = None, problem
