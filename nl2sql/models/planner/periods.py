@@ -90,7 +90,7 @@ def _pair(toks: list[Tok], i: int, joiners: frozenset[str]) -> tuple[list[Period
         return None
     k = i + w1
     said = []
-    while k < len(toks) and (toks[k].low in joiners or toks[k].low in ("to", "with", "in")):
+    while k < len(toks) and (toks[k].low in joiners or toks[k].low in ("to", "with", "in", "the")):
         said.append(toks[k].low)
         k += 1
     if not said or not set(said) & joiners:
@@ -149,8 +149,11 @@ def read(question: str) -> Reading | str | None:
         drop = set(span) | (_asking_words(toks, min(span)) if change else set())
         return Reading(_rest(question, toks, drop, None, f"by {unit.lower()}"),
                        Comparison("over", unit=unit))
-    if growth or any(t.low in VERSUS for t in toks) or (compared and any(
-            is_year(t) for t in toks)):
+    # Periods asked for but not readable: decline. A growth word alone may be a column's
+    # ("population growth"), so it declines only beside words of time.
+    timed = any(is_year(t) or t.stem in UNITS or t.low in UNIT_ADJECTIVES
+                or t.low in ("last", "since", "previous", "ago") for t in toks)
+    if any(t.low in ("vs", "versus") for t in toks) or ((growth or compared) and timed):
         return ("I could not tell which periods the question compares; name them, e.g. "
                 "'revenue in 2024 vs 2023', 'growth from Q1 2024 to Q1 2025' or "
                 "'month-over-month growth of revenue'")
@@ -304,7 +307,7 @@ def counted(rest: str, plan: Plan) -> str | None:
     if [(m.func, m.column) for m in plan.measures] != [("COUNT", None)] or plan.groups[:-1]:
         return None
     parsed = P.parse(rest)
-    if parsed.roles(P.COUNT) or not parsed.phrases:
+    if parsed.roles(P.COUNT, P.MEASURE, P.PCT_BASE, P.RANK_MEASURE) or not parsed.phrases:
         return None
     at = parsed.phrases[0].toks[0].start
     return f"{rest[:at]}number of {rest[at:]}"
