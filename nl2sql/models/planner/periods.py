@@ -304,7 +304,7 @@ def formula(spec: Comparison, measure: str) -> str:
 def counted(rest: str, plan: Plan) -> str | None:
     """"visits in 2023 vs 2024" compares how many visits there were: when the plan of the
     rest counts rows though its words do not say so, the rest with "number of" said."""
-    if [(m.func, m.column) for m in plan.measures] != [("COUNT", None)] or plan.groups[:-1]:
+    if [(m.func, m.column) for m in plan.measures] != [("COUNT", None)] or plan.groups:
         return None
     parsed = P.parse(rest)
     if parsed.roles(P.COUNT, P.MEASURE, P.PCT_BASE, P.RANK_MEASURE) or not parsed.phrases:

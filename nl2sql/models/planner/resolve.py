@@ -60,6 +60,11 @@ def understand(question: str, catalog: Catalog, previous: list[str] | None = Non
     """
     previous = previous or []
     compared = periods.read(question)  # "2024 vs 2023", "month-over-month": read apart
+    if compared is None and previous and P.parse(question).elliptical:
+        before = periods.read(previous[-1])  # "and by category?" keeps the periods compared
+        if isinstance(before, periods.Reading):
+            compared = periods.Reading(question, before.spec)
+            previous = previous[:-1] + [before.rest]
     if isinstance(compared, str):
         return Understanding(problem=compared)
     if compared is not None:

@@ -9,11 +9,14 @@ from pathlib import Path
 
 import pytest
 
+from nl2sql.agent import Agent
+from nl2sql.config import Settings
+from nl2sql.models.offline import OfflinePlanner
 from nl2sql.models.planner.periods import Reading, read
 from nl2sql.models.planner.resolve import understand
 from nl2sql.models.planner.sqlbuild import to_sql
 from nl2sql.safety import Policy, check_sql
-from nl2sql.warehouse.duckdb import to_duckdb
+from nl2sql.warehouse.duckdb import DuckDBWarehouse, to_duckdb
 from tests.models.planner.catalogs import catalog_of
 from tests.models.planner.conftest import ask_db, gold, make_db
 
@@ -223,3 +226,20 @@ def test_the_agent_declines_growth_without_periods(demo_db: Path) -> None:
     answer = ask_db(demo_db, "How fast did revenue grow?")
 
     assert not answer.answered and answer.sql is None
+
+
+def test_a_follow_up_keeps_the_periods_compared(demo_db: Path) -> None:
+    wh = DuckDBWarehouse(demo_db)
+    try:
+        agent = Agent(OfflinePlanner(), wh, Settings())
+        first, conversation = agent.ask("How many orders were placed in 2024 compared with 2023?")
+        second, _ = agent.ask("and by status?", conversation)
+    finally:
+        wh.close()
+
+    assert first.answered and second.answered, second.answer
+    want = gold(demo_db, "SELECT status, year(created_at), COUNT(*) FROM thelook_ecommerce.orders "
+                "WHERE year(created_at) IN (2023, 2024) GROUP BY 1, 2 ORDER BY 1, 2")
+    assert [r[:3] for r in second.rows] == want
+    assert second.interpretation is not None
+    assert "2023 compared with 2024" in second.interpretation.time_window
