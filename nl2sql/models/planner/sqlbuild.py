@@ -71,10 +71,11 @@ def aliases(plan: Plan) -> dict[str, str]:
 
 
 def from_joins(query: exp.Select, plan: Plan, names: Names) -> exp.Select:
-    query = query.from_(table_node(plan.subject, names.aliases.get(plan.subject.id, "")))
+    query = query.from_(table_node(plan.subject, names.aliases.get(plan.subject.id, "")),
+                        copy=False)
     for j in plan.joins:
         query = query.join(table_node(j.target, names.aliases[j.target.id]),
-                           on=exp.EQ(this=names.col(j.fk), expression=names.col(j.key)))
+                           on=exp.EQ(this=names.col(j.fk), expression=names.col(j.key)), copy=False)
     return query
 
 
@@ -117,7 +118,7 @@ def to_sql(plan: Plan, defensive: bool = False) -> str:
 def build(plan: Plan, defensive: bool = False) -> Built:
     """The query for ``plan`` as a sqlglot tree, with its output names."""
     names = Names(aliases(plan))
-    built = Built(exp.select())
+    built = Built(exp.select(copy=False))
     out = _Outputs(plan)
     select: list[exp.Expr] = []
     group_by: list[exp.Expr] = []
@@ -131,7 +132,7 @@ def build(plan: Plan, defensive: bool = False) -> Built:
             if name is not None:
                 a = out.name(name, source if g.unit is None and g.entity is None else None)
                 built.groups[-1].append(a)
-                select.append(exp.alias_(expr, a))
+                select.append(exp.alias_(expr, a, copy=False))
                 (time_out if g.unit else group_out).append(exp.column(a))
             group_by.append(expr.copy())
     measure_out: list[exp.Expr] = []
@@ -140,7 +141,7 @@ def build(plan: Plan, defensive: bool = False) -> Built:
             a = out.name(name)
             if k == 0:
                 built.measures.append(a)
-            select.append(exp.alias_(expr, a))
+            select.append(exp.alias_(expr, a, copy=False))
             measure_out.append(exp.column(a))
     subject_alias = names.aliases.get(plan.subject.id, "")
     where = [condition(f, names, defensive) for f in plan.filters]
@@ -150,8 +151,8 @@ def build(plan: Plan, defensive: bool = False) -> Built:
         for c in plan.rows:
             a = out.name(c.name)
             ref = names.col(c)
-            select.append(exp.alias_(ref, a) if a != c.name or names.aliases.get(c.table)
-                          else ref)
+            select.append(exp.alias_(ref, a, copy=False)
+                          if a != c.name or names.aliases.get(c.table) else ref)
         if plan.order_column is not None:
             if plan.limit is not None:  # the top rows by a value that is set
                 where.append(exp.Not(this=exp.Is(this=names.col(plan.order_column),
@@ -167,17 +168,18 @@ def build(plan: Plan, defensive: bool = False) -> Built:
         order += time_out + group_out
     elif group_out and measure_out:
         order += [ordered(measure_out[0], True), *group_out]
-    query = from_joins(exp.select(*select), plan, names)
+    query = from_joins(exp.select(*select, copy=False), plan, names)
     if where:
-        query = query.where(*where)
+        query = query.where(*where, copy=False)
     if group_by:
-        query = query.group_by(*group_by)
+        query = query.group_by(*group_by, copy=False)
         if plan.having:  # a condition on each group's count of rows
-            query = query.having(*(compare(count_star(), op, lit(n)) for op, n in plan.having))
+            query = query.having(*(compare(count_star(), op, lit(n)) for op, n in plan.having),
+                                 copy=False)
     if order:
-        query = query.order_by(*order)
+        query = query.order_by(*order, copy=False)
     if plan.limit is not None and (plan.rows or plan.ranked):
-        query = query.limit(int(plan.limit))
+        query = query.limit(int(plan.limit), copy=False)
     built.query = query
     return built
 
@@ -192,7 +194,8 @@ def _change(new: exp.Expr, old: exp.Expr, name: str) -> list[exp.Expr]:
     diff = exp.Sub(this=new, expression=old)
     pct = fn("SAFE_DIVIDE", exp.Mul(this=lit(100), expression=exp.Paren(this=diff.copy())),
              old.copy())
-    return [exp.alias_(diff, f"{name}_change"), exp.alias_(pct, f"{name}_percent_change")]
+    return [exp.alias_(diff, f"{name}_change", copy=False),
+            exp.alias_(pct, f"{name}_percent_change", copy=False)]
 
 
 def compared(plan: Plan, built: Built) -> exp.Select:
@@ -210,34 +213,36 @@ def compared(plan: Plan, built: Built) -> exp.Select:
     if spec.kind == "growth":
         numbered = plan.groups[-1].unit not in (None, "YEAR")  # Q3 vs Q4: the quarter
         old, new = spec.periods[0], spec.periods[-1]
-        pivot = exp.select(*map(exp.column, others)).from_("per_period")
+        pivot = exp.select(*map(exp.column, others), copy=False).from_("per_period", copy=False)
         for v in built.measures:
             for p in (old, new):
                 value = lit(p.number if numbered else p.year)
                 pivot = pivot.select(exp.alias_(exp.Max(this=fn(
                     "IF", exp.EQ(this=period.copy(), expression=value), exp.column(v),
-                    exp.Null())), slug(f"{v}_{p.label}")))
+                    exp.Null())), slug(f"{v}_{p.label}")), copy=False)
         if others:
-            pivot = pivot.group_by(*map(exp.column, others))
-        final = exp.select(*(exp.column(e.alias_or_name) for e in pivot.expressions))
+            pivot = pivot.group_by(*map(exp.column, others), copy=False)
+        final = exp.select(*(exp.column(e.alias_or_name) for e in pivot.expressions), copy=False)
         for v in built.measures:
             final = final.select(*_change(exp.column(slug(f"{v}_{new.label}")),
-                                          exp.column(slug(f"{v}_{old.label}")), v))
-        final = final.from_("pivot").with_("per_period", as_=base).with_("pivot", as_=pivot)
-        return final.order_by(*map(exp.column, others)) if others else final
-    lagged = exp.select(*kept).from_("per_period")
+                                          exp.column(slug(f"{v}_{old.label}")), v), copy=False)
+        final = final.from_("pivot", copy=False).with_("per_period", as_=base, copy=False) \
+            .with_("pivot", as_=pivot, copy=False)
+        return final.order_by(*map(exp.column, others), copy=False) if others else final
+    lagged = exp.select(*kept, copy=False).from_("per_period", copy=False)
     for v in built.measures:
         before = _window(fn("LAG", exp.column(v)), period, others)
         if spec.kind == "over":  # only the bucket right before counts, not a gap's far side
             prior = _prior(period, plan.groups[-1].unit or "", base)
             before = fn("IF", exp.EQ(this=_window(fn("LAG", period.copy()), period, others),
                                      expression=prior), before, exp.Null())
-        lagged = lagged.select(exp.alias_(before, f"previous_{v}"))
-    final = exp.select(*(exp.column(e.alias_or_name) for e in lagged.expressions))
+        lagged = lagged.select(exp.alias_(before, f"previous_{v}"), copy=False)
+    final = exp.select(*(exp.column(e.alias_or_name) for e in lagged.expressions), copy=False)
     for v in built.measures:
-        final = final.select(*_change(exp.column(v), exp.column(f"previous_{v}"), v))
-    final = final.from_("lagged").with_("per_period", as_=base).with_("lagged", as_=lagged)
-    return final.order_by(*map(exp.column, others), period.copy())
+        final = final.select(*_change(exp.column(v), exp.column(f"previous_{v}"), v), copy=False)
+    final = final.from_("lagged", copy=False).with_("per_period", as_=base, copy=False) \
+        .with_("lagged", as_=lagged, copy=False)
+    return final.order_by(*map(exp.column, others), period.copy(), copy=False)
 
 
 def _prior(period: exp.Column, unit: str, base: exp.Select) -> exp.Expr:
@@ -266,12 +271,13 @@ def lookup_sql(phrases: list[str], tables: list[Table],
                 for w in stems or []]
             parts.append(exp.select(exp.alias_(lit(f"{t.id}.{c.name}"), "column_name"),
                                     exp.alias_(exp.column(c.name), "matched_value"),
-                                    exp.alias_(count_star(), "row_count"))
-                         .from_(table_node(t)).where(exp.or_(*cond))
-                         .group_by(exp.column(c.name)))
+                                    exp.alias_(count_star(), "row_count"), copy=False)
+                         .from_(table_node(t), copy=False).where(exp.or_(*cond), copy=False)
+                         .group_by(exp.column(c.name), copy=False))
     if not parts:
         return None
     union: exp.Query = parts[0]
     for p in parts[1:LOOKUP_MAX_COLUMNS]:
-        union = exp.union(union, p, distinct=False)
-    return render(union.order_by(ordered(exp.column("row_count"), True)).limit(100))
+        union = exp.union(union, p, distinct=False, copy=False)
+    return render(union.order_by(ordered(exp.column("row_count"), True), copy=False)
+                  .limit(100, copy=False))
