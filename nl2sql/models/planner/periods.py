@@ -126,7 +126,7 @@ def read(question: str) -> Reading | str | None:
             joiners = frozenset({"to", "and"}) if i > 0 and lows[i - 1] in (
                 "from", "between") else VERSUS | {"compared", "over"}
         else:
-            joiners = VERSUS | ({"compared", "and", "with"} if compared else set())
+            joiners = VERSUS | ({"compare", "compared", "and", "with"} if compared else set())
         pair = _pair(toks, i, frozenset(joiners))
         if pair is None:
             continue
@@ -262,9 +262,13 @@ def link(plan: Plan, spec: Comparison) -> str | None:
         plan.filters.append(Filter(col, "=", years, part="YEAR"))
         plan.filters.append(Filter(col, "=", tuple(p.number for p in spec.periods), part=part))
         plan.groups.append(GroupKey(col, unit=part))
+    elif len({p.part for p in spec.periods}) == 1:  # December 2024 vs January 2025
+        part = spec.periods[0].part
+        plan.filters.append(Filter(col, "=", tuple(p.start for p in spec.periods),
+                                   part=f"{part}_START"))
+        plan.groups.append(GroupKey(col, unit=part))
     else:
-        return ("the periods differ in both year and quarter or month; compare the same "
-                "quarter or month of two years, or two quarters or months of one year")
+        return "the periods compared are of different lengths (a year, a quarter, a month)"
     plan.periods = replace(spec, column=col)
     return None
 
@@ -272,7 +276,8 @@ def link(plan: Plan, spec: Comparison) -> str | None:
 def period_filter(f: Filter, spec: Comparison) -> bool:
     """Whether ``f`` is one of the conditions ``link`` wrote for the periods compared."""
     return spec.kind != "over" and f.column == spec.column and (
-        f.part in ("YEAR", "QUARTER", "MONTH") or not f.column.temporal)
+        f.part in ("YEAR", "QUARTER", "MONTH", "QUARTER_START", "MONTH_START")
+        or not f.column.temporal)
 
 
 def describe(spec: Comparison) -> str:

@@ -64,6 +64,13 @@ class Period:
             return f"{calendar.month_name[self.number or 0]} {self.year}"
         return str(self.year)
 
+    @property
+    def start(self) -> str:
+        """Its first day, ISO: ``Q4 2024`` -> ``2024-10-01``."""
+        month = {"QUARTER": 3 * ((self.number or 1) - 1) + 1, "MONTH": self.number or 1}.get(
+            self.part or "", 1)
+        return f"{self.year:04d}-{month:02d}-01"
+
 
 @dataclass(frozen=True)
 class Comparison:

@@ -14,11 +14,12 @@ WHERE
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlglot import exp
 
-from nl2sql.models.planner.catalog import Table, key_column
+from nl2sql.models.planner.catalog import Column, Table, key_column
+from nl2sql.models.planner.cues import Relative
 from nl2sql.models.planner.plan import Filter, Measure, Plan  # noqa: F401 (doctest)
 from nl2sql.models.planner.sqlexpr import (
     DIALECT,
@@ -26,6 +27,7 @@ from nl2sql.models.planner.sqlexpr import (
     compare,
     condition,
     count_star,
+    date_of,
     entity_name,
     fn,
     group_exprs,
@@ -111,8 +113,20 @@ class Built:
 def to_sql(plan: Plan, defensive: bool = False) -> str:
     """The query for ``plan``; ``defensive`` adds casts, for a second attempt after an error."""
     if plan.periods is not None:
-        return render(compared(plan, build(plan, defensive)))
+        held = _held(plan)
+        inner = replace(plan, filters=[f for f in plan.filters if f not in held])
+        return render(compared(plan, build(inner, defensive), held))
     return render(build(plan, defensive).query)
+
+
+def _held(plan: Plan) -> list[Filter]:
+    """Month-over-month in 2024: the year filter applies after the window, so that
+    January is compared with the December before it."""
+    spec = plan.periods
+    if spec is None or spec.kind != "over":
+        return []
+    return [f for f in plan.filters if f.column == spec.column and f.part == "YEAR"
+            and not (spec.unit == "YEAR" and isinstance(f.values[0], Relative))]
 
 
 def build(plan: Plan, defensive: bool = False) -> Built:
@@ -198,7 +212,7 @@ def _change(new: exp.Expr, old: exp.Expr, name: str) -> list[exp.Expr]:
             exp.alias_(pct, f"{name}_percent_change", copy=False)]
 
 
-def compared(plan: Plan, built: Built) -> exp.Select:
+def compared(plan: Plan, built: Built, held: list[Filter] | None = None) -> exp.Select:
     """The comparison of periods (``plan.periods``, last group key: the period) over the
     plan's query: each period against the previous one (compare: the previous one asked
     for; over: the bucket just before, else NULL), or one row from the earlier of two
@@ -211,12 +225,14 @@ def compared(plan: Plan, built: Built) -> exp.Select:
     others = [a for names in built.groups[:-1] for a in names]
     kept = [exp.column(e.alias_or_name) for e in base.expressions]
     if spec.kind == "growth":
+        shown = next(e for e in base.expressions if e.alias_or_name == period.name).unalias()
         numbered = plan.groups[-1].unit not in (None, "YEAR")  # Q3 vs Q4: the quarter
         old, new = spec.periods[0], spec.periods[-1]
         pivot = exp.select(*map(exp.column, others), copy=False).from_("per_period", copy=False)
         for v in built.measures:
             for p in (old, new):
-                value = lit(p.number if numbered else p.year)
+                value = lit(p.number if numbered else p.year) if isinstance(
+                    shown, exp.Extract | exp.Column) else date_of(p.start)
                 pivot = pivot.select(exp.alias_(exp.Max(this=fn(
                     "IF", exp.EQ(this=period.copy(), expression=value), exp.column(v),
                     exp.Null())), slug(f"{v}_{p.label}")), copy=False)
@@ -242,6 +258,11 @@ def compared(plan: Plan, built: Built) -> exp.Select:
         final = final.select(*_change(exp.column(v), exp.column(f"previous_{v}"), v), copy=False)
     final = final.from_("lagged", copy=False).with_("per_period", as_=base, copy=False) \
         .with_("lagged", as_=lagged, copy=False)
+    if held:  # on the period shown: a year, or a bucket's first day
+        year = plan.groups[-1].unit == "YEAR"
+        shown = Column(period.name, "INT64" if year else "DATE", "")
+        final = final.where(*(condition(Filter(shown, f.op, f.values, None if year else "YEAR"),
+                                        Names({})) for f in held), copy=False)
     return final.order_by(*map(exp.column, others), period.copy(), copy=False)
 
 
