@@ -170,7 +170,9 @@ def _over(toks: list[Tok]) -> tuple[str, list[int]] | None:
         if (w in UNITS and k + 2 < len(lows) and lows[k + 1] == "over"
                 and lows[k + 2] == w):
             return UNITS[w], [k, k + 1, k + 2] + changed
-    if not changed:
+    # "monthly growth", "change by month"; not "orders that changed status by month"
+    if not any(lows[k] in GROWTH or lows[k] in ("change", "increase", "decrease")
+               for k in changed):
         return None
     for k, w in enumerate(lows):
         if w in UNIT_ADJECTIVES:  # "monthly revenue growth"

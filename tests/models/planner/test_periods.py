@@ -98,7 +98,9 @@ def test_periods_that_cannot_be_read_precisely_are_declined(question: str) -> No
 
 
 @pytest.mark.parametrize("question", ["How many orders were placed in 2023 and 2024?",
-                                      "orders with a changed status", "total sales by year"])
+                                      "orders with a changed status", "total sales by year",
+                                      "How many orders changed status by month?",
+                                      "average population growth of countries by region"])
 def test_questions_comparing_no_periods_are_left_alone(question: str) -> None:
     assert read(question) is None
 
