@@ -23,8 +23,8 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from nl2sql.interpretation import Interpretation, interpret_sql
+from nl2sql.models.planner.words import NUMBER_WORDS, stem, wordset
 from nl2sql.presentation.numbers import format_cell, two_decimals
-from nl2sql.models.planner.words import NUMBER_WORDS, stem
 
 SEARCH = "search_verified_queries"
 #: call-id prefixes: the search, and the run of a reused pair's SQL
@@ -35,11 +35,10 @@ SHOWN_ROWS = 5  # rows an answer sentence names before "..."
 # Words that change how a question is put, never what it asks: articles, auxiliaries,
 # pronouns, relative pronouns and request verbs. Negations, prepositions, numbers and
 # every content word are kept.
-NEUTRAL = frozenset("""
-a an the is are was were be been being am our my your their its we us me i you please
-show tell give list what which who whom that do does did can could would will shall let
-kindly there here get find display see have has had
-""".split())
+NEUTRAL = wordset(
+    "a an the is are was were be been being am our my your their its we us me i you please "
+    "show tell give list what which who whom that do does did can could would will shall let "
+    "kindly there here get find display see have has had")
 
 # Fixed rewordings, applied in order to the lower-cased text.
 _REWRITES = (
