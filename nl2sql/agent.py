@@ -116,7 +116,8 @@ class Agent:
 
             request = Request(
                 # a snapshot of what this turn was sent; earlier results summarised
-                history=summarise_older(history, question_at),
+                history=(list(history) if self.model.reads_whole_history
+                         else summarise_older(history, question_at)),
                 tools=self.tools.declarations,
                 system=system,
                 tool_mode=mode,
@@ -159,7 +160,8 @@ class Agent:
             answer.sql, answer.columns, answer.rows, answer.truncated = None, [], [], False
             answer.model_sql = None
         elif answer.interpretation is None and answer.sql:
-            answer.interpretation = interpret_sql(answer.sql)  # a model that gave none
+            answer.interpretation = interpret_sql(  # a model that gave none
+                answer.sql, self.settings.datasets_dir)
         answer.answer = text.strip()
         answer.seconds = time.perf_counter() - started
         emit({"event": "answer", "answer": answer.to_dict()})

@@ -208,7 +208,21 @@ class DuckDBWarehouse(Warehouse):
             )
             for n, t, nullable, comment in cols
         ]
+        refs = self._foreign_keys(schema, table_name)
+        for c in table.columns:
+            c.references = refs.get(c.name)
         return table
+
+    def _foreign_keys(self, schema: str, table: str) -> dict[str, str]:
+        """Declared single-column foreign keys: column -> ``schema.table.column``."""
+        rows = self._fetch(
+            "SELECT constraint_column_names, referenced_table, referenced_column_names "
+            "FROM duckdb_constraints() WHERE database_name = ? AND schema_name = ? "
+            "AND table_name = ? AND constraint_type = 'FOREIGN KEY'",
+            [CATALOG, schema, table],
+        )
+        return {cols[0]: f"{schema}.{target}.{keys[0]}"
+                for cols, target, keys in rows if len(cols) == 1 and len(keys) == 1}
 
     def _text_examples(self, schema: str, table: str, columns: list[str]) -> dict[str, list[str]]:
         """Values of low-cardinality text columns, most frequent first."""
