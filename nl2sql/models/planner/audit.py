@@ -304,6 +304,7 @@ def _plan_problems(parsed: P.Parse, readings: list[Reading], plan: Plan,
             # second bucket; a date already fixes its month, so grouping by both says nothing
             problems.append(f"I would group {g.column.name} by its date and by its "
                             f"{str(finer[0].unit).lower()} at once")
+    problems += _owner_problems(parsed, readings)
     own = key_column(plan.subject)
     if own is not None and any(g.entity is None and _col_key(g.column) == _col_key(own)
                                for g in plan.groups) and any(
@@ -312,6 +313,26 @@ def _plan_problems(parsed: P.Parse, readings: list[Reading], plan: Plan,
                         "row once, which answers no question")
     problems += contradictions(plan.filters)
     return list(dict.fromkeys(problems))
+
+
+def _owner_problems(parsed: P.Parse, readings: list[Reading]) -> list[str]:
+    """``the id and name of the museum`` read as a visitor's id and name: columns asked
+    "of" a table the question names must be that table's."""
+    lows = [t.low for t in parsed.toks]
+    out: list[str] = []
+    for k, r in enumerate(readings[:-1]):
+        cols = [p.column for p in r.pieces if p.kind == "column" and p.column is not None]
+        if r.phrase.role not in (P.WHICH, P.GROUP) or not cols:
+            continue
+        nxt = readings[k + 1]
+        between = [w for w in lows[r.phrase.toks[-1].i + 1:nxt.phrase.toks[0].i]
+                   if w not in lexicon().sets["fillers"]]
+        owners = [p.table for p in nxt.pieces[:1] if p.kind == "table"
+                  and not p.by_description and p.table is not None]
+        if between == ["of"] and owners and any(c.table != owners[0].id for c in cols):
+            out.append(f"the question asks for the {cols[0].name} of {owners[0].name}, and I "
+                       f"found it in {cols[0].table}")
+    return out
 
 
 def _shows_place_or_time(plan: Plan, asked: str) -> bool:

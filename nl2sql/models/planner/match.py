@@ -27,6 +27,7 @@ from nl2sql.models.planner.words import (
     root,
     stem,
     table_words,
+    tokenize,
 )
 
 MAX_SPAN = 5
@@ -111,6 +112,8 @@ class Matcher:
         self.subject = subject
         self.near: Table | None = None
         self.counted = False  # reading a phrase that is only what is counted ("men")
+        # the words of the question: "the ids" are the subject's only where it is named
+        self._said = {t.stem for t in tokenize(question)}
 
     def read(self, phrase: P.Phrase, near: Table | None = None) -> Reading:
         """Cover ``phrase`` with pieces; values prefer the ``near`` table's columns
@@ -276,6 +279,7 @@ class Matcher:
         says_id = stems[-1:] == ("id",)
         words = stems[:-1] if says_id and len(stems) > 1 else stems
         best: tuple[tuple[object, ...], Piece] | None = None
+        rival: tuple[tuple[object, ...], Piece] | None = None
         for rank_t, table in enumerate(self.scope):
             for col in table.columns or []:
                 for q in range(len(words)):
@@ -290,18 +294,25 @@ class Matcher:
                     key = (int(table is self.subject), -unmatched, int(qual == table.words),
                            -len(col.words), -rank_t, col.name)
                     if best is None or key > best[0]:
+                        rival = best if best is not None and best[0][:-1] == key[:-1] else None
                         best = (key, Piece("column", a, b, table, col, says_id=says_id))
+                    elif key[:-1] == best[0][:-1]:
+                        rival = (key, best[1])
                     break
+        if best is not None and rival is not None and rival[0][:-1] == best[0][:-1] \
+                and best[0][1] != 0:
+            return None  # "name" where first_name and last_name say it equally: not a guess
         if best is None and not says_id:
             best = self._named_column(words, a, b)
         if best is None and not says_id and len(words) > 1:
             best = self._reordered_column(words, a, b)
-        if best is None and stems == ("name",) and self.subject is not None:
+        said = self.subject is not None and set(self.subject.words) <= self._said
+        if best is None and stems == ("name",) and self.subject is not None and said:
             titles = [c for c in self.subject.columns or [] if c.text and not c.is_key
                       and c.words and c.words[-1] in LABEL_WORDS]
             if len(titles) == 1 and self.subject in self.scope:  # "names of cartoons": Title
                 return Piece("column", a, b, self.subject, titles[0])
-        if best is None and stems == ("id",) and self.subject is not None:
+        if best is None and stems == ("id",) and self.subject is not None and said:
             own = key_column(self.subject)  # "the ids of members": member_id, MemberID
             if own is not None and self.subject in self.scope:
                 return Piece("column", a, b, self.subject, own, says_id=True)

@@ -352,3 +352,14 @@ def test_the_greatest_number_of_is_the_most(terse_db: Path) -> None:
         assert [r[0] for r in answer.rows] == ["Tamil"], answer.sql
     answer = ask_db(terse_db, "Which language has the least number of channels?")
     assert [r[0] for r in answer.rows] == ["Greek"], answer.sql
+
+
+@pytest.mark.parametrize("sql", [SHOP_SQL, SHOP_PASCAL_SQL])
+def test_columns_asked_of_a_named_table_are_its_own(tmp_path_factory: pytest.TempPathFactory,
+                                                    sql: str) -> None:
+    db = make_db(tmp_path_factory, sql)
+    # sales have no name: the account's name is not "the name of the sale"
+    answer = ask_db(db, "What is the name of the sale with the largest amount?")
+    assert not answer.answered, answer.sql
+    answered = ask_db(db, "What are the names of accounts from Peru?")
+    assert answered.answered and len(answered.rows) == 6, answered.answer
