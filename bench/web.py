@@ -12,14 +12,19 @@ drive three sides, each with ``--clients`` concurrent callers asking the same
 - ``http (gunicorn)``: ``POST /api/ask`` from client threads (one keep-alive
   connection each) to the real app under gunicorn as ``nl2sql serve`` runs it.
 
-Each side is warmed first (metadata caches, connections). Rounds alternate the
-sides so that a busy machine slows them alike; each side's rate is its median
-over rounds. Every answer must come back ``answered`` with the same SQL on every
+The in-process sides run in as many processes as gunicorn has workers (the
+threads split between them, one question counter and one state file shared, as
+gunicorn's workers share theirs): one process alone would be held back by the
+GIL where gunicorn is not. The HTTP clients run in this process, so their own
+CPU (building requests, parsing JSON) counts against the HTTP side. Each side
+is warmed first (metadata caches, connections). Rounds alternate the sides so
+that a busy machine slows them alike; each side's rate is its median over
+rounds. Every answer must come back ``answered`` with the same SQL on every
 side, or the run fails. The headline ratio is http / in-process agent: what
 HTTP, auth, state and metrics cost together.
 
     .venv/bin/python bench/web.py [--db data/demo.duckdb] [--scale 1] [--clients 50]
-                                   [--questions 400] [--workers 2] [--rounds 3]
+                                   [--questions 400] [--workers 2] [--processes N] [--rounds 3]
 """
 
 from __future__ import annotations
@@ -28,7 +33,9 @@ import argparse
 import http.client
 import json
 import logging
+import multiprocessing
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -40,7 +47,9 @@ import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -74,38 +83,51 @@ QUESTIONS = [
 RATE_LIMIT = "1000000/minute"
 
 Ask = Callable[[int, str], tuple[bool, str | None]]  # (client, question) -> (answered, sql)
+Take = Callable[[], int | None]  # the next question's number, None when all are taken
 
 
 @dataclass
 class Run:
-    """One side's timed pass: wall time, per-question latencies, answers and SQL."""
+    """One side's timed pass: start and end (monotonic, comparable across processes),
+    per-question latencies, answers and SQL."""
 
-    seconds: float = 0.0
+    start: float = 0.0
+    end: float = 0.0
     latencies: list[float] = field(default_factory=list)
     answered: int = 0
     sql: dict[str, str | None] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
+    cpu: float = 0.0  # CPU seconds of the answering processes (all their threads)
+    client_cpu: float = 0.0  # CPU seconds of the HTTP clients (this process)
 
     @property
     def rate(self) -> float:
-        return len(self.latencies) / self.seconds if self.seconds else 0.0
+        return len(self.latencies) / (self.end - self.start) if self.end > self.start else 0.0
+
+    @classmethod
+    def merge(cls, parts: list[Run]) -> Run:
+        run = cls(min(p.start for p in parts), max(p.end for p in parts))
+        for p in parts:
+            run.latencies += p.latencies
+            run.answered += p.answered
+            run.errors += p.errors
+            run.cpu += p.cpu
+            run.sql = {**p.sql, **run.sql}
+        return run
 
 
-def drive(ask: Ask, clients: int, count: int) -> Run:
-    """Ask ``count`` questions (cycling through QUESTIONS) from ``clients`` threads
-    at once; each thread takes the next question as soon as it has its answer."""
+def drive(ask: Ask, clients: int, take: Take, *, first_client: int = 0,
+          ready: Callable[[], object] = lambda: None) -> Run:
+    """Ask questions from ``clients`` threads at once until ``take`` runs out; each
+    thread takes the next question as soon as it has its answer. ``ready`` is
+    waited on once the threads are up (a barrier shared with other processes)."""
     run = Run()
     lock = threading.Lock()
-    taken = iter(range(count))
     start = threading.Barrier(clients + 1)
 
     def client(index: int) -> None:
         start.wait()
-        while True:
-            with lock:
-                n = next(taken, None)
-            if n is None:
-                return
+        while (n := take()) is not None:
             question = QUESTIONS[n % len(QUESTIONS)]
             t0 = time.perf_counter()
             try:
@@ -120,15 +142,26 @@ def drive(ask: Ask, clients: int, count: int) -> Run:
                 run.answered += answered
                 run.sql.setdefault(question, sql)
 
-    threads = [threading.Thread(target=client, args=(i,), daemon=True) for i in range(clients)]
+    threads = [threading.Thread(target=client, args=(first_client + i,), daemon=True)
+               for i in range(clients)]
     for t in threads:
         t.start()
+    ready()
     start.wait()
-    t0 = time.perf_counter()
+    run.start = time.monotonic()
     for t in threads:
         t.join()
-    run.seconds = time.perf_counter() - t0
+    run.end = time.monotonic()
     return run
+
+
+def counting(count: int) -> Take:
+    numbers, lock = iter(range(count)), threading.Lock()
+
+    def take() -> int | None:
+        with lock:
+            return next(numbers, None)
+    return take
 
 
 # -- the sides -----------------------------------------------------------------------
@@ -138,27 +171,124 @@ def tokens_for(clients: int) -> list[str]:
 
 
 def bench_env(db: Path, state: Path, clients: int) -> dict[str, str]:
-    """The settings both sides use, as the environment gunicorn gets."""
+    """The settings every side uses, as the environment gunicorn gets."""
     return {"NL2SQL_WAREHOUSE": f"duckdb:///{db.resolve()}", "NL2SQL_MODEL": "offline",
             "NL2SQL_STATE_DB": str(state), "NL2SQL_RATE_LIMIT": RATE_LIMIT,
             "NL2SQL_API_TOKENS": ",".join(tokens_for(clients))}
 
 
-def agent_side(runtime: Runtime) -> Ask:
-    def ask(client: int, question: str) -> tuple[bool, str | None]:
+def inprocess_sides(env: dict[str, str], log: Path) -> tuple[Runtime, dict[str, Ask]]:
+    """The agent alone, and the answer service the web layer calls, on one runtime;
+    the service's log lines are written as JSON to ``log``, like the server's."""
+    handler = logging.FileHandler(log)
+    handler.setFormatter(JsonFormatter())
+    root = logging.getLogger("nl2sql")
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    root.propagate = False
+    runtime = Runtime(Settings.from_env(env))
+    services = Services.build(runtime)
+    users = [token_user(t) for t in env["NL2SQL_API_TOKENS"].split(",")]  # as the API sees
+
+    def agent(client: int, question: str) -> tuple[bool, str | None]:
         answer, _ = runtime.agent().ask(question)
         return answer.answered, answer.sql
-    return ask
 
-
-def service_side(services: Services, clients: int) -> Ask:
-    users = [token_user(t) for t in tokens_for(clients)]  # the users the API sees
-
-    def ask(client: int, question: str) -> tuple[bool, str | None]:
+    def service(client: int, question: str) -> tuple[bool, str | None]:
         asker, user = services.asker, users[client]
         data = asker.run(asker.prepare(user, question, interface="web", rate_key=user))
         return bool(data["answered"]), data["sql"]
-    return ask
+    return runtime, {"in-process agent": agent, "in-process service": service}
+
+
+def child(conn: Connection, barrier: Any, counter: Any, env: dict[str, str], log: str,
+          first_client: int, clients: int) -> None:
+    """One in-process worker: answers ``(side, count)`` orders until told None."""
+    runtime, sides = inprocess_sides(env, Path(log))
+
+    def take_shared() -> int | None:
+        with counter.get_lock():
+            if counter.value >= count:
+                return None
+            counter.value += 1
+            return int(counter.value - 1)
+
+    while (order := conn.recv()) is not None:
+        side, count = order
+        cpu = own_cpu()
+        run = drive(sides[side], clients, take_shared, first_client=first_client,
+                    ready=barrier.wait)
+        run.cpu = own_cpu() - cpu
+        conn.send(run)
+    runtime.close()
+
+
+class InProcess:
+    """The in-process sides in as many processes as gunicorn has workers, the
+    clients' threads split between them, sharing one question counter and one
+    state file as gunicorn's workers do."""
+
+    def __init__(self, env: dict[str, str], processes: int, clients: int, work: Path) -> None:
+        ctx = multiprocessing.get_context("spawn")  # no fork of a process holding threads
+        self.barrier = ctx.Barrier(processes + 1)
+        self.counter = ctx.Value("q", 0)
+        self.conns: list[Connection] = []
+        self.procs = []
+        first = 0
+        for i in range(processes):
+            mine = clients // processes + (i < clients % processes)
+            parent, there = ctx.Pipe()
+            proc = ctx.Process(target=child, daemon=True, args=(
+                there, self.barrier, self.counter, env, str(work / f"inprocess-{i}.log"),
+                first, mine))
+            proc.start()
+            self.conns.append(parent)
+            self.procs.append(proc)
+            first += mine
+
+    def ask(self, side: str) -> Callable[[int], Run]:
+        def run(count: int) -> Run:
+            self.counter.value = 0
+            for conn in self.conns:
+                conn.send((side, count))
+            self.barrier.wait()
+            return Run.merge([conn.recv() for conn in self.conns])
+        return run
+
+    def close(self) -> None:
+        for conn in self.conns:
+            conn.send(None)
+        for proc in self.procs:
+            proc.join(timeout=30)
+
+
+def own_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def tree_cpu(pid: int) -> float:
+    """CPU seconds of process ``pid`` and its children (gunicorn's master and
+    workers), from /proc; 0 where there is no /proc."""
+    total, tick = 0.0, os.sysconf("SC_CLK_TCK")
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # a process that ended meanwhile
+        if stat.parent.name == str(pid) or fields[1] == str(pid):
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
+def http_run(ask: Ask, clients: int, server: int) -> Callable[[int], Run]:
+    """The HTTP side's pass: the clients here, the CPU of gunicorn's processes."""
+    def run(count: int) -> Run:
+        server_cpu, cpu = tree_cpu(server), own_cpu()
+        result = drive(ask, clients, counting(count))
+        result.cpu, result.client_cpu = tree_cpu(server) - server_cpu, own_cpu() - cpu
+        return result
+    return run
 
 
 def http_side(url: str, clients: int) -> Ask:
@@ -167,8 +297,8 @@ def http_side(url: str, clients: int) -> Ask:
     local = threading.local()  # one keep-alive connection per client thread
 
     def post(client: int, body: bytes) -> tuple[int, bytes]:
-        conn = getattr(local, "conn", None)
         for attempt in (1, 2):
+            conn = getattr(local, "conn", None)
             if conn is None:
                 conn = local.conn = http.client.HTTPConnection(host, int(port), timeout=120)
             try:
@@ -180,7 +310,7 @@ def http_side(url: str, clients: int) -> Ask:
             except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
                 # The server closed an idle keep-alive connection: open a new one, once.
                 conn.close()
-                conn = local.conn = None
+                local.conn = None
                 if attempt == 2:
                     raise
         raise AssertionError("unreachable")
@@ -195,8 +325,9 @@ def http_side(url: str, clients: int) -> Ask:
 
 
 @contextmanager
-def gunicorn(env: dict[str, str], workers: int, log: Path) -> Iterator[str]:
-    """The app under gunicorn exactly as `nl2sql serve` runs it; yields its base URL."""
+def gunicorn(env: dict[str, str], workers: int, log: Path) -> Iterator[tuple[str, int]]:
+    """The app under gunicorn exactly as `nl2sql serve` runs it; yields its base URL
+    and the master's pid."""
     import socket
 
     with socket.socket() as s:
@@ -222,7 +353,7 @@ def gunicorn(env: dict[str, str], workers: int, log: Path) -> Iterator[str]:
                 if time.monotonic() > deadline:
                     raise SystemExit(f"gunicorn did not start: {log.read_text()[-2000:]}")
                 time.sleep(0.2)
-            yield url
+            yield url, proc.pid
         finally:
             proc.terminate()
             try:
@@ -267,8 +398,11 @@ def main() -> None:
     ap.add_argument("--questions", type=int, default=400, help="questions per side and round")
     ap.add_argument("--workers", type=int, default=2,
                     help="gunicorn workers (the `nl2sql serve` default, for 2 cores)")
+    ap.add_argument("--processes", type=int, default=0,
+                    help="processes the in-process sides run in (default: --workers)")
     ap.add_argument("--rounds", type=int, default=3, help="timed rounds per side, alternating")
     args = ap.parse_args()
+    processes = args.processes or args.workers
     if not args.db.is_file():
         print(f"building the demo warehouse at scale {args.scale:g}: {args.db}", flush=True)
         build_demo(args.db, scale=args.scale)
@@ -276,52 +410,50 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="nl2sql-webbench-") as tmp:
         work = Path(tmp)
         env = bench_env(args.db, work / "http-state.sqlite3", args.clients)
-        # The in-process side: same settings, its own state file, its log lines
-        # written as JSON like the server's (the service logs each answer).
-        settings = Settings.from_env({**env, "NL2SQL_STATE_DB": str(work / "state.sqlite3")})
-        handler = logging.FileHandler(work / "inprocess.log")
-        handler.setFormatter(JsonFormatter())
-        root = logging.getLogger("nl2sql")
-        root.addHandler(handler)
-        root.setLevel(logging.INFO)
-        root.propagate = False
-        runtime = Runtime(settings)
-        services = Services.build(runtime)
-        with gunicorn(env, args.workers, work / "gunicorn.log") as url:
-            sides: dict[str, Ask] = {
-                "in-process agent": agent_side(runtime),
-                "in-process service": service_side(services, args.clients),
-                "http (gunicorn)": http_side(url, args.clients),
-            }
-            # Warm-up: every question on every side, from every client, so each
-            # gunicorn worker has its caches and each client its connection.
-            warm = max(args.clients, len(QUESTIONS)) * 2
-            for ask in sides.values():
-                drive(ask, args.clients, warm)
-            results: dict[str, list[Run]] = {name: [] for name in sides}
-            for _ in range(args.rounds):
-                for name, ask in sides.items():
-                    results[name].append(drive(ask, args.clients, args.questions))
-        runtime.close()
-        root.removeHandler(handler)
-        handler.close()
+        inprocess = InProcess({**env, "NL2SQL_STATE_DB": str(work / "state.sqlite3")},
+                              processes, args.clients, work)
+        try:
+            with gunicorn(env, args.workers, work / "gunicorn.log") as (url, server):
+                web = http_run(http_side(url, args.clients), args.clients, server)
+                sides: dict[str, Callable[[int], Run]] = {
+                    "in-process agent": inprocess.ask("in-process agent"),
+                    "in-process service": inprocess.ask("in-process service"),
+                    "http (gunicorn)": web,
+                }
+                # Warm-up: every question on every side, from every client, so each
+                # process has its metadata caches and each client its connection.
+                for run in sides.values():
+                    run(max(args.clients, len(QUESTIONS)) * 2)
+                results: dict[str, list[Run]] = {name: [] for name in sides}
+                for _ in range(args.rounds):
+                    for name, run in sides.items():
+                        results[name].append(run(args.questions))
+        finally:
+            inprocess.close()
 
-    cpus = os.cpu_count()
     print(f"web tier: {args.clients} clients, {args.questions} questions per side and round, "
           f"{args.rounds} rounds; gunicorn {args.workers} workers x {THREADS} threads; "
-          f"{args.db.name}; {cpus} CPUs")
-    print(f"{'side':22} {'answers/s':>10} {'p50 ms':>8} {'p95 ms':>8} {'answered':>12}")
+          f"in-process: {processes} processes, {args.clients} threads in all; "
+          f"{args.db.name}; {os.cpu_count()} CPUs")
+    print(f"{'side':20} {'answers/s':>9} {'p50 ms':>7} {'p95 ms':>7} {'CPU ms/answer':>13} "
+          f"{'client CPU':>10} {'answered':>10}")
     rates: dict[str, float] = {}
+    cpus: dict[str, float] = {}
     for name, runs in results.items():
         rate, p50, p95 = summary(runs)
         rates[name] = rate
+        asked = sum(len(r.latencies) for r in runs)
+        cpus[name] = sum(r.cpu for r in runs) / asked * 1000
+        client = sum(r.client_cpu for r in runs) / asked * 1000
         answered = sum(r.answered for r in runs)
-        print(f"{name:22} {rate:10.1f} {p50 * 1000:8.1f} {p95 * 1000:8.1f} "
-              f"{answered:>7}/{args.questions * args.rounds}")
-    web = rates["http (gunicorn)"]
+        print(f"{name:20} {rate:9.1f} {p50 * 1000:7.0f} {p95 * 1000:7.0f} {cpus[name]:13.1f} "
+              f"{client:10.1f} {answered:>5}/{args.questions * args.rounds}")
+    web_rate = rates["http (gunicorn)"]
     for base in ("in-process agent", "in-process service"):
-        ratio = web / rates[base] if rates[base] else 0.0
-        print(f"ratio http / {base}: {ratio:.2f} (overhead {(1 - ratio) * 100:.0f}%)")
+        ratio = web_rate / rates[base] if rates[base] else 0.0
+        cpu = cpus["http (gunicorn)"] / cpus[base] if cpus[base] else 0.0
+        print(f"http / {base}: answers/s ratio {ratio:.2f} (overhead {(1 - ratio) * 100:.0f}%); "
+              f"server CPU per answer x{cpu:.2f}")
     reference = results["in-process agent"][0].sql
     problems = [p for name, runs in results.items()
                 for p in check(name, runs, args.questions, reference)]
