@@ -17,14 +17,15 @@ threads split between them, one question counter and one state file shared, as
 gunicorn's workers share theirs): one process alone would be held back by the
 GIL where gunicorn is not. The HTTP clients run in this process, so their own
 CPU (building requests, parsing JSON) counts against the HTTP side. Each side
-is warmed first (metadata caches, connections). Rounds alternate the sides so
-that a busy machine slows them alike; each side's rate is its median over
-rounds. Every answer must come back ``answered`` with the same SQL on every
+is warmed first (metadata caches, connections). Rounds alternate the sides
+(each round starting with another) so that a busy machine slows them alike;
+a side's rate is its median over rounds, and a ratio the median of the rounds'
+ratios. Every answer must come back ``answered`` with the same SQL on every
 side, or the run fails. The headline ratio is http / in-process agent: what
 HTTP, auth, state and metrics cost together.
 
     .venv/bin/python bench/web.py [--db data/demo.duckdb] [--scale 1] [--clients 50]
-                                   [--questions 400] [--workers 2] [--processes N] [--rounds 3]
+                                   [--questions 200] [--workers 2] [--processes N] [--rounds 6]
 """
 
 from __future__ import annotations
@@ -325,7 +326,8 @@ def http_side(url: str, clients: int) -> Ask:
 
 
 @contextmanager
-def gunicorn(env: dict[str, str], workers: int, log: Path) -> Iterator[tuple[str, int]]:
+def gunicorn(env: dict[str, str], workers: int, threads: int,
+             log: Path) -> Iterator[tuple[str, int]]:
     """The app under gunicorn exactly as `nl2sql serve` runs it; yields its base URL
     and the master's pid."""
     import socket
@@ -337,7 +339,7 @@ def gunicorn(env: dict[str, str], workers: int, log: Path) -> Iterator[tuple[str
     base = {k: v for k, v in os.environ.items()
             if not k.startswith(("NL2SQL_", "GEMINI_", "GOOGLE_", "PROMETHEUS_"))}
     with log.open("wb") as out:
-        proc = subprocess.Popen(gunicorn_command("127.0.0.1", port, workers), cwd=ROOT,
+        proc = subprocess.Popen(gunicorn_command("127.0.0.1", port, workers, threads), cwd=ROOT,
                                 env={**base, **env}, stdout=out, stderr=subprocess.STDOUT)
         try:
             deadline = time.monotonic() + 60
@@ -395,12 +397,14 @@ def main() -> None:
                     help="demo DuckDB file (built at --scale when missing)")
     ap.add_argument("--scale", type=float, default=1.0, help="scale of a demo file to build")
     ap.add_argument("--clients", type=int, default=50, help="concurrent clients (and threads)")
-    ap.add_argument("--questions", type=int, default=400, help="questions per side and round")
+    ap.add_argument("--questions", type=int, default=200, help="questions per side and round")
     ap.add_argument("--workers", type=int, default=2,
                     help="gunicorn workers (the `nl2sql serve` default, for 2 cores)")
+    ap.add_argument("--threads", type=int, default=THREADS,
+                    help="threads per gunicorn worker (`nl2sql serve --threads`)")
     ap.add_argument("--processes", type=int, default=0,
                     help="processes the in-process sides run in (default: --workers)")
-    ap.add_argument("--rounds", type=int, default=3, help="timed rounds per side, alternating")
+    ap.add_argument("--rounds", type=int, default=6, help="timed rounds per side, alternating")
     args = ap.parse_args()
     processes = args.processes or args.workers
     if not args.db.is_file():
@@ -413,7 +417,7 @@ def main() -> None:
         inprocess = InProcess({**env, "NL2SQL_STATE_DB": str(work / "state.sqlite3")},
                               processes, args.clients, work)
         try:
-            with gunicorn(env, args.workers, work / "gunicorn.log") as (url, server):
+            with gunicorn(env, args.workers, args.threads, work / "gunicorn.log") as (url, server):
                 web = http_run(http_side(url, args.clients), args.clients, server)
                 sides: dict[str, Callable[[int], Run]] = {
                     "in-process agent": inprocess.ask("in-process agent"),
@@ -425,32 +429,34 @@ def main() -> None:
                 for run in sides.values():
                     run(max(args.clients, len(QUESTIONS)) * 2)
                 results: dict[str, list[Run]] = {name: [] for name in sides}
-                for _ in range(args.rounds):
-                    for name, run in sides.items():
-                        results[name].append(run(args.questions))
+                names = list(sides)
+                for r in range(args.rounds):
+                    # A different side first each round: none always follows another.
+                    for name in names[r % len(names):] + names[:r % len(names)]:
+                        results[name].append(sides[name](args.questions))
         finally:
             inprocess.close()
 
     print(f"web tier: {args.clients} clients, {args.questions} questions per side and round, "
-          f"{args.rounds} rounds; gunicorn {args.workers} workers x {THREADS} threads; "
+          f"{args.rounds} rounds; gunicorn {args.workers} workers x {args.threads} threads; "
           f"in-process: {processes} processes, {args.clients} threads in all; "
           f"{args.db.name}; {os.cpu_count()} CPUs")
     print(f"{'side':20} {'answers/s':>9} {'p50 ms':>7} {'p95 ms':>7} {'CPU ms/answer':>13} "
           f"{'client CPU':>10} {'answered':>10}")
-    rates: dict[str, float] = {}
     cpus: dict[str, float] = {}
     for name, runs in results.items():
         rate, p50, p95 = summary(runs)
-        rates[name] = rate
         asked = sum(len(r.latencies) for r in runs)
         cpus[name] = sum(r.cpu for r in runs) / asked * 1000
         client = sum(r.client_cpu for r in runs) / asked * 1000
         answered = sum(r.answered for r in runs)
         print(f"{name:20} {rate:9.1f} {p50 * 1000:7.0f} {p95 * 1000:7.0f} {cpus[name]:13.1f} "
               f"{client:10.1f} {answered:>5}/{args.questions * args.rounds}")
-    web_rate = rates["http (gunicorn)"]
     for base in ("in-process agent", "in-process service"):
-        ratio = web_rate / rates[base] if rates[base] else 0.0
+        # Each round's ratio compares sides measured minutes apart at most, under
+        # the same load from whatever else the machine runs; the median of those.
+        ratio = statistics.median(h.rate / b.rate for h, b in
+                                  zip(results["http (gunicorn)"], results[base], strict=True))
         cpu = cpus["http (gunicorn)"] / cpus[base] if cpus[base] else 0.0
         print(f"http / {base}: answers/s ratio {ratio:.2f} (overhead {(1 - ratio) * 100:.0f}%); "
               f"server CPU per answer x{cpu:.2f}")

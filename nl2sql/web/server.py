@@ -43,11 +43,11 @@ _EXPECT = re.compile(rb"\nexpect[ \t]*:[ \t]*100-continue")
 _STATUS_LINE = re.compile(rb"^HTTP/1\.[01] (\d{3}) ([^\r\n]*)")
 
 
-def gunicorn_command(host: str, port: int, workers: int) -> list[str]:
+def gunicorn_command(host: str, port: int, workers: int, threads: int = THREADS) -> list[str]:
     """The gunicorn command line `nl2sql serve` execs (tests start the same one)."""
     return [sys.executable, "-m", "gunicorn", "--bind", f"{host}:{port}",
             "--workers", str(workers), "--worker-class", f"{__name__}.Worker",
-            "--threads", str(THREADS), "--timeout", "120", "--keep-alive", str(KEEPALIVE_S),
+            "--threads", str(threads), "--timeout", "120", "--keep-alive", str(KEEPALIVE_S),
             # The longest request line gunicorn allows; the app bounds the URL the same.
             "--limit-request-line", str(MAX_URL_BYTES),
             # Hooks for prometheus_client's multiprocess mode (/metrics sums workers).
