@@ -21,7 +21,7 @@ from nl2sql.config import Settings
 from nl2sql.context import dataset_context
 from nl2sql.errors import BadRequest, ConfigError, DeadlineExceeded, NotFound
 from nl2sql.knowledge.library import Knowledge
-from nl2sql.knowledge.semantic import semantic_layer
+from nl2sql.knowledge.semantic import SemanticLayer, semantic_layer
 from nl2sql.model_view import result_for_model
 from nl2sql.querying import run_checked
 from nl2sql.safety import Policy
@@ -37,6 +37,18 @@ log = logging.getLogger("nl2sql.tools")
 def declarations() -> tuple[dict[str, Any], ...]:
     """Function declarations in Gemini's OpenAPI-subset format."""
     return tuple(json.loads(schema_path("functions.json").read_text()))
+
+
+def _layer(dataset_id: str, datasets_dir: str) -> SemanticLayer | None:
+    """The dataset's semantic definitions (``datasets_dir``'s first), or None (also
+    when the file is broken)."""
+    try:
+        return semantic_layer(dataset_id, datasets_dir)
+    except ConfigError as e:
+        # A broken definitions file must not cost the model the tables; operators
+        # see it in the log (and `nl2sql semantic check`).
+        log.error("semantic definitions of %s not used: %s", dataset_id, e.message)
+        return None
 
 
 @dataclass
@@ -117,7 +129,7 @@ class Toolbox:
             if not self._allowed(d.id):
                 continue
             item = d.to_dict()
-            context = dataset_context(d.id)
+            context = dataset_context(d.id, self.settings.datasets_dir)
             if context and not item["description"]:
                 item["description"] = context.description
             out.append(item)
@@ -128,16 +140,10 @@ class Toolbox:
             raise NotFound(f"dataset {dataset_id!r} is not available; call list_datasets")
         tables = self.warehouse.list_tables(dataset_id)
         out: dict[str, Any] = {"dataset_id": dataset_id, "tables": [t.to_dict() for t in tables]}
-        context = dataset_context(dataset_id)
+        context = dataset_context(dataset_id, self.settings.datasets_dir)
         if context and context.notes:
             out["notes"] = context.notes  # business definitions and join paths
-        try:
-            layer = semantic_layer(dataset_id)
-        except ConfigError as e:
-            # A broken definitions file must not cost the model the table list;
-            # operators see it in the log (and `nl2sql semantic check`).
-            log.error("semantic definitions of %s not used: %s", dataset_id, e.message)
-            layer = None
+        layer = _layer(dataset_id, self.settings.datasets_dir)
         if layer is not None:
             out.update(layer.tool_payload())  # metrics, entities, dimensions, joins
         return out
@@ -151,7 +157,11 @@ class Toolbox:
             dataset = dataset[len(home):]  # our own project, spelled out
         if not self._allowed(dataset):
             raise NotFound(f"table {table_id!r} is not in an allowed dataset")
-        return self.warehouse.get_table(f"{dataset}.{table}").to_dict()
+        out = self.warehouse.get_table(f"{dataset}.{table}").to_dict()
+        layer = _layer(dataset, self.settings.datasets_dir)
+        if layer is not None:
+            out.update(layer.table_payload(table))  # the metrics defined over this table
+        return out
 
     def search_verified_queries(self, question: str,
                                 dataset_id: str | None = None) -> dict[str, Any]:

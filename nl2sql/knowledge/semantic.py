@@ -1,11 +1,12 @@
 """Semantic definitions of a dataset: metrics, entities, dimensions, join keys.
 
-``schemas/datasets/<dataset>.yaml`` (validated by ``schemas/semantic.schema.json``)
-holds a readable subset of dbt's semantic layer. Loading resolves every metric
-to the one shape both models consume (a GoogleSQL aggregate over a base table
-plus filters that always apply, or a full query for multi-table metrics) and
-passes each one through the safety gate, so a definition the gate would refuse
-never reaches a model. ``tool_payload`` is what ``list_tables`` adds.
+``schemas/datasets/<dataset>.yaml`` (validated by ``schemas/semantic.schema.json``;
+the same name in ``NL2SQL_DATASETS_DIR`` takes precedence) holds a readable
+subset of dbt's semantic layer. Loading resolves every metric to the one shape
+both models consume (a GoogleSQL aggregate over a base table plus filters that
+always apply, or a full query for multi-table metrics) and passes each one
+through the safety gate, so a definition the gate would refuse never reaches a
+model. ``tool_payload`` is what ``list_tables`` adds.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from sqlglot import exp
 
 from nl2sql.errors import ConfigError, UnsafeSQL
 from nl2sql.safety import Policy, check_sql
-from nl2sql.schemas import schema_path
+from nl2sql.schemas import dataset_file, schema_path
 
 #: dbt measure aggregations -> GoogleSQL (``{}`` is the measure's expression)
 AGGREGATES = {
@@ -119,6 +120,28 @@ class SemanticLayer:
             out["joins"] = list(self.joins)
         return out
 
+    def table_payload(self, table: str) -> dict[str, Any]:
+        """The metrics over ``table`` (no dataset prefix), for ``get_table``: one line
+        each, ``name: EXPRESSION WHERE FILTERS; time COLUMN`` (or ``name: SQL``), without
+        the prose, which ``list_tables`` carries. Empty when no metric uses the table.
+
+        The first request's catalog names each metric under its table only; the
+        definition reaches the model with the table it is about to query, so it is
+        not paid for on every request of every question.
+        """
+        metrics = []
+        for m in self.metrics:
+            if m.sql and table in m.tables:
+                metrics.append(f"{m.name}: {m.sql}")
+            elif not m.sql and m.table == table:
+                line = f"{m.name}: {m.expression}"
+                where = (" AND ".join(f"({f})" for f in m.filters) if len(m.filters) > 1
+                         else "".join(m.filters))
+                line += f" WHERE {where}" if where else ""
+                line += f"; time {m.time_column}" if m.time_column else ""
+                metrics.append(line)
+        return {"metrics": metrics} if metrics else {}
+
 
 @cache
 def _validator() -> jsonschema.protocols.Validator:
@@ -128,17 +151,15 @@ def _validator() -> jsonschema.protocols.Validator:
     return cls(schema)
 
 
-def semantic_path(dataset_id: str) -> Path | None:
-    if not dataset_id or "/" in dataset_id or dataset_id.startswith("."):
-        return None
-    path = schema_path(f"datasets/{dataset_id}.yaml")
-    return path if path.is_file() else None
+def semantic_path(dataset_id: str, datasets_dir: str = "") -> Path | None:
+    """The definitions file of ``dataset_id`` (``datasets_dir``'s first), if any."""
+    return dataset_file(dataset_id, ".yaml", datasets_dir)
 
 
 @cache
-def semantic_layer(dataset_id: str) -> SemanticLayer | None:
+def semantic_layer(dataset_id: str, datasets_dir: str = "") -> SemanticLayer | None:
     """The checked definitions of ``dataset_id``, or None when it has no file."""
-    path = semantic_path(dataset_id)
+    path = semantic_path(dataset_id, datasets_dir)
     return load_file(path, expect_dataset=dataset_id) if path else None
 
 
