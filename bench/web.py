@@ -22,7 +22,10 @@ is warmed first (metadata caches, connections). Rounds alternate the sides
 a side's rate is its median over rounds, and a ratio the median of the rounds'
 ratios. Every answer must come back ``answered`` with the same SQL on every
 side, or the run fails. The headline ratio is http / in-process agent: what
-HTTP, auth, state and metrics cost together.
+HTTP, auth, state and metrics cost together. Each side's CPU per answer is
+measured too (every thread of the answering processes; for HTTP gunicorn's
+master and workers, the clients' apart): on a machine shared with other work
+the rates move with its load, CPU per answer hardly does.
 
     .venv/bin/python bench/web.py [--db data/demo.duckdb] [--scale 1] [--clients 50]
                                    [--questions 200] [--workers 2] [--processes N] [--rounds 6]
@@ -36,7 +39,6 @@ import json
 import logging
 import multiprocessing
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -47,13 +49,14 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from loadgen import Ask, Run, counting, drive, own_cpu, summary, tree_cpu  # noqa: E402
 
 from nl2sql.config import Settings  # noqa: E402
 from nl2sql.runtime import Runtime  # noqa: E402
@@ -82,88 +85,6 @@ QUESTIONS = [
 # Far above any load here: the limiter still runs (a state write per question)
 # but never refuses.
 RATE_LIMIT = "1000000/minute"
-
-Ask = Callable[[int, str], tuple[bool, str | None]]  # (client, question) -> (answered, sql)
-Take = Callable[[], int | None]  # the next question's number, None when all are taken
-
-
-@dataclass
-class Run:
-    """One side's timed pass: start and end (monotonic, comparable across processes),
-    per-question latencies, answers and SQL."""
-
-    start: float = 0.0
-    end: float = 0.0
-    latencies: list[float] = field(default_factory=list)
-    answered: int = 0
-    sql: dict[str, str | None] = field(default_factory=dict)
-    errors: list[str] = field(default_factory=list)
-    cpu: float = 0.0  # CPU seconds of the answering processes (all their threads)
-    client_cpu: float = 0.0  # CPU seconds of the HTTP clients (this process)
-
-    @property
-    def rate(self) -> float:
-        return len(self.latencies) / (self.end - self.start) if self.end > self.start else 0.0
-
-    @classmethod
-    def merge(cls, parts: list[Run]) -> Run:
-        run = cls(min(p.start for p in parts), max(p.end for p in parts))
-        for p in parts:
-            run.latencies += p.latencies
-            run.answered += p.answered
-            run.errors += p.errors
-            run.cpu += p.cpu
-            run.sql = {**p.sql, **run.sql}
-        return run
-
-
-def drive(ask: Ask, clients: int, take: Take, *, first_client: int = 0,
-          ready: Callable[[], object] = lambda: None) -> Run:
-    """Ask questions from ``clients`` threads at once until ``take`` runs out; each
-    thread takes the next question as soon as it has its answer. ``ready`` is
-    waited on once the threads are up (a barrier shared with other processes)."""
-    run = Run()
-    lock = threading.Lock()
-    start = threading.Barrier(clients + 1)
-
-    def client(index: int) -> None:
-        start.wait()
-        while (n := take()) is not None:
-            question = QUESTIONS[n % len(QUESTIONS)]
-            t0 = time.perf_counter()
-            try:
-                answered, sql = ask(index, question)
-            except Exception as e:  # noqa: BLE001 - reported, and the run fails
-                answered, sql = False, None
-                with lock:
-                    run.errors.append(f"{question}: {type(e).__name__}: {e}")
-            elapsed = time.perf_counter() - t0
-            with lock:
-                run.latencies.append(elapsed)
-                run.answered += answered
-                run.sql.setdefault(question, sql)
-
-    threads = [threading.Thread(target=client, args=(first_client + i,), daemon=True)
-               for i in range(clients)]
-    for t in threads:
-        t.start()
-    ready()
-    start.wait()
-    run.start = time.monotonic()
-    for t in threads:
-        t.join()
-    run.end = time.monotonic()
-    return run
-
-
-def counting(count: int) -> Take:
-    numbers, lock = iter(range(count)), threading.Lock()
-
-    def take() -> int | None:
-        with lock:
-            return next(numbers, None)
-    return take
-
 
 # -- the sides -----------------------------------------------------------------------
 
@@ -207,12 +128,12 @@ def child(conn: Connection, barrier: Any, counter: Any, env: dict[str, str], log
     """One in-process worker: answers ``(side, count)`` orders until told None."""
     runtime, sides = inprocess_sides(env, Path(log))
 
-    def take_shared() -> int | None:
+    def take_shared() -> str | None:
         with counter.get_lock():
             if counter.value >= count:
                 return None
             counter.value += 1
-            return int(counter.value - 1)
+            return QUESTIONS[(counter.value - 1) % len(QUESTIONS)]
 
     while (order := conn.recv()) is not None:
         side, count = order
@@ -263,30 +184,11 @@ class InProcess:
             proc.join(timeout=30)
 
 
-def own_cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
-
-
-def tree_cpu(pid: int) -> float:
-    """CPU seconds of process ``pid`` and its children (gunicorn's master and
-    workers), from /proc; 0 where there is no /proc."""
-    total, tick = 0.0, os.sysconf("SC_CLK_TCK")
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue  # a process that ended meanwhile
-        if stat.parent.name == str(pid) or fields[1] == str(pid):
-            total += (int(fields[11]) + int(fields[12])) / tick
-    return total
-
-
 def http_run(ask: Ask, clients: int, server: int) -> Callable[[int], Run]:
     """The HTTP side's pass: the clients here, the CPU of gunicorn's processes."""
     def run(count: int) -> Run:
         server_cpu, cpu = tree_cpu(server), own_cpu()
-        result = drive(ask, clients, counting(count))
+        result = drive(ask, clients, counting(QUESTIONS, count))
         result.cpu, result.client_cpu = tree_cpu(server) - server_cpu, own_cpu() - cpu
         return result
     return run
@@ -366,18 +268,6 @@ def gunicorn(env: dict[str, str], workers: int, threads: int,
 
 
 # -- the report ----------------------------------------------------------------------
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
-
-
-def summary(runs: list[Run]) -> tuple[float, float, float]:
-    """Median rate over rounds; p50 and p95 latency over every question asked."""
-    latencies = [x for r in runs for x in r.latencies]
-    return (statistics.median(r.rate for r in runs), percentile(latencies, 50),
-            percentile(latencies, 95))
-
 
 def check(name: str, runs: list[Run], count: int, reference: dict[str, str | None]) -> list[str]:
     """What is wrong with a side's answers: errors, declines, SQL unlike the reference."""

@@ -199,8 +199,8 @@ def check_sql_cmd(files: tuple[str, ...], allowed_datasets: str | None, max_rows
               help="Port to listen on.")
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(min=1),
               help="gunicorn worker processes.")
-# 8 is nl2sql.web.server.THREADS, not imported here: it would pull in gunicorn.
-@click.option("--threads", default=8, show_default=True, type=click.IntRange(min=1),
+# 24 is nl2sql.web.server.THREADS, not imported here: it would pull in gunicorn.
+@click.option("--threads", default=24, show_default=True, type=click.IntRange(min=1),
               help="Threads per worker: questions each worker answers at once.")
 @click.option("--dev", is_flag=True, help="Flask's development server instead of gunicorn.")
 def serve(host: str, port: int, workers: int, threads: int, dev: bool) -> None:
