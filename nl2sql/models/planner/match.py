@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from nl2sql.models.planner import parse as P
 from nl2sql.models.planner.catalog import LABEL_WORDS, Catalog, Column, Table, key_column
@@ -97,6 +98,7 @@ class Reading:
         return before is not None and not is_plural(toks[k - 1].raw)
 
 
+@lru_cache(maxsize=65536)
 def norm_value(text: str) -> str:
     return " ".join(re.findall(r"\w+", text.lower()))
 
@@ -272,8 +274,9 @@ class Matcher:
     def _called(self, table: Table) -> set[tuple[str, ...]]:
         """What the dataset's definitions call the table's rows ("customers" for users),
         as stemmed words."""
-        return {tuple(stem(w) for w in re.findall(r"[A-Za-z]+", name))
-                for name in self.catalog.synonyms.get(table.id.lower(), [])}
+        names = self.catalog.synonyms.get(table.id.lower(), [])
+        return {tuple(stem(w) for w in re.findall(r"[A-Za-z]+", name)) for name in names}
+
 
     def _column(self, stems: tuple[str, ...], toks: list[Tok], a: int, b: int) -> Piece | None:
         says_id = stems[-1:] == ("id",)
@@ -355,6 +358,7 @@ class Matcher:
         return best
 
 
+@lru_cache(maxsize=65536)  # the same example values are compared for every span
 def _stems(text: str) -> str:
     return " ".join(stem(w) for w in text.split())
 
