@@ -34,6 +34,7 @@ from nl2sql.models.planner.followup import merge
 from nl2sql.models.planner.listing import as_listing, order_phrases
 from nl2sql.models.planner.match import Piece, Reading
 from nl2sql.models.planner.plan import Filter, GroupKey, Measure, Plan
+from nl2sql.models.planner.sets import relations
 from nl2sql.models.planner.words import NEUTRAL
 
 ROLE_PHRASES = (P.COUNT, P.MEASURE, P.GROUP, P.RANK_GROUP, P.WHICH, P.PCT_BASE,
@@ -64,6 +65,8 @@ class _Builder:
         self.rank_measure: Reading | None = None
         self.plan_filters: list[Filter] = []
         self.row_entity = False
+        self.consumed: set[int] = set()  # comparisons a set condition read (their index)
+        self.years_used = False  # the years went into set conditions ("in both 2023 and 2024")
 
     def join_to(self, table: Table) -> Join | None:
         if table is self.s:
@@ -168,6 +171,7 @@ class _Builder:
 
     def build(self) -> Plan:
         plan = self.plan
+        relations(self)  # "never ordered", "more than one order": before values are read
         for r in self.readings:
             self.values(r)
         self.described_nulls()

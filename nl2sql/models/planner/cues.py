@@ -49,6 +49,29 @@ ELLIPSIS_STARTS = wordset(
 )
 PASS_WORDS = frozenset({"broken", "down", "grouped", "split", "breakdown", "respectively"})
 NEGATIONS = frozenset({"not", "no", "excluding", "except", "without", "non"})
+# "never" denies an event, never a value: it only ever reads as a set condition (sets.py).
+NEVER = frozenset({"never"})
+# Verbs that only relate a thing to other rows ("users who placed orders", "dogs that went
+# through treatments"); a verb that says more ("cancelled", "returned") is not here, so
+# "users who never cancelled an order" is never read as "users without orders".
+RELATING_VERBS = wordset(
+    "have has had having place places placed make makes made do does did done get gets got "
+    "gotten go goes went gone undergo undergoes underwent undergone receive receives "
+    "received take takes took taken buy buys bought purchase purchases purchased order "
+    "orders ordered book books booked own owns owned hold holds held attend attends attended "
+    "visit visits visited enrol enrols enroll enrolls enrolled register registers registered "
+    "teach teaches taught write writes wrote written sign signs signed play plays played "
+    "perform performs performed treat treats treated request requests requested arrange "
+    "arranges arranged assign assigns assigned rent rents rented borrow borrows borrowed "
+    "submit submits submitted publish publishes published direct directs directed "
+    "contain contains contained include includes included be been being is are was were "
+    "use uses used employ employs employed"
+)
+# Small words that may sit between an entity, its negation and the related rows.
+RELATION_PARTICLES = wordset(
+    "a an any anything anyone some single the that who which whose they it through with "
+    "to in on for from at all yet ever so far even currently"
+)
 
 
 @dataclass(frozen=True)

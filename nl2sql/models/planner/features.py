@@ -26,18 +26,19 @@ class Unanswerable(Exception):
 
 
 def dates(b: _Builder) -> None:
-    if not b.parsed.years and not b.parsed.months and not b.parsed.relative:
+    years = [] if b.years_used else b.parsed.years
+    if not years and not b.parsed.months and not b.parsed.relative:
         return
     col = b.time_column()
     year_col = None if col is not None else year_column(b)
     if year_col is not None and not b.parsed.months and not b.parsed.relative:
-        for op, year in b.parsed.years:  # "born before 1960": BirthYear < 1960
+        for op, year in years:  # "born before 1960": BirthYear < 1960
             b.value_filters.append((-1, Filter(b.use(year_col), op, (year,))))
         return
     if col is None:
         raise Unanswerable(f"{b.s.id} has no date or timestamp column to filter on")
     b.use(col)
-    for op, year in b.parsed.years:
+    for op, year in years:
         b.plan_filters.append(Filter(col, op, (year,), part="YEAR"))
     if b.parsed.months:
         b.plan_filters.append(Filter(col, "=", tuple(b.parsed.months), part="MONTH"))
@@ -71,6 +72,8 @@ def counted_after(b: _Builder, cmp: P.Comparison) -> bool:
 
 def comparisons(b: _Builder) -> None:
     for cmp in b.parsed.comparisons:
+        if cmp.after in b.consumed:
+            continue  # a count of related rows (sets.py)
         if counted_after(b, cmp):
             b.plan.having.append((cmp.op, cmp.number))
             continue

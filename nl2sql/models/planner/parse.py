@@ -26,9 +26,11 @@ from nl2sql.models.planner.cues import (
     ELLIPSIS_STARTS,
     GROUP_WORDS,
     NEGATIONS,
+    NEVER,
     PASS_WORDS,
     PCT_WORDS,
     QUESTION_CUES,
+    RELATING_VERBS,
     ROW_SUPERLATIVES,
     SUPERLATIVE_AGGS,
     UNIT_HINTS,
@@ -84,6 +86,7 @@ class Phrase:
     group_word: str = ""  # the cue that made this a grouping: by, per, each...
     chunk: bool = False
     order_by: bool = False  # "the cheapest product by retail price": what ranks the rows
+    related: bool = False  # after "never"/"no"/"more than 2": maybe rows related to another's
 
     @property
     def text(self) -> str:
@@ -108,6 +111,7 @@ class Parse:
     toks: list[Tok]
     phrases: list[Phrase]
     years: list[tuple[str, int]] = field(default_factory=list)  # (op, year)
+    both_years: bool = False  # "in both 2023 and 2024": each year, not a range
     months: list[int] = field(default_factory=list)
     relative: list[tuple[str, str, Relative]] = field(default_factory=list)  # (part, op, when)
     time_units: list[str] = field(default_factory=list)  # from yearly/monthly/...
@@ -231,6 +235,10 @@ def _scan(toks: list[Tok], chunks: dict[int, int]) -> list[Cue | Phrase]:
             cue("time_unit", w, TIME_ADJECTIVES[w])
         elif w in MONTHS and (w != "may" or toks[i].cap or (nxt.isdigit() and len(nxt) == 4)):
             cue("month", w, MONTHS[w])
+        elif w in NEVER:
+            cue("never", w)
+        elif w == "both" and i + 1 < n and is_year(toks[i + 1]):
+            cue("both", w)
         elif w in NEGATIONS or (w == "other" and nxt == "than"):
             cue("not", w)
             i += 2 if w == "other" else 1
@@ -296,7 +304,12 @@ def _feature(cue: Cue, items: list[Cue | Phrase], k: int, out: Parse) -> None:
     if cue.kind == "year":
         year = int(cue.value)
         two = items[k - 2] if k >= 2 else None
-        if before_word == "and" and isinstance(two, Cue) and two.kind == "year":
+        three = items[k - 3] if k >= 3 else None
+        if (before_word == "and" and isinstance(two, Cue) and two.kind == "year"
+                and isinstance(three, Cue) and three.word == "both"):
+            out.years.append(("=", year))  # "both 2023 and 2024": two years, each one
+            out.both_years = True
+        elif before_word == "and" and isinstance(two, Cue) and two.kind == "year":
             first = out.years.pop() if out.years else (">=", int(two.value))
             out.years.append((">=", first[1]))
             out.years.append(("<=", year))
@@ -326,6 +339,11 @@ def _role(p: Phrase, cues: list[Cue], prev: Phrase | None, out: Parse) -> None:
     limit = int(nums[-1]) if nums and isinstance(nums[-1], int) and nums[-1] > 0 else None
     aggs = [str(c.value) for c in cues if c.kind == "agg" and c.value]
     p.negated = "not" in kinds
+    # "never ordered", "no dogs", "more than one order", "not gone through any treatment":
+    # perhaps a condition on rows of another table (sets.py decides, with the catalog)
+    p.related = bool({"not", "never", "cmp"} & set(kinds)) or (
+        prev is not None and prev.related and len(prev.toks) == 1 and not prev.toks[0].cap
+        and (prev.toks[0].low in RELATING_VERBS or prev.toks[0].low.endswith(("ed", "en"))))
     p.distinct = "distinct" in kinds
     which_before = bool(out.roles(WHICH, ROW_RANK))
     if "count" in kinds:

@@ -328,8 +328,8 @@ def _holder(counted: Table, readings: list[Reading], catalog: Catalog) -> Table 
         if r.phrase.role == P.COUNT and any(p.table is counted for p in r.of("table")):
             seen = True
             continue
-        if not seen or r.phrase.role != P.CONTEXT:
-            continue
+        if not seen or r.phrase.role != P.CONTEXT or r.phrase.related:
+            continue  # "users who never ordered": a set condition (sets.py), not the facts
         for p in r.of("table"):
             other = p.table
             if (other is not None and other is not counted and not p.by_description

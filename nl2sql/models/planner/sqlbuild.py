@@ -21,6 +21,7 @@ from nl2sql.models.planner.catalog import Column, Table, key_column, label_colum
 from nl2sql.models.planner.knowledge import qualified
 from nl2sql.models.planner.parse import Relative
 from nl2sql.models.planner.plan import Filter, GroupKey, Measure, Plan
+from nl2sql.models.planner.sets import condition_sql
 from nl2sql.models.planner.words import split_name
 
 AGG_ALIAS = {"AVG": "avg", "SUM": "total", "MIN": "min", "MAX": "max", "MEDIAN": "median"}
@@ -68,7 +69,7 @@ class _Names:
 
 
 def _aliases(plan: Plan) -> dict[str, str]:
-    if not plan.joins:
+    if not plan.joins and not plan.conditions:  # a subquery names the outer table
         return {plan.subject.id: ""}
     out: dict[str, str] = {}
     for t in plan.tables():
@@ -122,6 +123,10 @@ def to_sql(plan: Plan, defensive: bool = False) -> str:
     where = [_condition(f, names, defensive) for f in plan.filters]
     where += [qualified(rule, names.aliases.get(plan.subject.id, ""))  # a metric's own rules
               for m in plan.measures if m.metric is not None for rule in m.metric.filters]
+    taken = set(names.aliases.values())
+    where += [condition_sql(c, names.aliases[plan.subject.id], taken,  # sets.py
+                            lambda f, a: _condition(f, _Names({f.column.table: a}), defensive))
+              for c in plan.conditions]
     if plan.rows:
         for c in plan.rows:
             a = alias(c.name)

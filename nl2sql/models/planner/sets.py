@@ -1,0 +1,270 @@
+"""Set conditions: subject rows judged by the rows of another table that point at them.
+
+- none: "users who never ordered", "dogs without treatments", "owners with no dogs";
+- a count: "users who placed more than one order", "teachers who teach at least two
+  courses" (through a bridge table: distinct courses, not bridge rows);
+- each of two years: "customers who ordered in both 2023 and 2024";
+- a comparison with an aggregate: "products priced above the average" (``versus``).
+
+Only what is read precisely becomes a condition: the words between the subject, the
+negation or count, and the related table must be relating verbs and small words
+(``cues.RELATING_VERBS``); anything else is left for the audit, which then declines.
+The conditions carry the question's words they account for (``tokens``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from sqlglot import exp
+
+from nl2sql.models.planner import parse as P
+from nl2sql.models.planner.catalog import Catalog, Column, Join, Table, key_column, time_column
+from nl2sql.models.planner.cues import NEVER, RELATING_VERBS, RELATION_PARTICLES
+from nl2sql.models.planner.lexicon import lexicon
+from nl2sql.models.planner.match import Matcher, Reading
+from nl2sql.models.planner.plan import Filter, Related, Versus
+from nl2sql.models.planner.words import Tok
+
+_Builder = Any  # build._Builder; not imported, so the modules form no cycle
+DENY = frozenset({"not", "no", "without", "none"}) | NEVER
+
+
+class Unclear(Exception):
+    """A set condition the question clearly asks for but names ambiguously."""
+
+
+@dataclass(frozen=True)
+class Route:
+    """How rows of ``named`` relate to the subject: ``via`` (``named`` itself, or a
+    bridge) points at the subject with ``fk``; ``counted`` is the bridge's key to
+    ``named`` (None when ``via`` is ``named``)."""
+
+    via: Table
+    fk: Column
+    named: Table
+    counted: Column | None = None
+
+
+def into(catalog: Catalog, subject: Table) -> list[Join]:
+    """Joins from other described tables to ``subject`` (many of theirs to one of its)."""
+    return [j for t in catalog.fetched() if t is not subject
+            for j in catalog.joins_from(t) if j.target is subject]
+
+
+def routes(catalog: Catalog, subject: Table, named: Table) -> list[Route]:
+    joins = into(catalog, subject)
+    direct = [Route(j.source, j.fk, named) for j in joins if j.source is named]
+    if direct:
+        return direct
+    return [Route(j.source, j.fk, named, j2.fk) for j in joins
+            for j2 in catalog.joins_from(j.source) if j2.target is named and j2.fk is not j.fk]
+
+
+def _one(found: list[Route], named: Table, subject: Table) -> Route:
+    if len(found) > 1:
+        ways = ", ".join(sorted({f"{r.via.name}.{r.fk.name}" for r in found}))
+        raise Unclear(f"{named.name} relates to {subject.name} in more than one way ({ways}); "
+                      "I cannot tell which the question means")
+    return found[0]
+
+
+def verb_roots(word: str) -> set[str]:
+    """``ordered`` -> order, ``booked`` -> book, ``enrolled`` -> enroll, enrol."""
+    out = set()
+    for end in ("ed", "d", "ing", "s"):
+        if word.endswith(end) and len(word) - len(end) >= 4:
+            root = word[: -len(end)]
+            out |= {root, root + "e"} | ({root[:-1]} if root[-1:] == root[-2:-1] else set())
+    return out
+
+
+def names_table(t: Tok, table: Table) -> bool:
+    """A word naming ``table`` by its last word, as a noun or as the verb of its rows
+    ("ordered": orders, "treated": treatments)."""
+    last = table.words[-1] if table.words else ""
+    if not last:
+        return False
+    return t.stem == last or any(last == r or (len(r) >= 4 and last.startswith(r))
+                                 for r in verb_roots(t.low))
+
+
+# -- reading -------------------------------------------------------------------------
+
+
+def relations(b: _Builder) -> None:
+    """Turn the question's set conditions into ``Related`` conditions on the plan."""
+    key = key_column(b.s)
+    joins = into(b.catalog, b.s)
+    if key is None or not joins:
+        return
+    scope = list({t.id: t for t in [j.source for j in joins] + [
+        j2.target for j in joins for j2 in b.catalog.joins_from(j.source)
+        if j2.target is not b.s]}.values())
+    try:
+        if b.parsed.both_years:
+            _both_years(b, joins, key)
+        matcher = Matcher(b.parsed.question, b.catalog, scope, b.s)
+        for r in list(b.readings):
+            if r.phrase.related and r in b.readings:
+                _related(b, r, matcher, key)
+    except Unclear as e:
+        from nl2sql.models.planner.features import Unanswerable
+        raise Unanswerable(str(e)) from e
+
+
+def _owner(b: _Builder) -> dict[int, Reading]:
+    return {t.i: r for r in b.readings if r.pieces for t in r.phrase.toks}
+
+
+def _related(b: _Builder, r: Reading, matcher: Matcher, key: Column) -> None:
+    again = matcher.read(r.phrase)
+    tables = [p for p in again.pieces if p.kind == "table"]
+    if len(tables) != 1 or len(again.pieces) != 1 or tables[0].table is b.s:
+        return
+    named = tables[0].table
+    assert named is not None
+    content = [t for t in again.unresolved if t.low not in RELATION_PARTICLES
+               and t.low not in lexicon().function_words]
+    if content:
+        return
+    window = _window(b, r.phrase.toks[0].i, named)
+    if window is None:
+        return
+    used, denied, cmp = window
+    if denied == (cmp is not None):
+        return  # neither, or "not more than 2": not read here
+    if cmp is not None and (not isinstance(cmp.number, int) or cmp.number < 0):
+        return
+    found = routes(b.catalog, b.s, named)
+    if not found:
+        return
+    route = _one(found, named, b.s)
+    op, count = ("=", 0) if cmp is None else (cmp.op, int(cmp.number))
+    if cmp is not None:
+        b.consumed.add(cmp.after)
+    tokens = tuple(sorted(set(used) | {t.i for t in r.phrase.toks}))
+    b.plan.conditions.append(Related(route.via, route.fk, key, op, count,
+                                     route.named if route.counted else None, route.counted,
+                                     tokens=tokens))
+    gone = {t for t in used}
+    b.readings = [x for x in b.readings if x is not r and not (
+        not x.pieces and all(t.i in gone for t in x.phrase.toks))]
+
+
+def _window(b: _Builder, start: int, named: Table
+            ) -> tuple[list[int], bool, P.Comparison | None] | None:
+    """The words between the subject's phrase and the related table's: a negation or a
+    count, relating verbs and small words, nothing else; (their indexes, denied, count)."""
+    toks = b.parsed.toks
+    owner = _owner(b)
+    spans = {}
+    for c in b.parsed.comparisons:
+        end = next((t.i for t in toks[c.after:] if t.number is not None), None)
+        if end is not None and c.hint is None:
+            spans.update({i: c for i in range(c.after, end + 1)})
+    lex = lexicon()
+    used: list[int] = []
+    denied, cmp = False, None
+    i = start - 1
+    while i >= 0 and i not in owner:
+        t = toks[i]
+        if t.low in DENY:
+            denied = True
+        elif i in spans and spans[i].after + 6 >= start:
+            cmp = spans[i]
+        elif not (t.low in RELATION_PARTICLES or t.low in RELATING_VERBS
+                  or t.low in lex.function_words or names_table(t, named)):
+            return None
+        used.append(i)
+        i -= 1
+    anchor = owner.get(i)
+    if anchor is None or not any(p.kind == "table" and p.table is b.s for p in anchor.pieces):
+        return None  # the condition is about what the word before it names: the subject
+    return used, denied, cmp
+
+
+def _both_years(b: _Builder, joins: list[Join], key: Column) -> None:
+    """``customers who ordered in both 2023 and 2024``: some related row in each year."""
+    years = [y for op, y in b.parsed.years if op == "="]
+    toks = b.parsed.toks
+    said = [(t, j) for j in joins for t in toks
+            if names_table(t, j.source) and time_column(j.source) is not None]
+    tables = {j.source.id for _, j in said}
+    if len(tables) != 1 or len(years) < 2:
+        raise Unclear("I could not tell what happened in each of the years")
+    found = [Route(j.source, j.fk, j.source) for _, j in said]
+    route = _one(list({r.fk.name: r for r in found}.values()), found[0].via, b.s)
+    col = time_column(route.via)
+    assert col is not None
+    tokens = tuple(sorted({t.i for t, _ in said} | {t.i for t in toks if t.number in years}))
+    for year in years:
+        b.plan.conditions.append(Related(route.via, route.fk, key, ">=", 1, filters=(
+            Filter(col, "=", (year,), part="YEAR"),), tokens=tokens))
+    b.years_used = True
+
+
+# -- SQL and words -------------------------------------------------------------------
+
+Render = Callable[[Filter, str], str]  # a filter as SQL, its table under the given alias
+
+
+def _table(table: Table, alias: str) -> exp.Table:
+    parts = table.id.split(".")
+    return exp.table_(parts[-1], db=parts[-2] if len(parts) > 1 else None,
+                      catalog=parts[-3] if len(parts) > 2 else None, alias=alias)
+
+
+def _alias(table: Table, taken: set[str]) -> str:
+    base = "".join(w[0] for w in table.words) or "t"
+    alias, n = f"{base}_r", 2
+    while alias in taken:
+        alias, n = f"{base}_r{n}", n + 1
+    taken.add(alias)
+    return alias
+
+
+def condition_sql(c: Related | Versus, outer: str, taken: set[str], render: Render) -> str:
+    """``c`` as a GoogleSQL condition on the outer query's subject (alias ``outer``)."""
+    if isinstance(c, Versus):
+        inner = _alias(c.column_table, taken) if False else ""
+        return ""
+    inner = _alias(c.via, taken)
+    where: exp.Expression = exp.column(c.fk.name, table=inner).eq(
+        exp.column(c.key.name, table=outer))
+    for f in c.filters:
+        where = exp.and_(where, exp.condition(render(f, inner), dialect="bigquery"))
+    rows = exp.select("1").from_(_table(c.via, inner)).where(where)
+    if c.op == "=" and c.count == 0:
+        cond: exp.Expression = exp.Not(this=exp.Exists(this=rows))
+    elif (c.op, c.count) in ((">=", 1), (">", 0)):
+        cond = exp.Exists(this=rows)
+    else:
+        counted = (exp.Count(this=exp.Distinct(expressions=[
+            exp.column(c.counted.name, table=inner)])) if c.counted is not None
+            else exp.Count(this=exp.Star()))
+        sub = exp.Subquery(this=exp.select(counted).from_(_table(c.via, inner)).where(where))
+        cond = OPS[c.op](this=sub, expression=exp.Literal.number(c.count))
+    return cond.sql(dialect="bigquery")
+
+
+OPS: dict[str, type[exp.Expression]] = {"=": exp.EQ, "!=": exp.NEQ, ">": exp.GT, ">=": exp.GTE,
+                                        "<": exp.LT, "<=": exp.LTE}
+SAID = {">": "more than", ">=": "at least", "<": "fewer than", "<=": "at most", "=": "exactly",
+        "!=": "other than"}
+
+
+def describe(c: Related | Versus, subject: Table) -> str:
+    """The condition in words, for the interpretation."""
+    if isinstance(c, Versus):
+        return ""
+    what = c.target or c.via
+    rows = " ".join(what.words) + "s" if what.words else what.name
+    how = (f"through {c.via.id} ({c.via.name}.{c.fk.name} = {subject.name}.{c.key.name})")
+    when = "".join(f" in {f.values[0]}" for f in c.filters)
+    if c.op == "=" and c.count == 0:
+        return f"with no {rows}{when} (NOT EXISTS {how})"
+    if (c.op, c.count) in ((">=", 1), (">", 0)):
+        return f"with some {rows}{when} (EXISTS {how})"
+    return f"with {SAID[c.op]} {c.count} {rows}{when} (a count of {rows} per {subject.name}, {how})"
