@@ -20,6 +20,7 @@ from nl2sql.models.planner.catalog import Catalog, Table
 from nl2sql.models.planner.knowledge import Metric, find_metric
 from nl2sql.models.planner.match import Matcher, Reading, chunk_spans
 from nl2sql.models.planner.plan import Measure, Plan
+from nl2sql.models.planner.sets import wanted
 from nl2sql.models.planner.spelling import correct
 from nl2sql.models.planner.words import (
     BOUNDARIES,
@@ -120,6 +121,7 @@ def _understand_one(question: str, catalog: Catalog, context: Plan | None) -> Un
                  or any(r.of("time") for r in readings))
     undated = dated and not any(c.temporal for c in subject.columns or [])
     u.missing = _missing(catalog, subject, u.mentioned, unexplained, undated)
+    u.missing = u.missing or wanted(parsed, readings, catalog, subject)  # related rows (sets.py)
     u.lookup = _lookup_phrases(question, readings, subject)
     u.lookup_stems = [t.low for r in readings for t in r.unresolved
                       if t.cap and len(t.low) >= 5 and t.number is None][:4]

@@ -80,14 +80,48 @@ def verb_roots(word: str) -> set[str]:
     return out
 
 
-def names_table(t: Tok, table: Table) -> bool:
-    """A word naming ``table`` by its last word, as a noun or as the verb of its rows
-    ("ordered": orders, "treated": treatments)."""
-    last = table.words[-1] if table.words else ""
-    if not last:
-        return False
-    return t.stem == last or any(last == r or (len(r) >= 4 and last.startswith(r))
-                                 for r in verb_roots(t.low))
+def names_table(t: Tok, table: Table) -> int:
+    """How well a word names ``table``, as a noun or as the verb of its rows ("ordered":
+    orders, "treated": treatments): 2 by its last word, 1 by another, 0 not at all."""
+    def says(word: str) -> bool:
+        return t.stem == word or any(word == r or (len(r) >= 4 and word.startswith(r))
+                                     for r in verb_roots(t.low))
+    if not table.words:
+        return 0
+    return 2 if says(table.words[-1]) else int(any(says(w) for w in table.words[:-1]))
+
+
+def named_by_verb(toks: list[Tok], tables: list[Table]) -> Table | None:
+    """The one table the words name best (``ordered``: orders over order_items), if any."""
+    scored = [(max((names_table(t, x) for t in toks), default=0), x) for x in tables]
+    best = max((n for n, _ in scored), default=0)
+    top = {x.id: x for n, x in scored if n == best and n > 0}
+    return next(iter(top.values())) if len(top) == 1 else None
+
+
+def wanted(parsed: P.Parse, readings: list[Reading], catalog: Catalog,
+           subject: Table) -> list[Table]:
+    """Tables to describe for a set condition: those the related words name ("booked":
+    bookings), else, while such words name nothing described, the rest of the dataset
+    (a bridge table's name is not said: "teachers who teach no course")."""
+    related = [r for r in readings if r.phrase.related and not r.of("value")]
+    pending = [t for t in catalog.tables.values() if t.columns is None
+               and t.dataset.lower() == subject.dataset.lower()
+               and t.id.lower() not in catalog.failed_tables]
+    if not pending:
+        return []
+    toks = list(parsed.toks) if parsed.both_years else [
+        t for r in related for t in r.phrase.toks]
+    if not toks:
+        return []
+    named = [t for t in pending if any(names_table(x, t) for x in toks)]
+    if named:
+        return named
+    if any(not r.of("table") for r in related) or not all(
+            routes(catalog, subject, p.table) for r in related for p in r.of("table")
+            if p.table is not None and p.table is not subject):
+        return pending[:12]
+    return []
 
 
 # -- reading -------------------------------------------------------------------------
@@ -106,8 +140,8 @@ def relations(b: _Builder) -> None:
         if b.parsed.both_years:
             _both_years(b, joins, key)
         matcher = Matcher(b.parsed.question, b.catalog, scope, b.s)
-        for r in list(b.readings):
-            if r.phrase.related and r in b.readings:
+        for r in reversed(list(b.readings)):  # the last phrase first: "not been arranged
+            if r.phrase.related and r in b.readings:  # to teach courses" is one condition
                 _related(b, r, matcher, key)
     except Unclear as e:
         from nl2sql.models.planner.features import Unanswerable
@@ -119,15 +153,24 @@ def _owner(b: _Builder) -> dict[int, Reading]:
 
 
 def _related(b: _Builder, r: Reading, matcher: Matcher, key: Column) -> None:
-    again = matcher.read(r.phrase)
-    tables = [p for p in again.pieces if p.kind == "table"]
-    if len(tables) != 1 or len(again.pieces) != 1 or tables[0].table is b.s:
+    sources = [j.source for j in into(b.catalog, b.s)]
+    toks = r.phrase.toks
+    k = 0  # "booked a flight", "ordered anything": the verb first, then what it relates to
+    while k < len(toks) and (toks[k].low in RELATING_VERBS or toks[k].low in RELATION_PARTICLES
+                             or any(names_table(toks[k], t) for t in sources)):
+        k += 1
+    again = matcher.read(P.Phrase(toks[k:])) if k < len(toks) else Reading(r.phrase)
+    tables = [p.table for p in again.pieces if p.kind == "table" and p.table is not None]
+    if len(tables) != len(again.pieces) or len(tables) > 1 or b.s in tables:
         return
-    named = tables[0].table
-    assert named is not None
-    content = [t for t in again.unresolved if t.low not in RELATION_PARTICLES
-               and t.low not in lexicon().function_words]
-    if content:
+    # "never ordered anything": the verb names the rows ("ordered": orders)
+    named = tables[0] if tables else named_by_verb(toks[:k], sources)
+    if named is None:
+        return
+    lex = lexicon()
+    if any(t.low not in RELATION_PARTICLES and t.low not in lex.function_words
+           and t.low not in RELATING_VERBS and not names_table(t, named)
+           for t in list(toks[:k]) + again.unresolved):
         return
     window = _window(b, r.phrase.toks[0].i, named)
     if window is None:
@@ -189,10 +232,10 @@ def _both_years(b: _Builder, joins: list[Join], key: Column) -> None:
     """``customers who ordered in both 2023 and 2024``: some related row in each year."""
     years = [y for op, y in b.parsed.years if op == "="]
     toks = b.parsed.toks
-    said = [(t, j) for j in joins for t in toks
-            if names_table(t, j.source) and time_column(j.source) is not None]
-    tables = {j.source.id for _, j in said}
-    if len(tables) != 1 or len(years) < 2:
+    dated = [j.source for j in joins if time_column(j.source) is not None]
+    table = named_by_verb(toks, dated)
+    said = [(t, j) for j in joins if j.source is table for t in toks if names_table(t, table)]
+    if table is None or len(years) < 2:
         raise Unclear("I could not tell what happened in each of the years")
     found = [Route(j.source, j.fk, j.source) for _, j in said]
     route = _one(list({r.fk.name: r for r in found}.values()), found[0].via, b.s)
