@@ -34,7 +34,7 @@ from nl2sql.models.planner.followup import merge
 from nl2sql.models.planner.listing import as_listing, order_phrases
 from nl2sql.models.planner.match import Piece, Reading
 from nl2sql.models.planner.plan import Filter, GroupKey, Measure, Plan
-from nl2sql.models.planner.sets import relations
+from nl2sql.models.planner.sets import relations, versus
 from nl2sql.models.planner.words import NEUTRAL
 
 ROLE_PHRASES = (P.COUNT, P.MEASURE, P.GROUP, P.RANK_GROUP, P.WHICH, P.PCT_BASE,
@@ -199,6 +199,7 @@ class _Builder:
                 plan.groups.append(GroupKey(self.use(col), unit=unit))
         dates(self)
         comparisons(self)
+        versus(self)  # "above the average"
         percentages(self)
         ranking(self)
         if self.row_entity and not plan.measures and not plan.rows and not plan.groups:

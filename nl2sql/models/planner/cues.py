@@ -14,6 +14,7 @@ AGG_WORDS = {
     "maximum": "MAX", "max": "MAX", "highest": "MAX", "largest": "MAX", "biggest": "MAX",
     "greatest": "MAX", "median": "MEDIAN",
 }  # fmt: skip
+AVERAGE_WORDS = frozenset({"average", "avg", "mean"})
 SUPERLATIVE_AGGS = frozenset({"lowest", "smallest", "highest", "largest", "biggest", "greatest"})
 DISTINCT_WORDS = frozenset({"distinct", "different", "unique"})
 PCT_WORDS = frozenset({"percentage", "percent", "%", "share", "proportion", "fraction"})

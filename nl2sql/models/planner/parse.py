@@ -20,6 +20,7 @@ from typing import Any
 
 from nl2sql.models.planner.cues import (
     AGG_WORDS,
+    AVERAGE_WORDS,
     COMMON_WORDS,
     COMPARATIVE_HINTS,
     DISTINCT_WORDS,
@@ -103,6 +104,7 @@ class Comparison:
     number: float | int
     after: int  # token index of the comparative word
     hint: str | None = None  # e.g. "age" for "older than"
+    end: int = -1  # a comparison with the average: the index after "average"
 
 
 @dataclass
@@ -116,6 +118,8 @@ class Parse:
     relative: list[tuple[str, str, Relative]] = field(default_factory=list)  # (part, op, when)
     time_units: list[str] = field(default_factory=list)  # from yearly/monthly/...
     comparisons: list[Comparison] = field(default_factory=list)
+    versus: list[Comparison] = field(default_factory=list)  # "above the average": number 0,
+    # ``after`` the comparative's index, ``end`` the index after "average"
     pct: bool = False
     elliptical: bool = False
     question_like: bool = False  # has a question word, a count or an aggregate
@@ -201,6 +205,15 @@ def _scan(toks: list[Tok], chunks: dict[int, int]) -> list[Cue | Phrase]:
                         or UNIT_HINTS.get(low(i + width + 1)) or UNIT_HINTS.get(low(i + width + 2)))
                 cue("cmp", w, (op, number, hint))
                 i += width + 1
+                continue
+            k = i + width  # "above (the overall) average": a comparison with an aggregate
+            while low(k) in ("the", "an", "overall", "whole"):
+                k += 1
+            if low(k) in AVERAGE_WORDS:
+                hint = (COMPARATIVE_HINTS.get(w) or COMPARATIVE_HINTS.get(low(i + 1))
+                        or COMPARATIVE_HINTS.get(low(i - 1)))
+                cue("versus", w, (op, hint, k + 1))
+                i = k + 1
                 continue
             cue("boundary", w)
         elif w in ("most", "least", "fewest") and nxt in COMMON_WORDS:
@@ -327,6 +340,9 @@ def _feature(cue: Cue, items: list[Cue | Phrase], k: int, out: Parse) -> None:
     elif cue.kind == "cmp":
         op, number, hint = cue.value
         out.comparisons.append(Comparison(op, number, cue.at, hint))
+    elif cue.kind == "versus":
+        op, hint, end = cue.value
+        out.versus.append(Comparison(op, 0, cue.at, hint, end))
     elif cue.kind == "pct":
         out.pct = True
     elif cue.kind in ("count", "agg", "question"):

@@ -21,6 +21,7 @@ from sqlglot import exp
 
 from nl2sql.models.planner import parse as P
 from nl2sql.models.planner.catalog import Catalog, Column, Join, Table, key_column, time_column
+from nl2sql.models.planner.features import Unanswerable
 from nl2sql.models.planner.cues import NEVER, RELATING_VERBS, RELATION_PARTICLES
 from nl2sql.models.planner.lexicon import lexicon
 from nl2sql.models.planner.match import Matcher, Reading
@@ -144,7 +145,6 @@ def relations(b: _Builder) -> None:
             if r.phrase.related and r in b.readings:  # to teach courses" is one condition
                 _related(b, r, matcher, key)
     except Unclear as e:
-        from nl2sql.models.planner.features import Unanswerable
         raise Unanswerable(str(e)) from e
 
 
@@ -248,6 +248,63 @@ def _both_years(b: _Builder, joins: list[Join], key: Column) -> None:
     b.years_used = True
 
 
+def versus(b: _Builder) -> None:
+    try:
+        _versus(b)
+    except Unclear as e:
+        raise Unanswerable(str(e)) from e
+
+
+def _versus(b: _Builder) -> None:
+    """``priced above the average``, ``older than the average age``: the column compared
+    with its own average over all rows (or, when the answer averages it per group, each
+    group's average compared with the overall one)."""
+    for cmp in b.parsed.versus:
+        said: list[tuple[Column, Reading]] = []
+        for r in b.readings:
+            cols = [p for p in r.pieces if p.kind == "column" and p.column is not None
+                    and p.column.numeric and not p.column.is_key]
+            first, last = r.phrase.toks[0].i, r.phrase.toks[-1].i
+            if cols and len(r.pieces) == 1 and (last == cmp.after - 1 or first == cmp.end):
+                said.append((cols[0].column, r))  # type: ignore[arg-type]
+        hinted = b._kind_column(cmp.hint, [b.s] + [j.target for j in b.joins]) \
+            if cmp.hint else None
+        cols = list({c.table + "." + c.name: c for c in [c for c, _ in said] + (
+            [hinted] if hinted is not None and not said else [])}.values())
+        if len(cols) != 1:
+            raise Unclear("I could not tell which value is compared with the average")
+        if cols[0].table != b.s.id:  # of related rows ("a treatment costing less than...")
+            raise Unclear(f"I can compare {cols[0].name} with its average only for "
+                          f"{cols[0].table.split('.')[-1]} themselves")
+        col = cols[0]
+        grouped = _grouped(b, cmp, col, [r for _, r in said])
+        tokens = set(range(cmp.after, cmp.end)) | {t.i for _, r in said for t in r.phrase.toks}
+        b.plan.conditions.append(Versus(col, cmp.op, "AVG", grouped, tuple(sorted(tokens))))
+        b.readings = [r for r in b.readings if all(r is not x for _, x in said)]
+
+
+def _grouped(b: _Builder, cmp: P.Comparison, col: Column, said: list[Reading]) -> bool:
+    """Whether each group's average is compared: "categories with an average price above
+    the overall average" (the averaged column, or the grouped thing, is what is compared),
+    not "products above the average price" (the rows are)."""
+    if not b.plan.groups:
+        return False
+    averaged = any(m.func == "AVG" and m.column is col for m in b.plan.measures)
+    if any("AVG" in r.phrase.aggs for r in said):
+        return averaged
+    before = [r for r in b.readings if r.pieces and r.phrase.toks[-1].i < cmp.after]
+    if before:
+        last = before[-1]
+        if any(p.kind == "table" and p.table is b.s for p in last.pieces):
+            return False
+        grouped = {(g.column.table, g.column.name) for g in b.plan.groups}
+        if averaged and any(p.column is not None and (p.column.table, p.column.name) in grouped
+                            for p in last.pieces):
+            return True
+    raise Unclear("I could not tell whether single rows or each group's average is compared "
+                  "with the average")
+
+
 # -- SQL and words -------------------------------------------------------------------
 
 Render = Callable[[Filter, str], str]  # a filter as SQL, its table under the given alias
@@ -268,14 +325,22 @@ def _alias(table: Table, taken: set[str]) -> str:
     return alias
 
 
-def condition_sql(c: Related | Versus, outer: str, taken: set[str], render: Render) -> str:
-    """``c`` as a GoogleSQL condition on the outer query's subject (alias ``outer``)."""
+def condition_sql(c: Related | Versus, aliases: dict[str, str], taken: set[str],
+                  render: Render) -> str:
+    """``c`` as a GoogleSQL condition of the outer query, whose tables have ``aliases``."""
     if isinstance(c, Versus):
-        inner = _alias(c.column_table, taken) if False else ""
-        return ""
+        table = Table(c.column.table)
+        inner = _alias(table, taken)
+        outer: exp.Expression = exp.column(c.column.name, table=aliases.get(c.column.table))
+        if c.grouped:
+            outer = exp.func(c.func, outer)
+        overall = exp.select(exp.func(c.func, exp.column(c.column.name, table=inner))).from_(
+            _table(table, inner))
+        return OPS[c.op](this=outer, expression=exp.Subquery(this=overall)).sql(
+            dialect="bigquery")
     inner = _alias(c.via, taken)
     where: exp.Expression = exp.column(c.fk.name, table=inner).eq(
-        exp.column(c.key.name, table=outer))
+        exp.column(c.key.name, table=aliases.get(c.key.table)))
     for f in c.filters:
         where = exp.and_(where, exp.condition(render(f, inner), dialect="bigquery"))
     rows = exp.select("1").from_(_table(c.via, inner)).where(where)
@@ -301,7 +366,14 @@ SAID = {">": "more than", ">=": "at least", "<": "fewer than", "<=": "at most", 
 def describe(c: Related | Versus, subject: Table) -> str:
     """The condition in words, for the interpretation."""
     if isinstance(c, Versus):
-        return ""
+        name = " ".join(c.column.words) or c.column.name
+        table = c.column.table.split(".")[-1]
+        if c.grouped:
+            return (f"the group's average {name} {SAID[c.op]} the overall average "
+                    f"(HAVING AVG({c.column.name}) {c.op} (SELECT AVG({c.column.name}) FROM "
+                    f"{table}))")
+        return (f"{name} {SAID[c.op]} the average {name} ({c.column.name} {c.op} "
+                f"(SELECT AVG({c.column.name}) FROM {table}))")
     what = c.target or c.via
     rows = " ".join(what.words) + "s" if what.words else what.name
     how = (f"through {c.via.id} ({c.via.name}.{c.fk.name} = {subject.name}.{c.key.name})")

@@ -124,9 +124,10 @@ def to_sql(plan: Plan, defensive: bool = False) -> str:
     where += [qualified(rule, names.aliases.get(plan.subject.id, ""))  # a metric's own rules
               for m in plan.measures if m.metric is not None for rule in m.metric.filters]
     taken = set(names.aliases.values())
-    where += [condition_sql(c, names.aliases[plan.subject.id], taken,  # sets.py
-                            lambda f, a: _condition(f, _Names({f.column.table: a}), defensive))
-              for c in plan.conditions]
+    subqueries = [(getattr(c, "grouped", False), condition_sql(  # sets.py
+        c, names.aliases, taken, lambda f, a: _condition(f, _Names({f.column.table: a}),
+                                                        defensive))) for c in plan.conditions]
+    where += [sql for grouped, sql in subqueries if not grouped]
     if plan.rows:
         for c in plan.rows:
             a = alias(c.name)
@@ -151,9 +152,10 @@ def to_sql(plan: Plan, defensive: bool = False) -> str:
         lines.append("WHERE " + " AND ".join(where))
     if group_by:
         lines.append("GROUP BY " + ", ".join(group_by))
-        if plan.having:  # a condition on each group's count of rows
-            lines.append("HAVING " + " AND ".join(f"COUNT(*) {op} {literal(n)}"
-                                                  for op, n in plan.having))
+        having = [f"COUNT(*) {op} {literal(n)}" for op, n in plan.having]
+        having += [sql for grouped, sql in subqueries if grouped]
+        if having:  # a condition on each group's count of rows, or its average
+            lines.append("HAVING " + " AND ".join(having))
     if order:
         lines.append("ORDER BY " + ", ".join(order))
     if plan.limit is not None and (plan.rows or plan.ranked):
