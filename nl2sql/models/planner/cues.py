@@ -36,7 +36,9 @@ COMPARATIVES = {
     ("more", "expensive", "than"): ">", ("equal", "to"): "=", ("longer", "than"): ">",
     ("shorter", "than"): "<", ("heavier", "than"): ">", ("lighter", "than"): "<",
 }  # fmt: skip
-COMPARATIVE_HINTS = {"older": "age", "younger": "age", "cheaper": "price", "expensive": "price",
+# Words saying which quantity equals the number after them ("teachers aged 32").
+EQUAL_WORDS = frozenset({"aged"})
+COMPARATIVE_HINTS = {"aged": "age", "older": "age", "younger": "age", "cheaper": "price", "expensive": "price",
                      "cost": "price", "costs": "price", "priced": "price", "longer": "length",
                      "shorter": "length", "heavier": "weight", "lighter": "weight"}
 UNIT_HINTS = {"old": "age", "dollar": "price", "dollars": "price", "usd": "price",

@@ -11,6 +11,7 @@ from typing import Any
 
 from nl2sql.models.planner import parse as P
 from nl2sql.models.planner.catalog import Column
+from nl2sql.models.planner.cues import EQUAL_WORDS
 from nl2sql.models.planner.match import Reading
 from nl2sql.models.planner.plan import Filter, Measure
 from nl2sql.models.planner.words import is_plural
@@ -82,6 +83,8 @@ def comparisons(b: _Builder) -> None:
             raise Unanswerable(f"I could not tell which column '{cmp.op} {cmp.number}' "
                                "applies to")
         b.value_filters.append((cmp.after, Filter(b.use(col), cmp.op, (cmp.number,))))
+        if cmp.op == "=" and cmp.hint and b.parsed.toks[cmp.after].low in EQUAL_WORDS:
+            b.plan.accounted.add(cmp.after)  # "aged 32": the word says the column
 
 
 

@@ -24,6 +24,7 @@ from nl2sql.models.planner.cues import (
     COMMON_WORDS,
     COMPARATIVE_HINTS,
     DISTINCT_WORDS,
+    EQUAL_WORDS,
     ELLIPSIS_STARTS,
     GROUP_WORDS,
     NEGATIONS,
@@ -196,6 +197,11 @@ def _scan(toks: list[Tok], chunks: dict[int, int]) -> list[Cue | Phrase]:
             cue("cmp", w, ("<=", toks[i + 3].number, hint))
             i += 4
             continue
+        elif (eq := _equal_list(toks, i)) is not None:
+            for number in eq[1]:  # "aged either 32 or 33": one value of a list (an IN list)
+                cue("cmp", w, ("=", number, COMPARATIVE_HINTS.get(w)))
+            i = eq[0]
+            continue
         elif (comp := comparative(toks, i)) is not None:
             op, width = comp
             number = toks[i + width].number if i + width < n else None
@@ -264,6 +270,23 @@ def _scan(toks: list[Tok], chunks: dict[int, int]) -> list[Cue | Phrase]:
             add_word(t)
         i += 1
     return items
+
+
+def _equal_list(toks: list[Tok], i: int) -> tuple[int, list[int | float]] | None:
+    """``aged 32``, ``aged either 32 or 33``: (the index after, the numbers), for a word
+    that says which quantity equals the numbers (``EQUAL_WORDS``)."""
+    if toks[i].low not in EQUAL_WORDS:
+        return None
+    k = i + 1 + (i + 1 < len(toks) and toks[i + 1].low == "either")
+    numbers: list[int | float] = []
+    while k < len(toks) and toks[k].number is not None and not toks[k].quoted:
+        numbers.append(toks[k].number)
+        if k + 2 < len(toks) and toks[k + 1].low == "or" and toks[k + 2].number is not None:
+            k += 2
+            continue
+        k += 1
+        break
+    return (k, numbers) if numbers else None
 
 
 def _asks_which(cues: list[Cue]) -> bool:

@@ -94,6 +94,7 @@ class Plan:
     having: list[tuple[str, float | int]] = field(default_factory=list)  # COUNT(*) op n
     # Set conditions and comparisons with an aggregate (sets.py): subqueries in WHERE/HAVING.
     conditions: list[Related | Versus] = field(default_factory=list)
+    accounted: set[int] = field(default_factory=set)  # words a feature used ("aged 32")
     ignored: list[str] = field(default_factory=list)  # words that played no part
     unknown_values: list[str] = field(default_factory=list)  # value-like words found nowhere
     # What the question itself said, for follow-ups that only change a part.
