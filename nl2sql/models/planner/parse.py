@@ -326,6 +326,9 @@ def _assign(items: list[Cue | Phrase], out: Parse) -> None:
         if (first is not None and first.role == CONTEXT
                 and any(p.role == GROUP and p.group_word == "per" for p in out.phrases)):
             first.role, first.aggs = COUNT, ["AVG"]
+    if out.both_years:  # "customers who ordered in both 2023 and 2024": related rows' years
+        for p in out.roles(CONTEXT):
+            p.related = True
     sup = next((c for c in cues if c.kind == "superlative"), None)
     if sup is not None and which:
         which[0].role, which[0].superlative = ROW_RANK, sup.value

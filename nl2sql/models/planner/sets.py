@@ -236,7 +236,8 @@ def _both_years(b: _Builder, joins: list[Join], key: Column) -> None:
     table = named_by_verb(toks, dated)
     said = [(t, j) for j in joins if j.source is table for t in toks if names_table(t, table)]
     if table is None or len(years) < 2:
-        raise Unclear("I could not tell what happened in each of the years")
+        raise Unclear("I could not tell which rows must fall in both years: nothing related "
+                      "to them is named with a date")
     found = [Route(j.source, j.fk, j.source) for _, j in said]
     route = _one(list({r.fk.name: r for r in found}.values()), found[0].via, b.s)
     col = time_column(route.via)
@@ -359,6 +360,8 @@ def condition_sql(c: Related | Versus, aliases: dict[str, str], taken: set[str],
 
 OPS: dict[str, type[exp.Expression]] = {"=": exp.EQ, "!=": exp.NEQ, ">": exp.GT, ">=": exp.GTE,
                                         "<": exp.LT, "<=": exp.LTE}
+ABOVE = {">": "above", ">=": "at or above", "<": "below", "<=": "at or below", "=": "equal to",
+         "!=": "other than"}
 SAID = {">": "more than", ">=": "at least", "<": "fewer than", "<=": "at most", "=": "exactly",
         "!=": "other than"}
 
@@ -368,11 +371,12 @@ def describe(c: Related | Versus, subject: Table) -> str:
     if isinstance(c, Versus):
         name = " ".join(c.column.words) or c.column.name
         table = c.column.table.split(".")[-1]
+        said = ABOVE[c.op]
         if c.grouped:
-            return (f"the group's average {name} {SAID[c.op]} the overall average "
+            return (f"the group's average {name} {said} the overall average "
                     f"(HAVING AVG({c.column.name}) {c.op} (SELECT AVG({c.column.name}) FROM "
                     f"{table}))")
-        return (f"{name} {SAID[c.op]} the average {name} ({c.column.name} {c.op} "
+        return (f"{name} {said} the average {name} ({c.column.name} {c.op} "
                 f"(SELECT AVG({c.column.name}) FROM {table}))")
     what = c.target or c.via
     rows = " ".join(what.words) + "s" if what.words else what.name
