@@ -38,9 +38,10 @@ COMPARATIVES = {
 }  # fmt: skip
 # Words saying which quantity equals the number after them ("teachers aged 32").
 EQUAL_WORDS = frozenset({"aged"})
-COMPARATIVE_HINTS = {"aged": "age", "older": "age", "younger": "age", "cheaper": "price", "expensive": "price",
-                     "cost": "price", "costs": "price", "priced": "price", "longer": "length",
-                     "shorter": "length", "heavier": "weight", "lighter": "weight"}
+COMPARATIVE_HINTS = {"aged": "age", "older": "age", "younger": "age", "cheaper": "price",
+                     "expensive": "price", "cost": "price", "costs": "price", "priced": "price",
+                     "longer": "length", "shorter": "length", "heavier": "weight",
+                     "lighter": "weight"}
 UNIT_HINTS = {"old": "age", "dollar": "price", "dollars": "price", "usd": "price",
               "euro": "price", "euros": "price", "eur": "price", "pounds": "price",
               "km": "length", "miles": "length", "kg": "weight", "kgs": "weight"}

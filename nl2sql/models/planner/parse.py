@@ -24,8 +24,8 @@ from nl2sql.models.planner.cues import (
     COMMON_WORDS,
     COMPARATIVE_HINTS,
     DISTINCT_WORDS,
-    EQUAL_WORDS,
     ELLIPSIS_STARTS,
+    EQUAL_WORDS,
     GROUP_WORDS,
     NEGATIONS,
     NEVER,
@@ -198,8 +198,8 @@ def _scan(toks: list[Tok], chunks: dict[int, int]) -> list[Cue | Phrase]:
             i += 4
             continue
         elif (eq := _equal_list(toks, i)) is not None:
-            for number in eq[1]:  # "aged either 32 or 33": one value of a list (an IN list)
-                cue("cmp", w, ("=", number, COMPARATIVE_HINTS.get(w)))
+            for value in eq[1]:  # "aged either 32 or 33": one value of a list (an IN list)
+                cue("cmp", w, ("=", value, COMPARATIVE_HINTS.get(w)))
             i = eq[0]
             continue
         elif (comp := comparative(toks, i)) is not None:
@@ -279,8 +279,8 @@ def _equal_list(toks: list[Tok], i: int) -> tuple[int, list[int | float]] | None
         return None
     k = i + 1 + (i + 1 < len(toks) and toks[i + 1].low == "either")
     numbers: list[int | float] = []
-    while k < len(toks) and toks[k].number is not None and not toks[k].quoted:
-        numbers.append(toks[k].number)
+    while k < len(toks) and (number := toks[k].number) is not None and not toks[k].quoted:
+        numbers.append(number)
         if k + 2 < len(toks) and toks[k + 1].low == "or" and toks[k + 2].number is not None:
             k += 2
             continue

@@ -14,15 +14,16 @@ The conditions carry the question's words they account for (``tokens``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from sqlglot import exp
 
 from nl2sql.models.planner import parse as P
 from nl2sql.models.planner.catalog import Catalog, Column, Join, Table, key_column, time_column
-from nl2sql.models.planner.features import Unanswerable
 from nl2sql.models.planner.cues import NEVER, RELATING_VERBS, RELATION_PARTICLES
+from nl2sql.models.planner.features import Unanswerable
 from nl2sql.models.planner.lexicon import lexicon
 from nl2sql.models.planner.match import Matcher, Reading
 from nl2sql.models.planner.plan import Filter, Related, Versus
@@ -267,7 +268,7 @@ def _versus(b: _Builder) -> None:
                     and p.column.numeric and not p.column.is_key]
             first, last = r.phrase.toks[0].i, r.phrase.toks[-1].i
             if cols and len(r.pieces) == 1 and (last == cmp.after - 1 or first == cmp.end):
-                said.append((cols[0].column, r))  # type: ignore[arg-type]
+                said.append((cols[0].column, r))
         hinted = b._kind_column(cmp.hint, [b.s] + [j.target for j in b.joins]) \
             if cmp.hint else None
         cols = list({c.table + "." + c.name: c for c in [c for c, _ in said] + (
@@ -332,18 +333,16 @@ def condition_sql(c: Related | Versus, aliases: dict[str, str], taken: set[str],
     if isinstance(c, Versus):
         table = Table(c.column.table)
         inner = _alias(table, taken)
-        outer: exp.Expression = exp.column(c.column.name, table=aliases.get(c.column.table))
-        if c.grouped:
-            outer = exp.func(c.func, outer)
+        value = exp.column(c.column.name, table=aliases.get(c.column.table))
+        outer = exp.func(c.func, value) if c.grouped else value
         overall = exp.select(exp.func(c.func, exp.column(c.column.name, table=inner))).from_(
             _table(table, inner))
         return OPS[c.op](this=outer, expression=exp.Subquery(this=overall)).sql(
             dialect="bigquery")
     inner = _alias(c.via, taken)
-    where: exp.Expression = exp.column(c.fk.name, table=inner).eq(
-        exp.column(c.key.name, table=aliases.get(c.key.table)))
-    for f in c.filters:
-        where = exp.and_(where, exp.condition(render(f, inner), dialect="bigquery"))
+    where = exp.and_(exp.column(c.fk.name, table=inner).eq(
+        exp.column(c.key.name, table=aliases.get(c.key.table))),
+        *(exp.condition(render(f, inner), dialect="bigquery") for f in c.filters))
     rows = exp.select("1").from_(_table(c.via, inner)).where(where)
     if c.op == "=" and c.count == 0:
         cond: exp.Expression = exp.Not(this=exp.Exists(this=rows))
