@@ -118,3 +118,32 @@ def comparative(toks: list[Tok], i: int) -> tuple[str, int] | None:
         if tuple(t.low for t in toks[i:i + len(words)]) == words:
             return op, len(words)
     return None
+
+
+def equal_list(toks: list[Tok], i: int) -> tuple[int, list[int | float]] | None:
+    """``aged 32``, ``aged either 32 or 33``: (the index after, the numbers), for a word
+    that says which quantity equals the numbers (``EQUAL_WORDS``)."""
+    if toks[i].low not in EQUAL_WORDS:
+        return None
+    k = i + 1 + (i + 1 < len(toks) and toks[i + 1].low == "either")
+    numbers: list[int | float] = []
+    while k < len(toks) and (number := toks[k].number) is not None and not toks[k].quoted:
+        numbers.append(number)
+        if k + 2 < len(toks) and toks[k + 1].low == "or" and toks[k + 2].number is not None:
+            k += 2
+            continue
+        k += 1
+        break
+    return (k, numbers) if numbers else None
+
+
+def versus(toks: list[Tok], i: int, width: int) -> tuple[str | None, int] | None:
+    """``above (the overall) average`` after the comparative at ``i``: a comparison with an
+    aggregate; (the quantity's hint, the index after "average")."""
+    k = i + width
+    while k < len(toks) and toks[k].low in ("the", "an", "overall", "whole"):
+        k += 1
+    if k >= len(toks) or toks[k].low not in AVERAGE_WORDS:
+        return None
+    near = [toks[j].low for j in (i, i + 1, i - 1) if 0 <= j < len(toks)]
+    return next((COMPARATIVE_HINTS[w] for w in near if w in COMPARATIVE_HINTS), None), k + 1

@@ -20,12 +20,10 @@ from typing import Any
 
 from nl2sql.models.planner.cues import (
     AGG_WORDS,
-    AVERAGE_WORDS,
     COMMON_WORDS,
     COMPARATIVE_HINTS,
     DISTINCT_WORDS,
     ELLIPSIS_STARTS,
-    EQUAL_WORDS,
     GROUP_WORDS,
     NEGATIONS,
     NEVER,
@@ -39,8 +37,10 @@ from nl2sql.models.planner.cues import (
     YEAR_OPS,
     Relative,
     comparative,
+    equal_list,
     is_year,
     relative,
+    versus,
 )
 from nl2sql.models.planner.words import (
     BOUNDARIES,
@@ -197,7 +197,7 @@ def _scan(toks: list[Tok], chunks: dict[int, int]) -> list[Cue | Phrase]:
             cue("cmp", w, ("<=", toks[i + 3].number, hint))
             i += 4
             continue
-        elif (eq := _equal_list(toks, i)) is not None:
+        elif (eq := equal_list(toks, i)) is not None:
             for value in eq[1]:  # "aged either 32 or 33": one value of a list (an IN list)
                 cue("cmp", w, ("=", value, COMPARATIVE_HINTS.get(w)))
             i = eq[0]
@@ -212,14 +212,9 @@ def _scan(toks: list[Tok], chunks: dict[int, int]) -> list[Cue | Phrase]:
                 cue("cmp", w, (op, number, hint))
                 i += width + 1
                 continue
-            k = i + width  # "above (the overall) average": a comparison with an aggregate
-            while low(k) in ("the", "an", "overall", "whole"):
-                k += 1
-            if low(k) in AVERAGE_WORDS:
-                hint = (COMPARATIVE_HINTS.get(w) or COMPARATIVE_HINTS.get(low(i + 1))
-                        or COMPARATIVE_HINTS.get(low(i - 1)))
-                cue("versus", w, (op, hint, k + 1))
-                i = k + 1
+            if (avg := versus(toks, i, width)) is not None:  # "above the average"
+                cue("versus", w, (op, *avg))
+                i = avg[1]
                 continue
             cue("boundary", w)
         elif w in ("most", "least", "fewest") and nxt in COMMON_WORDS:
@@ -270,23 +265,6 @@ def _scan(toks: list[Tok], chunks: dict[int, int]) -> list[Cue | Phrase]:
             add_word(t)
         i += 1
     return items
-
-
-def _equal_list(toks: list[Tok], i: int) -> tuple[int, list[int | float]] | None:
-    """``aged 32``, ``aged either 32 or 33``: (the index after, the numbers), for a word
-    that says which quantity equals the numbers (``EQUAL_WORDS``)."""
-    if toks[i].low not in EQUAL_WORDS:
-        return None
-    k = i + 1 + (i + 1 < len(toks) and toks[i + 1].low == "either")
-    numbers: list[int | float] = []
-    while k < len(toks) and (number := toks[k].number) is not None and not toks[k].quoted:
-        numbers.append(number)
-        if k + 2 < len(toks) and toks[k + 1].low == "or" and toks[k + 2].number is not None:
-            k += 2
-            continue
-        k += 1
-        break
-    return (k, numbers) if numbers else None
 
 
 def _asks_which(cues: list[Cue]) -> bool:
