@@ -69,7 +69,7 @@ RELATING_VERBS = wordset(
     "arranges arranged assign assigns assigned rent rents rented borrow borrows borrowed "
     "submit submits submitted publish publishes published direct directs directed "
     "contain contains contained include includes included be been being is are was were "
-    "use uses used employ employs employed"
+    "use uses used employ employs employed operate operates operated"
 )
 # Small words that may sit between an entity, its negation and the related rows.
 RELATION_PARTICLES = wordset(

@@ -361,7 +361,9 @@ def _role(p: Phrase, cues: list[Cue], prev: Phrase | None, out: Parse) -> None:
     p.negated = "not" in kinds
     # "never ordered", "no dogs", "more than one order", "not gone through any treatment":
     # perhaps a condition on rows of another table (sets.py decides, with the catalog)
+    between = out.toks[prev.toks[-1].i + 1:p.toks[0].i] if prev is not None else []
     p.related = bool({"not", "never", "cmp"} & set(kinds)) or (
+        any(t.low in ("any", "some") for t in between)) or (
         prev is not None and prev.related and len(prev.toks) == 1 and not prev.toks[0].cap
         and (prev.toks[0].low in RELATING_VERBS or prev.toks[0].low.endswith(("ed", "en"))))
     p.distinct = "distinct" in kinds

@@ -20,7 +20,7 @@ from nl2sql.models.planner.catalog import Catalog, Table
 from nl2sql.models.planner.knowledge import Metric, find_metric
 from nl2sql.models.planner.match import Matcher, Reading, chunk_spans
 from nl2sql.models.planner.plan import Measure, Plan
-from nl2sql.models.planner.sets import wanted
+from nl2sql.models.planner.sets import related_tables, wanted
 from nl2sql.models.planner.spelling import correct
 from nl2sql.models.planner.words import (
     BOUNDARIES,
@@ -125,7 +125,8 @@ def _understand_one(question: str, catalog: Catalog, context: Plan | None) -> Un
     u.lookup = _lookup_phrases(question, readings, subject)
     u.lookup_stems = [t.low for r in readings for t in r.unresolved
                       if t.cap and len(t.low) >= 5 and t.number is None][:4]
-    u.lookup_tables = scope
+    u.lookup_tables = scope + [t for t in related_tables(parsed, catalog, subject)  # sets.py
+                               if t not in scope]
     try:
         plan = build_plan(parsed, readings, subject, joins, catalog, context)
     except Unanswerable as e:

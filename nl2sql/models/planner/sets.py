@@ -30,6 +30,7 @@ from nl2sql.models.planner.plan import Filter, Related, Versus
 from nl2sql.models.planner.words import Tok
 
 _Builder = Any  # build._Builder; not imported, so the modules form no cycle
+SOME = frozenset({"any", "some"})
 DENY = frozenset({"not", "no", "without", "none"}) | NEVER
 
 
@@ -126,6 +127,14 @@ def wanted(parsed: P.Parse, readings: list[Reading], catalog: Catalog,
     return []
 
 
+def related_tables(parsed: P.Parse, catalog: Catalog, subject: Table) -> list[Table]:
+    """Tables whose values a lookup should search too: the rows related to the subject,
+    when the question may judge it by them ("customers with no Paid orders")."""
+    if not any(p.related for p in parsed.phrases):
+        return []
+    return list({j.source.id: j.source for j in into(catalog, subject)}.values())
+
+
 # -- reading -------------------------------------------------------------------------
 
 
@@ -162,7 +171,8 @@ def _related(b: _Builder, r: Reading, matcher: Matcher, key: Column) -> None:
         k += 1
     again = matcher.read(P.Phrase(toks[k:])) if k < len(toks) else Reading(r.phrase)
     tables = [p.table for p in again.pieces if p.kind == "table" and p.table is not None]
-    if len(tables) != len(again.pieces) or len(tables) > 1 or b.s in tables:
+    values = [p for p in again.pieces if p.kind == "value" and p.column is not None]
+    if len(tables) + len(values) != len(again.pieces) or len(tables) > 1 or b.s in tables:
         return
     # "never ordered anything": the verb names the rows ("ordered": orders)
     named = tables[0] if tables else named_by_verb(toks[:k], sources)
@@ -176,31 +186,57 @@ def _related(b: _Builder, r: Reading, matcher: Matcher, key: Column) -> None:
     window = _window(b, r.phrase.toks[0].i, named)
     if window is None:
         return
-    used, denied, cmp = window
-    if denied == (cmp is not None):
-        return  # neither, or "not more than 2": not read here
+    used, denied, cmp, some = window
+    if (denied and cmp is not None) or not (denied or cmp is not None or some):
+        return  # "not more than 2", or no word asking for a condition: not read here
     if cmp is not None and (not isinstance(cmp.number, int) or cmp.number < 0):
         return
     found = routes(b.catalog, b.s, named)
     if not found:
         return
     route = _one(found, named, b.s)
-    op, count = ("=", 0) if cmp is None else (cmp.op, int(cmp.number))
+    if any(p.column is None or p.column.table != route.via.id for p in values):
+        return  # "a Paid order": a value of the related rows themselves, nothing further
+    by_col: dict[str, list[Any]] = {}
+    for p in values:
+        by_col.setdefault(p.column.name, []).append(p.value)  # type: ignore[union-attr]
+    filters = tuple(Filter(route.via.column(c), "=", tuple(v))  # type: ignore[arg-type]
+                    for c, v in by_col.items())
+    op, count = (cmp.op, int(cmp.number)) if cmp is not None else ("=", 0) if denied else (
+        ">=", 1)  # "dogs that went through any treatment": some
     if cmp is not None:
         b.consumed.add(cmp.after)
-    tokens = tuple(sorted(set(used) | {t.i for t in r.phrase.toks}))
+    gone = set(used) | _said_of(b, r, route, matcher)
+    tokens = tuple(sorted(gone | {t.i for t in r.phrase.toks}))
     b.plan.conditions.append(Related(route.via, route.fk, key, op, count,
                                      route.named if route.counted else None, route.counted,
-                                     tokens=tokens))
-    gone = {t for t in used}
-    b.readings = [x for x in b.readings if x is not r and not (
-        not x.pieces and all(t.i in gone for t in x.phrase.toks))]
+                                     filters, tokens=tokens))
+    b.readings = [x for x in b.readings if x is not r and not all(
+        t.i in gone for t in x.phrase.toks)]
+
+
+def _said_of(b: _Builder, r: Reading, route: Route, matcher: Matcher) -> set[int]:
+    """``treatment on dogs``: a table the related rows always point at, named right after
+    them, says nothing more; its words (and the particle) are accounted for."""
+    after = next((x for x in b.readings if x.phrase.toks[0].i > r.phrase.toks[-1].i), None)
+    if after is None:
+        return set()
+    between = b.parsed.toks[r.phrase.toks[-1].i + 1:after.phrase.toks[0].i]
+    if len(between) != 1 or between[0].low not in ("on", "of", "to", "for", "with"):
+        return set()
+    again = matcher.read(after.phrase)
+    pointed = {j.target.id for j in b.catalog.joins_from(route.via)} - {b.s.id}
+    if (len(again.pieces) != 1 or again.unresolved or again.pieces[0].kind != "table"
+            or again.pieces[0].table is None or again.pieces[0].table.id not in pointed):
+        return set()
+    return {t.i for t in between} | {t.i for t in after.phrase.toks}
 
 
 def _window(b: _Builder, start: int, named: Table
-            ) -> tuple[list[int], bool, P.Comparison | None] | None:
-    """The words between the subject's phrase and the related table's: a negation or a
-    count, relating verbs and small words, nothing else; (their indexes, denied, count)."""
+            ) -> tuple[list[int], bool, P.Comparison | None, bool] | None:
+    """The words between the subject's phrase and the related table's: a negation, a
+    count or "any", relating verbs and small words, nothing else; (their indexes, denied,
+    count, some)."""
     toks = b.parsed.toks
     owner = _owner(b)
     spans = {}
@@ -210,7 +246,7 @@ def _window(b: _Builder, start: int, named: Table
             spans.update({i: c for i in range(c.after, end + 1)})
     lex = lexicon()
     used: list[int] = []
-    denied, cmp = False, None
+    denied, cmp, some = False, None, False
     i = start - 1
     while i >= 0 and i not in owner:
         t = toks[i]
@@ -218,6 +254,8 @@ def _window(b: _Builder, start: int, named: Table
             denied = True
         elif i in spans and spans[i].after + 6 >= start:
             cmp = spans[i]
+        elif t.low in SOME:
+            some = True
         elif not (t.low in RELATION_PARTICLES or t.low in RELATING_VERBS
                   or t.low in lex.function_words or names_table(t, named)):
             return None
@@ -226,7 +264,7 @@ def _window(b: _Builder, start: int, named: Table
     anchor = owner.get(i)
     if anchor is None or not any(p.kind == "table" and p.table is b.s for p in anchor.pieces):
         return None  # the condition is about what the word before it names: the subject
-    return used, denied, cmp
+    return used, denied, cmp, some
 
 
 def _both_years(b: _Builder, joins: list[Join], key: Column) -> None:
@@ -380,7 +418,9 @@ def describe(c: Related | Versus, subject: Table) -> str:
     what = c.target or c.via
     rows = " ".join(what.words) + "s" if what.words else what.name
     how = (f"through {c.via.id} ({c.via.name}.{c.fk.name} = {subject.name}.{c.key.name})")
-    when = "".join(f" in {f.values[0]}" for f in c.filters)
+    when = "".join(f" in {f.values[0]}" if f.part == "YEAR" else
+                   f" whose {f.column.name} is " + " or ".join(str(v) for v in f.values)
+                   for f in c.filters)
     if c.op == "=" and c.count == 0:
         return f"with no {rows}{when} (NOT EXISTS {how})"
     if (c.op, c.count) in ((">=", 1), (">", 0)):

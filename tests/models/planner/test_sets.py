@@ -17,12 +17,14 @@ from tests.models.planner.conftest import ask_db, gold, make_db
 SNAKE = """
 CREATE SCHEMA shop;
 CREATE TABLE shop.customers (id BIGINT, name VARCHAR, age INTEGER);
-CREATE TABLE shop.orders (id BIGINT, customer_id BIGINT, amount DOUBLE, created_at TIMESTAMP);
+CREATE TABLE shop.orders (id BIGINT, customer_id BIGINT, amount DOUBLE, created_at TIMESTAMP,
+                          status VARCHAR);
 CREATE TABLE shop.products (id BIGINT, name VARCHAR, price DOUBLE);
 CREATE TABLE shop.order_items (id BIGINT, order_id BIGINT, product_id BIGINT);
 INSERT INTO shop.customers SELECT i, 'C' || i, 20 + i * 2 FROM range(1, 13) t(i);
 INSERT INTO shop.orders SELECT i, 1 + i % 9, i * 2.5,
-  TIMESTAMP '2022-01-01' + INTERVAL (i * 23) DAY FROM range(1, 41) t(i);
+  TIMESTAMP '2022-01-01' + INTERVAL (i * 23) DAY, ['Paid', 'Open', 'Open'][1 + i % 3]
+  FROM range(1, 41) t(i);
 INSERT INTO shop.products SELECT i, 'P' || i, i * 3.0 FROM range(1, 11) t(i);
 INSERT INTO shop.order_items SELECT i, 1 + i % 40, 1 + i % 7 FROM range(1, 61) t(i);
 """
@@ -85,6 +87,12 @@ ANSWERED = [
      "SELECT name FROM shop.products WHERE price > (SELECT AVG(price) FROM shop.products)"),
     ("shop", "How many customers are older than the average age?",
      "SELECT COUNT(*) FROM shop.customers WHERE age > (SELECT AVG(age) FROM shop.customers)"),
+    ("shop", "Which customers never placed a Paid order?",  # the value narrows the orders
+     "SELECT name FROM shop.customers WHERE id NOT IN (SELECT customer_id FROM shop.orders "
+     "WHERE status = 'Paid')"),
+    ("shop", "How many customers have more than 1 paid order?",
+     "SELECT COUNT(*) FROM (SELECT customer_id FROM shop.orders WHERE status = 'Paid' "
+     "GROUP BY 1 HAVING COUNT(*) > 1)"),
     ("kennel", "Which owners have no dogs?",
      "SELECT FirstName FROM kennel.Owners WHERE OwnerId NOT IN (SELECT OwnerId "
      "FROM kennel.Dogs)"),
@@ -93,6 +101,11 @@ ANSWERED = [
     ("kennel", "Which professionals have done at least three treatments?",
      "SELECT LastName FROM kennel.Professionals WHERE ProfessionalId IN (SELECT ProfessionalId "
      "FROM kennel.Treatments GROUP BY 1 HAVING COUNT(*) >= 3)"),
+    ("kennel", "What is the average age of dogs that have gone through any treatment?",
+     "SELECT AVG(Age) FROM kennel.Dogs WHERE DogId IN (SELECT DogId FROM kennel.Treatments)"),
+    ("kennel", "How many professionals did not operate any treatment on dogs?",
+     "SELECT COUNT(*) FROM kennel.Professionals WHERE ProfessionalId NOT IN "
+     "(SELECT ProfessionalId FROM kennel.Treatments)"),
     ("kennel", "How many dogs are younger than the average age?",
      "SELECT COUNT(*) FROM kennel.Dogs WHERE Age < (SELECT AVG(Age) FROM kennel.Dogs)"),
     ("kennel", "What are the names of dogs aged either 3 or 5?",
