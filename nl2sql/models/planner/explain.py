@@ -12,7 +12,7 @@ from nl2sql.models.planner.phrasing import (
     words,
 )
 from nl2sql.models.planner.plan import Measure, Plan
-from nl2sql.models.planner.sets import describe
+from nl2sql.models.planner.setsql import describe
 
 
 def _measure(m: Measure, plan: Plan) -> tuple[str, str]:

@@ -14,11 +14,8 @@ The conditions carry the question's words they account for (``tokens``).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-
-from sqlglot import exp
 
 from nl2sql.models.planner import parse as P
 from nl2sql.models.planner.catalog import Catalog, Column, Join, Table, key_column, time_column
@@ -343,86 +340,3 @@ def _grouped(b: _Builder, cmp: P.Comparison, col: Column, said: list[Reading]) -
             return True
     raise Unclear("I could not tell whether single rows or each group's average is compared "
                   "with the average")
-
-
-# -- SQL and words -------------------------------------------------------------------
-
-Render = Callable[[Filter, str], str]  # a filter as SQL, its table under the given alias
-
-
-def _table(table: Table, alias: str) -> exp.Table:
-    parts = table.id.split(".")
-    return exp.table_(parts[-1], db=parts[-2] if len(parts) > 1 else None,
-                      catalog=parts[-3] if len(parts) > 2 else None, alias=alias)
-
-
-def _alias(table: Table, taken: set[str]) -> str:
-    base = "".join(w[0] for w in table.words) or "t"
-    alias, n = f"{base}_r", 2
-    while alias in taken:
-        alias, n = f"{base}_r{n}", n + 1
-    taken.add(alias)
-    return alias
-
-
-def condition_sql(c: Related | Versus, aliases: dict[str, str], taken: set[str],
-                  render: Render) -> str:
-    """``c`` as a GoogleSQL condition of the outer query, whose tables have ``aliases``."""
-    if isinstance(c, Versus):
-        table = Table(c.column.table)
-        inner = _alias(table, taken)
-        value = exp.column(c.column.name, table=aliases.get(c.column.table))
-        outer = exp.func(c.func, value) if c.grouped else value
-        overall = exp.select(exp.func(c.func, exp.column(c.column.name, table=inner))).from_(
-            _table(table, inner))
-        return OPS[c.op](this=outer, expression=exp.Subquery(this=overall)).sql(
-            dialect="bigquery")
-    inner = _alias(c.via, taken)
-    where = exp.and_(exp.column(c.fk.name, table=inner).eq(
-        exp.column(c.key.name, table=aliases.get(c.key.table))),
-        *(exp.condition(render(f, inner), dialect="bigquery") for f in c.filters))
-    rows = exp.select("1").from_(_table(c.via, inner)).where(where)
-    if c.op == "=" and c.count == 0:
-        cond: exp.Expression = exp.Not(this=exp.Exists(this=rows))
-    elif (c.op, c.count) in ((">=", 1), (">", 0)):
-        cond = exp.Exists(this=rows)
-    else:
-        counted = (exp.Count(this=exp.Distinct(expressions=[
-            exp.column(c.counted.name, table=inner)])) if c.counted is not None
-            else exp.Count(this=exp.Star()))
-        sub = exp.Subquery(this=exp.select(counted).from_(_table(c.via, inner)).where(where))
-        cond = OPS[c.op](this=sub, expression=exp.Literal.number(c.count))
-    return cond.sql(dialect="bigquery")
-
-
-OPS: dict[str, type[exp.Expression]] = {"=": exp.EQ, "!=": exp.NEQ, ">": exp.GT, ">=": exp.GTE,
-                                        "<": exp.LT, "<=": exp.LTE}
-ABOVE = {">": "above", ">=": "at or above", "<": "below", "<=": "at or below", "=": "equal to",
-         "!=": "other than"}
-SAID = {">": "more than", ">=": "at least", "<": "fewer than", "<=": "at most", "=": "exactly",
-        "!=": "other than"}
-
-
-def describe(c: Related | Versus, subject: Table) -> str:
-    """The condition in words, for the interpretation."""
-    if isinstance(c, Versus):
-        name = " ".join(c.column.words) or c.column.name
-        table = c.column.table.split(".")[-1]
-        said = ABOVE[c.op]
-        if c.grouped:
-            return (f"the group's average {name} {said} the overall average "
-                    f"(HAVING AVG({c.column.name}) {c.op} (SELECT AVG({c.column.name}) FROM "
-                    f"{table}))")
-        return (f"{name} {said} the average {name} ({c.column.name} {c.op} "
-                f"(SELECT AVG({c.column.name}) FROM {table}))")
-    what = c.target or c.via
-    rows = " ".join(what.words) + "s" if what.words else what.name
-    how = (f"through {c.via.id} ({c.via.name}.{c.fk.name} = {subject.name}.{c.key.name})")
-    when = "".join(f" in {f.values[0]}" if f.part == "YEAR" else
-                   f" whose {f.column.name} is " + " or ".join(str(v) for v in f.values)
-                   for f in c.filters)
-    if c.op == "=" and c.count == 0:
-        return f"with no {rows}{when} (NOT EXISTS {how})"
-    if (c.op, c.count) in ((">=", 1), (">", 0)):
-        return f"with some {rows}{when} (EXISTS {how})"
-    return f"with {SAID[c.op]} {c.count} {rows}{when} (a count of {rows} per {subject.name}, {how})"
