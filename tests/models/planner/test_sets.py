@@ -38,6 +38,7 @@ CREATE TABLE kennel.Treatments (TreatmentId BIGINT, DogId BIGINT, ProfessionalId
                                 Cost DOUBLE);
 INSERT INTO kennel.Owners SELECT i, 'O' || i FROM range(1, 9) t(i);
 INSERT INTO kennel.Dogs SELECT i, 1 + i % 5, 'D' || i, 1 + i % 11 FROM range(1, 16) t(i);
+INSERT INTO kennel.Dogs VALUES (16, NULL, 'Stray', 4);  -- no owner: "NOT IN" would find none
 INSERT INTO kennel.Professionals SELECT i, 'L' || i FROM range(1, 7) t(i);
 INSERT INTO kennel.Treatments SELECT i, 1 + i % 9, 1 + i % 4, 10.0 * i FROM range(1, 13) t(i);
 """
@@ -95,7 +96,7 @@ ANSWERED = [
      "GROUP BY 1 HAVING COUNT(*) > 1)"),
     ("kennel", "Which owners have no dogs?",
      "SELECT FirstName FROM kennel.Owners WHERE OwnerId NOT IN (SELECT OwnerId "
-     "FROM kennel.Dogs)"),
+     "FROM kennel.Dogs WHERE OwnerId IS NOT NULL)"),
     ("kennel", "How many dogs have not gone through any treatment?",
      "SELECT COUNT(*) FROM kennel.Dogs WHERE DogId NOT IN (SELECT DogId FROM kennel.Treatments)"),
     ("kennel", "Which professionals have done at least three treatments?",
