@@ -66,7 +66,7 @@ class _Builder:
         self.plan_filters: list[Filter] = []
         self.row_entity = False
         self.consumed: set[int] = set()  # comparisons a set condition read (their index)
-        self.years_used = False  # the years went into set conditions ("in both 2023 and 2024")
+        self.dates_used = False  # the dates went into set conditions ("no orders in 2024")
 
     def join_to(self, table: Table) -> Join | None:
         if table is self.s:

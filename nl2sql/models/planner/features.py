@@ -27,7 +27,9 @@ class Unanswerable(Exception):
 
 
 def dates(b: _Builder) -> None:
-    years = [] if b.years_used else b.parsed.years
+    if b.dates_used:
+        return  # the related rows' dates (sets.py): "users with no orders in 2024"
+    years = b.parsed.years
     if not years and not b.parsed.months and not b.parsed.relative:
         return
     col = b.time_column()

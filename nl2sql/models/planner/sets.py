@@ -19,12 +19,18 @@ from typing import Any
 
 from nl2sql.models.planner import parse as P
 from nl2sql.models.planner.catalog import Catalog, Column, Join, Table, key_column, time_column
-from nl2sql.models.planner.cues import NEVER, RELATING_VERBS, RELATION_PARTICLES
+from nl2sql.models.planner.cues import (
+    NEVER,
+    RELATING_VERBS,
+    RELATION_PARTICLES,
+    is_year,
+    relative,
+)
 from nl2sql.models.planner.features import Unanswerable
 from nl2sql.models.planner.lexicon import lexicon
 from nl2sql.models.planner.match import Matcher, Reading
 from nl2sql.models.planner.plan import Filter, Related, Versus
-from nl2sql.models.planner.words import Tok
+from nl2sql.models.planner.words import MONTHS, Tok
 
 _Builder = Any  # build._Builder; not imported, so the modules form no cycle
 SOME = frozenset({"any", "some"})
@@ -204,12 +210,37 @@ def _related(b: _Builder, r: Reading, matcher: Matcher, key: Column) -> None:
     if cmp is not None:
         b.consumed.add(cmp.after)
     gone = set(used) | _said_of(b, r, route, matcher)
-    tokens = tuple(sorted(gone | {t.i for t in r.phrase.toks}))
+    dated, when = _dates_after(b, r.phrase.toks[0].i, route.via)
+    tokens = tuple(sorted(gone | dated | {t.i for t in r.phrase.toks}))
     b.plan.conditions.append(Related(route.via, route.fk, key, op, count,
                                      route.named if route.counted else None, route.counted,
-                                     filters, tokens=tokens))
+                                     filters + when, tokens=tokens))
     b.readings = [x for x in b.readings if x is not r and not all(
         t.i in gone for t in x.phrase.toks)]
+
+
+DATE_WORDS = frozenset({"last", "past", "previous", "this", "current", "today", "yesterday"})
+
+
+def _dates_after(b: _Builder, start: int, via: Table) -> tuple[set[int], tuple[Filter, ...]]:
+    """``users with no orders in 2024``: dates said after the related rows are theirs (the
+    orders' year, not the users'); dates on both sides cannot be told apart."""
+    toks = b.parsed.toks
+    words = [t for t in toks if is_year(t) or t.low in MONTHS or t.low in DATE_WORDS]
+    after = [t for t in words if t.i > start]
+    if not after:
+        return set(), ()
+    col = time_column(via)
+    if len(after) != len(words) or col is None or b.dates_used:
+        raise Unclear(f"I could not tell whether the dates are about {b.s.name} or their "
+                      f"{via.name}")
+    b.dates_used = True
+    out = [Filter(col, op, (year,), part="YEAR") for op, year in b.parsed.years]
+    if b.parsed.months:
+        out.append(Filter(col, "=", tuple(b.parsed.months), part="MONTH"))
+    out += [Filter(col, op, (when,), part=part) for part, op, when in b.parsed.relative]
+    spans = {t.i + k for t in after if (rel := relative(toks, t.i)) for k in range(rel[0])}
+    return {t.i for t in after} | spans, tuple(out)
 
 
 def _said_of(b: _Builder, r: Reading, route: Route, matcher: Matcher) -> set[int]:
@@ -282,7 +313,7 @@ def _both_years(b: _Builder, joins: list[Join], key: Column) -> None:
     for year in years:
         b.plan.conditions.append(Related(route.via, route.fk, key, ">=", 1, filters=(
             Filter(col, "=", (year,), part="YEAR"),), tokens=tokens))
-    b.years_used = True
+    b.dates_used = True
 
 
 def versus(b: _Builder) -> None:

@@ -88,6 +88,9 @@ ANSWERED = [
      "SELECT name FROM shop.products WHERE price > (SELECT AVG(price) FROM shop.products)"),
     ("shop", "How many customers are older than the average age?",
      "SELECT COUNT(*) FROM shop.customers WHERE age > (SELECT AVG(age) FROM shop.customers)"),
+    ("shop", "Which customers placed no orders in 2023?",  # the orders' year, not theirs
+     "SELECT name FROM shop.customers WHERE id NOT IN (SELECT customer_id FROM shop.orders "
+     "WHERE YEAR(created_at) = 2023)"),
     ("shop", "Which customers never placed a Paid order?",  # the value narrows the orders
      "SELECT name FROM shop.customers WHERE id NOT IN (SELECT customer_id FROM shop.orders "
      "WHERE status = 'Paid')"),
@@ -161,6 +164,8 @@ def test_the_interpretation_names_the_condition(dbs: dict[str, Path], question: 
     ("kennel", "How many dogs have not more than 2 treatments?", "not"),
     ("air", "Which airports have no flights?", "more than one way"),  # origin or destination?
     ("shop", "How many customers are registered in both 2022 and 2023?", "both"),
+    ("ops", "Which customers with transactions in 2023 have no transactions in 2024?",
+     "date"),  # whose dates are which cannot be told apart
 ])
 def test_set_conditions_it_cannot_read_are_declined(dbs: dict[str, Path], db: str,
                                                      question: str, reason: str) -> None:
