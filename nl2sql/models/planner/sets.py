@@ -55,8 +55,22 @@ class Route:
 
 def into(catalog: Catalog, subject: Table) -> list[Join]:
     """Joins from other described tables to ``subject`` (many of theirs to one of its)."""
-    return [j for t in catalog.fetched() if t is not subject
-            for j in catalog.joins_from(t) if j.target is subject]
+    fetched = catalog.fetched()
+    # kept on the catalog while it describes the same tables: key matching is costly
+    memo: dict[tuple[str, int], list[Join]] = catalog.__dict__.setdefault("_into", {})
+    key = (subject.id, len(fetched))
+    if key not in memo:
+        memo[key] = [j for t in fetched if t is not subject
+                     for j in _joins_from(catalog, t) if j.target is subject]
+    return memo[key]
+
+
+def _joins_from(catalog: Catalog, table: Table) -> list[Join]:
+    memo: dict[tuple[str, int], list[Join]] = catalog.__dict__.setdefault("_joins", {})
+    key = (table.id, len(catalog.fetched()))
+    if key not in memo:
+        memo[key] = catalog.joins_from(table)
+    return memo[key]
 
 
 def routes(catalog: Catalog, subject: Table, named: Table) -> list[Route]:
@@ -65,7 +79,7 @@ def routes(catalog: Catalog, subject: Table, named: Table) -> list[Route]:
     if direct:
         return direct
     return [Route(j.source, j.fk, named, j2.fk) for j in joins
-            for j2 in catalog.joins_from(j.source) if j2.target is named and j2.fk is not j.fk]
+            for j2 in _joins_from(catalog, j.source) if j2.target is named and j2.fk is not j.fk]
 
 
 def _one(found: list[Route], named: Table, subject: Table) -> Route:
@@ -148,7 +162,7 @@ def relations(b: _Builder) -> None:
     if key is None or not joins:
         return
     scope = list({t.id: t for t in [j.source for j in joins] + [
-        j2.target for j in joins for j2 in b.catalog.joins_from(j.source)
+        j2.target for j in joins for j2 in _joins_from(b.catalog, j.source)
         if j2.target is not b.s]}.values())
     try:
         if b.parsed.both_years:
@@ -253,7 +267,7 @@ def _said_of(b: _Builder, r: Reading, route: Route, matcher: Matcher) -> set[int
     if len(between) != 1 or between[0].low not in ("on", "of", "to", "for", "with"):
         return set()
     again = matcher.read(after.phrase)
-    pointed = {j.target.id for j in b.catalog.joins_from(route.via)} - {b.s.id}
+    pointed = {j.target.id for j in _joins_from(b.catalog, route.via)} - {b.s.id}
     if (len(again.pieces) != 1 or again.unresolved or again.pieces[0].kind != "table"
             or again.pieces[0].table is None or again.pieces[0].table.id not in pointed):
         return set()
