@@ -56,7 +56,7 @@ def interpretation(plan: Plan, unused: list[str] | None = None,
     said = {">": "more than", ">=": "at least", "<": "fewer than", "<=": "at most", "=": ""}
     filters += tuple(f"{said.get(op, op)} {n} {rows_of(plan.subject)} per group".replace("  ", " ")
                      for op, n in plan.having)
-    filters += tuple(describe(c, plan.subject) for c in plan.conditions)  # sets.py
+    filters += tuple(describe(c, plan) for c in plan.conditions)  # sets.py
     grouping = tuple((g.entity.target.name if g.entity else words(g.column))
                      + (f" ({g.unit.lower()})" if g.unit else "") for g in plan.groups)
     ordering = ""

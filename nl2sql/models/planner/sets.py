@@ -186,7 +186,9 @@ def _related(b: _Builder, r: Reading, matcher: Matcher, key: Column) -> None:
     while k < len(toks) and (toks[k].low in RELATING_VERBS or toks[k].low in RELATION_PARTICLES
                              or any(names_table(toks[k], t) for t in sources)):
         k += 1
-    again = matcher.read(P.Phrase(toks[k:])) if k < len(toks) else Reading(r.phrase)
+    # read as what is counted: "products" is the table, not a 'product' value somewhere
+    again = matcher.read(P.Phrase(toks[k:], role=P.COUNT)) if k < len(toks) else Reading(
+        r.phrase)
     tables = [p.table for p in again.pieces if p.kind == "table" and p.table is not None]
     values = [p for p in again.pieces if p.kind == "value" and p.column is not None]
     if len(tables) + len(values) != len(again.pieces) or len(tables) > 1 or b.s in tables:
@@ -266,7 +268,7 @@ def _said_of(b: _Builder, r: Reading, route: Route, matcher: Matcher) -> set[int
     between = b.parsed.toks[r.phrase.toks[-1].i + 1:after.phrase.toks[0].i]
     if len(between) != 1 or between[0].low not in ("on", "of", "to", "for", "with"):
         return set()
-    again = matcher.read(after.phrase)
+    again = matcher.read(P.Phrase(after.phrase.toks, role=P.COUNT))
     pointed = {j.target.id for j in _joins_from(b.catalog, route.via)} - {b.s.id}
     if (len(again.pieces) != 1 or again.unresolved or again.pieces[0].kind != "table"
             or again.pieces[0].table is None or again.pieces[0].table.id not in pointed):

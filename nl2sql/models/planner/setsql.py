@@ -13,7 +13,8 @@ from __future__ import annotations
 from sqlglot import exp
 
 from nl2sql.models.planner.catalog import Table
-from nl2sql.models.planner.plan import Related, Versus
+from nl2sql.models.planner.phrasing import describe_filter, row_of, rows_of, words
+from nl2sql.models.planner.plan import Plan, Related, Versus
 from nl2sql.models.planner.sqlexpr import Names, compare, condition, count_star, lit, table_node
 
 
@@ -59,26 +60,28 @@ SAID = {">": "more than", ">=": "at least", "<": "fewer than", "<=": "at most", 
         "!=": "other than"}
 
 
-def describe(c: Related | Versus, subject: Table) -> str:
-    """The condition in words, for the interpretation."""
+def describe(c: Related | Versus, plan: Plan) -> str:
+    """The condition in words, for the interpretation: what it asks of each row, then
+    how the query checks it."""
     if isinstance(c, Versus):
-        name = " ".join(c.column.words) or c.column.name
+        name = words(c.column)
         table = c.column.table.split(".")[-1]
-        said = ABOVE[c.op]
         if c.grouped:
-            return (f"the group's average {name} {said} the overall average "
+            return (f"each group's average {name} is {ABOVE[c.op]} the overall average "
                     f"(HAVING AVG({c.column.name}) {c.op} (SELECT AVG({c.column.name}) FROM "
                     f"{table}))")
-        return (f"{name} {said} the average {name} ({c.column.name} {c.op} "
-                f"(SELECT AVG({c.column.name}) FROM {table}))")
-    what = c.target or c.via
-    rows = " ".join(what.words) + "s" if what.words else what.name
-    how = (f"through {c.via.id} ({c.via.name}.{c.fk.name} = {subject.name}.{c.key.name})")
-    when = "".join(f" in {f.values[0]}" if f.part == "YEAR" else
-                   f" whose {f.column.name} is " + " or ".join(str(v) for v in f.values)
-                   for f in c.filters)
+        every = rows_of(Table(c.column.table))
+        return (f"{name} is {ABOVE[c.op]} the average {name} of all {every}"
+                f" ({c.column.name} {c.op} (SELECT AVG({c.column.name}) FROM {table}))")
+    what = rows_of(c.target or c.via)
+    each = row_of(plan.subject)
+    inner = Plan(c.via)
+    when = "".join(f" ({describe_filter(f, inner)})" for f in c.filters)
+    link = f"{c.via.name}.{c.fk.name} = {plan.subject.name}.{c.key.name}"
     if c.op == "=" and c.count == 0:
-        return f"with no {rows}{when} (NOT EXISTS {how})"
+        return f"the {each} has no {what}{when} (NOT EXISTS a row of {c.via.id} with {link})"
     if (c.op, c.count) in ((">=", 1), (">", 0)):
-        return f"with some {rows}{when} (EXISTS {how})"
-    return f"with {SAID[c.op]} {c.count} {rows}{when} (a count of {rows} per {subject.name}, {how})"
+        return f"the {each} has some {what}{when} (EXISTS a row of {c.via.id} with {link})"
+    counted = f"distinct {c.counted.name}" if c.counted is not None else "rows"
+    return (f"the {each} has {SAID[c.op]} {c.count} {what}{when} (counting {counted} of "
+            f"{c.via.id} with {link})")
