@@ -78,6 +78,9 @@ ANSWERED = [
     ("shop", "How many customers have fewer than 5 orders?",  # none counts as fewer
      "SELECT COUNT(*) FROM shop.customers c WHERE (SELECT COUNT(*) FROM shop.orders o "
      "WHERE o.customer_id = c.id) < 5"),
+    ("shop", "How many orders have more than 1 item?",  # the order's own items counted
+     "SELECT COUNT(*) FROM (SELECT order_id FROM shop.order_items GROUP BY 1 "
+     "HAVING COUNT(*) > 1)"),
     ("shop", "How many products have never been ordered?",
      "SELECT COUNT(*) FROM shop.products WHERE id NOT IN (SELECT product_id "
      "FROM shop.order_items)"),
