@@ -1,5 +1,6 @@
 """A compact catalog for the first request: the datasets the service may read,
-their tables with one-line descriptions, and the datasets' notes.
+their tables with one-line descriptions and the names of the metrics defined on
+each (``get_table`` gives the definitions), and the datasets' notes.
 
 With it the model can go straight to ``get_table`` instead of spending two
 round trips on ``list_datasets`` and ``list_tables``. It is built through the
@@ -24,8 +25,9 @@ log = logging.getLogger(__name__)
 
 MAX_CHARS = 3_000  # ≈ 750 tokens, sent with every request of a question
 TTL_S = 600.0
-LINE_CHARS = 72  # a description is cut to this many characters
+LINE_CHARS = 48  # a description is cut to this many characters
 NOTES_CHARS = 800
+SYNONYMS = 2  # a metric's synonyms shown, besides its name
 
 _cache: weakref.WeakKeyDictionary[Warehouse, dict[Any, tuple[float, str]]] = (
     weakref.WeakKeyDictionary())
@@ -59,13 +61,17 @@ def build(toolbox: Toolbox, max_chars: int = MAX_CHARS) -> str:
         listing = toolbox.list_tables(ds["dataset_id"])
         head = f"- dataset {ds['dataset_id']}: {_line(ds.get('description'))}".rstrip(": ")
         notes = _notes(listing.get("notes"))
-        block = [head] + ([f"  Notes: {notes}"] if notes else []) + _metrics(listing)
+        metrics = _metrics(listing)
+        block = [head] + ([f"  Notes: {notes}"] if notes else [])
+        block.append("  Tables (metrics defined by get_table; entities, values, joins by "
+                     "list_tables):" if metrics else "  Tables:")
         tables = listing["tables"]
-        block.append("  Tables:")
         for i, t in enumerate(tables):
             # under its dataset's line, a table goes by its own name
             name = t["table_id"].removeprefix(ds["dataset_id"] + ".")
             line = f"  - {name}: {_line(t.get('description'))}".rstrip(": ")
+            if metrics.get(name):
+                line += f" Metrics: {', '.join(metrics[name])}."
             if size + sum(len(b) + 1 for b in block) + len(line) + 80 > max_chars:
                 block.append(f"  - … {len(tables) - i} more tables: call list_tables("
                              f"'{ds['dataset_id']}')")
@@ -81,27 +87,19 @@ def build(toolbox: Toolbox, max_chars: int = MAX_CHARS) -> str:
     return "\n".join(lines)
 
 
-def _metrics(listing: dict[str, Any]) -> list[str]:
-    """The semantic layer's metrics, one line each (expression, filters, time column);
-    entities, dimension values and joins stay with list_tables."""
-    metrics = listing.get("metrics") or []
-    if not metrics:
-        return []
-    lines = [f"  Metrics (list_tables('{listing['dataset_id']}') adds entities, dimension "
-             "values, joins):"]
-    for m in metrics:
-        also = ", ".join((m.get("synonyms") or [])[:3])
+def _metrics(listing: dict[str, Any]) -> dict[str, list[str]]:
+    """The semantic layer's metrics by table (its own name): each metric's name and
+    first synonyms, under every table it reads. The definitions are not repeated here,
+    with every request: ``get_table`` of the table carries them, and list_tables the
+    entities, dimension values and joins."""
+    by_table: dict[str, list[str]] = {}
+    for m in listing.get("metrics") or []:
+        also = ", ".join((m.get("synonyms") or [])[:SYNONYMS])
         name = f"{m['name']} ({also})" if also else m["name"]
-        if m.get("sql"):
-            lines.append(f"  - {name}: an SQL template, see list_tables")
-            continue
-        table = str(m.get("table", "")).rpartition(".")[2]
-        where = " AND ".join(m.get("filters") or [])
-        line = f"  - {name}: {m.get('expression')} FROM {table}"
-        line += f" WHERE {where}" if where else ""
-        line += f"; time {m['time_column']}" if m.get("time_column") else ""
-        lines.append(line)
-    return lines
+        tables = m.get("tables") if m.get("sql") else [m.get("table", "")]
+        for t in tables or []:
+            by_table.setdefault(str(t).rpartition(".")[2], []).append(name)
+    return by_table
 
 
 def _line(text: str | None) -> str:

@@ -6,6 +6,11 @@ over all fetched rows (count, distinct, nulls, min, max), which is what it
 needs to describe a long result without paying for it in tokens at every later
 step. Results of earlier steps of the same question are summarised further
 (``summarise_older``): only the newest result travels in full.
+
+What Gemini is sent is more compact still (``compact_output``): a table's
+columns keyed by name, a bare type where there is nothing else to say, and
+verified matches without their dataset. Only the wire sees that form; the
+conversation (and the offline planner, which reads it) keeps the tools' own dicts.
 """
 
 from __future__ import annotations
@@ -35,6 +40,55 @@ def result_for_model(result: QueryResult, rows: int = MODEL_ROWS) -> dict[str, A
     return out
 
 
+def compact_output(output: Any) -> Any:
+    """A function's output as Gemini is sent it: table columns keyed by name
+    (``compact_columns``), verified matches without their dataset (their SQL names
+    it). Other outputs unchanged.
+
+    >>> compact_output({"matches": [{"question": "q", "sql": "s", "dataset_id": "d",
+    ...                              "score": 90, "same_question": True}]})
+    {'matches': [{'question': 'q', 'sql': 's', 'score': 90, 'same_question': True}]}
+    """
+    if isinstance(output, dict) and isinstance(output.get("matches"), list):
+        return {**output, "matches": [
+            {k: v for k, v in m.items() if k != "dataset_id"}
+            if isinstance(m, dict) else m for m in output["matches"]]}
+    return compact_columns(output)
+
+
+def compact_columns(output: Any) -> Any:
+    """A ``get_table`` output with its columns keyed by name: ``"TYPE"`` for a column
+    with nothing but a type, ``"TYPE: description"`` for one with a description too,
+    else the column's other fields. Other outputs unchanged.
+
+    Every character goes to the model with each later request, and ``{"name": ...,
+    "type": ...}`` per column roughly doubles a plain column's size.
+
+    >>> compact_columns({"columns": [{"name": "id", "type": "INT64"},
+    ...                              {"name": "at", "type": "TIMESTAMP", "description": "UTC"},
+    ...                              {"name": "s", "type": "STRING", "examples": ["a"]}]})
+    {'columns': {'id': 'INT64', 'at': 'TIMESTAMP: UTC', 's': {'type': 'STRING', 'examples': ['a']}}}
+    """
+    if not isinstance(output, dict):
+        return output
+    columns = output.get("columns")
+    if not (isinstance(columns, list) and columns
+            and all(isinstance(c, dict) and isinstance(c.get("name"), str) for c in columns)):
+        return output  # a query result's column names, or nothing to compact
+    if len({c["name"] for c in columns}) != len(columns):
+        return output  # duplicate names would collide as keys
+    compact: dict[str, Any] = {}
+    for c in columns:
+        rest = {k: v for k, v in c.items() if k != "name"}
+        if set(rest) == {"type"}:
+            compact[c["name"]] = rest["type"]
+        elif set(rest) == {"type", "description"}:
+            compact[c["name"]] = f"{rest['type']}: {rest['description']}"
+        else:
+            compact[c["name"]] = rest
+    return {**output, "columns": compact}
+
+
 def column_stats(columns: list[str], rows: list[list[Any]]) -> dict[str, dict[str, Any]]:
     """Per column: non-null count, distinct values, nulls, min and max (comparable values).
 
@@ -57,8 +111,10 @@ def column_stats(columns: list[str], rows: list[list[Any]]) -> dict[str, dict[st
 
 
 def summarise_older(history: list[Message], start: int) -> list[Message]:
-    """``history`` with the query results of this question's earlier steps (from
-    ``start``, all but the newest tool turn) cut to a few rows and their counts."""
+    """``history`` with the results of this question's earlier steps (from ``start``,
+    all but the newest tool turn) summarised: query results cut to a few rows and
+    their counts, table descriptions to names, types and examples, verified matches
+    to the same-question one."""
     tool_turns = [i for i in range(start, len(history)) if history[i].role == "tool"]
     older = set(tool_turns[:-1])
     return [_summarised(m) if i in older else m for i, m in enumerate(history)]
@@ -71,10 +127,23 @@ def _summarised(message: Message) -> Message:
         if isinstance(output, dict) and isinstance(output.get("columns"), list) \
                 and output["columns"] and isinstance(output["columns"][0], dict):
             # an earlier get_table: names, types and example values still matter for
-            # the SQL; the prose descriptions were read when it was new
+            # the SQL; the prose descriptions and metric definitions were read when it
+            # was new (the SQL written from them is in the conversation)
             columns = [{k: v for k, v in c.items() if k != "description"}
                        for c in output["columns"]]
-            r = replace(r, response={"output": {**output, "columns": columns}})
+            # (the table's own description stays: the offline planner reads it)
+            kept = {k: v for k, v in output.items() if k != "metrics"}
+            r = replace(r, response={"output": {**kept, "columns": columns}})
+        if isinstance(output, dict) and isinstance(output.get("matches"), list):
+            # earlier verified pairs: the SQL written from them is in the conversation;
+            # only a same-question match (the SQL to run) is kept
+            matches = [m for m in output["matches"]
+                       if isinstance(m, dict) and m.get("same_question")]
+            kept = {**output, "matches": matches}
+            if len(matches) < len(output["matches"]):
+                kept["note"] = (f"an earlier step's result: {len(output['matches'])} matches, "
+                                "examples only shown when new")
+            r = replace(r, response={"output": kept})
         if isinstance(output, dict) and isinstance(output.get("rows"), list) \
                 and len(output["rows"]) > OLDER_ROWS:
             kept = {k: v for k, v in output.items() if k not in ("rows", "note", "column_stats")}

@@ -21,7 +21,7 @@ from nl2sql.config import Settings
 from nl2sql.context import dataset_context
 from nl2sql.errors import BadRequest, ConfigError, DeadlineExceeded, NotFound
 from nl2sql.knowledge.library import Knowledge
-from nl2sql.knowledge.semantic import semantic_layer
+from nl2sql.knowledge.semantic import SemanticLayer, semantic_layer
 from nl2sql.model_view import result_for_model
 from nl2sql.querying import run_checked
 from nl2sql.safety import Policy
@@ -37,6 +37,17 @@ log = logging.getLogger("nl2sql.tools")
 def declarations() -> tuple[dict[str, Any], ...]:
     """Function declarations in Gemini's OpenAPI-subset format."""
     return tuple(json.loads(schema_path("functions.json").read_text()))
+
+
+def _layer(dataset_id: str) -> SemanticLayer | None:
+    """The dataset's semantic definitions, or None (also when the file is broken)."""
+    try:
+        return semantic_layer(dataset_id)
+    except ConfigError as e:
+        # A broken definitions file must not cost the model the tables; operators
+        # see it in the log (and `nl2sql semantic check`).
+        log.error("semantic definitions of %s not used: %s", dataset_id, e.message)
+        return None
 
 
 @dataclass
@@ -131,13 +142,7 @@ class Toolbox:
         context = dataset_context(dataset_id)
         if context and context.notes:
             out["notes"] = context.notes  # business definitions and join paths
-        try:
-            layer = semantic_layer(dataset_id)
-        except ConfigError as e:
-            # A broken definitions file must not cost the model the table list;
-            # operators see it in the log (and `nl2sql semantic check`).
-            log.error("semantic definitions of %s not used: %s", dataset_id, e.message)
-            layer = None
+        layer = _layer(dataset_id)
         if layer is not None:
             out.update(layer.tool_payload())  # metrics, entities, dimensions, joins
         return out
@@ -151,7 +156,11 @@ class Toolbox:
             dataset = dataset[len(home):]  # our own project, spelled out
         if not self._allowed(dataset):
             raise NotFound(f"table {table_id!r} is not in an allowed dataset")
-        return self.warehouse.get_table(f"{dataset}.{table}").to_dict()
+        out = self.warehouse.get_table(f"{dataset}.{table}").to_dict()
+        layer = _layer(dataset)
+        if layer is not None:
+            out.update(layer.table_payload(table))  # the metrics defined over this table
+        return out
 
     def search_verified_queries(self, question: str,
                                 dataset_id: str | None = None) -> dict[str, Any]:

@@ -119,6 +119,28 @@ class SemanticLayer:
             out["joins"] = list(self.joins)
         return out
 
+    def table_payload(self, table: str) -> dict[str, Any]:
+        """The metrics over ``table`` (no dataset prefix), for ``get_table``: one line
+        each, ``name: EXPRESSION WHERE FILTERS; time COLUMN`` (or ``name: SQL``), without
+        the prose, which ``list_tables`` carries. Empty when no metric uses the table.
+
+        The first request's catalog names each metric under its table only; the
+        definition reaches the model with the table it is about to query, so it is
+        not paid for on every request of every question.
+        """
+        metrics = []
+        for m in self.metrics:
+            if m.sql and table in m.tables:
+                metrics.append(f"{m.name}: {m.sql}")
+            elif not m.sql and m.table == table:
+                line = f"{m.name}: {m.expression}"
+                where = (" AND ".join(f"({f})" for f in m.filters) if len(m.filters) > 1
+                         else "".join(m.filters))
+                line += f" WHERE {where}" if where else ""
+                line += f"; time {m.time_column}" if m.time_column else ""
+                metrics.append(line)
+        return {"metrics": metrics} if metrics else {}
+
 
 @cache
 def _validator() -> jsonschema.protocols.Validator:

@@ -22,6 +22,7 @@ import pydantic
 from google.genai import types
 
 from nl2sql.answer import Usage
+from nl2sql.model_view import compact_output
 from nl2sql.models.base import FunctionCall, Message, ToolMode
 from nl2sql.models.pricing import estimate_usd
 
@@ -78,10 +79,17 @@ def to_content(message: Message, *, sign_foreign_calls: bool = False) -> types.C
     if message.role == "tool":
         return types.Content(role="user", parts=[
             types.Part(function_response=types.FunctionResponse(
-                name=r.name, response=r.response, id=r.id))
+                name=r.name, response=_compact(r.response), id=r.id))
             for r in message.responses
         ])
     return types.Content(role="user", parts=[types.Part(text=message.text or "")])
+
+
+def _compact(response: dict[str, Any]) -> dict[str, Any]:
+    """A function response as Gemini is sent it (``nl2sql.model_view.compact_output``)."""
+    if "output" not in response:
+        return response
+    return {**response, "output": compact_output(response["output"])}
 
 
 def to_tool(declarations: list[dict[str, Any]]) -> types.Tool:

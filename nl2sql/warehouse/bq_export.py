@@ -57,12 +57,17 @@ def _values(client: bigquery.Client, rows: Any) -> Iterator[list[Any]]:
     """Rows as JSON-safe lists, one page in memory at a time; through the Storage
     Read API where it is installed (much faster on big results)."""
     if _storage_installed():
+        sent = False
         try:
             storage = client._ensure_bqstorage_client()
             for batch in rows.to_arrow_iterable(bqstorage_client=storage):
-                yield from ([json_value(v) for v in r.values()] for r in batch.to_pylist())
+                for r in batch.to_pylist():
+                    sent = True
+                    yield [json_value(v) for v in r.values()]
             return
-        except Exception as e:  # noqa: BLE001 - tabledata.list still works
+        except Exception as e:
+            if sent:  # falling back now would send the first rows twice
+                raise
             log.info("Storage Read API unavailable (%s); reading pages over REST", e)
     for page in rows.pages:
         yield from ([json_value(v) for v in row.values()] for row in page)

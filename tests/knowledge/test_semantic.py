@@ -51,6 +51,42 @@ def test_list_tables_hands_the_definitions_to_the_model(settings: Settings) -> N
         assert ({m["table"]} if "table" in m else set(m["tables"])) <= tables
 
 
+
+
+def test_get_table_carries_its_metrics_and_the_catalog_names_them(settings: Settings) -> None:
+    """The first request's catalog names each metric under its table(s); the definition
+    (expression, every filter, time column; or the SQL) comes with get_table of the table
+    the model is about to query."""
+    from nl2sql.catalog import build
+
+    wh = DuckDBWarehouse(settings.warehouse.removeprefix("duckdb:///"), settings)
+    try:
+        box = Toolbox(wh, settings.with_(allowed_datasets=("thelook_ecommerce",)))
+        items = box.call("get_table", {"table_id": "thelook_ecommerce.order_items"}).payload
+        products = box.call("get_table", {"table_id": "thelook_ecommerce.products"}).payload
+        users = box.call("get_table", {"table_id": "thelook_ecommerce.users"}).payload
+        catalog = build(box)
+    finally:
+        wh.close()
+    assert ("revenue: SUM(sale_price) WHERE status NOT IN ('Cancelled', 'Returned'); "
+            "time created_at") in items["metrics"]
+    gross = next(m for m in items["metrics"] if m.startswith("gross_profit: "))
+    assert gross.removeprefix("gross_profit: ").startswith("SELECT ")
+    assert gross in products["metrics"]  # a multi-table metric comes with each of its tables
+    assert "metrics" not in users  # no metric reads users
+    line = next(x for x in catalog.splitlines() if x.startswith("  - order_items:"))
+    assert "Metrics: revenue (sales, turnover)" in line and "gross_profit" in line
+    assert "SUM(sale_price)" not in catalog  # definitions are not repeated on every request
+
+
+def test_a_metric_with_several_filters_keeps_each_one_whole() -> None:
+    layer = parse({"dataset": "shop", "metrics": [{
+        "name": "m", "description": "d", "table": "t", "expression": "COUNT(*)",
+        "filters": ["a = 1 OR b = 2", "c = 3"]}]})
+    assert layer.table_payload("t") == {
+        "metrics": ["m: COUNT(*) WHERE (a = 1 OR b = 2) AND (c = 3)"]}
+    assert layer.table_payload("other") == {}
+
 def _value(wh: DuckDBWarehouse, sql: str) -> float:
     checked = check_sql(sql, Policy(frozenset({"thelook_ecommerce"})))
     rows = wh.query(checked.sql, max_rows=10, timeout_s=30).rows

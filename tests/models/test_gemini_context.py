@@ -13,6 +13,7 @@ import pytest
 
 from nl2sql.agent import Agent
 from nl2sql.config import Settings
+from nl2sql.history import estimate_tokens
 from nl2sql.models.gemini import GeminiModel, RetryPolicy
 from nl2sql.warehouse.duckdb import DuckDBWarehouse
 from tests.fakes.gemini import GeminiServer, calls, response, text
@@ -65,8 +66,48 @@ def test_the_catalog_lets_a_single_table_question_take_three_calls(
     assert "get_table" in system
     # the same instruction on every request (implicit caching serves a stable prefix)
     assert {r.system_text for r in gemini.requests} == {system}
-    sent = sum(len(json.dumps(r.body)) for r in gemini.requests)
-    assert sent < 16_000  # ≈ 4k tokens for the whole question
+
+
+def _sent_chars(request: Any) -> int:
+    """What a request carries for the model, as compact JSON: the system instruction,
+    the declarations and the conversation (bench/context.py counts the same parts)."""
+    body = request.body
+    return len(json.dumps([body.get("systemInstruction"), body.get("tools"),
+                           body.get("contents")], separators=(",", ":"), ensure_ascii=False))
+
+
+@pytest.mark.parametrize("table", ["distribution_centers", "events", "inventory_items",
+                                   "order_items", "orders", "products", "users"])
+def test_a_single_table_question_on_the_demo_stays_within_the_budget(
+        gemini: GeminiServer, demo_db: Path, table: str) -> None:
+    """Issue 14's target: at most 3 model calls and 4k tokens (at 4 characters a token)
+    for a one-table question over the demo warehouse, with its notes, semantic
+    definitions and verified queries, in the exploration the instruction asks for:
+    get_table with the verified-query search in one turn, then sql_query, then the
+    answer. A longer instruction, catalog, declaration or tool output fails here."""
+    question = f"How many {table.replace('_', ' ')} are there by status?"
+    gemini.enqueue(calls(("get_table", {"table_id": f"thelook_ecommerce.{table}"}),
+                         ("search_verified_queries", {"question": question})))
+    gemini.enqueue(calls(("sql_query", {"query": f"SELECT COUNT(*) AS n FROM "
+                                                  f"thelook_ecommerce.{table}"})))
+    gemini.enqueue(text("There are ... (thelook_ecommerce, one query)."))
+    wh = DuckDBWarehouse(demo_db)
+    try:
+        answer = Agent(GeminiModel("gemini-2.5-flash", retry=FAST), wh,
+                       Settings(allowed_datasets=("thelook_ecommerce",))).ask(question)[0]
+    finally:
+        wh.close()
+
+    assert answer.rows and answer.usage.model_calls == 3 == len(gemini.requests)
+    system = gemini.requests[0].system_text
+    assert "Catalog:" in system and f"  - {table}" in system
+    # the catalog names the metrics; their definitions come with get_table of their table
+    tool_turn = gemini.requests[1].contents[2]
+    described = next(p["functionResponse"]["response"]["output"] for p in tool_turn["parts"]
+                     if p["functionResponse"]["name"] == "get_table")
+    assert described["table_id"] == f"thelook_ecommerce.{table}" and described["columns"]
+    sent = sum(_sent_chars(r) for r in gemini.requests)
+    assert estimate_tokens(sent) <= 4_000, f"{sent:,} characters ≈ {estimate_tokens(sent):,} tokens"
 
 
 def test_results_reach_the_model_capped_with_column_stats(
@@ -98,17 +139,18 @@ def test_earlier_results_are_summarised_in_later_requests(
 
     last = gemini.requests[-1].contents
     table, listing, count = (_responses(last[i])[0]["output"] for i in (2, 4, 6))
-    # the earlier get_table keeps names and types, not the prose
-    assert {c["name"] for c in table["columns"]} == {"id", "customer_id", "amount", "status",
-                                                     "bought_at"}
-    assert all("description" not in c for c in table["columns"])
+    # the earlier get_table keeps names and types (columns keyed by name), not the prose
+    assert list(table["columns"]) == ["id", "customer_id", "amount", "status", "bought_at"]
+    assert table["columns"]["id"] == "INTEGER" or table["columns"]["id"] == "INT64"
+    assert "Paid or Refunded" not in json.dumps(table)
     # the earlier 200-row result: three rows and its counts
     assert len(listing["rows"]) == 3 and listing["row_count"] == 200
     assert "summarised" in listing["note"]
     assert count["rows"] == [[200]]  # the newest result in full
     # while it was the newest, the get_table result went in full
     fresh = _responses(gemini.requests[1].contents[2])[0]["output"]
-    assert any(c.get("description") == "Paid or Refunded" for c in fresh["columns"])
+    status = fresh["columns"]["status"]
+    assert "Paid or Refunded" in (status if isinstance(status, str) else status["description"])
 
 
 def test_usage_records_cached_tokens_and_an_estimated_cost(
@@ -164,3 +206,38 @@ def test_a_bad_thinking_setting_is_a_clear_error() -> None:
     with pytest.raises(ConfigError, match="NL2SQL_GEMINI_THINKING='lots' is not valid: must be "
                                           "one of minimal, low, medium, high"):
         Settings.from_env({"NL2SQL_GEMINI_THINKING": "lots"})
+
+
+def test_verified_examples_go_once_and_columns_are_keyed_by_name(
+        gemini: GeminiServer, demo_db: Path) -> None:
+    question = "What is the revenue by product department?"
+    gemini.enqueue(calls(("get_table", {"table_id": "thelook_ecommerce.products"}),
+                         ("search_verified_queries", {"question": question})))
+    gemini.enqueue(calls(("sql_query", {"query": "SELECT COUNT(*) AS n FROM "
+                                                  "thelook_ecommerce.products"})))
+    gemini.enqueue(text("..."))
+    wh = DuckDBWarehouse(demo_db)
+    try:
+        Agent(GeminiModel("gemini-2.5-flash", retry=FAST), wh,
+              Settings(allowed_datasets=("thelook_ecommerce",))).ask(question)
+    finally:
+        wh.close()
+
+    fresh = {p["functionResponse"]["name"]: p["functionResponse"]["response"]["output"]
+             for p in gemini.requests[1].contents[2]["parts"]}
+    later = {p["functionResponse"]["name"]: p["functionResponse"]["response"]["output"]
+             for p in gemini.requests[2].contents[2]["parts"]}
+    # while new: every match with its SQL (the dataset is in the SQL, not repeated)
+    matches = fresh["search_verified_queries"]["matches"]
+    assert matches and all(m["sql"].startswith("SELECT") and "dataset_id" not in m
+                           for m in matches)
+    # later: only a same-question match (the SQL to run) still travels
+    assert all(m["same_question"] for m in later["search_verified_queries"]["matches"])
+    assert len(later["search_verified_queries"]["matches"]) < len(matches) or all(
+        m["same_question"] for m in matches)
+    # a table's columns keyed by name: a bare type, "TYPE: description", or the fields
+    columns = fresh["get_table"]["columns"]
+    assert columns["id"].startswith("INT64")
+    assert columns["department"]["examples"] and "type" in columns["department"]
+    assert fresh["get_table"]["metrics"][0].startswith("gross_profit: SELECT")
+    assert "metrics" not in later["get_table"]  # read when new; the SQL is in the conversation
