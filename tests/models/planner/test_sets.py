@@ -8,9 +8,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import sqlglot
+from sqlglot import exp
 
 from nl2sql.models.planner.plan import Related, Versus
 from nl2sql.models.planner.resolve import understand
+from nl2sql.models.planner.sqlbuild import to_sql
 from tests.models.planner.catalogs import catalog_of
 from tests.models.planner.conftest import ask_db, gold, make_db
 
@@ -201,3 +204,21 @@ def test_rows_and_groups_compare_with_the_average_differently(dbs: dict[str, Pat
     assert not rows.conditions[0].grouped
     assert groups.plan is None or all(
         not isinstance(c, Versus) or c.grouped for c in groups.plan.conditions)
+
+
+def test_a_bridge_counts_distinct_targets_and_none_is_not_exists(dbs: dict[str, Path]) -> None:
+    cat = catalog_of(dbs["ops"], "ops")
+
+    counted = understand("Which customers have bought at least 5 products?", cat).plan
+    never = understand("Which products were never bought by any customer?", cat).plan
+
+    assert counted is not None and never is not None
+    (bridge,) = counted.conditions
+    assert isinstance(bridge, Related) and bridge.via.name == "txn"
+    assert bridge.target is not None and bridge.target.name == "prod"
+    assert bridge.counted is not None and bridge.counted.name == "prod_id"
+    tree = sqlglot.parse_one(to_sql(never), read="bigquery")
+    (exists,) = list(tree.find_all(exp.Exists))
+    assert isinstance(exists.parent, exp.Not)  # NULL-safe, unlike NOT IN
+    inner = exists.find(exp.Select)
+    assert inner is not None and inner.find(exp.Table).name == "txn"  # type: ignore[union-attr]
