@@ -91,9 +91,10 @@ class _Builder:
         for p in r.of("value"):
             assert p.column is not None
             by_col.setdefault((p.column.table, p.column.name), []).append(p)
-        for pieces in by_col.values():
+        denied = self._denied_before(r)
+        for key, pieces in by_col.items():
             col = self.use(pieces[0].column)  # type: ignore[arg-type]
-            op = "!=" if r.phrase.negated else "="
+            op = "!=" if r.phrase.negated or key in denied else "="
             f = Filter(col, op, tuple(p.value for p in pieces))
             self.value_filters.append((r.phrase.toks[pieces[0].start].i, f))
         for p in r.of("column"):
@@ -113,6 +114,19 @@ class _Builder:
                 # "tracks with no composer"
                 f = Filter(self.use(p.column), "IS NULL", ())
                 self.value_filters.append((r.phrase.toks[p.start].i, f))
+
+    def _denied_before(self, r: Reading) -> set[tuple[str, str]]:
+        """``not from Peru or Kenya``: the columns a negated value right before, joined by
+        a bare "or", denied; a value of the same column after it is denied too (NOT IN)."""
+        k = next((k for k, x in enumerate(self.readings) if x is r), 0)
+        before = self.readings[k - 1] if k > 0 else None
+        if before is None or not before.phrase.negated:
+            return set()
+        between = self.parsed.toks[before.phrase.toks[-1].i + 1:r.phrase.toks[0].i]
+        if [t.low for t in between] != ["or"]:
+            return set()
+        return {(p.column.table, p.column.name) for p in before.of("value")
+                if p.column is not None}
 
     def entity_of(self, r: Reading) -> Table | None:
         """The table a phrase names as a whole (``users``; ``user_id`` said as ``user``)."""
