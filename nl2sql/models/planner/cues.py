@@ -45,6 +45,8 @@ COMPARATIVE_HINTS = {"aged": "age", "older": "age", "younger": "age", "cheaper":
 UNIT_HINTS = {"old": "age", "dollar": "price", "dollars": "price", "usd": "price",
               "euro": "price", "euros": "price", "eur": "price", "pounds": "price",
               "km": "length", "miles": "length", "kg": "weight", "kgs": "weight"}
+OR_MORE = {"more": ">=", "greater": ">=", "higher": ">=", "above": ">=", "over": ">=",
+           "fewer": "<=", "less": "<=", "lower": "<=", "below": "<=", "under": "<="}
 YEAR_OPS = {"since": ">=", "from": ">=", "after": ">", "before": "<", "until": "<=",
             "till": "<=", "through": "<="}  # fmt: skip
 ELLIPSIS_STARTS = wordset(

@@ -85,8 +85,12 @@ def comparisons(b: _Builder) -> None:
             raise Unanswerable(f"I could not tell which column '{cmp.op} {cmp.number}' "
                                "applies to")
         b.value_filters.append((cmp.after, Filter(b.use(col), cmp.op, (cmp.number,))))
-        if cmp.op == "=" and cmp.hint and b.parsed.toks[cmp.after].low in EQUAL_WORDS:
+        toks = b.parsed.toks
+        if cmp.op == "=" and cmp.hint and toks[cmp.after].low in EQUAL_WORDS:
             b.plan.accounted.add(cmp.after)  # "aged 32": the word says the column
+        if toks[cmp.after].number is not None and cmp.after + 1 < len(toks) and toks[
+                cmp.after + 1].low == "or":
+            b.plan.accounted.add(cmp.after + 1)  # "5 or more": one bound, not alternatives
 
 
 

@@ -27,6 +27,7 @@ from nl2sql.models.planner.cues import (
     GROUP_WORDS,
     NEGATIONS,
     NEVER,
+    OR_MORE,
     PASS_WORDS,
     PCT_WORDS,
     QUESTION_CUES,
@@ -168,6 +169,11 @@ def _scan(toks: list[Tok], chunks: dict[int, int]) -> list[Cue | Phrase]:
             continue
         if t.quoted:
             items.append(Phrase([t]))
+        elif t.number is not None and nxt == "or" and low(i + 2) in OR_MORE and not is_year(t):
+            hint = UNIT_HINTS.get(low(i + 3)) or UNIT_HINTS.get(low(i + 4))
+            cue("cmp", w, (OR_MORE[low(i + 2)], t.number, hint))  # "2 or more treatments"
+            i += 3
+            continue
         elif t.number is not None and (t.raw[:1].isdigit() or w not in ("one",)):
             if is_year(t):
                 cue("year", w, t.number)
@@ -363,7 +369,7 @@ def _role(p: Phrase, cues: list[Cue], prev: Phrase | None, out: Parse) -> None:
     # perhaps a condition on rows of another table (sets.py decides, with the catalog)
     between = out.toks[prev.toks[-1].i + 1:p.toks[0].i] if prev is not None else []
     p.related = bool({"not", "never", "cmp"} & set(kinds)) or (
-        any(t.low in ("any", "some") for t in between)) or (
+        any(t.low in ("any", "some", "ever") for t in between)) or (
         prev is not None and prev.related and len(prev.toks) == 1 and not prev.toks[0].cap
         and (prev.toks[0].low in RELATING_VERBS or prev.toks[0].low.endswith(("ed", "en"))))
     p.distinct = "distinct" in kinds

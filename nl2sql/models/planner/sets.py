@@ -33,7 +33,7 @@ from nl2sql.models.planner.plan import Filter, Related, Versus
 from nl2sql.models.planner.words import MONTHS, Tok
 
 _Builder = Any  # build._Builder; not imported, so the modules form no cycle
-SOME = frozenset({"any", "some"})
+SOME = frozenset({"any", "some", "ever"})
 DENY = frozenset({"not", "no", "without", "none"}) | NEVER
 
 
@@ -286,6 +286,8 @@ def _window(b: _Builder, start: int, named: Table
     spans = {}
     for c in b.parsed.comparisons:
         end = next((t.i for t in toks[c.after:] if t.number is not None), None)
+        if end == c.after and c.after + 2 < len(toks) and toks[c.after + 1].low == "or":
+            end = c.after + 2  # "two or more"
         if end is not None and c.hint is None:
             spans.update({i: c for i in range(c.after, end + 1)})
     lex = lexicon()

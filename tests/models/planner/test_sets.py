@@ -116,6 +116,14 @@ ANSWERED = [
     ("kennel", "How many professionals did not operate any treatment on dogs?",
      "SELECT COUNT(*) FROM kennel.Professionals WHERE ProfessionalId NOT IN "
      "(SELECT ProfessionalId FROM kennel.Treatments)"),
+    ("kennel", "Which professionals have performed two or more treatments?",
+     "SELECT LastName FROM kennel.Professionals WHERE ProfessionalId IN (SELECT ProfessionalId "
+     "FROM kennel.Treatments GROUP BY 1 HAVING COUNT(*) >= 2)"),
+    ("kennel", "How many professionals have ever treated dogs?",
+     "SELECT COUNT(*) FROM kennel.Professionals WHERE ProfessionalId IN "
+     "(SELECT ProfessionalId FROM kennel.Treatments)"),
+    ("kennel", "How many dogs have an age of 5 or more?",  # one bound, not alternatives
+     "SELECT COUNT(*) FROM kennel.Dogs WHERE Age >= 5"),
     ("kennel", "How many dogs are younger than the average age?",
      "SELECT COUNT(*) FROM kennel.Dogs WHERE Age < (SELECT AVG(Age) FROM kennel.Dogs)"),
     ("kennel", "What are the names of dogs aged either 3 or 5?",
