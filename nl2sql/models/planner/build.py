@@ -25,6 +25,7 @@ from nl2sql.models.planner.features import (
     compared_before,
     comparisons,
     dates,
+    denied_before,
     merge_values,
     named_plural,
     percentages,
@@ -34,7 +35,8 @@ from nl2sql.models.planner.followup import merge
 from nl2sql.models.planner.listing import as_listing, order_phrases
 from nl2sql.models.planner.match import Piece, Reading
 from nl2sql.models.planner.plan import Filter, GroupKey, Measure, Plan
-from nl2sql.models.planner.sets import relations, versus
+from nl2sql.models.planner.sets import relations
+from nl2sql.models.planner.versus import versus
 from nl2sql.models.planner.words import NEUTRAL
 
 ROLE_PHRASES = (P.COUNT, P.MEASURE, P.GROUP, P.RANK_GROUP, P.WHICH, P.PCT_BASE,
@@ -91,7 +93,7 @@ class _Builder:
         for p in r.of("value"):
             assert p.column is not None
             by_col.setdefault((p.column.table, p.column.name), []).append(p)
-        denied = self._denied_before(r)
+        denied = denied_before(self, r)
         for key, pieces in by_col.items():
             col = self.use(pieces[0].column)  # type: ignore[arg-type]
             op = "!=" if r.phrase.negated or key in denied else "="
@@ -114,19 +116,6 @@ class _Builder:
                 # "tracks with no composer"
                 f = Filter(self.use(p.column), "IS NULL", ())
                 self.value_filters.append((r.phrase.toks[p.start].i, f))
-
-    def _denied_before(self, r: Reading) -> set[tuple[str, str]]:
-        """``not from Peru or Kenya``: the columns a negated value right before, joined by
-        a bare "or", denied; a value of the same column after it is denied too (NOT IN)."""
-        k = next((k for k, x in enumerate(self.readings) if x is r), 0)
-        before = self.readings[k - 1] if k > 0 else None
-        if before is None or not before.phrase.negated:
-            return set()
-        between = self.parsed.toks[before.phrase.toks[-1].i + 1:r.phrase.toks[0].i]
-        if [t.low for t in between] != ["or"]:
-            return set()
-        return {(p.column.table, p.column.name) for p in before.of("value")
-                if p.column is not None}
 
     def entity_of(self, r: Reading) -> Table | None:
         """The table a phrase names as a whole (``users``; ``user_id`` said as ``user``)."""

@@ -217,3 +217,17 @@ def merge_values(filters: list[Filter]) -> list[Filter]:
             out[same] = Filter(g.column, g.op, g.values + tuple(
                 v for v in f.values if v not in g.values), g.part)
     return out
+
+
+def denied_before(b: _Builder, r: Reading) -> set[tuple[str, str]]:
+    """``not from Peru or Kenya``: the columns a negated value right before, joined by
+    a bare "or", denied; a value of the same column after it is denied too (NOT IN)."""
+    k = next((k for k, x in enumerate(b.readings) if x is r), 0)
+    before = b.readings[k - 1] if k > 0 else None
+    if before is None or not before.phrase.negated:
+        return set()
+    between = b.parsed.toks[before.phrase.toks[-1].i + 1:r.phrase.toks[0].i]
+    if [t.low for t in between] != ["or"]:
+        return set()
+    return {(p.column.table, p.column.name) for p in before.of("value")
+            if p.column is not None}
