@@ -26,6 +26,7 @@ from nl2sql.models.planner.cues import (
     NEVER,
     RELATING_VERBS,
     RELATION_PARTICLES,
+    UNIT_HINTS,
     is_year,
     relative,
 )
@@ -228,7 +229,9 @@ def _related(b: _Builder, r: Reading, matcher: Matcher, key: Column) -> None:
         ">=", 1)  # "dogs that went through any treatment": some
     if cmp is not None:
         b.consumed.add(cmp.after)
-    gone = set(used) | _said_of(b, r, route, matcher)
+    bounds, compared = _compared_after(b, r.phrase.toks[-1].i, route.via, matcher)
+    filters += bounds
+    gone = set(used) | _said_of(b, r, route, matcher) | compared
     dated, when = _dates_after(b, r.phrase.toks[0].i, route.via)
     tokens = tuple(sorted(gone | dated | {t.i for t in r.phrase.toks}))
     b.plan.conditions.append(Related(route.via, route.fk, key, op, count,
@@ -236,6 +239,39 @@ def _related(b: _Builder, r: Reading, matcher: Matcher, key: Column) -> None:
                                      filters + when, tokens=tokens))
     b.readings = [x for x in b.readings if x is not r and not all(
         t.i in gone for t in x.phrase.toks)]
+
+
+def _compared_after(b: _Builder, end: int, via: Table, matcher: Matcher
+                    ) -> tuple[tuple[Filter, ...], set[int]]:
+    """``an order over 100 dollars``, ``orders with an amount above 50``: a comparison right
+    after the related rows, on a column of theirs the question names or hints (a bare
+    "orders over 100" names none: left to the audit, which declines)."""
+    toks = b.parsed.toks
+    out: list[Filter] = []
+    used: set[int] = set()
+    for c in b.parsed.comparisons:
+        if c.after in b.consumed or not end < c.after <= end + 5 or c.number is None:
+            continue
+        said = [x for x in b.readings if end < x.phrase.toks[0].i and x.phrase.toks[-1].i < c.after]
+        cols = []
+        for x in said:
+            again = matcher.read(P.Phrase(x.phrase.toks, role=P.MEASURE))
+            piece = again.pieces[0] if len(again.pieces) == 1 else None
+            if (piece is None or again.unresolved or piece.column is None or piece.kind !=
+                    "column" or piece.column.table != via.id or not piece.column.numeric):
+                return (), set()
+            cols.append(piece.column)
+        col = cols[0] if len(cols) == 1 else (
+            b._kind_column(c.hint, [via]) if c.hint and not cols else None)
+        between = [t for t in toks[end + 1:c.after] if not any(t in x.phrase.toks for x in said)]
+        if col is None or any(t.low not in RELATION_PARTICLES for t in between):
+            return (), set()
+        number = next(t.i for t in toks[c.after:] if t.number is not None)
+        unit = [number + 1] if number + 1 < len(toks) and toks[number + 1].low in UNIT_HINTS else []
+        out.append(Filter(col, c.op, (c.number,)))
+        used |= set(range(end + 1, number + 1)) | set(unit)
+        b.consumed.add(c.after)
+    return tuple(out), used
 
 
 DATE_WORDS = frozenset({"last", "past", "previous", "this", "current", "today", "yesterday"})

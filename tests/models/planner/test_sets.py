@@ -81,6 +81,12 @@ ANSWERED = [
     ("shop", "How many customers have fewer than 5 orders?",  # none counts as fewer
      "SELECT COUNT(*) FROM shop.customers c WHERE (SELECT COUNT(*) FROM shop.orders o "
      "WHERE o.customer_id = c.id) < 5"),
+    ("shop", "Which customers never placed an order over 80 dollars?",  # the orders' amount
+     "SELECT name FROM shop.customers WHERE id NOT IN (SELECT customer_id FROM shop.orders "
+     "WHERE amount > 80)"),
+    ("shop", "How many customers have more than 1 order with an amount above 60?",
+     "SELECT COUNT(*) FROM (SELECT customer_id FROM shop.orders WHERE amount > 60 "
+     "GROUP BY 1 HAVING COUNT(*) > 1)"),
     ("shop", "How many orders have more than 1 item?",  # the order's own items counted
      "SELECT COUNT(*) FROM (SELECT order_id FROM shop.order_items GROUP BY 1 "
      "HAVING COUNT(*) > 1)"),
@@ -178,6 +184,7 @@ def test_the_interpretation_names_the_condition(dbs: dict[str, Path], question: 
     ("kennel", "How many dogs have not more than 2 treatments?", "not"),
     ("air", "Which airports have no flights?", "more than one way"),  # origin or destination?
     ("shop", "How many customers are registered in both 2022 and 2023?", "both"),
+    ("shop", "Which customers have any orders over 60?", "which column"),  # none is said
     ("ops", "Which customers with transactions in 2023 have no transactions in 2024?",
      "date"),  # whose dates are which cannot be told apart
 ])
