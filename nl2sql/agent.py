@@ -116,7 +116,8 @@ class Agent:
 
             request = Request(
                 # a snapshot of what this turn was sent; earlier results summarised
-                history=summarise_older(history, question_at),
+                history=(list(history) if self.model.reads_whole_history
+                         else summarise_older(history, question_at)),
                 tools=self.tools.declarations,
                 system=system,
                 tool_mode=mode,

@@ -15,7 +15,14 @@ from nl2sql.config import Settings
 from nl2sql.errors import Nl2SqlError
 from nl2sql.knowledge.feedback import FeedbackStore
 from nl2sql.knowledge.semantic import semantic_layer
-from nl2sql.knowledge.verified import Match, VerifiedQuery, VerifiedStore, dataset_of, search
+from nl2sql.knowledge.verified import (
+    Match,
+    VerifiedQuery,
+    VerifiedStore,
+    dataset_of,
+    search,
+    voted_down,
+)
 from nl2sql.safety import Policy
 from nl2sql.schemas import dataset_ids
 from nl2sql.state.db import StateDB
@@ -76,13 +83,15 @@ class Knowledge:
         self.feedback = FeedbackStore(db) if db is not None else None
 
     def candidates(self, dataset: str | None = None) -> list[VerifiedQuery]:
-        """Every pair: the files', the analysts', the pinned reports'."""
+        """Every pair: the files', the analysts', the pinned reports', leaving out those
+        whose reuse was voted down."""
         out = file_queries(dataset, self.settings.datasets_dir)
         if self.verified is not None:
             out += self.verified.list(dataset)
         out += [q for q in report_queries(self.settings, self.policy)
                 if dataset is None or q.dataset == dataset]
-        return out
+        down = self.feedback.down_voted_answers() if self.feedback is not None else []
+        return [q for q in out if not voted_down(q, down)] if down else out
 
     def search(self, question: str, allowed: Callable[[str], bool],
                dataset: str | None = None, limit: int = 3) -> list[Match]:

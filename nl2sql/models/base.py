@@ -93,6 +93,9 @@ class Request:
 
 class Model(ABC):
     name: str = "model"
+    # Earlier tool results are cut down to save a language model's context; a model
+    # that re-reads the whole round every turn (the offline planner) needs them whole.
+    reads_whole_history: bool = False
 
     @abstractmethod
     def generate(self, request: Request) -> ModelTurn:

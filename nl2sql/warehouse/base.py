@@ -15,6 +15,7 @@ class ColumnInfo:
     mode: str = "NULLABLE"  # NULLABLE | REQUIRED | REPEATED
     description: str | None = None
     examples: list[str] | None = None  # a few values of low-cardinality text columns
+    references: str | None = None  # a declared foreign key: ``dataset.table.column``
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {"name": self.name, "type": self.type}
@@ -24,6 +25,8 @@ class ColumnInfo:
             d["description"] = self.description
         if self.examples:
             d["examples"] = self.examples
+        if self.references:
+            d["references"] = self.references
         return d
 
 

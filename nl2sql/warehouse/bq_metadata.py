@@ -114,9 +114,25 @@ def table_info(table_id: str, table: bigquery.Table | bigquery.table.TableListIt
     schema = getattr(table, "schema", None)
     if schema:
         info.columns = columns(schema)
+        refs = foreign_keys(table)
         for col in info.columns:
             col.examples = (examples or {}).get(col.name)
+            col.references = refs.get(col.name)
     return info
+
+
+def foreign_keys(table: bigquery.Table | bigquery.table.TableListItem) -> dict[str, str]:
+    """Declared single-column foreign keys (``table_constraints``, unenforced in
+    BigQuery): column -> ``dataset.table.column``."""
+    constraints = getattr(table, "table_constraints", None)
+    out: dict[str, str] = {}
+    for fk in getattr(constraints, "foreign_keys", None) or []:
+        refs = fk.column_references or []
+        target = fk.referenced_table
+        if len(refs) == 1 and target is not None:
+            out[refs[0].referencing_column] = (
+                f"{target.dataset_id}.{target.table_id}.{refs[0].referenced_column}")
+    return out
 
 
 def example_candidates(table: bigquery.Table) -> list[str]:

@@ -155,6 +155,22 @@ def test_get_table_flattens_records_marks_repeated_and_shows_examples(
     assert (t["row_count"], t["partitioning"], t["clustering"]) == (30, "DAY on day", ["status"])
 
 
+def test_declared_foreign_keys_are_described_as_references() -> None:
+    # BigQuery's (unenforced) table constraints say how tables join; get_table shows them.
+    table = bigquery.Table.from_api_repr({
+        "tableReference": {"projectId": "p", "datasetId": "shop", "tableId": "orders"},
+        "schema": {"fields": [{"name": "id", "type": "INT64"},
+                              {"name": "buyer", "type": "INT64"}]},
+        "tableConstraints": {"primaryKey": {"columns": ["id"]}, "foreignKeys": [{
+            "name": "fk_buyer",
+            "referencedTable": {"projectId": "p", "datasetId": "shop", "tableId": "users"},
+            "columnReferences": [{"referencingColumn": "buyer", "referencedColumn": "id"}]}]},
+    })
+    cols = {c["name"]: c for c in table_info("shop.orders", table).to_dict()["columns"]}
+    assert cols["buyer"] == {"name": "buyer", "type": "INT64", "references": "shop.users.id"}
+    assert cols["id"] == {"name": "id", "type": "INT64"}
+
+
 def test_metadata_outside_the_allowlist_is_not_found(wh: BigQueryWarehouse) -> None:
     with pytest.raises(NotFound):
         wh.list_tables("secret")

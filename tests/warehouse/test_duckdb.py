@@ -258,3 +258,21 @@ def test_names_with_quotes_are_described(tmp_path: Path) -> None:
         wh.close()
     assert table["row_count"] == 3
     assert table["columns"][0] == {"name": 'ki"nd', "type": "STRING", "examples": ["a", "b"]}
+
+
+def test_declared_foreign_keys_are_described_as_references(tmp_path: Path) -> None:
+    # A declared key says how tables join better than any name: get_table shows it.
+    path = tmp_path / "keys.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute("CREATE SCHEMA s; CREATE TABLE s.owners (pk INT PRIMARY KEY, nm VARCHAR);"
+                "CREATE TABLE s.pets (pk INT, keeper INT REFERENCES s.owners (pk), nm VARCHAR)")
+    con.close()
+    wh = DuckDBWarehouse(path)
+    try:
+        cols = {c["name"]: c for c in wh.get_table("s.pets").to_dict()["columns"]}
+        owners = wh.get_table("s.owners").to_dict()["columns"]
+    finally:
+        wh.close()
+    assert cols["keeper"]["references"] == "s.owners.pk"
+    assert "references" not in cols["pk"] and "references" not in cols["nm"]
+    assert all("references" not in c for c in owners)

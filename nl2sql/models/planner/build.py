@@ -32,6 +32,7 @@ from nl2sql.models.planner.features import (
     ranking,
 )
 from nl2sql.models.planner.followup import merge
+from nl2sql.models.planner.joins import prune, route, target_of
 from nl2sql.models.planner.listing import as_listing, order_phrases
 from nl2sql.models.planner.match import Piece, Reading
 from nl2sql.models.planner.plan import Filter, GroupKey, Measure, Plan
@@ -73,12 +74,15 @@ class _Builder:
     def join_to(self, table: Table) -> Join | None:
         if table is self.s:
             return None
-        join = next((j for j in self.joins if j.target is table), None)
-        if join is None:
-            raise Unanswerable(f"I do not see how {self.s.id} relates to {table.id}")
-        if join not in self.plan.joins:
-            self.plan.joins.append(join)
-        return join
+        path = route(self.catalog, self.s, table, {t.stem for t in self.parsed.toks},
+                     {p.table.id for r in self.readings for p in r.pieces if p.table is not None})
+        for join in path:
+            if any(j.target is join.target and j.fk is not join.fk for j in self.plan.joins):
+                raise Unanswerable(f"the question reaches {join.target.name} in two ways "
+                                   f"({join.fk.name} and another key); say which one you mean")
+            if join not in self.plan.joins:
+                self.plan.joins.append(join)
+        return path[-1]
 
     def use(self, col: Column) -> Column:
         table = self.catalog.table(col.table)
@@ -127,7 +131,7 @@ class _Builder:
             return p.table
         if p.kind == "column" and p.column is not None and p.column.is_key and not p.says_id:
             table = self.catalog.table(p.column.table)
-            return self.catalog.fk_target(table, p.column) if table else None
+            return target_of(self.catalog, table, p.column) if table else None
         return None
 
     def is_doer(self, r: Reading) -> bool:
@@ -224,7 +228,7 @@ class _Builder:
         dated = {f.column.name for f in plan.filters if f.part is not None}
         plan.filters = [f for f in plan.filters  # "sold in 2022" says "sold" already
                         if not (f.op == "IS NOT NULL" and f.column.name in dated)]
-        _prune_joins(plan)
+        _prune_joins(plan, self.catalog)
         for r in self.readings:
             for t in r.unexplained(self.s):
                 (plan.unknown_values if t.cap or t.quoted else plan.ignored).append(t.raw)
@@ -369,14 +373,9 @@ class _Builder:
         self.plan.rows = [c for c in shown if c is not col] + [self.use(col)]
         self.plan.order_column, self.plan.desc, self.plan.limit = col, desc, limit
 
-def _prune_joins(plan: Plan) -> None:
-    """Keep only joins to tables the query reads something from."""
-    used = {f.column.table for f in plan.filters}
-    used |= {f.column.table for m in plan.measures for f in m.condition}
-    used |= {m.column.table for m in plan.measures if m.column is not None}
-    used |= {g.entity.target.id if g.entity else g.column.table for g in plan.groups}
-    used |= {c.table for c in plan.rows}
-    plan.joins = [j for j in plan.joins if j.target.id in used]
+def _prune_joins(plan: Plan, catalog: Catalog) -> None:
+    """Joins to what the query reads, and the paths to it (``joins.prune``)."""
+    prune(plan, catalog)
 
 
 def build_plan(parsed: P.Parse, readings: list[Reading], subject: Table, joins: list[Join],

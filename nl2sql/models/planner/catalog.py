@@ -38,6 +38,8 @@ _NULL_WHEN = re.compile(r"`?(\w+)`?\s+is\s+NULL\s+(?:while|when|if|until|for)\s+
 _DEFINED = re.compile(r"\b(\w+)\s+(?:is|=|means|equals)\s+(?:the\s+)?(SUM|AVG|MIN|MAX)\s*"
                       r"\(\s*`?(\w+)`?\s*\)", re.IGNORECASE)
 
+_GLUED_KEY = re.compile(r"([A-Z]{2,})(ID|KEY)")
+
 # Call-id prefixes: how the planner recognises its own queries when it re-reads history.
 LOOKUP_ID = "lookup"
 QUERY_ID = "query"
@@ -51,11 +53,13 @@ class Column:
     table: str  # table id, dataset.table
     description: str = ""
     examples: tuple[str, ...] = ()
+    references: tuple[str, ...] = ()  # declared keys: dataset.table.column it holds
 
     def __post_init__(self) -> None:
-        self.words = name_words(self.name)
+        glued = _GLUED_KEY.fullmatch(self.name)  # REGIONID: region's id, in capitals
+        self.words = name_words(f"{glued[1]}_{glued[2]}" if glued else self.name)
         parts = split_name(self.name)
-        self.is_key = is_key_name(parts)
+        self.is_key = is_key_name(parts) or glued is not None
 
     @property
     def numeric(self) -> bool:
@@ -98,12 +102,14 @@ class Table:
 
 @dataclass(frozen=True)
 class Join:
-    """Many-to-one: ``source.fk = target.key``."""
+    """``source.fk = target.key``: many-to-one, or one-to-many when ``many`` (walked
+    backwards along a key, so each source row meets several target rows)."""
 
     source: Table
     fk: Column
     target: Table
     key: Column
+    many: bool = False
 
 
 @dataclass(frozen=True)
@@ -240,7 +246,8 @@ class Catalog:
             table.columns = [
                 Column(str(c.get("name")), str(c.get("type") or ""), tid,
                        str(c.get("description") or ""),
-                       tuple(str(v) for v in c.get("examples") or ()))
+                       tuple(str(v) for v in c.get("examples") or ()),
+                       _references(c.get("references"), tid))
                 for c in d["columns"]
             ]
         elif old is not None:
@@ -286,6 +293,14 @@ class Catalog:
         return target
 
 
+def _references(declared: Any, table_id: str) -> tuple[str, ...]:
+    """A declared key's target as ``dataset.table.column`` (``table.column`` is read
+    within the column's own dataset)."""
+    refs = [declared] if isinstance(declared, str) else declared or []
+    dataset = table_id.rpartition(".")[0]
+    return tuple(r if r.count(".") >= 2 else f"{dataset}.{r}" for r in map(str, refs))
+
+
 def key_column(table: Table, fk_name: str | None = None) -> Column | None:
     """The column other tables point at: ``id``, or ``<table>_id``, or the same name."""
     cols = table.columns or []
@@ -315,8 +330,18 @@ def label_columns(table: Table) -> list[Column]:
     named = [c for c in cols if c.words and c.words[-1] in LABEL_WORDS and not c.is_key]
     if named:
         return named[:2]
-    text = [c for c in cols if c.text and not c.is_key]
+    text = [c for c in cols if c.text and not c.is_key and not _names_row(c, table)]
     return text[:1]
+
+
+# Endings of a text key named for its table (dept_cd, AirportCode): it identifies, not names.
+_CODE_ENDINGS = ("code", "cd", "no", "num", "nbr", "number")
+
+
+def _names_row(col: Column, table: Table) -> bool:
+    parts = split_name(col.name)
+    return (len(parts) > 1 and parts[-1] in _CODE_ENDINGS
+            and tuple(stem(p) for p in parts[:-1]) == table.words)
 
 
 def time_column(table: Table, hint: Column | None = None) -> Column | None:

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from nl2sql.interpretation import Interpretation
 from nl2sql.models.planner.parse import Relative
+from nl2sql.models.planner.periods import describe, formula, period_filter
 from nl2sql.models.planner.phrasing import (
     AGG_WORDS,
     describe_filter,
+    measure_label,
     name_text,
     rows_of,
     words,
 )
 from nl2sql.models.planner.plan import Measure, Plan
-from nl2sql.models.planner.setsql import describe
+from nl2sql.models.planner.setsql import describe_condition
 
 
 def _measure(m: Measure, plan: Plan) -> tuple[str, str]:
@@ -50,13 +52,15 @@ def interpretation(plan: Plan, unused: list[str] | None = None,
         read = [_measure(m, plan) for m in plan.measures]
         measure = "; ".join(r[0] for r in read)
         definition = "; ".join(r[1] for r in read)
-    timed = [f for f in plan.filters if f.part is not None
+    compared = plan.periods
+    shown = [f for f in plan.filters if compared is None or not period_filter(f, compared)]
+    timed = [f for f in shown if f.part is not None
              or (f.values and isinstance(f.values[0], Relative))]
-    filters = tuple(describe_filter(f, plan) for f in plan.filters if f not in timed)
+    filters = tuple(describe_filter(f, plan) for f in shown if f not in timed)
     said = {">": "more than", ">=": "at least", "<": "fewer than", "<=": "at most", "=": ""}
     filters += tuple(f"{said.get(op, op)} {n} {rows_of(plan.subject)} per group".replace("  ", " ")
                      for op, n in plan.having)
-    filters += tuple(describe(c, plan) for c in plan.conditions)  # sets.py
+    filters += tuple(describe_condition(c, plan) for c in plan.conditions)  # sets.py
     grouping = tuple((g.entity.target.name if g.entity else words(g.column))
                      + (f" ({g.unit.lower()})" if g.unit else "") for g in plan.groups)
     ordering = ""
@@ -67,12 +71,17 @@ def interpretation(plan: Plan, unused: list[str] | None = None,
         ordering = f"ordered by the {'largest' if plan.desc else 'smallest'} value first"
     if plan.limit is not None and plan.desc is not None:
         ordering += f", the first {plan.limit}"
-    joins = tuple(f"{plan.subject.id} to {j.target.id} on {j.fk.name} = {j.key.name}"
-                  for j in plan.joins)
+    joins = tuple(f"{j.source.id} to {j.target.id} on {j.fk.name} = {j.key.name}"
+                  for j in plan.joins)  # a path's later steps start at its earlier ones
     rules = tuple(f"{m.metric.name}: {rule}" for m in plan.measures if m.metric is not None
                   for rule in m.metric.filters)
     rules += tuple(f"read '{said}' as '{read}'" for said, read in corrections or [])
+    window = [describe_filter(f, plan) for f in timed]
+    if compared is not None:  # the periods compared and how the change is computed
+        window.insert(0, describe(compared))
+        definition = "; ".join(filter(None, [definition, formula(compared, measure_label(plan))]))
+        grouping = grouping[:-1] if compared.kind == "growth" else grouping
     return Interpretation(measure=measure, definition=definition, filters=filters, rules=rules,
                           grouping=grouping, ordering=ordering,
-                          time_window=" and ".join(describe_filter(f, plan) for f in timed),
+                          time_window=" and ".join(window),
                           joins=joins, unused_words=tuple(unused or ()))

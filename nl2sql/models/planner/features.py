@@ -52,10 +52,20 @@ def year_column(b: _Builder) -> Column | None:
     """A whole-number column holding years: one the question names (``born``), else
     one named for a year (``BirthYear``, ``enrol_year``)."""
     said = {t.stem for t in b.parsed.toks}
-    cols = [c for table in [b.s] + [j.target for j in b.joins]
+    joined = [j.target for j in b.plan.joins]  # tables the question's words reached
+    cols = [c for table in [b.s] + joined + [j.target for j in b.joins]
             for c in table.columns or [] if c.numeric and not c.is_key and c.words]
-    return (next((c for c in cols if set(c.words) <= said), None)
-            or next((c for c in cols if c.words[-1] == "year"), None))
+    measured = {id(m.column) for m in b.plan.measures} | {id(g.column) for g in b.plan.groups}
+    named = next((c for c in cols if set(c.words) <= said and id(c) not in measured), None)
+    if named is not None:
+        return named
+    years = [c for c in cols if c.words[-1] == "year"]
+    used = {b.s.id} | {t.id for t in joined}
+    tables = list(dict.fromkeys(c.table for c in years if c.table in used))
+    if len(tables) > 1:  # enrolled in 2024: the student's entry year, or the enrolment's?
+        said_cols = " or ".join(next(c.name for c in years if c.table == t) for t in tables)
+        raise Unanswerable(f"I cannot tell which year the question means: {said_cols}")
+    return years[0] if years else None
 
 def counted_after(b: _Builder, cmp: P.Comparison) -> bool:
     """``hometowns shared by at least two teachers``: the comparison counts the subject's

@@ -15,8 +15,10 @@ import re
 from dataclasses import dataclass, field
 
 from nl2sql.models.planner import parse as P
+from nl2sql.models.planner import periods
 from nl2sql.models.planner.build import Unanswerable, build_plan
 from nl2sql.models.planner.catalog import Catalog, Table
+from nl2sql.models.planner.joins import direct, reach, target_of
 from nl2sql.models.planner.knowledge import Metric, find_metric
 from nl2sql.models.planner.match import Matcher, Reading, chunk_spans
 from nl2sql.models.planner.plan import Measure, Plan
@@ -59,6 +61,23 @@ def understand(question: str, catalog: Catalog, previous: list[str] | None = Non
     elliptical follow-up ("and in 2023?") inherits the latest one's plan.
     """
     previous = previous or []
+    compared = periods.read(question)  # "2024 vs 2023", "month-over-month": read apart
+    if compared is None and previous and P.parse(question).elliptical:
+        before = periods.read(previous[-1])  # "and by category?" keeps the periods compared
+        if isinstance(before, periods.Reading):
+            compared = periods.Reading(question, before.spec)
+            previous = previous[:-1] + [before.rest]
+    if isinstance(compared, str):
+        return Understanding(problem=compared)
+    if compared is not None:
+        u = understand(compared.rest, catalog, previous)
+        said = periods.counted(compared.rest, u.plan) if u.plan is not None else None
+        if said is not None:
+            u = understand(said, catalog, previous)
+        problem = periods.link(u.plan, compared.spec) if u.plan is not None else None
+        if problem is not None:
+            u.plan, u.problem = None, problem
+        return u
     context: Understanding | None = None
     if previous and P.parse(question).elliptical:
         context = understand(previous[-1], catalog, previous[:-1])
@@ -107,8 +126,8 @@ def _understand_one(question: str, catalog: Catalog, context: Plan | None) -> Un
             u.problem = (f"I found no table, column or value for {_quoted(unknown)}" if unknown
                          else "none of its words name a table, column or value I can see")
         return u
-    joins = catalog.joins_from(subject)
-    scope = [subject] + [j.target for j in joins]
+    joins = direct(catalog, subject)
+    scope = reach(catalog, subject)
     matcher = Matcher(question, catalog, scope, subject)
     readings: list[Reading] = []
     near: Table | None = None
@@ -226,7 +245,17 @@ def _missing(catalog: Catalog, subject: Table, mentioned: list[Table],
                 and t.id.lower() not in catalog.failed_tables)
 
     named = [t for t in mentioned if pending(t)]
-    if named or not (unexplained or undated):
+    if named:
+        return named
+    near = {t.id for t in reach(catalog, subject)}
+    apart = [t for t in mentioned if t.columns is not None and t.id not in near]
+    if apart:  # a named table no key path reaches yet: the tables that may bridge
+        rest = [t for t in catalog.tables.values()
+                if pending(t) and t.dataset == subject.dataset]
+        keyed = _unique([k for t in [subject, *apart] for c in t.columns or []
+                         if (k := target_of(catalog, t, c)) is not None])
+        return [t for t in keyed if t in rest] or rest[:MAX_TABLES]
+    if not (unexplained or undated):
         return named
     targets = [catalog.fk_target(subject, c) for c in subject.columns or []]
     reached = _unique([t for t in targets if t is not None and pending(t)])
@@ -336,7 +365,8 @@ def _holder(counted: Table, readings: list[Reading], catalog: Catalog) -> Table 
         for p in r.of("table"):
             other = p.table
             if (other is not None and other is not counted and not p.by_description
-                    and any(catalog.fk_target(other, c) is counted for c in other.columns or [])):
+                    and any(target_of(catalog, other, c) is counted
+                            for c in other.columns or [])):
                 return other
     return None
 

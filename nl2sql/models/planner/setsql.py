@@ -60,7 +60,7 @@ SAID = {">": "more than", ">=": "at least", "<": "fewer than", "<=": "at most", 
         "!=": "other than"}
 
 
-def describe(c: Related | Versus, plan: Plan) -> str:
+def describe_condition(c: Related | Versus, plan: Plan) -> str:
     """The condition in words, for the interpretation: what it asks of each row, then
     how the query checks it."""
     if isinstance(c, Versus):
