@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from nl2sql.interpretation import Interpretation
-from nl2sql.models.planner.parse import Relative
+from nl2sql.models.planner.cues import Relative
 from nl2sql.models.planner.periods import describe, formula, period_filter
 from nl2sql.models.planner.phrasing import (
     AGG_WORDS,
