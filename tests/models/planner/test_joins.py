@@ -213,6 +213,9 @@ def test_the_interpretation_names_each_join_step(dbs: dict[str, Path]) -> None:
     ("desk", "How many tickets per team of the agent?",
      "SELECT t.name, COUNT(*) FROM desk.tickets k JOIN desk.agents a ON k.agent_id = a.id "
      "JOIN desk.teams t ON a.team_id = t.id GROUP BY t.id, t.name"),
+    ("uni", "What are each lecturer's name and the title of their modules?",  # the pairs
+     "SELECT l.Name, m.Title FROM uni.lecturer l JOIN uni.module_lecturer ml USING "
+     "(Lecturer_ID) JOIN uni.module m USING (Module_ID)"),
     ("gym", "Number of members per visit kind",  # one-to-many: members counted once
      "SELECT v.kind, COUNT(DISTINCT m.id) FROM gym.members m JOIN gym.visits v "
      "ON m.id = v.member_id GROUP BY 1"),
@@ -232,6 +235,7 @@ def test_agent_answers_through_joins(dbs: dict[str, Path], schema: str, question
     ("air", "How many flights per airport country?", "DestinationAirport"),
     ("gym", "How many members visited the Sauna in 2023?", "which year"),  # joined or visited
     ("gym", "Members by visit kind", "does not ask for a count"),
+    ("uni", "Lecturers by module", "does not ask for a count"),
 ])
 def test_agent_declines_a_join_it_would_guess(dbs: dict[str, Path], schema: str,
                                               question: str, reason: str) -> None:
