@@ -160,7 +160,8 @@ class Agent:
             answer.sql, answer.columns, answer.rows, answer.truncated = None, [], [], False
             answer.model_sql = None
         elif answer.interpretation is None and answer.sql:
-            answer.interpretation = interpret_sql(answer.sql)  # a model that gave none
+            answer.interpretation = interpret_sql(  # a model that gave none
+                answer.sql, self.settings.datasets_dir)
         answer.answer = text.strip()
         answer.seconds = time.perf_counter() - started
         emit({"event": "answer", "answer": answer.to_dict()})

@@ -37,7 +37,7 @@ _lock = threading.Lock()
 def catalog(toolbox: Toolbox, max_chars: int = MAX_CHARS) -> str:
     """The catalog text for ``toolbox``'s warehouse and allowlist ("" when there is
     nothing to show, or the warehouse cannot be listed right now)."""
-    key = (toolbox.settings.allowed_datasets, max_chars)
+    key = (toolbox.settings.allowed_datasets, toolbox.settings.datasets_dir, max_chars)
     with _lock:
         hit = _cache.get(toolbox.warehouse, {}).get(key)
     if hit is not None and time.monotonic() - hit[0] < TTL_S:

@@ -62,6 +62,14 @@ def _seconds_list(value: str) -> tuple[float, ...]:
     return waits
 
 
+def _directory(value: str) -> str:
+    # A mistyped path would otherwise fall back to the packaged files in silence,
+    # and the team would wonder why its definitions are not applied.
+    if not os.path.isdir(value):
+        raise ValueError("is not a directory")
+    return value
+
+
 def _thinking(value: str) -> str:
     value = value.strip().lower()
     levels = ("minimal", "low", "medium", "high")
@@ -225,6 +233,11 @@ class Settings:
         "NL2SQL_SLACK_FOLLOW_UP_S", 300.0,
         "A Slack question this many seconds after the asker's last one continues "
         "that conversation.", _positive_float)
+    datasets_dir: str = setting(
+        "NL2SQL_DATASETS_DIR", "",
+        "A directory of the team's own dataset files: its <dataset>.md (context) and "
+        "<dataset>.yaml (semantic definitions) take precedence over the packaged ones of "
+        "the same name; datasets it has no file for keep the packaged files.", _directory)
     reports: str = setting(
         "NL2SQL_REPORTS", "reports.yaml", "Path of the report definitions file.")
     smtp_url: str = setting(

@@ -1,7 +1,8 @@
 """Dataset context files: what a warehouse cannot say about a dataset itself.
 
-``schemas/datasets/<dataset>.md`` holds a description (its first paragraph) and
-notes for the model (business definitions, join paths). DuckDB cannot comment
+``schemas/datasets/<dataset>.md`` (or the same name in ``NL2SQL_DATASETS_DIR``,
+which takes precedence) holds a description (its first paragraph) and notes for
+the model (business definitions, join paths). DuckDB cannot comment
 on a schema, and even BigQuery descriptions rarely say how revenue is defined,
 so the tools fill these in where the warehouse has nothing.
 """
@@ -11,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from nl2sql.schemas import schema_path
+from nl2sql.schemas import dataset_file
 
 
 @dataclass(frozen=True)
@@ -21,12 +22,10 @@ class DatasetContext:
 
 
 @cache
-def dataset_context(dataset_id: str) -> DatasetContext | None:
-    """The context file of ``dataset_id``, if there is one."""
-    if not dataset_id or "/" in dataset_id or dataset_id.startswith("."):
-        return None
-    path = schema_path(f"datasets/{dataset_id}.md")
-    if not path.is_file():
+def dataset_context(dataset_id: str, datasets_dir: str = "") -> DatasetContext | None:
+    """The context file of ``dataset_id`` (``datasets_dir``'s first), if there is one."""
+    path = dataset_file(dataset_id, ".md", datasets_dir)
+    if path is None:
         return None
     text = path.read_text(encoding="utf-8").strip()
     description, _, notes = text.partition("\n\n")

@@ -95,8 +95,9 @@ def _ordinal(node: exp.Expr, select: exp.Select) -> exp.Expr:
     return node
 
 
-def interpret_sql(sql: str) -> Interpretation:
-    """A best-effort interpretation of one GoogleSQL query (the outermost SELECT)."""
+def interpret_sql(sql: str, datasets_dir: str = "") -> Interpretation:
+    """A best-effort interpretation of one GoogleSQL query (the outermost SELECT);
+    ``datasets_dir`` is where a team's definitions files override the packaged ones."""
     try:
         tree = sqlglot.parse_one(sql, read="bigquery")
     except sqlglot.errors.ParseError:
@@ -126,7 +127,7 @@ def interpret_sql(sql: str) -> Interpretation:
     joins = tuple(_sql(t) for t in tables[1:]) if len(tables) > 1 else ()
     definition = "; ".join(_sql(e.this if isinstance(e, exp.Alias) else e) for e in aggregates)
     rules: tuple[str, ...] = ()
-    used = metrics_used(sql)  # defined metrics the query computes exactly: name them
+    used = metrics_used(sql, datasets_dir)  # defined metrics the query computes exactly: name them
     if used:
         measure = "; ".join(m.label or m.name.replace("_", " ") for m in used)
         definition = "; ".join(f"{m.name}: {m.description}" for m in used)

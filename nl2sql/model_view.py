@@ -114,13 +114,16 @@ def summarise_older(history: list[Message], start: int) -> list[Message]:
     """``history`` with the results of this question's earlier steps (from ``start``,
     all but the newest tool turn) summarised: query results cut to a few rows and
     their counts, table descriptions to names, types and examples, verified matches
-    to the same-question one."""
+    to the same-question one and those whose SQL the model has run since (so it can
+    still say which verified query it reused)."""
     tool_turns = [i for i in range(start, len(history)) if history[i].role == "tool"]
     older = set(tool_turns[:-1])
-    return [_summarised(m) if i in older else m for i, m in enumerate(history)]
+    ran = {" ".join(str(c.args.get("query", "")).split()) for m in history[start:]
+           for c in m.calls if c.name == "sql_query"}
+    return [_summarised(m, ran) if i in older else m for i, m in enumerate(history)]
 
 
-def _summarised(message: Message) -> Message:
+def _summarised(message: Message, ran: set[str]) -> Message:
     responses = []
     for r in message.responses:
         output = r.response.get("output")
@@ -137,8 +140,8 @@ def _summarised(message: Message) -> Message:
         if isinstance(output, dict) and isinstance(output.get("matches"), list):
             # earlier verified pairs: the SQL written from them is in the conversation;
             # only a same-question match (the SQL to run) is kept
-            matches = [m for m in output["matches"]
-                       if isinstance(m, dict) and m.get("same_question")]
+            matches = [m for m in output["matches"] if isinstance(m, dict) and (
+                m.get("same_question") or " ".join(str(m.get("sql", "")).split()) in ran)]
             kept = {**output, "matches": matches}
             if len(matches) < len(output["matches"]):
                 kept["note"] = (f"an earlier step's result: {len(output['matches'])} matches, "

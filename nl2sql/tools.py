@@ -39,10 +39,11 @@ def declarations() -> tuple[dict[str, Any], ...]:
     return tuple(json.loads(schema_path("functions.json").read_text()))
 
 
-def _layer(dataset_id: str) -> SemanticLayer | None:
-    """The dataset's semantic definitions, or None (also when the file is broken)."""
+def _layer(dataset_id: str, datasets_dir: str) -> SemanticLayer | None:
+    """The dataset's semantic definitions (``datasets_dir``'s first), or None (also
+    when the file is broken)."""
     try:
-        return semantic_layer(dataset_id)
+        return semantic_layer(dataset_id, datasets_dir)
     except ConfigError as e:
         # A broken definitions file must not cost the model the tables; operators
         # see it in the log (and `nl2sql semantic check`).
@@ -128,7 +129,7 @@ class Toolbox:
             if not self._allowed(d.id):
                 continue
             item = d.to_dict()
-            context = dataset_context(d.id)
+            context = dataset_context(d.id, self.settings.datasets_dir)
             if context and not item["description"]:
                 item["description"] = context.description
             out.append(item)
@@ -139,10 +140,10 @@ class Toolbox:
             raise NotFound(f"dataset {dataset_id!r} is not available; call list_datasets")
         tables = self.warehouse.list_tables(dataset_id)
         out: dict[str, Any] = {"dataset_id": dataset_id, "tables": [t.to_dict() for t in tables]}
-        context = dataset_context(dataset_id)
+        context = dataset_context(dataset_id, self.settings.datasets_dir)
         if context and context.notes:
             out["notes"] = context.notes  # business definitions and join paths
-        layer = _layer(dataset_id)
+        layer = _layer(dataset_id, self.settings.datasets_dir)
         if layer is not None:
             out.update(layer.tool_payload())  # metrics, entities, dimensions, joins
         return out
@@ -157,7 +158,7 @@ class Toolbox:
         if not self._allowed(dataset):
             raise NotFound(f"table {table_id!r} is not in an allowed dataset")
         out = self.warehouse.get_table(f"{dataset}.{table}").to_dict()
-        layer = _layer(dataset)
+        layer = _layer(dataset, self.settings.datasets_dir)
         if layer is not None:
             out.update(layer.table_payload(table))  # the metrics defined over this table
         return out

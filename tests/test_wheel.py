@@ -92,6 +92,28 @@ def test_ask_answers_from_another_directory(installed: tuple[Path, dict[str, str
     assert [s["name"] for s in answer["steps"]][:1] == ["list_datasets"]
 
 
+
+def test_dataset_files_come_from_the_package_or_the_team_directory(
+        installed: tuple[Path, dict[str, str]], elsewhere: Path) -> None:
+    bin_dir, env = installed
+    ask = [str(bin_dir / "nl2sql"), "ask", "--db", "demo.duckdb", "--json"]
+    # The packaged definitions, read through importlib.resources: revenue's rule applies.
+    packaged = json.loads(_run([*ask, "What is the total revenue?"], cwd=elsewhere,
+                               env=env).stdout)
+    assert "'Cancelled'" in packaged["sql"] and "'Returned'" in packaged["sql"]
+    # A team's own file of the same name takes precedence (NL2SQL_DATASETS_DIR).
+    import yaml
+
+    own = elsewhere / "team-datasets"
+    own.mkdir(exist_ok=True)
+    data = yaml.safe_load((REPO / "schemas" / "datasets" / "thelook_ecommerce.yaml").read_text())
+    next(m for m in data["metrics"] if m["name"] == "revenue")["filters"] = [
+        "status = 'Complete'"]
+    (own / "thelook_ecommerce.yaml").write_text(yaml.safe_dump(data))
+    overridden = json.loads(_run([*ask, "What is the total revenue?"], cwd=elsewhere,
+                                 env={**env, "NL2SQL_DATASETS_DIR": str(own)}).stdout)
+    assert "'Complete'" in overridden["sql"] and "'Cancelled'" not in overridden["sql"]
+
 def test_report_validate_runs_on_the_example(installed: tuple[Path, dict[str, str]],
                                              elsewhere: Path) -> None:
     bin_dir, env = installed

@@ -189,12 +189,13 @@ def semantic() -> None:
 @semantic.command("check")
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
 def semantic_check(files: tuple[str, ...]) -> None:
-    """Validate definitions files (default: every schemas/datasets/*.yaml)."""
+    """Validate definitions files (default: every dataset's, NL2SQL_DATASETS_DIR's first)."""
     from nl2sql.knowledge.library import defined_datasets
     from nl2sql.knowledge.semantic import load_file, semantic_path
 
-    paths = [Path(f) for f in files] or [p for d in defined_datasets()
-                                         if (p := semantic_path(d)) is not None]
+    own = Settings.from_env().datasets_dir
+    paths = [Path(f) for f in files] or [p for d in defined_datasets(own)
+                                         if (p := semantic_path(d, own)) is not None]
     bad = 0
     for path in paths:
         try:

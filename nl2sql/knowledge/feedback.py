@@ -9,6 +9,7 @@ no column is named after a reserved word).
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -82,6 +83,23 @@ class FeedbackStore:
         rows = self.db.fetch("SELECT 1 FROM feedback WHERE answer_id = ? AND vote = 'down'",
                              (answer_id,))
         return bool(rows)
+
+    def down_voted_answers(self) -> list[tuple[str, list[str]]]:
+        """(question, SQL texts) of every answer voted down: the SQL that ran and the
+        model's text of it (a verified pair's SQL is either, depending on who reused it)."""
+        rows = self.db.fetch(
+            "SELECT DISTINCT a.id, a.question, a.sql, a.data FROM answers a "
+            "JOIN feedback f ON f.answer_id = a.id WHERE f.vote = 'down'")
+        out = []
+        for r in rows:
+            try:
+                model_sql = json.loads(r["data"] or "{}").get("model_sql")
+            except (ValueError, AttributeError):
+                model_sql = None
+            sqls = [s for s in (r["sql"], model_sql) if isinstance(s, str) and s]
+            if sqls:
+                out.append((r["question"] or "", sqls))
+        return out
 
     def counts(self, answer_id: str | None = None) -> dict[str, int]:
         """Votes by kind, for one answer or all of them."""

@@ -15,26 +15,32 @@ from nl2sql.config import Settings
 from nl2sql.errors import Nl2SqlError
 from nl2sql.knowledge.feedback import FeedbackStore
 from nl2sql.knowledge.semantic import semantic_layer
-from nl2sql.knowledge.verified import Match, VerifiedQuery, VerifiedStore, dataset_of, search
+from nl2sql.knowledge.verified import (
+    Match,
+    VerifiedQuery,
+    VerifiedStore,
+    dataset_of,
+    search,
+    voted_down,
+)
 from nl2sql.safety import Policy
-from nl2sql.schemas import schema_path
+from nl2sql.schemas import dataset_ids
 from nl2sql.state.db import StateDB
 
 log = logging.getLogger("nl2sql.knowledge")
 
 
-def defined_datasets() -> list[str]:
-    """Datasets that have a definitions file."""
-    folder = schema_path("datasets")
-    return sorted(p.stem for p in Path(folder).glob("*.yaml")) if folder.is_dir() else []
+def defined_datasets(datasets_dir: str = "") -> list[str]:
+    """Datasets that have a definitions file (packaged, or in ``datasets_dir``)."""
+    return dataset_ids(".yaml", datasets_dir)
 
 
-def file_queries(dataset: str | None = None) -> list[VerifiedQuery]:
+def file_queries(dataset: str | None = None, datasets_dir: str = "") -> list[VerifiedQuery]:
     """The ``verified_queries`` of the definitions files (already gate-checked on load)."""
     out: list[VerifiedQuery] = []
-    for ds in [dataset] if dataset else defined_datasets():
+    for ds in [dataset] if dataset else defined_datasets(datasets_dir):
         try:
-            layer = semantic_layer(ds)
+            layer = semantic_layer(ds, datasets_dir)
         except Nl2SqlError as e:
             log.error("definitions of %s not used: %s", ds, e.message)
             continue
@@ -77,13 +83,15 @@ class Knowledge:
         self.feedback = FeedbackStore(db) if db is not None else None
 
     def candidates(self, dataset: str | None = None) -> list[VerifiedQuery]:
-        """Every pair: the files', the analysts', the pinned reports'."""
-        out = file_queries(dataset)
+        """Every pair: the files', the analysts', the pinned reports', leaving out those
+        whose reuse was voted down."""
+        out = file_queries(dataset, self.settings.datasets_dir)
         if self.verified is not None:
             out += self.verified.list(dataset)
         out += [q for q in report_queries(self.settings, self.policy)
                 if dataset is None or q.dataset == dataset]
-        return out
+        down = self.feedback.down_voted_answers() if self.feedback is not None else []
+        return [q for q in out if not voted_down(q, down)] if down else out
 
     def search(self, question: str, allowed: Callable[[str], bool],
                dataset: str | None = None, limit: int = 3) -> list[Match]:

@@ -56,8 +56,9 @@ def conjuncts(node: exp.Expr | None) -> list[exp.Expr]:
     return [node]
 
 
-def metrics_used(sql: str) -> list[Metric]:
-    """The single-table metrics ``sql`` computes exactly, in the order it selects them."""
+def metrics_used(sql: str, datasets_dir: str = "") -> list[Metric]:
+    """The single-table metrics ``sql`` computes exactly, in the order it selects them
+    (definitions from ``datasets_dir`` first, as ``NL2SQL_DATASETS_DIR``)."""
     tree = _parse(sql)
     if tree is None:
         return []
@@ -71,7 +72,7 @@ def metrics_used(sql: str) -> list[Metric]:
                       for e in select.expressions if e.find(exp.AggFunc)}
         for t in tables:
             try:
-                layer = semantic_layer(t.db) if t.db else None
+                layer = semantic_layer(t.db, datasets_dir) if t.db else None
             except Nl2SqlError:
                 layer = None
             for m in layer.metrics if layer else ():

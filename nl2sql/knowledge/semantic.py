@@ -1,11 +1,12 @@
 """Semantic definitions of a dataset: metrics, entities, dimensions, join keys.
 
-``schemas/datasets/<dataset>.yaml`` (validated by ``schemas/semantic.schema.json``)
-holds a readable subset of dbt's semantic layer. Loading resolves every metric
-to the one shape both models consume (a GoogleSQL aggregate over a base table
-plus filters that always apply, or a full query for multi-table metrics) and
-passes each one through the safety gate, so a definition the gate would refuse
-never reaches a model. ``tool_payload`` is what ``list_tables`` adds.
+``schemas/datasets/<dataset>.yaml`` (validated by ``schemas/semantic.schema.json``;
+the same name in ``NL2SQL_DATASETS_DIR`` takes precedence) holds a readable
+subset of dbt's semantic layer. Loading resolves every metric to the one shape
+both models consume (a GoogleSQL aggregate over a base table plus filters that
+always apply, or a full query for multi-table metrics) and passes each one
+through the safety gate, so a definition the gate would refuse never reaches a
+model. ``tool_payload`` is what ``list_tables`` adds.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from sqlglot import exp
 
 from nl2sql.errors import ConfigError, UnsafeSQL
 from nl2sql.safety import Policy, check_sql
-from nl2sql.schemas import schema_path
+from nl2sql.schemas import dataset_file, schema_path
 
 #: dbt measure aggregations -> GoogleSQL (``{}`` is the measure's expression)
 AGGREGATES = {
@@ -150,17 +151,15 @@ def _validator() -> jsonschema.protocols.Validator:
     return cls(schema)
 
 
-def semantic_path(dataset_id: str) -> Path | None:
-    if not dataset_id or "/" in dataset_id or dataset_id.startswith("."):
-        return None
-    path = schema_path(f"datasets/{dataset_id}.yaml")
-    return path if path.is_file() else None
+def semantic_path(dataset_id: str, datasets_dir: str = "") -> Path | None:
+    """The definitions file of ``dataset_id`` (``datasets_dir``'s first), if any."""
+    return dataset_file(dataset_id, ".yaml", datasets_dir)
 
 
 @cache
-def semantic_layer(dataset_id: str) -> SemanticLayer | None:
+def semantic_layer(dataset_id: str, datasets_dir: str = "") -> SemanticLayer | None:
     """The checked definitions of ``dataset_id``, or None when it has no file."""
-    path = semantic_path(dataset_id)
+    path = semantic_path(dataset_id, datasets_dir)
     return load_file(path, expect_dataset=dataset_id) if path else None
 
 

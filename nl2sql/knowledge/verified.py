@@ -55,9 +55,11 @@ class Match:
     same_question: bool
 
     def to_tool(self) -> dict[str, Any]:
-        return {"question": self.query.question, "sql": self.query.sql,
+        # id and verified_by let a model say which pair it reused, and whose it is
+        return {"id": self.query.id, "question": self.query.question, "sql": self.query.sql,
                 "dataset_id": self.query.dataset, "score": round(self.score),
-                "same_question": self.same_question, "source": self.query.source}
+                "same_question": self.same_question, "source": self.query.source,
+                "verified_by": self.query.created_by}
 
 
 #: words that change how a question is put, not what it asks
@@ -73,6 +75,20 @@ def normalise(question: str) -> str:
     words = re.findall(r"[a-z0-9]+", question.lower().replace("'", ""))
     kept = [w for w in words if w not in FILLER]
     return " ".join(kept or words)
+
+
+def sql_key(sql: str) -> str:
+    """SQL text compared loosely: case, spacing and a final semicolon do not count."""
+    return " ".join(sql.strip().rstrip(";").split()).lower()
+
+
+def voted_down(query: VerifiedQuery, down: Iterable[tuple[str, list[str]]]) -> bool:
+    """True when an answer to this pair's question (or a near one) that ran this pair's
+    SQL was voted down: whichever model reused the pair, the pair is not offered again."""
+    key, asked = sql_key(query.sql), normalise(query.question)
+    return any(key in {sql_key(s) for s in sqls}
+               and fuzz.ratio(asked, normalise(question)) >= SAME_QUESTION
+               for question, sqls in down)
 
 
 def dataset_of(sql: str, policy: Policy) -> str:

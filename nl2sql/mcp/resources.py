@@ -1,5 +1,6 @@
 """Dataset files as MCP resources: each dataset's context (``schemas/datasets/<id>.md``)
-and semantic definitions (``schemas/datasets/<id>.yaml``).
+and semantic definitions (``schemas/datasets/<id>.yaml``), or a team's own from
+``NL2SQL_DATASETS_DIR`` where it has them.
 
 Only datasets the tools would list have their files shown: they describe tables
 and business rules, and a dataset outside the allowlist must not be described
@@ -18,14 +19,16 @@ import mcp_types as types
 from nl2sql.context import dataset_context
 from nl2sql.errors import NotFound
 from nl2sql.knowledge.semantic import semantic_path
-from nl2sql.schemas import schema_path
+from nl2sql.schemas import dataset_file
 from nl2sql.tools import Toolbox
 
 PREFIX = "nl2sql://datasets/"
 
 
-def _context_path(dataset_id: str) -> Path | None:
-    return schema_path(f"datasets/{dataset_id}.md") if dataset_context(dataset_id) else None
+def _context_path(dataset_id: str, datasets_dir: str) -> Path | None:
+    if dataset_context(dataset_id, datasets_dir) is None:
+        return None
+    return dataset_file(dataset_id, ".md", datasets_dir)
 
 
 @dataclass(frozen=True)
@@ -33,7 +36,7 @@ class Kind:
     suffix: str  # the URI's last part
     mime: str
     title: str
-    find: Callable[[str], Path | None]  # the file of a dataset, if it has one
+    find: Callable[[str, str], Path | None]  # (dataset, datasets dir) -> its file, if any
 
 
 KINDS = (
@@ -64,9 +67,9 @@ def list_resources(toolbox: Toolbox) -> list[types.Resource]:
     """One resource per file of each listed dataset."""
     out = []
     for dataset_id in _listed(toolbox):
-        context = dataset_context(dataset_id)
+        context = dataset_context(dataset_id, toolbox.settings.datasets_dir)
         for kind in KINDS:
-            if kind.find(dataset_id) is None:
+            if kind.find(dataset_id, toolbox.settings.datasets_dir) is None:
                 continue
             out.append(types.Resource(
                 uri=uri_of(dataset_id, kind), name=f"{dataset_id}/{kind.suffix}",
@@ -78,7 +81,8 @@ def list_resources(toolbox: Toolbox) -> list[types.Resource]:
 def read_resource(toolbox: Toolbox, uri: str) -> types.ReadResourceResult:
     """The file behind ``uri``; ``NotFound`` for anything not listed."""
     parsed = _parse(uri)
-    path = parsed[1].find(parsed[0]) if parsed and parsed[0] in _listed(toolbox) else None
+    path = (parsed[1].find(parsed[0], toolbox.settings.datasets_dir)
+            if parsed and parsed[0] in _listed(toolbox) else None)
     if parsed is None or path is None:
         raise NotFound(f"no resource {uri!r}; list_resources shows the dataset files")
     return types.ReadResourceResult(contents=[types.TextResourceContents(

@@ -13,10 +13,12 @@ import itertools
 import logging
 import re
 import secrets
+import threading
 from importlib.metadata import version
 from typing import Any
 
 import anyio
+import anyio.lowlevel
 import mcp_types as types
 from mcp.server.auth.middleware.bearer_auth import AuthenticatedUser
 from mcp.server.lowlevel import Server
@@ -66,11 +68,16 @@ def _caller(ctx: Any, default_user: str) -> Caller:
     return Caller(name, "http", request_id)
 
 
-def _progress(ctx: Any) -> EventSink:
+def _progress(ctx: Any, loop: Any = None) -> EventSink:
     """Relays the agent's steps during ``ask`` as MCP progress notifications, for a
     client that asked for them (the SDK drops them otherwise). Best effort: a
-    transport that cannot carry them (JSON responses over HTTP) loses nothing else."""
+    transport that cannot carry them (JSON responses over HTTP) loses nothing else.
+
+    ``loop``: the event loop's token, so steps the agent runs in parallel (from its
+    own worker threads, not anyio's) reach the client too; the lock keeps the
+    progress numbers in the order they are sent."""
     count = itertools.count(1)
+    lock = threading.Lock()
 
     def sink(event: Event) -> None:
         if event["event"] == "model_started":
@@ -81,8 +88,9 @@ def _progress(ctx: Any) -> EventSink:
         else:
             return
         try:
-            anyio.from_thread.run(ctx.session.report_progress, float(next(count)), None,
-                                  message)
+            with lock:
+                anyio.from_thread.run(ctx.session.report_progress, float(next(count)), None,
+                                      message, token=loop)
         except Exception:  # noqa: BLE001 - progress must never fail the answer
             log.debug("progress notification not sent", exc_info=True)
 
@@ -102,7 +110,7 @@ def build_server(services: Services, *, default_user: str = ANONYMOUS) -> Server
         # The warehouse and the model block: run them off the event loop, so one
         # slow query does not stall other clients of the HTTP server.
         return await anyio.to_thread.run_sync(calls.run, params.name, params.arguments, caller,
-                                              _progress(ctx))
+                                              _progress(ctx, anyio.lowlevel.current_token()))
 
     async def list_resources(ctx: Any, params: Any) -> types.ListResourcesResult:
         box = calls.toolbox(_caller(ctx, default_user))

@@ -3,7 +3,9 @@
 It needs no network and speaks the same protocol as Gemini. Each turn is a pure
 function of the conversation since the latest question:
 
-1. ``list_datasets``;
+1. ``list_datasets``, and ``search_verified_queries`` with the question: a
+   verified pair asking the same question is run as it is and named in the
+   answer (nl2sql/models/planner/verified.py); otherwise the planner goes on;
 2. ``list_tables`` for the candidate datasets (in parallel);
 3. ``get_table`` (in parallel) for the tables the question names — or, when it
    names none, those whose descriptions use its words; then, for words still
@@ -41,6 +43,15 @@ from nl2sql.models.planner.explain import interpretation
 from nl2sql.models.planner.phrasing import answer_text, decline_text
 from nl2sql.models.planner.resolve import Understanding, understand
 from nl2sql.models.planner.sqlbuild import lookup_sql, to_sql
+from nl2sql.models.planner.verified import (
+    SEARCH,
+    SEARCH_ID,
+    VERIFIED_ID,
+    Reuse,
+    pick,
+    reuse_interpretation,
+    reuse_text,
+)
 from nl2sql.models.planner.words import text_words, tokenize
 
 MAX_DATASETS = 4  # list_tables calls in one turn (see MAX_CALLS_PER_TURN)
@@ -105,6 +116,9 @@ class _Turn:
                          interpretation=read)
 
     def out_of_steps(self) -> ModelTurn:
+        reuse, ran = self._reuse(), self.rnd.queries(VERIFIED_ID)
+        if reuse is not None and ran and ran[-1].error is None and not self._last_query():
+            return self._answer_reused(reuse, ran[-1])
         done = self._last_query()
         if done is not None and done.error is None:
             return self._answer(done)
@@ -121,12 +135,20 @@ class _Turn:
             return self.decline("I answer questions asked in plain language, not SQL "
                                 "statements; ask me about the data in words.")
         if not rnd.calls("list_datasets"):
-            return self.call(("list_datasets", {}, "list_datasets"))
+            return self.call(("list_datasets", {}, "list_datasets"), *self._search())
         listed = rnd.calls("list_datasets")[-1]
         if listed.error is not None:
             return self.decline(f"I could not list the datasets: {listed.error}")
         if not cat.datasets:
             return self.decline("No datasets are available to me, so I cannot answer.")
+        reuse = self._reuse()
+        if reuse is not None and not rnd.queries(QUERY_ID):
+            ran = rnd.queries(VERIFIED_ID)
+            if not ran:
+                return self.call(("sql_query", {"query": reuse.sql}, VERIFIED_ID))
+            if ran[-1].error is None:
+                return self._answer_reused(reuse, ran[-1])
+            # the pair's SQL failed here (a table since renamed, say): plan it afresh
         if not rnd.calls("list_tables"):
             return self.call(*[("list_tables", {"dataset_id": d}, "list_tables")
                                for d in self._datasets()[:MAX_CALLS_PER_TURN]])
@@ -155,6 +177,28 @@ class _Turn:
                 return self.decline(decline_text(checked.reason(), cat, u.mentioned),
                                     interpretation(u.plan, checked.unused, u.corrections))
         return self._query_step(u)
+
+    def _search(self) -> list[tuple[str, dict[str, Any], str]]:
+        """The verified-pairs search, when the request declares and allows it."""
+        allowed = self.request.allowed_functions
+        if (not any(d.get("name") == SEARCH for d in self.request.tools)
+                or (allowed is not None and SEARCH not in allowed)):
+            return []
+        return [(SEARCH, {"question": self.rnd.question}, SEARCH_ID)]
+
+    def _reuse(self) -> Reuse | None:
+        """The verified pair asking this very question, over a dataset listed here."""
+        found = [e for e in self.rnd.calls(SEARCH) if e.error is None]
+        if not found:
+            return None
+        datasets = {d.lower() for d, _ in self.catalog.datasets}
+        return pick(self.rnd.question, found[-1].output, datasets)
+
+    def _answer_reused(self, reuse: Reuse, done: Exchange) -> ModelTurn:
+        out = done.output if isinstance(done.output, dict) else {}
+        text = reuse_text(reuse, list(out.get("columns") or []), list(out.get("rows") or []),
+                          bool(out.get("truncated")))
+        return self.say(text, reuse_interpretation(reuse))
 
     def _datasets(self) -> list[str]:
         ids = [d for d, _ in self.catalog.datasets]

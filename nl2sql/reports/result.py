@@ -56,15 +56,21 @@ class ReportResult:
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, default=str, indent=1)
+
     def save(self, path: Path) -> None:
         """Write atomically (temp file, fsync, rename): a reader sees all or nothing."""
         path.parent.mkdir(parents=True, exist_ok=True)
-        data = json.dumps(self.to_dict(), ensure_ascii=False, default=str, indent=1)
-        write_atomic(path, data.encode("utf-8"))
+        write_atomic(path, self.to_json().encode("utf-8"))
+
+    @classmethod
+    def from_json(cls, text: str) -> ReportResult:
+        return cls(**json.loads(text))
 
     @classmethod
     def load(cls, path: str | Path) -> ReportResult:
-        return cls(**json.loads(Path(path).read_text(encoding="utf-8")))
+        return cls.from_json(Path(path).read_text(encoding="utf-8"))
 
     # -- renderings shared by the destinations --------------------------------------
 

@@ -140,9 +140,9 @@ class ReportRunner:
                 continue  # another `report due` took it
             run = self.store.get_run(delivery.run_id)
             try:
-                result = ReportResult.load(run.result_path or "")
+                result = self._saved(run)
             except (OSError, ValueError, TypeError) as e:
-                # Without the file there is nothing faithful to send; running the
+                # Without the result there is nothing faithful to send; running the
                 # query again would deliver different numbers under the old slot.
                 self.store.delivery_failed(delivery.id, 0, f"result file unusable: {e}", None)
             else:
@@ -172,14 +172,20 @@ class ReportRunner:
         final = self.store.get_run(run.id)
         return Outcome(run.report, run.slot, action, final, final.deliveries)
 
+    def _saved(self, run: Run) -> ReportResult:
+        """The run's saved result: the copy kept in the state database, which every
+        instance reads, else (runs recorded before it was kept there) the file."""
+        text = self.store.saved_result(run.id)
+        return ReportResult.from_json(text) if text else ReportResult.load(run.result_path or "")
+
     def _earlier_result(self, run: Run) -> ReportResult | None:
         """A taken-over run whose result was already written: deliver that one."""
-        if run.result_path and Path(run.result_path).is_file():
-            try:
-                return ReportResult.load(run.result_path)
-            except (OSError, ValueError, TypeError):
-                return None
-        return None
+        if not run.result_path:
+            return None
+        try:
+            return self._saved(run)
+        except (OSError, ValueError, TypeError):
+            return None
 
     def _produce(self, run: Run, report: Report | None) -> ReportResult:
         result = ReportResult(report=run.report, question=report.question if report else "",
@@ -210,7 +216,7 @@ class ReportRunner:
             result.error = f"the result could not be saved before delivery: {e.strerror or e}"
             result.columns, result.rows = [], []
             return result
-        self.store.set_result_path(run.id, str(path))
+        self.store.set_result(run.id, str(path), result.to_json())
         return result
 
     def _labels(self, report: Report) -> dict[str, str]:

@@ -153,6 +153,16 @@ class RunStore:
     def set_result_path(self, run_id: int, path: str) -> None:
         self._write("UPDATE report_runs SET result_path = ? WHERE id = ?", (path, run_id))
 
+    def set_result(self, run_id: int, path: str, data: str) -> None:
+        """Keep the run's result (JSON) with the run, and where its file was written."""
+        self._write("UPDATE report_runs SET result_path = ?, result = ? WHERE id = ?",
+                    (path, data, run_id))
+
+    def saved_result(self, run_id: int) -> str | None:
+        """The result JSON kept with the run (None for runs recorded before version 3)."""
+        rows = self._read("SELECT result FROM report_runs WHERE id = ?", (run_id,))
+        return rows[0][0] if rows else None
+
     def finish(self, run_id: int, *, status: str, sql: str | None = None,
                rows: int | None = None, nbytes: int | None = None,
                error: str | None = None) -> bool:

@@ -83,11 +83,18 @@ V2 = [
     "DROP TABLE IF EXISTS metrics",
 ]
 
+V3 = [
+    # A run's result kept with the run: a delivery retried by another instance (or a
+    # Cloud Run Job execution with a fresh disk) reads it from here, not a local file.
+    "ALTER TABLE report_runs ADD COLUMN result TEXT",
+]
+
 #: (version, what it does, statements)
 MIGRATIONS: list[tuple[int, str, list[str]]] = [
     (1, "conversations, answers, rate limits, work slots, feedback, verified queries, "
         "report runs", V1),
     (2, "drop the metrics table (metrics live in prometheus_client)", V2),
+    (3, "report run results kept in the database", V3),
 ]
 HEAD = MIGRATIONS[-1][0]
 

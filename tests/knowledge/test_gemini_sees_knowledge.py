@@ -64,5 +64,6 @@ def test_gemini_receives_metric_definitions_and_verified_pairs(
     matches = _response(second.contents[2], "search_verified_queries")["output"]["matches"]
     assert matches[0]["question"] == "What was total revenue?"
     assert matches[0]["sql"] == REVENUE_SQL and matches[0]["same_question"] is True
-    assert matches[0]["source"] == "analyst"
+    assert matches[0]["source"] == "analyst" and matches[0]["verified_by"] == "ana"
+    assert matches[0]["id"]  # so a model can say which pair it reused
     assert gemini.unexpected == 0 and gemini.pending == 0

@@ -124,10 +124,11 @@ def test_count_explores_metadata_then_runs_one_query(warehouse: DuckDBWarehouse,
     answer, _ = ask(warehouse, "How many books are there?")
 
     assert answer.answered
-    assert names(answer) == ["list_datasets", "list_tables", "list_tables", "get_table",
-                             "sql_query"]
+    # the verified-pairs search goes with list_datasets (none matches here)
+    assert names(answer) == ["list_datasets", "search_verified_queries", "list_tables",
+                             "list_tables", "get_table", "sql_query"]
     assert all(s.ok for s in answer.steps)
-    assert answer.steps[3].args == {"table_id": "library.books"}
+    assert answer.steps[4].args == {"table_id": "library.books"}
     assert answer.sql is not None and "library.books" in answer.sql
     assert answer.rows == [[120]] == [list(r) for r in sql(library_db,
                                                            "SELECT COUNT(*) FROM library.books")]

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from nl2sql.interpretation import Interpretation
 from nl2sql.models.planner.parse import Relative
+from nl2sql.models.planner.periods import describe, formula, period_filter
 from nl2sql.models.planner.phrasing import (
     AGG_WORDS,
     describe_filter,
+    measure_label,
     name_text,
     rows_of,
     words,
@@ -49,9 +51,11 @@ def interpretation(plan: Plan, unused: list[str] | None = None,
         read = [_measure(m, plan) for m in plan.measures]
         measure = "; ".join(r[0] for r in read)
         definition = "; ".join(r[1] for r in read)
-    timed = [f for f in plan.filters if f.part is not None
+    compared = plan.periods
+    shown = [f for f in plan.filters if compared is None or not period_filter(f, compared)]
+    timed = [f for f in shown if f.part is not None
              or (f.values and isinstance(f.values[0], Relative))]
-    filters = tuple(describe_filter(f, plan) for f in plan.filters if f not in timed)
+    filters = tuple(describe_filter(f, plan) for f in shown if f not in timed)
     said = {">": "more than", ">=": "at least", "<": "fewer than", "<=": "at most", "=": ""}
     filters += tuple(f"{said.get(op, op)} {n} {rows_of(plan.subject)} per group".replace("  ", " ")
                      for op, n in plan.having)
@@ -70,7 +74,12 @@ def interpretation(plan: Plan, unused: list[str] | None = None,
     rules = tuple(f"{m.metric.name}: {rule}" for m in plan.measures if m.metric is not None
                   for rule in m.metric.filters)
     rules += tuple(f"read '{said}' as '{read}'" for said, read in corrections or [])
+    window = [describe_filter(f, plan) for f in timed]
+    if compared is not None:  # the periods compared and how the change is computed
+        window.insert(0, describe(compared))
+        definition = "; ".join(filter(None, [definition, formula(compared, measure_label(plan))]))
+        grouping = grouping[:-1] if compared.kind == "growth" else grouping
     return Interpretation(measure=measure, definition=definition, filters=filters, rules=rules,
                           grouping=grouping, ordering=ordering,
-                          time_window=" and ".join(describe_filter(f, plan) for f in timed),
+                          time_window=" and ".join(window),
                           joins=joins, unused_words=tuple(unused or ()))

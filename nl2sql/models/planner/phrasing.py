@@ -11,6 +11,7 @@ from typing import Any
 
 from nl2sql.models.planner.catalog import Catalog, Column, Table, label_columns
 from nl2sql.models.planner.parse import Relative
+from nl2sql.models.planner.periods import describe
 from nl2sql.models.planner.plan import Filter, Plan
 from nl2sql.models.planner.words import (
     ABBREVIATIONS,
@@ -89,9 +90,11 @@ def describe_filter(f: Filter, plan: Plan) -> str:
         return f"{name} {_when(f.values[0], f.op)}"
     if f.part == "YEAR":
         op = {"=": "in", ">=": "in or after", ">": "after", "<": "before", "<=": "in or before"}
-        return f"{name} {op.get(f.op, f.op)} {f.values[0]}"
+        return f"{name} {op.get(f.op, f.op)} {' or '.join(str(v) for v in f.values)}"
     if f.part == "MONTH":
         return f"{name} in month {', '.join(str(v) for v in f.values)}"
+    if f.part == "QUARTER":
+        return f"{name} in {' or '.join(f'Q{v}' for v in f.values)}"
     if f.op in ("IS NULL", "IS NOT NULL"):
         return f"{name} {'not ' if f.op == 'IS NULL' else ''}set{where}"
     if f.values and isinstance(f.values[0], bool):
@@ -136,7 +139,7 @@ def source(plan: Plan) -> str:
     return "(" + "; ".join(parts) + ")"
 
 
-def _measure_label(plan: Plan) -> str:
+def measure_label(plan: Plan) -> str:
     m = plan.measures[0]
     noun = rows_of(plan.subject)
     if m.func == "COUNT":
@@ -164,6 +167,8 @@ def answer_text(plan: Plan, columns: list[str], rows: list[list[Any]], truncated
     src = source(plan)
     if not rows:
         return f"No {noun} match{cond}. {src}"
+    if plan.periods is not None and plan.measures:
+        return _periods_text(plan, columns, rows, src)
     if plan.rows:
         return _rows_text(plan, columns, rows, src)
     if plan.groups:
@@ -210,7 +215,7 @@ def _groups_text(plan: Plan, columns: list[str], rows: list[list[Any]], truncate
     for r in shown:
         key = " / ".join(_key(v) for v in r[:n_keys])
         items.append(f"{key}: {fmt(r[n_keys])}" if n_keys < len(r) else key)
-    label = _measure_label(plan)
+    label = measure_label(plan)
     by = ", ".join(name_text(c) for c in columns[:n_keys])
     more = ""
     if len(rows) > len(shown):
@@ -223,6 +228,34 @@ def _groups_text(plan: Plan, columns: list[str], rows: list[list[Any]], truncate
         things = plural_phrase(columns[0]) if n_keys == 1 else by
         return f"{kind} {len(rows)} {things} by {label}{cond}: " + "; ".join(items) + f" {src}."
     return f"{label.capitalize()}{cond} by {by}: " + "; ".join(items) + more + f" {src}."
+
+
+def _periods_text(plan: Plan, columns: list[str], rows: list[list[Any]], src: str) -> str:
+    """Each period's value and its change, or the change from one period to the other."""
+    spec = plan.periods
+    assert spec is not None
+    label = measure_label(plan)
+    at = {c: i for i, c in enumerate(columns)}
+    change = next((c for c in columns if c.endswith("_change") and "_percent_" not in c), "")
+    pct = change[:-len("_change")] + "_percent_change" if change else ""
+    if spec.kind == "growth" or change not in at or pct not in at:
+        if len(rows) == 1 and change in at and pct in at:
+            old, new = spec.periods[0].label, spec.periods[-1].label
+            r = rows[0]
+            return (f"The {label} went from {fmt(r[at[change] - 2])} in {old} to "
+                    f"{fmt(r[at[change] - 1])} in {new}: a change of {fmt(r[at[change]])} "
+                    f"({fmt(r[at[pct]])}%) {src}.")
+        return f"The {label}, {describe(spec)}: {len(rows)} rows {src}."
+    value = at.get(change[:-len("_change")], 1)
+    items = []
+    for r in rows[:SHOWN_GROUPS * 3]:
+        step = "" if r[at[pct]] is None else f" ({'+' if r[at[pct]] > 0 else ''}" \
+            f"{fmt(r[at[pct]])}%)"
+        keys = " / ".join(_key(v) for v in r[:value])
+        items.append(f"{keys}: {fmt(r[value])}{step}")
+    more = f" (and {len(rows) - len(items)} more)" if len(rows) > len(items) else ""
+    return (f"{label.capitalize()}, {describe(spec)} (percent change in brackets): "
+            + "; ".join(items) + more + f" {src}.")
 
 
 def _key(v: Any) -> str:

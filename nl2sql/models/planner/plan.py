@@ -6,6 +6,7 @@ words; ``resolve`` fills it from a question and the catalog.
 
 from __future__ import annotations
 
+import calendar
 from dataclasses import dataclass, field
 
 from nl2sql.models.planner.catalog import Column, Join, Table
@@ -47,6 +48,40 @@ class GroupKey:
     entity: Join | None = None
 
 
+@dataclass(frozen=True)
+class Period:
+    """A calendar year, or one quarter or month of it."""
+
+    year: int
+    part: str | None = None  # QUARTER or MONTH
+    number: int | None = None
+
+    @property
+    def label(self) -> str:
+        if self.part == "QUARTER":
+            return f"Q{self.number} {self.year}"
+        if self.part == "MONTH":
+            return f"{calendar.month_name[self.number or 0]} {self.year}"
+        return str(self.year)
+
+    @property
+    def start(self) -> str:
+        """Its first day, ISO: ``Q4 2024`` -> ``2024-10-01``."""
+        month = {"QUARTER": 3 * ((self.number or 1) - 1) + 1, "MONTH": self.number or 1}.get(
+            self.part or "", 1)
+        return f"{self.year:04d}-{month:02d}-01"
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """What the question compares; ``column`` is the time column, once linked."""
+
+    kind: str  # compare | growth | over
+    periods: tuple[Period, ...] = ()  # chronological
+    unit: str | None = None  # over: the bucket each period is compared with the last of
+    column: Column | None = None
+
+
 @dataclass
 class Plan:
     subject: Table
@@ -65,6 +100,7 @@ class Plan:
     # What the question itself said, for follow-ups that only change a part.
     explicit_measures: bool = False
     explicit_order: bool = False
+    periods: Comparison | None = None  # a comparison of periods (periods.py)
 
     @property
     def ranked(self) -> bool:

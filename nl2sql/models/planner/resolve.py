@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from nl2sql.models.planner import parse as P
+from nl2sql.models.planner import periods
 from nl2sql.models.planner.build import Unanswerable, build_plan
 from nl2sql.models.planner.catalog import Catalog, Table
 from nl2sql.models.planner.joins import direct, reach, target_of
@@ -59,6 +60,23 @@ def understand(question: str, catalog: Catalog, previous: list[str] | None = Non
     elliptical follow-up ("and in 2023?") inherits the latest one's plan.
     """
     previous = previous or []
+    compared = periods.read(question)  # "2024 vs 2023", "month-over-month": read apart
+    if compared is None and previous and P.parse(question).elliptical:
+        before = periods.read(previous[-1])  # "and by category?" keeps the periods compared
+        if isinstance(before, periods.Reading):
+            compared = periods.Reading(question, before.spec)
+            previous = previous[:-1] + [before.rest]
+    if isinstance(compared, str):
+        return Understanding(problem=compared)
+    if compared is not None:
+        u = understand(compared.rest, catalog, previous)
+        said = periods.counted(compared.rest, u.plan) if u.plan is not None else None
+        if said is not None:
+            u = understand(said, catalog, previous)
+        problem = periods.link(u.plan, compared.spec) if u.plan is not None else None
+        if problem is not None:
+            u.plan, u.problem = None, problem
+        return u
     context: Understanding | None = None
     if previous and P.parse(question).elliptical:
         context = understand(previous[-1], catalog, previous[:-1])

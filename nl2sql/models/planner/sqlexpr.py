@@ -47,6 +47,11 @@ def lit(value: object) -> exp.Expr:
     return exp.Literal.string(str(value))
 
 
+def date_of(iso: str) -> exp.Expr:
+    """A DATE literal: ``DATE '2024-10-01'``."""
+    return exp.cast(exp.Literal.string(iso), exp.DataType.build("DATE"))
+
+
 def fn(name: str, *args: exp.Expr) -> exp.Expr:
     """A GoogleSQL function call, typed by sqlglot's BigQuery parser (DATE_TRUNC, COUNTIF)."""
     return exp.func(name, *args, dialect=DIALECT)
@@ -232,6 +237,10 @@ def condition(f: Filter, names: Names, defensive: bool = False) -> exp.Expr:
             return compare(fn("DATE_TRUNC", fn("DATE", ts), exp.var("MONTH")), f.op,
                            fn("DATE_TRUNC", relative_date(when), exp.var("MONTH")))
         return compare(fn("DATE", ts), f.op, relative_date(when))
+    if f.part in ("MONTH_START", "QUARTER_START"):  # the months or quarters starting on
+        start = fn("DATE_TRUNC", fn("DATE", time_of(f.column, names, defensive)),
+                   exp.var(f.part.split("_")[0]))
+        return exp.In(this=start, expressions=[date_of(str(v)) for v in f.values])
     lhs: exp.Expr = names.col(f.column) if f.part is None else extract(
         f.part, time_of(f.column, names, defensive))
     if f.op in ("IS NULL", "IS NOT NULL"):
