@@ -61,7 +61,8 @@ def key_parts(col: Column) -> tuple[tuple[str, ...], str] | None:
     """
     parts = [p for p in split_name(col.name) if p not in _NOISE]
     if len(parts) == 1:  # EMPID, custid: a name glued to its ending
-        glued = re.fullmatch(r"([a-z]{2,})(id|key)", parts[0]) if col.name.isupper() else None
+        glued = (re.fullmatch(r"([a-z]{2,})(id|key)", parts[0])
+                 if col.name.isupper() and not col.boolean else None)
         if glued is None:
             return ((), parts[0]) if parts[0] in ("id", "key", "pk") else None
         parts = [glued[1], glued[2]]

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from nl2sql.models.planner import joins as J
-from nl2sql.models.planner.catalog import Catalog
+from nl2sql.models.planner.catalog import Catalog, Column
 from nl2sql.models.planner.features import Unanswerable
 from nl2sql.models.planner.resolve import understand
 from nl2sql.models.planner.sqlbuild import to_sql
@@ -249,3 +249,16 @@ def test_sums_of_rows_a_join_repeats_are_declined(dbs: dict[str, Path]) -> None:
     cat = catalog_of(dbs["uni"], "uni")
     u = understand("Total credits of modules per lecturer", cat)
     assert u.plan is None and u.problem is not None and "repeats" in u.problem
+
+
+@pytest.mark.parametrize(("name", "kind", "parts"), [
+    ("major_dept_id", "INT64", (("major", "department"), "id")),
+    ("TailNumber", "STRING", (("tail",), "number")),
+    ("EMPID", "INT64", (("employee",), "id")),
+    ("fkDept", "INT64", (("department",), "fk")),
+    ("PAID", "BOOL", None),  # a flag in capitals, not the id of a "pa"
+    ("valid", "INT64", None),
+    ("OriginAirport", "STRING", None),  # a role, linked only by its values (see above)
+])
+def test_key_names_in_several_styles(name: str, kind: str, parts: object) -> None:
+    assert J.key_parts(Column(name, kind, "s.t")) == parts
