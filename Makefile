@@ -48,6 +48,7 @@ bench: install $(DEMO)
 	$(BIN)/python bench/overhead.py --db $(DEMO)
 	$(BIN)/python bench/gate.py
 	$(BIN)/python bench/context.py --db $(DEMO)
+	$(BIN)/python bench/web.py --db $(DEMO)
 
 eval: install
 	$(BIN)/nl2sql demo-data --path data/demo-0.1.duckdb --scale 0.1 --if-missing

@@ -198,9 +198,12 @@ def check_sql_cmd(files: tuple[str, ...], allowed_datasets: str | None, max_rows
 @click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535),
               help="Port to listen on.")
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(min=1),
-              help="gunicorn worker processes (each runs 8 threads).")
+              help="gunicorn worker processes.")
+# 24 is nl2sql.web.server.THREADS, not imported here: it would pull in gunicorn.
+@click.option("--threads", default=24, show_default=True, type=click.IntRange(min=1),
+              help="Threads per worker: questions each worker answers at once.")
 @click.option("--dev", is_flag=True, help="Flask's development server instead of gunicorn.")
-def serve(host: str, port: int, workers: int, dev: bool) -> None:
+def serve(host: str, port: int, workers: int, threads: int, dev: bool) -> None:
     """Serve the web app (gunicorn)."""
     _check_bindable(host, port)
     if dev:
@@ -210,7 +213,7 @@ def serve(host: str, port: int, workers: int, dev: bool) -> None:
         return
     from nl2sql.web.server import gunicorn_command
 
-    args = gunicorn_command(host, port, workers)
+    args = gunicorn_command(host, port, workers, threads)
     os.execvp(args[0], args)
 
 

@@ -146,7 +146,7 @@ def test_check_sql_prints_nothing_but_its_lines(tmp_path: Path) -> None:
 @pytest.mark.parametrize("args", [
     ["bogus"], ["--bogus"], ["ask"], ["ask", "--json"], ["check-sql", "--max-rows", "x", "f"],
     ["demo-data", "--scale", "many"], ["serve", "--port", "http"], ["serve", "--port", "99999"],
-    ["serve", "--workers", "0"],
+    ["serve", "--workers", "0"], ["serve", "--threads", "0"],
 ])
 def test_usage_errors_are_one_line(runner: CliRunner, args: list[str]) -> None:
     result = runner.invoke(main, args)

@@ -130,10 +130,14 @@ class ConversationStore:
         """
         now = self.clock()
         answer_id = answer_id or new_id()
+        new = conversation_id is None
+        conversation_id = conversation_id or new_id()
+        # Serialised before the transaction: it holds the database's write lock
+        # (and, on SQLite, the process's one connection), so it must be short.
         messages = json.dumps([m.to_dict() for m in conversation.messages])
+        data = json.dumps({**answer, "answer_id": answer_id, "conversation_id": conversation_id})
         with self.db.tx() as conn:
-            if conversation_id is None:
-                conversation_id = new_id()
+            if new:
                 conn.execute(
                     'INSERT INTO conversations (id, "user", interface, created_at, updated_at,'
                     " expires_at, messages) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -147,12 +151,11 @@ class ConversationStore:
                 )
                 if cur.rowcount != 1:
                     raise NotFound(f"conversation {conversation_id!r} not found (or expired)")
-            data = {**answer, "answer_id": answer_id, "conversation_id": conversation_id}
             conn.execute(
                 'INSERT INTO answers (id, conversation_id, "user", created_at, question, sql,'
                 " data) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (answer_id, conversation_id, user, now, answer.get("question") or "",
-                 answer.get("sql"), json.dumps(data)),
+                 answer.get("sql"), data),
             )
         self._maybe_purge(now)
         return conversation_id, answer_id

@@ -23,6 +23,7 @@ from nl2sql.errors import NotFound, QueryError, QueryTimeout, WarehouseError
 from nl2sql.safety.engine import EngineRejected, check_engine, scrub
 from nl2sql.safety.transpile import to_duckdb
 from nl2sql.warehouse.base import ColumnInfo, DatasetInfo, QueryResult, TableInfo, Warehouse
+from nl2sql.warehouse.duckdb_types import bigquery_type
 from nl2sql.warehouse.values import json_safe
 
 # The attached file gets a fixed catalog name so that a file named like one of
@@ -299,10 +300,13 @@ class DuckDBWarehouse(Warehouse):
         cur = self._cursor()
         finished = threading.Event()
 
+        expired = threading.Event()
+
         def expire() -> None:
             # An interrupt that lands between two statements (before the engine
             # check or the query itself starts) is forgotten by DuckDB, so keep
             # interrupting until this query is over.
+            expired.set()
             while not finished.is_set():
                 cur.interrupt()
                 finished.wait(0.02)
@@ -318,15 +322,14 @@ class DuckDBWarehouse(Warehouse):
             cur.execute(duck_sql)
             columns = [d[0] for d in cur.description or []]
             fetched = cur.fetchmany(max_rows + 1)
-        except EngineRejected as e:
-            raise QueryError(f"query failed: {e}") from None
-        except duckdb.InterruptException:
+        except (EngineRejected, duckdb.Error) as e:
+            # An interrupt can surface as any of these (the engine check reads its
+            # interruption back as a serialisation error): say why it happened.
             if self._closed:
                 raise WarehouseError("the warehouse is shutting down; try again") from None
-            raise QueryTimeout(
-                f"query ran longer than {timeout_s:g}s and was cancelled; narrow it or aggregate"
-            ) from None
-        except duckdb.Error as e:
+            if expired.is_set() or isinstance(e, duckdb.InterruptException):
+                raise QueryTimeout(f"query ran longer than {timeout_s:g}s and was cancelled; "
+                                   "narrow it or aggregate") from None
             raise QueryError(f"query failed: {scrub(str(e))}") from None
         finally:
             finished.set()
@@ -368,26 +371,6 @@ def _check_file(path: Path) -> None:
         return
     raise WarehouseError(f"DuckDB file {str(path)!r} {problem}; build the demo with "
                          "`nl2sql demo-data` or pass an existing file with --db")
-
-
-_TYPES = {
-    "BIGINT": "INT64", "INTEGER": "INT64", "SMALLINT": "INT64", "TINYINT": "INT64",
-    "HUGEINT": "INT64", "UBIGINT": "INT64", "UINTEGER": "INT64",
-    "DOUBLE": "FLOAT64", "FLOAT": "FLOAT64", "REAL": "FLOAT64",
-    "VARCHAR": "STRING", "BOOLEAN": "BOOL", "BLOB": "BYTES",
-    "TIMESTAMP WITH TIME ZONE": "TIMESTAMP", "TIMESTAMP": "TIMESTAMP", "DATE": "DATE",
-    "TIME": "TIME", "JSON": "JSON", "UUID": "STRING",
-}
-
-
-def bigquery_type(duck_type: str) -> str:
-    """Show DuckDB types as the GoogleSQL types the model writes SQL against."""
-    base = duck_type.removesuffix("[]")
-    if base.startswith("DECIMAL"):
-        return "NUMERIC"
-    if base.startswith("STRUCT"):
-        return "STRUCT"
-    return _TYPES.get(base, base)
 
 
 def _ident(name: str) -> str:
