@@ -233,7 +233,7 @@ class _Builder:
         dated = {f.column.name for f in plan.filters if f.part is not None}
         plan.filters = [f for f in plan.filters  # "sold in 2022" says "sold" already
                         if not (f.op == "IS NOT NULL" and f.column.name in dated)]
-        _prune_joins(plan, self.catalog)
+        _prune_joins(plan, self.catalog, self.parsed)
         for r in self.readings:
             for t in r.unexplained(self.s):
                 (plan.unknown_values if t.cap or t.quoted else plan.ignored).append(t.raw)
@@ -378,9 +378,10 @@ class _Builder:
         self.plan.rows = [c for c in shown if c is not col] + [self.use(col)]
         self.plan.order_column, self.plan.desc, self.plan.limit = col, desc, limit
 
-def _prune_joins(plan: Plan, catalog: Catalog) -> None:
+def _prune_joins(plan: Plan, catalog: Catalog, parsed: P.Parse) -> None:
     """Joins to what the query reads, and the paths to it (``joins.prune``)."""
-    prune(plan, catalog)
+    groups = parsed.roles(P.GROUP, P.RANK_GROUP)
+    prune(plan, catalog, listed=bool(groups) and all(p.group_word == "each" for p in groups))
 
 
 def build_plan(parsed: P.Parse, readings: list[Reading], subject: Table, joins: list[Join],
