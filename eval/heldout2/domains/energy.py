@@ -163,7 +163,7 @@ def _readings_and_invoices(con, rng, meters, ctype) -> None:
         "UsageKwh": np.array([r[2] for r in rd]),
         "ReadingSource": np.array([r[3] for r in rd], dtype=object)})
     inv: list[tuple] = []
-    for (cid, month), amt in sorted(bill.items()):
+    for cid, month in sorted(bill):
         if month.month % 3 != 0:  # invoices are quarterly: Mar, Jun, Sep, Dec
             continue
         ps = dt.date(month.year, month.month - 2, 1)

@@ -149,7 +149,6 @@ def _loans(con, rng, book_of, acq, joined, nm, nc) -> None:
     p_m = activity / activity.sum()
     p_c = 1.0 / (book_of ** 0.6)  # popular titles circulate more
     p_c = p_c / p_c.sum()
-    span = (END - START).days
     loans, fines = [], []
     n = 9800
     mem = rng.choice(nm, size=n, p=p_m)
