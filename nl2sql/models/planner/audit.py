@@ -204,7 +204,10 @@ def audit(toks: list[Tok], parsed: P.Parse, readings: list[Reading], plan: Plan,
                 placed[t.i] = placed.get(t.i, False) or used
     numbers = _numbers_used(plan)
     subject_words = set(plan.subject.words)
+    explained = {i for c in plan.conditions for i in c.tokens} | plan.accounted  # sets.py
     for t in toks:
+        if t.i in explained:
+            continue
         if t.i in placed:
             # "in descending order of age" beside a table named orders: the word's
             # ordinary meaning is in the plan, so the unused match was a coincidence

@@ -25,6 +25,7 @@ from nl2sql.models.planner.features import (
     compared_before,
     comparisons,
     dates,
+    denied_before,
     merge_values,
     named_plural,
     percentages,
@@ -35,6 +36,8 @@ from nl2sql.models.planner.joins import prune, route, target_of
 from nl2sql.models.planner.listing import as_listing, order_phrases
 from nl2sql.models.planner.match import Piece, Reading
 from nl2sql.models.planner.plan import Filter, GroupKey, Measure, Plan
+from nl2sql.models.planner.sets import relations
+from nl2sql.models.planner.versus import versus
 from nl2sql.models.planner.words import NEUTRAL
 
 ROLE_PHRASES = (P.COUNT, P.MEASURE, P.GROUP, P.RANK_GROUP, P.WHICH, P.PCT_BASE,
@@ -65,6 +68,8 @@ class _Builder:
         self.rank_measure: Reading | None = None
         self.plan_filters: list[Filter] = []
         self.row_entity = False
+        self.consumed: set[int] = set()  # comparisons a set condition read (their index)
+        self.dates_used = False  # the dates went into set conditions ("no orders in 2024")
 
     def join_to(self, table: Table) -> Join | None:
         if table is self.s:
@@ -92,9 +97,10 @@ class _Builder:
         for p in r.of("value"):
             assert p.column is not None
             by_col.setdefault((p.column.table, p.column.name), []).append(p)
-        for pieces in by_col.values():
+        denied = denied_before(self, r)
+        for key, pieces in by_col.items():
             col = self.use(pieces[0].column)  # type: ignore[arg-type]
-            op = "!=" if r.phrase.negated else "="
+            op = "!=" if r.phrase.negated or key in denied else "="
             f = Filter(col, op, tuple(p.value for p in pieces))
             self.value_filters.append((r.phrase.toks[pieces[0].start].i, f))
         for p in r.of("column"):
@@ -172,6 +178,7 @@ class _Builder:
 
     def build(self) -> Plan:
         plan = self.plan
+        relations(self)  # "never ordered", "more than one order": before values are read
         for r in self.readings:
             self.values(r)
         self.described_nulls()
@@ -199,6 +206,7 @@ class _Builder:
                 plan.groups.append(GroupKey(self.use(col), unit=unit))
         dates(self)
         comparisons(self)
+        versus(self)  # "above the average"
         percentages(self)
         ranking(self)
         if self.row_entity and not plan.measures and not plan.rows and not plan.groups:

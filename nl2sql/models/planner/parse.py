@@ -26,17 +26,22 @@ from nl2sql.models.planner.cues import (
     ELLIPSIS_STARTS,
     GROUP_WORDS,
     NEGATIONS,
+    NEVER,
+    OR_MORE,
     PASS_WORDS,
     PCT_WORDS,
     QUESTION_CUES,
+    RELATING_VERBS,
     ROW_SUPERLATIVES,
     SUPERLATIVE_AGGS,
     UNIT_HINTS,
     YEAR_OPS,
     Relative,
     comparative,
+    equal_list,
     is_year,
     relative,
+    versus,
 )
 from nl2sql.models.planner.words import (
     BOUNDARIES,
@@ -84,6 +89,7 @@ class Phrase:
     group_word: str = ""  # the cue that made this a grouping: by, per, each...
     chunk: bool = False
     order_by: bool = False  # "the cheapest product by retail price": what ranks the rows
+    related: bool = False  # after "never"/"no"/"more than 2": maybe rows related to another's
 
     @property
     def text(self) -> str:
@@ -100,6 +106,7 @@ class Comparison:
     number: float | int
     after: int  # token index of the comparative word
     hint: str | None = None  # e.g. "age" for "older than"
+    end: int = -1  # a comparison with the average: the index after "average"
 
 
 @dataclass
@@ -108,10 +115,13 @@ class Parse:
     toks: list[Tok]
     phrases: list[Phrase]
     years: list[tuple[str, int]] = field(default_factory=list)  # (op, year)
+    both_years: bool = False  # "in both 2023 and 2024": each year, not a range
     months: list[int] = field(default_factory=list)
     relative: list[tuple[str, str, Relative]] = field(default_factory=list)  # (part, op, when)
     time_units: list[str] = field(default_factory=list)  # from yearly/monthly/...
     comparisons: list[Comparison] = field(default_factory=list)
+    versus: list[Comparison] = field(default_factory=list)  # "above the average": number 0,
+    # ``after`` the comparative's index, ``end`` the index after "average"
     pct: bool = False
     elliptical: bool = False
     question_like: bool = False  # has a question word, a count or an aggregate
@@ -159,6 +169,11 @@ def _scan(toks: list[Tok], chunks: dict[int, int]) -> list[Cue | Phrase]:
             continue
         if t.quoted:
             items.append(Phrase([t]))
+        elif t.number is not None and nxt == "or" and low(i + 2) in OR_MORE and not is_year(t):
+            hint = UNIT_HINTS.get(low(i + 3)) or UNIT_HINTS.get(low(i + 4))
+            cue("cmp", w, (OR_MORE[low(i + 2)], t.number, hint))  # "2 or more treatments"
+            i += 3
+            continue
         elif t.number is not None and (t.raw[:1].isdigit() or w not in ("one",)):
             if is_year(t):
                 cue("year", w, t.number)
@@ -188,6 +203,11 @@ def _scan(toks: list[Tok], chunks: dict[int, int]) -> list[Cue | Phrase]:
             cue("cmp", w, ("<=", toks[i + 3].number, hint))
             i += 4
             continue
+        elif (eq := equal_list(toks, i)) is not None:
+            for value in eq[1]:  # "aged either 32 or 33": one value of a list (an IN list)
+                cue("cmp", w, ("=", value, COMPARATIVE_HINTS.get(w)))
+            i = eq[0]
+            continue
         elif (comp := comparative(toks, i)) is not None:
             op, width = comp
             number = toks[i + width].number if i + width < n else None
@@ -197,6 +217,10 @@ def _scan(toks: list[Tok], chunks: dict[int, int]) -> list[Cue | Phrase]:
                         or UNIT_HINTS.get(low(i + width + 1)) or UNIT_HINTS.get(low(i + width + 2)))
                 cue("cmp", w, (op, number, hint))
                 i += width + 1
+                continue
+            if (avg := versus(toks, i, width)) is not None:  # "above the average"
+                cue("versus", w, (op, *avg))
+                i = avg[1]
                 continue
             cue("boundary", w)
         elif w in ("most", "least", "fewest") and nxt in COMMON_WORDS:
@@ -231,6 +255,10 @@ def _scan(toks: list[Tok], chunks: dict[int, int]) -> list[Cue | Phrase]:
             cue("time_unit", w, TIME_ADJECTIVES[w])
         elif w in MONTHS and (w != "may" or toks[i].cap or (nxt.isdigit() and len(nxt) == 4)):
             cue("month", w, MONTHS[w])
+        elif w in NEVER:
+            cue("never", w)
+        elif w == "both" and i + 1 < n and is_year(toks[i + 1]):
+            cue("both", w)
         elif w in NEGATIONS or (w == "other" and nxt == "than"):
             cue("not", w)
             i += 2 if w == "other" else 1
@@ -282,6 +310,9 @@ def _assign(items: list[Cue | Phrase], out: Parse) -> None:
         if (first is not None and first.role == CONTEXT
                 and any(p.role == GROUP and p.group_word == "per" for p in out.phrases)):
             first.role, first.aggs = COUNT, ["AVG"]
+    if out.both_years:  # "customers who ordered in both 2023 and 2024": related rows' years
+        for p in out.roles(CONTEXT):
+            p.related = True
     sup = next((c for c in cues if c.kind == "superlative"), None)
     if sup is not None and which:
         which[0].role, which[0].superlative = ROW_RANK, sup.value
@@ -296,7 +327,12 @@ def _feature(cue: Cue, items: list[Cue | Phrase], k: int, out: Parse) -> None:
     if cue.kind == "year":
         year = int(cue.value)
         two = items[k - 2] if k >= 2 else None
-        if before_word == "and" and isinstance(two, Cue) and two.kind == "year":
+        three = items[k - 3] if k >= 3 else None
+        if (before_word == "and" and isinstance(two, Cue) and two.kind == "year"
+                and isinstance(three, Cue) and three.word == "both"):
+            out.years.append(("=", year))  # "both 2023 and 2024": two years, each one
+            out.both_years = True
+        elif before_word == "and" and isinstance(two, Cue) and two.kind == "year":
             first = out.years.pop() if out.years else (">=", int(two.value))
             out.years.append((">=", first[1]))
             out.years.append(("<=", year))
@@ -314,6 +350,9 @@ def _feature(cue: Cue, items: list[Cue | Phrase], k: int, out: Parse) -> None:
     elif cue.kind == "cmp":
         op, number, hint = cue.value
         out.comparisons.append(Comparison(op, number, cue.at, hint))
+    elif cue.kind == "versus":
+        op, hint, end = cue.value
+        out.versus.append(Comparison(op, 0, cue.at, hint, end))
     elif cue.kind == "pct":
         out.pct = True
     elif cue.kind in ("count", "agg", "question"):
@@ -326,6 +365,13 @@ def _role(p: Phrase, cues: list[Cue], prev: Phrase | None, out: Parse) -> None:
     limit = int(nums[-1]) if nums and isinstance(nums[-1], int) and nums[-1] > 0 else None
     aggs = [str(c.value) for c in cues if c.kind == "agg" and c.value]
     p.negated = "not" in kinds
+    # "never ordered", "no dogs", "more than one order", "not gone through any treatment":
+    # perhaps a condition on rows of another table (sets.py decides, with the catalog)
+    between = out.toks[prev.toks[-1].i + 1:p.toks[0].i] if prev is not None else []
+    p.related = bool({"not", "never", "cmp"} & set(kinds)) or (
+        any(t.low in ("any", "some", "ever") for t in between)) or (
+        prev is not None and prev.related and len(prev.toks) == 1 and not prev.toks[0].cap
+        and (prev.toks[0].low in RELATING_VERBS or prev.toks[0].low.endswith(("ed", "en"))))
     p.distinct = "distinct" in kinds
     which_before = bool(out.roles(WHICH, ROW_RANK))
     if "count" in kinds:
