@@ -302,7 +302,8 @@ def _plan_problems(parsed: P.Parse, readings: list[Reading], plan: Plan,
     for g in plan.groups:
         finer = [h for h in plan.groups if h is not g and h.unit is not None
                  and _col_key(h.column) == _col_key(g.column)]
-        if g.unit == "DAY" and finer:
+        if finer and (g.unit == "DAY" or (g.unit is None and g.entity is None
+                                          and g.column.temporal)):
             # "per month, by the date they were returned": the date is which column, not a
             # second bucket; a date already fixes its month, so grouping by both says nothing
             problems.append(f"I would group {g.column.name} by its date and by its "

@@ -43,6 +43,9 @@ def shop_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     "How many orders were shipped overnight?",  # words it cannot place
     "List the names of customers and their favourite colours.",
     "What is the average amount of orders per weekday?",
+    # one timestamp grouped by a bucket and by itself: the date names the column, not a group
+    "total amount per quarter in 2023, by created at",
+    "number of orders per month in 2023 by created at",
 ])
 def test_must_decline(shop_db: Path, question: str) -> None:
     answer = ask_db(shop_db, question)
