@@ -29,6 +29,7 @@ from nl2sql.models.planner.cues import COMPARATIVE_HINTS, UNIT_HINTS
 from nl2sql.models.planner.knowledge import undefined_use
 from nl2sql.models.planner.lexicon import lexicon
 from nl2sql.models.planner.match import Reading
+from nl2sql.models.planner.misreadings import col_key, owner_problems, values_naming_tables
 from nl2sql.models.planner.plan import Filter, Plan
 from nl2sql.models.planner.words import (
     MONTHS,
@@ -73,10 +74,6 @@ class Audit:
         return "; ".join(parts)
 
 
-def _col_key(c: Column) -> tuple[str, str]:
-    return (c.table.lower(), c.name.lower())
-
-
 def plan_columns(plan: Plan) -> set[tuple[str, str]]:
     """Every column the query reads, including the label columns of grouped entities."""
     cols: list[Column] = [f.column for f in plan.filters]
@@ -92,7 +89,7 @@ def plan_columns(plan: Plan) -> set[tuple[str, str]]:
             key = key_column(g.entity.target)
             if key is not None:
                 cols.append(key)
-    return {_col_key(c) for c in cols}
+    return {col_key(c) for c in cols}
 
 
 def _features(plan: Plan) -> set[str]:
@@ -156,7 +153,7 @@ def _reached(plan: Plan, catalog: Catalog) -> set[str]:
     out = {t.id for t in plan.tables()}
     for t in plan.tables():
         for c in t.columns or []:
-            if c.is_key and _col_key(c) in plan_columns(plan):
+            if c.is_key and col_key(c) in plan_columns(plan):
                 target = catalog.fk_target(t, c)
                 if target is not None:
                     out.add(target.id)
@@ -175,10 +172,10 @@ def _piece_used(piece: object, plan: Plan, cols: set[tuple[str, str]], reached: 
         return False
     if kind == "value":
         value = str(getattr(piece, "value", "")).lower()
-        return any(_col_key(f.column) == _col_key(column)
+        return any(col_key(f.column) == col_key(column)
                    and value in {str(v).lower() for v in f.values}
                    for f in list(plan.filters) + [f for m in plan.measures for f in m.condition])
-    return _col_key(column) in cols
+    return col_key(column) in cols
 
 
 def audit(toks: list[Tok], parsed: P.Parse, readings: list[Reading], plan: Plan,
@@ -196,9 +193,9 @@ def audit(toks: list[Tok], parsed: P.Parse, readings: list[Reading], plan: Plan,
             used = _piece_used(p, plan, cols, reached)
             for t in r.phrase.toks[p.start:p.end]:
                 placed[t.i] = placed.get(t.i, False) or used
-    keys = {_col_key(g.column) for g in plan.groups if g.unit is None}
+    keys = {col_key(g.column) for g in plan.groups if g.unit is None}
     grouped = {t.i for r in readings for p in r.pieces
-               if p.kind == "column" and p.column is not None and _col_key(p.column) in keys
+               if p.kind == "column" and p.column is not None and col_key(p.column) in keys
                for t in r.phrase.toks[p.start:p.end]}
     numbers = _numbers_used(plan)
     subject_words = set(plan.subject.words)
@@ -242,6 +239,7 @@ def audit(toks: list[Tok], parsed: P.Parse, readings: list[Reading], plan: Plan,
             continue
         out.unused.append(t.raw)
     out.problems += _plan_problems(parsed, readings, plan, followup)
+    out.problems += values_naming_tables(readings, plan, catalog)
     rule = undefined_use(toks, catalog.notes, tuple(catalog.opaque))
     if rule is not None and not any(m.metric for m in plan.measures):
         out.problems.insert(0, f"the dataset's notes define a word of the question (\"{rule}\") "
@@ -276,17 +274,17 @@ def _plan_problems(parsed: P.Parse, readings: list[Reading], plan: Plan,
     if parsed.toks and parsed.toks[0].low in ("where", "when") and not _shows_place_or_time(
             plan, parsed.toks[0].low):
         problems.append(f"the question asks {parsed.toks[0].low}, and no column I found says it")
-    named = {_col_key(p.column) for r in readings for p in r.pieces if p.column is not None}
-    plural = {_col_key(p.column) for r in readings for p in r.pieces if p.column is not None
+    named = {col_key(p.column) for r in readings for p in r.pieces if p.column is not None}
+    plural = {col_key(p.column) for r in readings for p in r.pieces if p.column is not None
               and is_plural(r.phrase.toks[p.end - 1].raw)}
     for m in plan.measures:
         if (m.func == "COUNT_DISTINCT" and m.column is not None and not m.column.is_key
-                and not words & lex.features["distinct"] and _col_key(m.column) not in plural):
+                and not words & lex.features["distinct"] and col_key(m.column) not in plural):
             problems.append(f"the question does not ask how many different "
                             f"{m.column.name} values there are")
     hinted = any(c.hint for c in parsed.comparisons)
     for f in plan.filters:
-        if f.op in RANGE_OPS and f.part is None and _col_key(f.column) not in named:
+        if f.op in RANGE_OPS and f.part is None and col_key(f.column) not in named:
             said = {t.stem for t in parsed.toks} | {t.low for t in parsed.toks}
             yearish = any(y == f.values[0] for _, y in parsed.years) and bool(f.column.words) \
                 and (f.column.words[-1] == "year" or set(f.column.words) <= said)
@@ -301,42 +299,22 @@ def _plan_problems(parsed: P.Parse, readings: list[Reading], plan: Plan,
                         "group, and the question names none")
     for g in plan.groups:
         finer = [h for h in plan.groups if h is not g and h.unit is not None
-                 and _col_key(h.column) == _col_key(g.column)]
+                 and col_key(h.column) == col_key(g.column)]
         if finer and (g.unit == "DAY" or (g.unit is None and g.entity is None
                                           and g.column.temporal)):
             # "per month, by the date they were returned": the date is which column, not a
             # second bucket; a date already fixes its month, so grouping by both says nothing
             problems.append(f"I would group {g.column.name} by its date and by its "
                             f"{str(finer[0].unit).lower()} at once")
-    problems += _owner_problems(parsed, readings)
+    problems += owner_problems(parsed, readings)
     own = key_column(plan.subject)
-    if own is not None and any(g.entity is None and _col_key(g.column) == _col_key(own)
+    if own is not None and any(g.entity is None and col_key(g.column) == col_key(own)
                                for g in plan.groups) and any(
             m.func == "COUNT" and m.column is None for m in plan.measures):
         problems.append(f"counting rows of {plan.subject.name} per {own.name} counts each "
                         "row once, which answers no question")
     problems += contradictions(plan.filters)
     return list(dict.fromkeys(problems))
-
-
-def _owner_problems(parsed: P.Parse, readings: list[Reading]) -> list[str]:
-    """``the id and name of the museum`` read as a visitor's id and name: columns asked
-    "of" a table the question names must be that table's."""
-    lows = [t.low for t in parsed.toks]
-    out: list[str] = []
-    for k, r in enumerate(readings[:-1]):
-        cols = [p.column for p in r.pieces if p.kind == "column" and p.column is not None]
-        if r.phrase.role not in (P.WHICH, P.GROUP) or not cols:
-            continue
-        nxt = readings[k + 1]
-        between = [w for w in lows[r.phrase.toks[-1].i + 1:nxt.phrase.toks[0].i]
-                   if w not in lexicon().sets["fillers"]]
-        owners = [p.table for p in nxt.pieces[:1] if p.kind == "table"
-                  and not p.by_description and p.table is not None]
-        if between == ["of"] and owners and any(c.table != owners[0].id for c in cols):
-            out.append(f"the question asks for the {cols[0].name} of {owners[0].name}, and I "
-                       f"found it in {cols[0].table}")
-    return out
 
 
 def _shows_place_or_time(plan: Plan, asked: str) -> bool:
@@ -379,3 +357,4 @@ def contradictions(filters: list[Filter]) -> list[str]:
         except TypeError:
             pass
     return out
+

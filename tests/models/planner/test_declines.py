@@ -79,3 +79,33 @@ def test_answerable_twins_are_answered(shop_db: Path, question: str, query: str)
            for r in answer.rows]
     width = len(expected[0])
     assert sorted((r[:width] for r in got), key=str) == sorted(expected, key=str), answer.sql
+
+
+AREAS_SQL = """
+CREATE SCHEMA areas;
+CREATE TABLE areas.Regions (RegionCode VARCHAR, RegionName VARCHAR);
+CREATE TABLE areas.Customers (CustomerId BIGINT, RegionCode VARCHAR, FullName VARCHAR);
+CREATE TABLE areas.Meters (MeterId BIGINT, CustomerId BIGINT);
+CREATE TABLE areas.Readings (ReadingId BIGINT, MeterId BIGINT, ReadingSource VARCHAR, Kwh DOUBLE);
+INSERT INTO areas.Regions VALUES ('N', 'North'), ('S', 'South'), ('E', 'East'), ('W', 'West');
+INSERT INTO areas.Customers SELECT i, ['N', 'S', 'E'][1 + i % 3], 'C' || i FROM range(1, 13) t(i);
+INSERT INTO areas.Meters SELECT i, 1 + i % 12 FROM range(1, 25) t(i);
+INSERT INTO areas.Readings SELECT i, 1 + i % 24, ['Customer', 'Estimated', 'Smart'][1 + i % 3],
+  i * 0.5 FROM range(1, 200) t(i);
+"""
+
+
+@pytest.mark.parametrize("question", [
+    "which region has no customers",
+    "regions with no customers",
+])
+def test_a_word_naming_a_table_is_not_read_as_a_far_value(
+        tmp_path_factory: pytest.TempPathFactory, question: str) -> None:
+    # 'customers' is the customers table, not readings.source = 'Customer' three joins away
+    db = make_db(tmp_path_factory, AREAS_SQL)
+    answer = ask_db(db, question)
+
+    if answer.answered:
+        assert answer.rows == [["West"]], (answer.sql, answer.rows)
+    else:
+        assert answer.sql is None
