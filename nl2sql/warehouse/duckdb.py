@@ -20,7 +20,7 @@ import duckdb
 
 from nl2sql.config import Settings
 from nl2sql.errors import NotFound, QueryError, QueryTimeout, WarehouseError
-from nl2sql.safety.engine import EngineRejected, check_engine, scrub
+from nl2sql.safety.engine import EngineRejected, check_engine, scrub, shadowing_functions
 from nl2sql.safety.transpile import to_duckdb
 from nl2sql.warehouse.base import ColumnInfo, DatasetInfo, QueryResult, TableInfo, Warehouse
 from nl2sql.warehouse.duckdb_types import bigquery_type
@@ -79,6 +79,7 @@ class DuckDBWarehouse(Warehouse):
         # while we hold it, so metadata cannot change: cache it for our lifetime.
         self._metadata: dict[tuple[str, str], Any] = {}
         self._info_views: dict[str, str] | None = None
+        self._shadows: frozenset[str] | None = None  # see engine.shadowing_functions
         self._info_lock = threading.Lock()
 
     @property
@@ -325,7 +326,9 @@ class DuckDBWarehouse(Warehouse):
             _one_select(cur, duck_sql)
             # What DuckDB parses and binds must read only allowed schemas, whatever
             # the gate concluded from the GoogleSQL (nl2sql/safety/engine.py).
-            check_engine(cur, duck_sql, catalog=CATALOG, schemas=schemas)
+            if self._shadows is None:  # once (50 ms): the file is read-only for our lifetime
+                self._shadows = shadowing_functions(cur, CATALOG, schemas)
+            check_engine(cur, duck_sql, catalog=CATALOG, schemas=schemas, shadows=self._shadows)
             cur.execute(duck_sql)
             columns = [d[0] for d in cur.description or []]
             fetched = cur.fetchmany(max_rows + 1)
