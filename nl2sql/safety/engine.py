@@ -60,6 +60,13 @@ ENGINE_DENIED = frozenset({
 })
 ENGINE_DENIED_PREFIXES = ("pg_", "has_", "inet_", "duckdb_", "pragma_", "sqlite_", "icu_")
 
+#: DuckDB-only functions (lower case) that build a value of any size in one call,
+#: which neither the memory limit nor an interrupt can stop; GoogleSQL has none of
+#: them (its generators and string builders are guarded in ``semantics.py``).
+UNBOUNDED_BUILDERS = frozenset({"list_resize", "array_resize", "bitstring"})
+#: ... and those that do so only as scalars (as table functions they stream rows).
+UNBOUNDED_SCALARS = frozenset({"range"})
+
 #: Table functions a query may read from: they make rows out of values only.
 TABLE_FUNCTIONS = frozenset({"unnest", "range", "generate_series", "json_each", "json_tree"})
 
@@ -164,7 +171,13 @@ def check_parsed(tree: dict[str, Any], schemas: frozenset[str], catalog: str,
         raise UnsafeSQL(_UNFAITHFUL.format(why=f"DuckDB reads {len(statements)} statements"),
                         check=CHECK)
     _check_tables(statements[0], frozenset(), schemas, catalog)
+    table_calls: set[int] = set()  # the calls of table functions (visited before them)
     for node in _dicts(statements[0]):
+        if node.get("class") == "LAMBDA":
+            # GoogleSQL has no lambdas; in DuckDB one runs a whole loop inside a single
+            # call (LIST_REDUCE doubling a string 40 times) that nothing can interrupt.
+            raise UnsafeSQL("lambda functions are not GoogleSQL and are not allowed",
+                            check=CHECK, construct="lambda")
         if node.get("class") == "PARAMETER":
             raise UnsafeSQL("query parameters are not supported; write the value itself",
                             check=CHECK, construct="parameter")
@@ -174,6 +187,7 @@ def check_parsed(tree: dict[str, Any], schemas: frozenset[str], catalog: str,
             raise UnsafeSQL(f"`{kind.replace('_REF', '')}` is not a table a query may read",
                             check=CHECK, construct=kind)
         if kind == "TABLE_FUNCTION":
+            table_calls.add(id(node.get("function")))
             name = str((node.get("function") or {}).get("function_name", "")).lower()
             if name not in TABLE_FUNCTIONS:
                 raise UnsafeSQL(f"table function `{name}` is not allowed: queries read tables "
@@ -181,6 +195,12 @@ def check_parsed(tree: dict[str, Any], schemas: frozenset[str], catalog: str,
         if node.get("class") in ("FUNCTION", "WINDOW") and "function_name" in node:
             _check_function_name(str(node["function_name"]), node.get("schema") or "",
                                  node.get("catalog") or "", schemas, shadows)
+            low = str(node["function_name"]).lower()
+            if low in UNBOUNDED_BUILDERS or (low in UNBOUNDED_SCALARS
+                                             and id(node) not in table_calls):
+                raise UnsafeSQL(f"function `{low}` is not allowed: it builds a value of any "
+                                "size in one call that the engine cannot stop", check=CHECK,
+                                construct=low)
 
 
 def _check_tables(node: Any, ctes: frozenset[str], schemas: frozenset[str],
