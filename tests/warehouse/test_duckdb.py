@@ -9,8 +9,7 @@ import pytest
 
 from nl2sql.config import Settings
 from nl2sql.errors import NotFound, QueryError, QueryTimeout, UnsafeSQL, WarehouseError
-from nl2sql.warehouse import open_warehouse
-from nl2sql.warehouse import fetching
+from nl2sql.warehouse import fetching, open_warehouse
 from nl2sql.warehouse.duckdb import DuckDBWarehouse
 from tests.shop import build_shop
 
