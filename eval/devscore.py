@@ -30,12 +30,16 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "eval"
 DATA = ROOT / "data"
 HELDOUT = ("clinic", "airline", "hr", "university")
+HELDOUT2 = ("library", "energy", "logistics")  # written blind on 2026-12-05: do not tune on it
 
 
 def _build() -> None:
     py = sys.executable
     if not all((DATA / "heldout" / f"heldout-{s}.duckdb").exists() for s in HELDOUT):
         subprocess.run([py, str(ROOT / "eval/heldout/build.py"), str(DATA / "heldout")], check=True)
+    if not all((DATA / "heldout2" / f"heldout-{s}.duckdb").exists() for s in HELDOUT2):
+        subprocess.run([py, str(ROOT / "eval/heldout2/build.py"), str(DATA / "heldout2")],
+                       check=True)
     if not (DATA / "demo-0.1.duckdb").exists():
         subprocess.run([str(Path(py).parent / "nl2sql"), "demo-data", "--path",
                         str(DATA / "demo-0.1.duckdb"), "--scale", "0.1",
@@ -49,6 +53,9 @@ def _sets(only: str | None) -> list[tuple[str, Path, Path, Path | None]]:
     out: list[tuple[str, Path, Path, Path | None]] = []
     for s in HELDOUT:
         out.append((s, ROOT / f"eval/heldout/{s}.json", DATA / f"heldout/heldout-{s}.duckdb", None))
+    for s in HELDOUT2:
+        out.append((s, ROOT / f"eval/heldout2/{s}.json", DATA / f"heldout2/heldout-{s}.duckdb",
+                    None))
     out.append(("thelook", ROOT / "eval/heldout/thelook.json", DATA / "demo-0.1.duckdb", None))
     out.append(("demo-dev", ROOT / "eval/dev.json", DATA / "demo-0.1.duckdb", None))
     for q in sorted((SHARED / "spider/questions").glob("*.json")):
@@ -56,7 +63,8 @@ def _sets(only: str | None) -> list[tuple[str, Path, Path, Path | None]]:
         out.append((f"spider/{db}", q, DATA / f"spider/{db}.duckdb", DATA / f"spider/{db}.sqlite"))
     if only:
         out = [s for s in out if s[0] == only or s[0].startswith(only + "/")
-               or (only == "heldout" and s[0] in HELDOUT + ("thelook",))]
+               or (only == "heldout" and s[0] in HELDOUT + ("thelook",))
+               or (only == "heldout2" and s[0] in HELDOUT2)]
     return out
 
 

@@ -202,6 +202,12 @@ class DuckDBWarehouse(Warehouse):
         examples = self._text_examples(schema, table_name, text_columns)
         table.row_count = self._fetch(
             f"SELECT count(*) FROM {_ident(schema)}.{_ident(table_name)}")[0][0]
+        # declared single-column foreign keys: column -> schema.table.column
+        refs = {c[0]: f"{schema}.{t}.{k[0]}" for c, t, k in self._fetch(
+            "SELECT constraint_column_names, referenced_table, referenced_column_names FROM "
+            "duckdb_constraints() WHERE database_name = ? AND schema_name = ? AND table_name = ?"
+            " AND constraint_type = 'FOREIGN KEY'", [CATALOG, schema, table_name],
+        ) if len(c) == 1 and len(k) == 1}
         table.columns = [
             ColumnInfo(
                 name=n,
@@ -209,24 +215,11 @@ class DuckDBWarehouse(Warehouse):
                 mode="REPEATED" if t.endswith("[]") else ("NULLABLE" if nullable else "REQUIRED"),
                 description=comment or None,
                 examples=examples.get(n),
+                references=refs.get(n),
             )
             for n, t, nullable, comment in cols
         ]
-        refs = self._foreign_keys(schema, table_name)
-        for c in table.columns:
-            c.references = refs.get(c.name)
         return table
-
-    def _foreign_keys(self, schema: str, table: str) -> dict[str, str]:
-        """Declared single-column foreign keys: column -> ``schema.table.column``."""
-        rows = self._fetch(
-            "SELECT constraint_column_names, referenced_table, referenced_column_names "
-            "FROM duckdb_constraints() WHERE database_name = ? AND schema_name = ? "
-            "AND table_name = ? AND constraint_type = 'FOREIGN KEY'",
-            [CATALOG, schema, table],
-        )
-        return {cols[0]: f"{schema}.{target}.{keys[0]}"
-                for cols, target, keys in rows if len(cols) == 1 and len(keys) == 1}
 
     def _text_examples(self, schema: str, table: str, columns: list[str]) -> dict[str, list[str]]:
         """Values of low-cardinality text columns, most frequent first."""

@@ -40,19 +40,13 @@ from nl2sql.models.planner.words import (
 )
 
 RANGE_OPS = (">", ">=", "<", "<=")
-TIME_WORDS = frozenset(set(TIME_UNITS) | set(TIME_ADJECTIVES) | set(MONTHS) | {
-    "last", "past", "previous", "this", "current", "today", "yesterday", "since", "before",
-    "after", "until", "till", "between", "years", "months", "days",
-    "weeks", "quarters"})
+_SETS = lexicon().sets
+TIME_WORDS = frozenset(set(TIME_UNITS) | set(TIME_ADJECTIVES) | set(MONTHS)) | _SETS["time_words"]
 # ranking words that say "how many" on their own ("the most users", "most common city")
-COUNT_RANKS = frozenset({"most", "least", "fewest", "common", "popular", "frequent",
-                         "frequently"})
+COUNT_RANKS = _SETS["count_ranks"]
 # ranking words that say "by a value", never "by how many"
-VALUE_RANKS = frozenset({"highest", "lowest", "largest", "smallest", "biggest", "greatest",
-                         "best", "worst", "maximum", "minimum", "max", "min"})
-PLACE_WORDS = frozenset({"city", "country", "state", "town", "hometown", "place", "location",
-                         "address", "region", "nationality", "citizenship", "county",
-                         "province", "venue", "where"})
+VALUE_RANKS = _SETS["value_ranks"]
+PLACE_WORDS = _SETS["place_words"]
 MAX_NAMED = 8  # unplaced words named in a decline
 COUNTED = ("COUNT", "COUNT_DISTINCT", "AVG_COUNT")
 
@@ -202,9 +196,16 @@ def audit(toks: list[Tok], parsed: P.Parse, readings: list[Reading], plan: Plan,
             used = _piece_used(p, plan, cols, reached)
             for t in r.phrase.toks[p.start:p.end]:
                 placed[t.i] = placed.get(t.i, False) or used
+    keys = {_col_key(g.column) for g in plan.groups if g.unit is None}
+    grouped = {t.i for r in readings for p in r.pieces
+               if p.kind == "column" and p.column is not None and _col_key(p.column) in keys
+               for t in r.phrase.toks[p.start:p.end]}
     numbers = _numbers_used(plan)
     subject_words = set(plan.subject.words)
+    explained = {i for c in plan.conditions for i in c.tokens} | plan.accounted  # sets.py
     for t in toks:
+        if t.i in explained:
+            continue
         if t.i in placed:
             # "in descending order of age" beside a table named orders: the word's
             # ordinary meaning is in the plan, so the unused match was a coincidence
@@ -221,14 +222,20 @@ def audit(toks: list[Tok], parsed: P.Parse, readings: list[Reading], plan: Plan,
             continue  # "longer than 30 km", "cost more than 1 dollar": the comparison's unit
         wanted = lex.features_of(t.low)
         if wanted:
+            if "distinct" in wanted and t.i + 1 in grouped:
+                continue  # "show different hometowns and the number ...": one row each
             if not wanted & feats and not (t.low in TIME_WORDS and "time" in feats):
                 out.unused.append(t.raw)
+            continue
+        if abbreviation(t, toks):
+            out.unused.append(t.raw)  # "top 5 US states": a value, not the pronoun "us"
             continue
         if t.low in TIME_WORDS or t.stem in TIME_WORDS:
             if "time" not in feats:
                 out.unused.append(t.raw)
             continue
-        if t.low in lex.contentless or t.stem in lex.contentless or t.stem in subject_words:
+        if (t.low in lex.contentless or t.stem in lex.contentless or t.stem in subject_words
+                or lex.light(t.low)):
             continue
         if t.quoted or t.cap:
             out.unused.append(t.raw)  # a name the plan does not filter on
@@ -240,6 +247,14 @@ def audit(toks: list[Tok], parsed: P.Parse, readings: list[Reading], plan: Plan,
         out.problems.insert(0, f"the dataset's notes define a word of the question (\"{rule}\") "
                                "and I cannot apply that definition")
     return out
+
+
+def abbreviation(t: Tok, toks: list[Tok]) -> bool:
+    """An upper-case word inside a question that is not all upper case ("US", "IT", "IN"):
+    an abbreviation naming a value, never the function word spelt the same way."""
+    shouted = all(x.raw.isupper() for x in toks if x.raw.isalpha())
+    return (not shouted and not t.quoted and t.raw.isalpha() and t.raw.isupper()
+            and len(t.raw) >= 2)
 
 
 def _plan_problems(parsed: P.Parse, readings: list[Reading], plan: Plan,
@@ -284,8 +299,44 @@ def _plan_problems(parsed: P.Parse, readings: list[Reading], plan: Plan,
     if plan.having and (not plan.groups or not any(m.func == "COUNT" for m in plan.measures)):
         problems.append("a condition on how many rows there are needs something to count per "
                         "group, and the question names none")
+    for g in plan.groups:
+        finer = [h for h in plan.groups if h is not g and h.unit is not None
+                 and _col_key(h.column) == _col_key(g.column)]
+        if finer and (g.unit == "DAY" or (g.unit is None and g.entity is None
+                                          and g.column.temporal)):
+            # "per month, by the date they were returned": the date is which column, not a
+            # second bucket; a date already fixes its month, so grouping by both says nothing
+            problems.append(f"I would group {g.column.name} by its date and by its "
+                            f"{str(finer[0].unit).lower()} at once")
+    problems += _owner_problems(parsed, readings)
+    own = key_column(plan.subject)
+    if own is not None and any(g.entity is None and _col_key(g.column) == _col_key(own)
+                               for g in plan.groups) and any(
+            m.func == "COUNT" and m.column is None for m in plan.measures):
+        problems.append(f"counting rows of {plan.subject.name} per {own.name} counts each "
+                        "row once, which answers no question")
     problems += contradictions(plan.filters)
     return list(dict.fromkeys(problems))
+
+
+def _owner_problems(parsed: P.Parse, readings: list[Reading]) -> list[str]:
+    """``the id and name of the museum`` read as a visitor's id and name: columns asked
+    "of" a table the question names must be that table's."""
+    lows = [t.low for t in parsed.toks]
+    out: list[str] = []
+    for k, r in enumerate(readings[:-1]):
+        cols = [p.column for p in r.pieces if p.kind == "column" and p.column is not None]
+        if r.phrase.role not in (P.WHICH, P.GROUP) or not cols:
+            continue
+        nxt = readings[k + 1]
+        between = [w for w in lows[r.phrase.toks[-1].i + 1:nxt.phrase.toks[0].i]
+                   if w not in lexicon().sets["fillers"]]
+        owners = [p.table for p in nxt.pieces[:1] if p.kind == "table"
+                  and not p.by_description and p.table is not None]
+        if between == ["of"] and owners and any(c.table != owners[0].id for c in cols):
+            out.append(f"the question asks for the {cols[0].name} of {owners[0].name}, and I "
+                       f"found it in {cols[0].table}")
+    return out
 
 
 def _shows_place_or_time(plan: Plan, asked: str) -> bool:
@@ -293,7 +344,12 @@ def _shows_place_or_time(plan: Plan, asked: str) -> bool:
     if asked == "when":
         return any(c.temporal or (c.words and c.words[-1] in ("year", "date", "time"))
                    for c in shown + [m.column for m in plan.measures if m.column is not None])
-    return any(set(c.words) & PLACE_WORDS for c in shown)
+    return any(_place(w) for c in shown for w in c.words)
+
+
+def _place(word: str) -> bool:
+    """A place word, alone or ending a compound ("hometown", "birthplace")."""
+    return word in PLACE_WORDS or any(word.endswith(p) for p in PLACE_WORDS if len(p) >= 4)
 
 
 def contradictions(filters: list[Filter]) -> list[str]:

@@ -25,6 +25,7 @@ from nl2sql.models.planner.features import (
     compared_before,
     comparisons,
     dates,
+    denied_before,
     merge_values,
     named_plural,
     percentages,
@@ -32,9 +33,12 @@ from nl2sql.models.planner.features import (
 )
 from nl2sql.models.planner.followup import merge
 from nl2sql.models.planner.joins import prune, route, target_of
-from nl2sql.models.planner.listing import as_listing, order_phrases
+from nl2sql.models.planner.listing import as_listing, coordinate, order_phrases, ranked_rows
 from nl2sql.models.planner.match import Piece, Reading
 from nl2sql.models.planner.plan import Filter, GroupKey, Measure, Plan
+from nl2sql.models.planner.sets import relations
+from nl2sql.models.planner.spans import numbered
+from nl2sql.models.planner.versus import versus
 from nl2sql.models.planner.words import NEUTRAL
 
 ROLE_PHRASES = (P.COUNT, P.MEASURE, P.GROUP, P.RANK_GROUP, P.WHICH, P.PCT_BASE,
@@ -65,6 +69,8 @@ class _Builder:
         self.rank_measure: Reading | None = None
         self.plan_filters: list[Filter] = []
         self.row_entity = False
+        self.consumed: set[int] = set()  # comparisons a set condition read (their index)
+        self.dates_used = False  # the dates went into set conditions ("no orders in 2024")
 
     def join_to(self, table: Table) -> Join | None:
         if table is self.s:
@@ -92,9 +98,10 @@ class _Builder:
         for p in r.of("value"):
             assert p.column is not None
             by_col.setdefault((p.column.table, p.column.name), []).append(p)
-        for pieces in by_col.values():
+        denied = denied_before(self, r)
+        for key, pieces in by_col.items():
             col = self.use(pieces[0].column)  # type: ignore[arg-type]
-            op = "!=" if r.phrase.negated else "="
+            op = "!=" if r.phrase.negated or key in denied else "="
             f = Filter(col, op, tuple(p.value for p in pieces))
             self.value_filters.append((r.phrase.toks[pieces[0].start].i, f))
         for p in r.of("column"):
@@ -172,8 +179,12 @@ class _Builder:
 
     def build(self) -> Plan:
         plan = self.plan
+        relations(self)  # "never ordered", "more than one order": before values are read
+        coordinate(self.parsed.toks, self.readings)  # before values: "and X" is no filter
         for r in self.readings:
             self.values(r)
+        for at, numeric, numbers in numbered(self.parsed.toks, self.readings):
+            self.value_filters.append((at, Filter(self.use(numeric), "=", numbers)))
         self.described_nulls()
         order_phrases(self.parsed.toks, self.readings)
         for r in self.readings:
@@ -199,10 +210,12 @@ class _Builder:
                 plan.groups.append(GroupKey(self.use(col), unit=unit))
         dates(self)
         comparisons(self)
+        versus(self)  # "above the average"
         percentages(self)
         ranking(self)
         if self.row_entity and not plan.measures and not plan.rows and not plan.groups:
             self._list_rows()
+        ranked_rows(plan, self.parsed)
         if plan.rows and (plan.measures or plan.groups):
             # rows of a table or an aggregate, not both: the aggregate was asked for
             ranked = plan.order_column is None
@@ -220,7 +233,7 @@ class _Builder:
         dated = {f.column.name for f in plan.filters if f.part is not None}
         plan.filters = [f for f in plan.filters  # "sold in 2022" says "sold" already
                         if not (f.op == "IS NOT NULL" and f.column.name in dated)]
-        _prune_joins(plan, self.catalog)
+        _prune_joins(plan, self.catalog, self.parsed)
         for r in self.readings:
             for t in r.unexplained(self.s):
                 (plan.unknown_values if t.cap or t.quoted else plan.ignored).append(t.raw)
@@ -365,9 +378,10 @@ class _Builder:
         self.plan.rows = [c for c in shown if c is not col] + [self.use(col)]
         self.plan.order_column, self.plan.desc, self.plan.limit = col, desc, limit
 
-def _prune_joins(plan: Plan, catalog: Catalog) -> None:
+def _prune_joins(plan: Plan, catalog: Catalog, parsed: P.Parse) -> None:
     """Joins to what the query reads, and the paths to it (``joins.prune``)."""
-    prune(plan, catalog)
+    groups = parsed.roles(P.GROUP, P.RANK_GROUP)
+    prune(plan, catalog, listed=bool(groups) and all(p.group_word == "each" for p in groups))
 
 
 def build_plan(parsed: P.Parse, readings: list[Reading], subject: Table, joins: list[Join],

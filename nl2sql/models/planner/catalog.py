@@ -56,7 +56,8 @@ class Column:
     references: tuple[str, ...] = ()  # declared keys: dataset.table.column it holds
 
     def __post_init__(self) -> None:
-        glued = _GLUED_KEY.fullmatch(self.name)  # REGIONID: region's id, in capitals
+        # REGIONID: region's id, in capitals (PAID, VALID as flags are not keys)
+        glued = None if self.boolean else _GLUED_KEY.fullmatch(self.name)
         self.words = name_words(f"{glued[1]}_{glued[2]}" if glued else self.name)
         parts = split_name(self.name)
         self.is_key = is_key_name(parts) or glued is not None

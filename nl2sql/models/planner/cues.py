@@ -14,6 +14,7 @@ AGG_WORDS = {
     "maximum": "MAX", "max": "MAX", "highest": "MAX", "largest": "MAX", "biggest": "MAX",
     "greatest": "MAX", "median": "MEDIAN",
 }  # fmt: skip
+AVERAGE_WORDS = frozenset({"average", "avg", "mean"})
 SUPERLATIVE_AGGS = frozenset({"lowest", "smallest", "highest", "largest", "biggest", "greatest"})
 DISTINCT_WORDS = frozenset({"distinct", "different", "unique"})
 PCT_WORDS = frozenset({"percentage", "percent", "%", "share", "proportion", "fraction"})
@@ -35,12 +36,17 @@ COMPARATIVES = {
     ("more", "expensive", "than"): ">", ("equal", "to"): "=", ("longer", "than"): ">",
     ("shorter", "than"): "<", ("heavier", "than"): ">", ("lighter", "than"): "<",
 }  # fmt: skip
-COMPARATIVE_HINTS = {"older": "age", "younger": "age", "cheaper": "price", "expensive": "price",
-                     "cost": "price", "costs": "price", "priced": "price", "longer": "length",
-                     "shorter": "length", "heavier": "weight", "lighter": "weight"}
+# Words saying which quantity equals the number after them ("teachers aged 32").
+EQUAL_WORDS = frozenset({"aged"})
+COMPARATIVE_HINTS = {"aged": "age", "older": "age", "younger": "age", "cheaper": "price",
+                     "expensive": "price", "cost": "price", "costs": "price", "priced": "price",
+                     "longer": "length", "shorter": "length", "heavier": "weight",
+                     "lighter": "weight"}
 UNIT_HINTS = {"old": "age", "dollar": "price", "dollars": "price", "usd": "price",
               "euro": "price", "euros": "price", "eur": "price", "pounds": "price",
               "km": "length", "miles": "length", "kg": "weight", "kgs": "weight"}
+OR_MORE = {"more": ">=", "greater": ">=", "higher": ">=", "above": ">=", "over": ">=",
+           "fewer": "<=", "less": "<=", "lower": "<=", "below": "<=", "under": "<="}
 YEAR_OPS = {"since": ">=", "from": ">=", "after": ">", "before": "<", "until": "<=",
             "till": "<=", "through": "<="}  # fmt: skip
 ELLIPSIS_STARTS = wordset(
@@ -49,6 +55,29 @@ ELLIPSIS_STARTS = wordset(
 )
 PASS_WORDS = frozenset({"broken", "down", "grouped", "split", "breakdown", "respectively"})
 NEGATIONS = frozenset({"not", "no", "excluding", "except", "without", "non"})
+# "never" denies an event, never a value: it only ever reads as a set condition (sets.py).
+NEVER = frozenset({"never"})
+# Verbs that only relate a thing to other rows ("users who placed orders", "dogs that went
+# through treatments"); a verb that says more ("cancelled", "returned") is not here, so
+# "users who never cancelled an order" is never read as "users without orders".
+RELATING_VERBS = wordset(
+    "have has had having place places placed make makes made do does did done get gets got "
+    "gotten go goes went gone undergo undergoes underwent undergone receive receives "
+    "received take takes took taken buy buys bought purchase purchases purchased order "
+    "orders ordered book books booked own owns owned hold holds held attend attends attended "
+    "visit visits visited enrol enrols enroll enrolls enrolled register registers registered "
+    "teach teaches taught write writes wrote written sign signs signed play plays played "
+    "perform performs performed treat treats treated request requests requested arrange "
+    "arranges arranged assign assigns assigned rent rents rented borrow borrows borrowed "
+    "submit submits submitted publish publishes published direct directs directed "
+    "contain contains contained include includes included be been being is are was were "
+    "use uses used employ employs employed operate operates operated"
+)
+# Small words that may sit between an entity, its negation and the related rows.
+RELATION_PARTICLES = wordset(
+    "a an any anything anyone some single the that who which whose they it through with "
+    "to in on for from at all yet ever so far even currently"
+)
 
 
 @dataclass(frozen=True)
@@ -91,3 +120,32 @@ def comparative(toks: list[Tok], i: int) -> tuple[str, int] | None:
         if tuple(t.low for t in toks[i:i + len(words)]) == words:
             return op, len(words)
     return None
+
+
+def equal_list(toks: list[Tok], i: int) -> tuple[int, list[int | float]] | None:
+    """``aged 32``, ``aged either 32 or 33``: (the index after, the numbers), for a word
+    that says which quantity equals the numbers (``EQUAL_WORDS``)."""
+    if toks[i].low not in EQUAL_WORDS:
+        return None
+    k = i + 1 + (i + 1 < len(toks) and toks[i + 1].low == "either")
+    numbers: list[int | float] = []
+    while k < len(toks) and (number := toks[k].number) is not None and not toks[k].quoted:
+        numbers.append(number)
+        if k + 2 < len(toks) and toks[k + 1].low == "or" and toks[k + 2].number is not None:
+            k += 2
+            continue
+        k += 1
+        break
+    return (k, numbers) if numbers else None
+
+
+def versus(toks: list[Tok], i: int, width: int) -> tuple[str | None, int] | None:
+    """``above (the overall) average`` after the comparative at ``i``: a comparison with an
+    aggregate; (the quantity's hint, the index after "average")."""
+    k = i + width
+    while k < len(toks) and toks[k].low in ("the", "an", "overall", "whole"):
+        k += 1
+    if k >= len(toks) or toks[k].low not in AVERAGE_WORDS:
+        return None
+    near = [toks[j].low for j in (i, i + 1, i - 1) if 0 <= j < len(toks)]
+    return next((COMPARATIVE_HINTS[w] for w in near if w in COMPARATIVE_HINTS), None), k + 1

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from nl2sql.interpretation import Interpretation
-from nl2sql.models.planner.parse import Relative
+from nl2sql.models.planner.cues import Relative
 from nl2sql.models.planner.periods import describe, formula, period_filter
 from nl2sql.models.planner.phrasing import (
     AGG_WORDS,
@@ -14,6 +14,7 @@ from nl2sql.models.planner.phrasing import (
     words,
 )
 from nl2sql.models.planner.plan import Measure, Plan
+from nl2sql.models.planner.setsql import describe_condition
 
 
 def _measure(m: Measure, plan: Plan) -> tuple[str, str]:
@@ -59,6 +60,7 @@ def interpretation(plan: Plan, unused: list[str] | None = None,
     said = {">": "more than", ">=": "at least", "<": "fewer than", "<=": "at most", "=": ""}
     filters += tuple(f"{said.get(op, op)} {n} {rows_of(plan.subject)} per group".replace("  ", " ")
                      for op, n in plan.having)
+    filters += tuple(describe_condition(c, plan) for c in plan.conditions)  # sets.py
     grouping = tuple((g.entity.target.name if g.entity else words(g.column))
                      + (f" ({g.unit.lower()})" if g.unit else "") for g in plan.groups)
     ordering = ""

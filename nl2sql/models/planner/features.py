@@ -11,6 +11,7 @@ from typing import Any
 
 from nl2sql.models.planner import parse as P
 from nl2sql.models.planner.catalog import Column
+from nl2sql.models.planner.cues import EQUAL_WORDS
 from nl2sql.models.planner.match import Reading
 from nl2sql.models.planner.plan import Filter, Measure
 from nl2sql.models.planner.words import is_plural
@@ -26,18 +27,21 @@ class Unanswerable(Exception):
 
 
 def dates(b: _Builder) -> None:
-    if not b.parsed.years and not b.parsed.months and not b.parsed.relative:
+    if b.dates_used:
+        return  # the related rows' dates (sets.py): "users with no orders in 2024"
+    years = b.parsed.years
+    if not years and not b.parsed.months and not b.parsed.relative:
         return
     col = b.time_column()
     year_col = None if col is not None else year_column(b)
     if year_col is not None and not b.parsed.months and not b.parsed.relative:
-        for op, year in b.parsed.years:  # "born before 1960": BirthYear < 1960
+        for op, year in years:  # "born before 1960": BirthYear < 1960
             b.value_filters.append((-1, Filter(b.use(year_col), op, (year,))))
         return
     if col is None:
         raise Unanswerable(f"{b.s.id} has no date or timestamp column to filter on")
     b.use(col)
-    for op, year in b.parsed.years:
+    for op, year in years:
         b.plan_filters.append(Filter(col, op, (year,), part="YEAR"))
     if b.parsed.months:
         b.plan_filters.append(Filter(col, "=", tuple(b.parsed.months), part="MONTH"))
@@ -81,6 +85,8 @@ def counted_after(b: _Builder, cmp: P.Comparison) -> bool:
 
 def comparisons(b: _Builder) -> None:
     for cmp in b.parsed.comparisons:
+        if cmp.after in b.consumed:
+            continue  # a count of related rows (sets.py)
         if counted_after(b, cmp):
             b.plan.having.append((cmp.op, cmp.number))
             continue
@@ -89,6 +95,12 @@ def comparisons(b: _Builder) -> None:
             raise Unanswerable(f"I could not tell which column '{cmp.op} {cmp.number}' "
                                "applies to")
         b.value_filters.append((cmp.after, Filter(b.use(col), cmp.op, (cmp.number,))))
+        toks = b.parsed.toks
+        if cmp.op == "=" and cmp.hint and toks[cmp.after].low in EQUAL_WORDS:
+            b.plan.accounted.add(cmp.after)  # "aged 32": the word says the column
+        if toks[cmp.after].number is not None and cmp.after + 1 < len(toks) and toks[
+                cmp.after + 1].low == "or":
+            b.plan.accounted.add(cmp.after + 1)  # "5 or more": one bound, not alternatives
 
 
 
@@ -215,3 +227,17 @@ def merge_values(filters: list[Filter]) -> list[Filter]:
             out[same] = Filter(g.column, g.op, g.values + tuple(
                 v for v in f.values if v not in g.values), g.part)
     return out
+
+
+def denied_before(b: _Builder, r: Reading) -> set[tuple[str, str]]:
+    """``not from Peru or Kenya``: the columns a negated value right before, joined by
+    a bare "or", denied; a value of the same column after it is denied too (NOT IN)."""
+    k = next((k for k, x in enumerate(b.readings) if x is r), 0)
+    before = b.readings[k - 1] if k > 0 else None
+    if before is None or not before.phrase.negated:
+        return set()
+    between = b.parsed.toks[before.phrase.toks[-1].i + 1:r.phrase.toks[0].i]
+    if [t.low for t in between] != ["or"]:
+        return set()
+    return {(p.column.table, p.column.name) for p in before.of("value")
+            if p.column is not None}

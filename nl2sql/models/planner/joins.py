@@ -21,7 +21,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from nl2sql.models.planner.catalog import Catalog, Column, Join, Table
+from nl2sql.models.planner.catalog import Catalog, Column, Join, Table, label_columns
 from nl2sql.models.planner.features import Unanswerable
 from nl2sql.models.planner.plan import Measure, Plan
 from nl2sql.models.planner.words import KEY_PREFIXES, split_name, stem
@@ -61,7 +61,8 @@ def key_parts(col: Column) -> tuple[tuple[str, ...], str] | None:
     """
     parts = [p for p in split_name(col.name) if p not in _NOISE]
     if len(parts) == 1:  # EMPID, custid: a name glued to its ending
-        glued = re.fullmatch(r"([a-z]{2,})(id|key)", parts[0]) if col.name.isupper() else None
+        glued = (re.fullmatch(r"([a-z]{2,})(id|key)", parts[0])
+                 if col.name.isupper() and not col.boolean else None)
         if glued is None:
             return ((), parts[0]) if parts[0] in ("id", "key", "pk") else None
         parts = [glued[1], glued[2]]
@@ -353,9 +354,27 @@ def target_of(catalog: Catalog, table: Table, col: Column) -> Table | None:
     return edge.target if edge is not None else catalog.fk_target(table, col)
 
 
-def prune(plan: Plan, catalog: Catalog) -> None:
+def as_rows(plan: Plan) -> None:
+    """``What are each owner's name and their dog's name?``: values of each pair a
+    one-to-many join makes, not a count nobody asked for (groups said with "each")."""
+    if any(g.unit for g in plan.groups) or plan.having or plan.ranked:
+        return
+    rows: list[Column] = []
+    for g in plan.groups:
+        # a text code the rows hold ('LGE') reads as it is; a number is shown by its label
+        shown = label_columns(g.entity.target) if g.entity and not g.column.text else [g.column]
+        rows += [c for c in shown if all(c is not r for r in rows)]
+    plan.rows, plan.groups, plan.measures = rows, [], []
+
+
+def prune(plan: Plan, catalog: Catalog, listed: bool = False) -> None:
     """Keep only joins to tables the query reads something from, and those on the way
-    to them; then count each subject row once across one-to-many joins."""
+    to them; then count each subject row once across one-to-many joins. ``listed``:
+    the question's groups are all "each ...", and it asks for no measure."""
+    if (listed and plan.groups and any(j.many for j in plan.joins)
+            and not plan.explicit_measures and all(
+                m.func == "COUNT" and m.column is None for m in plan.measures)):
+        as_rows(plan)
     used = {f.column.table for f in plan.filters}
     used |= {f.column.table for m in plan.measures for f in m.condition}
     used |= {m.column.table for m in plan.measures if m.column is not None}

@@ -19,12 +19,13 @@ from typing import Any
 
 from sqlglot import exp, parse_one
 
+from nl2sql.models.planner.lexicon import lexicon
 from nl2sql.models.planner.words import Tok, stem, tokenize
 
 # "Revenue is `order_items.sale_price`", "- Active users are `...`": a short term defined
 # by a reference to the data.
 _DEFINITION = re.compile(r"(?:^|[\n.;]\s*)[-*\s]*([A-Za-z][A-Za-z ]{0,30}?)\s+(?:is|are|means)\s+`")
-AGG_BEFORE = frozenset({"total", "sum", "overall"})
+AGG_BEFORE = lexicon().sets["agg_before"]
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,8 @@ def find_metric(question: str, metrics: list[Metric],
     "order items" is not "orders". ``names`` are the stemmed word sequences of table
     and column names: a match that is the start of one ("sale price"), or that is
     the metric's own table named as rows ("how many orders"), is left to the planner's
-    ordinary reading of names.
+    ordinary reading of names, and so is one whose first words end a name said just
+    before ("items sold" in "order items sold").
     """
     toks = tokenize(question)
     lows = [t.low for t in toks]
@@ -111,6 +113,9 @@ def find_metric(question: str, metrics: list[Metric],
                 if said == own or any(len(name) > n and name[:n] == said and tuple(
                         stems[k:k + len(name)]) == name for name in names):
                     continue
+                if any(tuple(stems[j:j + len(name)]) == name for name in names
+                       for j in range(max(0, k - len(name) + 1), k)):
+                    continue  # "order items sold": the words start inside a table's name
                 first = k - 1 if k > 0 and toks[k - 1].low in AGG_BEFORE else k
                 best = (n, m, toks[first].start, toks[k + n - 1].end)
     return None if best is None else (best[1], best[2], best[3])

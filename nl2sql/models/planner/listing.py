@@ -13,19 +13,19 @@ groups came from naming columns into rows in that order.
 from __future__ import annotations
 
 from nl2sql.models.planner import parse as P
+from nl2sql.models.planner.catalog import key_column, label_columns
 from nl2sql.models.planner.lexicon import lexicon
 from nl2sql.models.planner.match import Reading
 from nl2sql.models.planner.plan import Plan
-from nl2sql.models.planner.words import Tok
+from nl2sql.models.planner.words import FILLERS, Tok
 
-ORDER_WORDS = frozenset({"order", "ordered", "sort", "sorted", "sorting", "arranged", "ranked"})
-DESCENDING = frozenset({"descending", "decreasing", "desc", "reverse", "reversed"})
+_SETS = lexicon().sets
+ORDER_WORDS = _SETS["order_words"]
+DESCENDING = _SETS["descending"]
 # "from old to young", "from high to low": the first word says where the list starts
-HIGH_FIRST = frozenset({"old", "oldest", "high", "highest", "large", "largest", "big",
-                        "biggest", "most", "new", "newest", "latest", "expensive", "long",
-                        "longest", "heavy", "heaviest", "z"})
-ALPHABETICAL = frozenset({"alphabetical", "alphabetically"})
-SKIPPABLE = frozenset({"the", "their", "its", "his", "her", "of", "by", "in", "on"})
+HIGH_FIRST = _SETS["high_first"]
+ALPHABETICAL = _SETS["alphabetical"]
+SKIPPABLE = _SETS["order_skippable"]
 
 
 def asks_order(toks: list[Tok]) -> bool:
@@ -62,6 +62,63 @@ def order_phrases(toks: list[Tok], readings: list[Reading]) -> list[Reading]:
     return out
 
 
+# Roles a phrase joined to another by "and" takes over ("the age and hometown of ...").
+COORDINATED = (P.WHICH, P.COUNT, P.MEASURE, P.GROUP, P.RANK_GROUP)
+
+
+def coordinate(toks: list[Tok], readings: list[Reading]) -> None:
+    """``What are the age and hometown of teachers?``, ``How many different series and
+    contents ...``: a phrase joined by a bare "and" to a phrase of columns, itself only
+    columns of the same tables, is asked the same way (listed, counted, measured)."""
+    lows = [t.low for t in toks]
+    for prev, r in zip(readings, readings[1:], strict=False):
+        if r.phrase.role != P.CONTEXT or prev.phrase.role not in COORDINATED:
+            continue
+        between = [w for w in lows[prev.phrase.toks[-1].i + 1:r.phrase.toks[0].i]
+                   if w not in FILLERS]
+        cols = [p.column for p in r.pieces if p.kind == "column" and p.column is not None]
+        before = [p.column for p in prev.pieces if p.kind == "column" and p.column is not None]
+        if (between != ["and"] or r.unresolved or not cols or len(cols) != len(r.pieces)
+                or not before or len(before) != len(prev.pieces)
+                or {c.table for c in cols} - {c.table for c in before}):
+            continue
+        if prev.phrase.role == P.MEASURE and not all(c.numeric for c in cols + before):
+            continue  # "the highest price and name": not a maximum of names
+        r.phrase.role, r.phrase.aggs = prev.phrase.role, list(prev.phrase.aggs)
+        r.phrase.distinct, r.phrase.group_word = prev.phrase.distinct, prev.phrase.group_word
+
+
+def _each_row(plan: Plan, parsed: P.Parse, readings: list[Reading]) -> set[int]:
+    """Token indices of "each teacher", "every high schooler" where the phrase names the
+    rows themselves (the subject table): one row each, not a grouping."""
+    out: set[int] = set()
+    lows = [t.low for t in parsed.toks]
+    for r in readings:
+        if (r.phrase.role == P.GROUP and len(r.pieces) == 1 and not r.unresolved
+                and r.pieces[0].kind == "table" and r.pieces[0].table is plan.subject):
+            first = r.phrase.toks[0].i
+            k = first - 1
+            while k >= 0 and lows[k] in FILLERS:
+                k -= 1
+            if k >= 0 and lows[k] in ("each", "every", "per"):
+                out |= {k, *(t.i for t in r.phrase.toks)}
+    return out
+
+
+def ranked_rows(plan: Plan, parsed: P.Parse) -> None:
+    """``What is the hometown of the youngest teacher?``: the columns asked for are shown
+    on the row the superlative picks, not made groups of a count."""
+    if (not plan.rows or plan.order_column is None or plan.measures or not plan.groups
+            or parsed.roles(P.GROUP, P.RANK_GROUP)
+            or any(g.unit is not None or g.entity is not None for g in plan.groups)):
+        return
+    shown = [g.column for g in plan.groups]
+    labels = [c for c in plan.rows if c is not plan.order_column]
+    extra = [c for c in shown if all(c is not x for x in plan.rows)]
+    plan.rows = labels + extra + [plan.order_column]  # the ranking's column last, as always
+    plan.groups = []
+
+
 def as_listing(plan: Plan, parsed: P.Parse, readings: list[Reading]) -> None:
     """Rows instead of a count per distinct value, when nothing asked for a count."""
     if plan.measures or plan.rows or not plan.groups or plan.desc is not None or plan.having:
@@ -69,12 +126,33 @@ def as_listing(plan: Plan, parsed: P.Parse, readings: list[Reading]) -> None:
     lex = lexicon()
     asked = lex.features["count"] | lex.features["share"] | lex.features["ranking"] \
         | lex.features["average"] | lex.features["sum"] | lex.features["grouping"]
-    if {t.low for t in parsed.toks} & asked or parsed.roles(P.GROUP, P.RANK_GROUP):
+    rows = _each_row(plan, parsed, readings)
+    # "directed by Ben Jones": a value after "by" names who did it, it groups nothing
+    valued = {r.phrase.toks[0].i for r in readings
+              if r.pieces and all(p.kind == "value" for p in r.pieces) and not r.unresolved}
+    # words of a name ("first name") ask for nothing
+    named = {t.i for r in readings for p in r.pieces if p.kind == "column"
+             for t in r.phrase.toks[p.start:p.end]}
+    said = {t.low for t in parsed.toks if t.i not in rows | named}
+    if said & asked or [p for p in parsed.roles(P.GROUP, P.RANK_GROUP)
+                        if p.toks[0].i not in rows | valued]:
         return
     if any(g.unit is not None or g.entity is not None for g in plan.groups):
         return
     plan.rows = [g.column for g in plan.groups]
     plan.groups = []
+    values: dict[str, set[str]] = {}  # the plan's filters are not made yet: the readings
+    for r in readings:
+        for p in r.of("value"):
+            if p.column is not None and not r.phrase.negated:
+                values.setdefault(p.column.name, set()).add(str(p.value))
+    fixed = {name for name, said in values.items() if len(said) == 1}
+    if all(c.name in fixed for c in plan.rows) and any(
+            t.stem in plan.subject.words for r in readings if r.phrase.role == P.WHICH
+            for t in r.phrase.toks):
+        # "List all cartoons directed by Ben Jones": the cartoons, not the one director
+        key = key_column(plan.subject)
+        plan.rows = label_columns(plan.subject) or ([key] if key is not None else plan.rows)
     if not asks_order(parsed.toks):
         return
     by = [p.column for r in order_phrases(parsed.toks, readings) for p in r.of("column")

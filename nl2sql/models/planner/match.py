@@ -12,9 +12,11 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from nl2sql.models.planner import parse as P
-from nl2sql.models.planner.catalog import LABEL_WORDS, Catalog, Column, Table
+from nl2sql.models.planner.catalog import LABEL_WORDS, Catalog, Column, Table, key_column
+from nl2sql.models.planner.lexicon import lexicon
 from nl2sql.models.planner.words import (
     FILLERS,
     NEUTRAL,
@@ -23,17 +25,20 @@ from nl2sql.models.planner.words import (
     VERBS,
     Tok,
     is_plural,
+    root,
     stem,
     table_words,
+    tokenize,
 )
 
 MAX_SPAN = 5
 # Last words of a numeric column's name that only say it holds a quantity (fare_amt).
-AMOUNT_WORDS = frozenset({"amount", "value", "total", "quantity", "number", "count", "price"})
+AMOUNT_WORDS = lexicon().sets["amount_words"]
+# Last words of a column's name that only say how a thing is written down: "email" is
+# email_address, "cell" cell_number, "zip" zip_code.
+REFERENCE_WORDS = lexicon().sets["reference_words"]
 # Common words for one-letter codes (gender M/F, flags Y/N).
-LETTER_CODES = {"female": "F", "females": "F", "woman": "F", "women": "F", "girls": "F",
-                "male": "M", "males": "M", "man": "M", "men": "M", "boys": "M",
-                "yes": "Y"}
+LETTER_CODES: dict[str, str] = lexicon().maps["letter_codes"]
 
 # Preference of piece kinds by phrase role (higher wins on equal coverage).
 WEIGHTS = {
@@ -93,6 +98,7 @@ class Reading:
         return before is not None and not is_plural(toks[k - 1].raw)
 
 
+@lru_cache(maxsize=65536)
 def norm_value(text: str) -> str:
     return " ".join(re.findall(r"\w+", text.lower()))
 
@@ -108,6 +114,8 @@ class Matcher:
         self.subject = subject
         self.near: Table | None = None
         self.counted = False  # reading a phrase that is only what is counted ("men")
+        # the words of the question: "the ids" are the subject's only where it is named
+        self._said = {t.stem for t in tokenize(question)}
 
     def read(self, phrase: P.Phrase, near: Table | None = None) -> Reading:
         """Cover ``phrase`` with pieces; values prefer the ``near`` table's columns
@@ -263,29 +271,67 @@ class Matcher:
                 return None
         return None
 
+    def _called(self, table: Table) -> set[tuple[str, ...]]:
+        """What the dataset's definitions call the table's rows ("customers" for users),
+        as stemmed words."""
+        names = self.catalog.synonyms.get(table.id.lower(), [])
+        return {tuple(stem(w) for w in re.findall(r"[A-Za-z]+", name)) for name in names}
+
+
     def _column(self, stems: tuple[str, ...], toks: list[Tok], a: int, b: int) -> Piece | None:
         says_id = stems[-1:] == ("id",)
         words = stems[:-1] if says_id and len(stems) > 1 else stems
         best: tuple[tuple[object, ...], Piece] | None = None
+        rival: tuple[tuple[object, ...], Piece] | None = None
         for rank_t, table in enumerate(self.scope):
             for col in table.columns or []:
                 for q in range(len(words)):
                     qual, rest = words[:q], words[q:]
                     if len(rest) > len(col.words) or col.words[-len(rest):] != rest:
                         continue
-                    if qual and not _qualifies(qual, table):
-                        continue
+                    if qual and not (_qualifies(qual, table) or qual in self._called(table)):
+                        continue  # "customer country": users.country when users are customers
                     if says_id and not col.is_key:
                         continue
                     unmatched = len(col.words) - len(rest)
                     key = (int(table is self.subject), -unmatched, int(qual == table.words),
                            -len(col.words), -rank_t, col.name)
                     if best is None or key > best[0]:
+                        rival = best if best is not None and best[0][:-1] == key[:-1] else None
                         best = (key, Piece("column", a, b, table, col, says_id=says_id))
+                    elif key[:-1] == best[0][:-1]:
+                        rival = (key, best[1])
                     break
+        if best is not None and rival is not None and rival[0][:-1] == best[0][:-1] \
+                and best[0][1] != 0:
+            return None  # "name" where first_name and last_name say it equally: not a guess
         if best is None and not says_id:
             best = self._named_column(words, a, b)
+        if best is None and not says_id and len(words) > 1:
+            best = self._reordered_column(words, a, b)
+        said = self.subject is not None and set(self.subject.words) <= self._said
+        if best is None and stems == ("name",) and self.subject is not None and said:
+            titles = [c for c in self.subject.columns or [] if c.text and not c.is_key
+                      and c.words and c.words[-1] in LABEL_WORDS]
+            if len(titles) == 1 and self.subject in self.scope:  # "names of cartoons": Title
+                return Piece("column", a, b, self.subject, titles[0])
+        if best is None and stems == ("id",) and self.subject is not None and said:
+            own = key_column(self.subject)  # "the ids of members": member_id, MemberID
+            if own is not None and self.subject in self.scope:
+                return Piece("column", a, b, self.subject, own, says_id=True)
         return best[1] if best else None
+
+    def _reordered_column(self, words: tuple[str, ...], a: int,
+                          b: int) -> tuple[tuple[object, ...], Piece] | None:
+        """``arriving date`` for ``date_arrived``: the same words, in another order or
+        another form of the verb; only where exactly one column says them."""
+        said = sorted(root(w) for w in words)
+        found = [(table, col) for table in self.scope for col in table.columns or []
+                 if sorted(root(w) for w in col.words) == said]
+        if len({(t.id, c.name) for t, c in found}) != 1:
+            return None
+        table, col = found[0]
+        return (int(table is self.subject),), Piece("column", a, b, table, col)
 
     def _named_column(self, words: tuple[str, ...],
                       a: int, b: int) -> tuple[tuple[object, ...], Piece] | None:
@@ -293,20 +339,26 @@ class Matcher:
         ``DeptName`` (the name of one), ``fare`` for ``fare_amt``, ``revenue`` where a
         description says "Revenue is SUM(sale_price)"."""
         best: tuple[tuple[object, ...], Piece] | None = None
+        tables = {t.words for t in self.catalog.tables.values()}
         for rank_t, table in enumerate(self.scope):
             for col in table.columns or []:
+                named = col.words[-1:][0] in LABEL_WORDS if col.words else False
                 labelled = len(col.words) > 1 and col.words[:-1] == words and (
-                    (col.words[-1] in LABEL_WORDS and col.text and words != table.words)
-                    or (col.words[-1] in AMOUNT_WORDS and col.numeric and not col.is_key))
+                    (named and col.text and words != table.words)
+                    or (col.words[-1] in AMOUNT_WORDS and col.numeric and not col.is_key)
+                    or (col.words[-1] in REFERENCE_WORDS and not col.is_key
+                        and words not in tables))  # breed_code, where a table is Breeds
                 defined = len(words) == 1 and table.defined.get(words[0], ("", ""))[1].lower(
                 ) == col.name.lower()
                 if labelled or defined:
-                    key = (int(table is self.subject), int(defined), -rank_t, col.name)
+                    key = (int(table is self.subject), int(defined), int(named), -rank_t,
+                           col.name)
                     if best is None or key > best[0]:
                         best = (key, Piece("column", a, b, table, col))
         return best
 
 
+@lru_cache(maxsize=65536)  # the same example values are compared for every span
 def _stems(text: str) -> str:
     return " ".join(stem(w) for w in text.split())
 
@@ -315,36 +367,3 @@ def _qualifies(qual: tuple[str, ...], table: Table) -> bool:
     """``order`` qualifies ``order_items``; ``product`` qualifies ``products``."""
     n = len(qual)
     return any(table.words[i:i + n] == qual for i in range(len(table.words) - n + 1))
-
-
-def chunk_spans(toks: list[Tok], tables: list[Table]) -> list[tuple[int, int]]:
-    """Spans naming a column whose name holds cue words (``number of items`` ->
-    ``num_of_item``) or that says it with "of" (``years of experience`` -> ``yrs_exp``),
-    so the parser keeps them as one phrase."""
-    cue_words = {"number", "count", "total", "average", "sum", "min", "max", "minimum",
-                 "maximum", "top", "most", "percent", "percentage", "share", "mean"}
-    spans: list[tuple[int, int]] = []
-    i = 0
-    while i < len(toks):
-        found = 0
-        for table in tables:
-            for col in table.columns or []:
-                if len(col.words) < 2:
-                    continue
-                k, j, of = 0, i, False
-                while j < len(toks) and k < len(col.words):
-                    if toks[j].low in FILLERS or (toks[j].low == "of" and k > 0):
-                        of = of or toks[j].low == "of"
-                        j += 1
-                        continue
-                    if toks[j].stem != col.words[k]:
-                        break
-                    k, j = k + 1, j + 1
-                if k == len(col.words) and (of or cue_words & set(col.words)):
-                    found = max(found, j)
-        if found:
-            spans.append((i, found))
-            i = found
-        else:
-            i += 1
-    return spans

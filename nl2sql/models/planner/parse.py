@@ -15,7 +15,6 @@ True
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from nl2sql.models.planner.cues import (
@@ -26,18 +25,65 @@ from nl2sql.models.planner.cues import (
     ELLIPSIS_STARTS,
     GROUP_WORDS,
     NEGATIONS,
+    NEVER,
+    OR_MORE,
     PASS_WORDS,
     PCT_WORDS,
     QUESTION_CUES,
     ROW_SUPERLATIVES,
-    SUPERLATIVE_AGGS,
     UNIT_HINTS,
-    YEAR_OPS,
-    Relative,
     comparative,
+    equal_list,
     is_year,
     relative,
+    versus,
 )
+from nl2sql.models.planner.phrases import (
+    CONTEXT as CONTEXT,
+)
+from nl2sql.models.planner.phrases import (  # the parse's data, re-exported: callers use P.COUNT
+    COUNT as COUNT,
+)
+from nl2sql.models.planner.phrases import (
+    GROUP as GROUP,
+)
+from nl2sql.models.planner.phrases import (
+    MEASURE as MEASURE,
+)
+from nl2sql.models.planner.phrases import (
+    OF as OF,
+)
+from nl2sql.models.planner.phrases import (
+    PCT_BASE as PCT_BASE,
+)
+from nl2sql.models.planner.phrases import (
+    RANK_GROUP as RANK_GROUP,
+)
+from nl2sql.models.planner.phrases import (
+    RANK_MEASURE as RANK_MEASURE,
+)
+from nl2sql.models.planner.phrases import (
+    RANK_NUMBER as RANK_NUMBER,
+)
+from nl2sql.models.planner.phrases import (
+    ROW_RANK as ROW_RANK,
+)
+from nl2sql.models.planner.phrases import (
+    WHICH as WHICH,
+)
+from nl2sql.models.planner.phrases import (
+    Comparison as Comparison,
+)
+from nl2sql.models.planner.phrases import (
+    Cue as Cue,
+)
+from nl2sql.models.planner.phrases import (
+    Parse as Parse,
+)
+from nl2sql.models.planner.phrases import (
+    Phrase as Phrase,
+)
+from nl2sql.models.planner.roles import assign_roles, noun_before
 from nl2sql.models.planner.words import (
     BOUNDARIES,
     FILLERS,
@@ -45,79 +91,8 @@ from nl2sql.models.planner.words import (
     TIME_ADJECTIVES,
     VERBS,
     Tok,
-    is_plural,
     tokenize,
 )
-
-# Roles of a phrase.
-COUNT = "count"  # how many X / number of X
-PCT_BASE = "pct_base"  # percentage of X
-MEASURE = "measure"  # average/total/min/max X
-GROUP = "group"  # by/per/each X
-RANK_GROUP = "rank_group"  # top 5 X / 3 most common X
-RANK_MEASURE = "rank_measure"  # (has) the most X / the highest X
-WHICH = "which"  # which X ...
-ROW_RANK = "row_rank"  # the cheapest X
-OF = "of"  # ... of X, right after a counted or measured phrase
-CONTEXT = "context"  # everything else: filters, owners, hints
-
-
-@dataclass
-class Cue:
-    kind: str
-    word: str
-    value: Any = None
-    at: int = -1  # token index
-
-
-@dataclass
-class Phrase:
-    toks: list[Tok]
-    role: str = CONTEXT
-    aggs: list[str] = field(default_factory=list)
-    distinct: bool = False
-    negated: bool = False
-    desc: bool = True  # ranking direction
-    limit: int | None = None
-    superlative: tuple[str, bool] | None = None  # ROW_RANK: (kind, descending)
-    agent_candidate: bool = False  # "placed by users": maybe the doer, not a grouping
-    group_word: str = ""  # the cue that made this a grouping: by, per, each...
-    chunk: bool = False
-    order_by: bool = False  # "the cheapest product by retail price": what ranks the rows
-
-    @property
-    def text(self) -> str:
-        return " ".join(t.raw for t in self.toks)
-
-    @property
-    def plural(self) -> bool:
-        return any(is_plural(t.raw) for t in self.toks[-1:])
-
-
-@dataclass
-class Comparison:
-    op: str
-    number: float | int
-    after: int  # token index of the comparative word
-    hint: str | None = None  # e.g. "age" for "older than"
-
-
-@dataclass
-class Parse:
-    question: str
-    toks: list[Tok]
-    phrases: list[Phrase]
-    years: list[tuple[str, int]] = field(default_factory=list)  # (op, year)
-    months: list[int] = field(default_factory=list)
-    relative: list[tuple[str, str, Relative]] = field(default_factory=list)  # (part, op, when)
-    time_units: list[str] = field(default_factory=list)  # from yearly/monthly/...
-    comparisons: list[Comparison] = field(default_factory=list)
-    pct: bool = False
-    elliptical: bool = False
-    question_like: bool = False  # has a question word, a count or an aggregate
-
-    def roles(self, *roles: str) -> list[Phrase]:
-        return [p for p in self.phrases if p.role in roles]
 
 
 def parse(question: str, chunks: list[tuple[int, int]] | None = None) -> Parse:
@@ -126,7 +101,7 @@ def parse(question: str, chunks: list[tuple[int, int]] | None = None) -> Parse:
     toks = tokenize(question)
     items = _scan(toks, dict(chunks or []))
     out = Parse(question, toks, [])
-    _assign(items, out)
+    assign_roles(items, out)
     lows = [t.low for t in toks]
     first = "_".join(lows[:2]) if lows[:1] in (["what"], ["how"]) else (lows[0] if lows else "")
     out.elliptical = first in ELLIPSIS_STARTS
@@ -159,6 +134,11 @@ def _scan(toks: list[Tok], chunks: dict[int, int]) -> list[Cue | Phrase]:
             continue
         if t.quoted:
             items.append(Phrase([t]))
+        elif t.number is not None and nxt == "or" and low(i + 2) in OR_MORE and not is_year(t):
+            hint = UNIT_HINTS.get(low(i + 3)) or UNIT_HINTS.get(low(i + 4))
+            cue("cmp", w, (OR_MORE[low(i + 2)], t.number, hint))  # "2 or more treatments"
+            i += 3
+            continue
         elif t.number is not None and (t.raw[:1].isdigit() or w not in ("one",)):
             if is_year(t):
                 cue("year", w, t.number)
@@ -167,6 +147,10 @@ def _scan(toks: list[Tok], chunks: dict[int, int]) -> list[Cue | Phrase]:
         elif w == "how" and nxt in ("many", "much"):
             cue("count" if nxt == "many" else "agg", nxt, None if nxt == "many" else "SUM")
             i += 2
+            continue
+        elif w in RANK_NUMBER and nxt == "number" and low(i + 2) == "of":
+            cue("most", w, RANK_NUMBER[w])  # "the greatest number of X": the most X
+            i += 3
             continue
         elif w in ("number", "count") and nxt == "of":
             cue("count", w)
@@ -188,6 +172,11 @@ def _scan(toks: list[Tok], chunks: dict[int, int]) -> list[Cue | Phrase]:
             cue("cmp", w, ("<=", toks[i + 3].number, hint))
             i += 4
             continue
+        elif (eq := equal_list(toks, i)) is not None:
+            for value in eq[1]:  # "aged either 32 or 33": one value of a list (an IN list)
+                cue("cmp", w, ("=", value, COMPARATIVE_HINTS.get(w)))
+            i = eq[0]
+            continue
         elif (comp := comparative(toks, i)) is not None:
             op, width = comp
             number = toks[i + width].number if i + width < n else None
@@ -197,6 +186,10 @@ def _scan(toks: list[Tok], chunks: dict[int, int]) -> list[Cue | Phrase]:
                         or UNIT_HINTS.get(low(i + width + 1)) or UNIT_HINTS.get(low(i + width + 2)))
                 cue("cmp", w, (op, number, hint))
                 i += width + 1
+                continue
+            if (avg := versus(toks, i, width)) is not None:  # "above the average"
+                cue("versus", w, (op, *avg))
+                i = avg[1]
                 continue
             cue("boundary", w)
         elif w in ("most", "least", "fewest") and nxt in COMMON_WORDS:
@@ -217,7 +210,7 @@ def _scan(toks: list[Tok], chunks: dict[int, int]) -> list[Cue | Phrase]:
             cue("top", w, w == "top")
         elif w in ROW_SUPERLATIVES:
             cue("superlative", w, ROW_SUPERLATIVES[w])
-        elif w == "total" and _noun_before(items) and nxt not in ("of", "number", "amount"):
+        elif w == "total" and noun_before(items) and nxt not in ("of", "number", "amount"):
             add_word(t)  # "invoice total": a noun here, not "the total of"
         elif w in AGG_WORDS:
             cue("agg", w, AGG_WORDS[w])
@@ -231,6 +224,10 @@ def _scan(toks: list[Tok], chunks: dict[int, int]) -> list[Cue | Phrase]:
             cue("time_unit", w, TIME_ADJECTIVES[w])
         elif w in MONTHS and (w != "may" or toks[i].cap or (nxt.isdigit() and len(nxt) == 4)):
             cue("month", w, MONTHS[w])
+        elif w in NEVER:
+            cue("never", w)
+        elif w == "both" and i + 1 < n and is_year(toks[i + 1]):
+            cue("both", w)
         elif w in NEGATIONS or (w == "other" and nxt == "than"):
             cue("not", w)
             i += 2 if w == "other" else 1
@@ -243,135 +240,3 @@ def _scan(toks: list[Tok], chunks: dict[int, int]) -> list[Cue | Phrase]:
             add_word(t)
         i += 1
     return items
-
-
-def _asks_which(cues: list[Cue]) -> bool:
-    """``which X``, ``what are the X``, ``list the X``: the answer is a list of X."""
-    words = [c.word for c in cues if c.kind not in ("num", "distinct")]
-    while words and words[-1] in ("is", "are", "was", "were", "me", "all"):
-        words.pop()
-    return words[-1:] in (["which"], ["what"], ["list"], ["show"], ["give"], ["find"])
-
-
-def _noun_before(items: list[Cue | Phrase]) -> bool:
-    return bool(items) and isinstance(items[-1], Phrase) and not items[-1].chunk
-
-
-def _assign(items: list[Cue | Phrase], out: Parse) -> None:
-    """Give each phrase a role from the cues since the previous phrase."""
-    cues: list[Cue] = []
-    prev: Phrase | None = None
-    for k, item in enumerate(items):
-        if isinstance(item, Cue):
-            cues.append(item)
-            _feature(item, items, k, out)
-            continue
-        _role(item, cues, prev, out)
-        out.phrases.append(item)
-        prev, cues = item, []
-    # Cues after the last phrase ("Which brand is the most popular?") rank the WHICH phrase.
-    rank = next((c for c in cues if c.kind in ("rank", "most", "top")), None)
-    which = out.roles(WHICH) or out.roles(GROUP)[-1:]
-    if rank is not None and which:
-        nums = [c.value for c in cues if c.kind == "num" and isinstance(c.value, int)]
-        which[0].role, which[0].desc = RANK_GROUP, bool(rank.value)
-        which[0].limit = nums[0] if nums else which[0].limit
-    # "Orders per user on average": the rows counted per key, averaged over the keys.
-    if [c.word for c in cues][-2:] in (["on", "average"], ["on", "avg"]):
-        first = out.phrases[0] if out.phrases else None
-        if (first is not None and first.role == CONTEXT
-                and any(p.role == GROUP and p.group_word == "per" for p in out.phrases)):
-            first.role, first.aggs = COUNT, ["AVG"]
-    sup = next((c for c in cues if c.kind == "superlative"), None)
-    if sup is not None and which:
-        which[0].role, which[0].superlative = ROW_RANK, sup.value
-    out.question_like = out.question_like or bool(
-        out.roles(COUNT, MEASURE, PCT_BASE, RANK_GROUP, RANK_MEASURE, WHICH, ROW_RANK)
-    )
-
-
-def _feature(cue: Cue, items: list[Cue | Phrase], k: int, out: Parse) -> None:
-    before = items[k - 1] if k > 0 else None
-    before_word = before.word if isinstance(before, Cue) else ""
-    if cue.kind == "year":
-        year = int(cue.value)
-        two = items[k - 2] if k >= 2 else None
-        if before_word == "and" and isinstance(two, Cue) and two.kind == "year":
-            first = out.years.pop() if out.years else (">=", int(two.value))
-            out.years.append((">=", first[1]))
-            out.years.append(("<=", year))
-        elif (before_word in ("to", "through", "until") and isinstance(two, Cue)
-              and two.kind == "year"):
-            out.years.append(("<=", year))
-        else:
-            out.years.append((YEAR_OPS.get(before_word, "="), year))
-    elif cue.kind == "relative":
-        out.relative.append(cue.value)
-    elif cue.kind == "month":
-        out.months.append(int(cue.value))
-    elif cue.kind == "time_unit":
-        out.time_units.append(str(cue.value))
-    elif cue.kind == "cmp":
-        op, number, hint = cue.value
-        out.comparisons.append(Comparison(op, number, cue.at, hint))
-    elif cue.kind == "pct":
-        out.pct = True
-    elif cue.kind in ("count", "agg", "question"):
-        out.question_like = True
-
-
-def _role(p: Phrase, cues: list[Cue], prev: Phrase | None, out: Parse) -> None:
-    kinds = [c.kind for c in cues]
-    nums = [c.value for c in cues if c.kind == "num"]
-    limit = int(nums[-1]) if nums and isinstance(nums[-1], int) and nums[-1] > 0 else None
-    aggs = [str(c.value) for c in cues if c.kind == "agg" and c.value]
-    p.negated = "not" in kinds
-    p.distinct = "distinct" in kinds
-    which_before = bool(out.roles(WHICH, ROW_RANK))
-    if "count" in kinds:
-        p.role, p.aggs = COUNT, aggs
-    elif "pct" in kinds:
-        p.role = PCT_BASE
-    elif "superlative" in kinds:
-        sup = next(c for c in cues if c.kind == "superlative")
-        p.role, p.superlative, p.limit = ROW_RANK, sup.value, limit
-    elif "rank" in kinds or "top" in kinds:
-        rank = next(c for c in cues if c.kind in ("rank", "top"))
-        p.role, p.desc, p.limit = RANK_GROUP, bool(rank.value), limit
-    elif "most" in kinds:
-        most = next(c for c in cues if c.kind == "most")
-        p.role, p.desc, p.aggs = RANK_MEASURE, bool(most.value), aggs
-    elif aggs:
-        sups = [c for c in cues if c.kind == "agg" and c.word in SUPERLATIVE_AGGS]
-        if sups and (which_before or any(c.word == "with" for c in cues)):
-            p.role, p.desc = RANK_MEASURE, sups[0].value == "MAX"
-            p.aggs = [a for c, a in zip([c for c in cues if c.kind == "agg"], aggs, strict=True)
-                      if c.word not in SUPERLATIVE_AGGS]
-        else:
-            p.role, p.aggs = MEASURE, aggs
-    elif "group" in kinds and prev is not None and prev.role == RANK_GROUP and [
-            c.word for c in cues] == ["by"]:
-        p.role = MEASURE  # "top 3 products by sales amount": what the ranking is by
-    elif "group" in kinds and prev is not None and prev.role == ROW_RANK and [
-            c.word for c in cues] == ["by"]:
-        p.order_by = True  # "cheapest product by retail price": a context phrase
-    elif "group" in kinds:
-        p.role = GROUP
-        words = [c.word for c in cues]
-        p.group_word = next(w for w in reversed(words) if w in GROUP_WORDS)
-        if "by" in words and words.index("by") > 0:
-            before_by = words[words.index("by") - 1]
-            p.agent_candidate = before_by in VERBS or before_by.endswith("ed")
-        elif words and words[0] == "by" and prev is not None and prev.toks:
-            last = prev.toks[-1].low
-            p.agent_candidate = last in VERBS or last.endswith("ed")
-    elif _asks_which(cues):
-        p.role, p.limit = WHICH, limit
-    elif (prev is not None and prev.role in (GROUP, RANK_GROUP)
-          and [c.word for c in cues] in (["and"], ["or"])):
-        p.role, p.group_word = GROUP, prev.group_word  # "by gender and country"
-    elif (cues and cues[-1].word == "of" and prev is not None
-          and prev.role in (COUNT, MEASURE, PCT_BASE, RANK_MEASURE, ROW_RANK, OF, RANK_GROUP)):
-        p.role = OF
-    if p.role in (COUNT, MEASURE) and limit is not None:
-        p.limit = limit

@@ -10,7 +10,7 @@ import re
 from typing import Any
 
 from nl2sql.models.planner.catalog import Catalog, Column, Table, label_columns
-from nl2sql.models.planner.parse import Relative
+from nl2sql.models.planner.cues import Relative
 from nl2sql.models.planner.periods import describe
 from nl2sql.models.planner.plan import Filter, Plan
 from nl2sql.models.planner.words import (

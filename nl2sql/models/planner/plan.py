@@ -49,6 +49,38 @@ class GroupKey:
 
 
 @dataclass(frozen=True)
+class Related:
+    """A condition on each subject row through the rows of ``via`` whose ``fk`` points at
+    the subject's ``key``: how many there are, compared (``op count``: ``= 0`` none,
+    ``>= 1`` some, ``> 1`` more than one). ``target`` is the table the question named when
+    ``via`` is a bridge to it, and ``counted`` the bridge's key to it (distinct targets
+    are counted, not bridge rows). ``filters`` narrow the related rows ("ordered in 2023").
+    ``tokens``: the question's words this condition accounts for (sets.py builds it)."""
+
+    via: Table
+    fk: Column
+    key: Column
+    op: str
+    count: int
+    target: Table | None = None
+    counted: Column | None = None
+    filters: tuple[Filter, ...] = ()
+    tokens: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Versus:
+    """``column op FUNC(column)`` over all rows of the column's table ("priced above the
+    average"); ``grouped``: each group's FUNC(column) is compared instead (HAVING)."""
+
+    column: Column
+    op: str
+    func: str
+    grouped: bool = False
+    tokens: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
 class Period:
     """A calendar year, or one quarter or month of it."""
 
@@ -95,6 +127,9 @@ class Plan:
     rows: list[Column] = field(default_factory=list)  # row-level answer: columns to show
     order_column: Column | None = None
     having: list[tuple[str, float | int]] = field(default_factory=list)  # COUNT(*) op n
+    # Set conditions and comparisons with an aggregate (sets.py): subqueries in WHERE/HAVING.
+    conditions: list[Related | Versus] = field(default_factory=list)
+    accounted: set[int] = field(default_factory=set)  # words a feature used ("aged 32")
     ignored: list[str] = field(default_factory=list)  # words that played no part
     unknown_values: list[str] = field(default_factory=list)  # value-like words found nowhere
     # What the question itself said, for follow-ups that only change a part.

@@ -20,8 +20,10 @@ from nl2sql.models.planner.build import Unanswerable, build_plan
 from nl2sql.models.planner.catalog import Catalog, Table
 from nl2sql.models.planner.joins import direct, reach, target_of
 from nl2sql.models.planner.knowledge import Metric, find_metric
-from nl2sql.models.planner.match import Matcher, Reading, chunk_spans
+from nl2sql.models.planner.match import Matcher, Reading
 from nl2sql.models.planner.plan import Measure, Plan
+from nl2sql.models.planner.sets import related_tables, wanted
+from nl2sql.models.planner.spans import chunk_spans
 from nl2sql.models.planner.spelling import correct
 from nl2sql.models.planner.words import (
     BOUNDARIES,
@@ -139,10 +141,12 @@ def _understand_one(question: str, catalog: Catalog, context: Plan | None) -> Un
                  or any(r.of("time") for r in readings))
     undated = dated and not any(c.temporal for c in subject.columns or [])
     u.missing = _missing(catalog, subject, u.mentioned, unexplained, undated)
+    u.missing = u.missing or wanted(parsed, readings, catalog, subject)  # related rows (sets.py)
     u.lookup = _lookup_phrases(question, readings, subject)
     u.lookup_stems = [t.low for r in readings for t in r.unresolved
                       if t.cap and len(t.low) >= 5 and t.number is None][:4]
-    u.lookup_tables = scope
+    u.lookup_tables = scope + [t for t in related_tables(parsed, catalog, subject)  # sets.py
+                               if t not in scope]
     try:
         plan = build_plan(parsed, readings, subject, joins, catalog, context)
     except Unanswerable as e:
@@ -357,8 +361,8 @@ def _holder(counted: Table, readings: list[Reading], catalog: Catalog) -> Table 
         if r.phrase.role == P.COUNT and any(p.table is counted for p in r.of("table")):
             seen = True
             continue
-        if not seen or r.phrase.role != P.CONTEXT:
-            continue
+        if not seen or r.phrase.role != P.CONTEXT or r.phrase.related:
+            continue  # "users who never ordered": a set condition (sets.py), not the facts
         for p in r.of("table"):
             other = p.table
             if (other is not None and other is not counted and not p.by_description

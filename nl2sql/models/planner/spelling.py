@@ -4,7 +4,11 @@
 Only words the catalog does not know and the lexicon does not hold are touched,
 and only towards a word of a table or column name that is one edit away (two for
 long words, a swap of neighbouring letters counting as one), with the same first
-letter, and with no rival at the same distance. Two question words that spell one
+letter, and with no rival at the same distance. One word that a name writes as two
+("hometown" for Home_Town) is cut where the name cuts it. The lexicon's words that shape a
+query ("commmon", "alphaetical") are mended too, more strictly: one edit, inside
+the word, since a different ending is usually another real word ("county" is not
+"count"). Two question words that spell one
 name when written together are joined. The corrections are reported so the
 interpretation can say how a word was read.
 """
@@ -24,6 +28,21 @@ MIN_LENGTH = 6  # shorter words are too often other real words one letter apart
 _WORD = re.compile(r"[A-Za-z]+")
 
 
+def _pairs(catalog: Catalog) -> frozenset[tuple[str, str]]:
+    """Neighbouring words of table and column names (``home_town``: home, town)."""
+    names = [t.words for t in catalog.tables.values()] + [
+        c.words for t in catalog.tables.values() for c in t.columns or []]
+    return frozenset(p for words in names for p in zip(words, words[1:], strict=False))
+
+
+def _split(word: str, pairs: frozenset[tuple[str, str]]) -> str | None:
+    """``hometown`` -> ``home town`` where a name says Home_Town: the one way to cut the
+    word into two neighbouring words of a name."""
+    cuts = [word[:i] + " " + word[i:] for i in range(3, len(word) - 2)
+            if (stem(word[:i]), stem(word[i:])) in pairs]
+    return cuts[0] if len(cuts) == 1 else None
+
+
 def vocabulary(catalog: Catalog) -> frozenset[str]:
     words: set[str] = set()
     for table in catalog.tables.values():
@@ -37,13 +56,25 @@ def _allowed(word: str) -> int:
     return 2 if len(word) >= 9 else 1
 
 
+def _typo(word: str, targets: frozenset[str]) -> str | None:
+    """The one lexicon word ``word`` misspells by a single edit inside it (the first
+    letter and the last two agree), if there is exactly one."""
+    found = [w for w, _, _ in extract(word, targets, scorer=DamerauLevenshtein.distance,
+                                       score_cutoff=1, limit=3)
+             if len(w) >= MIN_LENGTH - 1 and w[0] == word[0] and w[-2:] == word[-2:]
+             and w != word]
+    return found[0] if len(found) == 1 else None
+
+
 def correct(question: str, catalog: Catalog) -> tuple[str, list[tuple[str, str]]]:
     """The question with misspelt and split catalog words mended, and what changed."""
     vocab = vocabulary(catalog)
     if not vocab:
         return question, []
     lex = lexicon()
-    known = lex.contentless | frozenset().union(*lex.features.values())
+    features = frozenset().union(*lex.features.values())
+    known = lex.contentless | features
+    pairs = _pairs(catalog)
     changes: list[tuple[str, str]] = []
     spans = list(_WORD.finditer(question))
     out: list[str] = []
@@ -69,8 +100,9 @@ def correct(question: str, catalog: Catalog) -> tuple[str, list[tuple[str, str]]
             close = [(w, d) for w, d, _ in extract(
                 s, vocab, scorer=DamerauLevenshtein.distance, score_cutoff=_allowed(s),
                 limit=3) if w[0] == s[0] and w != s]
-            if close and (len(close) == 1 or close[0][1] < close[1][1]):
-                fixed = close[0][0]
+            fixed = (close[0][0] if close and (len(close) == 1 or close[0][1] < close[1][1])
+                     else _split(low, pairs) or _typo(low, features))
+            if fixed is not None:
                 out.append(question[last:m.start()] + fixed)
                 changes.append((word, fixed))
                 last = m.end()

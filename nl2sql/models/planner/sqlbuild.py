@@ -21,6 +21,7 @@ from sqlglot import exp
 from nl2sql.models.planner.catalog import Column, Table, key_column
 from nl2sql.models.planner.cues import Relative
 from nl2sql.models.planner.plan import Filter, Measure, Plan  # noqa: F401 (doctest)
+from nl2sql.models.planner.setsql import condition_sql
 from nl2sql.models.planner.sqlexpr import (
     DIALECT,
     Names,
@@ -60,7 +61,7 @@ def ordered(e: exp.Expr, desc: bool | None = None) -> exp.Expr:
 
 def aliases(plan: Plan) -> dict[str, str]:
     """Table id -> alias: initials of its name (``order_items`` -> ``oi``), none without joins."""
-    if not plan.joins:
+    if not plan.joins and not plan.conditions:  # a subquery names the outer table
         return {plan.subject.id: ""}
     out: dict[str, str] = {}
     for t in plan.tables():
@@ -161,6 +162,10 @@ def build(plan: Plan, defensive: bool = False) -> Built:
     where = [condition(f, names, defensive) for f in plan.filters]
     where += [qualified(rule, subject_alias)  # a metric's own rules
               for m in plan.measures if m.metric is not None for rule in m.metric.filters]
+    taken = set(names.aliases.values())
+    subqueries = [(getattr(c, "grouped", False), condition_sql(c, names, taken, defensive))
+                  for c in plan.conditions]  # set conditions (setsql.py)
+    where += [e for grouped, e in subqueries if not grouped]
     if plan.rows:
         for c in plan.rows:
             a = out.name(c.name)
@@ -187,9 +192,10 @@ def build(plan: Plan, defensive: bool = False) -> Built:
         query = query.where(*where, copy=False)
     if group_by:
         query = query.group_by(*group_by, copy=False)
-        if plan.having:  # a condition on each group's count of rows
-            query = query.having(*(compare(count_star(), op, lit(n)) for op, n in plan.having),
-                                 copy=False)
+        having = [compare(count_star(), op, lit(n)) for op, n in plan.having]
+        having += [e for grouped, e in subqueries if grouped]  # "above the overall average"
+        if having:  # a condition on each group's count of rows, or its average
+            query = query.having(*having, copy=False)
     if order:
         query = query.order_by(*order, copy=False)
     if plan.limit is not None and (plan.rows or plan.ranked):

@@ -17,7 +17,7 @@ from functools import lru_cache
 from sqlglot import exp, parse_one
 
 from nl2sql.models.planner.catalog import Column, Table, label_columns
-from nl2sql.models.planner.parse import Relative
+from nl2sql.models.planner.cues import Relative
 from nl2sql.models.planner.plan import Filter, GroupKey, Measure, Plan
 
 DIALECT = "bigquery"

@@ -14,85 +14,33 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from nl2sql.models.planner.lexicon import lexicon
+
 
 def wordset(text: str) -> frozenset[str]:
     """A set of words written as one string, for readable lexicons."""
     return frozenset(text.split())
 
 
+_LEX = lexicon()  # the word tables are data: lexicon.yaml
 # Abbreviations found in column names, mapped to the word a question uses.
-ABBREVIATIONS = {
-    "num": "number", "nbr": "number", "qty": "quantity", "amt": "amount",
-    "avg": "average", "cnt": "count", "pct": "percent", "desc": "description",
-    "dept": "department", "addr": "address", "dt": "date", "ts": "timestamp",
-    "yr": "year", "tel": "phone", "dob": "birthdate", "lang": "language",
-    "prod": "product", "cust": "customer", "emp": "employee",
-    "nm": "name", "cntry": "country", "ctry": "country", "dist": "distance", "yrs": "year",
-    "exp": "experience", "lic": "license", "drv": "driver", "mgr": "manager",
-    "acct": "account", "bal": "balance", "txn": "transaction", "trx": "transaction",
-    "pmt": "payment", "dur": "duration", "wt": "weight", "loc": "location", "sal": "salary",
-    "cat": "category", "tot": "total", "val": "value", "pts": "point", "dest": "destination",
-    "orig": "origin",
-}  # fmt: skip
-
-IRREGULAR = {
-    "people": "person", "men": "man", "women": "woman", "children": "child", "mice": "mouse",
-    "feet": "foot", "teeth": "tooth", "geese": "goose", "data": "data", "media": "media",
-    "criteria": "criterion", "indices": "index", "analyses": "analysis", "series": "series",
-    "news": "news", "sales": "sale", "bus": "bus", "gas": "gas", "yes": "yes",
-}  # fmt: skip
-
+ABBREVIATIONS: dict[str, str] = _LEX.maps["abbreviations"]
+IRREGULAR: dict[str, str] = _LEX.maps["irregular"]
 # Words that carry no meaning for matching and do not end a phrase.
-FILLERS = wordset(
-    "the a an all any there their its his her our my your this these those please "
-    "currently ever overall altogether exactly only just those ones also again instead still"
-)
-
+FILLERS = _LEX.sets["fillers"]
 # Words that end a phrase (prepositions, auxiliaries, pronouns, imperatives).
-BOUNDARIES = wordset(
-    "of in on at for from to with within without among during into onto than as whose that "
-    "where when who whom why and or but is are was were be been being am do does did have has "
-    "had can could will would should might must me us i we you they them it he she what which "
-    "how list show give tell find display return get got compute calculate "
-    "not excluding except other about via up more less fewer than since after before until "
-    "till through between"
-)
-
+BOUNDARIES = _LEX.sets["boundaries"]
 # Common verbs: they end a phrase and are never asked about as values.
-VERBS = wordset(
-    "live lives lived living come comes came coming go goes went place places placed make "
-    "makes made hold holds held belong belongs contain contains include includes exist exists "
-    "happen happens happened bring brings brought buy buys bought spend spends spent use uses "
-    "used take takes took appear appears generate generates generated register registered "
-    "stock stocked carry carries carried keep keeps kept stored store stores reside resides "
-    "work works worked mean means sit sits located born die dies died handle handles handled"
-)
-
+VERBS = _LEX.sets["verbs"]
 # Words that never count as unexplained: they describe the warehouse itself.
-NEUTRAL = wordset(
-    "data database dataset table tables record records row rows entry entries value values "
-    "system warehouse total whole recorded exist dollar dollars usd euro euros eur pound "
-    "pounds cent cents"
-)
+NEUTRAL = _LEX.sets["neutral"]
+QUESTION_WORDS = _LEX.sets["question_words"]
 
-QUESTION_WORDS = wordset("what which how who when where why")
-
-MONTHS = {m: i + 1 for i, m in enumerate([
-    "january", "february", "march", "april", "may", "june", "july", "august", "september",
-    "october", "november", "december"])}
+MONTHS: dict[str, int] = dict(_LEX.maps["months"])
 MONTHS.update({m[:3]: i for m, i in list(MONTHS.items()) if m != "may"})
-NUMBER_WORDS = {
-    w: i + 1
-    for i, w in enumerate(["one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
-                           "ten", "eleven", "twelve"])
-}
-NUMBER_WORDS.update({"fifteen": 15, "twenty": 20, "fifty": 50, "hundred": 100})
-
-TIME_UNITS = {"year": "YEAR", "month": "MONTH", "day": "DAY", "week": "WEEK",
-              "quarter": "QUARTER", "date": "DAY", "hour": "HOUR"}  # fmt: skip
-TIME_ADJECTIVES = {"yearly": "YEAR", "annual": "YEAR", "annually": "YEAR", "monthly": "MONTH",
-                   "daily": "DAY", "weekly": "WEEK", "quarterly": "QUARTER",
-                   "hourly": "HOUR"}  # fmt: skip
+NUMBER_WORDS: dict[str, int] = _LEX.maps["number_words"]
+TIME_UNITS: dict[str, str] = _LEX.maps["time_units"]
+TIME_ADJECTIVES: dict[str, str] = _LEX.maps["time_adjectives"]
 
 _TOKEN = re.compile(
     r"[\"“”]([^\"“”]+)[\"“”]|(?<!\w)'([^']+)'(?!\w)|(\d+\.\d+(?!\w)|\w+(?:['’]\w+)*)|(%)")
@@ -134,6 +82,19 @@ def stem(word: str) -> str:
         return w[:-2]
     if len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is", "'s")):
         return w[:-1]
+    return w
+
+
+def root(word: str) -> str:
+    """A word without its regular verb endings, so "arriving", "arrived" and "arrive" meet.
+
+    >>> [root(w) for w in ["arriving", "arrived", "Arrive", "departing", "dates"]]
+    ['arriv', 'arriv', 'arriv', 'depart', 'dat']
+    """
+    w = stem(word)
+    for end in ("ing", "ed", "e"):
+        if w.endswith(end) and len(w) - len(end) >= 3:
+            return w[:-len(end)]
     return w
 
 
@@ -183,15 +144,15 @@ def split_name(name: str) -> list[str]:
 
 
 # Parts of column names that say nothing about meaning (created_at ~ created).
-_NAME_NOISE = wordset("at on is has of the a by in to")
+_NAME_NOISE = _LEX.sets["name_noise"]
 
 
 # Last parts of key column names: customer_id, CustomerId, customer_key, customer_sk.
-KEY_SUFFIXES = ("id", "key", "sk", "fk")
+KEY_SUFFIXES = tuple(sorted(_LEX.sets["key_suffixes"]))
 # First parts of foreign key names: fkDept, FK_customer.
-KEY_PREFIXES = ("fk",)
+KEY_PREFIXES = tuple(sorted(_LEX.sets["key_prefixes"]))
 # Units written after a quantity's name: WeightKg, price_usd, duration_ms.
-UNIT_SUFFIXES = wordset("kg kgs lb lbs km cm mm usd eur gbp ms")
+UNIT_SUFFIXES = _LEX.sets["unit_suffixes"]
 
 
 def is_key_name(parts: list[str]) -> bool:
@@ -199,7 +160,7 @@ def is_key_name(parts: list[str]) -> bool:
     return parts[-1:] == ["id"] or (len(parts) > 1 and (
         parts[-1] in KEY_SUFFIXES or parts[0] in KEY_PREFIXES))
 # Warehouse naming conventions around a table's real name: dim_customer, fact_sales, tbl_x.
-_TABLE_NOISE = frozenset({"dim", "fact", "fct", "tbl", "stg", "raw", "vw", "view", "table"})
+_TABLE_NOISE = _LEX.sets["table_noise"]
 
 
 def name_words(name: str) -> tuple[str, ...]:
@@ -245,10 +206,7 @@ def text_words(text: str | None) -> frozenset[str]:
 
 
 # Nouns for people in general: a question saying one may mean any person-like table.
-PERSON_WORDS = wordset(
-    "person customer client user member employee staff shopper buyer consumer patient "
-    "student visitor subscriber worker individual guest passenger resident citizen"
-)
+PERSON_WORDS = _LEX.sets["person_words"]
 
 
 def description_nouns(text: str | None, own: tuple[str, ...]) -> frozenset[str]:
@@ -275,8 +233,7 @@ def singular_phrase(name: str) -> str:
 
 # Singular -> plural where English does not add -s; and nouns with no plural.
 _PLURALS = {one: many for many, one in IRREGULAR.items() if one != many and one + "s" != many}
-UNCOUNTABLE = wordset("staff personnel equipment information feedback software stock "
-                      "data media news series")
+UNCOUNTABLE = _LEX.sets["uncountable"]
 
 
 def readable(words: tuple[str, ...] | list[str]) -> bool:

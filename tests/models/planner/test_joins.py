@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from nl2sql.models.planner import joins as J
-from nl2sql.models.planner.catalog import Catalog
+from nl2sql.models.planner.catalog import Catalog, Column
 from nl2sql.models.planner.features import Unanswerable
 from nl2sql.models.planner.resolve import understand
 from nl2sql.models.planner.sqlbuild import to_sql
@@ -213,6 +213,9 @@ def test_the_interpretation_names_each_join_step(dbs: dict[str, Path]) -> None:
     ("desk", "How many tickets per team of the agent?",
      "SELECT t.name, COUNT(*) FROM desk.tickets k JOIN desk.agents a ON k.agent_id = a.id "
      "JOIN desk.teams t ON a.team_id = t.id GROUP BY t.id, t.name"),
+    ("uni", "What are each lecturer's name and the title of their modules?",  # the pairs
+     "SELECT l.Name, m.Title FROM uni.lecturer l JOIN uni.module_lecturer ml USING "
+     "(Lecturer_ID) JOIN uni.module m USING (Module_ID)"),
     ("gym", "Number of members per visit kind",  # one-to-many: members counted once
      "SELECT v.kind, COUNT(DISTINCT m.id) FROM gym.members m JOIN gym.visits v "
      "ON m.id = v.member_id GROUP BY 1"),
@@ -232,6 +235,7 @@ def test_agent_answers_through_joins(dbs: dict[str, Path], schema: str, question
     ("air", "How many flights per airport country?", "DestinationAirport"),
     ("gym", "How many members visited the Sauna in 2023?", "which year"),  # joined or visited
     ("gym", "Members by visit kind", "does not ask for a count"),
+    ("uni", "Lecturers by module", "does not ask for a count"),
 ])
 def test_agent_declines_a_join_it_would_guess(dbs: dict[str, Path], schema: str,
                                               question: str, reason: str) -> None:
@@ -245,3 +249,16 @@ def test_sums_of_rows_a_join_repeats_are_declined(dbs: dict[str, Path]) -> None:
     cat = catalog_of(dbs["uni"], "uni")
     u = understand("Total credits of modules per lecturer", cat)
     assert u.plan is None and u.problem is not None and "repeats" in u.problem
+
+
+@pytest.mark.parametrize(("name", "kind", "parts"), [
+    ("major_dept_id", "INT64", (("major", "department"), "id")),
+    ("TailNumber", "STRING", (("tail",), "number")),
+    ("EMPID", "INT64", (("employee",), "id")),
+    ("fkDept", "INT64", (("department",), "fk")),
+    ("PAID", "BOOL", None),  # a flag in capitals, not the id of a "pa"
+    ("valid", "INT64", None),
+    ("OriginAirport", "STRING", None),  # a role, linked only by its values (see above)
+])
+def test_key_names_in_several_styles(name: str, kind: str, parts: object) -> None:
+    assert J.key_parts(Column(name, kind, "s.t")) == parts

@@ -12,7 +12,7 @@ import pytest
 from nl2sql.models.planner.audit import audit
 from nl2sql.models.planner.catalog import Catalog
 from nl2sql.models.planner.explain import interpretation
-from nl2sql.models.planner.knowledge import defined_terms, find_metric, metrics_from
+from nl2sql.models.planner.knowledge import Metric, defined_terms, find_metric, metrics_from
 from nl2sql.models.planner.resolve import understand
 from nl2sql.models.planner.sqlbuild import to_sql
 from tests.models.planner.catalogs import catalog_of
@@ -80,3 +80,12 @@ def test_a_term_the_notes_define_is_not_answered_without_its_rule(sales_db: Path
     assert u.plan is not None and u.parsed is not None
     checked = audit(u.parsed.toks, u.parsed, u.readings, u.plan, cat)
     assert not checked.ok and "Bookings are `lines.net`" in checked.reason()
+
+
+def test_a_metric_name_starting_inside_a_table_name_is_not_the_metric() -> None:
+    sold = Metric("lines_sold", "shop.order_lines", "COUNT(*)", synonyms=("lines sold",))
+    names = frozenset({("order", "line")})
+
+    assert find_metric("How many lines sold in 2023?", [sold], names) is not None
+    # "order lines" is the table; "lines sold" only overlaps its name
+    assert find_metric("the number of order lines sold per region", [sold], names) is None
