@@ -60,6 +60,13 @@ ENGINE_DENIED = frozenset({
 })
 ENGINE_DENIED_PREFIXES = ("pg_", "has_", "inet_", "duckdb_", "pragma_", "sqlite_", "icu_")
 
+#: DuckDB-only functions (lower case) that build a value of any size in one call,
+#: which neither the memory limit nor an interrupt can stop; GoogleSQL has none of
+#: them (its generators and string builders are guarded in ``semantics.py``).
+UNBOUNDED_BUILDERS = frozenset({"list_resize", "array_resize", "bitstring"})
+#: ... and those that do so only as scalars (as table functions they stream rows).
+UNBOUNDED_SCALARS = frozenset({"range"})
+
 #: Table functions a query may read from: they make rows out of values only.
 TABLE_FUNCTIONS = frozenset({"unnest", "range", "generate_series", "json_each", "json_tree"})
 
@@ -84,16 +91,43 @@ _UNFAITHFUL = ("the query could not be translated faithfully for the DuckDB engi
 
 
 def check_engine(con: duckdb.DuckDBPyConnection, sql: str, *, catalog: str,
-                 schemas: frozenset[str]) -> None:
+                 schemas: frozenset[str], shadows: frozenset[str] | None = None) -> None:
     """Raise ``UnsafeSQL`` unless DuckDB reads ``sql`` as one SELECT over ``schemas``.
 
     ``schemas`` are the schemas of ``catalog`` a query may read, and
     ``other_catalog.schema`` entries for schemas of other catalogs it may read.
+    ``shadows`` is ``shadowing_functions(con, catalog, schemas)``, computed
+    here when not given (a caller whose catalog cannot change computes it once).
     """
     schemas = frozenset(s.lower() for s in schemas)  # DuckDB names are case-insensitive
+    if shadows is None:
+        shadows = shadowing_functions(con, catalog, schemas)
     check_lexer(sql)
-    check_parsed(_serialized(con, "json_serialize_sql", sql), schemas, catalog)
+    check_parsed(_serialized(con, "json_serialize_sql", sql), schemas, catalog, shadows)
     check_plan(_serialized(con, "json_serialize_plan", sql), schemas, catalog)
+
+
+def shadowing_functions(con: duckdb.DuckDBPyConnection, catalog: str,
+                        schemas: frozenset[str]) -> frozenset[str]:
+    """Names (lower case) an unqualified call would resolve to a function defined in the
+    database, in a schema outside ``schemas``.
+
+    DuckDB looks an unqualified function up in its search path, the ``main``
+    schemas of the temporary and default catalogs, *before* the built-ins:
+    a macro ``main.reverse`` in the file replaces ``REVERSE`` in every query,
+    and a table macro ``main.range`` replaces ``range``. Macros are expanded
+    while binding, so the plan only shows what their bodies compute (a
+    constant leaves no trace). Everything here is qualified with ``system``:
+    the database's own macros must not answer this question either.
+    """
+    schemas = frozenset(s.lower() for s in schemas)
+    rows = con.execute(
+        "SELECT database_name, schema_name, system.main.lower(function_name) "
+        "FROM system.main.duckdb_functions() WHERE database_name <> 'system' "
+        "AND system.main.list_contains(system.main.current_schemas(true), schema_name)"
+    ).fetchall()
+    return frozenset(name for db, schema, name in rows
+                     if not (db == catalog and schema.lower() in schemas))
 
 
 # -- 1. lexer -----------------------------------------------------------------
@@ -130,12 +164,14 @@ def check_lexer(sql: str) -> None:
 
 # -- 2. parser ----------------------------------------------------------------
 
-def check_parsed(tree: dict[str, Any], schemas: frozenset[str], catalog: str) -> None:
+def check_parsed(tree: dict[str, Any], schemas: frozenset[str], catalog: str,
+                 shadows: frozenset[str] = frozenset()) -> None:
     statements = tree.get("statements") or []
     if len(statements) != 1:
         raise UnsafeSQL(_UNFAITHFUL.format(why=f"DuckDB reads {len(statements)} statements"),
                         check=CHECK)
     _check_tables(statements[0], frozenset(), schemas, catalog)
+    table_calls: set[int] = set()  # the calls of table functions (visited before them)
     for node in _dicts(statements[0]):
         if node.get("class") == "PARAMETER":
             raise UnsafeSQL("query parameters are not supported; write the value itself",
@@ -146,13 +182,20 @@ def check_parsed(tree: dict[str, Any], schemas: frozenset[str], catalog: str) ->
             raise UnsafeSQL(f"`{kind.replace('_REF', '')}` is not a table a query may read",
                             check=CHECK, construct=kind)
         if kind == "TABLE_FUNCTION":
+            table_calls.add(id(node.get("function")))
             name = str((node.get("function") or {}).get("function_name", "")).lower()
             if name not in TABLE_FUNCTIONS:
                 raise UnsafeSQL(f"table function `{name}` is not allowed: queries read tables "
                                 "of the allowed datasets", check=CHECK, construct=name)
         if node.get("class") in ("FUNCTION", "WINDOW") and "function_name" in node:
             _check_function_name(str(node["function_name"]), node.get("schema") or "",
-                                 node.get("catalog") or "", schemas)
+                                 node.get("catalog") or "", schemas, shadows)
+            low = str(node["function_name"]).lower()
+            if low in UNBOUNDED_BUILDERS or (low in UNBOUNDED_SCALARS
+                                             and id(node) not in table_calls):
+                raise UnsafeSQL(f"function `{low}` is not allowed: it builds a value of any "
+                                "size in one call that the engine cannot stop", check=CHECK,
+                                construct=low)
 
 
 def _check_tables(node: Any, ctes: frozenset[str], schemas: frozenset[str],
@@ -210,12 +253,17 @@ def _check_base_table(node: dict[str, Any], ctes: frozenset[str], schemas: froze
                         construct=name)
 
 
-def _check_function_name(name: str, schema: str, cat: str, schemas: frozenset[str]) -> None:
+def _check_function_name(name: str, schema: str, cat: str, schemas: frozenset[str],
+                         shadows: frozenset[str]) -> None:
     low = name.lower()
     if cat or (schema and schema.lower() not in schemas):
         shown = ".".join(p for p in (cat, schema, name) if p)
         raise UnsafeSQL(f"function `{shown}` is not allowed: it is outside the allowed datasets",
                         check=CHECK, construct=shown)
+    if not schema and low in shadows:
+        raise UnsafeSQL(f"function `{name}` is not allowed: in this warehouse the name is a "
+                        "routine stored outside the allowed datasets", check=CHECK,
+                        construct=name)
     reason = engine_denied(low)
     if reason:
         raise UnsafeSQL(f"function `{name}` is not allowed: it {reason}", check=CHECK,

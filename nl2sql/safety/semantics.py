@@ -160,12 +160,17 @@ def byte_length(node: exp.Expr) -> exp.Expr:
     return node
 
 
-#: printf understands these BigQuery FORMAT specifiers the same way.
-_PRINTF_SAFE = re.compile(r"%(?:[-+ #0]*\d*(?:\.\d+)?[disfeEgGxXo]|%)")
+#: printf understands these BigQuery FORMAT specifiers the same way. Widths and
+#: precisions have at most three digits: ``%500000000d`` pads to half a billion
+#: characters in one call that neither the memory limit nor the timeout can stop.
+_PRINTF_SAFE = re.compile(r"%(?:[-+ #0]*\d{0,3}(?:\.\d{1,3})?[disfeEgGxXo]|%)")
 
 
 def format_is_printf(node: exp.Expr) -> exp.Expr:
     """FORMAT('%d items', n) is printf-style in BigQuery; DuckDB's FORMAT uses {}."""
+    if isinstance(node, exp.Anonymous) and node.name.upper() in ("PRINTF", "SPRINTF"):
+        node = exp.Format(this=node.expressions[0] if node.expressions else None,
+                          expressions=node.expressions[1:])  # DuckDB's own name: same rule
     if not isinstance(node, exp.Format):
         return node
     pattern = node.this
@@ -174,7 +179,8 @@ def format_is_printf(node: exp.Expr) -> exp.Expr:
         return exp.Anonymous(this="PRINTF", expressions=[pattern.copy(),
                                                           *[e.copy() for e in node.expressions]])
     return _error("FORMAT is supported by the DuckDB warehouse only with a literal pattern of "
-                  "%d, %i, %s, %f, %e, %g, %x, %o specifiers; use CONCAT and CAST")
+                  "%d, %i, %s, %f, %e, %g, %x, %o specifiers (widths up to three digits); "
+                  "use CONCAT and CAST")
 
 
 def unnest_offset_from_zero(node: exp.Expr) -> exp.Expr:

@@ -30,6 +30,10 @@ UNFAITHFUL: dict[type[exp.Expr], str] = {
     exp.SessionParameter: "system variables (@@name) do not exist in the DuckDB warehouse",
     exp.Parameter: "query parameters (@name) are not supported; write the value itself",
     exp.Placeholder: "query parameters (?) are not supported; write the value itself",
+    # GoogleSQL has no lambdas (sqlglot's own DuckDB rendering may add some); in
+    # DuckDB one runs a whole loop in a single call that nothing can interrupt
+    # (LIST_REDUCE doubling a string 40 times builds a terabyte).
+    exp.Lambda: "lambda functions (x -> ...) are not GoogleSQL; write the query without them",
     exp.Version: "time travel (FOR SYSTEM_TIME AS OF) is not available in the DuckDB warehouse, "
                  "which keeps no history; query the table as it is",
 }

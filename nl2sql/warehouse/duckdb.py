@@ -4,7 +4,8 @@ SQL arrives as GoogleSQL that passed the gate; it is transpiled with sqlglot.
 Layers of our own, trusting no one before us: DuckDB's own parser must see
 exactly one SELECT, the file is attached READ_ONLY, external access (files,
 network, extensions) is disabled and the configuration locked, queries are
-interrupted at the timeout, and at most ``max_rows + 1`` rows are fetched.
+interrupted at the timeout, and at most ``max_rows + 1`` rows, within a byte
+budget, are fetched.
 """
 
 from __future__ import annotations
@@ -20,10 +21,11 @@ import duckdb
 
 from nl2sql.config import Settings
 from nl2sql.errors import NotFound, QueryError, QueryTimeout, WarehouseError
-from nl2sql.safety.engine import EngineRejected, check_engine, scrub
+from nl2sql.safety.engine import EngineRejected, check_engine, scrub, shadowing_functions
 from nl2sql.safety.transpile import to_duckdb
 from nl2sql.warehouse.base import ColumnInfo, DatasetInfo, QueryResult, TableInfo, Warehouse
 from nl2sql.warehouse.duckdb_types import bigquery_type
+from nl2sql.warehouse.fetching import fetch_bounded
 from nl2sql.warehouse.values import json_safe
 
 # The attached file gets a fixed catalog name so that a file named like one of
@@ -79,6 +81,7 @@ class DuckDBWarehouse(Warehouse):
         # while we hold it, so metadata cannot change: cache it for our lifetime.
         self._metadata: dict[tuple[str, str], Any] = {}
         self._info_views: dict[str, str] | None = None
+        self._shadows: frozenset[str] | None = None  # see engine.shadowing_functions
         self._info_lock = threading.Lock()
 
     @property
@@ -318,10 +321,13 @@ class DuckDBWarehouse(Warehouse):
             _one_select(cur, duck_sql)
             # What DuckDB parses and binds must read only allowed schemas, whatever
             # the gate concluded from the GoogleSQL (nl2sql/safety/engine.py).
-            check_engine(cur, duck_sql, catalog=CATALOG, schemas=schemas)
+            if self._shadows is None:  # once (50 ms): the file is read-only for our lifetime
+                self._shadows = shadowing_functions(cur, CATALOG, schemas)
+            check_engine(cur, duck_sql, catalog=CATALOG, schemas=schemas, shadows=self._shadows)
             cur.execute(duck_sql)
             columns = [d[0] for d in cur.description or []]
-            fetched = cur.fetchmany(max_rows + 1)
+            # Row by row, within a byte budget: one row can be gigabytes (fetching.py).
+            fetched, too_big = fetch_bounded(cur, max_rows + 1)
         except (EngineRejected, duckdb.Error) as e:
             # An interrupt can surface as any of these (the engine check reads its
             # interruption back as a serialisation error): say why it happened.
@@ -336,7 +342,7 @@ class DuckDBWarehouse(Warehouse):
             timer.cancel()
             timer.join()  # no late interrupt may reach the cursor once it is back in the pool
             self._release(cur)
-        truncated = len(fetched) > max_rows
+        truncated = too_big or len(fetched) > max_rows
         rows = [[json_safe(v) for v in row] for row in fetched[:max_rows]]
         return QueryResult(
             columns=columns,
@@ -344,6 +350,7 @@ class DuckDBWarehouse(Warehouse):
             truncated=truncated,
             seconds=time.perf_counter() - started,
             total_rows=None if truncated else len(rows),
+            truncated_reason="bytes" if too_big else None,
         )
 
 

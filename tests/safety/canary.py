@@ -2,7 +2,8 @@
 
 The allowed dataset is ``shop``. The canary string sits in rows of other
 schemas (``hr``, ``main``), in view definitions and table comments of other
-schemas, in a macro body, in a table name, and in the file's own path (which
+schemas, in macro bodies (``main``'s macros are named like built-in functions,
+which an unqualified call would resolve to), in a table name, and in the file's own path (which
 ``duckdb_databases()`` and ``pragma_database_list`` show). A query that lets
 any of it reach an answer, a step, a log line or the state file has leaked.
 """
@@ -38,6 +39,12 @@ CREATE TABLE main.api_keys (k VARCHAR);
 INSERT INTO main.api_keys VALUES ('{CANARY}-apikey');
 CREATE VIEW main.settings AS SELECT '{CANARY}-mainview' AS v;
 CREATE SEQUENCE hr.seq_{CANARY};
+CREATE MACRO main.secret_main() AS '{CANARY}-mainmacro';
+CREATE MACRO main.reverse(s) AS '{CANARY}-shadow';
+CREATE MACRO main.range(n) AS TABLE SELECT '{CANARY}-range' AS v;
+CREATE MACRO shop.reads_hr() AS (SELECT max(salary) FROM hr.salaries);
+CREATE MACRO shop.hr_rows() AS TABLE SELECT * FROM hr.salaries;
+CREATE VIEW shop.hr_view AS SELECT name, salary FROM hr.salaries;
 """
 
 

@@ -82,11 +82,14 @@ def test_runs_with_bigquery_meaning(con: duckdb.DuckDBPyConnection, sql: str,
     "TIMESTAMP '2025-01-01', INTERVAL 1 SECOND))",
     "SELECT LENGTH(REPEAT('ab', 100000000))",
     "SELECT LENGTH(LPAD('a', 1000000000, 'x'))",
+    "SELECT LENGTH(FORMAT('%1000000000d', 1))",
+    "SELECT LENGTH(PRINTF('%.1000000000f', 1.5))",
 ])
 def test_huge_generated_values_stop_before_they_are_built(con: duckdb.DuckDBPyConnection,
                                                           sql: str) -> None:
     with pytest.raises(duckdb.InvalidInputException,
-                       match=f"more than {MAX_GENERATED} elements|longer than {MAX_BUILT_CHARS}"):
+                       match=f"more than {MAX_GENERATED} elements|longer than {MAX_BUILT_CHARS}"
+                             "|widths up to three digits"):
         con.execute(to_duckdb(sql)).fetchall()
 
 
@@ -96,6 +99,7 @@ def test_huge_generated_values_stop_before_they_are_built(con: duckdb.DuckDBPyCo
     ("SELECT * FROM d.INFORMATION_SCHEMA.VIEWS", "not available in the DuckDB warehouse"),
     ("SELECT 1 FROM d.t FOR SYSTEM_TIME AS OF TIMESTAMP '2024-01-01'", "keeps no history"),
     ("SELECT CAST(DATE '2024-01-07' AS STRING FORMAT 'YYYY')", r"CAST\(\.\.\. FORMAT"),
+    ("SELECT LIST_REDUCE([1, 2], (a, b) -> a || a, 'x')", "lambda functions"),
 ])
 def test_what_has_no_faithful_rendering_is_refused(sql: str, reason: str) -> None:
     with pytest.raises(UnsafeSQL, match=reason):

@@ -9,7 +9,7 @@ import pytest
 
 from nl2sql.config import Settings
 from nl2sql.errors import NotFound, QueryError, QueryTimeout, UnsafeSQL, WarehouseError
-from nl2sql.warehouse import open_warehouse
+from nl2sql.warehouse import fetching, open_warehouse
 from nl2sql.warehouse.duckdb import DuckDBWarehouse
 from tests.shop import build_shop
 
@@ -276,3 +276,19 @@ def test_declared_foreign_keys_are_described_as_references(tmp_path: Path) -> No
     assert cols["keeper"]["references"] == "s.owners.pk"
     assert "references" not in cols["pk"] and "references" not in cols["nm"]
     assert all("references" not in c for c in owners)
+
+
+def test_huge_rows_stop_at_the_fetch_budget(shop: DuckDBWarehouse,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """The row cap bounds rows, not bytes: a CTE chain of CONCATs past the REPEAT guard
+    builds one long string, returned in every row. Fetching stops at the byte budget
+    instead of holding max_rows copies of it in the worker."""
+    monkeypatch.setattr(fetching, "MAX_FETCH_BYTES", 1_000_000)
+    sql = ("WITH a AS (SELECT REPEAT('x', 100000) AS s), "
+           "b AS (SELECT CONCAT(s, s, s) AS s FROM a) "
+           "SELECT s FROM b, UNNEST(GENERATE_ARRAY(1, 50)) AS i")
+    result = shop.query(sql, max_rows=100, timeout_s=10)
+    assert result.truncated and result.truncated_reason == "bytes"
+    assert result.total_rows is None
+    assert len(result.rows) == 3  # 300000 characters each: the fourth would pass 1 MB
+    assert shop.query("SELECT 1 AS x", max_rows=100, timeout_s=10).truncated_reason is None
