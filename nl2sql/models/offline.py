@@ -42,6 +42,7 @@ from nl2sql.models.planner.catalog import (
 from nl2sql.models.planner.explain import interpretation
 from nl2sql.models.planner.phrasing import answer_text, decline_text
 from nl2sql.models.planner.resolve import Understanding, understand
+from nl2sql.models.planner.setsql import describe_condition
 from nl2sql.models.planner.sqlbuild import lookup_sql, to_sql
 from nl2sql.models.planner.verified import (
     SEARCH,
@@ -236,6 +237,7 @@ class _Turn:
             u = understand(self.rnd.question, self.catalog, self.rnd.previous)
         if u.plan is None:
             return self.say(f"The query returned {len(out.get('rows') or [])} rows.")
+        conditions = tuple(describe_condition(c, u.plan, how=False) for c in u.plan.conditions)
         text = answer_text(u.plan, list(out.get("columns") or []), list(out.get("rows") or []),
-                           bool(out.get("truncated")))
+                           bool(out.get("truncated")), conditions)
         return self.say(text, interpretation(u.plan, corrections=u.corrections))

@@ -154,7 +154,10 @@ def measure_label(plan: Plan) -> str:
     return f"{AGG_WORDS[m.func]} {words(m.column)}"
 
 
-def answer_text(plan: Plan, columns: list[str], rows: list[list[Any]], truncated: bool) -> str:
+def answer_text(plan: Plan, columns: list[str], rows: list[list[Any]], truncated: bool,
+                conditions: tuple[str, ...] = ()) -> str:
+    """``conditions``: the set conditions in words ("the user has no orders"), which must
+    be said with the number they qualify."""
     noun = rows_of(plan.subject)
     filters = [describe_filter(f, plan) for f in plan.filters if f.part is None]
     dates = [describe_filter(f, plan) for f in plan.filters if f.part is not None]
@@ -165,6 +168,8 @@ def answer_text(plan: Plan, columns: list[str], rows: list[list[Any]], truncated
                    for f in plan.filters if f.part is not None)
         cond += (" " if verb else " and " if filters else " with ") + " and ".join(dates)
     src = source(plan)
+    if conditions:  # said in every kind of answer: "(shop.users; where the user has no orders)"
+        src = src[:-1] + "; where " + " and ".join(conditions) + ")"
     if not rows:
         return f"No {noun} match{cond}. {src}"
     if plan.periods is not None and plan.measures:

@@ -60,28 +60,33 @@ SAID = {">": "more than", ">=": "at least", "<": "fewer than", "<=": "at most", 
         "!=": "other than"}
 
 
-def describe_condition(c: Related | Versus, plan: Plan) -> str:
-    """The condition in words, for the interpretation: what it asks of each row, then
-    how the query checks it."""
+def describe_condition(c: Related | Versus, plan: Plan, how: bool = True) -> str:
+    """The condition in words: what it asks of each row, then (``how``, for the
+    interpretation) how the query checks it."""
+    said, check = _condition_words(c, plan)
+    return f"{said} ({check})" if how else said
+
+
+def _condition_words(c: Related | Versus, plan: Plan) -> tuple[str, str]:
     if isinstance(c, Versus):
         name = words(c.column)
         table = c.column.table.split(".")[-1]
         if c.grouped:
-            return (f"each group's average {name} is {ABOVE[c.op]} the overall average "
-                    f"(HAVING AVG({c.column.name}) {c.op} (SELECT AVG({c.column.name}) FROM "
-                    f"{table}))")
+            return (f"each group's average {name} is {ABOVE[c.op]} the overall average",
+                    f"HAVING AVG({c.column.name}) {c.op} (SELECT AVG({c.column.name}) FROM "
+                    f"{table})")
         every = rows_of(Table(c.column.table))
-        return (f"{name} is {ABOVE[c.op]} the average {name} of all {every}"
-                f" ({c.column.name} {c.op} (SELECT AVG({c.column.name}) FROM {table}))")
+        return (f"{name} is {ABOVE[c.op]} the average {name} of all {every}",
+                f"{c.column.name} {c.op} (SELECT AVG({c.column.name}) FROM {table})")
     what = rows_of(c.target or c.via)
     each = row_of(plan.subject)
     inner = Plan(c.via)
     when = "".join(f" ({describe_filter(f, inner)})" for f in c.filters)
     link = f"{c.via.name}.{c.fk.name} = {plan.subject.name}.{c.key.name}"
     if c.op == "=" and c.count == 0:
-        return f"the {each} has no {what}{when} (NOT EXISTS a row of {c.via.id} with {link})"
+        return f"the {each} has no {what}{when}", f"NOT EXISTS a row of {c.via.id} with {link}"
     if (c.op, c.count) in ((">=", 1), (">", 0)):
-        return f"the {each} has some {what}{when} (EXISTS a row of {c.via.id} with {link})"
+        return f"the {each} has some {what}{when}", f"EXISTS a row of {c.via.id} with {link}"
     counted = f"distinct {c.counted.name}" if c.counted is not None else "rows"
-    return (f"the {each} has {SAID[c.op]} {c.count} {what}{when} (counting {counted} of "
-            f"{c.via.id} with {link})")
+    return (f"the {each} has {SAID[c.op]} {c.count} {what}{when}",
+            f"counting {counted} of {c.via.id} with {link}")

@@ -173,6 +173,8 @@ def test_the_interpretation_names_the_condition(dbs: dict[str, Path], question: 
 
     assert answer.interpretation is not None
     assert words in " ".join(answer.interpretation.filters)
+    # the answer's own sentence says it too: "There are 2 customers" alone would be misread
+    assert words in answer.answer, answer.answer
 
 
 @pytest.mark.parametrize(("db", "question", "reason"), [
