@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import pathlib
+import time
+import zlib
 from typing import Any
 
 import duckdb
@@ -78,3 +81,23 @@ def comment(con: duckdb.DuckDBPyConnection, table: str, text: str,
 
 def _q(s: str) -> str:
     return s.replace("'", "''")
+
+
+def build_all(domains: dict[str, Any], out: pathlib.Path) -> None:
+    """Write OUTDIR/heldout-<domain>.duckdb for each domain module (its ``build(con, rng)``),
+    deterministically: a seed from the domain's name, one thread."""
+    out.mkdir(parents=True, exist_ok=True)
+    for name, module in domains.items():
+        t = time.perf_counter()
+        path = out / f"heldout-{name}.duckdb"  # not <schema>.duckdb: catalog = schema is ambiguous
+        path.unlink(missing_ok=True)
+        con = duckdb.connect(str(path))
+        con.execute("SET threads = 1")  # one thread keeps insertion order (row ids) stable
+        module.build(con, np.random.default_rng(zlib.crc32(name.encode())))
+        con.execute("CHECKPOINT")
+        sizes = con.execute(
+            "SELECT table_name, estimated_size FROM duckdb_tables() ORDER BY table_name"
+        ).fetchall()
+        con.close()
+        desc = ", ".join(f"{tn} {n}" for tn, n in sizes)
+        print(f"{path} ({time.perf_counter() - t:.1f}s): {desc}")

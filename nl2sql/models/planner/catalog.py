@@ -195,6 +195,9 @@ class Catalog:
     notes: list[str] = field(default_factory=list)  # the datasets' business notes
     opaque: list[str] = field(default_factory=list)  # metrics defined as whole queries
     synonyms: dict[str, list[str]] = field(default_factory=dict)  # table id -> other names
+    # What joins.py reads off the tables once (own keys, the key graph); a table added
+    # or described later clears it.
+    derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     # -- building --------------------------------------------------------------
 
@@ -254,6 +257,7 @@ class Catalog:
         elif old is not None:
             table.columns = old.columns
         self.tables[tid.lower()] = table
+        self.derived.clear()
 
     # -- queries ---------------------------------------------------------------
 

@@ -103,14 +103,14 @@ def own_key(table: Table, others: frozenset[tuple[str, ...]] = frozenset()) -> C
 
 def _keys(catalog: Catalog) -> dict[str, Column | None]:
     """Each described table's own key, read once per catalog."""
-    cached = getattr(catalog, "_own_keys", None)
-    if cached is None:
+    if "own_keys" not in catalog.derived:
         tables = catalog.fetched()
-        cached = {t.id: own_key(t, frozenset(o.words for o in tables
-                                             if o is not t and o.dataset == t.dataset))
-                  for t in tables}
-        catalog._own_keys = cached  # type: ignore[attr-defined]
-    return cached
+        catalog.derived["own_keys"] = {
+            t.id: own_key(t, frozenset(o.words for o in tables
+                                       if o is not t and o.dataset == t.dataset))
+            for t in tables}
+    keys: dict[str, Column | None] = catalog.derived["own_keys"]
+    return keys
 
 
 def key_of(catalog: Catalog, table: Table) -> Column | None:
@@ -207,12 +207,11 @@ def _by_role(catalog: Catalog, table: Table, col: Column, peers: list[Table]) ->
 def graph(catalog: Catalog) -> list[Edge]:
     """Every edge among the described tables (self-references left out: they need a
     second copy of the table)."""
-    cached = getattr(catalog, "_edges", None)
-    if cached is None:
-        cached = [e for t in catalog.fetched() for e in edges_from(catalog, t)
-                  if e.target is not e.source]
-        catalog._edges = cached  # type: ignore[attr-defined]
-    return cached
+    if "edges" not in catalog.derived:
+        catalog.derived["edges"] = [e for t in catalog.fetched() for e in edges_from(catalog, t)
+                                    if e.target is not e.source]
+    edges: list[Edge] = catalog.derived["edges"]
+    return edges
 
 
 Step = tuple[Edge, bool]  # an edge, and whether it is walked backwards
