@@ -22,7 +22,9 @@ from __future__ import annotations
 
 import os
 import re
+import sqlite3
 import threading
+import time
 import zlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -214,6 +216,21 @@ class StateDB:
             self._engine = None
 
 
+def _wal(dbapi_conn: Any) -> None:
+    """Put the file in WAL mode. SQLite answers "database is locked" at once, without
+    its busy handler, while another connection is opening or recovering the file (many
+    workers starting on a new file), so retry within the busy timeout."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            dbapi_conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as e:
+            if "locked" not in str(e) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
+
+
 def _sqlite_engine(path: str) -> Engine:
     memory = path in ("", ":memory:")
     if not memory:
@@ -230,7 +247,7 @@ def _sqlite_engine(path: str) -> Engine:
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         dbapi_conn.isolation_level = None  # we issue BEGIN ourselves (below)
         if not memory:
-            dbapi_conn.execute("PRAGMA journal_mode=WAL")
+            _wal(dbapi_conn)
         dbapi_conn.execute("PRAGMA synchronous=NORMAL")
         dbapi_conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
 
