@@ -29,7 +29,12 @@ from nl2sql.models.planner.cues import COMPARATIVE_HINTS, UNIT_HINTS
 from nl2sql.models.planner.knowledge import undefined_use
 from nl2sql.models.planner.lexicon import lexicon
 from nl2sql.models.planner.match import Reading
-from nl2sql.models.planner.misreadings import col_key, owner_problems, values_naming_tables
+from nl2sql.models.planner.misreadings import (
+    col_key,
+    each_row_aggregated,
+    owner_problems,
+    values_naming_tables,
+)
 from nl2sql.models.planner.plan import Filter, Plan
 from nl2sql.models.planner.words import (
     MONTHS,
@@ -217,6 +222,8 @@ def audit(toks: list[Tok], parsed: P.Parse, readings: list[Reading], plan: Plan,
         if "comparison" in feats and (t.low in UNIT_HINTS or t.low in UNIT_SUFFIXES
                                       or t.low in COMPARATIVE_HINTS):
             continue  # "longer than 30 km", "cost more than 1 dollar": the comparison's unit
+        if pronoun_pair(t, toks):
+            continue  # "his or her last name": one person, no alternative
         wanted = lex.features_of(t.low)
         if wanted:
             if "distinct" in wanted and t.i + 1 in grouped:
@@ -240,11 +247,19 @@ def audit(toks: list[Tok], parsed: P.Parse, readings: list[Reading], plan: Plan,
         out.unused.append(t.raw)
     out.problems += _plan_problems(parsed, readings, plan, followup)
     out.problems += values_naming_tables(readings, plan, catalog)
+    out.problems += each_row_aggregated(readings, plan)
     rule = undefined_use(toks, catalog.notes, tuple(catalog.opaque))
     if rule is not None and not any(m.metric for m in plan.measures):
         out.problems.insert(0, f"the dataset's notes define a word of the question (\"{rule}\") "
                                "and I cannot apply that definition")
     return out
+
+
+def pronoun_pair(t: Tok, toks: list[Tok]) -> bool:
+    """The "or" of "his or her", "he or she": a person of either sex, not two readings."""
+    pronouns = _SETS["personal_pronouns"]
+    return (t.low == "or" and 0 < t.i < len(toks) - 1 and toks[t.i - 1].low in pronouns
+            and toks[t.i + 1].low in pronouns)
 
 
 def abbreviation(t: Tok, toks: list[Tok]) -> bool:

@@ -94,14 +94,33 @@ def comparisons(b: _Builder) -> None:
         if col is None:
             raise Unanswerable(f"I could not tell which column '{cmp.op} {cmp.number}' "
                                "applies to")
-        b.value_filters.append((cmp.after, Filter(b.use(col), cmp.op, (cmp.number,))))
         toks = b.parsed.toks
+        op = denied_comparison(b, cmp)  # "not higher than 4": at most 4 (vocab hook)
+        b.value_filters.append((cmp.after, Filter(b.use(col), op or cmp.op, (cmp.number,))))
         if cmp.op == "=" and cmp.hint and toks[cmp.after].low in EQUAL_WORDS:
             b.plan.accounted.add(cmp.after)  # "aged 32": the word says the column
         if toks[cmp.after].number is not None and cmp.after + 1 < len(toks) and toks[
                 cmp.after + 1].low == "or":
             b.plan.accounted.add(cmp.after + 1)  # "5 or more": one bound, not alternatives
 
+
+
+# The comparison a "not" in front of one means ("not higher than 4": at most 4).
+DENIED_OPS = {">": "<=", ">=": "<", "<": ">=", "<=": ">"}
+
+
+def denied_comparison(b: _Builder, cmp: P.Comparison) -> str | None:
+    """``membership level is not higher than 4``: the comparison turned round, the "not"
+    accounted for; None where a phrase after it takes the "not" too ("not above 30 and
+    from France" would deny France as well: that reading is left to decline)."""
+    toks = b.parsed.toks
+    k = cmp.after - 1
+    if k < 0 or toks[k].low != "not" or cmp.op not in DENIED_OPS:
+        return None
+    if any(r.phrase.negated and r.phrase.toks[0].i > cmp.after for r in b.readings):
+        return None
+    b.plan.accounted.add(k)
+    return DENIED_OPS[cmp.op]
 
 
 def compared_before(b: _Builder, cmp: P.Comparison) -> Column | None:

@@ -120,7 +120,37 @@ def ranked_rows(plan: Plan, parsed: P.Parse) -> None:
 
 
 def as_listing(plan: Plan, parsed: P.Parse, readings: list[Reading]) -> None:
-    """Rows instead of a count per distinct value, when nothing asked for a count."""
+    """Rows instead of a count per distinct value, when nothing asked for a count; each
+    different row once when the question says so (``distinct_rows``)."""
+    _as_listing(plan, parsed, readings)
+    distinct_rows(plan, parsed, readings)
+
+
+def distinct_rows(plan: Plan, parsed: P.Parse, readings: list[Reading]) -> None:
+    """``the different names of singers with songs selling over 300000``: a distinct-word
+    right before the columns shown asks for each value once (``SELECT DISTINCT``), not
+    one row per song of the join. Elsewhere ("different from") it is left to the audit."""
+    if not plan.rows or plan.measures or plan.groups:
+        return
+    words = lexicon().features["distinct"]
+    lows = [t.low for t in parsed.toks]
+    shown = {(c.table, c.name) for c in plan.rows}
+    for t in parsed.toks:
+        if t.low not in words:
+            continue
+        k = t.i + 1
+        while k < len(lows) and lows[k] in FILLERS:
+            k += 1
+        for r in readings:
+            first = next((p for p in r.pieces if r.phrase.toks[p.start].i <= k
+                          < r.phrase.toks[p.end - 1].i + 1), None)
+            if (first is not None and first.kind == "column" and first.column is not None
+                    and (first.column.table, first.column.name) in shown):
+                plan.distinct = True
+                plan.accounted.add(t.i)
+
+
+def _as_listing(plan: Plan, parsed: P.Parse, readings: list[Reading]) -> None:
     if plan.measures or plan.rows or not plan.groups or plan.desc is not None or plan.having:
         return
     lex = lexicon()

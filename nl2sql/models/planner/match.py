@@ -17,6 +17,7 @@ from functools import lru_cache
 from nl2sql.models.planner import parse as P
 from nl2sql.models.planner.catalog import LABEL_WORDS, Catalog, Column, Table, key_column
 from nl2sql.models.planner.lexicon import lexicon
+from nl2sql.models.planner.naming import money_column, named_column, own_column, reordered_column
 from nl2sql.models.planner.words import (
     FILLERS,
     NEUTRAL,
@@ -25,18 +26,12 @@ from nl2sql.models.planner.words import (
     VERBS,
     Tok,
     is_plural,
-    root,
     stem,
     table_words,
     tokenize,
 )
 
 MAX_SPAN = 5
-# Last words of a numeric column's name that only say it holds a quantity (fare_amt).
-AMOUNT_WORDS = lexicon().sets["amount_words"]
-# Last words of a column's name that only say how a thing is written down: "email" is
-# email_address, "cell" cell_number, "zip" zip_code.
-REFERENCE_WORDS = lexicon().sets["reference_words"]
 # Common words for one-letter codes (gender M/F, flags Y/N).
 LETTER_CODES: dict[str, str] = lexicon().maps["letter_codes"]
 
@@ -278,6 +273,10 @@ class Matcher:
         return {tuple(stem(w) for w in re.findall(r"[A-Za-z]+", name)) for name in names}
 
 
+    def _qualifies(self, qual: tuple[str, ...], table: Table) -> bool:
+        """``invoice`` names Invoices; "customer" names users where the definitions say so."""
+        return _qualifies(qual, table) or qual == table.words or qual in self._called(table)
+
     def _column(self, stems: tuple[str, ...], toks: list[Tok], a: int, b: int) -> Piece | None:
         says_id = stems[-1:] == ("id",)
         words = stems[:-1] if says_id and len(stems) > 1 else stems
@@ -306,9 +305,13 @@ class Matcher:
                 and best[0][1] != 0:
             return None  # "name" where first_name and last_name say it equally: not a guess
         if best is None and not says_id:
-            best = self._named_column(words, a, b)
-        if best is None and not says_id and len(words) > 1:
-            best = self._reordered_column(words, a, b)
+            found = (named_column(words, self.scope, self.subject, self.catalog)
+                     or (reordered_column(words, self.scope, self.subject)
+                         if len(words) > 1 else None)
+                     or own_column(words, self.scope, self.subject)
+                     or money_column(words, self.scope, self.subject, self._qualifies))
+            if found is not None:
+                best = (found[0], Piece("column", a, b, found[1], found[2]))
         said = self.subject is not None and set(self.subject.words) <= self._said
         if best is None and stems == ("name",) and self.subject is not None and said:
             titles = [c for c in self.subject.columns or [] if c.text and not c.is_key
@@ -320,42 +323,6 @@ class Matcher:
             if own is not None and self.subject in self.scope:
                 return Piece("column", a, b, self.subject, own, says_id=True)
         return best[1] if best else None
-
-    def _reordered_column(self, words: tuple[str, ...], a: int,
-                          b: int) -> tuple[tuple[object, ...], Piece] | None:
-        """``arriving date`` for ``date_arrived``: the same words, in another order or
-        another form of the verb; only where exactly one column says them."""
-        said = sorted(root(w) for w in words)
-        found = [(table, col) for table in self.scope for col in table.columns or []
-                 if sorted(root(w) for w in col.words) == said]
-        if len({(t.id, c.name) for t, c in found}) != 1:
-            return None
-        table, col = found[0]
-        return (int(table is self.subject),), Piece("column", a, b, table, col)
-
-    def _named_column(self, words: tuple[str, ...],
-                      a: int, b: int) -> tuple[tuple[object, ...], Piece] | None:
-        """Columns a word means without being their name: ``department`` for
-        ``DeptName`` (the name of one), ``fare`` for ``fare_amt``, ``revenue`` where a
-        description says "Revenue is SUM(sale_price)"."""
-        best: tuple[tuple[object, ...], Piece] | None = None
-        tables = {t.words for t in self.catalog.tables.values()}
-        for rank_t, table in enumerate(self.scope):
-            for col in table.columns or []:
-                named = col.words[-1:][0] in LABEL_WORDS if col.words else False
-                labelled = len(col.words) > 1 and col.words[:-1] == words and (
-                    (named and col.text and words != table.words)
-                    or (col.words[-1] in AMOUNT_WORDS and col.numeric and not col.is_key)
-                    or (col.words[-1] in REFERENCE_WORDS and not col.is_key
-                        and words not in tables))  # breed_code, where a table is Breeds
-                defined = len(words) == 1 and table.defined.get(words[0], ("", ""))[1].lower(
-                ) == col.name.lower()
-                if labelled or defined:
-                    key = (int(table is self.subject), int(defined), int(named), -rank_t,
-                           col.name)
-                    if best is None or key > best[0]:
-                        best = (key, Piece("column", a, b, table, col))
-        return best
 
 
 @lru_cache(maxsize=65536)  # the same example values are compared for every span

@@ -55,3 +55,23 @@ def values_naming_tables(readings: list[Reading], plan: Plan, catalog: Catalog) 
                            f"the table {named[0].name}, and I would read it as a value of "
                            f"{p.column.name}")
     return out
+
+
+def each_row_aggregated(readings: list[Reading], plan: Plan) -> list[str]:
+    """``List the weight of each dog and the breed name`` read as the total weight per
+    breed: "each <the rows themselves>" asks for one answer per row, and a plan that
+    adds the rows up (by another grouping, or none) answers another question."""
+    if not plan.measures or all(m.func in ("COUNT", "COUNT_DISTINCT") and m.column is None
+                                for m in plan.measures):
+        return []
+    key = next((c for c in plan.subject.columns or [] if c.is_key
+                and c.words == plan.subject.words), None)
+    if key is not None and any(col_key(g.column) == col_key(key) for g in plan.groups):
+        return []
+    for r in readings:
+        if (r.phrase.role in (P.GROUP, P.RANK_GROUP) and r.phrase.group_word in ("each", "every")
+                and len(r.pieces) == 1 and r.pieces[0].kind == "table"
+                and r.pieces[0].table is plan.subject):
+            return [f"the question asks about each row of {plan.subject.name}, and I would "
+                    "add the rows up"]
+    return []

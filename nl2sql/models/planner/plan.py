@@ -126,6 +126,7 @@ class Plan:
     limit: int | None = None
     rows: list[Column] = field(default_factory=list)  # row-level answer: columns to show
     order_column: Column | None = None
+    distinct: bool = False  # rows: each different row once ("the different names of ...")
     having: list[tuple[str, float | int]] = field(default_factory=list)  # COUNT(*) op n
     # Set conditions and comparisons with an aggregate (sets.py): subqueries in WHERE/HAVING.
     conditions: list[Related | Versus] = field(default_factory=list)

@@ -200,6 +200,8 @@ def build(plan: Plan, defensive: bool = False) -> Built:
         query = query.order_by(*order, copy=False)
     if plan.limit is not None and (plan.rows or plan.ranked):
         query = query.limit(int(plan.limit), copy=False)
+    if plan.rows and plan.distinct:
+        query = query.distinct(copy=False)  # "the different names": each once
     built.query = query
     return built
 
