@@ -18,6 +18,7 @@ from nl2sql.models.planner import parse as P
 from nl2sql.models.planner.catalog import LABEL_WORDS, Catalog, Column, Table, key_column
 from nl2sql.models.planner.lexicon import lexicon
 from nl2sql.models.planner.naming import money_column, named_column, own_column, reordered_column
+from nl2sql.models.planner.owners import names_of, owner_after
 from nl2sql.models.planner.words import (
     FILLERS,
     NEUTRAL,
@@ -109,6 +110,8 @@ class Matcher:
         self.subject = subject
         self.near: Table | None = None
         self.counted = False  # reading a phrase that is only what is counted ("men")
+        self.owner: Table | None = None  # "the name *of the breed*": whose column it is
+        self._toks = tokenize(question)
         # the words of the question: "the ids" are the subject's only where it is named
         self._said = {t.stem for t in tokenize(question)}
 
@@ -117,6 +120,7 @@ class Matcher:
         ("customers from Canada")."""
         self.near = near
         self.counted = phrase.role in (P.COUNT, P.PCT_BASE) and len(phrase.toks) == 1
+        self.owner = owner_after(phrase, self._toks, self.catalog, self.scope)
         toks = phrase.toks
         n = len(toks)
         weights = WEIGHTS.get(phrase.role, WEIGHTS[P.CONTEXT])
@@ -293,8 +297,8 @@ class Matcher:
                     if says_id and not col.is_key:
                         continue
                     unmatched = len(col.words) - len(rest)
-                    key = (int(table is self.subject), -unmatched, int(qual == table.words),
-                           -len(col.words), -rank_t, col.name)
+                    key = (int(table is self.owner), int(table is self.subject), -unmatched,
+                           int(qual == table.words), -len(col.words), -rank_t, col.name)
                     if best is None or key > best[0]:
                         rival = best if best is not None and best[0][:-1] == key[:-1] else None
                         best = (key, Piece("column", a, b, table, col, says_id=says_id))
@@ -302,8 +306,11 @@ class Matcher:
                         rival = (key, best[1])
                     break
         if best is not None and rival is not None and rival[0][:-1] == best[0][:-1] \
-                and best[0][1] != 0:
-            return None  # "name" where first_name and last_name say it equally: not a guess
+                and best[0][2] != 0:
+            # "name" where first_name and last_name say it equally: not a guess, unless the
+            # words ask for the whole name of a table's rows ("the names of the owners")
+            whole = names_of(stems, self.owner, self.subject, self._said)
+            return Piece("table", a, b, whole) if whole is not None else None
         if best is None and not says_id:
             found = (named_column(words, self.scope, self.subject, self.catalog)
                      or (reordered_column(words, self.scope, self.subject)
@@ -312,6 +319,10 @@ class Matcher:
                      or money_column(words, self.scope, self.subject, self._qualifies))
             if found is not None:
                 best = (found[0], Piece("column", a, b, found[1], found[2]))
+        if best is None:
+            whole = names_of(stems, self.owner, self.subject, self._said)
+            if whole is not None:
+                return Piece("table", a, b, whole)
         said = self.subject is not None and set(self.subject.words) <= self._said
         if best is None and stems == ("name",) and self.subject is not None and said:
             titles = [c for c in self.subject.columns or [] if c.text and not c.is_key
