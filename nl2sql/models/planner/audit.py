@@ -28,6 +28,7 @@ from nl2sql.models.planner.catalog import Catalog, Column, key_column, label_col
 from nl2sql.models.planner.cues import COMPARATIVE_HINTS, UNIT_HINTS
 from nl2sql.models.planner.knowledge import undefined_use
 from nl2sql.models.planner.lexicon import lexicon
+from nl2sql.models.planner.listing import pronoun_pair
 from nl2sql.models.planner.match import Reading
 from nl2sql.models.planner.misreadings import (
     col_key,
@@ -253,13 +254,6 @@ def audit(toks: list[Tok], parsed: P.Parse, readings: list[Reading], plan: Plan,
         out.problems.insert(0, f"the dataset's notes define a word of the question (\"{rule}\") "
                                "and I cannot apply that definition")
     return out
-
-
-def pronoun_pair(t: Tok, toks: list[Tok]) -> bool:
-    """The "or" of "his or her", "he or she": a person of either sex, not two readings."""
-    pronouns = _SETS["personal_pronouns"]
-    return (t.low == "or" and 0 < t.i < len(toks) - 1 and toks[t.i - 1].low in pronouns
-            and toks[t.i + 1].low in pronouns)
 
 
 def abbreviation(t: Tok, toks: list[Tok]) -> bool:

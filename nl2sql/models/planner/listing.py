@@ -70,12 +70,11 @@ def coordinate(toks: list[Tok], readings: list[Reading]) -> None:
     """``What are the age and hometown of teachers?``, ``How many different series and
     contents ...``: a phrase joined by a bare "and" to a phrase of columns, itself only
     columns of the same tables, is asked the same way (listed, counted, measured)."""
-    lows = [t.low for t in toks]
     for prev, r in zip(readings, readings[1:], strict=False):
         if r.phrase.role != P.CONTEXT or prev.phrase.role not in COORDINATED:
             continue
-        between = [w for w in lows[prev.phrase.toks[-1].i + 1:r.phrase.toks[0].i]
-                   if w not in FILLERS]
+        between = [t.low for t in toks[prev.phrase.toks[-1].i + 1:r.phrase.toks[0].i]
+                   if t.low not in FILLERS and not pronoun_pair(t, toks)]  # "his or her"
         cols = [p.column for p in r.pieces if p.kind == "column" and p.column is not None]
         before = [p.column for p in prev.pieces if p.kind == "column" and p.column is not None]
         if (between != ["and"] or r.unresolved or not cols or len(cols) != len(r.pieces)
@@ -94,7 +93,10 @@ def _each_row(plan: Plan, parsed: P.Parse, readings: list[Reading]) -> set[int]:
     out: set[int] = set()
     lows = [t.low for t in parsed.toks]
     for r in readings:
-        if (r.phrase.role == P.GROUP and len(r.pieces) == 1 and not r.unresolved
+        if r.phrase.role != P.GROUP:
+            continue
+        if _possessive(r, plan) or (
+                len(r.pieces) == 1 and not r.unresolved
                 and r.pieces[0].kind == "table" and r.pieces[0].table is plan.subject):
             first = r.phrase.toks[0].i
             k = first - 1
@@ -102,7 +104,31 @@ def _each_row(plan: Plan, parsed: P.Parse, readings: list[Reading]) -> set[int]:
                 k -= 1
             if k >= 0 and lows[k] in ("each", "every", "per"):
                 out |= {k, *(t.i for t in r.phrase.toks)}
+        elif out and r.phrase.group_word in ("each", "every") and r.pieces and all(
+                p.kind == "column" and p.column is not None
+                and p.column.table == plan.subject.id for p in r.pieces):
+            out |= {t.i for t in r.phrase.toks}  # "each owner's name *and state*"
     return out
+
+
+def pronoun_pair(t: Tok, toks: list[Tok]) -> bool:
+    """The "or" of "his or her", "he or she": a person of either sex, not two readings."""
+    pronouns = _SETS["personal_pronouns"]
+    return (t.low == "or" and 0 < t.i < len(toks) - 1 and toks[t.i - 1].low in pronouns
+            and toks[t.i + 1].low in pronouns)
+
+
+def _possessive(r: Reading, plan: Plan) -> bool:
+    """``each owner's first name``: the subject's name said as an owner ("'s"), then
+    only its own columns: one row per owner."""
+    toks = r.phrase.toks
+    n = len(plan.subject.words)
+    if len(toks) <= n or not toks[n - 1].raw.lower().endswith(("'s", "’s")) or tuple(
+            t.stem for t in toks[:n]) != plan.subject.words:
+        return False
+    return bool(r.pieces) and not r.unresolved and all(
+        p.kind == "column" and p.column is not None and p.column.table == plan.subject.id
+        for p in r.pieces)
 
 
 def ranked_rows(plan: Plan, parsed: P.Parse) -> None:

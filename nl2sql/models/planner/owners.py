@@ -15,6 +15,7 @@ from nl2sql.models.planner.lexicon import lexicon
 from nl2sql.models.planner.words import Tok
 
 _FILLERS = lexicon().sets["fillers"]
+NAME_PARTS = lexicon().sets["name_parts"]  # first_name, last_name: parts of one name
 MAX_NAME = 3  # words of a table's name said after "of"
 
 
@@ -40,8 +41,8 @@ def owner_after(phrase: P.Phrase, toks: list[Tok], catalog: Catalog,
 def names_of(stems: tuple[str, ...], owner: Table | None, subject: Table | None,
              said: set[str]) -> Table | None:
     """``the names of the owners``: the table whose rows the words "name(s)" ask for,
-    when its name is held by several name columns (first_name, last_name) and nothing
-    else: the owner named after "of", else the subject where the question names it."""
+    when its name is held in parts (first_name, last_name) and no other column is a
+    name: the owner named after "of", else the subject where the question names it."""
     if stems != ("name",):
         return None
     table = owner if owner is not None else (
@@ -51,6 +52,8 @@ def names_of(stems: tuple[str, ...], owner: Table | None, subject: Table | None,
     labels = label_columns(table)
     named = [c for c in table.columns or [] if c.text and not c.is_key and c.words
              and c.words[-1] in LABEL_WORDS]
-    if len(labels) < 2 or labels != named or any(c.words[-1] != "name" for c in labels):
-        return None
+    if len(labels) < 2 or labels != named or any(
+            len(c.words) != 2 or c.words[0] not in NAME_PARTS or c.words[1] != "name"
+            for c in named):
+        return None  # product_name and brand_name: two names, not one in parts
     return table
