@@ -126,10 +126,15 @@ class Plan:
     limit: int | None = None
     rows: list[Column] = field(default_factory=list)  # row-level answer: columns to show
     order_column: Column | None = None
+    # rows tied on ``order_column`` follow these first: a listed pair's other side in the
+    # order its rows were keyed (relations.py), not by its label's spelling
+    ties: list[Column] = field(default_factory=list)
     having: list[tuple[str, float | int]] = field(default_factory=list)  # COUNT(*) op n
     # Set conditions and comparisons with an aggregate (sets.py): subqueries in WHERE/HAVING.
     conditions: list[Related | Versus] = field(default_factory=list)
     accounted: set[int] = field(default_factory=set)  # words a feature used ("aged 32")
+    # verbs read as the key path between two tables (relations.py): "teach: teacher -> ..."
+    relations: list[str] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)  # words that played no part
     unknown_values: list[str] = field(default_factory=list)  # value-like words found nowhere
     # What the question itself said, for follow-ups that only change a part.

@@ -175,6 +175,8 @@ def relations(b: _Builder) -> None:
         for r in reversed(list(b.readings)):  # the last phrase first: "not been arranged
             if r.phrase.related and r in b.readings:  # to teach courses" is one condition
                 _related(b, r, matcher, key)
+            elif r.phrase.role == P.CONTEXT and r.of("table") and r in b.readings:
+                _related(b, r, matcher, key, implied=True)  # "dogs who went through ..."
     except Unclear as e:
         raise Unanswerable(str(e)) from e
 
@@ -183,7 +185,10 @@ def _owner(b: _Builder) -> dict[int, Reading]:
     return {t.i: r for r in b.readings if r.pieces for t in r.phrase.toks}
 
 
-def _related(b: _Builder, r: Reading, matcher: Matcher, key: Column) -> None:
+def _related(b: _Builder, r: Reading, matcher: Matcher, key: Column,
+             implied: bool = False) -> None:
+    """``implied``: no negation, count or "any" marks the condition; a relating verb right
+    before the related rows says there are some ("dogs that received a treatment")."""
     sources = [j.source for j in into(b.catalog, b.s)]
     toks = r.phrase.toks
     k = 0  # "booked a flight", "ordered anything": the verb first, then what it relates to
@@ -210,6 +215,9 @@ def _related(b: _Builder, r: Reading, matcher: Matcher, key: Column) -> None:
     if window is None:
         return
     used, denied, cmp, some = window
+    if implied and not denied and cmp is None:
+        some = any(toks[i].low in RELATING_VERBS for i in range(k)) or any(
+            b.parsed.toks[i].low in RELATING_VERBS for i in used)
     if (denied and cmp is not None) or not (denied or cmp is not None or some):
         return  # "not more than 2", or no word asking for a condition: not read here
     if cmp is not None and (not isinstance(cmp.number, int) or cmp.number < 0):
