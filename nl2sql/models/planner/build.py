@@ -61,6 +61,7 @@ class _Builder:
                  joins: list[Join], catalog: Catalog) -> None:
         self.parsed = parsed
         self.readings = readings
+        self.said = list(readings)  # every phrase as read, before set conditions take some
         self.s = subject
         self.joins = joins
         self.catalog = catalog

@@ -75,14 +75,19 @@ class VerbReading:
         return f"{self.verb}: " + " -> ".join(t.name for t in self.tables())
 
 
-def mentions(readings: list[Reading]) -> list[Mention]:
-    """Tables the question names as a whole (``teachers``, ``the professional``)."""
+def mentions(readings: list[Reading], catalog: Catalog) -> list[Mention]:
+    """Tables the question names as a whole (``teachers``, ``the professional``) or by a
+    value of theirs (``Math``: a course)."""
+    tables = {t.id: t for t in catalog.fetched()}
     out = []
     for r in readings:
         for p in r.pieces:
-            if p.kind == "table" and p.table is not None and not p.by_description:
+            table = p.table if p.kind == "table" and not p.by_description else None
+            if p.kind == "value" and p.column is not None:
+                table = tables.get(p.column.table)  # "teachers who teach Math": a course
+            if table is not None:
                 toks = r.phrase.toks[p.start:p.end]
-                out.append(Mention(toks[0].i, toks[-1].i + 1, p.table))
+                out.append(Mention(toks[0].i, toks[-1].i + 1, table))
     return sorted(out, key=lambda m: m.start)
 
 
@@ -144,7 +149,7 @@ def find(toks: list[Tok], readings: list[Reading], catalog: Catalog,
     """The relating verbs of the question, each read as the one path between the two
     tables it relates; ``taken`` are tokens another reading already uses."""
     placed = {t.i for r in readings for p in r.pieces for t in r.phrase.toks[p.start:p.end]}
-    named = mentions(readings)
+    named = mentions(readings, catalog)
     out: list[VerbReading] = []
     done: set[int] = set()
     for v in toks:
@@ -160,8 +165,10 @@ def find(toks: list[Tok], readings: list[Reading], catalog: Catalog,
         if any(k in placed or not (_small(toks[k]) or _verb_like(toks[k])) for k in lead):
             continue
         # then forwards: more verbs and particles ("went through", "arranged to teach")
-        j = v.i + 1
-        while j < len(toks) and j not in placed and (_small(toks[j]) or _verb_like(toks[j])):
+        j = v.i + 1  # (and words a condition reads: "teach at least two courses")
+        starts = {m.start for m in named}
+        while j < len(toks) and j not in starts and (j in taken or j not in placed and (
+                _small(toks[j]) or _verb_like(toks[j]))):
             j += 1
         after = next((m for m in named if m.start == j), None)
         if after is not None and after.table is not near.table:
@@ -210,7 +217,7 @@ def account(b: _Builder) -> None:
     plan's joins are settled)."""
     plan: Plan = b.plan
     taken = set(plan.accounted) | {i for c in plan.conditions for i in c.tokens}
-    for v in find(b.parsed.toks, b.readings, b.catalog, taken):
+    for v in find(b.parsed.toks, b.said, b.catalog, taken):
         if not _pair(b, v):
             continue
         linked = links(plan, b.catalog)
