@@ -193,8 +193,9 @@ def _related(b: _Builder, r: Reading, matcher: Matcher, key: Column,
     toks = r.phrase.toks
     k = 0  # "booked a flight", "ordered anything": the verb first, then what it relates to
     named_at = {p.start for p in r.pieces if p.kind == "table"}  # "borrowed books": a noun
-    while k < len(toks) and not (k and k in named_at) and (toks[k].low in RELATING_VERBS or toks[k].low in RELATION_PARTICLES
-                             or any(names_table(toks[k], t) for t in sources)):
+    while k < len(toks) and not (k and k in named_at) and (
+            toks[k].low in RELATING_VERBS or toks[k].low in RELATION_PARTICLES
+            or any(names_table(toks[k], t) for t in sources)):
         k += 1
     # read as what is counted: "products" is the table, not a 'product' value somewhere
     again = matcher.read(P.Phrase(toks[k:], role=P.COUNT)) if k < len(toks) else Reading(
