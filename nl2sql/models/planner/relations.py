@@ -29,6 +29,7 @@ from typing import Any
 from nl2sql.models.planner import parse as P
 from nl2sql.models.planner.catalog import Catalog, Column, Table, label_columns
 from nl2sql.models.planner.cues import NEGATIONS, NEVER, RELATING_VERBS, RELATION_PARTICLES
+from nl2sql.models.planner.features import Unanswerable
 from nl2sql.models.planner.joins import Edge, graph, key_of
 from nl2sql.models.planner.lexicon import lexicon
 from nl2sql.models.planner.match import Reading
@@ -144,10 +145,11 @@ def _names(t: Tok, path: tuple[Step, ...]) -> bool:
         w in roots or any(len(r) >= 4 and w.startswith(r) for r in roots) for w in keys)
 
 
-def find(toks: list[Tok], readings: list[Reading], catalog: Catalog,
-         taken: set[int]) -> list[VerbReading]:
+def find(toks: list[Tok], readings: list[Reading], catalog: Catalog, taken: set[int],
+         unclear: list[str] | None = None) -> list[VerbReading]:
     """The relating verbs of the question, each read as the one path between the two
-    tables it relates; ``taken`` are tokens another reading already uses."""
+    tables it relates; ``taken`` are tokens another reading already uses. A verb between
+    two tables the keys join in several ways goes to ``unclear``, said in words."""
     placed = {t.i for r in readings for p in r.pieces for t in r.phrase.toks[p.start:p.end]}
     named = mentions(readings, catalog)
     out: list[VerbReading] = []
@@ -185,7 +187,14 @@ def find(toks: list[Tok], readings: list[Reading], catalog: Catalog,
         found = paths(catalog, *pair)
         verbs = [i for i in span if not _small(toks[i])]
         if len(found) > 1:  # the verb may name one: "enrolled" the enrolments
+            ways = found
             found = [p for p in found if any(_names(toks[i], p) for i in verbs)]
+            if len(found) != 1 and unclear is not None and verbs and not any(
+                    lexicon().light(toks[i].low) for i in verbs):
+                said = " or ".join(_way(pair[0], w) for w in ways[:3])
+                unclear.append(f"{pair[0].name} and {pair[1].name} are related in more than "
+                               f"one way ({said}); I cannot tell which '{toks[verbs[0]].raw}' "
+                               "means")
         if len(found) != 1 or not all(_verb_like(toks[i]) or _names(toks[i], found[0])
                                       for i in verbs):
             continue
@@ -193,6 +202,11 @@ def find(toks: list[Tok], readings: list[Reading], catalog: Catalog,
         out.append(VerbReading(tuple(span), " ".join(toks[i].raw for i in verbs), *pair,
                                found[0]))
     return out
+
+
+def _way(start: Table, path: tuple[Step, ...]) -> str:
+    return " -> ".join([start.name] + [f"{(e.source if back else e.target).name} "
+                                       f"({e.fk.name})" for e, back in path])
 
 
 def links(plan: Plan, catalog: Catalog) -> set[frozenset[str]]:
@@ -216,8 +230,14 @@ def account(b: _Builder) -> None:
     """Relating verbs whose path the plan reads are accounted for, and named (after the
     plan's joins are settled)."""
     plan: Plan = b.plan
+    if _uncalled_count(b):
+        return  # a count per group no word asked for: the verb does not make it right
     taken = set(plan.accounted) | {i for c in plan.conditions for i in c.tokens}
-    for v in find(b.parsed.toks, b.said, b.catalog, taken):
+    unclear: list[str] = []
+    found = find(b.parsed.toks, b.said, b.catalog, taken, unclear)
+    if unclear:
+        raise Unanswerable(unclear[0] + "; say which one you mean")
+    for v in found:
         if not _pair(b, v):
             continue
         linked = links(plan, b.catalog)
@@ -226,30 +246,48 @@ def account(b: _Builder) -> None:
             plan.relations.append(v.describe())
 
 
+def _uncalled_count(b: _Builder) -> bool:
+    lex = lexicon()
+    asked = lex.features["count"] | lex.features["sum"] | lex.features["share"]
+    plan: Plan = b.plan
+    return bool(plan.measures) and all(m.func == "COUNT" and m.column is None
+                                       for m in plan.measures) and not any(
+        t.low in asked or t.stem in asked for t in b.parsed.toks)
+
+
+# Words that join one more thing to a listing: "and", "together with", "along with"
+JOINED = {("and",), ("together", "with"), ("along", "with")}
+LEADING = frozenset({"the", "their", "his", "her", "its", "what", "which", "all"})
+
+
 def _pair(b: _Builder, v: VerbReading) -> bool:
-    """``Show names of teachers and the courses they teach``: a listing that names one side
-    of the relation as a whole, after "and", lists it beside the other (by its label
-    columns), one row per related pair. False when it asks so and cannot be shown."""
+    """``Show names of teachers and the courses they teach``, ``the date of each treatment
+    together with the first name of the professional who operated it``: a listing that
+    names one side of the relation (as a whole, or columns of it) after "and" lists it
+    beside the other, one row per related pair. False when it asks so and cannot."""
     plan: Plan = b.plan
     if not plan.rows or plan.measures or plan.groups:
         return True
     toks = b.parsed.toks
     for side, other in ((v.left, v.right), (v.right, v.left)):
         shown = {c.table for c in plan.rows}
-        whole = _whole(b.readings, side)
-        if whole is None or side.id in shown:
+        said = _listed(b.said, side)
+        if said is None or side.id in shown:
             continue
-        k = whole.phrase.toks[0].i - 1
-        while k >= 0 and toks[k].low in ("the", "their", "what", "which", "all"):
+        k = said.phrase.toks[0].i - 1
+        while k >= 0 and toks[k].low in LEADING:
             k -= 1
-        if k < 0 or toks[k].low != "and":
+        joined = next((w for w in JOINED if k - len(w) + 1 >= 0 and tuple(
+            t.low for t in toks[k - len(w) + 1:k + 1]) == w), None)
+        if joined is None:
             continue  # "people who teach math courses": the courses are not listed
-        labels = _labels(side)
-        if other.id not in shown or not labels:
+        cols = [p.column for p in said.pieces if p.column is not None] or _labels(side)
+        if other.id not in shown or not cols:
             return False
         if side is not plan.subject:
             b.join_to(side)
-        plan.rows += [c for c in labels if all(c is not r for r in plan.rows)]
+        plan.rows += [c for c in cols if all(c is not r for r in plan.rows)]
+        plan.accounted |= set(range(k - len(joined) + 1, k + 1))
         key = key_of(b.catalog, side)
         if plan.order_column is not None and key is not None:
             plan.ties.append(key)  # each teacher's courses in the order they were keyed
@@ -263,10 +301,15 @@ def _labels(table: Table) -> list[Column]:
     return own[:1] or label_columns(table)
 
 
-def _whole(readings: list[Reading], table: Table) -> Reading | None:
-    """The phrase that names ``table`` and nothing else ("the courses", "what course")."""
+def _listed(readings: list[Reading], table: Table) -> Reading | None:
+    """The phrase that names ``table`` and nothing else ("the courses", "what course"), or
+    only columns of it ("the first name" of the professional)."""
     for r in readings:
-        if (r.phrase.role in (P.CONTEXT, P.WHICH) and len(r.pieces) == 1 and not r.unresolved
-                and r.pieces[0].kind == "table" and r.pieces[0].table is table):
+        if r.phrase.role not in (P.CONTEXT, P.WHICH) or not r.pieces or r.unresolved:
+            continue
+        if len(r.pieces) == 1 and r.pieces[0].kind == "table" and r.pieces[0].table is table:
+            return r
+        if all(p.kind == "column" and p.column is not None and p.column.table == table.id
+               for p in r.pieces):
             return r
     return None
