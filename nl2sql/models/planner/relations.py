@@ -182,7 +182,7 @@ def find(toks: list[Tok], readings: list[Reading], catalog: Catalog, taken: set[
             others = [m for m in before if m.table is not near.table]
             if not others or not any(toks[i].low in BACK for i in span):
                 continue
-            pair = (near.table, others[-1].table)
+            pair = (others[-1].table, near.table)  # in the order said
         span = [i for i in span if i not in taken]
         found = paths(catalog, *pair)
         verbs = [i for i in span if not _small(toks[i])]
