@@ -66,6 +66,9 @@ class Related:
     counted: Column | None = None
     filters: tuple[Filter, ...] = ()
     tokens: tuple[int, ...] = ()
+    # conditions on ``target``'s own columns ("never taught History"): the bridge's rows
+    # are joined to the target on ``counted`` inside the subquery
+    target_filters: tuple[Filter, ...] = ()
 
 
 @dataclass(frozen=True)

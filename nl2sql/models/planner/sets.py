@@ -206,6 +206,9 @@ def _related(b: _Builder, r: Reading, matcher: Matcher, key: Column,
         return
     # "never ordered anything": the verb names the rows ("ordered": orders)
     named = tables[0] if tables else named_by_verb(toks[:k], sources)
+    held = {p.column.table for p in values if p.column is not None}
+    if named is None and len(held) == 1 and b.s.id not in held:
+        named = b.catalog.table(held.pop())  # "never taught History": a course's title
     if named is None:
         return
     lex = lexicon()
@@ -228,13 +231,20 @@ def _related(b: _Builder, r: Reading, matcher: Matcher, key: Column,
     if not found:
         return
     route = _one(found, named, b.s)
-    if any(p.column is None or p.column.table != route.via.id for p in values):
-        return  # "a Paid order": a value of the related rows themselves, nothing further
-    by_col: dict[str, list[Any]] = {}
+    # "a Paid order": a value of the related rows themselves; through a bridge, a value of
+    # the table it leads to ("never taught History"); nothing further
+    beyond = route.named if route.counted is not None else route.via
+    if any(p.column is None or p.column.table not in (route.via.id, beyond.id)
+           for p in values):
+        return
+    by_col: dict[tuple[str, str], list[Any]] = {}
     for p in values:
-        by_col.setdefault(p.column.name, []).append(p.value)  # type: ignore[union-attr]
+        by_col.setdefault((p.column.table, p.column.name), []).append(  # type: ignore[union-attr]
+            p.value)
     filters = tuple(Filter(route.via.column(c), "=", tuple(v))  # type: ignore[arg-type]
-                    for c, v in by_col.items())
+                    for (t, c), v in by_col.items() if t == route.via.id)
+    target_filters = tuple(Filter(beyond.column(c), "=", tuple(v))  # type: ignore[arg-type]
+                           for (t, c), v in by_col.items() if t != route.via.id)
     op, count = (cmp.op, int(cmp.number)) if cmp is not None else ("=", 0) if denied else (
         ">=", 1)  # "dogs that went through any treatment": some
     if cmp is not None:
@@ -246,7 +256,8 @@ def _related(b: _Builder, r: Reading, matcher: Matcher, key: Column,
     tokens = tuple(sorted(gone | dated | {t.i for t in r.phrase.toks}))
     b.plan.conditions.append(Related(route.via, route.fk, key, op, count,
                                      route.named if route.counted else None, route.counted,
-                                     filters + when, tokens=tokens))
+                                     filters + when, tokens=tokens,
+                                     target_filters=target_filters))
     b.readings = [x for x in b.readings if x is not r and not all(
         t.i in gone for t in x.phrase.toks)]
 
