@@ -53,6 +53,7 @@ class Mention:
     start: int
     end: int
     table: Table
+    generic: bool = False  # "the people": a word for anyone, standing for ``table``
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,29 @@ def mentions(readings: list[Reading], catalog: Catalog) -> list[Mention]:
                 toks = r.phrase.toks[p.start:p.end]
                 out.append(Mention(toks[0].i, toks[-1].i + 1, table))
     return sorted(out, key=lambda m: m.start)
+
+
+# Words for anyone or anything: "the names of the people who teach math courses"
+GENERIC = frozenset({"people", "person", "persons", "individuals", "ones", "those"})
+
+
+def _people(toks: list[Tok], readings: list[Reading], catalog: Catalog,
+            placed: set[int]) -> list[Mention]:
+    """``the names of the people who ...``: a word for anyone right after columns "of
+    (the)" stands for the columns' table."""
+    out = []
+    for r in readings:
+        cols = [p.column for p in r.pieces if p.kind == "column" and p.column is not None]
+        if not cols or len(cols) != len(r.pieces) or len({c.table for c in cols}) != 1:
+            continue
+        k = r.phrase.toks[-1].i + 1
+        if k < len(toks) and toks[k].low == "of":
+            k += 1 + (k + 1 < len(toks) and toks[k + 1].low == "the")
+            table = catalog.table(cols[0].table)
+            if (k < len(toks) and toks[k].low in GENERIC and k not in placed
+                    and table is not None):
+                out.append(Mention(k, k + 1, table, generic=True))
+    return out
 
 
 def _small(t: Tok) -> bool:
@@ -151,7 +175,8 @@ def find(toks: list[Tok], readings: list[Reading], catalog: Catalog, taken: set[
     tables it relates; ``taken`` are tokens another reading already uses. A verb between
     two tables the keys join in several ways goes to ``unclear``, said in words."""
     placed = {t.i for r in readings for p in r.pieces for t in r.phrase.toks[p.start:p.end]}
-    named = mentions(readings, catalog)
+    named = sorted(mentions(readings, catalog) + _people(toks, readings, catalog, placed),
+                   key=lambda m: m.start)
     out: list[VerbReading] = []
     done: set[int] = set()
     for v in toks:
@@ -199,6 +224,7 @@ def find(toks: list[Tok], readings: list[Reading], catalog: Catalog, taken: set[
                                       for i in verbs):
             continue
         done |= set(span)
+        span += [near.start] if near.generic else []  # "the people": the teachers
         out.append(VerbReading(tuple(span), " ".join(toks[i].raw for i in verbs), *pair,
                                found[0]))
     return out
@@ -240,10 +266,25 @@ def account(b: _Builder) -> None:
     for v in found:
         if not _pair(b, v):
             continue
+        if _repeats_for_nothing(plan, v):
+            continue
         linked = links(plan, b.catalog)
         if all(frozenset((e.source.id, e.target.id)) in linked for e, _ in v.path):
             plan.accounted |= set(v.tokens)
             plan.relations.append(v.describe())
+
+
+def _repeats_for_nothing(plan: Plan, v: VerbReading) -> bool:
+    """``the ages of those who borrowed books`` read as members joined to every loan of a
+    book: rows of one side repeated once per related row, while the other side neither
+    shows nor narrows anything (the question asks which rows have some: a set condition,
+    which this reading is not)."""
+    if not plan.rows or plan.measures or plan.groups or not any(j.many for j in plan.joins):
+        return False
+    shown = {c.table for c in plan.rows}
+    narrowed = {f.column.table for f in plan.filters}
+    sides = {v.left.id, v.right.id}
+    return len(sides & shown) == 1 and not (sides - shown) & narrowed
 
 
 def _uncalled_count(b: _Builder) -> bool:

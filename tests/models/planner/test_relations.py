@@ -93,6 +93,10 @@ ANSWERED = [
     ("school", "What are the names of teachers who teach Math?",
      "SELECT t.name FROM school.teachers t JOIN school.class_sessions s ON s.teacher_id = t.id "
      "JOIN school.courses c ON c.id = s.course_id WHERE c.title = 'Math'"),
+    # "the people who ...": a word for anyone stands for the table whose names are asked
+    ("library", "What are the full names of the people who borrowed Drama books?",
+     "SELECT FullName FROM library.Members WHERE MemberId IN (SELECT l.MemberId FROM "
+     "library.Loans l JOIN library.Books b ON b.BookId = l.BookId WHERE b.Genre = 'Drama')"),
     # "who <verb> <table>": some related row, each subject row once
     ("school", "What is the average age of teachers who teach courses?",
      "SELECT AVG(age) FROM school.teachers WHERE id IN (SELECT teacher_id "
@@ -187,6 +191,8 @@ def test_a_verb_before_the_related_table_is_a_condition_not_a_join(dbs: dict[str
     # a verb that says more than "related": a condition the data does not hold
     ("ops", "Which customers returned products?", "returned"),
     ("library", "Which members renewed books?", "renewed"),
+    # one side's rows repeated once per related row, the other side showing nothing
+    ("library", "What are the ages of those who borrowed books?", "borrowed"),
     # a negated verb that says more than "related"
     ("library", "Which members never renewed a book?", "renewed"),
 ])
