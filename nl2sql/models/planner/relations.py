@@ -28,7 +28,13 @@ from typing import Any
 
 from nl2sql.models.planner import parse as P
 from nl2sql.models.planner.catalog import Catalog, Column, Table, label_columns
-from nl2sql.models.planner.cues import NEGATIONS, NEVER, RELATING_VERBS, RELATION_PARTICLES
+from nl2sql.models.planner.cues import (
+    NEGATIONS,
+    NEVER,
+    RELATING_VERBS,
+    RELATION_PARTICLES,
+    Relative,
+)
 from nl2sql.models.planner.features import Unanswerable
 from nl2sql.models.planner.joins import Edge, graph, key_of
 from nl2sql.models.planner.lexicon import lexicon
@@ -266,7 +272,7 @@ def account(b: _Builder) -> None:
     for v in found:
         if not _pair(b, v):
             continue
-        if _repeats_for_nothing(plan, v):
+        if _repeats_for_nothing(plan, v) or _dated_elsewhere(plan, v):
             continue
         linked = links(plan, b.catalog)
         if all(frozenset((e.source.id, e.target.id)) in linked for e, _ in v.path):
@@ -285,6 +291,16 @@ def _repeats_for_nothing(plan: Plan, v: VerbReading) -> bool:
     narrowed = {f.column.table for f in plan.filters}
     sides = {v.left.id, v.right.id}
     return len(sides & shown) == 1 and not (sides - shown) & narrowed
+
+
+def _dated_elsewhere(plan: Plan, v: VerbReading) -> bool:
+    """``members who borrowed a children's book in 2024``: the date is the borrowing's
+    (the loans on the way), not the members' joining date; a date filter on a table off
+    the way between them reads the verb's time wrongly."""
+    inner = {t.id for t in v.tables()[1:-1]}
+    timed = [f for f in plan.filters if f.part is not None
+             or (f.values and isinstance(f.values[0], Relative))]
+    return bool(inner) and any(f.column.table not in inner for f in timed)
 
 
 def _uncalled_count(b: _Builder) -> bool:
