@@ -32,8 +32,8 @@ CREATE SCHEMA library;
 CREATE TABLE library.Members (MemberId BIGINT, FullName VARCHAR, Age INTEGER, JoinedOn DATE);
 CREATE TABLE library.Books (BookId BIGINT, Title VARCHAR, Genre VARCHAR);
 CREATE TABLE library.Loans (LoanId BIGINT, MemberId BIGINT, BookId BIGINT, LoanDate DATE);
-INSERT INTO library.Members SELECT i, 'M' || i, 18 + i * 3, DATE '2022-01-01' + INTERVAL (i * 70) DAY
-  FROM range(1, 10) t(i);
+INSERT INTO library.Members SELECT i, 'M' || i, 18 + i * 3,
+  DATE '2022-01-01' + INTERVAL (i * 70) DAY FROM range(1, 10) t(i);
 INSERT INTO library.Books SELECT i, 'B' || i, ['Poetry', 'Drama', 'Travel'][1 + i % 3]
   FROM range(1, 8) t(i);
 INSERT INTO library.Loans SELECT i, 1 + i % 5, 1 + i % 6, DATE '2023-01-01' + INTERVAL (i * 20) DAY
