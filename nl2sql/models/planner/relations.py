@@ -220,8 +220,9 @@ def find(toks: list[Tok], readings: list[Reading], catalog: Catalog, taken: set[
         if len(found) > 1:  # the verb may name one: "enrolled" the enrolments
             ways = found
             found = [p for p in found if any(_names(toks[i], p) for i in verbs)]
-            if len(found) != 1 and unclear is not None and verbs and not any(
-                    lexicon().light(toks[i].low) for i in verbs):
+            if len(found) != 1 and unclear is not None and verbs and all(
+                    toks[i].low in RELATING_VERBS and not lexicon().light(toks[i].low)
+                    for i in verbs):
                 said = " or ".join(_way(pair[0], w) for w in ways[:3])
                 unclear.append(f"{pair[0].name} and {pair[1].name} are related in more than "
                                f"one way ({said}); I cannot tell which '{toks[verbs[0]].raw}' "
