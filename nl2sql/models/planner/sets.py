@@ -220,9 +220,11 @@ def _related(b: _Builder, r: Reading, matcher: Matcher, key: Column,
     if window is None:
         return
     used, denied, cmp, some = window
-    if implied and not denied and cmp is None:
-        some = any(toks[i].low in RELATING_VERBS for i in range(k)) or any(
-            b.parsed.toks[i].low in RELATING_VERBS for i in used)
+    if implied and not denied and cmp is None:  # a verb, not an auxiliary ("does the ...")
+        def verb(t: Tok) -> bool:
+            return t.low in RELATING_VERBS and (t.low not in lex.function_words
+                                                or t.low in ("have", "has", "had"))
+        some = any(verb(toks[i]) for i in range(k)) or any(verb(b.parsed.toks[i]) for i in used)
     if (denied and cmp is not None) or not (denied or cmp is not None or some):
         return  # "not more than 2", or no word asking for a condition: not read here
     if cmp is not None and (not isinstance(cmp.number, int) or cmp.number < 0):
