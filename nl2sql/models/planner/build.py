@@ -36,6 +36,7 @@ from nl2sql.models.planner.joins import prune, route, target_of
 from nl2sql.models.planner.listing import as_listing, coordinate, order_phrases, ranked_rows
 from nl2sql.models.planner.match import Piece, Reading
 from nl2sql.models.planner.plan import Filter, GroupKey, Measure, Plan
+from nl2sql.models.planner.relations import account
 from nl2sql.models.planner.sets import relations
 from nl2sql.models.planner.spans import numbered
 from nl2sql.models.planner.versus import versus
@@ -60,6 +61,7 @@ class _Builder:
                  joins: list[Join], catalog: Catalog) -> None:
         self.parsed = parsed
         self.readings = readings
+        self.said = list(readings)  # every phrase as read, before set conditions take some
         self.s = subject
         self.joins = joins
         self.catalog = catalog
@@ -234,6 +236,7 @@ class _Builder:
         plan.filters = [f for f in plan.filters  # "sold in 2022" says "sold" already
                         if not (f.op == "IS NOT NULL" and f.column.name in dated)]
         _prune_joins(plan, self.catalog, self.parsed)
+        account(self)  # verbs naming the key path the plan reads; pairs (relations.py)
         for r in self.readings:
             for t in r.unexplained(self.s):
                 (plan.unknown_values if t.cap or t.quoted else plan.ignored).append(t.raw)

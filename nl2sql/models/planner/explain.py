@@ -76,6 +76,7 @@ def interpretation(plan: Plan, unused: list[str] | None = None,
     rules = tuple(f"{m.metric.name}: {rule}" for m in plan.measures if m.metric is not None
                   for rule in m.metric.filters)
     rules += tuple(f"read '{said}' as '{read}'" for said, read in corrections or [])
+    rules += tuple(f"read {verb}" for verb in plan.relations)  # relations.py
     window = [describe_filter(f, plan) for f in timed]
     if compared is not None:  # the periods compared and how the change is computed
         window.insert(0, describe(compared))

@@ -66,6 +66,9 @@ class Related:
     counted: Column | None = None
     filters: tuple[Filter, ...] = ()
     tokens: tuple[int, ...] = ()
+    # conditions on ``target``'s own columns ("never taught History"): the bridge's rows
+    # are joined to the target on ``counted`` inside the subquery
+    target_filters: tuple[Filter, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -127,10 +130,15 @@ class Plan:
     rows: list[Column] = field(default_factory=list)  # row-level answer: columns to show
     order_column: Column | None = None
     distinct: bool = False  # rows: each different row once ("the different names of ...")
+    # rows tied on ``order_column`` follow these first: a listed pair's other side in the
+    # order its rows were keyed (relations.py), not by its label's spelling
+    ties: list[Column] = field(default_factory=list)
     having: list[tuple[str, float | int]] = field(default_factory=list)  # COUNT(*) op n
     # Set conditions and comparisons with an aggregate (sets.py): subqueries in WHERE/HAVING.
     conditions: list[Related | Versus] = field(default_factory=list)
     accounted: set[int] = field(default_factory=set)  # words a feature used ("aged 32")
+    # verbs read as the key path between two tables (relations.py): "teach: teacher -> ..."
+    relations: list[str] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)  # words that played no part
     unknown_values: list[str] = field(default_factory=list)  # value-like words found nowhere
     # What the question itself said, for follow-ups that only change a part.

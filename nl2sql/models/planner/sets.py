@@ -175,6 +175,8 @@ def relations(b: _Builder) -> None:
         for r in reversed(list(b.readings)):  # the last phrase first: "not been arranged
             if r.phrase.related and r in b.readings:  # to teach courses" is one condition
                 _related(b, r, matcher, key)
+            elif r.phrase.role == P.CONTEXT and r.of("table") and r in b.readings:
+                _related(b, r, matcher, key, implied=True)  # "dogs who went through ..."
     except Unclear as e:
         raise Unanswerable(str(e)) from e
 
@@ -183,12 +185,17 @@ def _owner(b: _Builder) -> dict[int, Reading]:
     return {t.i: r for r in b.readings if r.pieces for t in r.phrase.toks}
 
 
-def _related(b: _Builder, r: Reading, matcher: Matcher, key: Column) -> None:
+def _related(b: _Builder, r: Reading, matcher: Matcher, key: Column,
+             implied: bool = False) -> None:
+    """``implied``: no negation, count or "any" marks the condition; a relating verb right
+    before the related rows says there are some ("dogs that received a treatment")."""
     sources = [j.source for j in into(b.catalog, b.s)]
     toks = r.phrase.toks
     k = 0  # "booked a flight", "ordered anything": the verb first, then what it relates to
-    while k < len(toks) and (toks[k].low in RELATING_VERBS or toks[k].low in RELATION_PARTICLES
-                             or any(names_table(toks[k], t) for t in sources)):
+    named_at = {p.start for p in r.pieces if p.kind == "table"}  # "borrowed books": a noun
+    while k < len(toks) and not (k and k in named_at) and (
+            toks[k].low in RELATING_VERBS or toks[k].low in RELATION_PARTICLES
+            or any(names_table(toks[k], t) for t in sources)):
         k += 1
     # read as what is counted: "products" is the table, not a 'product' value somewhere
     again = matcher.read(P.Phrase(toks[k:], role=P.COUNT)) if k < len(toks) else Reading(
@@ -199,6 +206,9 @@ def _related(b: _Builder, r: Reading, matcher: Matcher, key: Column) -> None:
         return
     # "never ordered anything": the verb names the rows ("ordered": orders)
     named = tables[0] if tables else named_by_verb(toks[:k], sources)
+    held = {p.column.table for p in values if p.column is not None}
+    if named is None and len(held) == 1 and b.s.id not in held:
+        named = b.catalog.table(held.pop())  # "never taught History": a course's title
     if named is None:
         return
     lex = lexicon()
@@ -210,6 +220,11 @@ def _related(b: _Builder, r: Reading, matcher: Matcher, key: Column) -> None:
     if window is None:
         return
     used, denied, cmp, some = window
+    if implied and not denied and cmp is None:  # a verb, not an auxiliary ("does the ...")
+        def verb(t: Tok) -> bool:
+            return t.low in RELATING_VERBS and (t.low not in lex.function_words
+                                                or t.low in ("have", "has", "had"))
+        some = any(verb(toks[i]) for i in range(k)) or any(verb(b.parsed.toks[i]) for i in used)
     if (denied and cmp is not None) or not (denied or cmp is not None or some):
         return  # "not more than 2", or no word asking for a condition: not read here
     if cmp is not None and (not isinstance(cmp.number, int) or cmp.number < 0):
@@ -218,13 +233,20 @@ def _related(b: _Builder, r: Reading, matcher: Matcher, key: Column) -> None:
     if not found:
         return
     route = _one(found, named, b.s)
-    if any(p.column is None or p.column.table != route.via.id for p in values):
-        return  # "a Paid order": a value of the related rows themselves, nothing further
-    by_col: dict[str, list[Any]] = {}
+    # "a Paid order": a value of the related rows themselves; through a bridge, a value of
+    # the table it leads to ("never taught History"); nothing further
+    beyond = route.named if route.counted is not None else route.via
+    if any(p.column is None or p.column.table not in (route.via.id, beyond.id)
+           for p in values):
+        return
+    by_col: dict[tuple[str, str], list[Any]] = {}
     for p in values:
-        by_col.setdefault(p.column.name, []).append(p.value)  # type: ignore[union-attr]
+        by_col.setdefault((p.column.table, p.column.name), []).append(  # type: ignore[union-attr]
+            p.value)
     filters = tuple(Filter(route.via.column(c), "=", tuple(v))  # type: ignore[arg-type]
-                    for c, v in by_col.items())
+                    for (t, c), v in by_col.items() if t == route.via.id)
+    target_filters = tuple(Filter(beyond.column(c), "=", tuple(v))  # type: ignore[arg-type]
+                           for (t, c), v in by_col.items() if t != route.via.id)
     op, count = (cmp.op, int(cmp.number)) if cmp is not None else ("=", 0) if denied else (
         ">=", 1)  # "dogs that went through any treatment": some
     if cmp is not None:
@@ -236,7 +258,8 @@ def _related(b: _Builder, r: Reading, matcher: Matcher, key: Column) -> None:
     tokens = tuple(sorted(gone | dated | {t.i for t in r.phrase.toks}))
     b.plan.conditions.append(Related(route.via, route.fk, key, op, count,
                                      route.named if route.counted else None, route.counted,
-                                     filters + when, tokens=tokens))
+                                     filters + when, tokens=tokens,
+                                     target_filters=target_filters))
     b.readings = [x for x in b.readings if x is not r and not all(
         t.i in gone for t in x.phrase.toks)]
 

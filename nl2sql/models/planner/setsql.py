@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from sqlglot import exp
 
-from nl2sql.models.planner.catalog import Table
+from nl2sql.models.planner.catalog import Table, key_column
 from nl2sql.models.planner.phrasing import describe_filter, row_of, rows_of, words
 from nl2sql.models.planner.plan import Plan, Related, Versus
 from nl2sql.models.planner.sqlexpr import Names, compare, condition, count_star, lit, table_node
@@ -41,17 +41,38 @@ def condition_sql(c: Related | Versus, names: Names, taken: set[str],
                        exp.Subquery(this=overall))
     inner = _alias(c.via, taken)
     own = Names({c.via.id: inner})
+    far = _beyond(c, own, taken)  # "never taught History": the bridge's target, joined
     where = exp.and_(exp.column(c.fk.name, table=inner).eq(names.col(c.key)),
-                     *(condition(f, own, defensive) for f in c.filters))
-    rows = exp.select(lit(1)).from_(table_node(c.via, inner)).where(where)
+                     *(condition(f, own, defensive) for f in c.filters + c.target_filters))
+
+    def source(query: exp.Select) -> exp.Select:
+        query = query.from_(table_node(c.via, inner))
+        return query.join(far[0], on=far[1]) if far is not None else query
+
+    rows = source(exp.select(lit(1))).where(where)
     if c.op == "=" and c.count == 0:
         return exp.Not(this=exp.Exists(this=rows))
     if (c.op, c.count) in ((">=", 1), (">", 0)):
         return exp.Exists(this=rows)
     counted = (exp.Count(this=exp.Distinct(expressions=[exp.column(c.counted.name, table=inner)]))
                if c.counted is not None else count_star())
-    sub = exp.select(counted).from_(table_node(c.via, inner)).where(where)
+    sub = source(exp.select(counted)).where(where)
     return compare(exp.Subquery(this=sub), c.op, lit(c.count))
+
+
+def _beyond(c: Related, own: Names, taken: set[str]) -> tuple[exp.Expr, exp.Expr] | None:
+    """The target table a bridge leads to, when conditions are on its columns: (the
+    table, the join condition); its alias is added to ``own``."""
+    if not c.target_filters or c.target is None or c.counted is None:
+        return None
+    key = key_column(c.target, c.counted.name)
+    if key is None:
+        return None
+    alias = _alias(c.target, taken)
+    own.aliases[c.target.id] = alias
+    on = exp.column(c.counted.name, table=own.aliases[c.via.id]).eq(
+        exp.column(key.name, table=alias))
+    return table_node(c.target, alias), on
 
 
 ABOVE = {">": "above", ">=": "at or above", "<": "below", "<=": "at or below", "=": "equal to",
@@ -82,6 +103,8 @@ def _condition_words(c: Related | Versus, plan: Plan) -> tuple[str, str]:
     each = row_of(plan.subject)
     inner = Plan(c.via)
     when = "".join(f" ({describe_filter(f, inner)})" for f in c.filters)
+    when += "".join(f" ({describe_filter(f, Plan(c.target))})" for f in c.target_filters
+                    if c.target is not None)
     link = f"{c.via.name}.{c.fk.name} = {plan.subject.name}.{c.key.name}"
     if c.op == "=" and c.count == 0:
         return f"the {each} has no {what}{when}", f"NOT EXISTS a row of {c.via.id} with {link}"

@@ -177,6 +177,7 @@ def build(plan: Plan, defensive: bool = False) -> Built:
                 where.append(exp.Not(this=exp.Is(this=names.col(plan.order_column),
                                                  expression=exp.Null())))
             order.append(ordered(names.col(plan.order_column), bool(plan.desc)))
+            order += [names.col(c) for c in plan.ties]  # relations.py
             order += [names.col(c) for c in plan.rows if c is not plan.order_column]
         else:
             order += [names.col(c) for c in plan.rows]
