@@ -27,15 +27,22 @@ from nl2sql.models.planner.features import (
     dates,
     denied_before,
     merge_values,
-    named_plural,
     percentages,
-    ranking,
 )
 from nl2sql.models.planner.followup import merge
-from nl2sql.models.planner.joins import prune, route, target_of
+from nl2sql.models.planner.joins import direct, prune, route, target_of
 from nl2sql.models.planner.listing import as_listing, coordinate, order_phrases, ranked_rows
 from nl2sql.models.planner.match import Piece, Reading
 from nl2sql.models.planner.plan import Filter, GroupKey, Measure, Plan
+from nl2sql.models.planner.ranking import (
+    common_counted,
+    kind_column,
+    money,
+    named_plural,
+    ranking,
+    row_rank,
+    rows_of,
+)
 from nl2sql.models.planner.sets import relations
 from nl2sql.models.planner.spans import numbered
 from nl2sql.models.planner.versus import versus
@@ -43,17 +50,6 @@ from nl2sql.models.planner.words import NEUTRAL
 
 ROLE_PHRASES = (P.COUNT, P.MEASURE, P.GROUP, P.RANK_GROUP, P.WHICH, P.PCT_BASE,
                 P.RANK_MEASURE, P.ROW_RANK)
-# Words naming a kind of quantity, and column-name words that hold it (generic English).
-KIND_WORDS = {
-    "price": ("price", "cost", "amount", "fee", "value", "total"),
-    "age": ("age",),
-    "length": ("length", "duration", "distance", "millisecond", "second", "minute", "hour",
-               "runtime"),
-    "weight": ("weight", "mass"),
-    "height": ("height",),
-    "time": (),
-}
-
 
 class _Builder:
     def __init__(self, parsed: P.Parse, readings: list[Reading], subject: Table,
@@ -213,6 +209,7 @@ class _Builder:
         versus(self)  # "above the average"
         percentages(self)
         ranking(self)
+        money(self)  # "spent the most": a sum of money, never a count
         if self.row_entity and not plan.measures and not plan.rows and not plan.groups:
             self._list_rows()
         ranked_rows(plan, self.parsed)
@@ -335,35 +332,10 @@ class _Builder:
         self.plan.explicit_order = True
 
     def role_row_rank(self, r: Reading) -> None:
-        kind, desc = r.phrase.superlative or ("price", False)
-        col = self._superlative_column(kind, r)
-        if col is None:
-            raise Unanswerable(f"I could not tell what makes a {r.phrase.text} "
-                               f"'{'most' if desc else 'least'}' here")
-        if kind == "age" and not col.numeric:
-            desc = not desc  # oldest = earliest date
-        self.plan.explicit_order = True
-        self._rows(col, desc, r.phrase.limit or (DEFAULT_TOP if named_plural(r) else 1))
-
-    def _superlative_column(self, kind: str, r: Reading) -> Column | None:
-        by = [p for x in self.readings if x.phrase.order_by for p in x.of("column")]
-        said = next((p.column for p in r.of("column") + by if p.column and p.column.numeric),
-                    None)
-        if said is not None:
-            return said
-        col = self._kind_column(kind, [self.s])
-        if col is not None:
-            return col
-        return self.time_column() if kind in ("time", "age") else None
+        row_rank(self, r)
 
     def _kind_column(self, kind: str, tables: list[Table]) -> Column | None:
-        """The numeric column a word like "cheapest" or "older" is about."""
-        for w in KIND_WORDS.get(kind, ()):
-            for table in tables:
-                for c in table.columns or []:
-                    if c.numeric and not c.is_key and w in c.words:
-                        return c
-        return None
+        return kind_column(kind, tables)
 
     def _list_rows(self) -> None:
         """``List the distribution centers``: the rows, shown by their labels."""
@@ -372,11 +344,8 @@ class _Builder:
         self.plan.rows = labels or ([key] if key is not None else [])
 
     def _rows(self, col: Column, desc: bool, limit: int) -> None:
-        labels = label_columns(self.s)
-        key = key_column(self.s)
-        shown = ([key] if key is not None and not labels else []) + labels
-        self.plan.rows = [c for c in shown if c is not col] + [self.use(col)]
-        self.plan.order_column, self.plan.desc, self.plan.limit = col, desc, limit
+        rows_of(self, col, desc, limit)
+
 
 def _prune_joins(plan: Plan, catalog: Catalog, parsed: P.Parse) -> None:
     """Joins to what the query reads, and the paths to it (``joins.prune``)."""
@@ -394,4 +363,7 @@ def build_plan(parsed: P.Parse, readings: list[Reading], subject: Table, joins: 
         return merge(context, own)
     if not parsed.question_like and not any(r.pieces for r in readings):
         raise Unanswerable("it does not look like a question about the data")
+    counted = common_counted(parsed, readings, subject, catalog)
+    if counted is not None:  # "the most common breed": dogs counted per breed
+        subject, joins = counted, direct(catalog, counted)
     return _Builder(parsed, readings, subject, joins, catalog).build()

@@ -20,6 +20,13 @@ DISTINCT_WORDS = frozenset({"distinct", "different", "unique"})
 PCT_WORDS = frozenset({"percentage", "percent", "%", "share", "proportion", "fraction"})
 GROUP_WORDS = frozenset({"by", "per", "each", "every", "across"})
 COMMON_WORDS = frozenset({"common", "popular", "frequent", "used", "ordered", "sold", "bought"})
+# Superlatives of how common a thing is: "the rarest breed" is the least common one.
+COMMON_SUPERLATIVES = {"rarest": False, "commonest": True}
+# Verbs and nouns saying that a ranking is by money ("spent the most", "the most money").
+MONEY_VERBS = frozenset({"spend", "spends", "spent", "spending", "pay", "pays", "paid",
+                         "paying", "earn", "earns", "earned", "earning", "charge", "charges",
+                         "charged"})
+MONEY_NOUNS = frozenset({"money"})
 # Superlatives about a row: (kind of column, descending?)
 ROW_SUPERLATIVES = {
     "cheapest": ("price", False), "priciest": ("price", True), "oldest": ("age", True),

@@ -19,11 +19,13 @@ from typing import Any
 
 from nl2sql.models.planner.cues import (
     AGG_WORDS,
+    COMMON_SUPERLATIVES,
     COMMON_WORDS,
     COMPARATIVE_HINTS,
     DISTINCT_WORDS,
     ELLIPSIS_STARTS,
     GROUP_WORDS,
+    MONEY_NOUNS,
     NEGATIONS,
     NEVER,
     OR_MORE,
@@ -196,6 +198,10 @@ def _scan(toks: list[Tok], chunks: dict[int, int]) -> list[Cue | Phrase]:
             cue("rank", w, w == "most")
             i += 2
             continue
+        elif w in COMMON_SUPERLATIVES:
+            cue("rank", w, COMMON_SUPERLATIVES[w])  # "the rarest breed": the least common
+        elif w in MONEY_NOUNS and low(i - 1) in ("most", "least"):
+            pass  # "spent the most money": the ranking's measure (ranking.money reads it)
         elif w in ("most", "least") and nxt == "expensive":
             cue("superlative", w, ("price", w == "most"))
             i += 2
