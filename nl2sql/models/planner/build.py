@@ -19,6 +19,7 @@ from nl2sql.models.planner.catalog import (
     label_columns,
     time_column,
 )
+from nl2sql.models.planner.cues import PRONOUN_PAIRS
 from nl2sql.models.planner.features import (
     DEFAULT_TOP,
     Unanswerable,
@@ -231,6 +232,9 @@ class _Builder:
         plan.filters = [f for f in plan.filters  # "sold in 2022" says "sold" already
                         if not (f.op == "IS NOT NULL" and f.column.name in dated)]
         _prune_joins(plan, self.catalog, self.parsed)
+        toks = self.parsed.toks
+        plan.accounted |= {t.i for k, t in enumerate(toks[1:-1], 1) if t.low == "or" and (
+            toks[k - 1].low, toks[k + 1].low) in PRONOUN_PAIRS}  # "his or her": no alternative
         for r in self.readings:
             for t in r.unexplained(self.s):
                 (plan.unknown_values if t.cap or t.quoted else plan.ignored).append(t.raw)

@@ -27,6 +27,9 @@ MONEY_VERBS = frozenset({"spend", "spends", "spent", "spending", "pay", "pays", 
                          "paying", "earn", "earns", "earned", "earning", "charge", "charges",
                          "charged"})
 MONEY_NOUNS = frozenset({"money"})
+# "his or her dogs", "he or she": one person of either sex, not two alternatives.
+PRONOUN_PAIRS = frozenset({("his", "her"), ("he", "she"), ("him", "her"), ("her", "his"),
+                           ("she", "he")})
 # Superlatives about a row: (kind of column, descending?)
 ROW_SUPERLATIVES = {
     "cheapest": ("price", False), "priciest": ("price", True), "oldest": ("age", True),

@@ -18,9 +18,9 @@ from nl2sql.models.planner.cues import MONEY_NOUNS, MONEY_VERBS
 from nl2sql.models.planner.features import DEFAULT_TOP, Unanswerable
 from nl2sql.models.planner.joins import graph
 from nl2sql.models.planner.lexicon import lexicon
-from nl2sql.models.planner.match import Reading
+from nl2sql.models.planner.match import Matcher, Reading
 from nl2sql.models.planner.plan import GroupKey, Measure
-from nl2sql.models.planner.words import Tok, is_plural
+from nl2sql.models.planner.words import BOUNDARIES, Tok, is_plural
 
 # The builder (build._Builder) passed in; not imported, so the modules form no cycle.
 _Builder = Any
@@ -62,6 +62,8 @@ def ranking(b: _Builder) -> None:
     if col is not None and not (col.numeric or col.temporal):
         _counted_by_text(b, r, col)  # "the most prescribed medication"
         return
+    owner = owner_columns(b, r)  # "the name of the breed with the most dogs": its name
+    which = owner or which
     if not b.plan.groups and not b.row_entity:
         which = rank_first_phrase(b, r) or which  # "Country with the most users"
     limit = (which.phrase.limit if which else None) or phrase.limit
@@ -94,6 +96,82 @@ def _counted_by_text(b: _Builder, r: Reading, col: Column) -> None:
     b.plan.desc = r.phrase.desc
     b.plan.limit = r.phrase.limit or (DEFAULT_TOP if named_plural(r) else 1)
     b.plan.explicit_measures = b.plan.explicit_order = True
+
+
+# Words that may sit between the columns asked for and the table they belong to.
+_OF_WORDS = frozenset({"of", "the", "a", "an", "and", ","})
+
+
+def owner_columns(b: _Builder, rank: Reading) -> Reading | None:
+    """``What is the name of the breed with the most dogs?``, ``the id and last name of
+    the owner who spent the most``, ``Which owner has the most dogs? List the owner id.``:
+    the columns asked for are those of the table named with them (the groups ranked),
+    not of the rows counted; each group is that table's row, shown by its label and the
+    columns asked for. Returns the reading naming that table."""
+    order = sorted(b.readings, key=lambda x: x.phrase.toks[0].i)
+    at = order.index(rank)
+    before = order[at - 1] if at > 0 else None
+    if before is not None and _names_other_table(b, before):
+        asked = _chain(b, order, at - 1, backwards=True)
+        if asked and _owned(b, before, asked):
+            return before
+    which = next((x for x in order[:at] if x.phrase.role == P.WHICH), None)
+    start = next((k for k in range(at + 1, len(order)) if order[k].phrase.role == P.WHICH),
+                 None)
+    if which is not None and start is not None and _names_other_table(b, which):
+        asked = [start] + _chain(b, order, start, backwards=False)  # "List the owner id"
+        if _owned(b, which, asked):
+            return which
+    return None
+
+
+def _names_other_table(b: _Builder, r: Reading) -> bool:
+    table = r.pieces[0].table if len(r.pieces) == 1 and not r.unresolved else None
+    return (r.pieces[0].kind == "table" and table is not None and table is not b.s
+            and table.columns is not None) if table is not None else False
+
+
+def _chain(b: _Builder, order: list[Reading], k: int, backwards: bool) -> list[int]:
+    """Positions of the phrases of columns joined to ``order[k]`` by "of", "and" or a
+    comma: before it ("the id and name of the owner"), or after it ("id, role and name")."""
+    out: list[int] = []
+    j = k - 1 if backwards else k + 1
+    while 0 <= j < len(order):
+        x, near = order[j], order[j + 1] if backwards else order[j - 1]
+        first, last = (x, near) if backwards else (near, x)
+        between = [t.low for t in b.parsed.toks[first.phrase.toks[-1].i + 1:
+                                                 last.phrase.toks[0].i]]
+        if not between or any(w not in _OF_WORDS for w in between) or (
+                backwards and not out and "of" not in between) or not x.of("column"):
+            break
+        out.append(j)
+        j += -1 if backwards else 1
+    return sorted(out)
+
+
+def _owned(b: _Builder, owner: Reading, asked: list[int]) -> bool:
+    """Read the phrases at ``asked`` as columns of the owner's table; group by it."""
+    order = sorted(b.readings, key=lambda x: x.phrase.toks[0].i)
+    table = owner.pieces[0].table
+    assert table is not None
+    matcher = Matcher(b.parsed.question, b.catalog, [table], table)
+    again = [matcher.read(order[j].phrase) for j in asked]
+    cols = [p.column for x in again for p in x.pieces]
+    if not again or any(x.unresolved or any(p.kind != "column" for p in x.pieces)
+                        for x in again) or any(c is None or c.table != table.id for c in cols):
+        return False  # not all of them are the owner's: left as read (the audit judges it)
+    join = b.join_to(table)
+    if join is None:
+        return False
+    said = {id(p.column) for j in asked for p in order[j].pieces if p.column is not None}
+    b.plan.groups = [g for g in b.plan.groups if id(g.column) not in said
+                     and not (g.entity is not None and g.entity.target is table)]
+    labels = label_columns(table)
+    b.plan.groups.append(GroupKey(join.fk, entity=join))
+    b.plan.groups += [GroupKey(c) for c in cols if c is not None and c not in labels]
+    for j, x in zip(asked, again, strict=True):
+        b.readings[b.readings.index(order[j])] = x
+    return True
 
 
 def rank_first_phrase(b: _Builder, rank: Reading) -> Reading | None:
@@ -129,26 +207,35 @@ def named_plural(r: Reading) -> bool:
 # -- money: "spent the most", "paid the least" -----------------------------------------
 
 
-def money_words(toks: list[Tok]) -> list[Tok]:
+def money_words(toks: list[Tok]) -> tuple[list[Tok], list[Tok]]:
     """``spent the most``, ``paid the least``, ``the most money``: words saying that a
-    ranking is by an amount of money, right before or after a ranking word."""
+    ranking is by an amount of money, right before or after a ranking word; and
+    ``paid for the most treatments``: a verb of paying for the things counted (second)."""
     out: list[Tok] = []
+    paid_for: list[Tok] = []
     for k, t in enumerate(toks):
         if t.low not in RANK_WORDS:
             continue
         before = [x for x in toks[max(0, k - 3):k] if x.low in MONEY_VERBS]
         after = [x for x in toks[k + 1:k + 2] if x.low in MONEY_NOUNS]
+        nxt = toks[k + 1].low if k + 1 < len(toks) else ""
+        if before and not after and nxt and nxt not in BOUNDARIES:
+            if toks[before[-1].i + 1].low == "for":  # paid for the most treatments: counted
+                paid_for.append(before[-1])
+            continue  # "paid the most tickets" says what is ranked: the rows, by the verb
         out += before[-1:] + after
-    return out
+    return out, paid_for
 
 
 def money(b: _Builder) -> None:
     """A ranking by money is a sum of the one money column of the rows ranked, or the
     question is declined: counting rows instead answers another question."""
-    said = money_words(b.parsed.toks)
+    said, paid_for = money_words(b.parsed.toks)
+    plan = b.plan
+    if paid_for and plan.ranked and all(m.func == "COUNT" for m in plan.measures):
+        plan.accounted |= {t.i for t in paid_for}
     if not said:
         return
-    plan = b.plan
     measured = [m for m in plan.measures if m.column is not None]
     if not plan.ranked or plan.rows or (measured and not all(
             m.func == "SUM" and _money_column(m.column) for m in measured)):
