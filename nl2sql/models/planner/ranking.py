@@ -20,6 +20,7 @@ from nl2sql.models.planner.joins import graph
 from nl2sql.models.planner.lexicon import lexicon
 from nl2sql.models.planner.match import Matcher, Reading
 from nl2sql.models.planner.plan import GroupKey, Measure
+from nl2sql.models.planner.sets import names_table
 from nl2sql.models.planner.words import BOUNDARIES, Tok, is_plural
 
 # The builder (build._Builder) passed in; not imported, so the modules form no cycle.
@@ -87,12 +88,15 @@ def _counted_by_text(b: _Builder, r: Reading, col: Column) -> None:
     """``most prescribed medication``: a text column cannot be ranked by its value; when
     the phrase's other word names the subject's rows ("prescribed": prescriptions), the
     values are ranked by how many rows hold them. Otherwise nothing says what to rank by."""
-    names_rows = any(p.kind == "table" and p.table is b.s for p in r.pieces)
+    verbs = [t for t in r.phrase.toks[:-1]
+             if names_table(t, b.s) or _same_root(t.low, b.s.words[-1:])]
+    names_rows = bool(verbs) or any(p.kind == "table" and p.table is b.s for p in r.pieces)
     if not names_rows or b.plan.groups or b.row_entity or col.table != b.s.id:
         raise Unanswerable(f"{col.name} holds text, and the question does not say what "
                            f"makes one '{'most' if r.phrase.desc else 'least'}'")
     b.plan.groups.append(GroupKey(col))
     b.plan.measures = [Measure("COUNT")]
+    b.plan.accounted |= {t.i for t in verbs}  # "prescribed": the rows counted
     b.plan.desc = r.phrase.desc
     b.plan.limit = r.phrase.limit or (DEFAULT_TOP if named_plural(r) else 1)
     b.plan.explicit_measures = b.plan.explicit_order = True
@@ -172,6 +176,19 @@ def _owned(b: _Builder, owner: Reading, asked: list[int]) -> bool:
     for j, x in zip(asked, again, strict=True):
         b.readings[b.readings.index(order[j])] = x
     return True
+
+
+def _same_root(verb: str, words: tuple[str, ...]) -> bool:
+    """``prescribed`` / prescription, ``registered`` / registration: a participle and the
+    noun of its event share a long first part."""
+    if not words or not verb.endswith("ed"):
+        return False
+    common = 0
+    for x, y in zip(verb, words[0], strict=False):
+        if x != y:
+            break
+        common += 1
+    return common >= 6
 
 
 def rank_first_phrase(b: _Builder, rank: Reading) -> Reading | None:
