@@ -40,6 +40,7 @@ from nl2sql.models.planner.ranking import (
     kind_column,
     money,
     named_plural,
+    ranked_own_rows,
     ranking,
     row_rank,
     rows_of,
@@ -211,6 +212,7 @@ class _Builder:
         percentages(self)
         ranking(self)
         money(self)  # "spent the most": a sum of money, never a count
+        ranked_own_rows(self)  # "the name of the customer with the highest age": a row
         if self.row_entity and not plan.measures and not plan.rows and not plan.groups:
             self._list_rows()
         ranked_rows(plan, self.parsed)
@@ -221,6 +223,12 @@ class _Builder:
             if not ranked:
                 plan.desc = plan.limit = None
         as_listing(plan, self.parsed, self.readings)
+        if plan.groups and not plan.explicit_measures and any(
+                getattr(c, "op", "") in ("<", "<=") for c in plan.conditions):
+            # "at most 2 orders. List their names": a count per name answers nothing, and a
+            # list leaves unsaid whether those with none are meant
+            raise Unanswerable("I cannot tell whether the rows with no related rows are "
+                               "meant by the upper bound, and I would be counting rows")
         if not plan.measures and not plan.rows:
             plan.measures.append(Measure("COUNT"))
         plan.measures = [m for i, m in enumerate(plan.measures) if m not in plan.measures[:i]]

@@ -221,6 +221,30 @@ def named_plural(r: Reading) -> bool:
     return is_plural(r.phrase.toks[max(ends) - 1].raw)
 
 
+def ranked_own_rows(b: _Builder) -> None:
+    """``the name of the customer with the highest age``, ``the names of the top 3
+    customers by age``: the subject's own rows ranked by their own column, shown with the
+    columns asked for; not groups of equal names with a maximum or a sum of ages."""
+    plan = b.plan
+    if not plan.ranked or plan.rows or len(plan.measures) != 1 or not plan.groups:
+        return
+    m = plan.measures[0]
+    col = m.column
+    if (m.func not in ("SUM", "MAX", "MIN") or col is None or col.table != b.s.id
+            or not col.numeric or any(g.entity is not None or g.unit is not None
+                                      or g.column.table != b.s.id for g in plan.groups)):
+        return
+    said_aggs = [a for r in b.readings if r.phrase.role in (P.MEASURE, P.RANK_MEASURE)
+                 for a in r.phrase.aggs]
+    rows_named = any(len(r.pieces) == 1 and r.pieces[0].kind == "table" and r.pieces[0].table
+                     is b.s and r.phrase.role in (P.CONTEXT, P.RANK_GROUP, P.WHICH)
+                     for r in b.readings)
+    if said_aggs or not rows_named or key_column(b.s) is None:
+        return  # "the highest total age": an aggregate was said; rows not named: groups
+    plan.rows = [g.column for g in plan.groups if g.column is not col] + [col]
+    plan.order_column, plan.groups, plan.measures = col, [], []
+
+
 # -- money: "spent the most", "paid the least" -----------------------------------------
 
 

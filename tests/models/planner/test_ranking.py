@@ -106,6 +106,14 @@ ANSWERED = [
     ("kennel", "Where is the youngest owner from?", "SELECT 'Rome'"),
     # a count of related rows through a text code key
     ("ops", "Which regions have more than 2 customers?", "SELECT 'North'"),
+    # the rows a count condition keeps, listed by the columns a second sentence asks for
+    ("shop", "Which customers have at least 2 orders? List their names and cities.",
+     "SELECT name, city FROM shop.customers WHERE id IN (SELECT customer_id FROM shop.orders "
+     "GROUP BY 1 HAVING COUNT(*) >= 2)"),
+    # the subject's own rows ranked by their own column
+    ("shop", "What is the name of the customer with the highest age?", "SELECT 'Cy'"),
+    ("ops", "What are the names of the top 3 customers by age?",
+     "SELECT nm FROM ops.cust ORDER BY age DESC LIMIT 3"),
 ]
 
 
@@ -135,6 +143,8 @@ def test_rankings_match_a_hand_written_query(dbs: dict[str, Path], db: str, ques
     ("kennel", "Which owner spent the most on dogs?", "money"),
     # two columns say a place (its region, its hometown): which one is not said
     ("ops", "Where is the oldest customer from?", "where"),
+    # "at most 2": whether customers with none are meant is not said
+    ("shop", "Which customers have at most 2 orders? List their names and cities.", "count"),
 ])
 def test_rankings_it_cannot_read_are_declined(dbs: dict[str, Path], db: str, question: str,
                                               reason: str) -> None:
@@ -154,6 +164,17 @@ def test_the_most_common_table_counts_the_rows_pointing_at_it(dbs: dict[str, Pat
     assert group.entity is not None and group.entity.target.name == "Breeds"
     assert [m.func for m in plan.measures] == ["COUNT"]
     assert (plan.desc, plan.limit) == (True, 2)
+
+
+def test_a_row_ranked_by_its_own_column_is_not_a_group(dbs: dict[str, Path]) -> None:
+    cat = catalog_of(dbs["shop"], "shop")
+
+    plan = understand("What are the names of the top 3 customers by age?", cat).plan
+
+    assert plan is not None and not plan.groups and not plan.measures
+    assert [c.name for c in plan.rows] == ["name", "age"]
+    assert plan.order_column is not None and plan.order_column.name == "age"
+    assert (plan.desc, plan.limit) == (True, 3)
 
 
 def test_money_is_summed_never_counted(dbs: dict[str, Path]) -> None:
