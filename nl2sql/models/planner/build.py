@@ -19,6 +19,7 @@ from nl2sql.models.planner.catalog import (
     label_columns,
     time_column,
 )
+from nl2sql.models.planner.counted import common_counted, counted_instead
 from nl2sql.models.planner.cues import PRONOUN_PAIRS
 from nl2sql.models.planner.features import (
     DEFAULT_TOP,
@@ -35,18 +36,10 @@ from nl2sql.models.planner.joins import direct, prune, route, target_of
 from nl2sql.models.planner.listing import as_listing, coordinate, order_phrases, ranked_rows
 from nl2sql.models.planner.match import Piece, Reading
 from nl2sql.models.planner.plan import Filter, GroupKey, Measure, Plan
-from nl2sql.models.planner.ranking import (
-    common_counted,
-    kind_column,
-    money,
-    named_plural,
-    ranked_own_rows,
-    ranking,
-    row_rank,
-    rows_of,
-)
+from nl2sql.models.planner.ranking import money, ranked_own_rows, ranking
 from nl2sql.models.planner.sets import relations
 from nl2sql.models.planner.spans import numbered
+from nl2sql.models.planner.superlatives import kind_column, named_plural, row_rank, rows_of
 from nl2sql.models.planner.versus import versus
 from nl2sql.models.planner.words import NEUTRAL
 
@@ -377,5 +370,8 @@ def build_plan(parsed: P.Parse, readings: list[Reading], subject: Table, joins: 
         raise Unanswerable("it does not look like a question about the data")
     counted = common_counted(parsed, readings, subject, catalog)
     if counted is not None:  # "the most common breed": dogs counted per breed
+        subject, joins = counted, direct(catalog, counted)
+    counted = counted_instead(parsed, readings, subject, catalog)
+    if counted is not None:  # "departments with more than 1000 visits": visits per department
         subject, joins = counted, direct(catalog, counted)
     return _Builder(parsed, readings, subject, joins, catalog).build()

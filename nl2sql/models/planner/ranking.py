@@ -1,11 +1,10 @@
-"""Rankings: "the most X", "the 3 most common Y", "the youngest Z", "spent the most".
+"""Groups ranked by an aggregate: "which owner has the most dogs", "the most prescribed
+medication", "the name of the breed with the most dogs", "who spent the most".
 
-Functions of the builder (``build._Builder``), run after the phrases' roles are
-read. A ranking orders either groups by an aggregate ("which owner has the most
-dogs": a count per owner) or rows by a column ("the oldest singer"). What a
-superlative word is about must be said or be the one column of its kind; what
-cannot be ranked (a text column, money with no money column) is declined, never
-replaced by a count.
+Functions of the builder (``build._Builder``), run after the phrases' roles are read.
+The columns asked for belong to the group ranked, even when named before "of the X";
+what cannot be ranked (a text column by its text, money with no money column) is
+declined, never replaced by a count. Rows ranked by a column: ``superlatives``.
 """
 
 from __future__ import annotations
@@ -13,41 +12,19 @@ from __future__ import annotations
 from typing import Any
 
 from nl2sql.models.planner import parse as P
-from nl2sql.models.planner.catalog import Catalog, Column, Table, key_column, label_columns
+from nl2sql.models.planner.catalog import Column, Table, key_column, label_columns
 from nl2sql.models.planner.cues import MONEY_NOUNS, MONEY_VERBS
 from nl2sql.models.planner.features import DEFAULT_TOP, Unanswerable
-from nl2sql.models.planner.joins import graph
-from nl2sql.models.planner.lexicon import lexicon
 from nl2sql.models.planner.match import Matcher, Reading
 from nl2sql.models.planner.plan import GroupKey, Measure
 from nl2sql.models.planner.sets import names_table
-from nl2sql.models.planner.words import BOUNDARIES, Tok, is_plural
+from nl2sql.models.planner.superlatives import KIND_WORDS, named_plural
+from nl2sql.models.planner.words import BOUNDARIES, Tok
 
 # The builder (build._Builder) passed in; not imported, so the modules form no cycle.
 _Builder = Any
 
-# Words naming a kind of quantity, and column-name words that hold it (generic English).
-KIND_WORDS = {
-    "price": ("price", "cost", "amount", "fee", "value", "total"),
-    "age": ("age",),
-    "length": ("length", "duration", "distance", "millisecond", "second", "minute", "hour",
-               "runtime"),
-    "weight": ("weight", "mass"),
-    "height": ("height",),
-    "time": (),
-}
 RANK_WORDS = frozenset({"most", "least", "fewest"})
-PLACE_WORDS = lexicon().sets["place_words"]
-
-
-def kind_column(kind: str, tables: list[Table]) -> Column | None:
-    """The numeric column a word like "cheapest" or "older" is about."""
-    for w in KIND_WORDS.get(kind, ()):
-        for table in tables:
-            for c in table.columns or []:
-                if c.numeric and not c.is_key and w in c.words:
-                    return c
-    return None
 
 
 # -- groups ranked by an aggregate ----------------------------------------------------
@@ -212,15 +189,6 @@ def rank_first_phrase(b: _Builder, rank: Reading) -> Reading | None:
     return None
 
 
-def named_plural(r: Reading) -> bool:
-    """Whether a phrase names things in the plural, by the last word it placed: in
-    "which carrier handles", the carrier, not the verb."""
-    ends = [p.end for p in r.pieces if p.kind != "value"]
-    if not ends:
-        return r.phrase.plural
-    return is_plural(r.phrase.toks[max(ends) - 1].raw)
-
-
 def ranked_own_rows(b: _Builder) -> None:
     """``the name of the customer with the highest age``, ``the names of the top 3
     customers by age``: the subject's own rows ranked by their own column, shown with the
@@ -303,98 +271,3 @@ def money_column(table: Table, said: list[Tok]) -> Column | None:
     if len(verbal) == 1:
         return verbal[0]
     return cols[0] if len(cols) == 1 else None
-
-
-# -- "the most common X" where X is a table ---------------------------------------------
-
-
-def common_counted(parsed: P.Parse, readings: list[Reading], subject: Table,
-                   catalog: Catalog) -> Table | None:
-    """``the most common breed``, ``the 5 most common diagnoses``, ``the rarest breed``:
-    what is common is counted in the rows that point at it (dogs of each breed). The one
-    described table whose key points at the subject; None when the question is not such
-    a ranking. Two such tables (products in order items and in inventory items) decline."""
-    if not _ranks_own_rows(parsed, readings, subject):
-        return None
-    sources = {e.source.id: e.source for e in graph(catalog)
-               if e.target is subject and e.source is not subject}
-    if len(sources) != 1:
-        named = " or ".join(sorted(t.name for t in sources.values()))
-        raise Unanswerable(
-            f"'most common' {subject.name} are counted in the rows that refer to them, and "
-            + (f"those could be {named}; say which" if sources else
-               f"no table I can see refers to {subject.name}"))
-    return next(iter(sources.values()))
-
-
-def _ranks_own_rows(parsed: P.Parse, readings: list[Reading], subject: Table) -> bool:
-    if parsed.roles(P.COUNT, P.MEASURE, P.RANK_MEASURE, P.PCT_BASE, P.ROW_RANK):
-        return False
-    ranked = [r for r in readings if r.phrase.role == P.RANK_GROUP]
-    if len(ranked) != 1:
-        return False
-    pieces = ranked[0].pieces
-    return (len(pieces) == 1 and pieces[0].kind == "table" and pieces[0].table is subject
-            and not ranked[0].unresolved)
-
-
-def common_wanted(parsed: P.Parse, readings: list[Reading], catalog: Catalog,
-                  subject: Table) -> list[Table]:
-    """Tables to describe for ``the most common X``: the rest of X's dataset, where the
-    rows that point at X may be."""
-    if not _ranks_own_rows(parsed, readings, subject):
-        return []
-    return [t for t in catalog.tables.values() if t.columns is None
-            and t.dataset.lower() == subject.dataset.lower()
-            and t.id.lower() not in catalog.failed_tables][:12]
-
-
-# -- rows ranked by a column: "the youngest teacher" ------------------------------------
-
-
-def row_rank(b: _Builder, r: Reading) -> None:
-    kind, desc = r.phrase.superlative or ("price", False)
-    col = superlative_column(b, kind, r)
-    if col is None:
-        raise Unanswerable(f"I could not tell what makes a {r.phrase.text} "
-                           f"'{'most' if desc else 'least'}' here")
-    if kind == "age" and not col.numeric:
-        desc = not desc  # oldest = earliest date
-    b.plan.explicit_order = True
-    b._rows(col, desc, r.phrase.limit or (DEFAULT_TOP if named_plural(r) else 1))
-    place = place_asked(b)
-    if place is not None and all(c is not place for c in b.plan.rows):
-        b.plan.rows.insert(len(b.plan.rows) - 1, place)
-
-
-def superlative_column(b: _Builder, kind: str, r: Reading) -> Column | None:
-    by = [p for x in b.readings if x.phrase.order_by for p in x.of("column")]
-    said = next((p.column for p in r.of("column") + by if p.column and p.column.numeric),
-                None)
-    if said is not None:
-        return said
-    col = kind_column(kind, [b.s])
-    if col is not None:
-        return col
-    return b.time_column() if kind in ("time", "age") else None
-
-
-def place_asked(b: _Builder) -> Column | None:
-    """``Where is the youngest teacher from?``: the subject's one column naming a place
-    (hometown, city, country...), when the question starts with "where"; two such
-    columns (birth city and current city) say nothing about which is meant."""
-    if not b.parsed.toks or b.parsed.toks[0].low != "where":
-        return None
-    places = [c for c in b.s.columns or [] if c.text and not c.is_key and any(
-        w in PLACE_WORDS or any(w.endswith(p) for p in PLACE_WORDS if len(p) >= 4)
-        for w in c.words)]
-    return places[0] if len(places) == 1 else None
-
-
-def rows_of(b: _Builder, col: Column, desc: bool, limit: int) -> None:
-    """The subject's rows shown by their labels (or key), ordered by ``col``."""
-    labels = label_columns(b.s)
-    key = key_column(b.s)
-    shown = ([key] if key is not None and not labels else []) + labels
-    b.plan.rows = [c for c in shown if c is not col] + [b.use(col)]
-    b.plan.order_column, b.plan.desc, b.plan.limit = col, desc, limit

@@ -110,6 +110,8 @@ ANSWERED = [
     ("shop", "Which customers have at least 2 orders? List their names and cities.",
      "SELECT name, city FROM shop.customers WHERE id IN (SELECT customer_id FROM shop.orders "
      "GROUP BY 1 HAVING COUNT(*) >= 2)"),
+    # a count condition two joins away: treatments counted per owner (HAVING)
+    ("kennel", "Which owners have more than 2 treatments?", "SELECT 'Cat'"),
     # the subject's own rows ranked by their own column
     ("shop", "What is the name of the customer with the highest age?", "SELECT 'Cy'"),
     ("ops", "What are the names of the top 3 customers by age?",
@@ -143,6 +145,8 @@ def test_rankings_match_a_hand_written_query(dbs: dict[str, Path], db: str, ques
     ("kennel", "Which owner spent the most on dogs?", "money"),
     # two columns say a place (its region, its hometown): which one is not said
     ("ops", "Where is the oldest customer from?", "where"),
+    # groups with no treatments have no rows to count through the joins
+    ("kennel", "Which owners have fewer than 2 treatments?", "which column"),
     # "at most 2": whether customers with none are meant is not said
     ("shop", "Which customers have at most 2 orders? List their names and cities.", "count"),
 ])
