@@ -20,7 +20,7 @@ from nl2sql.models.planner.catalog import (
     time_column,
 )
 from nl2sql.models.planner.counted import common_counted, counted_instead
-from nl2sql.models.planner.cues import PRONOUN_PAIRS
+from nl2sql.models.planner.cues import PRONOUN_PAIRS, YEAR_OR, is_year
 from nl2sql.models.planner.features import (
     DEFAULT_TOP,
     Unanswerable,
@@ -235,7 +235,11 @@ class _Builder:
         _prune_joins(plan, self.catalog, self.parsed)
         toks = self.parsed.toks
         plan.accounted |= {t.i for k, t in enumerate(toks[1:-1], 1) if t.low == "or" and (
-            toks[k - 1].low, toks[k + 1].low) in PRONOUN_PAIRS}  # "his or her": no alternative
+            (toks[k - 1].low, toks[k + 1].low) in PRONOUN_PAIRS  # "his or her"
+            or (is_year(toks[k - 1]) and toks[k + 1].low in YEAR_OR)  # "2014 or after"
+            or (toks[k - 1].low in YEAR_OR and k + 2 < len(toks) and is_year(toks[k + 2])))}
+        plan.accounted |= {t.i for k, t in enumerate(toks[2:], 2) if t.low in YEAR_OR
+                           and toks[k - 1].low == "or" and is_year(toks[k - 2])}  # "or later"
         for r in self.readings:
             for t in r.unexplained(self.s):
                 (plan.unknown_values if t.cap or t.quoted else plan.ignored).append(t.raw)

@@ -57,6 +57,9 @@ UNIT_HINTS = {"old": "age", "dollar": "price", "dollars": "price", "usd": "price
               "km": "length", "miles": "length", "kg": "weight", "kgs": "weight"}
 OR_MORE = {"more": ">=", "greater": ">=", "higher": ">=", "above": ">=", "over": ">=",
            "fewer": "<=", "less": "<=", "lower": "<=", "below": "<=", "under": "<="}
+# "2014 or after", "after or in 2014": the bound, said as the word YEAR_OPS reads it
+YEAR_OR = {"after": "since", "later": "since", "since": "since", "before": "until",
+           "earlier": "until"}
 YEAR_OPS = {"since": ">=", "from": ">=", "after": ">", "before": "<", "until": "<=",
             "till": "<=", "through": "<="}  # fmt: skip
 ELLIPSIS_STARTS = wordset(

@@ -10,7 +10,7 @@ from typing import Any
 
 from nl2sql.models.planner import parse as P
 from nl2sql.models.planner.catalog import Column
-from nl2sql.models.planner.cues import EQUAL_WORDS
+from nl2sql.models.planner.cues import EQUAL_WORDS, is_year
 from nl2sql.models.planner.match import Reading
 from nl2sql.models.planner.plan import Filter, Measure
 
@@ -54,7 +54,13 @@ def year_column(b: _Builder) -> Column | None:
     cols = [c for table in [b.s] + joined + [j.target for j in b.joins]
             for c in table.columns or [] if c.numeric and not c.is_key and c.words]
     measured = {id(m.column) for m in b.plan.measures} | {id(g.column) for g in b.plan.groups}
-    named = next((c for c in cols if set(c.words) <= said and id(c) not in measured), None)
+    # said right before the year ("founded in 1990", "year 2014 or after"), not anywhere:
+    # "the name and capacity of the stadium ... after 2014" is no capacity of 2014
+    years_at = [t.i for t in b.parsed.toks if is_year(t)]
+    near = {id(p.column) for r in b.readings for p in r.pieces if p.column is not None
+            and any(0 < y - r.phrase.toks[p.end - 1].i <= 3 for y in years_at)}
+    named = next((c for c in cols if set(c.words) <= said and id(c) not in measured
+                  and id(c) in near), None)
     if named is not None:
         return named
     years = [c for c in cols if c.words[-1] == "year"]

@@ -34,6 +34,7 @@ from nl2sql.models.planner.cues import (
     QUESTION_CUES,
     ROW_SUPERLATIVES,
     UNIT_HINTS,
+    YEAR_OR,
     comparative,
     equal_list,
     is_year,
@@ -139,6 +140,16 @@ def _scan(toks: list[Tok], chunks: dict[int, int]) -> list[Cue | Phrase]:
         elif t.number is not None and nxt == "or" and low(i + 2) in OR_MORE and not is_year(t):
             hint = UNIT_HINTS.get(low(i + 3)) or UNIT_HINTS.get(low(i + 4))
             cue("cmp", w, (OR_MORE[low(i + 2)], t.number, hint))  # "2 or more treatments"
+            i += 3
+            continue
+        elif is_year(t) and nxt == "or" and low(i + 2) in YEAR_OR:
+            cue("boundary", YEAR_OR[low(i + 2)])  # "2014 or after": since 2014
+            cue("year", w, t.number)
+            i += 3
+            continue
+        elif (w in YEAR_OR and nxt == "or" and low(i + 2) in ("in", "on") and i + 3 < n
+              and is_year(toks[i + 3])):
+            cue("boundary", YEAR_OR[w])  # "after or in 2014": since 2014
             i += 3
             continue
         elif t.number is not None and (t.raw[:1].isdigit() or w not in ("one",)):

@@ -64,11 +64,21 @@ INSERT INTO ops.txn SELECT i, [1, 2, 2, 3, 3, 3, 6][i], [9, 1, 1, 2, 2, 2, 80][i
   FROM range(1, 8) t(i);
 """
 
+# A year held as a whole number, and a capacity the words "after 2014" must not reach.
+VENUES = """
+CREATE SCHEMA live;
+CREATE TABLE live.stadium (Stadium_ID INTEGER, Name VARCHAR, Capacity INTEGER);
+CREATE TABLE live.concert (concert_ID INTEGER, Stadium_ID INTEGER, Year INTEGER);
+INSERT INTO live.stadium VALUES (1, 'Park', 10104), (2, 'Field', 11998), (3, 'Dome', 3960);
+INSERT INTO live.concert VALUES (1, 3, 2012), (2, 3, 2013), (3, 3, 2013), (4, 1, 2014),
+  (5, 2, 2014), (6, 2, 2015), (7, 1, 2016), (8, 2, 2016);
+"""
+
 
 @pytest.fixture(scope="module")
 def dbs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return {name: make_db(tmp_path_factory, sql) for name, sql in
-            (("shop", SNAKE), ("kennel", PASCAL), ("ops", TERSE))}
+            (("shop", SNAKE), ("kennel", PASCAL), ("ops", TERSE), ("live", VENUES))}
 
 
 ANSWERED = [
@@ -112,6 +122,12 @@ ANSWERED = [
      "GROUP BY 1 HAVING COUNT(*) >= 2)"),
     # a count condition two joins away: treatments counted per owner (HAVING)
     ("kennel", "Which owners have more than 2 treatments?", "SELECT 'Cat'"),
+    # "2014 or after", "after or in 2014": a bound on the year, the groups' rows counted
+    ("live", "Show the stadium name and capacity with the most number of concerts in year "
+     "2014 or after.", "SELECT 'Field', 11998"),
+    ("live", "What is the name and capacity of the stadium with the most concerts after or in "
+     "2014?", "SELECT 'Field', 11998"),
+    ("live", "How many concerts were there in 2013 or earlier?", "SELECT 3"),
     # the subject's own rows ranked by their own column
     ("shop", "What is the name of the customer with the highest age?", "SELECT 'Cy'"),
     ("ops", "What are the names of the top 3 customers by age?",
