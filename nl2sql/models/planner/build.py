@@ -236,10 +236,12 @@ class _Builder:
         toks = self.parsed.toks
         plan.accounted |= {t.i for k, t in enumerate(toks[1:-1], 1) if t.low == "or" and (
             (toks[k - 1].low, toks[k + 1].low) in PRONOUN_PAIRS  # "his or her"
-            or (is_year(toks[k - 1]) and toks[k + 1].low in YEAR_OR)  # "2014 or after"
+            or (is_year(toks[k - 1]) and toks[k + 1].low in YEAR_OR  # "2014 or after"
+                and (k + 2 >= len(toks) or toks[k + 2].number is None))
             or (toks[k - 1].low in YEAR_OR and k + 2 < len(toks) and is_year(toks[k + 2])))}
         plan.accounted |= {t.i for k, t in enumerate(toks[2:], 2) if t.low in YEAR_OR
-                           and toks[k - 1].low == "or" and is_year(toks[k - 2])}  # "or later"
+                           and toks[k - 1].low == "or" and is_year(toks[k - 2])
+                           and (k + 1 >= len(toks) or toks[k + 1].number is None)}  # "or later"
         for r in self.readings:
             for t in r.unexplained(self.s):
                 (plan.unknown_values if t.cap or t.quoted else plan.ignored).append(t.raw)

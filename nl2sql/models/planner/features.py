@@ -59,8 +59,9 @@ def year_column(b: _Builder) -> Column | None:
     years_at = [t.i for t in b.parsed.toks if is_year(t)]
     near = {id(p.column) for r in b.readings for p in r.pieces if p.column is not None
             and any(0 < y - r.phrase.toks[p.end - 1].i <= 3 for y in years_at)}
+    close = {w for y in years_at for t in b.parsed.toks[max(0, y - 3):y] for w in (t.low, t.stem)}
     named = next((c for c in cols if set(c.words) <= said and id(c) not in measured
-                  and id(c) in near), None)
+                  and (id(c) in near or set(c.words) <= close)), None)
     if named is not None:
         return named
     years = [c for c in cols if c.words[-1] == "year"]

@@ -142,7 +142,8 @@ def _scan(toks: list[Tok], chunks: dict[int, int]) -> list[Cue | Phrase]:
             cue("cmp", w, (OR_MORE[low(i + 2)], t.number, hint))  # "2 or more treatments"
             i += 3
             continue
-        elif is_year(t) and nxt == "or" and low(i + 2) in YEAR_OR:
+        elif (is_year(t) and nxt == "or" and low(i + 2) in YEAR_OR
+              and (i + 3 >= n or toks[i + 3].number is None)):  # not "2024 or before 2023"
             cue("boundary", YEAR_OR[low(i + 2)])  # "2014 or after": since 2014
             cue("year", w, t.number)
             i += 3
