@@ -36,7 +36,7 @@ from nl2sql.models.planner.joins import direct, prune, route, target_of
 from nl2sql.models.planner.listing import as_listing, coordinate, order_phrases, ranked_rows
 from nl2sql.models.planner.match import Piece, Reading
 from nl2sql.models.planner.plan import Filter, GroupKey, Measure, Plan
-from nl2sql.models.planner.ranking import money, ranked_own_rows, ranking
+from nl2sql.models.planner.ranking import fewest_through_join, money, ranked_own_rows, ranking
 from nl2sql.models.planner.sets import relations
 from nl2sql.models.planner.spans import numbered
 from nl2sql.models.planner.superlatives import kind_column, named_plural, row_rank, rows_of
@@ -206,6 +206,7 @@ class _Builder:
         ranking(self)
         money(self)  # "spent the most": a sum of money, never a count
         ranked_own_rows(self)  # "the name of the customer with the highest age": a row
+        fewest_through_join(self)  # "the fewest orders": not only among those with some
         if self.row_entity and not plan.measures and not plan.rows and not plan.groups:
             self._list_rows()
         ranked_rows(plan, self.parsed)

@@ -25,6 +25,9 @@ from nl2sql.models.planner.words import BOUNDARIES, Tok
 _Builder = Any
 
 RANK_WORDS = frozenset({"most", "least", "fewest"})
+# "the least common breed", "the rarest breed": how often a thing appears among the rows
+# counted (those never appearing are not among them), not how many rows each thing has
+FREQUENCY_WORDS = frozenset({"common", "commonest", "rarest", "frequent", "frequently"})
 
 
 # -- groups ranked by an aggregate ----------------------------------------------------
@@ -189,6 +192,24 @@ def rank_first_phrase(b: _Builder, rank: Reading) -> Reading | None:
     return None
 
 
+def fewest_through_join(b: _Builder) -> None:
+    """``Which customer has the fewest orders?``: counting orders per customer through a
+    join leaves out the customers with none, who have the fewest; declined rather than
+    answered with the fewest among those with some."""
+    plan = b.plan
+    if plan.desc is not False or plan.limit is None or plan.rows or not plan.measures:
+        return
+    if not all(m.func in ("COUNT", "COUNT_DISTINCT") and not m.condition
+               for m in plan.measures):
+        return
+    if {t.low for t in b.parsed.toks} & FREQUENCY_WORDS:
+        return  # "the least common breed": how often it appears among the dogs
+    entity = next((g.entity for g in plan.groups if g.entity is not None), None)
+    if entity is not None and entity.target is not b.s:
+        raise Unanswerable(f"ranking {entity.target.name} by the fewest {b.s.name} would "
+                           f"leave out {entity.target.name} with no {b.s.name} at all")
+
+
 def ranked_own_rows(b: _Builder) -> None:
     """``the name of the customer with the highest age``, ``the names of the top 3
     customers by age``: the subject's own rows ranked by their own column, shown with the
@@ -241,6 +262,10 @@ def money(b: _Builder) -> None:
     question is declined: counting rows instead answers another question."""
     said, paid_for = money_words(b.parsed.toks)
     plan = b.plan
+    valued = [t for t in said + paid_for if any(i == t.i for i, _ in b.value_filters)]
+    if valued:  # "paid": a status 'Paid' too; filtering on it and adding money up is a guess
+        raise Unanswerable(f"'{valued[0].raw}' could be a value of the data or money paid; "
+                           "I cannot tell which the question means")
     if paid_for and plan.ranked and all(m.func == "COUNT" for m in plan.measures):
         plan.accounted |= {t.i for t in paid_for}
     if not said:
