@@ -64,14 +64,28 @@ def row_rank(b: _Builder, r: Reading) -> None:
         desc = not desc  # oldest = earliest date
     b.plan.explicit_order = True
     b._rows(col, desc, r.phrase.limit or (DEFAULT_TOP if named_plural(r) else 1))
+    # "the most recent treatment('s) cost": ranked by date, the cost shown
+    shown = [p.column for p in r.of("column") if p.column is not None and p.column is not col]
     place = place_asked(b)
-    if place is not None and all(c is not place for c in b.plan.rows):
-        b.plan.rows.insert(len(b.plan.rows) - 1, place)
+    for c in shown + ([place] if place is not None else []):
+        if all(c is not x for x in b.plan.rows):
+            b.plan.rows.insert(len(b.plan.rows) - 1, b.use(c))
+
+
+def _fits(kind: str, col: Column) -> bool:
+    """Whether a column said with a superlative holds its kind of quantity: "the most
+    recent" ranks by a date (or a year), "the oldest" by an age or a date; a price, length
+    or weight by any number."""
+    if kind == "time":
+        return col.temporal or (bool(col.words) and col.words[-1] == "year")
+    if kind == "age":
+        return col.temporal or (col.numeric and "age" in col.words)
+    return col.numeric
 
 
 def superlative_column(b: _Builder, kind: str, r: Reading) -> Column | None:
     by = [p for x in b.readings if x.phrase.order_by for p in x.of("column")]
-    said = next((p.column for p in r.of("column") + by if p.column and p.column.numeric),
+    said = next((p.column for p in r.of("column") + by if p.column and _fits(kind, p.column)),
                 None)
     if said is not None:
         return said

@@ -19,7 +19,8 @@ CREATE SCHEMA shop;
 CREATE TABLE shop.categories (id BIGINT, name VARCHAR);
 CREATE TABLE shop.products (id BIGINT, category_id BIGINT, name VARCHAR, price DOUBLE);
 CREATE TABLE shop.customers (id BIGINT, name VARCHAR, city VARCHAR, age INTEGER);
-CREATE TABLE shop.orders (id BIGINT, customer_id BIGINT, amount DOUBLE, status VARCHAR);
+CREATE TABLE shop.orders (id BIGINT, customer_id BIGINT, amount DOUBLE, status VARCHAR,
+                          placed_on DATE);
 CREATE TABLE shop.prescriptions (id BIGINT, customer_id BIGINT, medication VARCHAR);
 INSERT INTO shop.categories VALUES (1, 'Toys'), (2, 'Books'), (3, 'Tools');
 INSERT INTO shop.products SELECT i, [1, 2, 2, 2, 3, 3][i], 'P' || i, i * 2.0
@@ -27,7 +28,8 @@ INSERT INTO shop.products SELECT i, [1, 2, 2, 2, 3, 3][i], 'P' || i, i * 2.0
 INSERT INTO shop.customers VALUES (1, 'Ann', 'Oslo', 31), (2, 'Bob', 'Rome', 22),
   (3, 'Cy', 'Oslo', 45), (4, 'Di', 'Lima', 38), (5, 'Ed', 'Oslo', 29);
 INSERT INTO shop.orders SELECT i, [1, 1, 1, 2, 2, 3, 4, 4][i], [5, 5, 5, 10, 10, 90, 1, 2][i],
-  ['Paid', 'Open', 'Paid', 'Paid', 'Open', 'Paid', 'Paid', 'Open'][i] FROM range(1, 9) t(i);
+  ['Paid', 'Open', 'Paid', 'Paid', 'Open', 'Paid', 'Paid', 'Open'][i],
+  DATE '2024-01-01' + INTERVAL ([3, 1, 4, 8, 5, 9, 2, 6][i] * 7) DAY FROM range(1, 9) t(i);
 INSERT INTO shop.prescriptions SELECT i, 1 + i % 5, ['Aspirin', 'Ibuprofen', 'Aspirin',
   'Zinc', 'Aspirin', 'Ibuprofen'][i] FROM range(1, 7) t(i);
 """
@@ -111,6 +113,9 @@ ANSWERED = [
      "treatments of his or her dogs.", "SELECT 1, 'Abel'"),
     ("shop", "Which customer spent the most money on orders?", "SELECT 'Cy'"),
     ("ops", "Which customer spent the least on transactions?", "SELECT 'K2'"),
+    # "the most recent": by the date, whatever other number is asked for
+    ("shop", "What is the amount of the most recent order?",
+     "SELECT amount FROM shop.orders ORDER BY placed_on DESC LIMIT 1"),
     # "where" is the one place column of the row the superlative picks
     ("shop", "Where is the youngest customer from?", "SELECT 'Rome'"),
     ("kennel", "Where is the youngest owner from?", "SELECT 'Rome'"),
