@@ -89,6 +89,11 @@ def superlative_column(b: _Builder, kind: str, r: Reading) -> Column | None:
                 None)
     if said is not None:
         return said
+    named = [p.table for p in r.pieces if p.kind == "table" and p.table is not None]
+    if len(named) == 1 and named[0] is not b.s and len(r.pieces) == 1:
+        # "the breed name of the oldest dog", "the owner of the oldest dog": the dog's age
+        # (not the owner's), each dog's breed or owner shown
+        return kind_column(kind, [named[0]])
     col = kind_column(kind, [b.s])
     if col is not None:
         return col

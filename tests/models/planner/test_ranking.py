@@ -116,6 +116,10 @@ ANSWERED = [
     # "the most recent": by the date, whatever other number is asked for
     ("shop", "What is the amount of the most recent order?",
      "SELECT amount FROM shop.orders ORDER BY placed_on DESC LIMIT 1"),
+    # the superlative is about the table it names, not the rows shown ("the owner of the
+    # oldest dog": the dog's age, though owners have ages too)
+    ("kennel", "Which owner has the oldest dog?", "SELECT 'Cole'"),
+    ("kennel", "What is the breed name of the oldest dog?", "SELECT 'Bulldog'"),
     # "where" is the one place column of the row the superlative picks
     ("shop", "Where is the youngest customer from?", "SELECT 'Rome'"),
     ("kennel", "Where is the youngest owner from?", "SELECT 'Rome'"),
@@ -204,6 +208,12 @@ def test_a_row_ranked_by_its_own_column_is_not_a_group(dbs: dict[str, Path]) -> 
     assert [c.name for c in plan.rows] == ["name", "age"]
     assert plan.order_column is not None and plan.order_column.name == "age"
     assert (plan.desc, plan.limit) == (True, 3)
+
+
+def test_the_answer_says_whose_value_ranks(dbs: dict[str, Path]) -> None:
+    answer = ask_db(dbs["kennel"], "Which owner has the oldest dog?")
+
+    assert answer.answered and "dog age" in answer.answer, answer.answer
 
 
 def test_money_is_summed_never_counted(dbs: dict[str, Path]) -> None:
