@@ -74,10 +74,12 @@ def _joins_from(catalog: Catalog, table: Table) -> list[Join]:
     memo: dict[tuple[str, int], list[Join]] = catalog.__dict__.setdefault("_joins", {})
     key = (table.id, len(catalog.fetched()))
     if key not in memo:
-        # the key graph's joins too (described and role keys: RegionCode -> Regions)
+        # the key graph's joins too (described and role keys: RegionCode -> Regions), to
+        # the key a condition compares with (``relations``), for keys not joined already
         found = catalog.joins_from(table)
         memo[key] = found + [j for j in direct(catalog, table)
-                             if not any(f.fk is j.fk and f.target is j.target for f in found)]
+                             if not any(f.fk is j.fk for f in found)
+                             and j.key is (key_column(j.target) or key_of(catalog, j.target))]
     return memo[key]
 
 
