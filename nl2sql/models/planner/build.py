@@ -19,6 +19,8 @@ from nl2sql.models.planner.catalog import (
     label_columns,
     time_column,
 )
+from nl2sql.models.planner.counted import common_counted, counted_instead
+from nl2sql.models.planner.cues import PRONOUN_PAIRS, YEAR_OR, is_year
 from nl2sql.models.planner.features import (
     DEFAULT_TOP,
     Unanswerable,
@@ -27,34 +29,23 @@ from nl2sql.models.planner.features import (
     dates,
     denied_before,
     merge_values,
-    named_plural,
     percentages,
-    ranking,
 )
 from nl2sql.models.planner.followup import merge
-from nl2sql.models.planner.joins import prune, route, target_of
+from nl2sql.models.planner.joins import direct, prune, route, target_of
 from nl2sql.models.planner.listing import as_listing, coordinate, order_phrases, ranked_rows
 from nl2sql.models.planner.match import Piece, Reading
 from nl2sql.models.planner.plan import Filter, GroupKey, Measure, Plan
+from nl2sql.models.planner.ranking import fewest_through_join, money, ranked_own_rows, ranking
 from nl2sql.models.planner.relations import account
 from nl2sql.models.planner.sets import relations
 from nl2sql.models.planner.spans import numbered
+from nl2sql.models.planner.superlatives import kind_column, named_plural, row_rank, rows_of
 from nl2sql.models.planner.versus import versus
 from nl2sql.models.planner.words import NEUTRAL
 
 ROLE_PHRASES = (P.COUNT, P.MEASURE, P.GROUP, P.RANK_GROUP, P.WHICH, P.PCT_BASE,
                 P.RANK_MEASURE, P.ROW_RANK)
-# Words naming a kind of quantity, and column-name words that hold it (generic English).
-KIND_WORDS = {
-    "price": ("price", "cost", "amount", "fee", "value", "total"),
-    "age": ("age",),
-    "length": ("length", "duration", "distance", "millisecond", "second", "minute", "hour",
-               "runtime"),
-    "weight": ("weight", "mass"),
-    "height": ("height",),
-    "time": (),
-}
-
 
 class _Builder:
     def __init__(self, parsed: P.Parse, readings: list[Reading], subject: Table,
@@ -215,6 +206,9 @@ class _Builder:
         versus(self)  # "above the average"
         percentages(self)
         ranking(self)
+        money(self)  # "spent the most": a sum of money, never a count
+        ranked_own_rows(self)  # "the name of the customer with the highest age": a row
+        fewest_through_join(self)  # "the fewest orders": not only among those with some
         if self.row_entity and not plan.measures and not plan.rows and not plan.groups:
             self._list_rows()
         ranked_rows(plan, self.parsed)
@@ -225,6 +219,12 @@ class _Builder:
             if not ranked:
                 plan.desc = plan.limit = None
         as_listing(plan, self.parsed, self.readings)
+        if plan.groups and not plan.explicit_measures and any(
+                getattr(c, "op", "") in ("<", "<=") for c in plan.conditions):
+            # "at most 2 orders. List their names": a count per name answers nothing, and a
+            # list leaves unsaid whether those with none are meant
+            raise Unanswerable("I cannot tell whether the rows with no related rows are "
+                               "meant by the upper bound, and I would be counting rows")
         if not plan.measures and not plan.rows:
             plan.measures.append(Measure("COUNT"))
         plan.measures = [m for i, m in enumerate(plan.measures) if m not in plan.measures[:i]]
@@ -237,6 +237,15 @@ class _Builder:
                         if not (f.op == "IS NOT NULL" and f.column.name in dated)]
         _prune_joins(plan, self.catalog, self.parsed)
         account(self)  # verbs naming the key path the plan reads; pairs (relations.py)
+        toks = self.parsed.toks
+        plan.accounted |= {t.i for k, t in enumerate(toks[1:-1], 1) if t.low == "or" and (
+            (toks[k - 1].low, toks[k + 1].low) in PRONOUN_PAIRS  # "his or her"
+            or (is_year(toks[k - 1]) and toks[k + 1].low in YEAR_OR  # "2014 or after"
+                and (k + 2 >= len(toks) or toks[k + 2].number is None))
+            or (toks[k - 1].low in YEAR_OR and k + 2 < len(toks) and is_year(toks[k + 2])))}
+        plan.accounted |= {t.i for k, t in enumerate(toks[2:], 2) if t.low in YEAR_OR
+                           and toks[k - 1].low == "or" and is_year(toks[k - 2])
+                           and (k + 1 >= len(toks) or toks[k + 1].number is None)}  # "or later"
         for r in self.readings:
             for t in r.unexplained(self.s):
                 (plan.unknown_values if t.cap or t.quoted else plan.ignored).append(t.raw)
@@ -338,35 +347,10 @@ class _Builder:
         self.plan.explicit_order = True
 
     def role_row_rank(self, r: Reading) -> None:
-        kind, desc = r.phrase.superlative or ("price", False)
-        col = self._superlative_column(kind, r)
-        if col is None:
-            raise Unanswerable(f"I could not tell what makes a {r.phrase.text} "
-                               f"'{'most' if desc else 'least'}' here")
-        if kind == "age" and not col.numeric:
-            desc = not desc  # oldest = earliest date
-        self.plan.explicit_order = True
-        self._rows(col, desc, r.phrase.limit or (DEFAULT_TOP if named_plural(r) else 1))
-
-    def _superlative_column(self, kind: str, r: Reading) -> Column | None:
-        by = [p for x in self.readings if x.phrase.order_by for p in x.of("column")]
-        said = next((p.column for p in r.of("column") + by if p.column and p.column.numeric),
-                    None)
-        if said is not None:
-            return said
-        col = self._kind_column(kind, [self.s])
-        if col is not None:
-            return col
-        return self.time_column() if kind in ("time", "age") else None
+        row_rank(self, r)
 
     def _kind_column(self, kind: str, tables: list[Table]) -> Column | None:
-        """The numeric column a word like "cheapest" or "older" is about."""
-        for w in KIND_WORDS.get(kind, ()):
-            for table in tables:
-                for c in table.columns or []:
-                    if c.numeric and not c.is_key and w in c.words:
-                        return c
-        return None
+        return kind_column(kind, tables)
 
     def _list_rows(self) -> None:
         """``List the distribution centers``: the rows, shown by their labels."""
@@ -375,11 +359,8 @@ class _Builder:
         self.plan.rows = labels or ([key] if key is not None else [])
 
     def _rows(self, col: Column, desc: bool, limit: int) -> None:
-        labels = label_columns(self.s)
-        key = key_column(self.s)
-        shown = ([key] if key is not None and not labels else []) + labels
-        self.plan.rows = [c for c in shown if c is not col] + [self.use(col)]
-        self.plan.order_column, self.plan.desc, self.plan.limit = col, desc, limit
+        rows_of(self, col, desc, limit)
+
 
 def _prune_joins(plan: Plan, catalog: Catalog, parsed: P.Parse) -> None:
     """Joins to what the query reads, and the paths to it (``joins.prune``)."""
@@ -397,4 +378,10 @@ def build_plan(parsed: P.Parse, readings: list[Reading], subject: Table, joins: 
         return merge(context, own)
     if not parsed.question_like and not any(r.pieces for r in readings):
         raise Unanswerable("it does not look like a question about the data")
+    counted = common_counted(parsed, readings, subject, catalog)
+    if counted is not None:  # "the most common breed": dogs counted per breed
+        subject, joins = counted, direct(catalog, counted)
+    counted = counted_instead(parsed, readings, subject, catalog)
+    if counted is not None:  # "departments with more than 1000 visits": visits per department
+        subject, joins = counted, direct(catalog, counted)
     return _Builder(parsed, readings, subject, joins, catalog).build()

@@ -20,6 +20,16 @@ DISTINCT_WORDS = frozenset({"distinct", "different", "unique"})
 PCT_WORDS = frozenset({"percentage", "percent", "%", "share", "proportion", "fraction"})
 GROUP_WORDS = frozenset({"by", "per", "each", "every", "across"})
 COMMON_WORDS = frozenset({"common", "popular", "frequent", "used", "ordered", "sold", "bought"})
+# Superlatives of how common a thing is: "the rarest breed" is the least common one.
+COMMON_SUPERLATIVES = {"rarest": False, "commonest": True}
+# Verbs and nouns saying that a ranking is by money ("spent the most", "the most money").
+MONEY_VERBS = frozenset({"spend", "spends", "spent", "spending", "pay", "pays", "paid",
+                         "paying", "earn", "earns", "earned", "earning", "charge", "charges",
+                         "charged"})
+MONEY_NOUNS = frozenset({"money"})
+# "his or her dogs", "he or she": one person of either sex, not two alternatives.
+PRONOUN_PAIRS = frozenset({("his", "her"), ("he", "she"), ("him", "her"), ("her", "his"),
+                           ("she", "he")})
 # Superlatives about a row: (kind of column, descending?)
 ROW_SUPERLATIVES = {
     "cheapest": ("price", False), "priciest": ("price", True), "oldest": ("age", True),
@@ -47,6 +57,9 @@ UNIT_HINTS = {"old": "age", "dollar": "price", "dollars": "price", "usd": "price
               "km": "length", "miles": "length", "kg": "weight", "kgs": "weight"}
 OR_MORE = {"more": ">=", "greater": ">=", "higher": ">=", "above": ">=", "over": ">=",
            "fewer": "<=", "less": "<=", "lower": "<=", "below": "<=", "under": "<="}
+# "2014 or after", "after or in 2014": the bound, said as the word YEAR_OPS reads it
+YEAR_OR = {"after": "since", "later": "since", "since": "since", "before": "until",
+           "earlier": "until"}
 YEAR_OPS = {"since": ">=", "from": ">=", "after": ">", "before": "<", "until": "<=",
             "till": "<=", "through": "<="}  # fmt: skip
 ELLIPSIS_STARTS = wordset(

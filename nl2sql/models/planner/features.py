@@ -1,8 +1,7 @@
-"""The builder's features: dates, comparisons, percentages and rankings.
+"""The builder's features: dates, comparisons and percentages (rankings: ``ranking``).
 
 Functions of the builder (``build._Builder``) that run after the phrases' roles are
-read: they add time filters, numeric comparisons, percentage measures and the
-ranking a question asks for.
+read: they add time filters, numeric comparisons and percentage measures.
 """
 
 from __future__ import annotations
@@ -11,10 +10,9 @@ from typing import Any
 
 from nl2sql.models.planner import parse as P
 from nl2sql.models.planner.catalog import Column
-from nl2sql.models.planner.cues import EQUAL_WORDS
+from nl2sql.models.planner.cues import EQUAL_WORDS, is_year
 from nl2sql.models.planner.match import Reading
 from nl2sql.models.planner.plan import Filter, Measure
-from nl2sql.models.planner.words import is_plural
 
 # The builder (build._Builder) passed in; not imported, so the modules form no cycle.
 _Builder = Any
@@ -56,7 +54,14 @@ def year_column(b: _Builder) -> Column | None:
     cols = [c for table in [b.s] + joined + [j.target for j in b.joins]
             for c in table.columns or [] if c.numeric and not c.is_key and c.words]
     measured = {id(m.column) for m in b.plan.measures} | {id(g.column) for g in b.plan.groups}
-    named = next((c for c in cols if set(c.words) <= said and id(c) not in measured), None)
+    # said right before the year ("founded in 1990", "year 2014 or after"), not anywhere:
+    # "the name and capacity of the stadium ... after 2014" is no capacity of 2014
+    years_at = [t.i for t in b.parsed.toks if is_year(t)]
+    near = {id(p.column) for r in b.readings for p in r.pieces if p.column is not None
+            and any(0 < y - r.phrase.toks[p.end - 1].i <= 3 for y in years_at)}
+    close = {w for y in years_at for t in b.parsed.toks[max(0, y - 3):y] for w in (t.low, t.stem)}
+    named = next((c for c in cols if set(c.words) <= said and id(c) not in measured
+                  and (id(c) in near or set(c.words) <= close)), None)
     if named is not None:
         return named
     years = [c for c in cols if c.words[-1] == "year"]
@@ -176,62 +181,6 @@ def percentages(b: _Builder) -> None:
     else:
         raise Unanswerable("I could not tell the percentage of what")
     b.plan.explicit_measures = True
-
-def ranking(b: _Builder) -> None:
-    r = b.rank_measure
-    if r is None:
-        return
-    phrase = r.phrase
-    col = next((p.column for p in r.of("column") if p.column is not None), None)
-    which = next((x for x in b.readings if x.phrase.role == P.WHICH), None)
-    if not b.plan.groups and not b.row_entity:
-        which = rank_first_phrase(b, r) or which  # "Country with the most users"
-    limit = (which.phrase.limit if which else None) or phrase.limit
-    plural = named_plural(which) if which else phrase.plural
-    limit = limit or (DEFAULT_TOP if plural else 1)
-    if col is not None and (b.row_entity or not b.plan.groups) and not phrase.aggs:
-        b._rows(col, phrase.desc, limit)
-        return
-    if col is not None:
-        aggs = phrase.aggs or (["SUM"] if phrase.toks and col.numeric and any(
-            w in ("most", "least") for w in [phrase.toks[0].low]) else ["MAX" if phrase.desc
-                                                                       else "MIN"])
-        b.plan.measures = [Measure(a, b.use(col)) for a in aggs[:1]]
-    elif not b.plan.measures:
-        b.plan.measures = [Measure("COUNT")]
-    b.plan.desc, b.plan.limit = phrase.desc, limit
-    b.plan.explicit_measures = True
-
-
-def rank_first_phrase(b: _Builder, rank: Reading) -> Reading | None:
-    """The phrase before the ranking names what is ranked: a column to group by, or
-    the subject's own rows."""
-    for r in b.readings:
-        if r is rank:
-            return None
-        if r.phrase.role not in (P.CONTEXT, P.WHICH):
-            continue
-        table = r.first("table")
-        if table is not None and table.table is b.s and not r.first("column"):
-            b.row_entity = True
-            return r
-        piece = r.first("column")
-        if piece is not None:
-            key = b.group_key(piece)
-            if key is not None:
-                b.plan.groups.append(key)
-                return r
-    return None
-
-
-def named_plural(r: Reading) -> bool:
-    """Whether a phrase names things in the plural, by the last word it placed: in
-    "which carrier handles", the carrier, not the verb."""
-    ends = [p.end for p in r.pieces if p.kind != "value"]
-    if not ends:
-        return r.phrase.plural
-    return is_plural(r.phrase.toks[max(ends) - 1].raw)
-
 
 def merge_values(filters: list[Filter]) -> list[Filter]:
     """``Email or Facebook``: equal-to filters on one column become one IN list."""

@@ -189,7 +189,11 @@ def _as_listing(plan: Plan, parsed: P.Parse, readings: list[Reading]) -> None:
     # words of a name ("first name") ask for nothing
     named = {t.i for r in readings for p in r.pieces if p.kind == "column"
              for t in r.phrase.toks[p.start:p.end]}
-    said = {t.low for t in parsed.toks if t.i not in rows | named}
+    # words a set condition read ("at least 2 orders") ask for no count or ranking here;
+    # "at most 2": with or without the rows that have none is unclear, left to decline
+    conditioned = {i for c in plan.conditions if getattr(c, "op", "") in (">", ">=")
+                   for i in c.tokens}
+    said = {t.low for t in parsed.toks if t.i not in rows | named | conditioned}
     if said & asked or [p for p in parsed.roles(P.GROUP, P.RANK_GROUP)
                         if p.toks[0].i not in rows | valued]:
         return

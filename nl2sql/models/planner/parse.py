@@ -19,11 +19,13 @@ from typing import Any
 
 from nl2sql.models.planner.cues import (
     AGG_WORDS,
+    COMMON_SUPERLATIVES,
     COMMON_WORDS,
     COMPARATIVE_HINTS,
     DISTINCT_WORDS,
     ELLIPSIS_STARTS,
     GROUP_WORDS,
+    MONEY_NOUNS,
     NEGATIONS,
     NEVER,
     OR_MORE,
@@ -32,6 +34,7 @@ from nl2sql.models.planner.cues import (
     QUESTION_CUES,
     ROW_SUPERLATIVES,
     UNIT_HINTS,
+    YEAR_OR,
     comparative,
     equal_list,
     is_year,
@@ -139,6 +142,17 @@ def _scan(toks: list[Tok], chunks: dict[int, int]) -> list[Cue | Phrase]:
             cue("cmp", w, (OR_MORE[low(i + 2)], t.number, hint))  # "2 or more treatments"
             i += 3
             continue
+        elif (is_year(t) and nxt == "or" and low(i + 2) in YEAR_OR
+              and (i + 3 >= n or toks[i + 3].number is None)):  # not "2024 or before 2023"
+            cue("boundary", YEAR_OR[low(i + 2)])  # "2014 or after": since 2014
+            cue("year", w, t.number)
+            i += 3
+            continue
+        elif (w in YEAR_OR and nxt == "or" and low(i + 2) in ("in", "on") and i + 3 < n
+              and is_year(toks[i + 3])):
+            cue("boundary", YEAR_OR[w])  # "after or in 2014": since 2014
+            i += 3
+            continue
         elif t.number is not None and (t.raw[:1].isdigit() or w not in ("one",)):
             if is_year(t):
                 cue("year", w, t.number)
@@ -196,6 +210,10 @@ def _scan(toks: list[Tok], chunks: dict[int, int]) -> list[Cue | Phrase]:
             cue("rank", w, w == "most")
             i += 2
             continue
+        elif w in COMMON_SUPERLATIVES:
+            cue("rank", w, COMMON_SUPERLATIVES[w])  # "the rarest breed": the least common
+        elif w in MONEY_NOUNS and low(i - 1) in ("most", "least"):
+            pass  # "spent the most money": the ranking's measure (ranking.money reads it)
         elif w in ("most", "least") and nxt == "expensive":
             cue("superlative", w, ("price", w == "most"))
             i += 2

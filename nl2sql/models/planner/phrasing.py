@@ -282,6 +282,9 @@ def _rows_text(plan: Plan, columns: list[str], rows: list[list[Any]], src: str) 
         more = f" and {len(rows) - len(shown)} more" if len(rows) > len(shown) else ""
         return f"{len(rows)} {noun}: " + "; ".join(shown) + f"{more} {src}."
     what = words(col) if col else "value"
+    held = next((t for t in plan.tables() if t.id == col.table), None)
+    if held is not None and held is not plan.subject:  # "the owner with the highest dog age"
+        what = f"{row_of(held)} {what}"
     sup = "highest" if plan.desc else "lowest"
 
     def one(r: list[Any]) -> str:

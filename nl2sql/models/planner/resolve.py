@@ -18,6 +18,7 @@ from nl2sql.models.planner import parse as P
 from nl2sql.models.planner import periods
 from nl2sql.models.planner.build import Unanswerable, build_plan
 from nl2sql.models.planner.catalog import Catalog, Table
+from nl2sql.models.planner.counted import common_wanted
 from nl2sql.models.planner.joins import direct, reach, target_of
 from nl2sql.models.planner.knowledge import Metric, find_metric
 from nl2sql.models.planner.match import Matcher, Reading
@@ -142,6 +143,7 @@ def _understand_one(question: str, catalog: Catalog, context: Plan | None) -> Un
     undated = dated and not any(c.temporal for c in subject.columns or [])
     u.missing = _missing(catalog, subject, u.mentioned, unexplained, undated)
     u.missing = u.missing or wanted(parsed, readings, catalog, subject)  # related rows (sets.py)
+    u.missing = u.missing or common_wanted(parsed, readings, catalog, subject)  # counted.py
     u.lookup = _lookup_phrases(question, readings, subject)
     u.lookup_stems = [t.low for r in readings for t in r.unresolved
                       if t.cap and len(t.low) >= 5 and t.number is None][:4]

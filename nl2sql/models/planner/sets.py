@@ -31,6 +31,7 @@ from nl2sql.models.planner.cues import (
     relative,
 )
 from nl2sql.models.planner.features import Unanswerable
+from nl2sql.models.planner.joins import direct, key_of
 from nl2sql.models.planner.lexicon import lexicon
 from nl2sql.models.planner.match import Matcher, Reading
 from nl2sql.models.planner.plan import Filter, Related
@@ -73,7 +74,12 @@ def _joins_from(catalog: Catalog, table: Table) -> list[Join]:
     memo: dict[tuple[str, int], list[Join]] = catalog.__dict__.setdefault("_joins", {})
     key = (table.id, len(catalog.fetched()))
     if key not in memo:
-        memo[key] = catalog.joins_from(table)
+        # the key graph's joins too (described and role keys: RegionCode -> Regions), to
+        # the key a condition compares with (``relations``), for keys not joined already
+        found = catalog.joins_from(table)
+        memo[key] = found + [j for j in direct(catalog, table)
+                             if not any(f.fk is j.fk for f in found)
+                             and j.key is (key_column(j.target) or key_of(catalog, j.target))]
     return memo[key]
 
 
@@ -161,7 +167,7 @@ def related_tables(parsed: P.Parse, catalog: Catalog, subject: Table) -> list[Ta
 
 def relations(b: _Builder) -> None:
     """Turn the question's set conditions into ``Related`` conditions on the plan."""
-    key = key_column(b.s)
+    key = key_column(b.s) or key_of(b.catalog, b.s)  # the graph's: a text code (RegionCode)
     joins = into(b.catalog, b.s)
     if key is None or not joins:
         return
