@@ -21,6 +21,7 @@ from nl2sql.models.planner.catalog import Catalog, Table
 from nl2sql.models.planner.joins import direct, reach, target_of
 from nl2sql.models.planner.knowledge import Metric, find_metric
 from nl2sql.models.planner.match import Matcher, Reading
+from nl2sql.models.planner.metrics import join_metric, metric_tables
 from nl2sql.models.planner.plan import Measure, Plan
 from nl2sql.models.planner.sets import related_tables, wanted
 from nl2sql.models.planner.spans import chunk_spans
@@ -95,10 +96,10 @@ def _understand_one(question: str, catalog: Catalog, context: Plan | None) -> Un
     question, corrections = correct(expand(question), catalog)
     metric, question = _metric(question, catalog)
     if metric is not None:
-        held = catalog.table(metric.table)
-        if held is None or held.columns is None:
-            return Understanding(missing=[held] if held is not None else [],
-                                 problem=None if held is not None else
+        held = [catalog.table(metric.table), *metric_tables(metric, catalog)]  # metrics.py
+        if any(t is None or t.columns is None for t in held):
+            return Understanding(missing=[t for t in held if t is not None and t.columns is None],
+                                 problem=None if all(held) else
                                  f"the metric {metric.name} names a table I cannot see")
     fetched = catalog.fetched()
     parsed = P.parse(question, chunk_spans(P.parse(question).toks, fetched))
@@ -154,6 +155,9 @@ def _understand_one(question: str, catalog: Catalog, context: Plan | None) -> Un
         return u
     if metric is not None:
         with_metric(plan, metric)
+        u.problem = join_metric(plan, metric, catalog)  # metrics.py: its declared joins
+        if u.problem is not None:
+            return u
     u.plan = plan
     u.parsed, u.readings, u.followup = parsed, readings, context is not None
     u.corrections = corrections
