@@ -26,6 +26,7 @@ from nl2sql.models.planner.words import Tok, stem, tokenize
 # by a reference to the data.
 _DEFINITION = re.compile(r"(?:^|[\n.;]\s*)[-*\s]*([A-Za-z][A-Za-z ]{0,30}?)\s+(?:is|are|means)\s+`")
 AGG_BEFORE = lexicon().sets["agg_before"]
+FUNCTION_WORDS = lexicon().function_words  # the parser drops them: a synonym's are not said
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,41 @@ def opaque_terms(out: dict[str, Any]) -> list[str]:
     combine those with a question's own filters), so a question using them is declined."""
     return [str(w) for m in out.get("metrics") or [] if isinstance(m, dict) and m.get("sql")
             for w in [m.get("name"), *(m.get("synonyms") or [])] if w]
+
+
+@dataclass(frozen=True)
+class Dimension:
+    """A column the dataset's definitions describe: other names for it (a time column's
+    ``signup date``) and the words people use for its values (``US`` -> 'United States')."""
+
+    table: str  # table id, lower case
+    column: str
+    synonyms: tuple[tuple[str, ...], ...] = ()  # stemmed words
+    values: tuple[tuple[str, str], ...] = ()  # (word as said, lower case; value stored)
+
+
+def dimensions_from(out: dict[str, Any]) -> list[Dimension]:
+    """The ``dimensions`` of one ``list_tables`` result (malformed entries skipped)."""
+    found = []
+    for d in out.get("dimensions") or []:
+        if not isinstance(d, dict) or not d.get("table") or not d.get("column"):
+            continue
+        values = d.get("values") if isinstance(d.get("values"), dict) else {}
+        found.append(Dimension(
+            str(d["table"]).lower(), str(d["column"]),
+            tuple(w for s in d.get("synonyms") or [] if (w := _said_words(str(s)))),
+            tuple((" ".join(re.findall(r"\w+", str(k).lower())), str(v))
+                  for k, v in values.items() if isinstance(v, str | int | float))))
+    return found
+
+
+def _said_words(synonym: str) -> tuple[str, ...]:
+    """Stemmed words of a synonym as the parser keeps them: a particle ending a phrasal
+    verb ("signed up") is dropped like any function word."""
+    words = re.findall(r"[a-z0-9]+", synonym.lower())
+    while len(words) > 1 and words[-1] in FUNCTION_WORDS:
+        words.pop()
+    return tuple(stem(w) for w in words)
 
 
 def entity_synonyms(out: dict[str, Any]) -> dict[str, list[str]]:

@@ -17,6 +17,7 @@ from functools import lru_cache
 from nl2sql.models.planner import parse as P
 from nl2sql.models.planner.catalog import LABEL_WORDS, Catalog, Column, Table, key_column
 from nl2sql.models.planner.lexicon import lexicon
+from nl2sql.models.planner.terms import alias_values, synonym_column
 from nl2sql.models.planner.words import (
     FILLERS,
     NEUTRAL,
@@ -203,9 +204,20 @@ class Matcher:
                         if best is None or key > best[0]:
                             best = (key, Piece("value", a, b, table, col, v))
                         break
+        if best is None and norm:  # a word the definitions give a value ('US'): terms.py
+            best = self._alias(norm, a, b)
         if best is None and b == a + 1:
             return self._letter_code(toks[a], a) or self._shared_start(toks[a], a)
         return best[1] if best else None
+
+    def _alias(self, norm: str, a: int, b: int) -> tuple[tuple[int, ...], Piece] | None:
+        """The value a dataset's definitions give these words, in one column of the scope."""
+        found = [(table, col, v) for table in self.scope for col in table.columns or []
+                 for v in alias_values(self.catalog, table, col, norm)]
+        if len({(t.id, c.name, v) for t, c, v in found}) != 1:
+            return None
+        table, col, v = found[0]
+        return (0,), Piece("value", a, b, table, col, v)
 
     def _shared_start(self, tok: Tok, a: int) -> Piece | None:
         """``Norwegian`` -> 'Norway', ``German`` -> 'Germany': a proper word and a value a
@@ -309,6 +321,10 @@ class Matcher:
             best = self._named_column(words, a, b)
         if best is None and not says_id and len(words) > 1:
             best = self._reordered_column(words, a, b)
+        if best is None and not says_id:  # what the definitions call a column: terms.py
+            named = synonym_column(self.catalog, self.scope, words)
+            if named is not None:
+                best = (0,), Piece("column", a, b, named[0], named[1])
         said = self.subject is not None and set(self.subject.words) <= self._said
         if best is None and stems == ("name",) and self.subject is not None and said:
             titles = [c for c in self.subject.columns or [] if c.text and not c.is_key

@@ -26,6 +26,7 @@ from nl2sql.models.planner.plan import Measure, Plan
 from nl2sql.models.planner.sets import related_tables, wanted
 from nl2sql.models.planner.spans import chunk_spans
 from nl2sql.models.planner.spelling import correct
+from nl2sql.models.planner.terms import alias_notes, spell_acronyms
 from nl2sql.models.planner.words import (
     BOUNDARIES,
     FILLERS,
@@ -94,6 +95,8 @@ def understand(question: str, catalog: Catalog, previous: list[str] | None = Non
 
 def _understand_one(question: str, catalog: Catalog, context: Plan | None) -> Understanding:
     question, corrections = correct(expand(question), catalog)
+    question, spelled = spell_acronyms(question, catalog)  # terms.py: 'US' -> 'United States'
+    corrections += spelled
     metric, question = _metric(question, catalog)
     if metric is not None:
         held = [catalog.table(metric.table), *metric_tables(metric, catalog)]  # metrics.py
@@ -160,7 +163,8 @@ def _understand_one(question: str, catalog: Catalog, context: Plan | None) -> Un
             return u
     u.plan = plan
     u.parsed, u.readings, u.followup = parsed, readings, context is not None
-    u.corrections = corrections
+    u.corrections = corrections + [n for n in alias_notes(question, plan, catalog)  # terms.py
+                                   if n not in corrections]
     return u
 
 
