@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from nl2sql.models.planner import parse as P
-from nl2sql.models.planner import periods
+from nl2sql.models.planner import periods, ranges
 from nl2sql.models.planner.build import Unanswerable, build_plan
 from nl2sql.models.planner.catalog import Catalog, Table
 from nl2sql.models.planner.joins import direct, reach, target_of
@@ -64,6 +64,16 @@ def understand(question: str, catalog: Catalog, previous: list[str] | None = Non
     elliptical follow-up ("and in 2023?") inherits the latest one's plan.
     """
     previous = previous or []
+    ranged = ranges.read(question)  # "from Nov 29 to Dec 2 2024": planned as "in 2024"
+    if isinstance(ranged, str):
+        return Understanding(problem=ranged)
+    if ranged is not None:
+        u = understand(ranged.rest, catalog, previous)
+        problem = ranges.apply(u.plan, ranged) if u.plan is not None else None
+        if problem is not None:
+            u.plan, u.problem = None, problem
+        u.corrections.append((ranged.said, f"{ranged.start} up to {ranged.end} (excluded)"))
+        return u
     compared = periods.read(question)  # "2024 vs 2023", "month-over-month": read apart
     if compared is None and previous and P.parse(question).elliptical:
         before = periods.read(previous[-1])  # "and by category?" keeps the periods compared

@@ -243,6 +243,9 @@ def condition(f: Filter, names: Names, defensive: bool = False) -> exp.Expr:
         start = fn("DATE_TRUNC", fn("DATE", time_of(f.column, names, defensive)),
                    exp.var(f.part.split("_")[0]))
         return exp.In(this=start, expressions=[date_of(str(v)) for v in f.values])
+    if f.part == "DATE":  # a day of an explicit date range (ranges.py)
+        return compare(fn("DATE", time_of(f.column, names, defensive)), f.op,
+                       date_of(str(f.values[0])))
     lhs: exp.Expr = names.col(f.column) if f.part is None else extract(
         f.part, time_of(f.column, names, defensive))
     if f.op in ("IS NULL", "IS NOT NULL"):
