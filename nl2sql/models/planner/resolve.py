@@ -35,6 +35,7 @@ from nl2sql.models.planner.words import (
     plural_phrase,
     split_name,
     text_words,
+    tokenize,
     wordset,
 )
 
@@ -190,6 +191,8 @@ def _metric(question: str, catalog: Catalog) -> tuple[Metric | None, str]:
     metric, start, end = found
     table = catalog.table(metric.table)
     rows = plural_phrase(table.name) if table is not None else "rows"
+    if table is not None and tuple(t.stem for t in tokenize(rows)) != table.words:
+        rows = table.name  # a terse name ("sl") reads back only as written
     return metric, question[:start] + rows + question[end:]
 
 
