@@ -112,7 +112,7 @@ def dimensions_from(out: dict[str, Any]) -> list[Dimension]:
     for d in out.get("dimensions") or []:
         if not isinstance(d, dict) or not d.get("table") or not d.get("column"):
             continue
-        values = d.get("values") if isinstance(d.get("values"), dict) else {}
+        values: dict[str, Any] = d["values"] if isinstance(d.get("values"), dict) else {}
         found.append(Dimension(
             str(d["table"]).lower(), str(d["column"]),
             tuple(w for s in d.get("synonyms") or [] if (w := _said_words(str(s)))),

@@ -51,8 +51,7 @@ def _date(text: str, year: int | None, last: bool) -> dt.date | None:
     text = text.lower().replace(",", " ").replace(".", " ")
     iso = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text.strip())
     if iso:
-        y, m, d = map(int, iso.groups())
-        return dt.date(y, m, d)
+        return dt.date(*map(int, iso.groups()))
     words = text.split()
     said_year = next((int(w) for w in words if re.fullmatch(r"\d{4}", w)), None)
     month = next((MONTHS[w] for w in words if w in MONTHS), None)
@@ -90,7 +89,10 @@ def read(question: str) -> Range | str | None:
         span_start = named.start()
         tail = tail or named.group(3)
     year = _year_of(tail or "") or _year_of(b) or _year_of(a)
-    start, end = _date(a, year, last=False), _date(b, year, last=True)
+    try:
+        start, end = _date(a, year, last=False), _date(b, year, last=True)
+    except ValueError:
+        return "the date range names a day that does not exist"
     if start is None or end is None:
         return "the date range does not say which year it is in"
     if end < start:

@@ -19,10 +19,9 @@ from nl2sql.models.planner import periods, ranges
 from nl2sql.models.planner.build import Unanswerable, build_plan
 from nl2sql.models.planner.catalog import Catalog, Table
 from nl2sql.models.planner.joins import direct, reach, target_of
-from nl2sql.models.planner.knowledge import Metric, find_metric
 from nl2sql.models.planner.match import Matcher, Reading
-from nl2sql.models.planner.metrics import join_metric, metric_tables
-from nl2sql.models.planner.plan import Measure, Plan
+from nl2sql.models.planner.metrics import join_metric, metric_tables, named_metric, with_metric
+from nl2sql.models.planner.plan import Plan
 from nl2sql.models.planner.sets import related_tables, wanted
 from nl2sql.models.planner.spans import chunk_spans
 from nl2sql.models.planner.spelling import correct
@@ -32,10 +31,8 @@ from nl2sql.models.planner.words import (
     FILLERS,
     Tok,
     expand,
-    plural_phrase,
     split_name,
     text_words,
-    tokenize,
     wordset,
 )
 
@@ -108,7 +105,7 @@ def _understand_one(question: str, catalog: Catalog, context: Plan | None) -> Un
     question, corrections = correct(expand(question), catalog)
     question, spelled = spell_acronyms(question, catalog)  # terms.py: 'US' -> 'United States'
     corrections += spelled
-    metric, question = _metric(question, catalog)
+    metric, question = named_metric(question, catalog)  # metrics.py
     if metric is not None:
         held = [catalog.table(metric.table), *metric_tables(metric, catalog)]  # metrics.py
         if any(t is None or t.columns is None for t in held):
@@ -177,33 +174,6 @@ def _understand_one(question: str, catalog: Catalog, context: Plan | None) -> Un
     u.corrections = corrections + [n for n in alias_notes(question, plan, catalog)  # terms.py
                                    if n not in corrections]
     return u
-
-
-def _metric(question: str, catalog: Catalog) -> tuple[Metric | None, str]:
-    """A defined metric the question names, and the question with its words said as the
-    rows it is computed over ("total revenue by category" -> "order items by category"),
-    so the rest of the question is read as about those rows."""
-    names = frozenset({t.words for t in catalog.tables.values()} | {
-        c.words for t in catalog.fetched() for c in t.columns or []})
-    found = find_metric(question, catalog.metrics, names) if catalog.metrics else None
-    if found is None:
-        return None, question
-    metric, start, end = found
-    table = catalog.table(metric.table)
-    rows = plural_phrase(table.name) if table is not None else "rows"
-    if table is not None and tuple(t.stem for t in tokenize(rows)) != table.words:
-        rows = table.name  # a terse name ("sl") reads back only as written
-    return metric, question[:start] + rows + question[end:]
-
-
-def with_metric(plan: Plan, metric: Metric) -> None:
-    """The metric is the measure: rows or counts the words made are replaced by it."""
-    ranked = plan.ranked and not plan.rows
-    plan.rows, plan.order_column = [], None
-    if not ranked:
-        plan.desc = plan.limit = None
-    plan.measures = [Measure("METRIC", metric=metric)]
-    plan.explicit_measures = True
 
 
 # Quantities that are averaged, not added up, when a question names one without saying how.
