@@ -12,7 +12,7 @@ model. ``tool_payload`` is what ``list_tables`` adds.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -46,14 +46,30 @@ class Metric:
     sql: str | None = None  # multi-table metrics: a full query
     tables: tuple[str, ...] = ()
     label: str | None = None
+    # Joined tables an expression or filter names (``products.cost``): "base.fk = other.key"
+    # from the semantic models' shared entities, resolved when the file loads.
+    joins: tuple[str, ...] = ()
 
     def query(self, dataset: str) -> str:
         """The metric as one runnable query (what the gate checks and tests run)."""
         if self.sql:
             return self.sql
-        where = " AND ".join(f"({f})" for f in self.filters)
-        return (f"SELECT {self.expression} AS {self.name} FROM {dataset}.{self.table}"
+        base = str(self.table)
+        joins = "".join(f" JOIN {dataset}.{_other(j)} AS {_other(j)} ON {j}"
+                        for j in self.joins)
+        own = base if joins else None  # bare columns are the base table's once joined
+        where = " AND ".join(f"({_qualify(f, own)})" for f in self.filters)
+        what = _qualify(self.expression or "", own)
+        return (f"SELECT {what} AS {self.name} FROM {dataset}.{base}"
+                + (f" AS {base}{joins}" if joins else "")
                 + (f" WHERE {where}" if where else ""))
+
+    @property
+    def reads(self) -> tuple[str, ...]:
+        """Every table (no dataset prefix) the metric reads."""
+        if self.sql:
+            return self.tables
+        return (str(self.table), *(_other(j) for j in self.joins))
 
     def to_tool(self, dataset: str) -> dict[str, Any]:
         d: dict[str, Any] = {"name": self.name, "synonyms": list(self.synonyms),
@@ -64,6 +80,8 @@ class Metric:
             return d
         d.update(table=f"{dataset}.{self.table}", expression=self.expression,
                  filters=list(self.filters))
+        if self.joins:  # columns of other tables, qualified by their name, reached by these
+            d["joins"] = list(self.joins)
         if self.time_column:
             d["time_column"] = self.time_column
         return d
@@ -133,12 +151,13 @@ class SemanticLayer:
         for m in self.metrics:
             if m.sql and table in m.tables:
                 metrics.append(f"{m.name}: {m.sql}")
-            elif not m.sql and m.table == table:
+            elif not m.sql and table in m.reads:
                 line = f"{m.name}: {m.expression}"
                 where = (" AND ".join(f"({f})" for f in m.filters) if len(m.filters) > 1
                          else "".join(m.filters))
                 line += f" WHERE {where}" if where else ""
                 line += f"; time {m.time_column}" if m.time_column else ""
+                line += f"; join {', '.join(m.joins)}" if m.joins else ""
                 metrics.append(line)
         return {"metrics": metrics} if metrics else {}
 
@@ -187,16 +206,18 @@ def parse(data: Any, *, source: str = "definitions",
         raise ConfigError(f"{source}: says dataset {dataset!r} but is the file of "
                           f"{expect_dataset!r}")
     models = data.get("semantic_models") or []
+    joins = _joins(models)
     layer = SemanticLayer(
         dataset=dataset,
-        metrics=tuple(_metric(m, models, source) for m in data.get("metrics") or []),
+        metrics=tuple(_joined(_metric(m, models, source), joins, source)
+                      for m in data.get("metrics") or []),
         entities=tuple(Entity(m["table"], tuple(m["synonyms"]))
                        for m in models if m.get("synonyms")),
         dimensions=tuple(
             Dimension(m["table"], d.get("expr", d["name"]), tuple(d.get("synonyms") or ()),
                       dict(d.get("values") or {}), d.get("description"))
             for m in models for d in m.get("dimensions") or []),
-        joins=_joins(models),
+        joins=joins,
         time_columns={m["table"]: m["time_column"] for m in models if m.get("time_column")},
         verified=tuple(VerifiedExample(v["question"], v["sql"], v.get("order", False),
                                        v.get("pct", False))
@@ -226,6 +247,48 @@ def _metric(m: dict[str, Any], models: list[dict[str, Any]], source: str) -> Met
         table=table, expression=expression, filters=tuple(m.get("filters") or ()),
         time_column=time_column, sql=m.get("sql"), tables=tuple(m.get("tables") or ()),
         label=m.get("label"))
+
+
+def _joined(m: Metric, joins: tuple[str, ...], source: str) -> Metric:
+    """A metric whose expression or filters name another table's columns (``products.cost``)
+    joins that table along the key the semantic models share with its base table (one
+    hop, many-to-one: each base row meets one row of it, so the aggregate counts nothing
+    twice). A qualifier no such key reaches is refused."""
+    if m.sql or not m.table:
+        return m
+    named: list[str] = []
+    for part in (m.expression or "", *m.filters):
+        try:
+            tree = sqlglot.parse_one(part, read="bigquery")
+        except sqlglot.errors.ParseError:
+            continue  # _one_expression names it
+        named += [c.table for c in tree.find_all(exp.Column)
+                  if c.table and c.table != m.table and c.table not in named]
+    found = []
+    for other in named:
+        key = next((j for j in joins if j.startswith(f"{m.table}.")
+                    and j.partition(" = ")[2].startswith(f"{other}.")), None)
+        if key is None:
+            raise ConfigError(f"{source}: metric {m.name!r} uses columns of {other!r}, which "
+                              f"no foreign key of {m.table!r} (its entities) points at")
+        found.append(key)
+    return replace(m, joins=tuple(found)) if found else m
+
+
+def _other(join: str) -> str:
+    """The table a metric's join reaches: ``a.x = b.y`` from ``a`` -> ``b``."""
+    return join.partition(" = ")[2].partition(".")[0]
+
+
+def _qualify(sql: str, table: str | None) -> str:
+    """Bare columns prefixed by the base table's name (unambiguous once joined)."""
+    if not table:
+        return sql
+    tree = sqlglot.parse_one(sql, read="bigquery")
+    for c in tree.find_all(exp.Column):
+        if not c.table and table:
+            c.set("table", exp.to_identifier(table))
+    return tree.sql(dialect="bigquery")
 
 
 def _joins(models: list[dict[str, Any]]) -> tuple[str, ...]:

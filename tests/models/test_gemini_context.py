@@ -239,5 +239,5 @@ def test_verified_examples_go_once_and_columns_are_keyed_by_name(
     columns = fresh["get_table"]["columns"]
     assert columns["id"].startswith("INT64")
     assert columns["department"]["examples"] and "type" in columns["department"]
-    assert fresh["get_table"]["metrics"][0].startswith("gross_profit: SELECT")
+    assert fresh["get_table"]["metrics"][0].startswith("gross_profit: SUM(")
     assert "metrics" not in later["get_table"]  # read when new; the SQL is in the conversation

@@ -14,7 +14,9 @@ from typing import Any
 
 from nl2sql.models.base import FunctionCall, FunctionResponse, Message
 from nl2sql.models.planner.knowledge import (
+    Dimension,
     Metric,
+    dimensions_from,
     entity_synonyms,
     metrics_from,
     opaque_terms,
@@ -194,6 +196,7 @@ class Catalog:
     metrics: list[Metric] = field(default_factory=list)  # defined by the datasets
     notes: list[str] = field(default_factory=list)  # the datasets' business notes
     opaque: list[str] = field(default_factory=list)  # metrics defined as whole queries
+    dimensions: list[Dimension] = field(default_factory=list)  # synonyms, value aliases
     synonyms: dict[str, list[str]] = field(default_factory=dict)  # table id -> other names
     # What joins.py reads off the tables once (own keys, the key graph); a table added
     # or described later clears it.
@@ -216,6 +219,7 @@ class Catalog:
                         cat._add_table(t)
                     cat.metrics += metrics_from(out)
                     cat.opaque += opaque_terms(out)
+                    cat.dimensions += dimensions_from(out)
                     for tid, names in entity_synonyms(out).items():
                         cat.synonyms.setdefault(tid, []).extend(names)
                         if tid in cat.tables:

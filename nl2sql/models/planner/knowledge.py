@@ -26,6 +26,7 @@ from nl2sql.models.planner.words import Tok, stem, tokenize
 # by a reference to the data.
 _DEFINITION = re.compile(r"(?:^|[\n.;]\s*)[-*\s]*([A-Za-z][A-Za-z ]{0,30}?)\s+(?:is|are|means)\s+`")
 AGG_BEFORE = lexicon().sets["agg_before"]
+FUNCTION_WORDS = lexicon().function_words  # the parser drops them: a synonym's are not said
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,24 @@ class Metric:
     synonyms: tuple[str, ...] = ()
     description: str = ""
     time_column: str | None = None
+    # "base.fk = other.key": tables whose columns the expression names (``products.cost``)
+    joins: tuple[str, ...] = ()
+
+    @property
+    def joined(self) -> list[tuple[str, str, str]]:
+        """(fk column of the base table, table id it reaches, key column) of each join."""
+        dataset = self.table.rpartition(".")[0]
+        out = []
+        for j in self.joins:
+            left, _, right = j.partition(" = ")
+            other, _, key = right.partition(".")
+            out.append((left.partition(".")[2], f"{dataset}.{other}" if dataset else other, key))
+        return out
+
+    def aliases(self, aliases: dict[str, str]) -> dict[str, str]:
+        """Qualifier in the expression (``products``) -> the alias its table has in a query."""
+        return {tid.rpartition(".")[2]: aliases[tid] for _, tid, _ in self.joined
+                if aliases.get(tid)}
 
     @property
     def phrases(self) -> list[tuple[str, ...]]:
@@ -63,7 +82,9 @@ def metrics_from(out: dict[str, Any]) -> list[Metric]:
         found.append(Metric(str(m["name"]), str(m["table"]), str(m["expression"]), filters,
                             tuple(str(s) for s in m.get("synonyms") or []),
                             str(m.get("description") or ""),
-                            str(m["time_column"]) if m.get("time_column") else None))
+                            str(m["time_column"]) if m.get("time_column") else None,
+                            tuple(str(j) for j in m.get("joins") or []
+                                  if re.fullmatch(r"\w+\.\w+ = \w+\.\w+", str(j)))))
     return found
 
 
@@ -72,6 +93,41 @@ def opaque_terms(out: dict[str, Any]) -> list[str]:
     combine those with a question's own filters), so a question using them is declined."""
     return [str(w) for m in out.get("metrics") or [] if isinstance(m, dict) and m.get("sql")
             for w in [m.get("name"), *(m.get("synonyms") or [])] if w]
+
+
+@dataclass(frozen=True)
+class Dimension:
+    """A column the dataset's definitions describe: other names for it (a time column's
+    ``signup date``) and the words people use for its values (``US`` -> 'United States')."""
+
+    table: str  # table id, lower case
+    column: str
+    synonyms: tuple[tuple[str, ...], ...] = ()  # stemmed words
+    values: tuple[tuple[str, str], ...] = ()  # (word as said, lower case; value stored)
+
+
+def dimensions_from(out: dict[str, Any]) -> list[Dimension]:
+    """The ``dimensions`` of one ``list_tables`` result (malformed entries skipped)."""
+    found = []
+    for d in out.get("dimensions") or []:
+        if not isinstance(d, dict) or not d.get("table") or not d.get("column"):
+            continue
+        values: dict[str, Any] = d["values"] if isinstance(d.get("values"), dict) else {}
+        found.append(Dimension(
+            str(d["table"]).lower(), str(d["column"]),
+            tuple(w for s in d.get("synonyms") or [] if (w := _said_words(str(s)))),
+            tuple((" ".join(re.findall(r"\w+", str(k).lower())), str(v))
+                  for k, v in values.items() if isinstance(v, str | int | float))))
+    return found
+
+
+def _said_words(synonym: str) -> tuple[str, ...]:
+    """Stemmed words of a synonym as the parser keeps them: a particle ending a phrasal
+    verb ("signed up") is dropped like any function word."""
+    words = re.findall(r"[a-z0-9]+", synonym.lower())
+    while len(words) > 1 and words[-1] in FUNCTION_WORDS:
+        words.pop()
+    return tuple(stem(w) for w in words)
 
 
 def entity_synonyms(out: dict[str, Any]) -> dict[str, list[str]]:
@@ -107,9 +163,10 @@ def find_metric(question: str, metrics: list[Metric],
                        for p in (m.name, *m.synonyms)}:
             n = len(phrase)
             for k in range(len(toks) - n + 1):
-                if tuple(lows[k:k + n]) != phrase or (best is not None and n <= best[0]):
+                end = _said_at(lows, k, phrase)
+                if end is None or (best is not None and n <= best[0]):
                     continue
-                said = tuple(stems[k:k + n])
+                said = tuple(stems[i] for i in range(k, end) if lows[i] not in COPULAS)
                 if said == own or any(len(name) > n and name[:n] == said and tuple(
                         stems[k:k + len(name)]) == name for name in names):
                     continue
@@ -117,8 +174,25 @@ def find_metric(question: str, metrics: list[Metric],
                        for j in range(max(0, k - len(name) + 1), k)):
                     continue  # "order items sold": the words start inside a table's name
                 first = k - 1 if k > 0 and toks[k - 1].low in AGG_BEFORE else k
-                best = (n, m, toks[first].start, toks[k + n - 1].end)
+                best = (n, m, toks[first].start, toks[end - 1].end)
     return None if best is None else (best[1], best[2], best[3])
+
+
+# "units are in stock" says the synonym "units in stock": a copula inside it is no word
+# of its own.
+COPULAS = frozenset({"is", "are", "was", "were", "be", "been", "being"})
+
+
+def _said_at(lows: list[str], k: int, phrase: tuple[str, ...]) -> int | None:
+    """Where ``phrase`` said from ``lows[k]`` ends (copulas inside it skipped), or None."""
+    i = k
+    for w, word in enumerate(phrase):
+        while w and i < len(lows) and lows[i] in COPULAS and lows[i] != word:
+            i += 1
+        if i >= len(lows) or lows[i] != word:
+            return None
+        i += 1
+    return i
 
 
 def defined_terms(notes: str) -> dict[str, str]:

@@ -19,6 +19,7 @@ from nl2sql.models.planner.catalog import LABEL_WORDS, Catalog, Column, Table, k
 from nl2sql.models.planner.lexicon import lexicon
 from nl2sql.models.planner.naming import money_column, named_column, own_column, reordered_column
 from nl2sql.models.planner.owners import names_of, owner_after
+from nl2sql.models.planner.terms import alias_values, synonym_column
 from nl2sql.models.planner.words import (
     FILLERS,
     NEUTRAL,
@@ -202,9 +203,20 @@ class Matcher:
                         if best is None or key > best[0]:
                             best = (key, Piece("value", a, b, table, col, v))
                         break
+        if best is None and norm:  # a word the definitions give a value ('US'): terms.py
+            best = self._alias(norm, a, b)
         if best is None and b == a + 1:
             return self._letter_code(toks[a], a) or self._shared_start(toks[a], a)
         return best[1] if best else None
+
+    def _alias(self, norm: str, a: int, b: int) -> tuple[tuple[int, ...], Piece] | None:
+        """The value a dataset's definitions give these words, in one column of the scope."""
+        found = [(table, col, v) for table in self.scope for col in table.columns or []
+                 for v in alias_values(self.catalog, table, col, norm)]
+        if len({(t.id, c.name, v) for t, c, v in found}) != 1:
+            return None
+        table, col, v = found[0]
+        return (0,), Piece("value", a, b, table, col, v)
 
     def _shared_start(self, tok: Tok, a: int) -> Piece | None:
         """``Norwegian`` -> 'Norway', ``German`` -> 'Germany': a proper word and a value a
@@ -319,6 +331,10 @@ class Matcher:
                      or money_column(words, self.scope, self.subject, self._qualifies))
             if found is not None:
                 best = (found[0], Piece("column", a, b, found[1], found[2]))
+        if best is None and not says_id:  # what the definitions call a column: terms.py
+            named = synonym_column(self.catalog, self.scope, words)
+            if named is not None:
+                best = (0,), Piece("column", a, b, named[0], named[1])
         if best is None:
             whole = names_of(stems, self.owner, self.subject, self._said)
             if whole is not None:

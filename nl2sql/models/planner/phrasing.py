@@ -91,6 +91,8 @@ def describe_filter(f: Filter, plan: Plan) -> str:
     if f.part == "YEAR":
         op = {"=": "in", ">=": "in or after", ">": "after", "<": "before", "<=": "in or before"}
         return f"{name} {op.get(f.op, f.op)} {' or '.join(str(v) for v in f.values)}"
+    if f.part == "DATE":  # ranges.py
+        return f"{name} {'from' if f.op == '>=' else 'before'} {f.values[0]}"
     if f.part == "MONTH":
         return f"{name} in month {', '.join(str(v) for v in f.values)}"
     if f.part == "QUARTER":

@@ -15,23 +15,23 @@ import re
 from dataclasses import dataclass, field
 
 from nl2sql.models.planner import parse as P
-from nl2sql.models.planner import periods
+from nl2sql.models.planner import periods, ranges
 from nl2sql.models.planner.build import Unanswerable, build_plan
 from nl2sql.models.planner.catalog import Catalog, Table
 from nl2sql.models.planner.counted import common_wanted
 from nl2sql.models.planner.joins import direct, reach, target_of
-from nl2sql.models.planner.knowledge import Metric, find_metric
 from nl2sql.models.planner.match import Matcher, Reading
-from nl2sql.models.planner.plan import Measure, Plan
+from nl2sql.models.planner.metrics import join_metric, metric_tables, named_metric, with_metric
+from nl2sql.models.planner.plan import Plan
 from nl2sql.models.planner.sets import related_tables, wanted
 from nl2sql.models.planner.spans import chunk_spans
 from nl2sql.models.planner.spelling import correct
+from nl2sql.models.planner.terms import alias_notes, spell_acronyms
 from nl2sql.models.planner.words import (
     BOUNDARIES,
     FILLERS,
     Tok,
     expand,
-    plural_phrase,
     split_name,
     text_words,
     wordset,
@@ -63,6 +63,16 @@ def understand(question: str, catalog: Catalog, previous: list[str] | None = Non
     elliptical follow-up ("and in 2023?") inherits the latest one's plan.
     """
     previous = previous or []
+    ranged = ranges.read(question)  # "from Nov 29 to Dec 2 2024": planned as "in 2024"
+    if isinstance(ranged, str):
+        return Understanding(problem=ranged)
+    if ranged is not None:
+        u = understand(ranged.rest, catalog, previous)
+        problem = ranges.apply(u.plan, ranged) if u.plan is not None else None
+        if problem is not None:
+            u.plan, u.problem = None, problem
+        u.corrections.append((ranged.said, f"{ranged.start} up to {ranged.end} (excluded)"))
+        return u
     compared = periods.read(question)  # "2024 vs 2023", "month-over-month": read apart
     if compared is None and previous and P.parse(question).elliptical:
         before = periods.read(previous[-1])  # "and by category?" keeps the periods compared
@@ -94,12 +104,14 @@ def understand(question: str, catalog: Catalog, previous: list[str] | None = Non
 
 def _understand_one(question: str, catalog: Catalog, context: Plan | None) -> Understanding:
     question, corrections = correct(expand(question), catalog)
-    metric, question = _metric(question, catalog)
+    question, spelled = spell_acronyms(question, catalog)  # terms.py: 'US' -> 'United States'
+    corrections += spelled
+    metric, question = named_metric(question, catalog)  # metrics.py
     if metric is not None:
-        held = catalog.table(metric.table)
-        if held is None or held.columns is None:
-            return Understanding(missing=[held] if held is not None else [],
-                                 problem=None if held is not None else
+        held = [catalog.table(metric.table), *metric_tables(metric, catalog)]  # metrics.py
+        if any(t is None or t.columns is None for t in held):
+            return Understanding(missing=[t for t in held if t is not None and t.columns is None],
+                                 problem=None if all(held) else
                                  f"the metric {metric.name} names a table I cannot see")
     fetched = catalog.fetched()
     parsed = P.parse(question, chunk_spans(P.parse(question).toks, fetched))
@@ -156,35 +168,14 @@ def _understand_one(question: str, catalog: Catalog, context: Plan | None) -> Un
         return u
     if metric is not None:
         with_metric(plan, metric)
+        u.problem = join_metric(plan, metric, catalog)  # metrics.py: its declared joins
+        if u.problem is not None:
+            return u
     u.plan = plan
     u.parsed, u.readings, u.followup = parsed, readings, context is not None
-    u.corrections = corrections
+    u.corrections = corrections + [n for n in alias_notes(question, plan, catalog)  # terms.py
+                                   if n not in corrections]
     return u
-
-
-def _metric(question: str, catalog: Catalog) -> tuple[Metric | None, str]:
-    """A defined metric the question names, and the question with its words said as the
-    rows it is computed over ("total revenue by category" -> "order items by category"),
-    so the rest of the question is read as about those rows."""
-    names = frozenset({t.words for t in catalog.tables.values()} | {
-        c.words for t in catalog.fetched() for c in t.columns or []})
-    found = find_metric(question, catalog.metrics, names) if catalog.metrics else None
-    if found is None:
-        return None, question
-    metric, start, end = found
-    table = catalog.table(metric.table)
-    rows = plural_phrase(table.name) if table is not None else "rows"
-    return metric, question[:start] + rows + question[end:]
-
-
-def with_metric(plan: Plan, metric: Metric) -> None:
-    """The metric is the measure: rows or counts the words made are replaced by it."""
-    ranked = plan.ranked and not plan.rows
-    plan.rows, plan.order_column = [], None
-    if not ranked:
-        plan.desc = plan.limit = None
-    plan.measures = [Measure("METRIC", metric=metric)]
-    plan.explicit_measures = True
 
 
 # Quantities that are averaged, not added up, when a question names one without saying how.

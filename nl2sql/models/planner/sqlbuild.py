@@ -160,7 +160,7 @@ def build(plan: Plan, defensive: bool = False) -> Built:
             measure_out.append(exp.column(a))
     subject_alias = names.aliases.get(plan.subject.id, "")
     where = [condition(f, names, defensive) for f in plan.filters]
-    where += [qualified(rule, subject_alias)  # a metric's own rules
+    where += [qualified(rule, subject_alias, m.metric.aliases(names.aliases))  # its own rules
               for m in plan.measures if m.metric is not None for rule in m.metric.filters]
     taken = set(names.aliases.values())
     subqueries = [(getattr(c, "grouped", False), condition_sql(c, names, taken, defensive))

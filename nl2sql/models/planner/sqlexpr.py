@@ -100,13 +100,15 @@ def _parsed(sql: str) -> exp.Expr:
     return parse_one(sql, read=DIALECT)
 
 
-def qualified(sql: str, alias: str) -> exp.Expr:
-    """A dataset's metric expression or rule, its bare columns prefixed by ``alias``."""
+def qualified(sql: str, alias: str, others: dict[str, str] | None = None) -> exp.Expr:
+    """A dataset's metric expression or rule, its bare columns prefixed by ``alias``;
+    ``others``: another table's name it qualifies columns with -> that table's alias."""
     tree = _parsed(sql).copy()
-    if alias:
-        for c in tree.find_all(exp.Column):
-            if not c.table:
-                c.set("table", exp.to_identifier(alias))
+    for c in tree.find_all(exp.Column):
+        if c.table and others and c.table in others:  # products.cost: the joined table's
+            c.set("table", exp.to_identifier(others[c.table]))
+        elif alias and not c.table:
+            c.set("table", exp.to_identifier(alias))
     return tree
 
 
@@ -176,8 +178,8 @@ def measure_exprs(m: Measure, plan: Plan, names: Names,
     """(expression, output name) for one measure; PCT also shows its two counts."""
     entity = entity_name(plan.subject)
     if m.func == "METRIC" and m.metric is not None:
-        return [(qualified(m.metric.expression, names.aliases.get(plan.subject.id, "")),
-                 slug(m.metric.name))]
+        return [(qualified(m.metric.expression, names.aliases.get(plan.subject.id, ""),
+                           m.metric.aliases(names.aliases)), slug(m.metric.name))]
     if m.func == "COUNT":
         return [(count_star(), f"{entity}_count")]
     if m.func == "COUNT_DISTINCT" and m.column is not None:
@@ -241,6 +243,9 @@ def condition(f: Filter, names: Names, defensive: bool = False) -> exp.Expr:
         start = fn("DATE_TRUNC", fn("DATE", time_of(f.column, names, defensive)),
                    exp.var(f.part.split("_")[0]))
         return exp.In(this=start, expressions=[date_of(str(v)) for v in f.values])
+    if f.part == "DATE":  # a day of an explicit date range (ranges.py)
+        return compare(fn("DATE", time_of(f.column, names, defensive)), f.op,
+                       date_of(str(f.values[0])))
     lhs: exp.Expr = names.col(f.column) if f.part is None else extract(
         f.part, time_of(f.column, names, defensive))
     if f.op in ("IS NULL", "IS NOT NULL"):

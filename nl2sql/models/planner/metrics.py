@@ -1,0 +1,65 @@
+"""Applying a dataset's defined metric: finding it in the question, making it the measure,
+and joining the tables it reads beyond its base table.
+
+A metric may name columns of another table (``SUM(sale_price - products.cost)``), reached
+along the key its definition declares (``order_items.product_id = products.id``): that
+table is described before planning, and the plan joins it exactly along that key -- never
+along a path the planner would pick itself.
+"""
+
+from __future__ import annotations
+
+from nl2sql.models.planner.catalog import Catalog, Join, Table
+from nl2sql.models.planner.knowledge import Metric, find_metric
+from nl2sql.models.planner.plan import Measure, Plan
+from nl2sql.models.planner.words import plural_phrase, tokenize
+
+
+def metric_tables(metric: Metric, catalog: Catalog) -> list[Table | None]:
+    """The tables the metric reads besides its base (None: one the catalog does not show)."""
+    return [catalog.table(tid) for _, tid, _ in metric.joined]
+
+
+def join_metric(plan: Plan, metric: Metric, catalog: Catalog) -> str | None:
+    """Add the metric's declared joins to ``plan``; the reason when one cannot be made."""
+    for fk_name, tid, key_name in metric.joined:
+        target = catalog.table(tid)
+        fk = plan.subject.column(fk_name)
+        key = target.column(key_name) if target is not None else None
+        if target is None or fk is None or key is None:
+            return (f"the metric {metric.name} joins {tid} on {fk_name} = {key_name}, "
+                    "which I cannot see")
+        if any(j.target is target for j in plan.joins):
+            if not any(j.target is target and j.fk is fk for j in plan.joins):
+                return (f"the question reaches {target.name} in another way than the metric "
+                        f"{metric.name} does ({fk_name})")
+            continue
+        plan.joins.append(Join(plan.subject, fk, target, key))
+    return None
+
+
+def named_metric(question: str, catalog: Catalog) -> tuple[Metric | None, str]:
+    """A defined metric the question names, and the question with its words said as the
+    rows it is computed over ("total revenue by category" -> "order items by category"),
+    so the rest of the question is read as about those rows."""
+    names = frozenset({t.words for t in catalog.tables.values()} | {
+        c.words for t in catalog.fetched() for c in t.columns or []})
+    found = find_metric(question, catalog.metrics, names) if catalog.metrics else None
+    if found is None:
+        return None, question
+    metric, start, end = found
+    table = catalog.table(metric.table)
+    rows = plural_phrase(table.name) if table is not None else "rows"
+    if table is not None and tuple(t.stem for t in tokenize(rows)) != table.words:
+        rows = table.name  # a terse name ("sl") reads back only as written
+    return metric, question[:start] + rows + question[end:]
+
+
+def with_metric(plan: Plan, metric: Metric) -> None:
+    """The metric is the measure: rows or counts the words made are replaced by it."""
+    ranked = plan.ranked and not plan.rows
+    plan.rows, plan.order_column = [], None
+    if not ranked:
+        plan.desc = plan.limit = None
+    plan.measures = [Measure("METRIC", metric=metric)]
+    plan.explicit_measures = True
