@@ -26,7 +26,7 @@ _RANK = {e: i for i, e in enumerate(KEY_ENDINGS)}
 _NOISE = frozenset({"at", "on", "is", "has", "of", "the", "a", "by", "in", "to"})
 # "products.id of the item sold": a description that names the column a key holds
 _NAMED = re.compile(r"\b(\w+)\.(\w+)\b")
-KIND_TRUST = ("declared", "described", "name", "same", "role")
+KIND_TRUST = ("declared", "described", "name", "same", "role", "value")
 
 
 @dataclass(frozen=True)
@@ -71,9 +71,12 @@ def own_key(table: Table, others: frozenset[tuple[str, ...]] = frozenset()) -> C
     (``course_id`` in course, ``dept_cd`` in dept); a first-column key named for part of
     it (``student_course_id`` in Student_Enrolment_Courses); a first-column key of a table
     that also holds other facts (``TailNumber`` in Aircraft: not a bridge table). A key
-    named for one of the ``others`` (the other tables' names) points there instead."""
+    named for one of the ``others`` (the other tables' names) points there instead. In a
+    table of keys only, a later key named for the table is the other end of a relation
+    (``friend_id`` in Friend(student_id, friend_id)), not what identifies its rows."""
     cols = table.columns or []
     named: list[tuple[int, Column]] = []
+    pairs_only = len(cols) > 1 and all(key_parts(c) is not None for c in cols)
     for i, c in enumerate(cols):
         kp = key_parts(c)
         if kp is None:
@@ -81,8 +84,8 @@ def own_key(table: Table, others: frozenset[tuple[str, ...]] = frozenset()) -> C
         words, ending = kp
         if not words:
             return c
-        if words == table.words or (i == 0 and set(words) <= set(table.words)
-                                    and words not in others):
+        if (words == table.words and not (pairs_only and i > 0)) or (
+                i == 0 and set(words) <= set(table.words) and words not in others):
             named.append((_RANK.get(ending, 0), c))
     if named:
         return min(named, key=lambda x: x[0])[1]
@@ -110,7 +113,7 @@ def key_of(catalog: Catalog, table: Table) -> Column | None:
     return _keys(catalog).get(table.id)
 
 
-def _compatible(a: Column, b: Column) -> bool:
+def compatible(a: Column, b: Column) -> bool:
     return a.numeric == b.numeric and a.text == b.text
 
 
@@ -149,6 +152,9 @@ def edges_from(catalog: Catalog, table: Table) -> list[Edge]:
             found.append(Edge(table, col, described[0], described[1], "described", False))
         if not found and col is not mine:
             found = _by_name(catalog, table, col, peers)
+        held = catalog.value_key(table, col) if not found and col is not mine else None
+        if held is not None:  # no name says where it points; its values do (keyprobe)
+            found.append(Edge(table, col, held[0], held[1], "value", True))
         out += found
     return out
 
@@ -167,13 +173,13 @@ def _by_name(catalog: Catalog, table: Table, col: Column, peers: list[Table]) ->
             out = []
             for _, t in sorted((b for b in best if b[0] == n), key=lambda b: b[1].id):
                 key = key_of(catalog, t)
-                if key is not None and _compatible(col, key):
+                if key is not None and compatible(col, key):
                     out.append(Edge(table, col, t, key, "name", len(words) > n))
             if out:
                 return out
     same = [Edge(table, col, t, k, "same", False) for t in peers
             if (k := key_of(catalog, t)) is not None and k.name.lower() == col.name.lower()
-            and _compatible(col, k)]
+            and compatible(col, k)]
     if same or kp is not None:
         return same
     return _by_role(catalog, table, col, peers)
@@ -189,7 +195,7 @@ def _by_role(catalog: Catalog, table: Table, col: Column, peers: list[Table]) ->
         n = len(t.words)
         key = key_of(catalog, t)
         if (not n or len(words) <= n or words[-n:] != t.words or key is None
-                or (key_parts(key) or ((), ""))[0] != t.words or not _compatible(col, key)):
+                or (key_parts(key) or ((), ""))[0] != t.words or not compatible(col, key)):
             continue
         if col.examples and key.examples and not set(col.examples) & set(key.examples):
             continue
