@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from nl2sql.models.planner import keyroles
 from nl2sql.models.planner.catalog import Catalog, Column, Join, Table, label_columns
 from nl2sql.models.planner.features import Unanswerable
 from nl2sql.models.planner.keys import (  # noqa: F401 - the graph's names, read from here too
@@ -24,7 +25,7 @@ from nl2sql.models.planner.keys import (  # noqa: F401 - the graph's names, read
     key_parts,
     own_key,
 )
-from nl2sql.models.planner.plan import Measure, Plan
+from nl2sql.models.planner.plan import GroupKey, Measure, Plan
 
 MAX_HOPS = 3
 
@@ -72,13 +73,13 @@ def _paths(catalog: Catalog, start: Table, goal: Table) -> list[list[Step]]:
     return []
 
 
-def _said(path: list[Step], stems: set[str], named: set[str]) -> tuple[int, int]:
-    """How much of the path the question names: tables, then words of key columns."""
+def _said(path: list[Step], stems: set[str], named: set[str]) -> tuple[int, int, int]:
+    """How much of the path the question names: tables, then words of role keys, then
+    the direction its words give role keys (``keyroles``)."""
     inner = {(e.source if b else e.target).id for e, b in path[:-1]}
-    words = {w for e, _ in path for w in e.fk.words if e.role}
-    # "currently" says current_address_id: a role word the question's word starts with
-    return len(inner & named), sum(any(s.startswith(w) for s in stems)
-                                   for w in words if len(w) >= 4 or w in stems)
+    roles = [e for e, _ in path if e.role]
+    return (len(inner & named), sum(keyroles.said(e.source, e.fk, stems) for e in roles),
+            sum(keyroles.towards(e.fk, stems) for e in roles))
 
 
 def describe(path: list[Step]) -> str:
@@ -96,15 +97,16 @@ def route(catalog: Catalog, subject: Table, target: Table, stems: Iterable[str] 
         raise Unanswerable(f"I do not see how {subject.id} relates to {target.id}")
     stem_set, named_set = set(stems), {n for n in named}
     scored = sorted(((_said(p, stem_set, named_set), -_shared(p), -sum(e.role for e, _ in p),
+                      -sum(keyroles.other_end(e.source, e.fk) for e, _ in p),
                       -KIND_TRUST.index(max((e.kind for e, _ in p), key=KIND_TRUST.index)), p)
-                     for p in paths), key=lambda x: x[:4], reverse=True)
+                     for p in paths), key=lambda x: x[:5], reverse=True)
     best = scored[0]
-    rivals = [s for s in scored[1:] if s[:4] == best[:4]]
+    rivals = [s for s in scored[1:] if s[:5] == best[:5]]
     if rivals:
-        ways = " or ".join(describe(s[4]) for s in [best, *rivals][:3])
+        ways = " or ".join(describe(s[5]) for s in [best, *rivals][:3])
         raise Unanswerable(f"{subject.name} relates to {target.name} in more than one way "
                            f"({ways}); say which one you mean")
-    return [e.join(back) for e, back in best[4]]
+    return [e.join(back) for e, back in best[5]]
 
 
 def _shared(path: list[Step]) -> int:
@@ -200,4 +202,21 @@ def prune(plan: Plan, catalog: Catalog, listed: bool = False) -> None:
             kept.append(j)
             used.add(j.source.id)
     plan.joins = kept[::-1]
+    _groups_by_row(plan)
     count_once(plan, catalog)
+
+
+def _groups_by_row(plan: Plan) -> None:
+    """``names of the high schoolers and how many friends each has``: grouped by the name
+    of a joined table's rows, the groups are those rows (two students both named Jordan
+    are two groups), shown by that name: group by the row's key too."""
+    out = []
+    for g in plan.groups:
+        join = next((j for j in plan.joins if j.target.id == g.column.table and not j.many
+                     and j.target is not plan.subject), None)
+        shown = label_columns(join.target) if join is not None else []
+        if (join is not None and g.unit is None and g.entity is None
+                and [c.name for c in shown] == [g.column.name]):
+            g = GroupKey(join.fk, entity=join)
+        out.append(g)
+    plan.groups = out

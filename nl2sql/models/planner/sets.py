@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from nl2sql.models.planner import keyroles
 from nl2sql.models.planner import parse as P
 from nl2sql.models.planner.catalog import Catalog, Column, Join, Table, key_column, time_column
 from nl2sql.models.planner.cues import (
@@ -217,6 +218,8 @@ def _related(b: _Builder, r: Reading, matcher: Matcher, key: Column) -> None:
     found = routes(b.catalog, b.s, named)
     if not found:
         return
+    stems = {t.stem for t in b.parsed.toks}  # which end of a role key (keyroles)
+    found = [found[i] for i in keyroles.preferred([(r.via, r.fk) for r in found], stems)]
     route = _one(found, named, b.s)
     if any(p.column is None or p.column.table != route.via.id for p in values):
         return  # "a Paid order": a value of the related rows themselves, nothing further
