@@ -24,7 +24,7 @@ What is still tied is declined by the callers, naming the ways (``joins.route``,
 from __future__ import annotations
 
 from nl2sql.models.planner.catalog import Column, Table
-from nl2sql.models.planner.words import stem
+from nl2sql.models.planner.words import root
 
 # Ends of a directed relation, as words of key names and of questions (general English).
 START = frozenset({"origin", "source", "src", "from", "departure", "depart", "departing",
@@ -66,8 +66,8 @@ def towards(fk: Column, stems: set[str]) -> int:
 
 def other_end(via: Table, fk: Column) -> bool:
     """``friend_id`` in Friend: the key named for its own table is the relation's other
-    end, not its owner."""
-    return bool(fk.words) and tuple(stem(w) for w in fk.words) == via.words
+    end, not its owner (``liked_id`` in Likes: "liked" and "likes" share their root)."""
+    return bool(fk.words) and [root(w) for w in fk.words] == [root(w) for w in via.words]
 
 
 def score(via: Table, fk: Column, stems: set[str]) -> tuple[int, int, int]:
