@@ -24,7 +24,8 @@ What is still tied is declined by the callers, naming the ways (``joins.route``,
 from __future__ import annotations
 
 from nl2sql.models.planner.catalog import Column, Table
-from nl2sql.models.planner.words import root
+from nl2sql.models.planner.plan import Plan, Related
+from nl2sql.models.planner.words import Tok, root
 
 # Ends of a directed relation, as words of key names and of questions (general English).
 START = frozenset({"origin", "source", "src", "from", "departure", "depart", "departing",
@@ -80,3 +81,16 @@ def preferred(ends: list[tuple[Table, Column]], stems: set[str]) -> list[int]:
     scores = [score(via, fk, stems) for via, fk in ends]
     best = max(scores, default=(0, 0, 0))
     return [i for i, s in enumerate(scores) if s == best]
+
+
+def direction_words(plan: Plan, toks: list[Tok]) -> set[int]:
+    """The question's direction words a role key of the plan was chosen by ("routes
+    departing from Peru": SourceAirport), as token indexes the plan accounts for."""
+    stems = {t.stem for t in toks}
+    wanted = direction(stems)
+    if wanted is None:
+        return set()
+    keys = [j.fk for j in plan.joins] + [c.fk for c in plan.conditions if isinstance(c, Related)]
+    if not any(towards(fk, stems) > 0 for fk in keys):
+        return set()
+    return {t.i for t in toks if t.stem in wanted or t.low in wanted}
