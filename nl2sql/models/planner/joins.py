@@ -13,7 +13,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from nl2sql.models.planner import keyroles
-from nl2sql.models.planner.catalog import Catalog, Column, Join, Table, label_columns
+from nl2sql.models.planner.catalog import (
+    LABEL_WORDS,
+    Catalog,
+    Column,
+    Join,
+    Table,
+    label_columns,
+)
 from nl2sql.models.planner.features import Unanswerable
 from nl2sql.models.planner.keys import (  # noqa: F401 - the graph's names, read from here too
     KEY_ENDINGS,
@@ -215,8 +222,9 @@ def _groups_by_row(plan: Plan) -> None:
         join = next((j for j in plan.joins if j.target.id == g.column.table and not j.many
                      and j.target is not plan.subject), None)
         shown = label_columns(join.target) if join is not None else []
-        if (join is not None and g.unit is None and g.entity is None
-                and [c.name for c in shown] == [g.column.name]):
+        if (join is not None and g.unit is None and g.entity is None  # a name, not a city
+                and [c.name for c in shown] == [g.column.name]
+                and g.column.words[-1:] and g.column.words[-1] in LABEL_WORDS):
             g = GroupKey(join.fk, entity=join)
         out.append(g)
     plan.groups = out
