@@ -228,3 +228,16 @@ def _groups_by_row(plan: Plan) -> None:
             g = GroupKey(join.fk, entity=join)
         out.append(g)
     plan.groups = out
+
+
+def joined_and_related(plan: Plan) -> str | None:
+    """``battles with no ships lost in the English Channel`` read as a join to ships
+    filtered on the channel AND no ships at all: a table both joined and judged by a set
+    condition contradicts itself (or double-counts); the reason to decline, if so."""
+    joined = {t.id for j in plan.joins for t in (j.source, j.target)} - {plan.subject.id}
+    for c in plan.conditions:
+        via = getattr(c, "via", None)
+        if via is not None and via.id in joined:
+            return (f"the question speaks of {via.name} both as rows to join and as a "
+                    f"condition on {plan.subject.name}; I cannot tell which part says what")
+    return None

@@ -4,10 +4,12 @@ Names do not always say where a key points: ``Friend(student_id, friend_id)`` an
 ``Highschooler(ID, name)`` carry no declared key, and no name says "highschooler".
 The evidence then is the data: a column named like a key (``<something>_id``, ``…ID``)
 whose every sampled value lies in exactly one other table's own key, of the same
-type, holds that key. The planner asks this itself, through the same ``sql_query``
-tool as every other query (it sees only what the tool returns), once per column and
-candidate key, in one query of at most ``MAX_PAIRS`` pairs that reads at most
-``SAMPLE`` distinct values of each column. ``Catalog`` reads the answer back
+type, holds that key; so does a column named for a table by a role
+(``lost_in_battle``) whose values all lie in that table's key, a bare ``id``. The
+planner asks this itself, through the same ``sql_query`` tool as every other query
+(it sees only what the tool returns), once per column and candidate key, in one query
+of at most ``MAX_PAIRS`` pairs that reads at most ``SAMPLE`` distinct values of each
+column. ``Catalog`` reads the answer back
 (``value_keys``); ``keys`` turns it into edges of the join graph.
 """
 
@@ -29,32 +31,43 @@ PROBED_ENDINGS = frozenset({"id", "key", "fk", "sk"})
 Pair = tuple[Table, Column, Table, Column]
 
 
-def unplaced(catalog: Catalog, table: Table) -> list[Column]:
-    """Key-like columns of ``table`` that no name, description or declared key places."""
+def unplaced(catalog: Catalog, table: Table) -> list[tuple[Column, Table | None]]:
+    """Columns of ``table`` that no name, description or declared key places, each with
+    the one table its name ends with (``lost_in_battle``: battle, whose key is a bare
+    ``id``), or None for a key-like name that names no table (``friend_id``)."""
     placed = {e.fk.name.lower() for e in graph(catalog) if e.source is table}
     mine = key_of(catalog, table)
-    out = []
+    peers = [t for t in catalog.fetched()
+             if t is not table and t.dataset.lower() == table.dataset.lower() and t.words]
+    out: list[tuple[Column, Table | None]] = []
     for c in table.columns or []:
-        kp = key_parts(c)
-        if (c is mine or c.boolean or c.temporal or kp is None or not kp[0]
-                or kp[1] not in PROBED_ENDINGS or c.name.lower() in placed
-                or c.references):
+        if c is mine or c.boolean or c.temporal or c.name.lower() in placed or c.references:
             continue
-        out.append(c)
+        kp = key_parts(c)
+        if kp is not None:
+            if kp[0] and kp[1] in PROBED_ENDINGS:
+                out.append((c, None))
+            continue
+        n_words = len(c.words)
+        named = [t for t in peers if n_words > len(t.words)
+                 and c.words[-len(t.words):] == t.words]
+        if len(named) == 1:
+            out.append((c, named[0]))
     return out
 
 
 def pending(catalog: Catalog) -> list[Pair]:
-    """The pairs to probe next: each unplaced column with every described table's own
-    key of its type (all of a column's candidates in the same probe, so the answer says
-    whether exactly one holds it), pairs never asked before, at most ``MAX_PAIRS``."""
+    """The pairs to probe next: each unplaced column with the table its name ends with,
+    or else with every described table's own key of its type (all of a column's
+    candidates in the same probe, so the answer says whether exactly one holds it);
+    pairs never asked before, at most ``MAX_PAIRS``."""
     tables = catalog.fetched()
     out: list[Pair] = []
     for t in tables:
-        for c in unplaced(catalog, t):
+        for c, named in unplaced(catalog, t):
             col_id = f"{t.id}.{c.name}".lower()
             pairs: list[Pair] = []
-            for other in tables:
+            for other in [named] if named is not None else tables:
                 key = key_of(catalog, other)
                 if (other is t or other.dataset.lower() != t.dataset.lower() or key is None
                         or not compatible(c, key)):

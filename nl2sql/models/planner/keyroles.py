@@ -23,7 +23,7 @@ What is still tied is declined by the callers, naming the ways (``joins.route``,
 
 from __future__ import annotations
 
-from nl2sql.models.planner.catalog import Column, Table
+from nl2sql.models.planner.catalog import Catalog, Column, Table
 from nl2sql.models.planner.plan import Plan, Related
 from nl2sql.models.planner.words import Tok, root
 
@@ -94,3 +94,12 @@ def direction_words(plan: Plan, toks: list[Tok]) -> set[int]:
     if not any(towards(fk, stems) > 0 for fk in keys):
         return set()
     return {t.i for t in toks if t.stem in wanted or t.low in wanted}
+
+
+def says_key(t: Tok, via: Table, subject: Table, catalog: Catalog) -> bool:
+    """``battles that lost no ships``: the word is a role word of ``via``'s key to the
+    subject (ship.lost_in_battle), so it names the relation the condition reads."""
+    return len(t.low) >= 4 and any(
+        j.target is subject and any(root(w) == root(t.low) for w in role_words(via, j.fk)
+                                    if w not in subject.words)
+        for j in catalog.joins_from(via))

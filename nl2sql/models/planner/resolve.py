@@ -23,7 +23,7 @@ from nl2sql.models.planner.exploring import (
     missing,
     unique,
 )
-from nl2sql.models.planner.joins import direct, reach, target_of
+from nl2sql.models.planner.joins import direct, joined_and_related, reach, target_of
 from nl2sql.models.planner.keyroles import direction_words
 from nl2sql.models.planner.knowledge import Metric, find_metric
 from nl2sql.models.planner.match import Matcher, Reading
@@ -154,6 +154,10 @@ def _understand_one(question: str, catalog: Catalog, context: Plan | None) -> Un
     if metric is not None:
         with_metric(plan, metric)
     plan.accounted |= direction_words(plan, parsed.toks)  # "departing": the role key taken
+    both = joined_and_related(plan)
+    if both is not None:
+        u.problem = both
+        return u
     u.plan = plan
     u.parsed, u.readings, u.followup = parsed, readings, context is not None
     u.corrections = corrections
