@@ -62,6 +62,15 @@ INSERT INTO trm.port VALUES (71, 'Lima'), (72, 'Quito'), (73, 'Santos');
 INSERT INTO trm.shipment SELECT i, 71 + i % 3, 71 + (i + 1) % 3, 10.0 * i
   FROM range(1, 31) t(i);
 """,
+    "war": """
+CREATE SCHEMA war;
+CREATE TABLE war.battle (id BIGINT, name VARCHAR, result VARCHAR);
+CREATE TABLE war.ship (id BIGINT, name VARCHAR, lost_in_battle BIGINT, location VARCHAR,
+                       tonnage BIGINT);
+INSERT INTO war.battle SELECT i, 'B' || i, ['Victory', 'Defeat'][1 + i % 2] FROM range(1, 9) t(i);
+INSERT INTO war.ship VALUES (21, 'Ada', 2, 'Channel', 200), (22, 'Bea', 2, 'Sound', 300),
+  (23, 'Cid', 3, 'Sound', 250), (24, 'Dot', 5, 'Channel', 225), (25, 'Eve', 8, 'Bay', 225);
+""",
     "fly": """
 CREATE SCHEMA fly;
 CREATE TABLE fly.Airport (AirportCode VARCHAR, City VARCHAR, Country VARCHAR);
@@ -122,6 +131,8 @@ def _edges(cat: Catalog) -> set[tuple[str, str, str, str, str]]:
     # PostRef is no key-like name (not probed)
     ("Net", {("Follows", "FollowerId", "Users", "Id", "value"),
              ("Follows", "FolloweeId", "Users", "Id", "value")}),
+    # named for a table by a role, the key a bare id: only that table's key is probed
+    ("war", {("ship", "lost_in_battle", "battle", "id", "value")}),
 ])
 def test_keys_no_name_places_are_found_by_their_values(dbs: dict[str, Path], schema: str,
                                                        expected: set[tuple[str, ...]]) -> None:
@@ -171,6 +182,12 @@ def test_terse_role_keys_are_named_keys_and_directions_choose(dbs: dict[str, Pat
     ("social", "What are the names of members with no friends?",
      "SELECT name FROM social.member m WHERE NOT EXISTS (SELECT 1 FROM social.friend f "
      "WHERE f.person_id = m.ID)"),
+    ("war", "How many battles with no ships lost in the Sound?",  # the ships' location
+     "SELECT COUNT(*) FROM war.battle b WHERE NOT EXISTS (SELECT 1 FROM war.ship s "
+     "WHERE s.lost_in_battle = b.id AND s.location = 'Sound')"),
+    ("war", "How many battles had no ships lost?",  # "lost": the key's own word
+     "SELECT COUNT(*) FROM war.battle b WHERE NOT EXISTS (SELECT 1 FROM war.ship s "
+     "WHERE s.lost_in_battle = b.id)"),
     ("fly", "How many routes depart from Peru?",
      "SELECT COUNT(*) FROM fly.Route r JOIN fly.Airport a ON r.SourceAirport = a.AirportCode "
      "WHERE a.Country = 'Peru'"),
@@ -196,6 +213,8 @@ def test_agent_answers_through_found_and_role_keys(dbs: dict[str, Path], schema:
     ("Net", "How many follows per user?", "more than one way"),  # neither end chosen
     ("Net", "How many reads per post?", ""),  # ReaderId/PostRef: no key evidence
     ("social", "What are the names of Ann's friends?", ""),  # the member twice
+    # battles joined to the channel's ships AND without ships: contradictory, declined
+    ("war", "Names of battles with no ships lost and ships in the 'Channel'", ""),
 ])
 def test_agent_declines_when_the_key_or_role_is_undecided(dbs: dict[str, Path], schema: str,
                                                           question: str, reason: str) -> None:
