@@ -57,12 +57,12 @@ def missing(catalog: Catalog, subject: Table, mentioned: list[Table],
     if not (unexplained or undated):
         return named
     targets = [catalog.fk_target(subject, c) for c in subject.columns or []]
-    named = [kp[0] if (kp := key_parts(c)) else c.words for c in subject.columns or []]
-    targets += [t for t in catalog.tables.values() if t.dataset == subject.dataset and t.words
-                and any(len(w) >= len(t.words) and w[-len(t.words):] == t.words and w != t.words
-                        or (w == t.words and key_parts(c) is not None)
-                        for w, c in zip(named, subject.columns or [], strict=True))]
     # src_port_cd, OriginAirport: the key of a table the name ends with, or a role of it
+    says = [(kp[0] if (kp := key_parts(c)) else c.words, kp is not None)
+            for c in subject.columns or []]
+    targets += [t for t in catalog.tables.values() if t.dataset == subject.dataset and t.words
+                and any(len(w) >= len(t.words) and w[-len(t.words):] == t.words
+                        and (w != t.words or keyed) for w, keyed in says)]
     reached = unique([t for t in targets if t is not None and pending(t)])
     if reached:
         return reached

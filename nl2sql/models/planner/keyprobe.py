@@ -39,13 +39,17 @@ def unplaced(catalog: Catalog, table: Table) -> list[tuple[Column, Table | None]
     mine = key_of(catalog, table)
     peers = [t for t in catalog.fetched()
              if t is not table and t.dataset.lower() == table.dataset.lower() and t.words]
+    # user_id beside a users table not described yet: its name places it already
+    listed = [t.words for t in catalog.tables.values()
+              if t is not table and t.dataset.lower() == table.dataset.lower() and t.words]
     out: list[tuple[Column, Table | None]] = []
     for c in table.columns or []:
         if c is mine or c.boolean or c.temporal or c.name.lower() in placed or c.references:
             continue
         kp = key_parts(c)
         if kp is not None:
-            if kp[0] and kp[1] in PROBED_ENDINGS:
+            if (kp[0] and kp[1] in PROBED_ENDINGS
+                    and not any(kp[0][-len(w):] == w for w in listed)):
                 out.append((c, None))
             continue
         n_words = len(c.words)
