@@ -225,6 +225,9 @@ def test_agent_declines_when_the_key_or_role_is_undecided(dbs: dict[str, Path], 
 
 
 def test_the_interpretation_names_the_role_taken(dbs: dict[str, Path]) -> None:
+    answer = ask_db(dbs["fly"], "Average distance of routes arriving in Chile")
+    assert answer.interpretation is not None
+    assert answer.interpretation.joins == ("fly.Route to fly.Airport on DestAirport = AirportCode",)
     cat = catalog_of(dbs["fly"], "fly")
     u = understand("Average distance of routes arriving in Chile", cat)
     assert u.plan is not None, u.problem
