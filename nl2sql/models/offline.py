@@ -32,6 +32,7 @@ from nl2sql.models.base import UNANSWERED, FunctionCall, Message, Model, ModelTu
 from nl2sql.models.planner.audit import audit
 from nl2sql.models.planner.catalog import (
     LOOKUP_ID,
+    PROBE_ID,
     QUERY_ID,
     REPAIR_ID,
     Catalog,
@@ -40,6 +41,7 @@ from nl2sql.models.planner.catalog import (
     read_round,
 )
 from nl2sql.models.planner.explain import interpretation
+from nl2sql.models.planner.keyprobe import pending, probe_sql
 from nl2sql.models.planner.phrasing import answer_text, decline_text
 from nl2sql.models.planner.resolve import Understanding, understand
 from nl2sql.models.planner.setsql import describe_condition
@@ -57,6 +59,7 @@ from nl2sql.models.planner.words import text_words, tokenize
 
 MAX_DATASETS = 4  # list_tables calls in one turn (see MAX_CALLS_PER_TURN)
 MAX_DESCRIBE_ROUNDS = 3
+MAX_PROBES = 2  # key probes in one round (keyprobe.py): new tables described may need one
 # Calls asked for in one turn: the agent runs at most NL2SQL_MAX_CALLS_PER_TURN (4 by
 # default) and refuses the rest with "not run: ..."; refused calls are asked again.
 MAX_CALLS_PER_TURN = 4
@@ -160,6 +163,9 @@ class _Turn:
         if missing and rnd.turns_calling("get_table") < MAX_DESCRIBE_ROUNDS + 2:
             return self.call(*[("get_table", {"table_id": t.id}, "get_table")
                                for t in missing[:MAX_CALLS_PER_TURN]])
+        probe = probe_sql(pending(cat)) if len(rnd.queries(PROBE_ID)) < MAX_PROBES else None
+        if probe is not None and not rnd.queries(QUERY_ID):  # keys no name places
+            return self.call(("sql_query", {"query": probe}, PROBE_ID))
         if u.plan is not None and u.lookup and not rnd.queries(LOOKUP_ID):
             sql = lookup_sql(u.lookup, u.lookup_tables, u.lookup_stems)
             if sql is not None:

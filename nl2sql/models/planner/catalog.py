@@ -3,7 +3,9 @@
 The planner is stateless: every turn it re-reads the history since the latest
 user question (a *round*) and rebuilds the catalog from the tool responses:
 datasets, tables, table metadata, and values found by its own lookup queries.
-Keys between tables are inferred from names only (``x_id`` -> table ``x``/``xs``).
+Keys between tables are inferred from names (``x_id`` -> table ``x``/``xs``; the
+graph in ``keys``), and from the planner's own bounded probe of which key a key-like
+column's values fall in (``PROBE_ID`` queries, read back as ``value_keys``).
 """
 
 from __future__ import annotations
@@ -12,7 +14,6 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from nl2sql.models.base import FunctionCall, FunctionResponse, Message
 from nl2sql.models.planner.knowledge import (
     Dimension,
     Metric,
@@ -20,6 +21,16 @@ from nl2sql.models.planner.knowledge import (
     entity_synonyms,
     metrics_from,
     opaque_terms,
+)
+from nl2sql.models.planner.rounds import (  # noqa: F401 - read from here by the planner
+    LOOKUP_ID,
+    MIN_PROBED_VALUES,
+    PROBE_ID,
+    QUERY_ID,
+    REPAIR_ID,
+    Exchange,
+    Round,
+    read_round,
 )
 from nl2sql.models.planner.words import (
     description_nouns,
@@ -42,10 +53,6 @@ _DEFINED = re.compile(r"\b(\w+)\s+(?:is|=|means|equals)\s+(?:the\s+)?(SUM|AVG|MI
 
 _GLUED_KEY = re.compile(r"([A-Z]{2,})(ID|KEY)")
 
-# Call-id prefixes: how the planner recognises its own queries when it re-reads history.
-LOOKUP_ID = "lookup"
-QUERY_ID = "query"
-REPAIR_ID = "repair"
 
 
 @dataclass
@@ -126,67 +133,6 @@ class Found:
 
 
 @dataclass
-class Exchange:
-    call: FunctionCall
-    response: FunctionResponse | None
-    turn: int = 0  # which model turn of the round made the call
-
-    @property
-    def output(self) -> Any:
-        return (self.response.response or {}).get("output") if self.response else None
-
-    @property
-    def error(self) -> str | None:
-        if self.response is None:
-            return "no response"
-        err = (self.response.response or {}).get("error")
-        return str(err) if err is not None else None
-
-
-@dataclass
-class Round:
-    """The history since the latest question, and the questions before it."""
-
-    question: str
-    previous: list[str]
-    exchanges: list[Exchange]
-    turns: int  # model turns already taken in this round
-
-    def calls(self, name: str) -> list[Exchange]:
-        return [e for e in self.exchanges if e.call.name == name]
-
-    def turns_calling(self, name: str) -> int:
-        return len({e.turn for e in self.calls(name)})
-
-    def queries(self, prefix: str) -> list[Exchange]:
-        return [e for e in self.calls("sql_query") if (e.call.id or "").startswith(prefix)]
-
-
-def read_round(history: list[Message]) -> Round:
-    """Split ``history`` at the latest user question and pair calls with responses."""
-    last = max((i for i, m in enumerate(history) if m.role == "user" and m.text), default=-1)
-    previous = [m.text or "" for m in history[: max(last, 0)] if m.role == "user" and m.text]
-    question = history[last].text or "" if last >= 0 else ""
-    exchanges: list[Exchange] = []
-    pending: list[Exchange] = []
-    turns = 0
-    for m in history[last + 1:]:
-        if m.role == "model":
-            turns += 1
-            pending = [Exchange(c, None, turns) for c in m.calls]
-            exchanges.extend(pending)
-        elif m.role == "tool":
-            by_id = {e.call.id: e for e in pending if e.call.id}
-            for i, r in enumerate(m.responses):
-                target = by_id.get(r.id) if r.id else None
-                if target is None and i < len(pending):
-                    target = pending[i]
-                if target is not None:
-                    target.response = r
-    return Round(question, previous, exchanges, turns)
-
-
-@dataclass
 class Catalog:
     datasets: list[tuple[str, str]] = field(default_factory=list)
     tables: dict[str, Table] = field(default_factory=dict)
@@ -198,6 +144,10 @@ class Catalog:
     opaque: list[str] = field(default_factory=list)  # metrics defined as whole queries
     dimensions: list[Dimension] = field(default_factory=list)  # synonyms, value aliases
     synonyms: dict[str, list[str]] = field(default_factory=dict)  # table id -> other names
+    # (table id, column) -> (table id, key column), lower case: every value of the column
+    # lies in that one table's key, and in no other candidate's (probed, PROBE_ID)
+    value_keys: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
+    probed: set[tuple[str, str]] = field(default_factory=set)  # (column id, key id) asked
     # What joins.py reads off the tables once (own keys, the key graph); a table added
     # or described later clears it.
     derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
@@ -238,7 +188,29 @@ class Catalog:
                     if len(row) >= 3 and isinstance(row[0], str) and row[1] is not None:
                         table, _, column = row[0].rpartition(".")
                         cat.found.append(Found(table, column, str(row[1]), int(row[2] or 0)))
+            elif e.call.name == "sql_query" and (e.call.id or "").startswith(PROBE_ID):
+                cat._read_probe(out)
         return cat
+
+    def _read_probe(self, out: Any) -> None:
+        """Which key each probed column's values fall in: exactly one candidate key
+        holding every sampled value (of at least ``MIN_PROBED_VALUES``) is a key; none,
+        or several (small integers every table's ids hold), is none. The probe answers
+        one row per pair asked, so each is remembered and never asked again."""
+        holding: dict[str, list[str]] = {}
+        for row in (out.get("rows") or []) if isinstance(out, dict) else []:
+            if len(row) < 4 or not isinstance(row[0], str) or not isinstance(row[1], str):
+                continue
+            src, dst = row[0].lower(), row[1].lower()
+            self.probed.add((src, dst))
+            held = holding.setdefault(src, [])
+            if int(row[2] or 0) >= MIN_PROBED_VALUES and int(row[3] or 0) == 0:
+                held.append(dst)
+        for src, held in holding.items():
+            if len(held) == 1:
+                s_table, _, s_col = src.rpartition(".")
+                d_table, _, d_col = held[0].rpartition(".")
+                self.value_keys[(s_table, s_col)] = (d_table, d_col)
 
     def _add_table(self, d: dict[str, Any]) -> None:
         tid = str(d.get("table_id"))
@@ -275,6 +247,10 @@ class Catalog:
         """Many-to-one joins along key-like columns (``x_id`` -> ``xs.id``) to described tables."""
         joins: list[Join] = []
         for col in table.columns or []:
+            held = self.value_key(table, col)
+            if held is not None:
+                joins.append(Join(table, col, *held))
+                continue
             target = self.fk_target(table, col)
             if target is None or target.columns is None:
                 continue
@@ -282,6 +258,13 @@ class Catalog:
             if key is not None:
                 joins.append(Join(table, col, target, key))
         return joins
+
+    def value_key(self, table: Table, col: Column) -> tuple[Table, Column] | None:
+        """The described table and key a probe found all of ``col``'s values in."""
+        held = self.value_keys.get((table.id.lower(), col.name.lower()))
+        target = self.table(held[0]) if held is not None else None
+        key = target.column(held[1]) if target is not None and held is not None else None
+        return (target, key) if target is not None and key is not None else None
 
     def fk_target(self, table: Table, col: Column) -> Table | None:
         """The table a key-like column points at, by the longest name match."""

@@ -11,7 +11,6 @@ look up as values; the planner fetches those before it builds SQL.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from nl2sql.models.planner import parse as P
@@ -19,7 +18,14 @@ from nl2sql.models.planner import periods, ranges
 from nl2sql.models.planner.build import Unanswerable, build_plan
 from nl2sql.models.planner.catalog import Catalog, Table
 from nl2sql.models.planner.counted import common_wanted
-from nl2sql.models.planner.joins import direct, reach, target_of
+from nl2sql.models.planner.exploring import (
+    ASKING,
+    first_tables,
+    missing,
+    unique,
+)
+from nl2sql.models.planner.joins import direct, joined_and_related, reach, target_of
+from nl2sql.models.planner.keyroles import direction_words
 from nl2sql.models.planner.match import Matcher, Reading
 from nl2sql.models.planner.metrics import join_metric, metric_tables, named_metric, with_metric
 from nl2sql.models.planner.plan import Plan
@@ -28,16 +34,9 @@ from nl2sql.models.planner.spans import chunk_spans
 from nl2sql.models.planner.spelling import correct
 from nl2sql.models.planner.terms import alias_notes, spell_acronyms
 from nl2sql.models.planner.words import (
-    BOUNDARIES,
-    FILLERS,
     Tok,
     expand,
-    split_name,
-    text_words,
-    wordset,
 )
-
-MAX_TABLES = 12
 
 
 @dataclass
@@ -95,8 +94,8 @@ def understand(question: str, catalog: Catalog, previous: list[str] | None = Non
         context = understand(previous[-1], catalog, previous[:-1])
     u = _understand_one(question, catalog, context.plan if context else None)
     if context is not None:
-        u.mentioned = _unique(context.mentioned + u.mentioned)
-        u.missing = _unique(context.missing + u.missing)
+        u.mentioned = unique(context.mentioned + u.mentioned)
+        u.missing = unique(context.missing + u.missing)
         if u.plan is None and context.plan is None and context.problem and not u.problem:
             u.problem = context.problem
     return u
@@ -120,7 +119,7 @@ def _understand_one(question: str, catalog: Catalog, context: Plan | None) -> Un
     # Tables first: the names in the words, before columns are known.
     bare = Matcher(question, catalog, [], None)
     readings0 = [bare.read(p) for p in parsed.phrases]
-    u.mentioned = _unique([p.table for r in readings0 for p in r.of("table")
+    u.mentioned = unique([p.table for r in readings0 for p in r.of("table")
                            if p.table is not None and not p.by_description]
                           + [p.table for r in readings0 for p in r.of("table")
                              if p.table is not None])
@@ -133,7 +132,7 @@ def _understand_one(question: str, catalog: Catalog, context: Plan | None) -> Un
         subject = catalog.table(metric.table)  # what the metric is computed over
     u.subject = subject
     if subject is None or subject.columns is None:
-        u.missing = _first_tables(u, catalog, P.parse(question).toks)
+        u.missing = first_tables(u.mentioned, catalog, P.parse(question).toks)
         if not u.missing:
             wide = Matcher(question, catalog, fetched, None)
             unknown = [t.raw for p in parsed.phrases for t in wide.read(p).unexplained(None)]
@@ -153,7 +152,7 @@ def _understand_one(question: str, catalog: Catalog, context: Plan | None) -> Un
     dated = bool(parsed.years or parsed.months or parsed.relative or parsed.time_units
                  or any(r.of("time") for r in readings))
     undated = dated and not any(c.temporal for c in subject.columns or [])
-    u.missing = _missing(catalog, subject, u.mentioned, unexplained, undated)
+    u.missing = missing(catalog, subject, u.mentioned, unexplained, undated)
     u.missing = u.missing or wanted(parsed, readings, catalog, subject)  # related rows (sets.py)
     u.missing = u.missing or common_wanted(parsed, readings, catalog, subject)  # counted.py
     u.lookup = _lookup_phrases(question, readings, subject)
@@ -171,6 +170,11 @@ def _understand_one(question: str, catalog: Catalog, context: Plan | None) -> Un
         u.problem = join_metric(plan, metric, catalog)  # metrics.py: its declared joins
         if u.problem is not None:
             return u
+    plan.accounted |= direction_words(plan, parsed.toks)  # "departing": the role key taken
+    both = joined_and_related(plan)
+    if both is not None:
+        u.problem = both
+        return u
     u.plan = plan
     u.parsed, u.readings, u.followup = parsed, readings, context is not None
     u.corrections = corrections + [n for n in alias_notes(question, plan, catalog)  # terms.py
@@ -181,9 +185,6 @@ def _understand_one(question: str, catalog: Catalog, context: Plan | None) -> Un
 # Quantities that are averaged, not added up, when a question names one without saying how.
 NON_ADDITIVE = frozenset({"age", "rating", "score", "rate", "percent", "percentage", "ratio",
                           "average", "mean", "price"})
-
-
-ASKING = P.QUESTION_CUES | FILLERS | {"is", "are", "was", "were", "me"}
 
 
 def _measured_before_group(parsed: P.Parse, wide: Matcher) -> None:
@@ -216,98 +217,6 @@ def _measured_before_group(parsed: P.Parse, wide: Matcher) -> None:
 
 def _quoted(words: list[str]) -> str:
     return ", ".join(f"'{w}'" for w in dict.fromkeys(words))
-
-
-def _unique(tables: list[Table]) -> list[Table]:
-    seen: set[str] = set()
-    out = []
-    for t in tables:
-        if t is not None and t.id not in seen:
-            seen.add(t.id)
-            out.append(t)
-    return out
-
-
-def _missing(catalog: Catalog, subject: Table, mentioned: list[Table],
-             unexplained: list[Tok], undated: bool = False) -> list[Table]:
-    """Tables to describe next: the named ones; then, while words remain unplaced, the
-    tables the subject's keys reach; then those of the rest of its dataset whose
-    description speaks of the unplaced words; then, unless the unplaced words look like
-    values (a lookup searches those first), the rest of the dataset."""
-    def pending(t: Table | None) -> bool:
-        return (t is not None and t.columns is None
-                and t.id.lower() not in catalog.failed_tables)
-
-    named = [t for t in mentioned if pending(t)]
-    if named:
-        return named
-    near = {t.id for t in reach(catalog, subject)}
-    apart = [t for t in mentioned if t.columns is not None and t.id not in near]
-    if apart:  # a named table no key path reaches yet: the tables that may bridge
-        rest = [t for t in catalog.tables.values()
-                if pending(t) and t.dataset == subject.dataset]
-        keyed = _unique([k for t in [subject, *apart] for c in t.columns or []
-                         if (k := target_of(catalog, t, c)) is not None])
-        return [t for t in keyed if t in rest] or rest[:MAX_TABLES]
-    if not (unexplained or undated):
-        return named
-    targets = [catalog.fk_target(subject, c) for c in subject.columns or []]
-    reached = _unique([t for t in targets if t is not None and pending(t)])
-    if reached:
-        return reached
-    rest = [t for t in catalog.tables.values() if pending(t) and t.dataset == subject.dataset]
-    plain = [t for t in unexplained if not (t.cap or t.quoted)]
-    spoken = _spoken_of(rest, plain)
-    if spoken:
-        return spoken
-    if unexplained and not plain and not undated:
-        return []  # Texas, 'Swim': values the lookup looks for in what is described
-    return rest[:MAX_TABLES]
-
-
-# Words a description may use for any table: they point at none in particular.
-GENERIC = wordset(
-    "one row rows per each number count total many much average mean sum maximum minimum "
-    "max min top most least highest lowest share percentage percent distinct different "
-    "unique record records entry entries table data value values"
-)
-
-
-def _description_words(table: Table) -> frozenset[str]:
-    """Content words of a description, identifiers split (``sale_price``: sale, price)."""
-    spaced = " ".join(" ".join(split_name(w)) for w in re.findall(r"\w+", table.description))
-    return frozenset(w for w in text_words(spaced) if w not in GENERIC)
-
-
-def _spoken_of(tables: list[Table], toks: list[Tok]) -> list[Table]:
-    """The tables whose descriptions use most of the question's content words (none if
-    no description uses any)."""
-    stems = {t.stem for t in toks
-             if t.number is None and len(t.low) > 2 and t.low not in ASKING
-             and t.low not in BOUNDARIES and t.low not in GENERIC and t.stem not in GENERIC}
-    if not stems:
-        return []
-    scored = [(len(stems & _description_words(t)), t) for t in tables]
-    best = max((n for n, _ in scored), default=0)
-    return [t for n, t in scored if n == best] if best > 0 else []
-
-
-def _first_tables(u: Understanding, catalog: Catalog, toks: list[Tok]) -> list[Table]:
-    """Tables to describe when none is described yet: the named ones, else those whose
-    description speaks of the question's words, else all (capped); when the described
-    ones were such a guess and nothing fits, the rest."""
-    tables = [t for t in catalog.tables.values() if t.id.lower() not in catalog.failed_tables]
-    pending = [t for t in tables if t.columns is None]
-    named = [t for t in u.mentioned if t in pending]
-    if named:
-        return named
-    described = [t for t in tables if t.columns is not None]
-    guess = _spoken_of(tables, toks)
-    if described:
-        if u.mentioned or not guess or any(t not in guess for t in described):
-            return []  # described some already and still nothing fits
-        return pending[:MAX_TABLES]
-    return (guess or pending)[:MAX_TABLES]
 
 
 # -- the subject -------------------------------------------------------------------

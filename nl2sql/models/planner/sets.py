@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from nl2sql.models.planner import keyroles
 from nl2sql.models.planner import parse as P
 from nl2sql.models.planner.catalog import Catalog, Column, Join, Table, key_column, time_column
 from nl2sql.models.planner.cues import (
@@ -35,6 +36,7 @@ from nl2sql.models.planner.joins import direct, key_of
 from nl2sql.models.planner.lexicon import lexicon
 from nl2sql.models.planner.match import Matcher, Reading
 from nl2sql.models.planner.plan import Filter, Related
+from nl2sql.models.planner.setvalues import values_after
 from nl2sql.models.planner.words import MONTHS, Tok
 
 _Builder = Any  # build._Builder; not imported, so the modules form no cycle
@@ -220,6 +222,7 @@ def _related(b: _Builder, r: Reading, matcher: Matcher, key: Column,
     lex = lexicon()
     if any(t.low not in RELATION_PARTICLES and t.low not in lex.function_words
            and t.low not in RELATING_VERBS and not names_table(t, named)
+           and not keyroles.says_key(t, named, b.s, b.catalog)
            for t in list(toks[:k]) + again.unresolved):
         return
     window = _window(b, r.phrase.toks[0].i, named)
@@ -238,6 +241,8 @@ def _related(b: _Builder, r: Reading, matcher: Matcher, key: Column,
     found = routes(b.catalog, b.s, named)
     if not found:
         return
+    stems = {t.stem for t in b.parsed.toks}  # which end of a role key (keyroles)
+    found = [found[i] for i in keyroles.preferred([(r.via, r.fk) for r in found], stems)]
     route = _one(found, named, b.s)
     # "a Paid order": a value of the related rows themselves; through a bridge, a value of
     # the table it leads to ("never taught History"); nothing further
@@ -258,8 +263,9 @@ def _related(b: _Builder, r: Reading, matcher: Matcher, key: Column,
     if cmp is not None:
         b.consumed.add(cmp.after)
     bounds, compared = _compared_after(b, r.phrase.toks[-1].i, route.via, matcher)
-    filters += bounds
-    gone = set(used) | _said_of(b, r, route, matcher) | compared
+    narrowed, said_after = values_after(b, r, route.via)  # "ships lost in the Channel"
+    filters += bounds + narrowed
+    gone = set(used) | _said_of(b, r, route, matcher) | compared | said_after
     dated, when = _dates_after(b, r.phrase.toks[0].i, route.via)
     tokens = tuple(sorted(gone | dated | {t.i for t in r.phrase.toks}))
     b.plan.conditions.append(Related(route.via, route.fk, key, op, count,
@@ -371,7 +377,8 @@ def _window(b: _Builder, start: int, named: Table
         elif t.low in SOME:
             some = True
         elif not (t.low in RELATION_PARTICLES or t.low in RELATING_VERBS
-                  or t.low in lex.function_words or names_table(t, named)):
+                  or t.low in lex.function_words or names_table(t, named)
+                  or keyroles.says_key(t, named, b.s, b.catalog)):
             return None
         used.append(i)
         i -= 1
