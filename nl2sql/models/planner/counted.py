@@ -11,7 +11,7 @@ from nl2sql.models.planner.catalog import Catalog, Table
 from nl2sql.models.planner.features import Unanswerable
 from nl2sql.models.planner.joins import graph, route
 from nl2sql.models.planner.match import Reading
-from nl2sql.models.planner.sets import routes
+from nl2sql.models.planner.setroutes import routes
 
 
 def common_counted(parsed: P.Parse, readings: list[Reading], subject: Table,

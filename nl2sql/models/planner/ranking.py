@@ -17,7 +17,7 @@ from nl2sql.models.planner.cues import MONEY_NOUNS, MONEY_VERBS
 from nl2sql.models.planner.features import DEFAULT_TOP, Unanswerable
 from nl2sql.models.planner.match import Matcher, Reading
 from nl2sql.models.planner.plan import GroupKey, Measure
-from nl2sql.models.planner.sets import names_table
+from nl2sql.models.planner.setroutes import names_table
 from nl2sql.models.planner.superlatives import KIND_WORDS, named_plural
 from nl2sql.models.planner.words import BOUNDARIES, Tok
 

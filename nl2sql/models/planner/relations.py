@@ -40,7 +40,7 @@ from nl2sql.models.planner.joins import Edge, graph, key_of
 from nl2sql.models.planner.lexicon import lexicon
 from nl2sql.models.planner.match import Reading
 from nl2sql.models.planner.plan import Plan, Related
-from nl2sql.models.planner.sets import names_table, verb_roots
+from nl2sql.models.planner.setroutes import names_table, verb_roots
 from nl2sql.models.planner.words import Tok
 
 _Builder = Any  # build._Builder; not imported, so the modules form no cycle

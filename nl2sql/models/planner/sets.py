@@ -17,7 +17,6 @@ The conditions carry the question's words they account for (``tokens``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from nl2sql.models.planner import keyroles
@@ -32,103 +31,26 @@ from nl2sql.models.planner.cues import (
     relative,
 )
 from nl2sql.models.planner.features import Unanswerable
-from nl2sql.models.planner.joins import direct, key_of
+from nl2sql.models.planner.joins import key_of
 from nl2sql.models.planner.lexicon import lexicon
 from nl2sql.models.planner.match import Matcher, Reading
 from nl2sql.models.planner.plan import Filter, Related
+from nl2sql.models.planner.setroutes import (
+    Route,
+    Unclear,
+    into,
+    joins_from,
+    named_by_verb,
+    names_table,
+    one_route,
+    routes,
+)
 from nl2sql.models.planner.setvalues import values_after
 from nl2sql.models.planner.words import MONTHS, Tok
 
 _Builder = Any  # build._Builder; not imported, so the modules form no cycle
 SOME = frozenset({"any", "some", "ever"})
 DENY = frozenset({"not", "no", "without", "none"}) | NEVER
-
-
-class Unclear(Exception):
-    """A set condition the question clearly asks for but names ambiguously."""
-
-
-@dataclass(frozen=True)
-class Route:
-    """How rows of ``named`` relate to the subject: ``via`` (``named`` itself, or a
-    bridge) points at the subject with ``fk``; ``counted`` is the bridge's key to
-    ``named`` (None when ``via`` is ``named``)."""
-
-    via: Table
-    fk: Column
-    named: Table
-    counted: Column | None = None
-
-
-def into(catalog: Catalog, subject: Table) -> list[Join]:
-    """Joins from other described tables to ``subject`` (many of theirs to one of its)."""
-    fetched = catalog.fetched()
-    # kept on the catalog while it describes the same tables: key matching is costly
-    memo: dict[tuple[str, int], list[Join]] = catalog.__dict__.setdefault("_into", {})
-    key = (subject.id, len(fetched))
-    if key not in memo:
-        memo[key] = [j for t in fetched if t is not subject
-                     for j in _joins_from(catalog, t) if j.target is subject]
-    return memo[key]
-
-
-def _joins_from(catalog: Catalog, table: Table) -> list[Join]:
-    memo: dict[tuple[str, int], list[Join]] = catalog.__dict__.setdefault("_joins", {})
-    key = (table.id, len(catalog.fetched()))
-    if key not in memo:
-        # the key graph's joins too (described and role keys: RegionCode -> Regions), to
-        # the key a condition compares with (``relations``), for keys not joined already
-        found = catalog.joins_from(table)
-        memo[key] = found + [j for j in direct(catalog, table)
-                             if not any(f.fk is j.fk for f in found)
-                             and j.key is (key_column(j.target) or key_of(catalog, j.target))]
-    return memo[key]
-
-
-def routes(catalog: Catalog, subject: Table, named: Table) -> list[Route]:
-    joins = into(catalog, subject)
-    direct = [Route(j.source, j.fk, named) for j in joins if j.source is named]
-    if direct:
-        return direct
-    return [Route(j.source, j.fk, named, j2.fk) for j in joins
-            for j2 in _joins_from(catalog, j.source) if j2.target is named and j2.fk is not j.fk]
-
-
-def _one(found: list[Route], named: Table, subject: Table) -> Route:
-    if len(found) > 1:
-        ways = ", ".join(sorted({f"{r.via.name}.{r.fk.name}" for r in found}))
-        raise Unclear(f"{named.name} relates to {subject.name} in more than one way ({ways}); "
-                      "I cannot tell which the question means")
-    return found[0]
-
-
-def verb_roots(word: str) -> set[str]:
-    """``ordered`` -> order, ``booked`` -> book, ``enrolled`` -> enroll, enrol."""
-    out = set()
-    for end in ("ed", "d", "ing", "s"):
-        if word.endswith(end) and len(word) - len(end) >= 4:
-            root = word[: -len(end)]
-            out |= {root, root + "e"} | ({root[:-1]} if root[-1:] == root[-2:-1] else set())
-    return out
-
-
-def names_table(t: Tok, table: Table) -> int:
-    """How well a word names ``table``, as a noun or as the verb of its rows ("ordered":
-    orders, "treated": treatments): 2 by its last word, 1 by another, 0 not at all."""
-    def says(word: str) -> bool:
-        return t.stem == word or any(word == r or (len(r) >= 4 and word.startswith(r))
-                                     for r in verb_roots(t.low))
-    if not table.words:
-        return 0
-    return 2 if says(table.words[-1]) else int(any(says(w) for w in table.words[:-1]))
-
-
-def named_by_verb(toks: list[Tok], tables: list[Table]) -> Table | None:
-    """The one table the words name best (``ordered``: orders over order_items), if any."""
-    scored = [(max((names_table(t, x) for t in toks), default=0), x) for x in tables]
-    best = max((n for n, _ in scored), default=0)
-    top = {x.id: x for n, x in scored if n == best and n > 0}
-    return next(iter(top.values())) if len(top) == 1 else None
 
 
 def wanted(parsed: P.Parse, readings: list[Reading], catalog: Catalog,
@@ -174,7 +96,7 @@ def relations(b: _Builder) -> None:
     if key is None or not joins:
         return
     scope = list({t.id: t for t in [j.source for j in joins] + [
-        j2.target for j in joins for j2 in _joins_from(b.catalog, j.source)
+        j2.target for j in joins for j2 in joins_from(b.catalog, j.source)
         if j2.target is not b.s]}.values())
     try:
         if b.parsed.both_years:
@@ -243,7 +165,7 @@ def _related(b: _Builder, r: Reading, matcher: Matcher, key: Column,
         return
     stems = {t.stem for t in b.parsed.toks}  # which end of a role key (keyroles)
     found = [found[i] for i in keyroles.preferred([(r.via, r.fk) for r in found], stems)]
-    route = _one(found, named, b.s)
+    route = one_route(found, named, b.s)
     # "a Paid order": a value of the related rows themselves; through a bridge, a value of
     # the table it leads to ("never taught History"); nothing further
     beyond = route.named if route.counted is not None else route.via
@@ -343,7 +265,7 @@ def _said_of(b: _Builder, r: Reading, route: Route, matcher: Matcher) -> set[int
     if len(between) != 1 or between[0].low not in ("on", "of", "to", "for", "with"):
         return set()
     again = matcher.read(P.Phrase(after.phrase.toks, role=P.COUNT))
-    pointed = {j.target.id for j in _joins_from(b.catalog, route.via)} - {b.s.id}
+    pointed = {j.target.id for j in joins_from(b.catalog, route.via)} - {b.s.id}
     if (len(again.pieces) != 1 or again.unresolved or again.pieces[0].kind != "table"
             or again.pieces[0].table is None or again.pieces[0].table.id not in pointed):
         return set()
@@ -399,7 +321,7 @@ def _both_years(b: _Builder, joins: list[Join], key: Column) -> None:
         raise Unclear("I could not tell which rows must fall in both years: nothing related "
                       "to them is named with a date")
     found = [Route(j.source, j.fk, j.source) for _, j in said]
-    route = _one(list({r.fk.name: r for r in found}.values()), found[0].via, b.s)
+    route = one_route(list({r.fk.name: r for r in found}.values()), found[0].via, b.s)
     col = time_column(route.via)
     assert col is not None
     tokens = tuple(sorted({t.i for t, _ in said} | {t.i for t in toks if t.number in years}))
