@@ -46,6 +46,7 @@ from nl2sql.models.planner.phrasing import answer_text, decline_text
 from nl2sql.models.planner.resolve import Understanding, understand
 from nl2sql.models.planner.setsql import describe_condition
 from nl2sql.models.planner.sqlbuild import lookup_sql, to_sql
+from nl2sql.models.planner.ties import TIE_ID, tie_probe, tie_text, tied
 from nl2sql.models.planner.verified import (
     SEARCH,
     SEARCH_ID,
@@ -226,7 +227,8 @@ class _Turn:
         assert u.plan is not None
         first = self.rnd.queries(QUERY_ID)
         if not first:
-            return self.call(("sql_query", {"query": to_sql(u.plan)}, QUERY_ID))
+            return self._tie_check(u) or self.call(
+                ("sql_query", {"query": to_sql(u.plan)}, QUERY_ID))
         last = self._last_query()
         assert last is not None
         if last.error is None:
@@ -236,6 +238,27 @@ class _Turn:
             if retry != first[-1].call.args.get("query"):
                 return self.call(("sql_query", {"query": retry}, REPAIR_ID))
         return self.decline(f"The query I wrote failed and I could not repair it: {last.error}")
+
+    def _tie_check(self, u: Understanding) -> ModelTurn | None:
+        """A ranking cut off inside a tie declines (ties.py). The probe runs before the
+        query itself, so the answer's rows stay those of the query it shows."""
+        assert u.plan is not None
+        if u.plan.limit is None:
+            return None
+        checks = self.rnd.queries(TIE_ID)
+        if not checks:
+            probe = tie_probe(u.plan, to_sql(u.plan))
+            return self.call(("sql_query", {"query": probe}, TIE_ID)) if probe else None
+        seen = checks[-1].output if isinstance(checks[-1].output, dict) else {}
+        if checks[-1].error is not None or not seen:
+            return None  # the probe failed: the query itself runs and answers
+        columns, rows = list(seen.get("columns") or []), list(seen.get("rows") or [])
+        same = tied(u.plan, columns, rows)
+        if same is None:
+            return None
+        return self.decline(decline_text(tie_text(u.plan, columns, rows, same), self.catalog,
+                                         u.mentioned),
+                            interpretation(u.plan, corrections=u.corrections))
 
     def _answer(self, done: Exchange, u: Understanding | None = None) -> ModelTurn:
         out = done.output if isinstance(done.output, dict) else {}

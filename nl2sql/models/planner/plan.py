@@ -133,6 +133,7 @@ class Plan:
     # rows tied on ``order_column`` follow these first: a listed pair's other side in the
     # order its rows were keyed (relations.py), not by its label's spelling
     ties: list[Column] = field(default_factory=list)
+    value_only: bool = False  # a row ranking asked for its ranked value only (ties.py)
     having: list[tuple[str, float | int]] = field(default_factory=list)  # COUNT(*) op n
     # Set conditions and comparisons with an aggregate (sets.py): subqueries in WHERE/HAVING.
     conditions: list[Related | Versus] = field(default_factory=list)

@@ -70,6 +70,10 @@ def row_rank(b: _Builder, r: Reading) -> None:
     for c in shown + ([place] if place is not None else []):
         if all(c is not x for x in b.plan.rows):
             b.plan.rows.insert(len(b.plan.rows) - 1, b.use(c))
+    # "the age of the oldest dog": what is asked is the ranked value, which rows tied at
+    # the cut-off share (ties.py need not probe)
+    b.plan.value_only = not shown and place is None and any(
+        p.column is col for rd in b.readings for p in rd.of("column"))
 
 
 def _fits(kind: str, col: Column) -> bool:
