@@ -72,7 +72,7 @@ QUESTIONS = [
     "How many orders are there?",
     "How many users are there by gender?",
     "What is the total sale price of all order items?",
-    "What are the top 5 brands by number of order items?",
+    "What are the top 4 brands by number of order items?",
     "How many order items were created in each year?",
     "What percentage of orders are cancelled?",
     "What is the average retail price of products by department?",

@@ -20,9 +20,9 @@ QUESTIONS = [
     {"id": "declined", "question": "What colour is the moon on Tuesdays?",
      "gold": "SELECT 1 FROM thelook_ecommerce.users LIMIT 1"},
     {"id": "decline-ok", "question": "Frobnicate the quux", "expect": "decline"},
-    {"id": "ordered", "question": "What are the 3 most common product categories?",
+    {"id": "ordered", "question": "What are the 2 most common product categories?",
      "gold": "SELECT category, COUNT(*) AS n FROM thelook_ecommerce.products "
-             "GROUP BY category ORDER BY n DESC, category LIMIT 3", "order": True},
+             "GROUP BY category ORDER BY n DESC, category LIMIT 2", "order": True},
 ]
 
 

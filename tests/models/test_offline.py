@@ -55,7 +55,13 @@ INSERT INTO library.members
          ['Basic', 'Premium', 'Student'][1 + i % 3], 16 + (i * 11) % 60,
          TIMESTAMP '2021-01-01' + INTERVAL (i * 5) DAY
   FROM range(1, 301) t(i);
+UPDATE library.members SET city = 'Porto' WHERE id % 11 = 1;
+UPDATE library.members SET city = 'Faro' WHERE id % 13 = 2;
 UPDATE library.members SET city = 'Lisbon' WHERE id % 10 = 0;
+-- clear winners: a ranking cut inside a tie declines (planner/ties.py)
+UPDATE library.books SET genre = 'Poetry' WHERE id <= 6;
+UPDATE library.books SET author_id = 3 WHERE id IN (1, 4, 5);
+UPDATE library.books SET price = 4.5 WHERE id = 7;
 INSERT INTO library.loans
   SELECT i, 1 + (i * 7) % 120, 1 + (i * 13) % 300,
          ['Returned', 'Returned', 'Active', 'Overdue'][1 + i % 4],

@@ -49,6 +49,7 @@ from nl2sql.models.planner.words import (
 RANGE_OPS = (">", ">=", "<", "<=")
 _SETS = lexicon().sets
 TIME_WORDS = frozenset(set(TIME_UNITS) | set(TIME_ADJECTIVES) | set(MONTHS)) | _SETS["time_words"]
+TIME_WORDS |= {f"q{n}" for n in range(1, 5)}  # "Q3 2025": a quarter (parse.py)
 # ranking words that say "how many" on their own ("the most users", "most common city")
 COUNT_RANKS = _SETS["count_ranks"]
 # ranking words that say "by a value", never "by how many"

@@ -242,6 +242,8 @@ def _scan(toks: list[Tok], chunks: dict[int, int]) -> list[Cue | Phrase]:
             cue("time_unit", w, TIME_ADJECTIVES[w])
         elif w in MONTHS and (w != "may" or toks[i].cap or (nxt.isdigit() and len(nxt) == 4)):
             cue("month", w, MONTHS[w])
+        elif len(w) == 2 and w[0] == "q" and w[1] in "1234" and (t.cap or nxt.isdigit()):
+            cue("quarter", w, int(w[1]))  # "Q3 2025": its three months
         elif w in NEVER:
             cue("never", w)
         elif w == "both" and i + 1 < n and is_year(toks[i + 1]):

@@ -106,6 +106,8 @@ def _feature(cue: Cue, items: list[Cue | Phrase], k: int, out: Parse) -> None:
         out.relative.append(cue.value)
     elif cue.kind == "month":
         out.months.append(int(cue.value))
+    elif cue.kind == "quarter":
+        out.months.extend(range(3 * int(cue.value) - 2, 3 * int(cue.value) + 1))
     elif cue.kind == "time_unit":
         out.time_units.append(str(cue.value))
     elif cue.kind == "cmp":
