@@ -274,6 +274,13 @@ class _Builder:
                 return
         if table is None and col is not None and col.column is not None and not (
                 col.column.boolean) and not compared:
+            said = {t.stem for t in r.phrase.toks[col.start:col.end]}
+            named = [w for w in col.column.words if w != "id"]
+            if (col.column.is_key and not col.says_id and not set(named) <= said
+                    and self.s.words and self.s.words[-1] in said):
+                # "how many items" on order_items: its rows, or distinct inventory_item_id?
+                raise Unanswerable(f"'{r.phrase.text}' could mean the {self.s.name} rows or "
+                                   f"the different {col.column.name} values among them")
             c = self.use(col.column)
             key = key_column(self.s)
             func = "COUNT" if key is not None and c is key else "COUNT_DISTINCT"

@@ -69,3 +69,4 @@ def test_asking_only_for_the_ranked_value_answers_despite_the_tie(db: Path) -> N
     assert a.answered, a.answer
     assert any(40 in r for r in a.rows)
     assert gold(db, "SELECT max(age) FROM club.members") == [[40]]
+
