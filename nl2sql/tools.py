@@ -39,6 +39,16 @@ def declarations() -> tuple[dict[str, Any], ...]:
     return tuple(json.loads(schema_path("functions.json").read_text()))
 
 
+@cache
+def _argument_validator(name: str) -> Any:
+    """A checked validator for one function's parameters, built once: ``jsonschema.validate``
+    re-checks the schema itself on every call, which cost more than the call it guards."""
+    decl = next(d for d in declarations() if d["name"] == name)
+    cls = jsonschema.validators.validator_for(decl["parameters"])
+    cls.check_schema(decl["parameters"])
+    return cls(decl["parameters"])
+
+
 def _layer(dataset_id: str, datasets_dir: str) -> SemanticLayer | None:
     """The dataset's semantic definitions (``datasets_dir``'s first), or None (also
     when the file is broken)."""
@@ -105,7 +115,9 @@ class Toolbox:
             raise BadRequest(f"bad arguments for {name}: unexpected "
                              f"{', '.join(map(repr, unknown))}; {name} takes {takes}")
         try:
-            jsonschema.validate(args, decl["parameters"])
+            error = jsonschema.exceptions.best_match(_argument_validator(name).iter_errors(args))
+            if error is not None:
+                raise error
         except jsonschema.ValidationError as e:
             where = "/".join(map(str, e.absolute_path)) or "arguments"
             raise BadRequest(f"bad arguments for {name}: {where}: {e.message}") from None

@@ -129,10 +129,22 @@ QUESTION_CUES = frozenset({"what", "which", "who", "how", "list", "show", "give"
 
 
 def comparative(toks: list[Tok], i: int) -> tuple[str, int] | None:
-    for words, op in sorted(COMPARATIVES.items(), key=lambda kv: -len(kv[0])):
+    for words, op in _COMPARATIVES_BY_FIRST.get(toks[i].low, ()) if i < len(toks) else ():
         if tuple(t.low for t in toks[i:i + len(words)]) == words:
             return op, len(words)
     return None
+
+
+def _by_first_word() -> dict[str, list[tuple[tuple[str, ...], str]]]:
+    """The comparatives under their first word, longest first, so "at least" wins over
+    "at": built once, as the scanner asks at every word."""
+    out: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for words, op in sorted(COMPARATIVES.items(), key=lambda kv: -len(kv[0])):
+        out.setdefault(words[0], []).append((words, op))
+    return out
+
+
+_COMPARATIVES_BY_FIRST = _by_first_word()
 
 
 def equal_list(toks: list[Tok], i: int) -> tuple[int, list[int | float]] | None:

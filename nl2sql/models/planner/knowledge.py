@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from sqlglot import exp, parse_one
@@ -72,13 +73,9 @@ def metrics_from(out: dict[str, Any]) -> list[Metric]:
         if not isinstance(m, dict) or not m.get("name") or not m.get("table") or not m.get(
                 "expression"):
             continue
-        try:
-            parse_one(str(m["expression"]), read="bigquery")
-            filters = tuple(str(f) for f in m.get("filters") or [])
-            for f in filters:
-                parse_one(f, read="bigquery")
-        except Exception:  # noqa: BLE001 - a definition we cannot read is not applied
-            continue
+        filters = tuple(str(f) for f in m.get("filters") or [])
+        if not all(_readable(sql) for sql in (str(m["expression"]), *filters)):
+            continue  # a definition we cannot read is not applied
         found.append(Metric(str(m["name"]), str(m["table"]), str(m["expression"]), filters,
                             tuple(str(s) for s in m.get("synonyms") or []),
                             str(m.get("description") or ""),
@@ -86,6 +83,18 @@ def metrics_from(out: dict[str, Any]) -> list[Metric]:
                             tuple(str(j) for j in m.get("joins") or []
                                   if re.fullmatch(r"\w+\.\w+ = \w+\.\w+", str(j)))))
     return found
+
+
+@lru_cache(maxsize=1024)
+def _readable(sql: str) -> bool:
+    """Whether sqlglot reads a definition's expression or filter. Cached: every planner turn
+    re-reads the same definitions from the conversation, and parsing them was a third of
+    the planner's time per question."""
+    try:
+        parse_one(sql, read="bigquery")
+    except Exception:  # noqa: BLE001 - any parse failure means unreadable
+        return False
+    return True
 
 
 def opaque_terms(out: dict[str, Any]) -> list[str]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from nl2sql.models.planner.lexicon import lexicon
 
@@ -62,6 +63,7 @@ class Tok:
     number: int | float | None = None
 
 
+@lru_cache(maxsize=65536)  # pure, and called for every word of every name, every turn
 def stem(word: str) -> str:
     """Canonical form of one word: lower case, abbreviation expanded, singular.
 
