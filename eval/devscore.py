@@ -32,6 +32,7 @@ DATA = ROOT / "data"
 HELDOUT = ("clinic", "airline", "hr", "university")
 HELDOUT2 = ("library", "energy", "logistics")  # written blind on 2026-12-05: do not tune on it
 HELDOUT3 = ("league", "cineplex")  # written blind, with thelook3: do not tune on it
+HELDOUT4 = ("pharmacy", "bikeshare")  # written blind, with thelook4: do not tune on it
 
 
 def _build() -> None:
@@ -43,6 +44,9 @@ def _build() -> None:
                        check=True)
     if not all((DATA / "heldout3" / f"heldout-{s}.duckdb").exists() for s in HELDOUT3):
         subprocess.run([py, str(ROOT / "eval/heldout3/build.py"), str(DATA / "heldout3")],
+                       check=True)
+    if not all((DATA / "heldout4" / f"heldout-{s}.duckdb").exists() for s in HELDOUT4):
+        subprocess.run([py, str(ROOT / "eval/heldout4/build.py"), str(DATA / "heldout4")],
                        check=True)
     if not (DATA / "demo-0.1.duckdb").exists():
         subprocess.run([str(Path(py).parent / "nl2sql"), "demo-data", "--path",
@@ -63,6 +67,9 @@ def _sets(only: str | None) -> list[tuple[str, Path, Path, Path | None]]:
     for s in HELDOUT3:
         out.append((s, ROOT / f"eval/heldout3/{s}.json", DATA / f"heldout3/heldout-{s}.duckdb",
                     None))
+    for s in HELDOUT4:
+        out.append((s, ROOT / f"eval/heldout4/{s}.json", DATA / f"heldout4/heldout-{s}.duckdb",
+                    None))
     out.append(("thelook", ROOT / "eval/heldout/thelook.json", DATA / "demo-0.1.duckdb", None))
     out.append(("thelook3", ROOT / "eval/heldout3/thelook.json", DATA / "demo-0.1.duckdb", None))
     out.append(("demo-dev", ROOT / "eval/dev.json", DATA / "demo-0.1.duckdb", None))
@@ -73,7 +80,8 @@ def _sets(only: str | None) -> list[tuple[str, Path, Path, Path | None]]:
         out = [s for s in out if s[0] == only or s[0].startswith(only + "/")
                or (only == "heldout" and s[0] in HELDOUT + ("thelook",))
                or (only == "heldout2" and s[0] in HELDOUT2)
-               or (only == "heldout3" and s[0] in HELDOUT3 + ("thelook3",))]
+               or (only == "heldout3" and s[0] in HELDOUT3 + ("thelook3",))
+               or (only == "heldout4" and s[0] in HELDOUT4 + ("thelook4",))]
     return out
 
 
@@ -88,7 +96,7 @@ def _sqlite_gold(path: Path):  # type: ignore[no-untyped-def]
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--only", help="one set (clinic, thelook, spider, spider/singer, heldout, "
-                    "heldout2, heldout3, ...)")
+                    "heldout2, heldout3, heldout4, ...)")
     ap.add_argument("--out", help="write 'set id verdict' lines here")
     ap.add_argument("--diff", help="print questions whose verdict changed since this file")
     ap.add_argument("--verbose", action="store_true", help="print every non-OK question")
