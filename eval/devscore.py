@@ -72,6 +72,7 @@ def _sets(only: str | None) -> list[tuple[str, Path, Path, Path | None]]:
                     None))
     out.append(("thelook", ROOT / "eval/heldout/thelook.json", DATA / "demo-0.1.duckdb", None))
     out.append(("thelook3", ROOT / "eval/heldout3/thelook.json", DATA / "demo-0.1.duckdb", None))
+    out.append(("thelook4", ROOT / "eval/heldout4/thelook.json", DATA / "demo-0.1.duckdb", None))
     out.append(("demo-dev", ROOT / "eval/dev.json", DATA / "demo-0.1.duckdb", None))
     for q in sorted((SHARED / "spider/questions").glob("*.json")):
         db = q.stem
