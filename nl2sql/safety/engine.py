@@ -27,18 +27,19 @@ millisecond (``bench/gate.py``).
 
 from __future__ import annotations
 
-import json
-import re
-from collections.abc import Iterator
-from typing import Any
+from typing import Any, NamedTuple
 
 import duckdb
-import sqlglot
-from sqlglot.errors import SqlglotError
-from sqlglot.tokens import TokenType
 
 from nl2sql.errors import UnsafeSQL
+from nl2sql.safety.definitions import definitions
 from nl2sql.safety.functions import DENIED_FUNCTIONS, DENIED_PREFIXES
+from nl2sql.safety.lexer import UNFAITHFUL as _UNFAITHFUL
+from nl2sql.safety.lexer import check_lexer
+from nl2sql.safety.serialized import EngineRejected, dicts, scrub, serialized
+
+__all__ = ["EngineRejected", "check_engine", "engine_allows", "scrub", "shadowing_functions",
+           "tainted_definitions"]
 
 CHECK = "engine"
 
@@ -86,25 +87,71 @@ OPERATORS = frozenset({
     "LOGICAL_RECURSIVE_CTE", "LOGICAL_MATERIALIZED_CTE",
 })
 
-_UNFAITHFUL = ("the query could not be translated faithfully for the DuckDB engine ({why}); "
-               "write it more plainly")
-
 
 def check_engine(con: duckdb.DuckDBPyConnection, sql: str, *, catalog: str,
-                 schemas: frozenset[str], shadows: frozenset[str] | None = None) -> None:
+                 schemas: frozenset[str], shadows: frozenset[str] | None = None,
+                 tainted: frozenset[str] | None = None) -> None:
     """Raise ``UnsafeSQL`` unless DuckDB reads ``sql`` as one SELECT over ``schemas``.
 
     ``schemas`` are the schemas of ``catalog`` a query may read, and
     ``other_catalog.schema`` entries for schemas of other catalogs it may read.
-    ``shadows`` is ``shadowing_functions(con, catalog, schemas)``, computed
-    here when not given (a caller whose catalog cannot change computes it once).
+    ``shadows`` is ``shadowing_functions(con, catalog, schemas)`` and ``tainted``
+    is ``tainted_definitions(con, catalog, schemas, shadows)``, computed here
+    when not given (a caller whose catalog cannot change computes them once).
     """
     schemas = frozenset(s.lower() for s in schemas)  # DuckDB names are case-insensitive
     if shadows is None:
         shadows = shadowing_functions(con, catalog, schemas)
+    if tainted is None:
+        tainted = tainted_definitions(con, catalog, schemas, shadows)
     check_lexer(sql)
-    check_parsed(_serialized(con, "json_serialize_sql", sql), schemas, catalog, shadows)
-    check_plan(_serialized(con, "json_serialize_plan", sql), schemas, catalog)
+    check_parsed(serialized(con, "json_serialize_sql", sql), schemas, catalog, shadows,
+                 tainted=tainted)
+    check_plan(serialized(con, "json_serialize_plan", sql), schemas, catalog)
+
+
+def engine_allows(con: duckdb.DuckDBPyConnection, sql: str, *, catalog: str,
+                  schemas: frozenset[str], shadows: frozenset[str] | None = None,
+                  tainted: frozenset[str] | None = None) -> bool:
+    """Whether ``check_engine`` passes ``sql``: for what the warehouse reads on its own
+    (a table's examples and row count), which must read no more than a query may."""
+    try:
+        check_engine(con, sql, catalog=catalog, schemas=schemas, shadows=shadows,
+                     tainted=tainted)
+    except (UnsafeSQL, EngineRejected):
+        return False
+    return True
+
+
+def tainted_definitions(con: duckdb.DuckDBPyConnection, catalog: str, schemas: frozenset[str],
+                        shadows: frozenset[str]) -> frozenset[str]:
+    """``schema.name`` (lower case) of the views and macros of ``catalog`` whose bodies,
+    read by DuckDB's parser, would not pass as a query over ``schemas``.
+
+    DuckDB expands them while binding: a view of an allowed schema selecting a
+    constant view of another (or calling its macro) leaves no scan in the plan.
+    A body naming a tainted definition is tainted too, so this runs to a fixed
+    point; a body that cannot be read is tainted.
+    """
+    schemas = frozenset(s.lower() for s in schemas)
+    found = definitions(con, catalog)
+    tainted: set[str] = set()
+    changed = True
+    while changed:
+        changed = False
+        for schema, name, body in found:
+            key = f"{schema}.{name}".lower()
+            if key in tainted:
+                continue
+            try:
+                if body is None:
+                    raise EngineRejected("no body")
+                check_parsed(serialized(con, "json_serialize_sql", body), schemas, catalog,
+                             shadows, tainted=frozenset(tainted), home=schema)
+            except (UnsafeSQL, EngineRejected):
+                tainted.add(key)
+                changed = True
+    return frozenset(tainted)
 
 
 def shadowing_functions(con: duckdb.DuckDBPyConnection, catalog: str,
@@ -130,49 +177,23 @@ def shadowing_functions(con: duckdb.DuckDBPyConnection, catalog: str,
                      if not (db == catalog and schema.lower() in schemas))
 
 
-# -- 1. lexer -----------------------------------------------------------------
-
-_SQLGLOT_STRINGS = {TokenType.STRING, TokenType.HEREDOC_STRING, TokenType.NATIONAL_STRING,
-                    TokenType.RAW_STRING, TokenType.BYTE_STRING, TokenType.BIT_STRING,
-                    TokenType.HEX_STRING, TokenType.UNICODE_STRING}
-
-
-def check_lexer(sql: str) -> None:
-    """DuckDB's lexer and sqlglot's agree on where strings are; no comments."""
-    try:
-        duck = duckdb.tokenize(sql)
-        ours = sqlglot.Dialect.get_or_raise("duckdb").tokenize(sql)
-    except (duckdb.Error, SqlglotError) as e:
-        raise UnsafeSQL(_UNFAITHFUL.format(why=f"it does not tokenize: {e}"),
-                        check=CHECK) from None
-    if any(kind == duckdb.token_type.comment for _, kind in duck):
-        raise UnsafeSQL(_UNFAITHFUL.format(why="DuckDB reads part of it as a comment"),
-                        check=CHECK, construct="--")
-    duck_strings = [pos for pos, kind in duck if kind == duckdb.token_type.string_const]
-    # DuckDB counts bytes of UTF-8, sqlglot characters.
-    our_strings = [len(sql[:t.start].encode()) for t in ours if t.token_type in _SQLGLOT_STRINGS]
-    # sqlglot's start is the first character inside the quotes for some kinds;
-    # DuckDB's is the opening quote (or the E/X prefix). Compare loosely by a
-    # window of three characters, which still catches a string opening or
-    # closing somewhere else entirely.
-    if len(duck_strings) != len(our_strings) or any(
-            not 0 <= o - d <= 3 for d, o in zip(duck_strings, our_strings, strict=True)):
-        raise UnsafeSQL(_UNFAITHFUL.format(
-            why="DuckDB reads its string literals differently from the checked query"),
-            check=CHECK)
+# -- 1. lexer: nl2sql/safety/lexer.py ------------------------------------------
 
 
 # -- 2. parser ----------------------------------------------------------------
 
 def check_parsed(tree: dict[str, Any], schemas: frozenset[str], catalog: str,
-                 shadows: frozenset[str] = frozenset()) -> None:
+                 shadows: frozenset[str] = frozenset(), *, tainted: frozenset[str] = frozenset(),
+                 home: str = "") -> None:
+    """``home``: the schema an unqualified name resolves to (a stored body's own);
+    empty for a query, where an unqualified name must be a CTE."""
     statements = tree.get("statements") or []
     if len(statements) != 1:
         raise UnsafeSQL(_UNFAITHFUL.format(why=f"DuckDB reads {len(statements)} statements"),
                         check=CHECK)
-    _check_tables(statements[0], frozenset(), schemas, catalog)
+    _check_tables(statements[0], frozenset(), _Names(schemas, catalog, tainted, home))
     table_calls: set[int] = set()  # the calls of table functions (visited before them)
-    for node in _dicts(statements[0]):
+    for node in dicts(statements[0]):
         if node.get("class") == "PARAMETER":
             raise UnsafeSQL("query parameters are not supported; write the value itself",
                             check=CHECK, construct="parameter")
@@ -190,6 +211,8 @@ def check_parsed(tree: dict[str, Any], schemas: frozenset[str], catalog: str,
         if node.get("class") in ("FUNCTION", "WINDOW") and "function_name" in node:
             _check_function_name(str(node["function_name"]), node.get("schema") or "",
                                  node.get("catalog") or "", schemas, shadows)
+            _check_not_tainted(str(node["function_name"]), node.get("schema") or "",
+                               tainted, home)
             low = str(node["function_name"]).lower()
             if low in UNBOUNDED_BUILDERS or (low in UNBOUNDED_SCALARS
                                              and id(node) not in table_calls):
@@ -198,10 +221,17 @@ def check_parsed(tree: dict[str, Any], schemas: frozenset[str], catalog: str,
                                 construct=low)
 
 
-def _check_tables(node: Any, ctes: frozenset[str], schemas: frozenset[str],
-                  catalog: str) -> None:
+class _Names(NamedTuple):
+    """What a table name is judged against."""
+    schemas: frozenset[str]
+    catalog: str
+    tainted: frozenset[str]
+    home: str
+
+
+def _check_tables(node: Any, ctes: frozenset[str], names: _Names) -> None:
     """Every table DuckDB's parser saw is a CTE visible there, by DuckDB's rules, or a
-    table of an allowed schema.
+    table of an allowed schema that is not a tainted view.
 
     The bound plan shows the tables scanned, but a view whose body reads no
     table (``CREATE VIEW hr.v AS SELECT 'secret'``) leaves no scan behind; so
@@ -211,46 +241,61 @@ def _check_tables(node: Any, ctes: frozenset[str], schemas: frozenset[str],
     """
     if isinstance(node, list):
         for item in node:
-            _check_tables(item, ctes, schemas, catalog)
+            _check_tables(item, ctes, names)
         return
     if not isinstance(node, dict):
         return
     if node.get("type") == "BASE_TABLE":
-        _check_base_table(node, ctes, schemas, catalog)
+        _check_base_table(node, ctes, names)
         return
     entries = (node.get("cte_map") or {}).get("map") or []
     inner = ctes
     for entry in entries:
         body = (entry.get("value") or {}).get("query_node")
-        _check_tables(body, inner, schemas, catalog)
+        _check_tables(body, inner, names)
         inner = inner | {str(entry.get("key", "")).lower()}
     if node.get("type") == "RECURSIVE_CTE_NODE":
         own = str(node.get("cte_name", "")).lower()
-        _check_tables(node.get("left"), inner - {own}, schemas, catalog)
-        _check_tables(node.get("right"), inner | {own}, schemas, catalog)
+        _check_tables(node.get("left"), inner - {own}, names)
+        _check_tables(node.get("right"), inner | {own}, names)
     done = {"cte_map", "left", "right"} if node.get("type") == "RECURSIVE_CTE_NODE" \
         else {"cte_map"}
     for key, value in node.items():
         if key not in done:
-            _check_tables(value, inner, schemas, catalog)
+            _check_tables(value, inner, names)
 
 
-def _check_base_table(node: dict[str, Any], ctes: frozenset[str], schemas: frozenset[str],
-                      catalog: str) -> None:
+def _check_base_table(node: dict[str, Any], ctes: frozenset[str], names: _Names) -> None:
     cat, schema = node.get("catalog_name") or "", node.get("schema_name") or ""
     table = str(node.get("table_name"))
+    if not schema and not cat and table.lower() in ctes:
+        return
+    schema = schema or ("" if cat else names.home)  # a stored body reads its own schema
     name = f"{schema}.{table}" if schema else table
-    if cat and f"{cat}.{schema}".lower() in schemas:
+    if cat and f"{cat}.{schema}".lower() in names.schemas:
         return  # a schema of another catalog the warehouse provides (e.g. INFORMATION_SCHEMA)
-    if cat and cat != catalog:
+    if cat and cat != names.catalog:
         raise UnsafeSQL(f"table `{cat}.{name}` is in another database", check=CHECK,
                         construct=name)
-    if not schema and not cat and table.lower() not in ctes:
+    if not schema:
         raise UnsafeSQL(f"table `{table}` is neither a CTE visible there nor qualified with "
                         "an allowed dataset", check=CHECK, construct=table)
-    if schema and schema.lower() not in schemas:
+    if schema.lower() not in names.schemas:
         raise UnsafeSQL(f"table `{name}` is outside the allowed datasets", check=CHECK,
                         construct=name)
+    if name.lower() in names.tainted:
+        raise UnsafeSQL(f"view `{name}` is not allowed: its definition reads outside the "
+                        "allowed datasets", check=CHECK, construct=name)
+
+
+def _check_not_tainted(name: str, schema: str, tainted: frozenset[str], home: str) -> None:
+    """A macro whose body reads outside the allowed datasets may not be called; an
+    unqualified call resolves in the body's own schema or ``main``."""
+    owners = [schema] if schema else [s for s in (home, "main") if s]
+    for owner in owners:
+        if f"{owner}.{name}".lower() in tainted:
+            raise UnsafeSQL(f"function `{owner}.{name}` is not allowed: its definition reads "
+                            "outside the allowed datasets", check=CHECK, construct=name)
 
 
 def _check_function_name(name: str, schema: str, cat: str, schemas: frozenset[str],
@@ -286,7 +331,7 @@ def engine_denied(name: str) -> str | None:
 # -- 3. binder ----------------------------------------------------------------
 
 def check_plan(plan: dict[str, Any], schemas: frozenset[str], catalog: str) -> None:
-    for node in _dicts(plan.get("plans") or []):
+    for node in dicts(plan.get("plans") or []):
         kind = node.get("type")
         if isinstance(kind, str) and kind.startswith("LOGICAL_") and "children" in node:
             if kind not in OPERATORS:
@@ -339,45 +384,3 @@ def _qname(node: dict[str, Any]) -> list[str]:
     if isinstance(qname, dict) and isinstance(qname.get("path"), list):
         return [str(p) for p in qname["path"]]
     return []
-
-
-# -- helpers --------------------------------------------------------------------
-
-def _serialized(con: duckdb.DuckDBPyConnection, function: str, sql: str) -> dict[str, Any]:
-    row = con.execute(f"SELECT {function}(?)", [sql]).fetchone()
-    tree = json.loads(row[0]) if row and row[0] else {"error": True}
-    if tree.get("error"):
-        message = str(tree.get("error_message") or "DuckDB could not read it")
-        raise EngineRejected(scrub(message))
-    return tree
-
-
-class EngineRejected(Exception):
-    """DuckDB itself could not parse or bind the query (a query error, not a refusal)."""
-
-
-# DuckDB suggests names from the whole catalog ("Did you mean "hr.salaries"?",
-# "Candidate tables: ..."): those would leak other datasets' names.
-_SUGGESTION = re.compile(r"\s*(Did you mean|Candidate (tables|bindings|functions)|"
-                         r"Or did you mean)\b.*", re.IGNORECASE | re.DOTALL)
-
-
-def scrub(message: str) -> str:
-    """A DuckDB error message without its suggestions of other catalog names.
-
-    >>> scrub('Catalog Error: Table with name salaries does not exist! Did you mean "hr.s"?')
-    'Catalog Error: Table with name salaries does not exist!'
-    """
-    first = message.strip().splitlines()[0] if message.strip() else "unknown error"
-    return _SUGGESTION.sub("", first).strip() or "unknown error"
-
-
-def _dicts(node: Any) -> Iterator[dict[str, Any]]:
-    stack = [node]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            yield item
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)

@@ -21,9 +21,17 @@ import duckdb
 
 from nl2sql.config import Settings
 from nl2sql.errors import NotFound, QueryError, QueryTimeout, WarehouseError
-from nl2sql.safety.engine import EngineRejected, check_engine, scrub, shadowing_functions
+from nl2sql.safety.engine import (
+    EngineRejected,
+    check_engine,
+    engine_allows,
+    scrub,
+    shadowing_functions,
+    tainted_definitions,
+)
 from nl2sql.safety.transpile import to_duckdb
 from nl2sql.warehouse.base import ColumnInfo, DatasetInfo, QueryResult, TableInfo, Warehouse
+from nl2sql.warehouse.duckdb_guards import check_file, one_select
 from nl2sql.warehouse.duckdb_types import bigquery_type
 from nl2sql.warehouse.fetching import fetch_bounded
 from nl2sql.warehouse.values import json_safe
@@ -46,7 +54,7 @@ class DuckDBWarehouse(Warehouse):
     def __init__(self, path: str | Path, settings: Settings | None = None) -> None:
         self.path = Path(path)
         self.settings = settings or Settings()
-        _check_file(self.path)
+        check_file(self.path)
         try:
             # Never fetch or load an extension on our own: opening a SQLite or
             # Postgres file would otherwise download a scanner from the internet.
@@ -81,7 +89,8 @@ class DuckDBWarehouse(Warehouse):
         # while we hold it, so metadata cannot change: cache it for our lifetime.
         self._metadata: dict[tuple[str, str], Any] = {}
         self._info_views: dict[str, str] | None = None
-        self._shadows: frozenset[str] | None = None  # see engine.shadowing_functions
+        # engine.shadowing_functions and engine.tainted_definitions, computed once
+        self._engine_facts: tuple[frozenset[str], frozenset[str]] | None = None
         self._info_lock = threading.Lock()
 
     @property
@@ -198,10 +207,15 @@ class DuckDBWarehouse(Warehouse):
             "WHERE database_name = ? AND schema_name = ? AND table_name = ? ORDER BY column_index",
             [CATALOG, schema, table_name],
         )
-        text_columns = [c[0] for c in cols if c[1] == "VARCHAR"]
-        examples = self._text_examples(schema, table_name, text_columns)
-        table.row_count = self._fetch(
-            f"SELECT count(*) FROM {_ident(schema)}.{_ident(table_name)}")[0][0]
+        # Examples and the row count are read like a query, so they pass the same
+        # engine check: a view of this dataset may select from one that is not allowed.
+        if self._readable(f"SELECT * FROM {_ident(schema)}.{_ident(table_name)}"):
+            text_columns = [c[0] for c in cols if c[1] == "VARCHAR"]
+            examples = self._text_examples(schema, table_name, text_columns)
+            table.row_count = self._fetch(
+                f"SELECT count(*) FROM {_ident(schema)}.{_ident(table_name)}")[0][0]
+        else:
+            examples, table.row_count = {}, None
         # declared single-column foreign keys: column -> schema.table.column
         refs = {c[0]: f"{schema}.{t}.{k[0]}" for c, t, k in self._fetch(
             "SELECT constraint_column_names, referenced_table, referenced_column_names FROM "
@@ -295,6 +309,26 @@ class DuckDBWarehouse(Warehouse):
             self._release(cur)
         return views
 
+    def _facts(self, cur: duckdb.DuckDBPyConnection,
+               schemas: frozenset[str]) -> tuple[frozenset[str], frozenset[str]]:
+        """Shadowing functions and tainted definitions: once (50 ms), as the file is
+        read-only for our lifetime."""
+        if self._engine_facts is None:
+            shadows = shadowing_functions(cur, CATALOG, schemas)
+            self._engine_facts = shadows, tainted_definitions(cur, CATALOG, schemas, shadows)
+        return self._engine_facts
+
+    def _readable(self, sql: str) -> bool:
+        """Whether the engine check lets ``sql`` (DuckDB SQL of our own) run."""
+        schemas = self.readable_schemas()
+        cur = self._cursor()
+        try:
+            shadows, tainted = self._facts(cur, schemas)
+            return engine_allows(cur, sql, catalog=CATALOG, schemas=schemas, shadows=shadows,
+                                 tainted=tainted)
+        finally:
+            self._release(cur)
+
     def query(self, sql: str, *, max_rows: int, timeout_s: float,
               labels: dict[str, str] | None = None) -> QueryResult:
         started = time.perf_counter()
@@ -318,12 +352,12 @@ class DuckDBWarehouse(Warehouse):
         timer = threading.Timer(max(0.0, timeout_s - (time.perf_counter() - started)), expire)
         timer.start()
         try:
-            _one_select(cur, duck_sql)
+            one_select(cur, duck_sql)
             # What DuckDB parses and binds must read only allowed schemas, whatever
             # the gate concluded from the GoogleSQL (nl2sql/safety/engine.py).
-            if self._shadows is None:  # once (50 ms): the file is read-only for our lifetime
-                self._shadows = shadowing_functions(cur, CATALOG, schemas)
-            check_engine(cur, duck_sql, catalog=CATALOG, schemas=schemas, shadows=self._shadows)
+            shadows, tainted = self._facts(cur, schemas)
+            check_engine(cur, duck_sql, catalog=CATALOG, schemas=schemas, shadows=shadows,
+                         tainted=tainted)
             cur.execute(duck_sql)
             columns = [d[0] for d in cur.description or []]
             # Row by row, within a byte budget: one row can be gigabytes (fetching.py).
@@ -352,32 +386,6 @@ class DuckDBWarehouse(Warehouse):
             total_rows=None if truncated else len(rows),
             truncated_reason="bytes" if too_big else None,
         )
-
-
-def _one_select(cur: duckdb.DuckDBPyConnection, sql: str) -> None:
-    """Refuse unless DuckDB itself parses ``sql`` as exactly one SELECT.
-
-    The gate decided on sqlglot's reading of GoogleSQL; this is the engine's
-    reading of what actually runs, after transpiling (costs about 0.1 ms).
-    """
-    kinds = [s.type.name for s in cur.extract_statements(sql)]
-    if kinds != ["SELECT"]:
-        found = ", ".join(kinds) or "nothing"
-        raise QueryError(f"the DuckDB warehouse runs exactly one SELECT statement; found {found}")
-
-
-def _check_file(path: Path) -> None:
-    """A clear error for what is not a DuckDB file, before DuckDB is asked to open it."""
-    if path.is_dir():
-        problem = "is a directory, not a DuckDB file"
-    elif not path.exists():
-        problem = "does not exist"
-    elif not path.is_file():
-        problem = "is not a regular file"
-    else:
-        return
-    raise WarehouseError(f"DuckDB file {str(path)!r} {problem}; build the demo with "
-                         "`nl2sql demo-data` or pass an existing file with --db")
 
 
 def _ident(name: str) -> str:

@@ -3,8 +3,10 @@
 The allowed dataset is ``shop``. The canary string sits in rows of other
 schemas (``hr``, ``main``), in view definitions and table comments of other
 schemas, in macro bodies (``main``'s macros are named like built-in functions,
-which an unqualified call would resolve to), in a table name, and in the file's own path (which
-``duckdb_databases()`` and ``pragma_database_list`` show). A query that lets
+which an unqualified call would resolve to), behind views and macros of
+``shop`` that read them with no scan a plan would show, in a table name, and
+in the file's own path (which ``duckdb_databases()`` and ``pragma_database_list``
+show). A query that lets
 any of it reach an answer, a step, a log line or the state file has leaked.
 """
 
@@ -45,6 +47,12 @@ CREATE MACRO main.range(n) AS TABLE SELECT '{CANARY}-range' AS v;
 CREATE MACRO shop.reads_hr() AS (SELECT max(salary) FROM hr.salaries);
 CREATE MACRO shop.hr_rows() AS TABLE SELECT * FROM hr.salaries;
 CREATE VIEW shop.hr_view AS SELECT name, salary FROM hr.salaries;
+CREATE VIEW shop.via_macro AS SELECT hr.secret_fn() AS s;
+CREATE VIEW shop.via_constview AS SELECT * FROM hr.payroll;
+CREATE VIEW shop.via_view AS SELECT * FROM shop.via_constview;
+CREATE MACRO shop.const_hr() AS (SELECT max(secret) FROM hr.payroll);
+CREATE MACRO shop.const_rows() AS TABLE SELECT * FROM hr.payroll;
+CREATE VIEW shop.open_view AS SELECT status FROM orders;
 """
 
 

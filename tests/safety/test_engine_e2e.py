@@ -87,6 +87,18 @@ def test_safe_runs_and_is_correct(warehouse: DuckDBWarehouse, case: dict[str, An
     assert CANARY not in recorded.lower()
 
 
+def test_described_tables_show_nothing_of_other_datasets(warehouse: DuckDBWarehouse) -> None:
+    """get_table reads examples and a row count: through a view of the allowed dataset
+    that selects from another, that reading must pass the same engine check as a query."""
+    described = {t.id: warehouse.get_table(t.id) for t in warehouse.list_tables("shop")}
+    assert CANARY not in json.dumps([t.to_dict() for t in described.values()]).lower()
+    assert described["shop.hr_view"].row_count is None
+    # ... while views that read only the allowed dataset are still described in full
+    assert described["shop.open_view"].row_count == 4
+    examples = {c.name: c.examples for c in described["shop.open_view"].columns}
+    assert examples["status"] == ["Complete", "Returned", "Shipped"]
+
+
 def test_the_canary_is_really_there(tmp_path: Path) -> None:
     """Without the allowlist the same file shows the canary: the tests above mean something."""
     open_settings = Settings(max_rows=100)
