@@ -70,7 +70,7 @@ def understand(question: str, catalog: Catalog, previous: list[str] | None = Non
         problem = ranges.apply(u.plan, ranged) if u.plan is not None else None
         if problem is not None:
             u.plan, u.problem = None, problem
-        u.corrections.append((ranged.said, f"{ranged.start} up to {ranged.end} (excluded)"))
+        u.corrections.append((ranged.said, ranged.reading))
         return u
     compared = periods.read(question)  # "2024 vs 2023", "month-over-month": read apart
     if compared is None and previous and P.parse(question).elliptical:
