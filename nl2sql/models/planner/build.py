@@ -10,6 +10,7 @@ A follow-up question's plan is merged into the earlier one (``followup``).
 from __future__ import annotations
 
 from nl2sql.models.planner import parse as P
+from nl2sql.models.planner.averages import per_own_rows
 from nl2sql.models.planner.catalog import (
     Catalog,
     Column,
@@ -194,6 +195,7 @@ class _Builder:
                 words = " ".join(t.raw for t in r.phrase.toks)
                 raise Unanswerable(f"I could not tell what '{words}' refers to")
         self.average_per_group()
+        per_own_rows(self)  # averages.py: "average items per order" on orders
         owned = {g.column.table for g in plan.groups if g.entity is None}
         plan.groups = [g for g in plan.groups  # "by users in each country": country only
                        if g.entity is None or g.entity.target.id not in owned]

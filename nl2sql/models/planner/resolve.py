@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from nl2sql.models.planner import averages, periods, ranges
 from nl2sql.models.planner import parse as P
-from nl2sql.models.planner import periods, ranges
 from nl2sql.models.planner.build import Unanswerable, build_plan
 from nl2sql.models.planner.catalog import Catalog, Table
 from nl2sql.models.planner.counted import common_wanted
@@ -70,7 +70,7 @@ def understand(question: str, catalog: Catalog, previous: list[str] | None = Non
         problem = ranges.apply(u.plan, ranged) if u.plan is not None else None
         if problem is not None:
             u.plan, u.problem = None, problem
-        u.corrections.append((ranged.said, f"{ranged.start} up to {ranged.end} (excluded)"))
+        u.corrections.append((ranged.said, ranged.reading))
         return u
     compared = periods.read(question)  # "2024 vs 2023", "month-over-month": read apart
     if compared is None and previous and P.parse(question).elliptical:
@@ -88,6 +88,14 @@ def understand(question: str, catalog: Catalog, previous: list[str] | None = Non
         problem = periods.link(u.plan, compared.spec) if u.plan is not None else None
         if problem is not None:
             u.plan, u.problem = None, problem
+        return u
+    qualified = averages.read(question)  # "..., counting customers who ordered at least once"
+    if qualified is not None:
+        u = understand(qualified.rest, catalog, previous)
+        problem = averages.apply(u.plan, qualified, u.parsed) if u.plan is not None else None
+        if problem is not None:
+            u.plan, u.problem = None, problem
+        u.corrections.append(averages.notes(qualified))
         return u
     context: Understanding | None = None
     if previous and P.parse(question).elliptical:
