@@ -41,6 +41,7 @@ from nl2sql.models.planner.ranking import fewest_through_join, money, ranked_own
 from nl2sql.models.planner.relations import account
 from nl2sql.models.planner.sets import relations
 from nl2sql.models.planner.spans import numbered
+from nl2sql.models.planner.substrings import substrings
 from nl2sql.models.planner.superlatives import kind_column, named_plural, row_rank, rows_of
 from nl2sql.models.planner.versus import versus
 from nl2sql.models.planner.words import NEUTRAL
@@ -175,6 +176,7 @@ class _Builder:
         plan = self.plan
         relations(self)  # "never ordered", "more than one order": before values are read
         coordinate(self.parsed.toks, self.readings)  # before values: "and X" is no filter
+        substrings(self)  # "containing the substring 'West'": before values are looked up
         for r in self.readings:
             self.values(r)
         for at, numeric, numbers in numbered(self.parsed.toks, self.readings):

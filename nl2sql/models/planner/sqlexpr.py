@@ -24,6 +24,8 @@ DIALECT = "bigquery"
 AGG_ALIAS = {"AVG": "avg", "SUM": "total", "MIN": "min", "MAX": "max", "MEDIAN": "median"}
 COMPARE: dict[str, type[exp.Binary]] = {"=": exp.EQ, "!=": exp.NEQ, ">": exp.GT, ">=": exp.GTE,
                                          "<": exp.LT, "<=": exp.LTE}
+# Part of a text value (substrings.py's operators): the GoogleSQL function testing it
+PART_OPS = {"contains": "STRPOS", "starts with": "STARTS_WITH", "ends with": "ENDS_WITH"}
 
 
 @lru_cache(maxsize=4096)  # sqlglot's generator is costly to start; names repeat
@@ -255,6 +257,10 @@ def condition(f: Filter, names: Names, defensive: bool = False) -> exp.Expr:
         among = exp.In(this=lhs, expressions=[lit(v) for v in f.values])
         return among if f.op == "=" else exp.Not(this=among)
     value = f.values[0]
+    if f.op in PART_OPS:  # substrings.py: part of a text, in any case (SQL LIKE's '%' is
+        # not needed, so a '%' or '_' in the question's text is plain text)
+        part = fn(PART_OPS[f.op], fn("LOWER", lhs), lit(str(value).lower()))
+        return exp.GT(this=part, expression=lit(0)) if f.op == "contains" else part
     if isinstance(value, bool):
         truth = exp.Is(this=lhs, expression=lit(value))
         return truth if f.op == "=" else exp.Not(this=truth)

@@ -15,7 +15,7 @@ from nl2sql.models.planner.catalog import Column, Table, key_column, label_colum
 from nl2sql.models.planner.features import DEFAULT_TOP, Unanswerable
 from nl2sql.models.planner.lexicon import lexicon
 from nl2sql.models.planner.match import Reading
-from nl2sql.models.planner.words import is_plural
+from nl2sql.models.planner.words import is_plural, stem
 
 # The builder (build._Builder) passed in; not imported, so the modules form no cycle.
 _Builder = Any
@@ -44,11 +44,17 @@ def kind_column(kind: str, tables: list[Table]) -> Column | None:
 
 def named_plural(r: Reading) -> bool:
     """Whether a phrase names things in the plural, by the last word it placed: in
-    "which carrier handles", the carrier, not the verb."""
-    ends = [p.end for p in r.pieces if p.kind != "value"]
-    if not ends:
+    "which carrier handles", the carrier, not the verb. A word naming the ranked kind
+    of quantity is not the thing ranked: in "the most expensive charge type costs",
+    "costs" is the verb or the measure, and the charge type is singular."""
+    kind = r.phrase.superlative[0] if r.phrase.superlative else None
+    measures = KIND_WORDS.get(kind, ()) if kind else ()
+    toks = r.phrase.toks
+    placed = [k for p in r.pieces if p.kind != "value" for k in range(p.start, p.end)
+              if stem(toks[k].low) not in measures]
+    if not placed:
         return r.phrase.plural
-    return is_plural(r.phrase.toks[max(ends) - 1].raw)
+    return is_plural(toks[max(placed)].raw)
 
 
 # -- rows ranked by a column: "the youngest teacher" ------------------------------------
