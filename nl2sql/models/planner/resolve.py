@@ -18,6 +18,7 @@ from nl2sql.models.planner import parse as P
 from nl2sql.models.planner.build import Unanswerable, build_plan
 from nl2sql.models.planner.catalog import Catalog, Table
 from nl2sql.models.planner.counted import common_wanted
+from nl2sql.models.planner.creation import creation_words
 from nl2sql.models.planner.exploring import (
     ASKING,
     first_tables,
@@ -193,6 +194,7 @@ def _understand_one(question: str, catalog: Catalog, context: Plan | None) -> Un
         if u.problem is not None:
             return u
     plan.accounted |= direction_words(plan, parsed.toks)  # "departing": the role key taken
+    plan.accounted |= creation_words(plan, parsed.toks)  # "new users signed up in 2024"
     both = joined_and_related(plan)
     if both is not None:
         u.problem = both
