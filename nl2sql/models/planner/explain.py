@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from nl2sql.interpretation import Interpretation
 from nl2sql.models.planner.cues import Relative
+from nl2sql.models.planner.durations import label as duration_label
 from nl2sql.models.planner.periods import describe, formula, period_filter
 from nl2sql.models.planner.phrasing import (
     AGG_WORDS,
@@ -40,6 +41,9 @@ def _measure(m: Measure, plan: Plan) -> tuple[str, str]:
                 f"COUNT(*) / COUNT(DISTINCT {m.column.name})")
     assert m.column is not None
     word = AGG_WORDS.get(m.func, m.func.lower())
+    if m.since is not None:  # durations.py
+        return (f"the {word} {duration_label(m)}",
+                f"{m.func}({m.column.name} - {m.since.name}, in {(m.unit or 'DAY').lower()}s)")
     return f"the {word} {words(m.column)}", f"{m.func}({m.column.name})"
 
 

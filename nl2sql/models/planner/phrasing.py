@@ -11,6 +11,7 @@ from typing import Any
 
 from nl2sql.models.planner.catalog import Catalog, Column, Table, label_columns
 from nl2sql.models.planner.cues import Relative
+from nl2sql.models.planner.durations import label as duration_label
 from nl2sql.models.planner.periods import describe
 from nl2sql.models.planner.plan import Filter, Plan
 from nl2sql.models.planner.words import (
@@ -153,6 +154,8 @@ def measure_label(plan: Plan) -> str:
     if m.metric is not None:
         return name_text(m.metric.name)
     assert m.column is not None
+    if m.since is not None:
+        return f"{AGG_WORDS[m.func]} {duration_label(m)}"
     return f"{AGG_WORDS[m.func]} {words(m.column)}"
 
 
@@ -206,7 +209,8 @@ def answer_text(plan: Plan, columns: list[str], rows: list[list[Any]], truncated
     for i, mm in enumerate(plan.measures):
         if mm.column is None or i >= len(row):
             continue
-        what = f"{AGG_WORDS.get(mm.func, mm.func.lower())} {words(mm.column)}"
+        what = (f"{AGG_WORDS.get(mm.func, mm.func.lower())} "
+                f"{duration_label(mm) if mm.since else words(mm.column)}")
         said.append(f"the {what} of {noun}{cond} is {fmt(row[i])}" if not said
                     else f"the {what} is {fmt(row[i])}")
     text = " and ".join(said)

@@ -36,6 +36,9 @@ class Measure:
     column: Column | None = None
     condition: tuple[Filter, ...] = ()
     metric: Metric | None = None  # METRIC: a dataset's defined metric (its expression)
+    # a time between two columns of a row (durations.py): ``column - since`` in ``unit``
+    since: Column | None = None
+    unit: str | None = None
 
 
 @dataclass(frozen=True)

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from nl2sql.models.planner import averages, periods, ranges
+from nl2sql.models.planner import averages, durations, periods, ranges
 from nl2sql.models.planner import parse as P
 from nl2sql.models.planner.build import Unanswerable, build_plan
 from nl2sql.models.planner.catalog import Catalog, Table
 from nl2sql.models.planner.counted import common_wanted
+from nl2sql.models.planner.creation import creation_words
 from nl2sql.models.planner.exploring import (
     ASKING,
     first_tables,
@@ -86,6 +87,20 @@ def understand(question: str, catalog: Catalog, previous: list[str] | None = Non
         if said is not None:
             u = understand(said, catalog, previous)
         problem = periods.link(u.plan, compared.spec) if u.plan is not None else None
+        if problem is not None:
+            u.plan, u.problem = None, problem
+        return u
+    span = durations.read(question)  # "average days between placed and delivered"
+    if isinstance(span, str):
+        return Understanding(problem=span)
+    if span is not None:
+        held = durations.with_rows(span, catalog)  # the table both events are columns of
+        if isinstance(held, list):
+            return Understanding(missing=held, problem=None if held else
+                                 f"I could not tell whose '{span.said}' the question asks about")
+        span = held
+        u = understand(span.rest, catalog, previous)
+        problem = durations.apply(u.plan, span) if u.plan is not None else None
         if problem is not None:
             u.plan, u.problem = None, problem
         return u
@@ -179,6 +194,7 @@ def _understand_one(question: str, catalog: Catalog, context: Plan | None) -> Un
         if u.problem is not None:
             return u
     plan.accounted |= direction_words(plan, parsed.toks)  # "departing": the role key taken
+    plan.accounted |= creation_words(plan, parsed.toks)  # "new users signed up in 2024"
     both = joined_and_related(plan)
     if both is not None:
         u.problem = both

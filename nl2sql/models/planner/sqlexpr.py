@@ -204,12 +204,30 @@ def measure_exprs(m: Measure, plan: Plan, names: Names,
                         expression=exp.Window(this=exp.Sum(this=count_star()), over="OVER"))
         return [(count_star(), f"{entity}_count"), (share, f"percent_of_{entity}s")]
     assert m.column is not None
+    if m.since is not None and m.column is not None:  # durations.py
+        return [_duration(m, names, defensive)]
     c = m.column
     if m.func == "MEDIAN":
         return [(_median(num_of(c, names, defensive)), f"median_{c.name}")]
     x = num_of(c, names, defensive) if m.func in ("AVG", "SUM") else names.col(c)
     agg = {"AVG": exp.Avg, "SUM": exp.Sum, "MIN": exp.Min, "MAX": exp.Max}[m.func]
     return [(agg(this=x), f"{AGG_ALIAS[m.func]}_{c.name}")]
+
+
+def _duration(m: Measure, names: Names, defensive: bool) -> tuple[exp.Expr, str]:
+    """The time from ``m.since`` to ``m.column``, aggregated: whole calendar days between
+    their dates, or the exact hours/minutes/seconds between two timestamps."""
+    assert m.column is not None and m.since is not None
+    end, start = time_of(m.column, names, defensive), time_of(m.since, names, defensive)
+    unit = m.unit or "DAY"
+    if unit == "DAY":
+        x: exp.Expr = fn("DATE_DIFF", fn("DATE", end), fn("DATE", start), exp.var("DAY"))
+    else:
+        x = exp.Div(this=fn("TIMESTAMP_DIFF", end, start, exp.var("SECOND")),
+                    expression=lit({"HOUR": 3600, "MINUTE": 60}.get(unit, 1)))
+    agg = _median(x) if m.func == "MEDIAN" else {
+        "AVG": exp.Avg, "SUM": exp.Sum, "MIN": exp.Min, "MAX": exp.Max}[m.func](this=x)
+    return agg, f"{AGG_ALIAS[m.func]}_{unit.lower()}s_{m.since.name}_to_{m.column.name}"
 
 
 def _describe_values(f: Filter) -> str:
