@@ -43,6 +43,7 @@ from nl2sql.models.planner.spans import numbered
 from nl2sql.models.planner.substrings import substrings
 from nl2sql.models.planner.superlatives import kind_column, named_plural, row_rank, rows_of
 from nl2sql.models.planner.versus import versus
+from nl2sql.models.planner.whenasked import when_asked
 from nl2sql.models.planner.words import NEUTRAL
 
 ROLE_PHRASES = (P.COUNT, P.MEASURE, P.GROUP, P.RANK_GROUP, P.WHICH, P.PCT_BASE,
@@ -211,6 +212,7 @@ class _Builder:
         money(self)  # "spent the most": a sum of money, never a count
         ranked_own_rows(self)  # "the name of the customer with the highest age": a row
         fewest_through_join(self)  # "the fewest orders": not only among those with some
+        when_asked(self)  # "When did the episode X air?": its date, not a count
         if self.row_entity and not plan.measures and not plan.rows and not plan.groups:
             self._list_rows()
         ranked_rows(plan, self.parsed)
