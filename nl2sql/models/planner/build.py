@@ -35,6 +35,7 @@ from nl2sql.models.planner.followup import merge
 from nl2sql.models.planner.joins import direct, prune, route, target_of
 from nl2sql.models.planner.listing import as_listing, coordinate, order_phrases, ranked_rows
 from nl2sql.models.planner.match import Piece, Reading
+from nl2sql.models.planner.pairs import coordinate_joined
 from nl2sql.models.planner.plan import Filter, GroupKey, Measure, Plan
 from nl2sql.models.planner.ranking import fewest_through_join, money, ranked_own_rows, ranking
 from nl2sql.models.planner.relations import account
@@ -176,6 +177,7 @@ class _Builder:
         plan = self.plan
         relations(self)  # "never ordered", "more than one order": before values are read
         coordinate(self.parsed.toks, self.readings)  # before values: "and X" is no filter
+        coordinate_joined(self)  # "titles of songs and names of singers" (pairs.py)
         substrings(self)  # "containing the substring 'West'": before values are looked up
         for r in self.readings:
             self.values(r)
