@@ -30,6 +30,9 @@ def when_asked(b: _Builder) -> None:
     """Show the date column the question asks for, on the rows it describes."""
     toks: list[Tok] = b.parsed.toks
     plan = b.plan
+    year = _asks_year(toks)
+    if year:
+        _year_verb(b, toks)
     if not toks or toks[0].low != "when" or plan.measures or plan.rows or plan.groups:
         return
     col, naming = _date_column(b, toks)
@@ -46,6 +49,29 @@ def when_asked(b: _Builder) -> None:
         plan.accounted.add(at)
 
 
+def _asks_year(toks: list[Tok]) -> bool:
+    """"In which year ...", "What year ...": the question asks for a year."""
+    lows = [t.low for t in toks[:4]]
+    return lows[:2] in (["what", "year"], ["which", "year"]) or (
+        lows[:1] == ["in"] and lows[1:3] in (["what", "year"], ["which", "year"]))
+
+
+def _year_verb(b: _Builder, toks: list[Tok]) -> None:
+    """"In which year did the museum open?": the year column shown is the one the closing
+    verb names (``open_year``), so the verb is accounted for; any other verb is left to
+    the audit."""
+    last = _last_verb(b, toks)
+    shown = [c for c in b.plan.rows + [g.column for g in b.plan.groups]
+             if c.words and c.words[-1] == "year"]
+    if last and len(shown) == 1 and any(
+            _says(toks[i].low, w) for i in last for w in _roots(shown[0])):
+        b.plan.accounted |= last
+
+
+def _roots(c: Column) -> set[str]:
+    return {stem(w) for w in c.words} - _DATE_WORDS
+
+
 def _dated(c: Column) -> bool:
     return c.temporal or bool(c.words and c.words[-1] in _DATE_WORDS)
 
@@ -55,7 +81,7 @@ def _date_column(b: _Builder, toks: list[Tok]) -> tuple[Column | None, set[int]]
     dated = [c for c in b.s.columns or [] if _dated(c) and not c.is_key]
     named: list[tuple[Column, set[int]]] = []
     for c in dated:
-        own = {stem(w) for w in c.words} - _DATE_WORDS - {stem(w) for w in b.s.words}
+        own = _roots(c) - {stem(w) for w in b.s.words}
         hits = {t.i for t in toks[1:] for w in own if _says(t.low, w)}
         if hits:
             named.append((c, hits))
@@ -67,8 +93,14 @@ def _date_column(b: _Builder, toks: list[Tok]) -> tuple[Column | None, set[int]]
     return None, set()
 
 
+# Verbs whose event a column names with another word: "born" -> birth_date
+_EVENT_NOUNS = {"born": "birth", "died": "death", "dies": "death", "die": "death"}
+
+
 def _says(word: str, root: str) -> bool:
     """``hired``, ``airs``, ``aired`` say ``hire``, ``air``: the root and a verb ending."""
+    if _EVENT_NOUNS.get(word) == root:
+        return True
     base = root[:-1] if root.endswith("e") else root
     return word == root or (len(base) >= 3 and word.startswith(base)
                             and word[len(base):] in ("e", "s", "es", "d", "ed", "ing"))
