@@ -36,6 +36,7 @@ from nl2sql.models.planner.followup import merge
 from nl2sql.models.planner.joins import direct, prune, route, target_of
 from nl2sql.models.planner.listing import as_listing, coordinate, order_phrases, ranked_rows
 from nl2sql.models.planner.match import Piece, Reading
+from nl2sql.models.planner.pairs import coordinate_joined
 from nl2sql.models.planner.plan import Filter, GroupKey, Measure, Plan
 from nl2sql.models.planner.ranking import fewest_through_join, money, ranked_own_rows, ranking
 from nl2sql.models.planner.relations import account
@@ -44,6 +45,7 @@ from nl2sql.models.planner.spans import numbered
 from nl2sql.models.planner.substrings import substrings
 from nl2sql.models.planner.superlatives import kind_column, named_plural, row_rank, rows_of
 from nl2sql.models.planner.versus import versus
+from nl2sql.models.planner.whenasked import when_asked
 from nl2sql.models.planner.words import NEUTRAL
 
 ROLE_PHRASES = (P.COUNT, P.MEASURE, P.GROUP, P.RANK_GROUP, P.WHICH, P.PCT_BASE,
@@ -176,6 +178,7 @@ class _Builder:
         plan = self.plan
         relations(self)  # "never ordered", "more than one order": before values are read
         coordinate(self.parsed.toks, self.readings)  # before values: "and X" is no filter
+        coordinate_joined(self)  # "titles of songs and names of singers" (pairs.py)
         substrings(self)  # "containing the substring 'West'": before values are looked up
         for r in self.readings:
             self.values(r)
@@ -213,6 +216,7 @@ class _Builder:
         money(self)  # "spent the most": a sum of money, never a count
         ranked_own_rows(self)  # "the name of the customer with the highest age": a row
         fewest_through_join(self)  # "the fewest orders": not only among those with some
+        when_asked(self)  # "When did the episode X air?": its date, not a count
         if self.row_entity and not plan.measures and not plan.rows and not plan.groups:
             self._list_rows()
         ranked_rows(plan, self.parsed)
