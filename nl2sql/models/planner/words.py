@@ -153,6 +153,8 @@ _NAME_NOISE = _LEX.sets["name_noise"]
 KEY_SUFFIXES = tuple(sorted(_LEX.sets["key_suffixes"]))
 # First parts of foreign key names: fkDept, FK_customer.
 KEY_PREFIXES = tuple(sorted(_LEX.sets["key_prefixes"]))
+# First parts of names that shorten "number": n_sold, nb_items (only there, as "n" is no word).
+NUMBER_FIRST = _LEX.sets["number_first"]
 # Units written after a quantity's name: WeightKg, price_usd, duration_ms.
 UNIT_SUFFIXES = _LEX.sets["unit_suffixes"]
 
@@ -174,6 +176,8 @@ def name_words(name: str) -> tuple[str, ...]:
     (('department',), ('weight',))
     """
     words = [stem(p) for p in split_name(name) if p not in _NAME_NOISE]
+    if len(words) > 1 and words[0] in NUMBER_FIRST:
+        words[0] = "number"
     if len(words) > 1 and words[-1] in KEY_SUFFIXES:
         words = words[:-1]
     elif len(words) > 1 and words[0] in KEY_PREFIXES:
