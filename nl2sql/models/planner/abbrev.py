@@ -9,14 +9,16 @@ naming standard's shortenings; a name word is read as a question word when it is
   its letters in order, the first the same, no vowel after the first letter but a final
   ``e`` as in ``whse``, and not the word's start: "age" is not short for "aged"), or
 - the start of the word (``estab`` established, ``carr`` carrier: at least three
-  letters, the word at least two letters longer).
+  letters, the word at least two letters longer, and not a whole word an ending makes
+  another of: "ship" is not short for "shipment" or "shipped").
 
 Only words the catalog does not already know are read this way, never the lexicon's
-words that shape a query ("total" is not ``ttl``), and only one to one: a question word
-two name words could shorten, or a name word two question words could spell out, is
-left unread, so the question is declined naming the word rather than answered on a
-guess. Each reading is returned so the interpretation shows it ("read 'bns' as
-'bonuses'"): a misreading is visible to the person asking.
+words that shape a query ("total" is not ``ttl``), though a word the planner otherwise
+takes for the warehouse itself may be (``whse`` for "warehouses"). Readings are one to
+one: a question word two name words could shorten, or a name word two question words
+could spell out, is left unread, so the question is declined naming the word rather
+than answered on a guess. Each reading is returned so the interpretation shows it
+("read 'bns' as 'bonuses'"): a misreading is visible to the person asking.
 """
 
 from __future__ import annotations
@@ -26,7 +28,6 @@ from nl2sql.models.planner.lexicon import lexicon
 from nl2sql.models.planner.words import (
     BOUNDARIES,
     FILLERS,
-    NEUTRAL,
     QUESTION_WORDS,
     VERBS,
     tokenize,
@@ -57,13 +58,25 @@ def dropped_vowels(short: str, word: str) -> bool:
     return all(letter in rest for letter in short[1:])
 
 
+# Endings that make another word of a whole one ("ship" -> "shipment"): what is left
+# after such a start is no shortening.
+DERIVED = ("ment", "ing", "er", "ed", "ion", "ness", "able", "ful", "ly")
+
+
 def cut_short(short: str, word: str) -> bool:
-    """``short`` is the start of ``word``, cut at least two letters early.
+    """``short`` is the start of ``word``, cut at least two letters early, not a whole
+    word that an ending derives ``word`` from.
 
     >>> cut_short("estab", "established"), cut_short("carr", "carrier"), cut_short("stat", "state")
     (True, True, False)
+    >>> cut_short("ship", "shipment"), cut_short("ship", "shipped")
+    (False, False)
     """
-    return len(short) >= MIN_SHORT and len(word) >= len(short) + 2 and word.startswith(short)
+    rest = word[len(short):]
+    if rest[:1] == short[-1:]:  # "shipped": the last letter doubled before the ending
+        rest = rest[1:]
+    return (len(short) >= MIN_SHORT and len(word) >= len(short) + 2 and word.startswith(short)
+            and rest not in DERIVED)
 
 
 def shortens(short: str, word: str) -> bool:
@@ -80,13 +93,13 @@ def readings(question: str, catalog: Catalog) -> dict[str, str]:
     names = _names(catalog)
     vocab = {w for n in names for w in n.written}
     lex = lexicon()
-    shaping = lex.contentless.union(*lex.features.values())
+    shaping = (lex.function_words | lex.light_verbs).union(*lex.features.values())
     toks = tokenize(question)
     said = {t.stem for t in toks}
     asked = {t.stem for t in toks
              if not t.quoted and t.number is None and not t.cap and t.stem.isalpha()
              and len(t.stem) >= MIN_WORD and t.stem not in vocab
-             and not {t.low, t.stem} & (shaping | FILLERS | BOUNDARIES | VERBS | NEUTRAL
+             and not {t.low, t.stem} & (shaping | FILLERS | BOUNDARIES | VERBS
                                         | QUESTION_WORDS)}
     shorts = {w for w in vocab if w.isalpha() and w not in said}
     pairs = [(s, q) for s in shorts for q in asked if shortens(s, q)]

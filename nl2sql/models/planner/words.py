@@ -69,6 +69,8 @@ def stem(word: str) -> str:
 
     >>> [stem(w) for w in ["Countries", "statuses", "status", "boxes", "Women", "qty"]]
     ['country', 'status', 'status', 'box', 'woman', 'quantity']
+    >>> [stem(w) for w in ["warehouses", "causes", "buses"]]
+    ['warehouse', 'cause', 'bus']
     """
     w = word.lower().replace("’", "'")
     if w.endswith("'s"):
@@ -80,6 +82,8 @@ def stem(word: str) -> str:
         return IRREGULAR[w]
     if len(w) > 4 and w.endswith("ies"):
         return w[:-3] + "y"
+    if w.endswith(("ouses", "auses")):  # houses, causes: the -e is the word's own
+        return w[:-1]
     if len(w) > 4 and w.endswith(("sses", "xes", "ches", "shes", "uses", "zzes")):
         return w[:-2]
     if len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is", "'s")):
