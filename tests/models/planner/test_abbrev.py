@@ -71,3 +71,25 @@ def test_a_word_two_names_could_shorten_is_declined(fleet_db: Path) -> None:
     assert_answers_like(fleet_db, "How many depots are there per city?",
                         "SELECT cty_nm, COUNT(*) FROM fleet.depot GROUP BY 1")
 
+
+
+# Two dates on one table: which one a year filters is said by the verb
+STAFF_SQL = """
+CREATE SCHEMA crew;
+CREATE TABLE crew.staff (staff_id INTEGER, full_nm VARCHAR, birth_dt DATE, hire_dt DATE);
+INSERT INTO crew.staff SELECT i, 'P' || i, DATE '1970-01-01' + CAST(i * 400 AS INTEGER),
+  DATE '2015-01-01' + CAST(i * 90 AS INTEGER) FROM range(1, 41) t(i);
+"""
+
+
+@pytest.fixture(scope="module")
+def staff_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_db(tmp_path_factory, STAFF_SQL)
+
+
+def test_the_verb_of_an_event_picks_its_date_column(staff_db: Path) -> None:
+    # birth_dt comes first: without the verb a year would filter births
+    assert_answers_like(staff_db, "How many staff were hired in 2019?",
+                        "SELECT COUNT(*) FROM crew.staff WHERE EXTRACT(YEAR FROM hire_dt) = 2019")
+    assert_answers_like(staff_db, "How many staff did we hire in 2020?",
+                        "SELECT COUNT(*) FROM crew.staff WHERE EXTRACT(YEAR FROM hire_dt) = 2020")
