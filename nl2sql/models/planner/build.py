@@ -32,6 +32,7 @@ from nl2sql.models.planner.features import (
     merge_values,
     percentages,
 )
+from nl2sql.models.planner.flags import flag_filter
 from nl2sql.models.planner.followup import merge
 from nl2sql.models.planner.joins import direct, prune, route, target_of
 from nl2sql.models.planner.listing import as_listing, coordinate, order_phrases, ranked_rows
@@ -103,9 +104,10 @@ class _Builder:
             self.value_filters.append((r.phrase.toks[pieces[0].start].i, f))
         for p in r.of("column"):
             assert p.column is not None
-            if p.column.boolean and r.phrase.role in (P.CONTEXT, P.COUNT, P.PCT_BASE, P.OF):
-                f = Filter(self.use(p.column), "=", (not r.phrase.negated,))
-                self.value_filters.append((r.phrase.toks[p.start].i, f))
+            flag = flag_filter(p.column, r.phrase.negated)  # flags.py: = TRUE, = 'Y'
+            if flag is not None and r.phrase.role in (P.CONTEXT, P.COUNT, P.PCT_BASE, P.OF):
+                self.use(p.column)
+                self.value_filters.append((r.phrase.toks[p.start].i, flag))
             elif p.column.temporal and r.phrase.role == P.CONTEXT:
                 self.time_hint = p.column
                 table = self.catalog.table(p.column.table)

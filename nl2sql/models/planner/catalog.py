@@ -68,6 +68,7 @@ class Column:
         # REGIONID: region's id, in capitals (PAID, VALID as flags are not keys)
         glued = None if self.boolean else _GLUED_KEY.fullmatch(self.name)
         self.words = name_words(f"{glued[1]}_{glued[2]}" if glued else self.name)
+        self.written = self.words  # as named; abbrev.py reads shortenings per question
         parts = split_name(self.name)
         self.is_key = is_key_name(parts) or glued is not None
 
@@ -98,6 +99,7 @@ class Table:
     def __post_init__(self) -> None:
         self.dataset, _, self.name = self.id.rpartition(".")
         self.words = table_words(self.name)
+        self.written = self.words  # as named; abbrev.py reads shortenings per question
         self.desc_words = description_nouns(self.description, self.words)
         # "Revenue is SUM(sale_price)": words the description defines as a column's total
         self.defined = {stem(w): (f.upper(), c) for w, f, c in _DEFINED.findall(self.description)}

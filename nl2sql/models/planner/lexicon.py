@@ -26,7 +26,8 @@ FEATURES = ("negation", "alternative", "ordering", "ranking", "average", "median
 #: word sets of the planner's reading (``sets``), each a string of lower-case words
 SETS = ("fillers", "boundaries", "verbs", "neutral", "question_words", "person_words",
         "uncountable", "name_noise", "table_noise", "key_suffixes", "key_prefixes",
-        "unit_suffixes", "amount_words", "reference_words", "numbered_after", "name_cues",
+        "unit_suffixes", "number_first", "amount_words", "reference_words", "numbered_after",
+        "name_cues",
         "count_ranks", "value_ranks", "place_words", "time_words", "order_words", "descending",
         "high_first", "alphabetical", "order_skippable", "agg_before", "personal_pronouns",
         "name_parts", "money_columns", "money_words")

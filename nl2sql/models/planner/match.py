@@ -17,7 +17,13 @@ from functools import lru_cache
 from nl2sql.models.planner import parse as P
 from nl2sql.models.planner.catalog import LABEL_WORDS, Catalog, Column, Table, key_column
 from nl2sql.models.planner.lexicon import lexicon
-from nl2sql.models.planner.naming import money_column, named_column, own_column, reordered_column
+from nl2sql.models.planner.naming import (
+    event_column,
+    money_column,
+    named_column,
+    own_column,
+    reordered_column,
+)
 from nl2sql.models.planner.owners import names_of, owner_after
 from nl2sql.models.planner.terms import alias_values, synonym_column
 from nl2sql.models.planner.words import (
@@ -328,6 +334,8 @@ class Matcher:
                      or (reordered_column(words, self.scope, self.subject)
                          if len(words) > 1 else None)
                      or own_column(words, self.scope, self.subject)
+                     or (None if self.counted or is_plural(toks[b - 1].raw)  # "hires": rows
+                         else event_column(words, self.scope, self.subject))
                      or money_column(words, self.scope, self.subject, self._qualifies))
             if found is not None:
                 best = (found[0], Piece("column", a, b, found[1], found[2]))

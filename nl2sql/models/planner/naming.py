@@ -4,6 +4,8 @@ when no column's name ends with the words said).
 - ``department`` for ``DeptName`` (the name of one), ``fare`` for ``fare_amt``, ``revenue``
   where a description says "Revenue is SUM(sale_price)" (``named_column``);
 - ``arriving date`` for ``date_arrived`` (``reordered_column``);
+- ``hired`` for ``hire_dt``: the event a date column records, said as a verb
+  (``event_column``);
 - ``cost`` for ``cost_of_treatment`` in Treatments: a name less its table's own words
   (``own_column``);
 - ``the cost``, ``the amount of money`` for the one money column of the table meant
@@ -66,6 +68,32 @@ def reordered_column(words: tuple[str, ...], scope: list[Table],
         return None
     table, col = found[0]
     return (int(table is subject),), table, col
+
+
+# Last words of a temporal column's name that only say it holds when something happened.
+DATE_WORDS = frozenset({"date", "time", "timestamp", "datetime", "at", "on"})
+
+
+def event_column(words: tuple[str, ...], scope: list[Table],
+                 subject: Table | None) -> Found | None:
+    """``hired`` for ``hire_dt``, ``shipped`` for ``ship_date``: the one date column (the
+    subject's first) whose name is the event a verb says happened, and a date word:
+    the verb's own form or its past (-ed). ``match`` never asks with a plural noun
+    ("hires" are rows, not a date)."""
+    if len(words) != 1:
+        return None
+    said = words[0]
+    found = [(table, col) for table in scope for col in table.columns or []
+             if col.temporal and len(col.words) == 2 and col.words[1] in DATE_WORDS
+             and (said == col.words[0] or (said.endswith("ed") and _same_verb(said, col.words[0])))]
+    return _one(found, subject)
+
+
+def _same_verb(past: str, word: str) -> bool:
+    """``hired``/``hire``, ``shipped``/``ship``, ``opened``/``open``."""
+    base = past[:-2]
+    return word in (base, base + "e") or (len(base) > 3 and base[-1] == base[-2]
+                                           and word == base[:-1])
 
 
 def own_column(words: tuple[str, ...], scope: list[Table],

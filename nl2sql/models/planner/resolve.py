@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from nl2sql.models.planner import averages, durations, periods, ranges
 from nl2sql.models.planner import parse as P
+from nl2sql.models.planner.abbrev import read_names
 from nl2sql.models.planner.build import Unanswerable, build_plan
 from nl2sql.models.planner.catalog import Catalog, Table
 from nl2sql.models.planner.counted import common_wanted
@@ -128,6 +129,7 @@ def _understand_one(question: str, catalog: Catalog, context: Plan | None) -> Un
     question, corrections = correct(expand(question), catalog)
     question, spelled = spell_acronyms(question, catalog)  # terms.py: 'US' -> 'United States'
     corrections += spelled
+    corrections += read_names(question, catalog)  # abbrev.py: 'bns' read as 'bonuses'
     metric, question = named_metric(question, catalog)  # metrics.py
     if metric is not None:
         held = [catalog.table(metric.table), *metric_tables(metric, catalog)]  # metrics.py

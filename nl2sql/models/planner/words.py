@@ -69,6 +69,8 @@ def stem(word: str) -> str:
 
     >>> [stem(w) for w in ["Countries", "statuses", "status", "boxes", "Women", "qty"]]
     ['country', 'status', 'status', 'box', 'woman', 'quantity']
+    >>> [stem(w) for w in ["warehouses", "causes", "buses"]]
+    ['warehouse', 'cause', 'bus']
     """
     w = word.lower().replace("’", "'")
     if w.endswith("'s"):
@@ -80,6 +82,8 @@ def stem(word: str) -> str:
         return IRREGULAR[w]
     if len(w) > 4 and w.endswith("ies"):
         return w[:-3] + "y"
+    if w.endswith(("ouses", "auses")):  # houses, causes: the -e is the word's own
+        return w[:-1]
     if len(w) > 4 and w.endswith(("sses", "xes", "ches", "shes", "uses", "zzes")):
         return w[:-2]
     if len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is", "'s")):
@@ -153,6 +157,8 @@ _NAME_NOISE = _LEX.sets["name_noise"]
 KEY_SUFFIXES = tuple(sorted(_LEX.sets["key_suffixes"]))
 # First parts of foreign key names: fkDept, FK_customer.
 KEY_PREFIXES = tuple(sorted(_LEX.sets["key_prefixes"]))
+# First parts of names that shorten "number": n_sold, nb_items (only there, as "n" is no word).
+NUMBER_FIRST = _LEX.sets["number_first"]
 # Units written after a quantity's name: WeightKg, price_usd, duration_ms.
 UNIT_SUFFIXES = _LEX.sets["unit_suffixes"]
 
@@ -174,6 +180,8 @@ def name_words(name: str) -> tuple[str, ...]:
     (('department',), ('weight',))
     """
     words = [stem(p) for p in split_name(name) if p not in _NAME_NOISE]
+    if len(words) > 1 and words[0] in NUMBER_FIRST:
+        words[0] = "number"
     if len(words) > 1 and words[-1] in KEY_SUFFIXES:
         words = words[:-1]
     elif len(words) > 1 and words[0] in KEY_PREFIXES:

@@ -1,0 +1,127 @@
+"""Terse names read against the question's own words: ``bns_amt`` is the bonus amount
+where the question says "bonuses", ``shpmt`` the shipments where it says "shipments".
+
+The general abbreviations (``cd`` code, ``nm`` name, ``amt`` amount ...) are expanded for
+every name by ``words.stem`` from the lexicon. What no table can list is the rest of a
+naming standard's shortenings; a name word is read as a question word when it is:
+
+- the word with its vowels dropped (``bns`` bonus, ``gndr`` gender, ``shpmt`` shipment:
+  its letters in order, the first the same, no vowel after the first letter but a final
+  ``e`` as in ``whse``, and not the word's start: "age" is not short for "aged"), or
+- the start of the word (``estab`` established, ``carr`` carrier: at least three
+  letters, the word at least two letters longer, and not a whole word an ending makes
+  another of: "ship" is not short for "shipment" or "shipped").
+
+Only words the catalog does not already know are read this way, never the lexicon's
+words that shape a query ("total" is not ``ttl``), though a word the planner otherwise
+takes for the warehouse itself may be (``whse`` for "warehouses"). Readings are one to
+one: a question word two name words could shorten, or a name word two question words
+could spell out, is left unread, so the question is declined naming the word rather
+than answered on a guess. Each reading is returned so the interpretation shows it
+("read 'bns' as 'bonuses'"): a misreading is visible to the person asking.
+"""
+
+from __future__ import annotations
+
+from nl2sql.models.planner.catalog import Catalog, Column, Table
+from nl2sql.models.planner.lexicon import lexicon
+from nl2sql.models.planner.words import (
+    BOUNDARIES,
+    FILLERS,
+    QUESTION_WORDS,
+    VERBS,
+    tokenize,
+)
+
+VOWELS = frozenset("aeiou")
+MIN_SHORT = 3  # two letters (``lv``, ``ot``) fit too many words to be read from one
+MIN_WORD = 4
+
+
+def dropped_vowels(short: str, word: str) -> bool:
+    """``short`` is ``word`` without its vowels (and perhaps a few more letters).
+
+    >>> dropped_vowels("bns", "bonus"), dropped_vowels("whse", "warehouse")
+    (True, True)
+    >>> dropped_vowels("ttl", "title"), dropped_vowels("btl", "title")
+    (True, False)
+    >>> dropped_vowels("age", "aged")
+    False
+    """
+    if (len(short) < MIN_SHORT or short[0] != word[0] or len(word) <= len(short)
+            or word.startswith(short)):  # "age" in "aged": an ending, not dropped vowels
+        return False
+    inner = short[1:-1] + (short[-1] if short[-1] != "e" else "")
+    if VOWELS & set(inner):
+        return False
+    rest = iter(word[1:])
+    return all(letter in rest for letter in short[1:])
+
+
+# Endings that make another word of a whole one ("ship" -> "shipment"): what is left
+# after such a start is no shortening.
+DERIVED = ("ment", "ing", "er", "ed", "ion", "ness", "able", "ful", "ly")
+
+
+def cut_short(short: str, word: str) -> bool:
+    """``short`` is the start of ``word``, cut at least two letters early, not a whole
+    word that an ending derives ``word`` from.
+
+    >>> cut_short("estab", "established"), cut_short("carr", "carrier"), cut_short("stat", "state")
+    (True, True, False)
+    >>> cut_short("ship", "shipment"), cut_short("ship", "shipped")
+    (False, False)
+    """
+    rest = word[len(short):]
+    if rest[:1] == short[-1:]:  # "shipped": the last letter doubled before the ending
+        rest = rest[1:]
+    return (len(short) >= MIN_SHORT and len(word) >= len(short) + 2 and word.startswith(short)
+            and rest not in DERIVED)
+
+
+def shortens(short: str, word: str) -> bool:
+    return dropped_vowels(short, word) or cut_short(short, word)
+
+
+def _names(catalog: Catalog) -> list[Table | Column]:
+    return [*catalog.tables.values(),
+            *(c for t in catalog.tables.values() for c in t.columns or [])]
+
+
+def readings(question: str, catalog: Catalog) -> dict[str, str]:
+    """Name word -> the question word (stem) it shortens, one to one."""
+    names = _names(catalog)
+    vocab = {w for n in names for w in n.written}
+    lex = lexicon()
+    shaping = (lex.function_words | lex.light_verbs).union(*lex.features.values())
+    toks = tokenize(question)
+    said = {t.stem for t in toks}
+    asked = {t.stem for t in toks
+             if not t.quoted and t.number is None and not t.cap and t.stem.isalpha()
+             and len(t.stem) >= MIN_WORD and t.stem not in vocab
+             and not {t.low, t.stem} & (shaping | FILLERS | BOUNDARIES | VERBS
+                                        | QUESTION_WORDS)}
+    shorts = {w for w in vocab if w.isalpha() and w not in said}
+    pairs = [(s, q) for s in shorts for q in asked if shortens(s, q)]
+    out: dict[str, str] = {}
+    for s, q in pairs:
+        if sum(1 for s2, _ in pairs if s2 == s) == 1 and sum(1 for _, q2 in pairs if q2 == q) == 1:
+            out[s] = q
+    return out
+
+
+def read_names(question: str, catalog: Catalog) -> list[tuple[str, str]]:
+    """Give the catalog's names the words ``question`` spells out for their shortenings
+    (and back their written words where it spells none); return the readings as
+    (name word, question word as typed), for the interpretation."""
+    found = readings(question, catalog)
+    changed = False
+    for name in _names(catalog):
+        words = tuple(found.get(w, w) for w in name.written)
+        if words != name.words:
+            name.words = words
+            changed = True
+    if changed:
+        catalog.derived.clear()  # the key graph is read off the names' words
+    typed = {t.stem: t.low for t in tokenize(question)}
+    return [(s, typed.get(q, q)) for s, q in sorted(found.items())]
