@@ -226,6 +226,13 @@ def audit(toks: list[Tok], parsed: P.Parse, readings: list[Reading], plan: Plan,
             continue  # "longer than 30 km", "cost more than 1 dollar": the comparison's unit
         if pronoun_pair(t, toks):
             continue  # "his or her last name": one person, no alternative
+        if t.low == "both":
+            # "both 2023 and 2024" (each year) and "list both X and Y" (two columns) are
+            # read; "at both a coastal and a wetland site" asks for rows meeting each
+            # value, which a filter taking either value (IN) would answer wrongly
+            if not parsed.both_years and "alternative" in feats:
+                out.unused.append(t.raw)
+            continue
         wanted = lex.features_of(t.low)
         if wanted:
             if "distinct" in wanted and t.i + 1 in grouped:
