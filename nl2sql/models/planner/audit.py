@@ -295,6 +295,11 @@ def _plan_problems(parsed: P.Parse, readings: list[Reading], plan: Plan,
     plural = {col_key(p.column) for r in readings for p in r.pieces if p.column is not None
               and is_plural(r.phrase.toks[p.end - 1].raw)}
     for m in plan.measures:
+        if (plan.ranked and not plan.rows and m.func in ("MAX", "MIN") and m.column is not None
+                and any(col_key(g.column) == col_key(m.column) for g in plan.groups)):
+            # "at what hour do the most trips start": ranking hours by the latest start
+            # time within them ranks the buckets by themselves; the words meant a count
+            problems.append(f"I would rank groups of {m.column.name} by {m.column.name} itself")
         if (m.func == "COUNT_DISTINCT" and m.column is not None and not m.column.is_key
                 and not words & lex.features["distinct"] and col_key(m.column) not in plural):
             problems.append(f"the question does not ask how many different "
