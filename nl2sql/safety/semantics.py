@@ -21,6 +21,8 @@ from collections.abc import Callable
 
 from sqlglot import exp
 
+from nl2sql.safety.rendered import cannot_grow, check_size
+
 Rewrite = Callable[[exp.Expr], exp.Expr]
 
 #: Most elements GENERATE_ARRAY / GENERATE_DATE_ARRAY / GENERATE_TIMESTAMP_ARRAY may build.
@@ -30,8 +32,32 @@ MAX_BUILT_CHARS = 100_000
 
 
 def for_duckdb(tree: exp.Expr) -> exp.Expr:
-    """Apply every rewrite in ``REWRITES`` to a copy of ``tree``."""
-    return tree.transform(_rewrite_node)
+    """Apply every rewrite in ``REWRITES`` to a copy of ``tree``, children first.
+
+    Children first, so that every node is seen: a rewrite that replaces a node
+    (``SAFE.REPEAT(...)`` becomes ``TRY(REPEAT(...))``) would otherwise hide
+    its children from the others, and a guard inside would be skipped.
+    """
+    root = tree.copy()
+    for node in reversed(list(root.walk(bfs=False))):  # every descendant before its parent
+        parent, key, index = node.parent, node.arg_key, node.index
+        replaced = _rewrite_node(node)
+        # Guards copy their arguments (in place): nested, they multiply the query's size.
+        # Stop as soon as one rewritten part is too large, before the next level copies it.
+        if replaced is not node or isinstance(node, _GUARDED):
+            check_size(replaced)
+        if replaced is node:
+            continue
+        if parent is None or key is None:
+            root = replaced
+        else:
+            parent.set(key, replaced, index)
+    return root
+
+
+#: Node types whose rewrite adds a guard in place (copying some of their arguments).
+_GUARDED = (exp.Repeat, exp.Pad, exp.GenerateSeries, exp.GenerateDateArray, exp.Replace,
+            exp.RegexpReplace)
 
 
 def _rewrite_node(node: exp.Expr) -> exp.Expr:
@@ -49,7 +75,8 @@ def _error(message: str) -> exp.Expr:
 
 
 def _guard(too_big: exp.Expr, message: str, value: exp.Expr) -> exp.Expr:
-    """``value``, or an engine error when ``too_big`` holds (checked before building)."""
+    """``value``, or an engine error when ``too_big`` holds (checked before building);
+    ``nl2sql/safety/rendered.py`` finds every size argument of the output so guarded."""
     return exp.Case(ifs=[exp.If(this=too_big, true=_error(message))], default=value)
 
 
@@ -95,14 +122,54 @@ def guard_string_builders(node: exp.Expr) -> exp.Expr:
     limit = exp.Literal.number(MAX_BUILT_CHARS)
     if isinstance(node, exp.Repeat) and node.args.get("times") is not None:
         times = node.args["times"]
-        size = exp.Mul(this=exp.Paren(this=times.copy()),
-                       expression=exp.Length(this=node.this.copy()))
+        size = exp.Mul(this=exp.Paren(this=times.copy()), expression=_length(node.this))
         node.set("times", _guard(exp.GT(this=size, expression=limit), message, times.copy()))
     elif isinstance(node, exp.Pad) and node.expression is not None:
         length = node.expression
         node.set("expression", _guard(exp.GT(this=length.copy(), expression=limit), message,
                                       length.copy()))
     return node
+
+
+def guard_replacements(node: exp.Expr) -> exp.Expr:
+    """REPLACE and REGEXP_REPLACE stop with an error when their result could pass
+    ``MAX_BUILT_CHARS`` characters and be longer than their input: nested, each can
+    multiply a string's length (``REPLACE(s, 'x', 'xxxxxxxxxx')`` ten times over)."""
+    if not isinstance(node, exp.Replace | exp.RegexpReplace) \
+            or node.args.get("replacement") is None:
+        return node
+    text, pattern, replacement = node.this, node.expression, node.args["replacement"]
+    if cannot_grow(node):
+        return node  # the common cleaning chain: nothing to guard, nothing copied
+    per_match: exp.Expr
+    if isinstance(node, exp.Replace):  # at most one copy per (non-empty) match
+        per_match = exp.Div(this=_length(replacement), expression=exp.Greatest(
+            this=_length(pattern), expressions=[exp.Literal.number(1)]))
+    else:  # a pattern may match empty strings, and \0 copies a whole match
+        per_match = exp.Mul(this=_length(replacement), expression=exp.Literal.number(2))
+    bound = exp.Mul(this=exp.Paren(this=exp.Add(this=_length(text),
+                                                expression=exp.Literal.number(1))),
+                    expression=exp.Paren(this=per_match))
+    # Only growth is refused: a replacement no longer than its pattern never lengthens
+    # the string (and ``text`` is copied once more here, not twice).
+    too_big = exp.And(this=exp.GT(this=per_match.copy(), expression=exp.Literal.number(1)),
+                      expression=exp.GT(this=bound,
+                                        expression=exp.Literal.number(MAX_BUILT_CHARS)))
+    message = f"the replaced string could be longer than {MAX_BUILT_CHARS} characters"
+    node.set("replacement", _guard(too_big, message, replacement.copy()))
+    return node
+
+
+def _length(value: exp.Expr) -> exp.Expr:
+    """At least the characters in a STRING or the bytes in a BYTES ``value`` (0 for NULL).
+
+    DuckDB's own LENGTH of the text: sqlglot writes BigQuery's LENGTH as a CASE
+    over three copies of its argument, so guards nested in guards would grow
+    the query threefold per level.
+    """
+    text = exp.Cast(this=value.copy(), to=exp.DataType.build("TEXT"))
+    return exp.Coalesce(this=exp.Anonymous(this="LENGTH", expressions=[text]),
+                        expressions=[exp.Literal.number(0)])
 
 
 def dayofweek_from_one(node: exp.Expr) -> exp.Expr:
@@ -208,9 +275,18 @@ def unnest_offset_from_zero(node: exp.Expr) -> exp.Expr:
 
 
 def safe_prefix(node: exp.Expr) -> exp.Expr:
-    """SAFE.fn(...) returns NULL instead of failing; DuckDB spells that TRY(fn(...))."""
+    """SAFE.fn(...) returns NULL instead of failing; DuckDB spells that TRY(fn(...)).
+
+    DuckDB's TRY refuses volatile functions, ERROR among them: a size guard
+    inside gives NULL instead (what SAFE. gives for any failure), which stops
+    the build just the same.
+    """
     safe = getattr(exp, "SafeFunc", None)
     if safe is not None and isinstance(node, safe) and isinstance(node.this, exp.Expr):
+        for error in list(node.this.find_all(exp.Anonymous)):
+            if error.name.upper() == "ERROR" and isinstance(error.parent, exp.If) \
+                    and error.arg_key == "true":
+                error.replace(exp.Null())
         return exp.Anonymous(this="TRY", expressions=[node.this])
     return node
 
@@ -252,7 +328,7 @@ def array_agg_limit(node: exp.Expr) -> exp.Expr:
 
 
 REWRITES: tuple[Rewrite, ...] = (
-    guard_generators, guard_string_builders, dayofweek_from_one, week_numbers,
+    guard_generators, guard_string_builders, guard_replacements, dayofweek_from_one, week_numbers,
     date_arithmetic_stays_date, date_functions_return_dates, byte_length, format_is_printf,
     array_agg_limit, unnest_offset_from_zero, safe_prefix, extract_date_parts, range_bucket,
 )

@@ -17,10 +17,10 @@ from collections.abc import Mapping
 
 import sqlglot
 from sqlglot import exp
-from sqlglot.dialects.dialect import Dialect
-from sqlglot.errors import ErrorLevel, SqlglotError
+from sqlglot.errors import SqlglotError
 
 from nl2sql.errors import QueryError, UnsafeSQL
+from nl2sql.safety.rendered import bounded_generator, check_rendered, check_rendered_size
 from nl2sql.safety.semantics import for_duckdb
 
 CHECK = "transpile"
@@ -77,8 +77,8 @@ def to_duckdb(sql: str, info_schema: Mapping[str, str] | None = None) -> str:
     if "INFORMATION_SCHEMA" in sql.upper():
         tree = tree.transform(lambda node: _information_schema(node, info_schema or {}),
                               copy=False)
-    generator = Dialect.get_or_raise("duckdb").generator(
-        comments=False, unsupported_level=ErrorLevel.IGNORE)
+    check_rendered_size(tree)
+    generator = bounded_generator()
     try:
         text = generator.generate(tree, copy=False)
     except SqlglotError as e:
@@ -89,6 +89,7 @@ def to_duckdb(sql: str, info_schema: Mapping[str, str] | None = None) -> str:
     if unfaithful:
         raise UnsafeSQL(f"the query uses something the DuckDB warehouse cannot run "
                         f"faithfully ({unfaithful[0]}); write it another way", check=CHECK)
+    check_rendered(text)
     return text
 
 

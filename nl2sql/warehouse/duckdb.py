@@ -147,6 +147,8 @@ class DuckDBWarehouse(Warehouse):
         try:
             return cur.execute(sql, params or []).fetchall()
         except duckdb.Error as e:
+            if self._closed:  # close() interrupted it
+                raise WarehouseError("the warehouse is shutting down; try again") from None
             raise WarehouseError(f"reading metadata failed: {_first_line(str(e))}") from None
         finally:
             self._release(cur)
