@@ -42,6 +42,7 @@ from nl2sql.models.planner.plan import Filter, GroupKey, Measure, Plan
 from nl2sql.models.planner.ranking import fewest_through_join, money, ranked_own_rows, ranking
 from nl2sql.models.planner.relations import account
 from nl2sql.models.planner.sets import relations
+from nl2sql.models.planner.sorting import sort_listing
 from nl2sql.models.planner.spans import numbered
 from nl2sql.models.planner.substrings import substrings
 from nl2sql.models.planner.superlatives import kind_column, named_plural, row_rank, rows_of
@@ -229,6 +230,7 @@ class _Builder:
             if not ranked:
                 plan.desc = plan.limit = None
         as_listing(plan, self.parsed, self.readings)
+        sort_listing(plan, self.parsed, self.readings)  # sorting.py: "sorted by price"
         if plan.groups and not plan.explicit_measures and any(
                 getattr(c, "op", "") in ("<", "<=") for c in plan.conditions):
             # "at most 2 orders. List their names": a count per name answers nothing, and a

@@ -97,6 +97,14 @@ from nl2sql.models.planner.words import (
     tokenize,
 )
 
+# "products sorted by price": the sort starts at its verb, which is no word of the phrase
+# before it (read as one, "products sorted" looked for a value and lost the sort)
+_SORT_VERBS = {"sorted": ("by", "in", "from", "alphabetically", "ascending", "descending",
+                          "according"),
+               "arranged": ("by", "in", "from", "alphabetically", "ascending", "descending",
+                            "according"),
+               "ordered": ("by", "alphabetically", "ascending", "descending", "according")}
+
 
 def parse(question: str, chunks: list[tuple[int, int]] | None = None) -> Parse:
     """Read ``question``; ``chunks`` are token spans to keep as one phrase (column
@@ -252,6 +260,8 @@ def _scan(toks: list[Tok], chunks: dict[int, int]) -> list[Cue | Phrase]:
             cue("not", w)
             i += 2 if w == "other" else 1
             continue
+        elif w in _SORT_VERBS and nxt in _SORT_VERBS[w]:
+            cue("boundary", w)
         elif w in FILLERS or w in PASS_WORDS:
             pass
         elif w in BOUNDARIES or w in VERBS or w in QUESTION_CUES:

@@ -294,6 +294,8 @@ def _rows_text(plan: Plan, columns: list[str], rows: list[list[Any]], src: str) 
     sup = "highest" if plan.desc else "lowest"
 
     def one(r: list[Any]) -> str:
+        if len(r) == 1:  # sorted by the label shown: "Chicago IL", not "(unnamed) (name ...)"
+            return fmt(r[0])
         label = " ".join(fmt(v) for v in r[:-1]) or "(unnamed)"
         return f"{label} ({what} {fmt(r[-1])})"
 
