@@ -92,15 +92,24 @@ def stem(word: str) -> str:
 
 
 def root(word: str) -> str:
-    """A word without its regular verb endings, so "arriving", "arrived" and "arrive" meet.
+    """A word without its regular verb endings, so "arriving", "arrived" and "arrive" meet,
+    and without the endings that make a noun of a verb ("arrival", "departure",
+    "enrolment"), so a column named for the event meets the question's noun.
 
     >>> [root(w) for w in ["arriving", "arrived", "Arrive", "departing", "dates"]]
     ['arriv', 'arriv', 'arriv', 'depart', 'dat']
+    >>> [root(w) for w in ["arrival", "departure", "enrolment", "enrolled", "total"]]
+    ['arriv', 'depart', 'enrol', 'enrol', 'total']
     """
     w = stem(word)
+    for end in ("ment", "ure", "al"):
+        if w.endswith(end) and len(w) - len(end) >= 4:
+            return w[:-len(end)]
     for end in ("ing", "ed", "e"):
         if w.endswith(end) and len(w) - len(end) >= 3:
-            return w[:-len(end)]
+            w = w[:-len(end)]
+            # "enrolled", "shipped": the doubled consonant is the ending's
+            return w[:-1] if len(w) >= 5 and w[-1] == w[-2] and w[-1] not in "aeiou" else w
     return w
 
 
