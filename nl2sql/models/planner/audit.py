@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from nl2sql.models.planner import parse as P
 from nl2sql.models.planner.catalog import Catalog, Column, key_column, label_columns
 from nl2sql.models.planner.cues import COMPARATIVE_HINTS, UNIT_HINTS
+from nl2sql.models.planner.fixedcounts import holds_counts
 from nl2sql.models.planner.knowledge import undefined_use
 from nl2sql.models.planner.lexicon import lexicon
 from nl2sql.models.planner.listing import pronoun_pair
@@ -123,7 +124,9 @@ def _features(plan: Plan) -> set[str]:
         funcs = funcs | {"PCT"}
     if funcs & {"SUM", "COUNT", "COUNT_DISTINCT", "METRIC"}:
         out.add("sum")
-    if funcs & set(COUNTED) or (plan.ranked and not plan.rows and "COUNT" in funcs):
+    if funcs & set(COUNTED) or (plan.ranked and not plan.rows and "COUNT" in funcs) or any(
+            m.func == "SUM" and m.column is not None and holds_counts(m.column)
+            for m in plan.measures):  # the total of obsr_cnt: how many observers
         out.add("count")
     if "COUNT_DISTINCT" in funcs or (plan.groups and not plan.measures):
         out.add("distinct")

@@ -32,6 +32,7 @@ from nl2sql.models.planner.features import (
     merge_values,
     percentages,
 )
+from nl2sql.models.planner.fixedcounts import held_count
 from nl2sql.models.planner.flags import flag_filter
 from nl2sql.models.planner.followup import merge
 from nl2sql.models.planner.joins import direct, prune, route, target_of
@@ -296,6 +297,8 @@ class _Builder:
             c = self.use(col.column)
             key = key_column(self.s)
             func = "COUNT" if key is not None and c is key else "COUNT_DISTINCT"
+            if held_count(c, (t.low for t in self.parsed.toks)):  # fixedcounts.py: obsr_cnt
+                func = "SUM"
             self.plan.measures.append(Measure(func, None if func == "COUNT" else c))
         else:
             self.plan.measures.append(Measure("COUNT"))

@@ -26,6 +26,7 @@ from nl2sql.models.planner.exploring import (
     missing,
     unique,
 )
+from nl2sql.models.planner.fixedcounts import count_fixed_rows
 from nl2sql.models.planner.joins import direct, joined_and_related, reach, target_of
 from nl2sql.models.planner.keyroles import direction_words
 from nl2sql.models.planner.match import Matcher, Reading
@@ -190,6 +191,7 @@ def _understand_one(question: str, catalog: Catalog, context: Plan | None) -> Un
     except Unanswerable as e:
         u.problem = str(e)
         return u
+    count_fixed_rows(plan)  # fixedcounts.py: "how many F grades": rows, not 1 grade
     if metric is not None:
         with_metric(plan, metric)
         u.problem = join_metric(plan, metric, catalog)  # metrics.py: its declared joins
