@@ -18,6 +18,7 @@ them grows the text exponentially, in Python, before any query timeout runs.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import sqlglot
@@ -68,8 +69,13 @@ def bounded_generator() -> Any:
     """sqlglot's DuckDB generator, raising ``UnsafeSQL`` once it has written more than
     ``MAX_WRITTEN_CHARS`` characters or ``MAX_WRITTEN_NODES`` nodes (options as
     ``transpile.to_duckdb`` needs them)."""
-    dialect = Dialect.get_or_raise("duckdb")
-    base: Any = type(dialect.generator())
+    return _bounded_class()(dialect=Dialect.get_or_raise("duckdb"), comments=False,
+                            unsupported_level=ErrorLevel.IGNORE)
+
+
+@functools.cache
+def _bounded_class() -> Any:
+    base: Any = type(Dialect.get_or_raise("duckdb").generator())
 
     class Bounded(base):
         written = 0
@@ -84,7 +90,7 @@ def bounded_generator() -> Any:
                                 check=CHECK, construct="size")
             return text
 
-    return Bounded(dialect=dialect, comments=False, unsupported_level=ErrorLevel.IGNORE)
+    return Bounded
 
 
 def check_rendered(text: str) -> None:
