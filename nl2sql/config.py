@@ -146,7 +146,8 @@ class Settings:
         _positive_int)
     duckdb_memory_limit: str = setting(
         "NL2SQL_DUCKDB_MEMORY_LIMIT", "1GB",
-        "DuckDB: memory one warehouse (one service worker) may use, e.g. '1GB' or '512MB'.")
+        "DuckDB: memory one warehouse (one service worker) may use, e.g. '1GB' or '512MB'; "
+        "also the most its queries may spill to temporary files on disk.")
     duckdb_threads: int = setting(
         "NL2SQL_DUCKDB_THREADS", 2,
         "DuckDB: threads one warehouse (one service worker) may use for queries.",

@@ -57,7 +57,7 @@ ENGINE_DENIED = frozenset({
     "shobj_description", "format_type", "format_pg_type", "map_to_pg_oid",
     "map_type_id_to_pg_oid", "glob", "error_log", "add_grammar_extension",
     "remove_grammar_extension", "register_external_resource_type", "nextval", "currval",
-    "setseed",
+    "setseed", "setval", "sleep_ms", "stats", "vector_type",
 })
 ENGINE_DENIED_PREFIXES = ("pg_", "has_", "inet_", "duckdb_", "pragma_", "sqlite_", "icu_")
 

@@ -18,6 +18,7 @@ from nl2sql.errors import UnsafeSQL
 from nl2sql.safety.functions import check_functions
 from nl2sql.safety.parsing import DIALECT, check_parse, check_single_statement
 from nl2sql.safety.policy import CheckedSQL, Policy
+from nl2sql.safety.rendered import bounded_generator
 from nl2sql.safety.roundtrip import check_round_trip
 from nl2sql.safety.rowcap import check_row_cap
 from nl2sql.safety.statements import check_query_only
@@ -68,8 +69,9 @@ def check_sql(sql: str, policy: Policy) -> CheckedSQL:
 def render(tree: exp.Expr) -> str:
     """GoogleSQL for ``tree``, comments dropped; refuses what sqlglot cannot render faithfully."""
     try:
-        return tree.sql(dialect=DIALECT, comments=False, copy=False,
-                        unsupported_level=ErrorLevel.RAISE)
+        generator = bounded_generator(DIALECT, "render", comments=False,
+                                      unsupported_level=ErrorLevel.RAISE)
+        return str(generator.generate(tree, copy=False))
     except UnsupportedError as e:
         raise UnsafeSQL(f"the query uses something that cannot be written as GoogleSQL ({e}); "
                         "rewrite it", check="render") from None

@@ -18,6 +18,7 @@ them grows the text exponentially, in Python, before any query timeout runs.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import sqlglot
@@ -54,8 +55,7 @@ REPEATS_ARGUMENTS: dict[str, int] = {
     "Xor": 2,
 }
 
-_TOO_LARGE = ("the query is too large once translated for the DuckDB warehouse ({why}); "
-              "simplify it")
+_TOO_LARGE = "the query is too large once written out for the warehouse ({why}); simplify it"
 
 #: Node type -> the argument that sets the size of what it builds.
 SIZE_ARGUMENTS: dict[type[exp.Expr], str] = {
@@ -64,16 +64,26 @@ SIZE_ARGUMENTS: dict[type[exp.Expr], str] = {
 }
 
 
-def bounded_generator() -> Any:
-    """sqlglot's DuckDB generator, raising ``UnsafeSQL`` once it has written more than
-    ``MAX_WRITTEN_CHARS`` characters or ``MAX_WRITTEN_NODES`` nodes (options as
-    ``transpile.to_duckdb`` needs them)."""
-    dialect = Dialect.get_or_raise("duckdb")
-    base: Any = type(dialect.generator())
+def bounded_generator(dialect: str = "duckdb", check: str = CHECK, **options: Any) -> Any:
+    """sqlglot's generator for ``dialect``, raising ``UnsafeSQL`` once it has written more
+    than ``MAX_WRITTEN_CHARS`` characters or ``MAX_WRITTEN_NODES`` nodes. The defaults
+    are what ``transpile.to_duckdb`` needs; the gate renders GoogleSQL with one too
+    (``gate.render``: sqlglot writes ``TO_ARRAY(x)`` with two copies of ``x`` there)."""
+    if not options:
+        options = {"comments": False, "unsupported_level": ErrorLevel.IGNORE}
+    generator = _bounded_class(dialect)(dialect=Dialect.get_or_raise(dialect), **options)
+    generator.check = check  # the check named in a refusal
+    return generator
+
+
+@functools.cache
+def _bounded_class(dialect: str) -> Any:
+    base: Any = type(Dialect.get_or_raise(dialect).generator())
 
     class Bounded(base):
         written = 0
         nodes = 0
+        check = CHECK
 
         def sql(self, expression: Any, key: str | None = None, comment: bool = True) -> str:
             self.nodes += 1
@@ -81,10 +91,10 @@ def bounded_generator() -> Any:
             self.written += len(text)
             if self.written > MAX_WRITTEN_CHARS or self.nodes > MAX_WRITTEN_NODES:
                 raise UnsafeSQL(_TOO_LARGE.format(why="its text keeps growing"),
-                                check=CHECK, construct="size")
+                                check=self.check, construct="size")
             return text
 
-    return Bounded(dialect=dialect, comments=False, unsupported_level=ErrorLevel.IGNORE)
+    return Bounded
 
 
 def check_rendered(text: str) -> None:

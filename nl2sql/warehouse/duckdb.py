@@ -61,13 +61,14 @@ class DuckDBWarehouse(Warehouse):
             # No replacement scans either: a name must never read a Python object
             # (a DataFrame in some caller's frame). Given at connect, so every
             # cursor inherits them; a SET would only reach this session.
-            # Memory and threads are capped per warehouse (one per service worker):
-            # a query that needs more fails with an out-of-memory error instead
-            # of growing the worker until the machine swaps.
+            # Memory, disk spill (by default 90% of the free disk) and threads are
+            # capped per warehouse (one per service worker): a query that needs more
+            # fails instead of growing the worker until the machine swaps or fills up.
             self._con = duckdb.connect(":memory:", config={
                 "autoinstall_known_extensions": False, "autoload_known_extensions": False,
                 "python_enable_replacements": False,
                 "memory_limit": self.settings.duckdb_memory_limit,
+                "max_temp_directory_size": self.settings.duckdb_memory_limit,
                 "threads": self.settings.duckdb_threads})
             quoted = str(self.path.resolve()).replace("'", "''")
             # TYPE DUCKDB: a file in another format is refused, not handed to a scanner.

@@ -10,6 +10,7 @@ from sqlglot import exp
 from sqlglot.dialects.bigquery import BigQuery
 
 from nl2sql.errors import UnsafeSQL
+from nl2sql.safety import Policy, check_sql
 from nl2sql.safety.rendered import REPEATS_ARGUMENTS, check_rendered
 from nl2sql.safety.transpile import to_duckdb
 
@@ -46,6 +47,21 @@ def test_nesting_that_multiplies_the_text_is_refused_quickly(template: str) -> N
     with pytest.raises(UnsafeSQL, match="too large|recursion|read back"):
         to_duckdb(f"SELECT {value} AS v")
     assert time.perf_counter() - started < 3
+
+
+@pytest.mark.parametrize("template", ["TO_ARRAY({})", "DECODE({}, 1, 2, 3)"])
+def test_the_gate_renders_googlesql_within_bounds_too(template: str) -> None:
+    """The gate's own rendering of GoogleSQL repeats arguments of some functions too:
+    nested twenty deep, TO_ARRAY took minutes before any check could refuse it."""
+    value = "1"
+    for _ in range(20):
+        value = template.format(value)
+    started = time.perf_counter()
+    try:
+        check_sql(f"SELECT {value} AS v", Policy(max_rows=10))
+    except UnsafeSQL as e:
+        assert e.check in ("render", "round_trip")
+    assert time.perf_counter() - started < 5
 
 
 def test_a_chain_of_cleaning_replacements_is_not_refused() -> None:

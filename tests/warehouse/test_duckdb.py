@@ -123,6 +123,22 @@ def test_filesystem_and_configuration_are_locked(shop: DuckDBWarehouse) -> None:
     assert settings == [(True, False, False, False, False, Settings().duckdb_threads)]
 
 
+def test_disk_spill_is_capped_at_the_memory_limit(tmp_path: Path) -> None:
+    """A sort or join too big for memory spills to temporary files: no more than the
+    memory limit of them (DuckDB's default is 90% of the free disk), and no SET lifts it."""
+    wh = DuckDBWarehouse(build_shop(tmp_path), Settings(duckdb_memory_limit="300MB"))
+    cur = wh._cursor()
+    try:
+        spill, memory = cur.execute("SELECT current_setting('max_temp_directory_size'), "
+                                    "current_setting('memory_limit')").fetchone()
+        with pytest.raises(duckdb.Error, match="locked"):
+            cur.execute("SET max_temp_directory_size = '1TB'")
+    finally:
+        wh._release(cur)
+        wh.close()
+    assert spill == memory == "286.1 MiB"
+
+
 def test_missing_file_is_a_clear_error_and_creates_nothing(tmp_path: Path) -> None:
     missing = tmp_path / "missing.duckdb"
     with pytest.raises(WarehouseError, match="does not exist"):
