@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from nl2sql.models.planner import averages, durations, periods, ranges
+from nl2sql.models.planner import averages, durations, periods, ranges, sorting
 from nl2sql.models.planner import parse as P
 from nl2sql.models.planner.build import Unanswerable, build_plan
 from nl2sql.models.planner.catalog import Catalog, Table
@@ -87,6 +87,13 @@ def understand(question: str, catalog: Catalog, previous: list[str] | None = Non
         if said is not None:
             u = understand(said, catalog, previous)
         problem = periods.link(u.plan, compared.spec) if u.plan is not None else None
+        if problem is not None:
+            u.plan, u.problem = None, problem
+        return u
+    direction = sorting.read(question)  # "..., highest first"
+    if direction is not None:
+        u = understand(direction.rest, catalog, previous)
+        problem = sorting.apply(u.plan, direction) if u.plan is not None else None
         if problem is not None:
             u.plan, u.problem = None, problem
         return u
