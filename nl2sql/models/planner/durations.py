@@ -65,10 +65,17 @@ class Span:
         return " ".join(w for w in ("how many", rows, self.others) if w)
 
 
+# past forms that share no root with their verb ("paid_at" is the "payment")
+_IRREGULAR = {"paid": "pay", "sold": "sell", "sent": "send", "bought": "buy", "made": "make",
+              "began": "begin", "begun": "begin", "left": "leave", "held": "hold",
+              "taken": "take", "given": "give", "written": "write", "lost": "lose",
+              "won": "win", "built": "build", "brought": "bring", "caught": "catch"}
+
+
 def root(word: str) -> str:
     """``delivered``, ``delivery``, ``delivering`` -> ``deliver``; ``shipping``,
-    ``shipment`` -> ``ship``; ``placed``, ``placement`` -> ``plac``."""
-    w = word.lower()
+    ``shipment`` -> ``ship``; ``placed``, ``placement`` -> ``plac``; ``paid`` -> ``pay``."""
+    w = _IRREGULAR.get(word.lower(), word.lower())
     for suffix in ("ment", "ing", "ion", "ed", "y", "s"):
         if w.endswith(suffix) and len(w) - len(suffix) >= 3:
             w = w[:-len(suffix)]

@@ -11,9 +11,10 @@ look up as values; the planner fetches those before it builds SQL.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from nl2sql.models.planner import averages, durations, periods, ranges
+from nl2sql.models.planner import averages, durations, periods, ranges, sorting
 from nl2sql.models.planner import parse as P
 from nl2sql.models.planner.abbrev import read_names
 from nl2sql.models.planner.build import Unanswerable, build_plan
@@ -69,12 +70,8 @@ def understand(question: str, catalog: Catalog, previous: list[str] | None = Non
     if isinstance(ranged, str):
         return Understanding(problem=ranged)
     if ranged is not None:
-        u = understand(ranged.rest, catalog, previous)
-        problem = ranges.apply(u.plan, ranged) if u.plan is not None else None
-        if problem is not None:
-            u.plan, u.problem = None, problem
-        u.corrections.append((ranged.said, ranged.reading))
-        return u
+        return _apart(ranged.rest, catalog, previous, lambda plan, _: ranges.apply(plan, ranged),
+                      (ranged.said, ranged.reading))
     compared = periods.read(question)  # "2024 vs 2023", "month-over-month": read apart
     if compared is None and previous and P.parse(question).elliptical:
         before = periods.read(previous[-1])  # "and by category?" keeps the periods compared
@@ -92,6 +89,10 @@ def understand(question: str, catalog: Catalog, previous: list[str] | None = Non
         if problem is not None:
             u.plan, u.problem = None, problem
         return u
+    direction = sorting.read(question)  # "..., highest first"
+    if direction is not None:
+        return _apart(direction.rest, catalog, previous,
+                      lambda plan, _: sorting.apply(plan, direction))
     span = durations.read(question)  # "average days between placed and delivered"
     if isinstance(span, str):
         return Understanding(problem=span)
@@ -100,20 +101,12 @@ def understand(question: str, catalog: Catalog, previous: list[str] | None = Non
         if isinstance(held, list):
             return Understanding(missing=held, problem=None if held else
                                  f"I could not tell whose '{span.said}' the question asks about")
-        span = held
-        u = understand(span.rest, catalog, previous)
-        problem = durations.apply(u.plan, span) if u.plan is not None else None
-        if problem is not None:
-            u.plan, u.problem = None, problem
-        return u
+        return _apart(held.rest, catalog, previous, lambda plan, _: durations.apply(plan, held))
     qualified = averages.read(question)  # "..., counting customers who ordered at least once"
     if qualified is not None:
-        u = understand(qualified.rest, catalog, previous)
-        problem = averages.apply(u.plan, qualified, u.parsed) if u.plan is not None else None
-        if problem is not None:
-            u.plan, u.problem = None, problem
-        u.corrections.append(averages.notes(qualified))
-        return u
+        return _apart(qualified.rest, catalog, previous,
+                      lambda plan, u: averages.apply(plan, qualified, u.parsed),
+                      averages.notes(qualified))
     context: Understanding | None = None
     if previous and P.parse(question).elliptical:
         context = understand(previous[-1], catalog, previous[:-1])
@@ -123,6 +116,21 @@ def understand(question: str, catalog: Catalog, previous: list[str] | None = Non
         u.missing = unique(context.missing + u.missing)
         if u.plan is None and context.plan is None and context.problem and not u.problem:
             u.problem = context.problem
+    return u
+
+
+def _apart(rest: str, catalog: Catalog, previous: list[str],
+           apply: Callable[[Plan, Understanding], str | None],
+           note: tuple[str, str] | None = None) -> Understanding:
+    """A question with one part read apart (a date range, an order, a duration...): the
+    rest planned as usual, then the part applied to its plan (``apply``: why it cannot be,
+    or None); ``note`` says how the part was read."""
+    u = understand(rest, catalog, previous)
+    problem = apply(u.plan, u) if u.plan is not None else None
+    if problem is not None:
+        u.plan, u.problem = None, problem
+    if note is not None:
+        u.corrections.append(note)
     return u
 
 

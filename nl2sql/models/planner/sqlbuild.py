@@ -184,6 +184,10 @@ def build(plan: Plan, defensive: bool = False) -> Built:
     elif plan.ranked and measure_out:
         order.append(ordered(measure_out[0], bool(plan.desc)))
         order += time_out + group_out
+    elif plan.explicit_order and plan.desc is not None and measure_out and (
+            group_out or time_out):  # "revenue by month, highest first" (sorting.py)
+        order.append(ordered(measure_out[0], plan.desc))
+        order += time_out + group_out
     elif time_out:
         order += time_out + group_out
     elif group_out and measure_out:

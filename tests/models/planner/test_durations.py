@@ -25,6 +25,10 @@ CREATE TABLE help.shipments (id BIGINT, carrier VARCHAR, shipped_on DATE, delive
 INSERT INTO help.shipments SELECT i, CASE WHEN i % 3 = 0 THEN 'Rail' ELSE 'Road' END,
   DATE '2024-02-01' + INTERVAL (i) DAY, DATE '2024-02-01' + INTERVAL (i + 1 + i % 6) DAY
   FROM range(1, 120) t(i);
+CREATE TABLE help.invoices (id BIGINT, amount DOUBLE, issued_on DATE, paid_on DATE);
+INSERT INTO help.invoices SELECT i, 10 * i, DATE '2024-03-01' + INTERVAL (i) DAY,
+  CASE WHEN i % 4 = 0 THEN NULL ELSE DATE '2024-03-01' + INTERVAL (i + i % 9) DAY END
+  FROM range(1, 80) t(i);
 """
 
 
@@ -52,6 +56,12 @@ def test_whole_days_between_two_dates_per_group(db: Path) -> None:
         "SELECT carrier, AVG(delivered_on - shipped_on) FROM help.shipments GROUP BY carrier")
 
 
+def test_an_irregular_past_names_the_column_of_its_event(db: Path) -> None:
+    assert_answers_like(
+        db, "average number of days from invoice issue to payment",
+        "SELECT AVG(paid_on - issued_on) FROM help.invoices")
+
+
 @pytest.mark.parametrize(("question", "why"), [
     ("average time between a ticket being opened and resolved", "unit"),
     ("average hours from shipping to delivery", "dates"),
@@ -67,6 +77,8 @@ def test_event_words_share_a_root_with_the_column_named_for_them() -> None:
     assert root("delivered") == root("delivery") == root("delivering")
     assert root("shipped") == root("shipping") == root("shipment")
     assert root("placed") == root("placement")
+    assert root("paid") == root("payment") == root("paying")
+    assert root("sent") == root("sending") and root("sold") == root("selling")
     span = read("median days between an order being placed and delivered in 2024")
     assert span is not None and not isinstance(span, str)
     assert (span.func, span.unit, span.rest) == ("MEDIAN", "DAY", "how many orders in 2024")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.models.planner.conftest import ask_db, make_db
+from tests.models.planner.conftest import ask_db, gold, make_db
 
 SQL = """
 CREATE SCHEMA store;
@@ -47,3 +47,42 @@ def test_a_sorted_listing_of_labels_only_names_each_row(db: Path) -> None:
     answer = ask_db(db, "list the names of products sorted by name")
     assert answer.answered, answer.answer
     assert "Anorak; Beanie" in answer.answer
+
+
+ORDERS_SQL = """
+CREATE SCHEMA crm;
+CREATE TABLE crm.customers (id BIGINT, first_name VARCHAR, city VARCHAR);
+INSERT INTO crm.customers VALUES (1, 'Ada', 'Oslo'), (2, 'Bo', 'Rome'), (3, 'Cy', 'Lima');
+CREATE TABLE crm.orders (id BIGINT, customer_id BIGINT, status VARCHAR, amount DOUBLE);
+INSERT INTO crm.orders SELECT i, 1 + i % 3,
+  CASE WHEN i % 6 = 0 THEN 'Open' WHEN i % 6 < 3 THEN 'Paid' ELSE 'Sent' END, i
+  FROM range(1, 40) t(i);
+"""
+
+
+@pytest.fixture(scope="module")
+def crm(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_db(tmp_path_factory, ORDERS_SQL)
+
+
+@pytest.mark.parametrize(("question", "query"), [
+    ("number of orders by status, highest first",
+     "SELECT status, COUNT(*) AS n FROM crm.orders GROUP BY status ORDER BY n DESC"),
+    ("number of orders by status, lowest first",
+     "SELECT status, COUNT(*) AS n FROM crm.orders GROUP BY status ORDER BY n ASC"),
+    ("total amount of orders by status, smallest first",
+     "SELECT status, SUM(amount) AS t FROM crm.orders GROUP BY status ORDER BY t ASC"),
+])
+def test_highest_or_lowest_first_orders_groups_by_their_measure(
+        crm: Path, question: str, query: str) -> None:
+    answer = ask_db(crm, question)
+    assert answer.answered, answer.answer
+    assert "first_name" not in (answer.sql or "")  # "first" is no column here
+    want = gold(crm, query)
+    assert [r[-1] for r in answer.rows] == [r[-1] for r in want], answer.sql
+
+
+def test_highest_first_without_a_value_to_order_by_is_declined(crm: Path) -> None:
+    answer = ask_db(crm, "number of orders, highest first")
+    assert not answer.answered
+    assert "highest first" in answer.answer
