@@ -8,6 +8,8 @@ naming standard's shortenings; a name word is read as a question word when it is
 - the word with its vowels dropped (``bns`` bonus, ``gndr`` gender, ``shpmt`` shipment:
   its letters in order, the first the same, no vowel after the first letter but a final
   ``e`` as in ``whse``, and not the word's start: "age" is not short for "aged"), or
+- two letters of the word said right before another the name's next word is read as
+  (``lv_req`` in "leave requests", ``ot_hrs`` in "overtime hours"), or
 - the start of the word (``estab`` established, ``carr`` carrier: at least three
   letters, the word at least two letters longer, and not a whole word an ending makes
   another of: "ship" is not short for "shipment" or "shipped").
@@ -30,6 +32,7 @@ from nl2sql.models.planner.words import (
     FILLERS,
     QUESTION_WORDS,
     VERBS,
+    Tok,
     tokenize,
 )
 
@@ -103,10 +106,32 @@ def readings(question: str, catalog: Catalog) -> dict[str, str]:
                                         | QUESTION_WORDS)}
     shorts = {w for w in vocab if w.isalpha() and w not in said}
     pairs = [(s, q) for s in shorts for q in asked if shortens(s, q)]
+    pairs += _two_letters(names, toks, asked, said, pairs)
     out: dict[str, str] = {}
     for s, q in pairs:
         if sum(1 for s2, _ in pairs if s2 == s) == 1 and sum(1 for _, q2 in pairs if q2 == q) == 1:
             out[s] = q
+    return out
+
+
+def _two_letters(names: list[Table | Column], toks: list[Tok], asked: set[str],
+                 said: set[str], pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """``lv_req`` for "leave requests", ``ot_hrs`` for "overtime hours": two letters fit
+    too many words to be read alone, so only where the question says the word right
+    before the one the name's next word is read as (the letters in order, the first
+    the same)."""
+    read = dict(pairs)
+    out: list[tuple[str, str]] = []
+    for name in names:
+        for short, after in zip(name.written, name.written[1:], strict=False):
+            if len(short) != MIN_SHORT - 1 or not short.isalpha() or short in said:
+                continue
+            heard = read.get(after, after if after in said else None)
+            for before, tok in zip(toks, toks[1:], strict=False):
+                q = before.stem
+                if (tok.stem == heard and q in asked and q[0] == short[0]
+                        and short[1] in q[1:] and (short, q) not in out):
+                    out.append((short, q))
     return out
 
 

@@ -10,6 +10,7 @@ from nl2sql.models.planner import parse as P
 from nl2sql.models.planner.catalog import Column, Table
 from nl2sql.models.planner.lexicon import lexicon
 from nl2sql.models.planner.match import Reading
+from nl2sql.models.planner.rated import number_before
 from nl2sql.models.planner.words import FILLERS, TIME_ADJECTIVES, Tok
 
 # Words that put a column and the number after it in the question ("in grade 10").
@@ -50,7 +51,7 @@ def numbered(toks: list[Tok], readings: list[Reading]) -> list[Numbered]:
             break
         if nums:
             out.append((at, last.column, tuple(nums)))
-    return out
+    return out + number_before(toks, readings)  # rated.py: "5-star", "with 5 stars"
 
 
 def _year(t: Tok) -> bool:

@@ -18,10 +18,12 @@ CREATE TABLE fleet.vhcl (vhcl_id INTEGER, mdl_nm VARCHAR, fuel_typ VARCHAR,
 CREATE TABLE fleet.trp (trp_id INTEGER, vhcl_id INTEGER, trp_dt DATE,
   dstnc_km DECIMAL(8,1), toll_amt DECIMAL(8,2));
 CREATE TABLE fleet.depot (depot_id INTEGER, cty_nm VARCHAR, cnty_nm VARCHAR);
+CREATE TABLE fleet.mt_log (log_id INTEGER, vhcl_id INTEGER, mt_cost_amt DECIMAL(8,2));
 INSERT INTO fleet.vhcl SELECT i, ['Vito', 'Transit', 'Sprinter'][1 + i % 3],
   ['diesel', 'electric'][1 + i % 2], 20000 + 1500 * i, 2 + i % 4 FROM range(1, 13) t(i);
 INSERT INTO fleet.trp SELECT i, 1 + i % 12, DATE '2024-01-01' + CAST(i * 5 AS INTEGER),
   10 + 3.5 * (i % 9), (i % 4) * 2.5 FROM range(1, 61) t(i);
+INSERT INTO fleet.mt_log SELECT i, 1 + i % 12, 100 + 7.5 * i FROM range(1, 25) t(i);
 INSERT INTO fleet.depot SELECT i, ['Leeds', 'York'][1 + i % 2],
   ['West Yorkshire', 'North Yorkshire'][1 + i % 2] FROM range(1, 7) t(i);
 """
@@ -54,6 +56,16 @@ def test_shortenings_join_tables_and_combine_with_general_abbreviations(fleet_db
     answer = ask_db(fleet_db, question)
     assert answer.interpretation is not None
     assert "read 'vhcl' as 'vehicle'" in answer.interpretation.rules
+
+
+def test_two_letters_are_read_only_before_a_word_read_so(fleet_db: Path) -> None:
+    # mt alone could be many words; before 'cost', said after "maintenance", it is one
+    question = "What is the total maintenance cost?"
+    assert_answers_like(fleet_db, question, "SELECT SUM(mt_cost_amt) FROM fleet.mt_log")
+
+    answer = ask_db(fleet_db, question)
+    assert answer.interpretation is not None
+    assert "read 'mt' as 'maintenance'" in answer.interpretation.rules
 
 
 def test_a_leading_n_is_read_as_number(fleet_db: Path) -> None:

@@ -64,3 +64,26 @@ def test_how_many_adds_up_a_count_kept_per_row(catch_db: Path) -> None:
 def test_different_counts_are_counted_when_asked(catch_db: Path) -> None:
     assert_answers_like(catch_db, "How many different fish counts are there?",
                         "SELECT COUNT(DISTINCT fish_cnt) FROM angling.catch")
+
+
+REVIEWS_SQL = """
+CREATE SCHEMA rev;
+CREATE TABLE rev.hotel_review (review_id INTEGER, hotel VARCHAR, stars INTEGER,
+  score INTEGER);
+INSERT INTO rev.hotel_review SELECT i, ['Ritz', 'Savoy'][1 + i % 2], 1 + i % 5, 50 + i
+  FROM range(1, 41) t(i);
+"""
+
+
+@pytest.fixture(scope="module")
+def reviews_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_db(tmp_path_factory, REVIEWS_SQL)
+
+
+@pytest.mark.parametrize("question", ["How many 5-star hotel reviews are there?",
+                                      "How many hotel reviews have 5 stars?"])
+def test_a_number_said_before_a_numeric_column_is_its_value(reviews_db: Path,
+                                                            question: str) -> None:
+    assert_answers_like(reviews_db, question,
+                        "SELECT COUNT(*) FROM rev.hotel_review WHERE stars = 5")
+
