@@ -27,7 +27,10 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared" / "eval"
+# ../shared/eval beside the checkout; a git worktree may sit a level deeper, so the nearest
+# ancestor holding it (else Spider and the shared dev set would be skipped unnoticed)
+SHARED = next((p / "shared" / "eval" for p in ROOT.parents if (p / "shared" / "eval").exists()),
+              ROOT.parent / "shared" / "eval")
 DATA = ROOT / "data"
 HELDOUT = ("clinic", "airline", "hr", "university")
 HELDOUT2 = ("library", "energy", "logistics")  # written blind on 2026-12-05: do not tune on it

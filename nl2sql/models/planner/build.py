@@ -25,15 +25,14 @@ from nl2sql.models.planner.cues import PRONOUN_PAIRS, YEAR_OR, is_year
 from nl2sql.models.planner.features import (
     DEFAULT_TOP,
     Unanswerable,
+    add_value_filters,
     compared_before,
     comparisons,
     dates,
-    denied_before,
     merge_values,
     percentages,
 )
 from nl2sql.models.planner.fixedcounts import held_count
-from nl2sql.models.planner.flags import flag_filter
 from nl2sql.models.planner.followup import merge
 from nl2sql.models.planner.joins import direct, prune, route, target_of
 from nl2sql.models.planner.listing import as_listing, coordinate, order_phrases, ranked_rows
@@ -92,36 +91,6 @@ class _Builder:
         return col
 
     # -- pieces ----------------------------------------------------------------
-
-    def values(self, r: Reading) -> None:
-        by_col: dict[tuple[str, str], list[Piece]] = {}
-        for p in r.of("value"):
-            assert p.column is not None
-            by_col.setdefault((p.column.table, p.column.name), []).append(p)
-        denied = denied_before(self, r)
-        for key, pieces in by_col.items():
-            col = self.use(pieces[0].column)  # type: ignore[arg-type]
-            op = "!=" if r.phrase.negated or key in denied else "="
-            f = Filter(col, op, tuple(p.value for p in pieces))
-            self.value_filters.append((r.phrase.toks[pieces[0].start].i, f))
-        for p in r.of("column"):
-            assert p.column is not None
-            flag = flag_filter(p.column, r.phrase.negated)  # flags.py: = TRUE, = 'Y'
-            if flag is not None and r.phrase.role in (P.CONTEXT, P.COUNT, P.PCT_BASE, P.OF):
-                self.use(p.column)
-                self.value_filters.append((r.phrase.toks[p.start].i, flag))
-            elif p.column.temporal and r.phrase.role == P.CONTEXT:
-                self.time_hint = p.column
-                table = self.catalog.table(p.column.table)
-                if table is not None and time_column(table) is not p.column:
-                    # "have been sold": the event happened (its time is set)
-                    op = "IS NULL" if r.phrase.negated else "IS NOT NULL"
-                    f = Filter(self.use(p.column), op, ())
-                    self.value_filters.append((r.phrase.toks[p.start].i, f))
-            elif r.phrase.negated and r.phrase.role == P.CONTEXT and not r.of("value"):
-                # "tracks with no composer"
-                f = Filter(self.use(p.column), "IS NULL", ())
-                self.value_filters.append((r.phrase.toks[p.start].i, f))
 
     def entity_of(self, r: Reading) -> Table | None:
         """The table a phrase names as a whole (``users``; ``user_id`` said as ``user``)."""
@@ -185,7 +154,7 @@ class _Builder:
         coordinate_joined(self)  # "titles of songs and names of singers" (pairs.py)
         substrings(self)  # "containing the substring 'West'": before values are looked up
         for r in self.readings:
-            self.values(r)
+            add_value_filters(self, r)
         for at, numeric, numbers in numbered(self.parsed.toks, self.readings):
             self.value_filters.append((at, Filter(self.use(numeric), "=", numbers)))
         self.described_nulls()

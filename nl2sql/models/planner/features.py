@@ -1,7 +1,9 @@
-"""The builder's features: dates, comparisons and percentages (rankings: ``ranking``).
+"""The builder's features: value filters, dates, comparisons and percentages (rankings:
+``ranking``).
 
 Functions of the builder (``build._Builder``) that run after the phrases' roles are
-read: they add time filters, numeric comparisons and percentage measures.
+read: they add value and flag filters, time filters, numeric comparisons and percentage
+measures.
 """
 
 from __future__ import annotations
@@ -9,9 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 from nl2sql.models.planner import parse as P
-from nl2sql.models.planner.catalog import Column
+from nl2sql.models.planner.catalog import Column, time_column
 from nl2sql.models.planner.cues import EQUAL_WORDS, is_year
-from nl2sql.models.planner.match import Reading
+from nl2sql.models.planner.flags import flag_filter
+from nl2sql.models.planner.match import Piece, Reading
 from nl2sql.models.planner.plan import Filter, Measure
 
 # The builder (build._Builder) passed in; not imported, so the modules form no cycle.
@@ -209,3 +212,35 @@ def denied_before(b: _Builder, r: Reading) -> set[tuple[str, str]]:
         return set()
     return {(p.column.table, p.column.name) for p in before.of("value")
             if p.column is not None}
+
+
+def add_value_filters(b: _Builder, r: Reading) -> None:
+    """The filters a phrase's values and flag/date columns say, kept by token index."""
+    by_col: dict[tuple[str, str], list[Piece]] = {}
+    for p in r.of("value"):
+        assert p.column is not None
+        by_col.setdefault((p.column.table, p.column.name), []).append(p)
+    denied = denied_before(b, r)
+    for key, pieces in by_col.items():
+        col = b.use(pieces[0].column)
+        op = "!=" if r.phrase.negated or key in denied else "="
+        f = Filter(col, op, tuple(p.value for p in pieces))
+        b.value_filters.append((r.phrase.toks[pieces[0].start].i, f))
+    for p in r.of("column"):
+        assert p.column is not None
+        flag = flag_filter(p.column, r.phrase.negated)  # flags.py: = TRUE, = 'Y'
+        if flag is not None and r.phrase.role in (P.CONTEXT, P.COUNT, P.PCT_BASE, P.OF):
+            b.use(p.column)
+            b.value_filters.append((r.phrase.toks[p.start].i, flag))
+        elif p.column.temporal and r.phrase.role == P.CONTEXT:
+            b.time_hint = p.column
+            table = b.catalog.table(p.column.table)
+            if table is not None and time_column(table) is not p.column:
+                # "have been sold": the event happened (its time is set)
+                op = "IS NULL" if r.phrase.negated else "IS NOT NULL"
+                f = Filter(b.use(p.column), op, ())
+                b.value_filters.append((r.phrase.toks[p.start].i, f))
+        elif r.phrase.negated and r.phrase.role == P.CONTEXT and not r.of("value"):
+            # "tracks with no composer"
+            f = Filter(b.use(p.column), "IS NULL", ())
+            b.value_filters.append((r.phrase.toks[p.start].i, f))
