@@ -369,6 +369,12 @@ def build_plan(parsed: P.Parse, readings: list[Reading], subject: Table, joins: 
         return merge(context, own)
     if not parsed.question_like and not any(r.pieces for r in readings):
         raise Unanswerable("it does not look like a question about the data")
+    opening = tuple(t.low for t in parsed.toks[:2])
+    if opening[:1] == ("and",) or opening in (("what", "about"), ("how", "about")):
+        # "and by site?" with no earlier turn: answering the fragment alone (a count of
+        # sites) would answer a question nobody asked
+        raise Unanswerable("it reads as a follow-up to an earlier question, and this "
+                           "conversation has none; ask the whole question")
     counted = common_counted(parsed, readings, subject, catalog)
     if counted is not None:  # "the most common breed": dogs counted per breed
         subject, joins = counted, direct(catalog, counted)

@@ -46,6 +46,9 @@ def shop_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     # one timestamp grouped by a bucket and by itself: the date names the column, not a group
     "total amount per quarter in 2023, by created at",
     "number of orders per month in 2023 by created at",
+    # a follow-up's fragment with no earlier turn: alone it would count countries
+    "and by country?",
+    "What about in 2023?",
 ])
 def test_must_decline(shop_db: Path, question: str) -> None:
     answer = ask_db(shop_db, question)
@@ -109,3 +112,10 @@ def test_a_word_naming_a_table_is_not_read_as_a_far_value(
         assert answer.rows == [["West"]], (answer.sql, answer.rows)
     else:
         assert answer.sql is None
+
+
+def test_a_follow_up_without_an_earlier_question_says_so(shop_db: Path) -> None:
+    answer = ask_db(shop_db, "and by country?")
+
+    assert not answer.answered
+    assert "follow-up" in answer.answer
