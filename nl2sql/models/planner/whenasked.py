@@ -34,13 +34,17 @@ def when_asked(b: _Builder) -> None:
     year = _asks_year(toks)
     if year:
         _year_verb(b, toks)
-    if not toks or toks[0].low != "when" or plan.measures or plan.rows or plan.groups:
+    if not toks or toks[0].low != "when" or plan.measures or plan.order_column is not None:
         return
     col, naming = _date_column(b, toks)
-    if col is None:
-        return
-    labels = label_columns(b.s)
-    plan.rows = [c for c in labels if c is not col] + [b.use(col)]
+    shown = plan.rows + [g.column for g in plan.groups]
+    if col is None or (shown and all(c is not col for c in shown)):
+        return  # "When ...? List the date and details": the date must be among them
+    if shown:  # listed columns, one row each; the date last, as a ranking shows it
+        plan.rows, plan.groups = [c for c in shown if c is not col] + [col], []
+    else:
+        labels = label_columns(b.s)
+        plan.rows = [c for c in labels if c is not col] + [b.use(col)]
     plan.accounted |= naming | _last_verb(b, toks)
     end = _which_end(b, toks)
     if end is not None:
@@ -145,8 +149,10 @@ def _says(word: str, root: str) -> bool:
 
 def _last_verb(b: _Builder, toks: list[Tok]) -> set[int]:
     """"When was it released?": the closing verb is the event the date records. Only a
-    lowercase word no piece placed, right before the end of the question."""
-    words = [t for t in toks if t.low not in ("?", ".")]
+    lowercase word no piece placed, right before the question mark ("When was it
+    released? List its date.") or the end."""
+    mark = b.parsed.question.find("?")
+    words = [t for t in toks if mark < 0 or t.end <= mark]
     if len(words) < 3:
         return set()
     last = words[-1]

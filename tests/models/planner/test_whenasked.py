@@ -73,3 +73,9 @@ def test_when_no_word_names_the_date_column_declines(press: Path, question: str)
 def test_the_first_to_verb_ranks_by_the_date_the_verb_names(press: Path, question: str,
                                                             query: str) -> None:
     assert_answers_like(press, question, query)
+
+
+def test_when_with_the_date_listed_after_the_question(press: Path) -> None:
+    assert_answers_like(press, "When was the first bulletin released? List the headline and date.",
+                        f"SELECT headline, {ISO}(bulletin_date) FROM press.bulletins "
+                        "ORDER BY bulletin_date LIMIT 1")
