@@ -31,11 +31,11 @@ def when_asked(b: _Builder) -> None:
     toks: list[Tok] = b.parsed.toks
     plan = b.plan
     first_to(b, toks)
-    year = _asks_year(toks)
-    if year:
+    if _asks_year(toks):
         _year_verb(b, toks)
-    if not toks or toks[0].low != "when" or plan.measures or plan.order_column is not None:
-        return
+    if (not toks or toks[0].low != "when" or plan.measures or plan.order_column is not None
+            or any(g.unit is not None or g.entity is not None for g in plan.groups)):
+        return  # "When ... per month": buckets of dates, not a row's date
     col, naming = _date_column(b, toks)
     shown = plan.rows + [g.column for g in plan.groups]
     if col is None or (shown and all(c is not col for c in shown)):
