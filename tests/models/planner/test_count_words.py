@@ -31,3 +31,10 @@ def test_in_total_inside_a_count_is_the_count_not_a_sum(
     db = make_db(tmp_path_factory, ITEMS)
     a = ask_db(db, "How many order items in total are listed?")
     assert a.answered and a.rows == [[9]], a.answer
+
+
+def test_in_total_without_a_count_word_is_no_count_per_value(
+        tmp_path_factory: pytest.TempPathFactory) -> None:
+    db = make_db(tmp_path_factory, ITEMS)
+    a = ask_db(db, "What is the price in total?")  # adds up; a count per price does not
+    assert not a.answered or a.rows == [[45]], a.sql
