@@ -196,6 +196,9 @@ def audit(toks: list[Tok], parsed: P.Parse, readings: list[Reading], plan: Plan,
     out = Audit()
     cols = plan_columns(plan)
     feats = _features(plan)
+    if not plan.explicit_measures and not followup and not any(
+            m.func in ("SUM", "METRIC") for m in plan.measures):
+        feats.discard("sum")  # "the price in total": a count nobody asked for adds nothing up
     reached = _reached(plan, catalog)
     placed: dict[int, bool] = {}  # token index -> whether the plan uses what it names
     for r in readings:

@@ -170,6 +170,10 @@ def _scan(toks: list[Tok], chunks: dict[int, int]) -> list[Cue | Phrase]:
             cue("count" if nxt == "many" else "agg", nxt, None if nxt == "many" else "SUM")
             i += 2
             continue
+        elif w == "in" and nxt == "total" and any(
+                isinstance(c, Cue) and c.kind == "count" for c in items):
+            i += 2  # "how many courses in total are listed": the count, not a sum
+            continue
         elif w in RANK_NUMBER and nxt == "number" and low(i + 2) == "of":
             cue("most", w, RANK_NUMBER[w])  # "the greatest number of X": the most X
             i += 3

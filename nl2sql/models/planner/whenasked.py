@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from nl2sql.models.planner.catalog import Column, label_columns
-from nl2sql.models.planner.words import Tok, stem
+from nl2sql.models.planner.words import Tok, root, stem
 
 # The builder (build._Builder) passed in; not imported, so the modules form no cycle.
 _Builder = Any
@@ -30,16 +30,21 @@ def when_asked(b: _Builder) -> None:
     """Show the date column the question asks for, on the rows it describes."""
     toks: list[Tok] = b.parsed.toks
     plan = b.plan
-    year = _asks_year(toks)
-    if year:
+    first_to(b, toks)
+    if _asks_year(toks):
         _year_verb(b, toks)
-    if not toks or toks[0].low != "when" or plan.measures or plan.rows or plan.groups:
-        return
+    if (not toks or toks[0].low != "when" or plan.measures or plan.order_column is not None
+            or any(g.unit is not None or g.entity is not None for g in plan.groups)):
+        return  # "When ... per month": buckets of dates, not a row's date
     col, naming = _date_column(b, toks)
-    if col is None:
-        return
-    labels = label_columns(b.s)
-    plan.rows = [c for c in labels if c is not col] + [b.use(col)]
+    shown = plan.rows + [g.column for g in plan.groups]
+    if col is None or (shown and all(c is not col for c in shown)):
+        return  # "When ...? List the date and details": the date must be among them
+    if shown:  # listed columns, one row each; the date last, as a ranking shows it
+        plan.rows, plan.groups = [c for c in shown if c is not col] + [col], []
+    else:
+        labels = label_columns(b.s)
+        plan.rows = [c for c in labels if c is not col] + [b.use(col)]
     plan.accounted |= naming | _last_verb(b, toks)
     end = _which_end(b, toks)
     if end is not None:
@@ -47,6 +52,42 @@ def when_asked(b: _Builder) -> None:
         plan.order_column, plan.desc, plan.limit = col, desc, 1
         plan.explicit_order = True
         plan.accounted.add(at)
+
+
+def first_to(b: _Builder, toks: list[Tok]) -> None:
+    """"the first student to register": the row with the earliest date of the column the
+    verb names (``date_first_registered``); no such column, or two, leaves the words to
+    the audit."""
+    plan = b.plan
+    if plan.measures or plan.order_column is not None or any(
+            g.unit is not None or g.entity is not None for g in plan.groups):
+        return
+    subject = _subject_tokens(b)
+    for k in range(len(toks) - 3):
+        end = _WHICH_END.get(toks[k].low)
+        at = k + 4 if toks[k + 3].low == "be" and k + 4 < len(toks) else k + 3  # "to be hired"
+        if (end is None or toks[k + 1].i not in subject or toks[k + 2].low != "to"
+                or toks[at].cap or toks[at].quoted):
+            continue
+        verb = toks[at]
+        cols = [c for c in b.s.columns or [] if _dated(c) and not c.is_key
+                and any(root(w) == root(verb.low) for w in c.words)]
+        if len(cols) != 1:
+            return
+        # the columns asked for ("List the first name and last name") are shown on it
+        plan.rows = plan.rows or [g.column for g in plan.groups] or list(label_columns(b.s))
+        plan.groups = []
+        if all(c is not cols[0] for c in plan.rows):
+            plan.rows.append(b.use(cols[0]))
+        plan.order_column, plan.desc, plan.limit = cols[0], end, 1
+        plan.explicit_order = True
+        plan.accounted |= {t.i for t in toks[k:at + 1] if t.i not in subject}
+        return
+
+
+def _subject_tokens(b: _Builder) -> set[int]:
+    return {t.i for r in b.readings for p in r.pieces if p.kind == "table"
+            and p.table is b.s for t in r.phrase.toks[p.start:p.end]}
 
 
 def _asks_year(toks: list[Tok]) -> bool:
@@ -108,8 +149,10 @@ def _says(word: str, root: str) -> bool:
 
 def _last_verb(b: _Builder, toks: list[Tok]) -> set[int]:
     """"When was it released?": the closing verb is the event the date records. Only a
-    lowercase word no piece placed, right before the end of the question."""
-    words = [t for t in toks if t.low not in ("?", ".")]
+    lowercase word no piece placed, right before the question mark ("When was it
+    released? List its date.") or the end."""
+    mark = b.parsed.question.find("?")
+    words = [t for t in toks if mark < 0 or t.end <= mark]
     if len(words) < 3:
         return set()
     last = words[-1]
@@ -123,8 +166,7 @@ def _last_verb(b: _Builder, toks: list[Tok]) -> set[int]:
 def _which_end(b: _Builder, toks: list[Tok]) -> tuple[int, bool] | None:
     """"the last transcript": (the word's index, descending) when the word stands right
     before a name of the subject table."""
-    subject = {t.i for r in b.readings for p in r.pieces if p.kind == "table"
-               and p.table is b.s for t in r.phrase.toks[p.start:p.end]}
+    subject = _subject_tokens(b)
     for k, t in enumerate(toks[:-1]):
         if t.low in _WHICH_END and toks[k + 1].i in subject:
             return t.i, _WHICH_END[t.low]

@@ -61,3 +61,21 @@ def test_when_asks_for_the_date_column(press: Path, question: str, query: str) -
 def test_when_no_word_names_the_date_column_declines(press: Path, question: str) -> None:
     answer = ask_db(press, question)
     assert not answer.answered, answer.sql
+
+
+@pytest.mark.parametrize(("question", "query"), [
+    ("Who was the first staff to be hired? List the full name.",
+     "SELECT CAST(hire_date AS VARCHAR) FROM press.staff ORDER BY hire_date LIMIT 1"),
+    ("What is the full name of the last staff to exit?",
+     "SELECT full_name, CAST(exit_date AS VARCHAR) FROM press.staff WHERE exit_date IS NOT NULL "
+     "ORDER BY exit_date DESC LIMIT 1"),
+])
+def test_the_first_to_verb_ranks_by_the_date_the_verb_names(press: Path, question: str,
+                                                            query: str) -> None:
+    assert_answers_like(press, question, query)
+
+
+def test_when_with_the_date_listed_after_the_question(press: Path) -> None:
+    assert_answers_like(press, "When was the first bulletin released? List the headline and date.",
+                        f"SELECT headline, {ISO}(bulletin_date) FROM press.bulletins "
+                        "ORDER BY bulletin_date LIMIT 1")
