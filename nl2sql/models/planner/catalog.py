@@ -324,8 +324,24 @@ def label_columns(table: Table) -> list[Column]:
     named = [c for c in cols if c.words and c.words[-1] in LABEL_WORDS and not c.is_key]
     if named:
         return named[:2]
-    text = [c for c in cols if c.text and not c.is_key and not _names_row(c, table)]
+    text = [c for c in cols if c.text and not c.is_key and not _names_row(c, table)
+            and not (c.words and c.words[-1] in _KIND_ENDINGS)]
     return text[:1]
+
+
+def has_name(table: Table) -> bool:
+    """Whether a column names the table's rows (name/title/label); else ``label_columns``
+    falls back to a text column many rows may share, and the key must be shown beside it."""
+    return any(c.name.lower() in LABEL_WORDS or (not c.is_key and (
+        bool(c.words and c.words[-1] in LABEL_WORDS)  # job_ttl read as job title
+        or c.name.lower().endswith(LABEL_WORDS)))  # REGIONNAME
+        for c in table.columns or [])
+
+
+# Endings of a text column that sorts rows into kinds many rows share (BikeType, status): a
+# row shown by it is not told apart from its neighbours ("Classic", "Classic", ...).
+_KIND_ENDINGS = frozenset({"type", "kind", "category", "class", "status", "state", "group",
+                           "level", "tier", "gender", "sex", "mode", "flag"})
 
 
 # Endings of a text key named for its table (dept_cd, AirportCode): it identifies, not names.

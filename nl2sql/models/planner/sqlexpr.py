@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from sqlglot import exp, parse_one
 
-from nl2sql.models.planner.catalog import Column, Table, label_columns
+from nl2sql.models.planner.catalog import Column, Table, has_name, label_columns
 from nl2sql.models.planner.cues import Relative
 from nl2sql.models.planner.plan import Filter, GroupKey, Measure, Plan
 
@@ -147,7 +147,14 @@ def group_exprs(g: GroupKey, plan: Plan, names: Names,
     """(expression, output name or None when only grouped) for one group key."""
     if g.entity is not None:
         target = g.entity.target
-        out: list[tuple[exp.Expr, str | None]] = [(names.col(g.entity.key), None)]
+        # rows with no name column are told apart by their key ("Roadster", "Roadster")
+        # (named for its table: a bare REGIONID is ambiguous beside STORE.REGIONID)
+        key = g.entity.key.name
+        bare = key.lower().startswith(f"{entity_name(target)}_") and not any(
+            t is not target and t.column(key) is not None for t in plan.tables())
+        key_shown = None if has_name(target) else (
+            key if bare else f"{entity_name(target)}_{key}")
+        out: list[tuple[exp.Expr, str | None]] = [(names.col(g.entity.key), key_shown)]
         for c in label_columns(target):
             named = c.words[:len(target.words)] == target.words  # product_name, not name
             out.append((names.col(c), c.name if named else f"{entity_name(target)}_{c.name}"))

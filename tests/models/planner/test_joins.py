@@ -202,7 +202,8 @@ def test_the_interpretation_names_each_join_step(dbs: dict[str, Path]) -> None:
      "SELECT a.AirportName, AVG(f.DistanceKm) FROM air.Flights f JOIN air.Airports a "
      "ON f.OriginAirport = a.AirportCode GROUP BY a.AirportCode, a.AirportName"),
     ("hr", "Total gross amount of pay by job in 2023",  # two hops over terse codes
-     "SELECT j.job_ttl, SUM(p.gross_amt) FROM hr.pay p JOIN hr.emp e USING (emp_id) "
+     # no column reads as a name (ttl is not said): the code is shown beside the title
+     "SELECT j.job_cd, j.job_ttl, SUM(p.gross_amt) FROM hr.pay p JOIN hr.emp e USING (emp_id) "
      "JOIN hr.job j ON e.job_cd = j.job_cd WHERE p.pay_yr = 2023 GROUP BY j.job_cd, j.job_ttl"),
     ("ship", "Total kg of parcels per depot",  # only the column description says how
      "SELECT d.label, SUM(p.kg) FROM ship.parcels p JOIN ship.depots d ON p.src = d.pk "
