@@ -228,7 +228,8 @@ def add_value_filters(b: _Builder, r: Reading) -> None:
         b.value_filters.append((r.phrase.toks[pieces[0].start].i, f))
     for p in r.of("column"):
         assert p.column is not None
-        flag = flag_filter(p.column, r.phrase.negated)  # flags.py: = TRUE, = 'Y'
+        said = {t.stem for t in r.phrase.toks}
+        flag = flag_filter(p.column, r.phrase.negated, said)  # flags.py: = TRUE, = 'Y'
         if flag is not None and r.phrase.role in (P.CONTEXT, P.COUNT, P.PCT_BASE, P.OF):
             b.use(p.column)
             b.value_filters.append((r.phrase.toks[p.start].i, flag))

@@ -12,8 +12,11 @@ from __future__ import annotations
 
 from nl2sql.models.planner.catalog import Column
 from nl2sql.models.planner.plan import Filter
+from nl2sql.models.planner.words import stem
 
 PAIRS = (("Y", "N"), ("YES", "NO"), ("T", "F"), ("TRUE", "FALSE"))
+# Words of a flag's name that only say it is a flag (is_active, frgl_flg, vip_ind).
+FLAG_WORDS = frozenset({"is", "has", "flag", "flg", "ind", "indicator", "yn", "bool"})
 
 
 def yes_no(col: Column) -> tuple[str, str] | None:
@@ -27,10 +30,14 @@ def yes_no(col: Column) -> tuple[str, str] | None:
     return None
 
 
-def flag_filter(col: Column, negated: bool) -> Filter | None:
+def flag_filter(col: Column, negated: bool, said: set[str]) -> Filter | None:
     """The rows where ``col``'s fact holds (or, ``negated``, does not): ``= TRUE``/``=
     FALSE`` for a BOOLEAN, ``= 'Y'``/``!= 'Y'`` for a flag's text (an empty flag is
-    neither); None for a column that is neither."""
+    neither); None for a column that is neither, or whose fact the question's words
+    (``said``, stems) do not all say: "cartoons on TV" is no filter on
+    Hight_definition_TV = 'yes'."""
+    if not {stem(w) for w in col.words if w not in FLAG_WORDS} <= said:
+        return None
     if col.boolean:
         return Filter(col, "=", (not negated,))
     pair = yes_no(col)

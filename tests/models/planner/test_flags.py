@@ -48,4 +48,13 @@ def test_only_a_yes_no_pair_makes_a_flag() -> None:
     assert yes_no(col("F", "M")) is None  # genders
     assert yes_no(col("F", "P")) is None  # full-time / part-time
     assert yes_no(col("Y")) is None  # one value seen: nothing says what the other is
-    assert flag_filter(col("F", "M"), negated=False) is None
+    assert flag_filter(col("F", "M"), negated=False, said={"c"}) is None
+
+
+def test_a_flag_applies_only_when_the_words_say_its_whole_fact() -> None:
+    hd = Column("Hight_definition_TV", "STRING", "d.t", examples=("yes", "no"))
+
+    # "cartoons on TV": one word of the flag's name is not its fact
+    assert flag_filter(hd, negated=False, said={"cartoon", "tv"}) is None
+    held = flag_filter(hd, negated=False, said={"hight", "definition", "tv"})
+    assert held is not None and held.values == ("yes",)
