@@ -203,9 +203,13 @@ class Matcher:
                 for v in candidates:
                     if v.lower() == raw or (norm and norm_value(v) in (norm, stemmed)) or (
                             stemmed and _stems(norm_value(v)) == stemmed):
-                        named = any(w in {t.stem for t in toks} for w in col.words)
-                        key = (int(table is self.near), int(named), int(table is self.subject),
-                               -rank_t)
+                        said = {t.stem for t in toks}
+                        named = any(w in said for w in col.words)
+                        # 'Women department': products.department, all of whose words are
+                        # said, before a copy of it named inventory_items.product_department
+                        whole = named and set(col.words) <= said
+                        key = (int(table is self.near), int(named), int(whole),
+                               int(table is self.subject), -rank_t)
                         if best is None or key > best[0]:
                             best = (key, Piece("value", a, b, table, col, v))
                         break

@@ -28,6 +28,7 @@ from nl2sql.models.planner.exploring import (
     unique,
 )
 from nl2sql.models.planner.fixedcounts import count_fixed_rows
+from nl2sql.models.planner.frequency import times_as_rows
 from nl2sql.models.planner.joins import direct, joined_and_related, reach, target_of
 from nl2sql.models.planner.keyroles import direction_words
 from nl2sql.models.planner.match import Matcher, Reading
@@ -138,6 +139,8 @@ def _understand_one(question: str, catalog: Catalog, context: Plan | None) -> Un
     question, corrections = correct(expand(question), catalog)
     question, spelled = spell_acronyms(question, catalog)  # terms.py: 'US' -> 'United States'
     corrections += spelled
+    question, often = times_as_rows(question, catalog)  # frequency.py: "ordered twice"
+    corrections += often
     corrections += read_names(question, catalog)  # abbrev.py: 'bns' read as 'bonuses'
     metric, question = named_metric(question, catalog)  # metrics.py
     if metric is not None:
