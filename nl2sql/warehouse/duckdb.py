@@ -338,9 +338,7 @@ class DuckDBWarehouse(Warehouse):
         duck_sql = to_duckdb(sql, self._information_schema())
         schemas = self.readable_schemas()
         cur = self._cursor()
-        finished = threading.Event()
-
-        expired = threading.Event()
+        finished, expired = threading.Event(), threading.Event()
 
         def expire() -> None:
             # An interrupt that lands between two statements (before the engine
@@ -361,6 +359,8 @@ class DuckDBWarehouse(Warehouse):
             shadows, tainted = self._facts(cur, schemas)
             check_engine(cur, duck_sql, catalog=CATALOG, schemas=schemas, shadows=shadows,
                          tainted=tainted)
+            if self._closed:  # close()'s interrupts may have landed between statements
+                raise duckdb.InterruptException("closed")
             cur.execute(duck_sql)
             columns = [d[0] for d in cur.description or []]
             # Row by row, within a byte budget: one row can be gigabytes (fetching.py).
