@@ -122,7 +122,7 @@ def _features(plan: Plan) -> set[str]:
         funcs = funcs | {"COUNT"}
     if "DIVIDE" in defined or "/" in defined:  # a rate or a ratio
         funcs = funcs | {"PCT"}
-    if funcs & {"SUM", "COUNT", "COUNT_DISTINCT", "METRIC"}:
+    if funcs & {"SUM", "COUNT", "COUNT_DISTINCT", "METRIC", "METRIC_SHARE"}:
         out.add("sum")
     if funcs & set(COUNTED) or (plan.ranked and not plan.rows and "COUNT" in funcs) or any(
             m.func == "SUM" and m.column is not None and holds_counts(m.column)
@@ -130,7 +130,7 @@ def _features(plan: Plan) -> set[str]:
         out.add("count")
     if "COUNT_DISTINCT" in funcs or (plan.groups and not plan.measures):
         out.add("distinct")
-    if funcs & {"PCT", "SHARE"}:
+    if funcs & {"PCT", "SHARE", "METRIC_SHARE"}:
         out.add("share")
     if any(f.op in RANGE_OPS for f in filters) or plan.having:
         out.add("comparison")

@@ -37,6 +37,7 @@ from nl2sql.models.planner.followup import merge
 from nl2sql.models.planner.joins import direct, prune, route, target_of
 from nl2sql.models.planner.listing import as_listing, coordinate, order_phrases, ranked_rows
 from nl2sql.models.planner.match import Piece, Reading
+from nl2sql.models.planner.modifiers import flag_modifiers
 from nl2sql.models.planner.pairs import coordinate_joined
 from nl2sql.models.planner.plan import Filter, GroupKey, Measure, Plan
 from nl2sql.models.planner.ranking import fewest_through_join, money, ranked_own_rows, ranking
@@ -328,7 +329,9 @@ class _Builder:
 
     def role_which(self, r: Reading) -> None:
         table = r.first("table")
-        if table is not None and table.table is self.s and not r.first("column"):
+        flags = flag_modifiers(r, self.s)  # modifiers.py: "List the electric vans"
+        self.value_filters += [(i, Filter(self.use(f.column), f.op, f.values)) for i, f in flags]
+        if table is not None and table.table is self.s and (flags or not r.first("column")):
             self.row_entity = True
             return
         self.role_group(r)

@@ -25,6 +25,14 @@ def _measure(m: Measure, plan: Plan) -> tuple[str, str]:
         what = name_text(m.metric.name) + (f" ({m.metric.description.rstrip('.')})"
                                            if m.metric.description else "")
         return what, m.metric.expression
+    if m.func == "METRIC_SHARE" and m.metric is not None:
+        name = name_text(m.metric.name)
+        if not m.condition:
+            return (f"each group's share of {name}",
+                    f"100 * {m.metric.expression} / total {m.metric.expression}")
+        cond = " and ".join(describe_filter(f, plan) for f in m.condition)
+        return (f"the share of {name} from {noun} with {cond}",
+                f"100 * ({m.metric.expression} where {cond}) / {m.metric.expression}")
     if m.func == "COUNT":
         return f"the number of {noun}", f"COUNT(*) over {plan.subject.id}"
     if m.func == "COUNT_DISTINCT" and m.column is not None:

@@ -9,6 +9,8 @@ along a path the planner would pick itself.
 
 from __future__ import annotations
 
+from sqlglot import exp, parse_one
+
 from nl2sql.models.planner.catalog import Catalog, Join, Table
 from nl2sql.models.planner.knowledge import Metric, find_metric
 from nl2sql.models.planner.plan import Measure, Plan
@@ -55,11 +57,30 @@ def named_metric(question: str, catalog: Catalog) -> tuple[Metric | None, str]:
     return metric, question[:start] + rows + question[end:]
 
 
-def with_metric(plan: Plan, metric: Metric) -> None:
-    """The metric is the measure: rows or counts the words made are replaced by it."""
+def additive(metric: Metric) -> bool:
+    """Whether the metric is one SUM or COUNT, so a part of it is a share of the whole
+    (a ratio such as revenue per order has no part that adds up to it)."""
+    try:
+        tree = parse_one(metric.expression, read="bigquery")
+    except Exception:  # noqa: BLE001 - an unreadable definition: no share of it
+        return False
+    return isinstance(tree, (exp.Sum, exp.Count))
+
+
+def with_metric(plan: Plan, metric: Metric) -> str | None:
+    """The metric is the measure: rows or counts the words made are replaced by it. A
+    percentage the words asked for ("what percentage of revenue comes from Women") becomes
+    the metric's share meeting its condition, or each group's share of the metric; the reason
+    when the metric has no such share."""
     ranked = plan.ranked and not plan.rows
     plan.rows, plan.order_column = [], None
     if not ranked:
         plan.desc = plan.limit = None
-    plan.measures = [Measure("METRIC", metric=metric)]
+    share = next((m for m in plan.measures if m.func in ("PCT", "SHARE")), None)
+    if share is not None and not additive(metric):
+        return (f"the metric {metric.name} ({metric.expression}) is not a sum or a count, "
+                "so no part of it is a share of the whole")
+    plan.measures = [Measure("METRIC", metric=metric) if share is None else
+                     Measure("METRIC_SHARE", metric=metric, condition=share.condition)]
     plan.explicit_measures = True
+    return None

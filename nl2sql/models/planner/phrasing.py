@@ -13,7 +13,7 @@ from nl2sql.models.planner.catalog import Catalog, Column, Table, label_columns
 from nl2sql.models.planner.cues import Relative
 from nl2sql.models.planner.durations import label as duration_label
 from nl2sql.models.planner.periods import describe
-from nl2sql.models.planner.plan import Filter, Plan
+from nl2sql.models.planner.plan import Filter, Measure, Plan
 from nl2sql.models.planner.words import (
     ABBREVIATIONS,
     UNIT_SUFFIXES,
@@ -147,6 +147,9 @@ def measure_label(plan: Plan) -> str:
     noun = rows_of(plan.subject)
     if m.func == "COUNT":
         return f"number of {noun}"
+    if m.func == "METRIC_SHARE" and m.metric is not None:
+        part = " and ".join(describe_filter(f, plan) for f in m.condition)
+        return f"share of {name_text(m.metric.name)}" + (f" from {part}" if part else "")
     if m.func in ("PCT", "SHARE"):
         return f"percentage of {noun}"
     if m.func == "AVG_COUNT" and m.column is not None:
@@ -195,6 +198,12 @@ def answer_text(plan: Plan, columns: list[str], rows: list[list[Any]], truncated
         among = f" (among {noun} with {' and '.join(base)})" if base else ""
         return (f"{fmt(row[0])}% of {noun}{among} have {what}: {fmt(row[1])} of "
                 f"{fmt(row[2])} {src}.")
+    if m.func == "METRIC_SHARE" and m.metric is not None and m.condition:
+        what = " and ".join(describe_filter(f, plan) for f in m.condition)
+        name = name_text(m.metric.name)
+        rules = (" (" + "; ".join(m.metric.filters) + ")") if m.metric.filters else ""
+        return (f"{fmt(row[0])}% of {name}{cond} comes from {noun} with {what}: "
+                f"{fmt(row[1])} of {fmt(row[2])}{rules} {src}.")
     if m.func == "AVG_COUNT" and m.column is not None:
         per = " ".join(m.column.words) if m.column.is_key else words(m.column)  # user, not user id
         return f"On average there are {fmt(row[0])} {noun} per {per}{cond} {src}."
@@ -219,7 +228,7 @@ def answer_text(plan: Plan, columns: list[str], rows: list[list[Any]], truncated
 
 def _groups_text(plan: Plan, columns: list[str], rows: list[list[Any]], truncated: bool,
                  cond: str, src: str) -> str:
-    n_keys = len(columns) - sum(len(_measure_columns(m.func)) for m in plan.measures)
+    n_keys = len(columns) - sum(len(_measure_columns(m)) for m in plan.measures)
     n_keys = max(1, min(n_keys, len(columns) - 1))
     shown = rows[:SHOWN_GROUPS]
     items = []
@@ -276,8 +285,10 @@ def _key(v: Any) -> str:
     return str(v) if isinstance(v, int) and not isinstance(v, bool) else fmt(v)
 
 
-def _measure_columns(func: str) -> list[int]:
-    return [0, 1, 2] if func == "PCT" else ([0, 1] if func == "SHARE" else [0])
+def _measure_columns(m: Measure) -> list[int]:
+    if m.func == "PCT" or (m.func == "METRIC_SHARE" and m.condition):
+        return [0, 1, 2]  # the percentage, its part, the whole
+    return [0, 1] if m.func in ("SHARE", "METRIC_SHARE") else [0]
 
 
 def _rows_text(plan: Plan, columns: list[str], rows: list[list[Any]], src: str) -> str:

@@ -204,8 +204,8 @@ def _understand_one(question: str, catalog: Catalog, context: Plan | None) -> Un
         return u
     count_fixed_rows(plan)  # fixedcounts.py: "how many F grades": rows, not 1 grade
     if metric is not None:
-        with_metric(plan, metric)
-        u.problem = join_metric(plan, metric, catalog)  # metrics.py: its declared joins
+        u.problem = with_metric(plan, metric) or join_metric(  # metrics.py: its declared joins
+            plan, metric, catalog)
         if u.problem is not None:
             return u
     plan.accounted |= direction_words(plan, parsed.toks)  # "departing": the role key taken

@@ -189,6 +189,8 @@ def measure_exprs(m: Measure, plan: Plan, names: Names,
     if m.func == "METRIC" and m.metric is not None:
         return [(qualified(m.metric.expression, names.aliases.get(plan.subject.id, ""),
                            m.metric.aliases(names.aliases)), slug(m.metric.name))]
+    if m.func == "METRIC_SHARE" and m.metric is not None:
+        return _metric_share(m, plan, names, defensive)
     if m.func == "COUNT":
         return [(count_star(), f"{entity}_count")]
     if m.func == "COUNT_DISTINCT" and m.column is not None:
@@ -219,6 +221,34 @@ def measure_exprs(m: Measure, plan: Plan, names: Names,
     x = num_of(c, names, defensive) if m.func in ("AVG", "SUM") else names.col(c)
     agg = {"AVG": exp.Avg, "SUM": exp.Sum, "MIN": exp.Min, "MAX": exp.Max}[m.func]
     return [(agg(this=x), f"{AGG_ALIAS[m.func]}_{c.name}")]
+
+
+def _metric_share(m: Measure, plan: Plan, names: Names,
+                  defensive: bool) -> list[tuple[exp.Expr, str]]:
+    """A defined SUM or COUNT metric's share: the part meeting ``m.condition`` over the
+    whole (its value counted only where the condition holds: SUM(CASE WHEN .. THEN x END)),
+    or each group's total over all groups'. The metric's own rules are in the WHERE clause,
+    so they hold for both parts."""
+    assert m.metric is not None
+    whole = qualified(m.metric.expression, names.aliases.get(plan.subject.id, ""),
+                      m.metric.aliases(names.aliases))
+    name = slug(m.metric.name)
+    if not m.condition:
+        share = exp.Div(this=exp.Mul(this=lit(100), expression=whole.copy()),
+                        expression=exp.Window(this=exp.Sum(this=whole.copy()), over="OVER"))
+        return [(share, f"percent_of_{name}"), (whole, name)]  # the share is what was asked
+    cond = exp.and_(*(condition(f, names, defensive) for f in m.condition))
+    part = whole.copy()
+    arg = part.this if not isinstance(part.this, exp.Star) else lit(1)
+    if isinstance(arg, exp.Distinct):  # COUNT(DISTINCT x): the distinct x meeting it
+        arg.set("expressions", [exp.Case(ifs=[exp.If(this=cond, true=e)])
+                                for e in arg.expressions])
+    else:
+        part.set("this", exp.Case(ifs=[exp.If(this=cond, true=arg.copy())]))
+    what = slug("_or_".join(_describe_values(f) for f in m.condition))
+    return [(fn("SAFE_DIVIDE", exp.Mul(this=lit(100), expression=part), whole),
+             f"percent_of_{name}_{what}"), (part.copy(), f"{name}_{what}"),
+            (whole.copy(), name)]
 
 
 def _duration(m: Measure, names: Names, defensive: bool) -> tuple[exp.Expr, str]:

@@ -80,7 +80,10 @@ def _definitions(n: dict[str, str]) -> dict[str, Any]:
             "name": "margin", "description": "Net amount minus the article's unit cost, "
                                              "for lines that were kept.",
             "table": n["lines"], "expression": f"SUM({n['net']} - {n['items']}.{n['cost']})",
-            "filters": [f"{n['state']} = 'kept'"], "time_column": n["at"]}],
+            "filters": [f"{n['state']} = 'kept'"], "time_column": n["at"]}, {
+            "name": "spend_per_buyer", "description": "A ratio: no part of it adds up to it.",
+            "table": n["lines"],
+            "expression": f"SAFE_DIVIDE(SUM({n['net']}), COUNT(DISTINCT {n['buyer_fk']}))"}],
     }
 
 
@@ -174,12 +177,36 @@ def test_an_explicit_date_range_filters_the_metric_time_column(shop: Any) -> Non
 @pytest.mark.parametrize("question", [
     "What was the margin from March 5 to April 10?",  # which year?
     "What was the margin from April 10 to March 5 2023?",  # ends before it starts
-    "What share of the margin comes from NZ buyers?",  # a share of a metric: not applied
+    "What share of the spend per buyer comes from NZ buyers?",  # a ratio has no share
 ])
 def test_what_the_layer_cannot_apply_stays_declined(shop: Any, question: str) -> None:
     db, own, _ = shop
     answer = _ask(db, own, question)
     assert not answer.answered, (answer.sql, answer.rows)
+
+
+def test_a_share_of_a_metric_weights_by_the_metric_under_its_own_rules(shop: Any) -> None:
+    db, own, n = shop
+    lines = (f"FROM shop.{n['lines']} l JOIN shop.{n['items']} a ON l.{n['item_fk']} = "
+             f"a.{n['id']} JOIN shop.{n['buyers']} b ON l.{n['buyer_fk']} = b.{n['id']} "
+             f"WHERE l.{n['state']} = 'kept'")
+    margin = f"l.{n['net']} - a.{n['cost']}"
+    want = gold(db, f"SELECT 100 * SUM(CASE WHEN b.{n['country']} = 'New Zealand' THEN {margin} "
+                    f"END) / SUM({margin}) {lines}")
+    for question in ("What share of the margin comes from NZ buyers?",
+                     "What percentage of margin is from buyers in New Zealand?"):
+        answer = _ask(db, own, question)
+        assert answer.answered, answer.answer
+        assert _same([answer.rows[0][:1]], want), answer.sql
+        assert "% of margin" in answer.answer  # a share of the margin, not of the lines
+        assert answer.interpretation is not None
+        assert "share of margin" in answer.interpretation.measure
+        assert any(f"{n['state']} = 'kept'" in r for r in answer.interpretation.rules)
+    answer = _ask(db, own, f"share of margin by {n['said']}")
+    assert answer.answered, answer.answer
+    want = gold(db, f"SELECT a.{n['region']}, 100 * SUM({margin}) / SUM(SUM({margin})) OVER () "
+                    f"{lines} GROUP BY 1")
+    assert _same([r[:2] for r in answer.rows], want), answer.sql
 
 
 def test_without_the_definitions_the_same_words_are_declined(shop: Any,
