@@ -97,6 +97,7 @@ def comparisons(b: _Builder) -> None:
             continue  # a count of related rows (sets.py)
         if counted_after(b, cmp):
             b.plan.having.append((cmp.op, cmp.number))
+            _or_more(b, cmp)
             continue
         col = compared_column(b, cmp)
         if col is None:
@@ -107,10 +108,14 @@ def comparisons(b: _Builder) -> None:
         b.value_filters.append((cmp.after, Filter(b.use(col), op or cmp.op, (cmp.number,))))
         if cmp.op == "=" and cmp.hint and toks[cmp.after].low in EQUAL_WORDS:
             b.plan.accounted.add(cmp.after)  # "aged 32": the word says the column
-        if toks[cmp.after].number is not None and cmp.after + 1 < len(toks) and toks[
-                cmp.after + 1].low == "or":
-            b.plan.accounted.add(cmp.after + 1)  # "5 or more": one bound, not alternatives
+        _or_more(b, cmp)
 
+
+def _or_more(b: _Builder, cmp: P.Comparison) -> None:
+    toks = b.parsed.toks
+    if toks[cmp.after].number is not None and cmp.after + 1 < len(toks) and toks[
+            cmp.after + 1].low == "or":
+        b.plan.accounted.add(cmp.after + 1)  # "5 or more": one bound, not alternatives
 
 
 # The comparison a "not" in front of one means ("not higher than 4": at most 4).

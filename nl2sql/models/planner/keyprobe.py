@@ -34,7 +34,8 @@ Pair = tuple[Table, Column, Table, Column]
 def unplaced(catalog: Catalog, table: Table) -> list[tuple[Column, Table | None]]:
     """Columns of ``table`` that no name, description or declared key places, each with
     the one table its name ends with (``lost_in_battle``: battle, whose key is a bare
-    ``id``), or None for a key-like name that names no table (``friend_id``)."""
+    ``id``) or whose name ends with it (``Station``: Radio_Station), or None for a
+    key-like name that names no table (``friend_id``)."""
     placed = {e.fk.name.lower() for e in graph(catalog) if e.source is table}
     mine = key_of(catalog, table)
     peers = [t for t in catalog.fetched()
@@ -53,8 +54,10 @@ def unplaced(catalog: Catalog, table: Table) -> list[tuple[Column, Table | None]
                 out.append((c, None))
             continue
         n_words = len(c.words)
-        named = [t for t in peers if n_words > len(t.words)
-                 and c.words[-len(t.words):] == t.words]
+        # lost_in_battle ends with battle; Cartoon.Channel names TV_Channel by its last word
+        named = [t for t in peers if (n_words > len(t.words)
+                                      and c.words[-len(t.words):] == t.words)
+                 or (n_words < len(t.words) and t.words[-n_words:] == c.words)]
         if len(named) == 1:
             out.append((c, named[0]))
     return out

@@ -25,7 +25,7 @@ FEATURES = ("negation", "alternative", "ordering", "ranking", "average", "median
             "count", "distinct", "share", "comparison", "grouping")
 #: word sets of the planner's reading (``sets``), each a string of lower-case words
 SETS = ("fillers", "boundaries", "verbs", "neutral", "question_words", "person_words",
-        "uncountable", "name_noise", "table_noise", "key_suffixes", "key_prefixes",
+        "agent_persons", "uncountable", "name_noise", "table_noise", "key_suffixes", "key_prefixes",
         "unit_suffixes", "number_first", "amount_words", "reference_words", "numbered_after",
         "name_cues",
         "count_ranks", "value_ranks", "place_words", "time_words", "order_words", "descending",

@@ -16,6 +16,7 @@ from functools import lru_cache
 
 from nl2sql.models.planner import parse as P
 from nl2sql.models.planner.catalog import LABEL_WORDS, Catalog, Column, Table, key_column
+from nl2sql.models.planner.keys import graph
 from nl2sql.models.planner.lexicon import lexicon
 from nl2sql.models.planner.naming import (
     event_column,
@@ -176,12 +177,20 @@ class Matcher:
             out.append(table)
         column = self._column(stems, toks, a, b)
         if column is not None and not (
-                column.column is not None and column.column.is_key and not column.says_id
-                and table is not None and not table.by_description):
+                column.column is not None and table is not None and not table.by_description
+                and ((column.column.is_key and not column.says_id)
+                     or self._holds_key_of(column, table.table))):
             out.append(column)  # a table's name beats the key columns spelled like it
         if b == a + 1 and stems and stems[0] in TIME_UNITS:
             out.append(Piece("time", a, b, unit=TIME_UNITS[stems[0]]))
         return out
+
+    def _holds_key_of(self, column: Piece, table: Table | None) -> bool:
+        """``TV_series.Channel`` holding ``TV_Channel.id``: "the TV channel" names that
+        table itself, not the copy of its key another table keeps."""
+        return table is not None and any(
+            e.source is column.table and e.fk is column.column and e.target is table
+            for e in graph(self.catalog))
 
     def _value(self, toks: list[Tok], a: int, b: int) -> Piece | None:
         raw = (toks[a].raw if toks[a].quoted and b == a + 1

@@ -26,6 +26,7 @@ from nl2sql.models.planner.words import stem
 
 MIN_LENGTH = 6  # shorter words are too often other real words one letter apart
 _WORD = re.compile(r"[A-Za-z]+")
+_AGENT_PERSONS = lexicon().sets["agent_persons"]
 
 
 def _pairs(catalog: Catalog) -> frozenset[tuple[str, str]]:
@@ -66,6 +67,25 @@ def _typo(word: str, targets: frozenset[str]) -> str | None:
     return found[0] if len(found) == 1 else None
 
 
+def _agent_noun(question: str, spans: list[re.Match[str]], k: int,
+                vocab: frozenset[str]) -> tuple[str, int] | None:
+    """``high school students`` -> ``highschoolers`` where a name says Highschooler: two
+    words the catalog does not know, written together with "-er", and then a word for
+    the persons that "-er" says; the joined word and the index of the last word read."""
+    if k + 2 >= len(spans) or any(question[a.end():b.start()] != " "
+                                  for a, b in zip(spans[k:k + 2], spans[k + 1:k + 3],
+                                                  strict=False)):
+        return None
+    first, second, person = (spans[i].group(0) for i in range(k, k + 3))
+    if (person.lower() not in _AGENT_PERSONS or stem(first) in vocab
+            or stem(second) in vocab):
+        return None
+    joined = (first + second).lower() + "er"
+    if stem(joined) not in vocab:
+        return None
+    return joined + ("s" if stem(person) != person.lower() else ""), k + 2
+
+
 def correct(question: str, catalog: Catalog) -> tuple[str, list[tuple[str, str]]]:
     """The question with misspelt and split catalog words mended, and what changed."""
     vocab = vocabulary(catalog)
@@ -84,6 +104,13 @@ def correct(question: str, catalog: Catalog) -> tuple[str, list[tuple[str, str]]
         m = spans[k]
         word = m.group(0)
         nxt = spans[k + 1] if k + 1 < len(spans) else None
+        agent = _agent_noun(question, spans, k, vocab)
+        if agent is not None:
+            joined, last_k = agent
+            out.append(question[last:m.start()] + joined)
+            changes.append((question[m.start():spans[last_k].end()], joined))
+            last, k = spans[last_k].end(), last_k + 1
+            continue
         if (nxt is not None and question[m.end():nxt.start()] == " "
                 and stem(word) not in vocab and stem(nxt.group(0)) not in vocab
                 and stem((word + nxt.group(0)).lower()) in vocab):

@@ -81,6 +81,20 @@ INSERT INTO fly.Airport VALUES ('LIM', 'Lima', 'Peru'), ('SCL', 'Santiago', 'Chi
 INSERT INTO fly.Route SELECT i, ['LIM', 'SCL', 'CUZ'][1 + i % 3],
   ['SCL', 'CUZ', 'LIM'][1 + (i * 2) % 3], 100 * i FROM range(1, 25) t(i);
 """,
+    # Station holds Radio_Station.id: a column named by the last word of a table's name
+    "radio": """
+CREATE SCHEMA radio;
+CREATE TABLE radio.Radio_Station (id BIGINT, call_sign VARCHAR, city VARCHAR);
+CREATE TABLE radio.Program (id BIGINT, Title VARCHAR, Host VARCHAR, Station BIGINT);
+CREATE TABLE radio.Radio_Episode (id BIGINT, Episode VARCHAR, Rating DOUBLE, Station BIGINT);
+INSERT INTO radio.Radio_Station VALUES (301, 'KQED', 'Oakland'), (302, 'WNYC', 'New York'),
+  (303, 'KALW', 'San Francisco');
+INSERT INTO radio.Program VALUES (1, 'Night Owls', 'Ana Ruiz', 302),
+  (2, 'Morning Brew', 'Ben Okafor', 301), (3, 'Jazz Hour', 'Cy Lee', 302),
+  (4, 'Tide Report', 'Di Moss', 303);
+INSERT INTO radio.Radio_Episode VALUES (1, 'Pilot', 4.5, 302), (2, 'Second Wind', 3.9, 302),
+  (3, 'Low Tide', 4.1, 301), (4, 'Echoes', 4.8, 303);
+""",
 }
 
 
@@ -133,6 +147,9 @@ def _edges(cat: Catalog) -> set[tuple[str, str, str, str, str]]:
              ("Follows", "FolloweeId", "Users", "Id", "value")}),
     # named for a table by a role, the key a bare id: only that table's key is probed
     ("war", {("ship", "lost_in_battle", "battle", "id", "value")}),
+    # named by the last word of a table's name: only that table's key is probed
+    ("radio", {("Program", "Station", "Radio_Station", "id", "value"),
+               ("Radio_Episode", "Station", "Radio_Station", "id", "value")}),
 ])
 def test_keys_no_name_places_are_found_by_their_values(dbs: dict[str, Path], schema: str,
                                                        expected: set[tuple[str, ...]]) -> None:
@@ -194,6 +211,15 @@ def test_terse_role_keys_are_named_keys_and_directions_choose(dbs: dict[str, Pat
     ("fly", "Average distance of routes arriving in Chile",
      "SELECT AVG(Distance) FROM fly.Route r JOIN fly.Airport a ON r.DestAirport = a.AirportCode "
      "WHERE a.Country = 'Chile'"),
+    ("radio", "List the episodes of radio episodes on radio stations in Oakland.",
+     "SELECT e.Episode FROM radio.Radio_Episode e JOIN radio.Radio_Station s ON e.Station = s.id "
+     "WHERE s.city = 'Oakland'"),
+    # "the radio station" is the table itself, not Radio_Episode.Station (its copy of the
+    # key, one row per episode): one row, no join to the episodes
+    ("radio", 'What is the radio station that shows the program "Night Owls"? '
+     "List the radio station's call sign.",
+     "SELECT s.call_sign FROM radio.Radio_Station s JOIN radio.Program p ON p.Station = s.id "
+     "WHERE p.Title = 'Night Owls'"),
     ("trm", "Total weight of shipments from Lima",
      "SELECT SUM(wt_kg) FROM trm.shipment s JOIN trm.port p ON s.src_port_cd = p.port_cd "
      "WHERE p.port_nm = 'Lima'"),

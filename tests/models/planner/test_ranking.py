@@ -137,6 +137,9 @@ ANSWERED = [
     ("live", "What is the name and capacity of the stadium with the most concerts after or in "
      "2014?", "SELECT 'Field', 11998"),
     ("live", "How many concerts were there in 2013 or earlier?", "SELECT 3"),
+    # "N or more <the subject's rows>": one bound on each group's count, not alternatives
+    ("shop", "Which cities have 2 or more customers?",
+     "SELECT city FROM shop.customers GROUP BY city HAVING COUNT(*) >= 2"),
     # the subject's own rows ranked by their own column
     ("shop", "What is the name of the customer with the highest age?", "SELECT 'Cy'"),
     ("ops", "What are the names of the top 3 customers by age?",

@@ -49,3 +49,20 @@ def test_words_far_from_any_name_are_not_bent_into_one(school_db: Path) -> None:
 
     assert not answer.answered
     assert "dormitories" in answer.answer
+
+
+def test_words_and_the_persons_an_er_name_says_are_read_as_it(school_db: Path) -> None:
+    answer = ask_db(school_db, "How many high school students are in each grade?")
+
+    assert answer.answered, answer.answer
+    expected = gold(school_db, "SELECT Grade, COUNT(*) FROM school.Highschooler GROUP BY 1")
+    assert sorted(answer.rows) == sorted(expected)
+    assert answer.interpretation is not None
+    assert "read 'high school students' as 'highschoolers'" in answer.interpretation.rules
+
+
+def test_other_persons_after_the_words_are_not_the_er_name(school_db: Path) -> None:
+    # a high school's teachers are not its highschoolers
+    answer = ask_db(school_db, "How many high school teachers are there?")
+
+    assert not answer.answered
