@@ -84,3 +84,35 @@ def with_metric(plan: Plan, metric: Metric) -> str | None:
                      Measure("METRIC_SHARE", metric=metric, condition=share.condition)]
     plan.explicit_measures = True
     return None
+
+
+def rule_conflict(plan: Plan, metric: Metric) -> str | None:
+    """A filter of the question that the metric's own rule excludes ("revenue from
+    returned items" when revenue leaves returned items out): the answer would be empty or
+    none by definition, so the planner says why instead of answering "none"."""
+    said = list(plan.filters) + [f for m in plan.measures for f in m.condition]
+    for rule in metric.filters:
+        try:
+            node = parse_one(rule, read="bigquery")
+        except Exception:  # noqa: BLE001 - a rule sqlglot cannot read is checked elsewhere
+            continue
+        negated = isinstance(node, exp.Not)
+        inner = node.this if negated else node
+        if isinstance(inner, exp.In) and isinstance(inner.this, exp.Column):
+            column, listed = inner.this.name.lower(), inner.expressions
+        elif isinstance(inner, (exp.EQ, exp.NEQ)) and isinstance(inner.this, exp.Column):
+            column, listed = inner.this.name.lower(), [inner.expression]
+            negated = negated != isinstance(inner, exp.NEQ)
+        else:
+            continue
+        values = {str(v.this).lower() for v in listed if isinstance(v, exp.Literal)}
+        for f in said:
+            if f.column.name.lower() != column or f.op != "=" or f.part is not None:
+                continue
+            asked = {str(v).lower() for v in f.values}
+            if (negated and asked <= values) or (not negated and not asked & values):
+                shown = " or ".join(f"'{v}'" for v in f.values)
+                return (f"{metric.name} is defined with the rule {rule}, which leaves out "
+                        f"rows with {f.column.name} {shown}; ask for a column of those rows "
+                        f"instead of {metric.name} (a total or a count of them)")
+    return None

@@ -32,7 +32,13 @@ from nl2sql.models.planner.frequency import times_as_rows
 from nl2sql.models.planner.joins import direct, joined_and_related, reach, target_of
 from nl2sql.models.planner.keyroles import direction_words
 from nl2sql.models.planner.match import Matcher, Reading
-from nl2sql.models.planner.metrics import join_metric, metric_tables, named_metric, with_metric
+from nl2sql.models.planner.metrics import (
+    join_metric,
+    metric_tables,
+    named_metric,
+    rule_conflict,
+    with_metric,
+)
 from nl2sql.models.planner.plan import Plan
 from nl2sql.models.planner.sets import related_tables, wanted
 from nl2sql.models.planner.spans import chunk_spans
@@ -205,7 +211,7 @@ def _understand_one(question: str, catalog: Catalog, context: Plan | None) -> Un
     count_fixed_rows(plan)  # fixedcounts.py: "how many F grades": rows, not 1 grade
     if metric is not None:
         u.problem = with_metric(plan, metric) or join_metric(  # metrics.py: its declared joins
-            plan, metric, catalog)
+            plan, metric, catalog) or rule_conflict(plan, metric)
         if u.problem is not None:
             return u
     plan.accounted |= direction_words(plan, parsed.toks)  # "departing": the role key taken

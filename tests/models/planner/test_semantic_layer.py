@@ -185,6 +185,18 @@ def test_what_the_layer_cannot_apply_stays_declined(shop: Any, question: str) ->
     assert not answer.answered, (answer.sql, answer.rows)
 
 
+@pytest.mark.parametrize("question", [
+    "What was the margin of void lines?",
+    "What share of the margin comes from void lines?",
+])
+def test_a_filter_the_metric_rule_leaves_out_declines_and_names_the_rule(
+        shop: Any, question: str) -> None:
+    db, own, n = shop
+    answer = _ask(db, own, question)  # margin counts kept lines only: "none" by definition
+    assert not answer.answered, (answer.sql, answer.rows)
+    assert f"{n['state']} = 'kept'" in answer.answer and "'void'" in answer.answer
+
+
 def test_a_share_of_a_metric_weights_by_the_metric_under_its_own_rules(shop: Any) -> None:
     db, own, n = shop
     lines = (f"FROM shop.{n['lines']} l JOIN shop.{n['items']} a ON l.{n['item_fk']} = "
