@@ -36,21 +36,18 @@ HELDOUT = ("clinic", "airline", "hr", "university")
 HELDOUT2 = ("library", "energy", "logistics")  # written blind on 2026-12-05: do not tune on it
 HELDOUT3 = ("league", "cineplex")  # written blind, with thelook3: do not tune on it
 HELDOUT4 = ("pharmacy", "bikeshare", "birdsurvey")  # blind, with thelook4: do not tune on it
+# Each held-out set: its folder under eval/ (and data/), its domains, and the name its
+# thelook.json (analyst questions on the demo, if any) is scored under.
+HELDOUT_SETS = {"heldout": (HELDOUT, "thelook"), "heldout2": (HELDOUT2, None),
+                "heldout3": (HELDOUT3, "thelook3"), "heldout4": (HELDOUT4, "thelook4")}
 
 
 def _build() -> None:
     py = sys.executable
-    if not all((DATA / "heldout" / f"heldout-{s}.duckdb").exists() for s in HELDOUT):
-        subprocess.run([py, str(ROOT / "eval/heldout/build.py"), str(DATA / "heldout")], check=True)
-    if not all((DATA / "heldout2" / f"heldout-{s}.duckdb").exists() for s in HELDOUT2):
-        subprocess.run([py, str(ROOT / "eval/heldout2/build.py"), str(DATA / "heldout2")],
-                       check=True)
-    if not all((DATA / "heldout3" / f"heldout-{s}.duckdb").exists() for s in HELDOUT3):
-        subprocess.run([py, str(ROOT / "eval/heldout3/build.py"), str(DATA / "heldout3")],
-                       check=True)
-    if not all((DATA / "heldout4" / f"heldout-{s}.duckdb").exists() for s in HELDOUT4):
-        subprocess.run([py, str(ROOT / "eval/heldout4/build.py"), str(DATA / "heldout4")],
-                       check=True)
+    for folder, (domains, _) in HELDOUT_SETS.items():
+        if not all((DATA / folder / f"heldout-{s}.duckdb").exists() for s in domains):
+            subprocess.run([py, str(ROOT / f"eval/{folder}/build.py"), str(DATA / folder)],
+                           check=True)
     if not (DATA / "demo-0.1.duckdb").exists():
         subprocess.run([str(Path(py).parent / "nl2sql"), "demo-data", "--path",
                         str(DATA / "demo-0.1.duckdb"), "--scale", "0.1",
@@ -62,30 +59,19 @@ def _build() -> None:
 def _sets(only: str | None) -> list[tuple[str, Path, Path, Path | None]]:
     """(name, questions, duckdb, gold sqlite or None)."""
     out: list[tuple[str, Path, Path, Path | None]] = []
-    for s in HELDOUT:
-        out.append((s, ROOT / f"eval/heldout/{s}.json", DATA / f"heldout/heldout-{s}.duckdb", None))
-    for s in HELDOUT2:
-        out.append((s, ROOT / f"eval/heldout2/{s}.json", DATA / f"heldout2/heldout-{s}.duckdb",
-                    None))
-    for s in HELDOUT3:
-        out.append((s, ROOT / f"eval/heldout3/{s}.json", DATA / f"heldout3/heldout-{s}.duckdb",
-                    None))
-    for s in HELDOUT4:
-        out.append((s, ROOT / f"eval/heldout4/{s}.json", DATA / f"heldout4/heldout-{s}.duckdb",
-                    None))
-    out.append(("thelook", ROOT / "eval/heldout/thelook.json", DATA / "demo-0.1.duckdb", None))
-    out.append(("thelook3", ROOT / "eval/heldout3/thelook.json", DATA / "demo-0.1.duckdb", None))
-    out.append(("thelook4", ROOT / "eval/heldout4/thelook.json", DATA / "demo-0.1.duckdb", None))
+    for folder, (domains, _) in HELDOUT_SETS.items():
+        out += [(s, ROOT / f"eval/{folder}/{s}.json", DATA / f"{folder}/heldout-{s}.duckdb", None)
+                for s in domains]
+    out += [(demo, ROOT / f"eval/{folder}/thelook.json", DATA / "demo-0.1.duckdb", None)
+            for folder, (_, demo) in HELDOUT_SETS.items() if demo is not None]
     out.append(("demo-dev", ROOT / "eval/dev.json", DATA / "demo-0.1.duckdb", None))
     for q in sorted((SHARED / "spider/questions").glob("*.json")):
         db = q.stem
         out.append((f"spider/{db}", q, DATA / f"spider/{db}.duckdb", DATA / f"spider/{db}.sqlite"))
     if only:
+        domains, demo = HELDOUT_SETS.get(only, ((), None))
         out = [s for s in out if s[0] == only or s[0].startswith(only + "/")
-               or (only == "heldout" and s[0] in HELDOUT + ("thelook",))
-               or (only == "heldout2" and s[0] in HELDOUT2)
-               or (only == "heldout3" and s[0] in HELDOUT3 + ("thelook3",))
-               or (only == "heldout4" and s[0] in HELDOUT4 + ("thelook4",))]
+               or s[0] in domains or (demo is not None and s[0] == demo)]
     return out
 
 
