@@ -231,9 +231,9 @@ def add_value_filters(b: _Builder, r: Reading) -> None:
         op = "!=" if r.phrase.negated or key in denied else "="
         f = Filter(col, op, tuple(p.value for p in pieces))
         b.value_filters.append((r.phrase.toks[pieces[0].start].i, f))
+    said = {t.stem for t in r.phrase.toks}  # what a flag's fact must be said in
     for p in r.of("column"):
         assert p.column is not None
-        said = {t.stem for t in r.phrase.toks}
         flag = flag_filter(p.column, r.phrase.negated, said)  # flags.py: = TRUE, = 'Y'
         if flag is not None and r.phrase.role in (P.CONTEXT, P.COUNT, P.PCT_BASE, P.OF):
             b.use(p.column)
