@@ -83,7 +83,8 @@ def _work_orders(con: duckdb.DuckDBPyConnection, rng: np.random.Generator, parts
         part = parts[int(rng.integers(0, len(parts)))]
         op = int(rng.integers(0, n_op - 4))
         start = t0 + dt.timedelta(days=int(rng.integers(0, 1033)),
-                                  hours=int(rng.choice([0, 8, 16])), minutes=int(rng.integers(0, 60)))
+                                  hours=int(rng.choice([0, 8, 16])),
+                                  minutes=int(rng.integers(0, 60)))
         qty = int(rng.choice([50, 100, 200, 250, 500, 1000], p=[.1, .3, .25, .15, .15, .05]))
         hours = qty / LINES[ln][2] * rng.uniform(0.9, 1.6)
         done = start + dt.timedelta(minutes=int(hours * 60))
