@@ -174,11 +174,19 @@ def compared_column(b: _Builder, cmp: P.Comparison) -> Column | None:
     return measured or b._kind_column("age", [b.s]) or b._kind_column(
         "price", [b.s])
 
+_COPULAS = frozenset({"is", "are", "was", "were", "be", "been", "got", "get", "gets"})
+
+
 def percentages(b: _Builder) -> None:
     if not b.parsed.pct:
         return
     base = next((r for r in b.readings if r.phrase.role == P.PCT_BASE), None)
     after = base.phrase.toks[-1].i if base else -1
+    # "share of orders placed by women were cancelled": what the base says before its
+    # verb narrows the whole (both parts); only what follows the verb is the share's part
+    verb = next((t.i for t in b.parsed.toks if t.i > after and t.low in _COPULAS), None)
+    if verb is not None and any(i > verb for i, _ in b.value_filters):
+        after = verb
     numerator = [f for i, f in b.value_filters if i > after]
     if not numerator and not b.plan.groups and b.value_filters:
         numerator = [b.value_filters[-1][1]]
