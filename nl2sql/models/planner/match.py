@@ -20,6 +20,7 @@ from nl2sql.models.planner.keys import graph
 from nl2sql.models.planner.lexicon import lexicon
 from nl2sql.models.planner.naming import (
     event_column,
+    event_dated,
     money_column,
     named_column,
     own_column,
@@ -165,6 +166,10 @@ class Matcher:
     def _pieces(self, toks: list[Tok], a: int, b: int) -> list[Piece]:
         out: list[Piece] = []
         value = self._value(toks, a, b)
+        if value is not None and b == a + 1 and value.table is not None and event_dated(
+                toks[a].low, [t.low for t in self._toks[toks[a].i + 1:toks[a].i + 2]],
+                value.table):
+            value = None  # "shipped in 2024": shipped_at's year, not the status 'Shipped'
         if value is not None:
             out.append(value)
         stems = tuple(t.stem for t in toks[a:b] if t.low not in FILLERS and t.low != "of")
