@@ -13,6 +13,7 @@ from typing import Any
 from nl2sql.models.planner import parse as P
 from nl2sql.models.planner.catalog import Column, time_column
 from nl2sql.models.planner.cues import EQUAL_WORDS, is_year
+from nl2sql.models.planner.eventdates import event_time
 from nl2sql.models.planner.flags import flag_filter
 from nl2sql.models.planner.match import Piece, Reading
 from nl2sql.models.planner.plan import Filter, Measure
@@ -33,7 +34,10 @@ def dates(b: _Builder) -> None:
     years = b.parsed.years
     if not years and not b.parsed.months and not b.parsed.relative:
         return
-    col = b.time_column()
+    event = event_time(b)  # eventdates.py: "bikes that had a battery replacement in 2024"
+    if isinstance(event, str):
+        raise Unanswerable(event)
+    col = event or b.time_column()
     year_col = None if col is not None else year_column(b)
     if year_col is not None and not b.parsed.months and not b.parsed.relative:
         for op, year in years:  # "born before 1960": BirthYear < 1960

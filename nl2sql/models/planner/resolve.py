@@ -39,6 +39,7 @@ from nl2sql.models.planner.metrics import (
     rule_conflict,
     with_metric,
 )
+from nl2sql.models.planner.moneyrows import money_wanted
 from nl2sql.models.planner.plan import Plan
 from nl2sql.models.planner.sets import related_tables, wanted
 from nl2sql.models.planner.spans import chunk_spans
@@ -198,6 +199,7 @@ def _understand_one(question: str, catalog: Catalog, context: Plan | None) -> Un
     u.missing = missing(catalog, subject, u.mentioned, unexplained, undated)
     u.missing = u.missing or wanted(parsed, readings, catalog, subject)  # related rows (sets.py)
     u.missing = u.missing or common_wanted(parsed, readings, catalog, subject)  # counted.py
+    u.missing = u.missing or money_wanted(parsed.toks, catalog, subject)  # moneyrows.py
     u.lookup = _lookup_phrases(question, readings, subject)
     u.lookup_stems = [t.low for r in readings for t in r.unresolved
                       if t.cap and len(t.low) >= 5 and t.number is None][:4]
