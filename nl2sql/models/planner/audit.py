@@ -38,6 +38,7 @@ from nl2sql.models.planner.misreadings import (
     values_naming_tables,
 )
 from nl2sql.models.planner.plan import Filter, Plan
+from nl2sql.models.planner.units import said_unit
 from nl2sql.models.planner.words import (
     MONTHS,
     TIME_ADJECTIVES,
@@ -216,6 +217,9 @@ def audit(toks: list[Tok], parsed: P.Parse, readings: list[Reading], plan: Plan,
     for t in toks:
         if t.i in explained:
             continue
+        if said_unit(t, toks, plan):
+            continue  # "average duration in minutes" of duration_minutes (units.py),
+            # though total_minutes spells the word too
         if t.i in placed:
             # "in descending order of age" beside a table named orders: the word's
             # ordinary meaning is in the plan, so the unused match was a coincidence

@@ -14,6 +14,7 @@ from nl2sql.models.planner import parse as P
 from nl2sql.models.planner.catalog import Column, time_column
 from nl2sql.models.planner.cues import EQUAL_WORDS, is_year
 from nl2sql.models.planner.eventdates import event_time
+from nl2sql.models.planner.events import event_verbs, event_year_column
 from nl2sql.models.planner.flags import flag_filter
 from nl2sql.models.planner.match import Piece, Reading
 from nl2sql.models.planner.plan import Filter, Measure
@@ -42,6 +43,8 @@ def dates(b: _Builder) -> None:
     if year_col is not None and not b.parsed.months and not b.parsed.relative:
         for op, year in years:  # "born before 1960": BirthYear < 1960
             b.value_filters.append((-1, Filter(b.use(year_col), op, (year,))))
+        years_at = [t.i for t in b.parsed.toks if is_year(t)]  # "opened after 1990": events.py
+        b.plan.accounted.update(event_verbs(b.parsed.toks, years_at, year_col))
         return
     if col is None:
         raise Unanswerable(f"{b.s.id} has no date or timestamp column to filter on")
@@ -72,6 +75,9 @@ def year_column(b: _Builder) -> Column | None:
     if named is not None:
         return named
     years = [c for c in cols if c.words[-1] == "year"]
+    event = event_year_column(b.parsed.toks, years_at, years)  # "graduated in 2023"
+    if event is not None:
+        return event
     used = {b.s.id} | {t.id for t in joined}
     tables = list(dict.fromkeys(c.table for c in years if c.table in used))
     if len(tables) > 1:  # enrolled in 2024: the student's entry year, or the enrolment's?
