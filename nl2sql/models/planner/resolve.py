@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from nl2sql.models.planner import averages, durations, periods, ranges, sorting
 from nl2sql.models.planner import parse as P
 from nl2sql.models.planner.abbrev import read_names
+from nl2sql.models.planner.agents import read_agents
 from nl2sql.models.planner.build import Unanswerable, build_plan
 from nl2sql.models.planner.catalog import Catalog, Table
 from nl2sql.models.planner.counted import common_wanted
@@ -144,6 +145,8 @@ def _apart(rest: str, catalog: Catalog, previous: list[str],
 
 def _understand_one(question: str, catalog: Catalog, context: Plan | None) -> Understanding:
     question, corrections = correct(expand(question), catalog)
+    question, agents = read_agents(question, catalog)  # agents.py: 'directors' (Directed_by)
+    corrections += agents
     question, spelled = spell_acronyms(question, catalog)  # terms.py: 'US' -> 'United States'
     corrections += spelled
     question, often = times_as_rows(question, catalog)  # frequency.py: "ordered twice"
