@@ -37,6 +37,7 @@ from nl2sql.models.planner.misreadings import (
     owner_problems,
     values_naming_tables,
 )
+from nl2sql.models.planner.ownrows import own_rows_words
 from nl2sql.models.planner.plan import Filter, Plan
 from nl2sql.models.planner.units import said_unit
 from nl2sql.models.planner.words import (
@@ -214,6 +215,7 @@ def audit(toks: list[Tok], parsed: P.Parse, readings: list[Reading], plan: Plan,
     numbers = _numbers_used(plan)
     subject_words = set(plan.subject.words)
     explained = {i for c in plan.conditions for i in c.tokens} | plan.accounted  # sets.py
+    explained |= own_rows_words(readings, plan)  # "returned items" on order_items
     for t in toks:
         if t.i in explained:
             continue

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from nl2sql.models.planner import averages, durations, periods, ranges, sorting
+from nl2sql.models.planner import averages, durations, outputs, periods, ranges, sorting
 from nl2sql.models.planner import parse as P
 from nl2sql.models.planner.abbrev import read_names
 from nl2sql.models.planner.agents import read_agents
@@ -75,6 +75,10 @@ def understand(question: str, catalog: Catalog, previous: list[str] | None = Non
     elliptical follow-up ("and in 2023?") inherits the latest one's plan.
     """
     previous = previous or []
+    listed = outputs.read(question)  # "... (product id and revenue)": what to show
+    if listed is not None:
+        return _apart(listed.rest, catalog, previous,
+                      lambda plan, _: outputs.apply(plan, listed, catalog))
     ranged = ranges.read(question)  # "from Nov 29 to Dec 2 2024": planned as "in 2024"
     if isinstance(ranged, str):
         return Understanding(problem=ranged)
