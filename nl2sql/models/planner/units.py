@@ -17,7 +17,6 @@ from nl2sql.models.planner.catalog import Column, Table
 from nl2sql.models.planner.plan import Plan
 from nl2sql.models.planner.words import UNIT_SUFFIXES, Tok, name_words, split_name, stem
 
-
 _UNIT_STEMS = frozenset(stem(u) for u in UNIT_SUFFIXES)
 
 
