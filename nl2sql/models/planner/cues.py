@@ -104,6 +104,21 @@ class Relative:
     offset: int
 
 
+def weekday_words(toks: list[Tok], i: int) -> int | None:
+    """``day of the week``, ``day of week``, ``weekday``, ``weekdays``: how many words say
+    the day of the week (not "each day": a date; not "weekday orders": a filter)."""
+    lows = [t.low for t in toks[i:i + 4]]
+    if lows[:4] == ["day", "of", "the", "week"]:
+        return 4
+    if lows[:3] == ["day", "of", "week"]:
+        return 3
+    prev = toks[i - 1].low if i > 0 else ""
+    if lows[:1] in (["weekday"], ["weekdays"]) and prev in ("per", "each", "by", "every",
+                                                              "which", "what"):
+        return 1
+    return None
+
+
 def relative(toks: list[Tok], i: int) -> tuple[int, str, str, Relative] | None:
     """``last year``, ``this month``, ``past 30 days``, ``today``: (width, part, op, when)."""
     w = toks[i].low

@@ -40,6 +40,7 @@ from nl2sql.models.planner.cues import (
     is_year,
     relative,
     versus,
+    weekday_words,
 )
 from nl2sql.models.planner.phrases import (
     CONTEXT as CONTEXT,
@@ -255,6 +256,10 @@ def _scan(toks: list[Tok], chunks: dict[int, int]) -> list[Cue | Phrase]:
             cue("group", w)
         elif w in TIME_ADJECTIVES:
             cue("time_unit", w, TIME_ADJECTIVES[w])
+        elif (days := weekday_words(toks, i)) is not None:
+            cue("time_unit", w, "DAYOFWEEK")  # "by day of the week": Sunday .. Saturday
+            i += days
+            continue
         elif w in MONTHS and (w != "may" or toks[i].cap or (nxt.isdigit() and len(nxt) == 4)):
             cue("month", w, MONTHS[w])
         elif len(w) == 2 and w[0] == "q" and w[1] in "1234" and (t.cap or nxt.isdigit()):
