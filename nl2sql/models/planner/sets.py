@@ -35,6 +35,7 @@ from nl2sql.models.planner.joins import key_of
 from nl2sql.models.planner.lexicon import lexicon
 from nl2sql.models.planner.match import Matcher, Reading
 from nl2sql.models.planner.plan import Filter, Related
+from nl2sql.models.planner.setboth import both_values
 from nl2sql.models.planner.setroutes import (
     Route,
     Unclear,
@@ -102,6 +103,7 @@ def relations(b: _Builder) -> None:
     try:
         if b.parsed.both_years:
             _both_years(b, joins, key)
+        both_values(b, key)  # setboth.py: "had both a flu shot and a checkup"
         matcher = Matcher(b.parsed.question, b.catalog, scope, b.s)
         for r in reversed(list(b.readings)):  # the last phrase first: "not been arranged
             if r.phrase.related and r in b.readings:  # to teach courses" is one condition
