@@ -72,7 +72,7 @@ ELLIPSIS_STARTS = wordset(
 PASS_WORDS = frozenset({"broken", "down", "grouped", "split", "breakdown", "respectively"})
 NEGATIONS = frozenset({"not", "no", "excluding", "except", "without", "non"})
 # "never" denies an event, never a value: it only ever reads as a set condition (sets.py).
-NEVER = frozenset({"never"})
+NEVER = frozenset({"never", "nobody"})  # "which courses has nobody enrolled in"
 # Verbs that only relate a thing to other rows ("users who placed orders", "dogs that went
 # through treatments"); a verb that says more ("cancelled", "returned") is not here, so
 # "users who never cancelled an order" is never read as "users without orders".
