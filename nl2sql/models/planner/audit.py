@@ -38,6 +38,7 @@ from nl2sql.models.planner.misreadings import (
     values_naming_tables,
 )
 from nl2sql.models.planner.plan import Filter, Plan
+from nl2sql.models.planner.thanclauses import unread_comparisons
 from nl2sql.models.planner.words import (
     MONTHS,
     TIME_ADJECTIVES,
@@ -263,6 +264,7 @@ def audit(toks: list[Tok], parsed: P.Parse, readings: list[Reading], plan: Plan,
     out.problems += _plan_problems(parsed, readings, plan, followup)
     out.problems += values_naming_tables(readings, plan, catalog)
     out.problems += each_row_aggregated(readings, plan)
+    out.problems += unread_comparisons(parsed, plan)  # thanclauses.py: "more staff than the"
     rule = undefined_use(toks, catalog.notes, tuple(catalog.opaque))
     if rule is not None and not any(m.metric for m in plan.measures):
         out.problems.insert(0, f"the dataset's notes define a word of the question (\"{rule}\") "

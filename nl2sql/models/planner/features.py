@@ -16,6 +16,7 @@ from nl2sql.models.planner.cues import EQUAL_WORDS, is_year
 from nl2sql.models.planner.flags import flag_filter
 from nl2sql.models.planner.match import Piece, Reading
 from nl2sql.models.planner.plan import Filter, Measure
+from nl2sql.models.planner.yearverbs import year_verbs
 
 # The builder (build._Builder) passed in; not imported, so the modules form no cycle.
 _Builder = Any
@@ -38,6 +39,7 @@ def dates(b: _Builder) -> None:
     if year_col is not None and not b.parsed.months and not b.parsed.relative:
         for op, year in years:  # "born before 1960": BirthYear < 1960
             b.value_filters.append((-1, Filter(b.use(year_col), op, (year,))))
+        b.plan.accounted |= year_verbs(b.parsed.toks, year_col)  # "opened before 2009"
         return
     if col is None:
         raise Unanswerable(f"{b.s.id} has no date or timestamp column to filter on")
@@ -68,6 +70,9 @@ def year_column(b: _Builder) -> Column | None:
     if named is not None:
         return named
     years = [c for c in cols if c.words[-1] == "year"]
+    verbed = [c for c in cols if id(c) not in measured and year_verbs(b.parsed.toks, c)]
+    if not years and len(verbed) == 1:  # "clubs founded after 1990": YearFounded
+        return verbed[0]
     used = {b.s.id} | {t.id for t in joined}
     tables = list(dict.fromkeys(c.table for c in years if c.table in used))
     if len(tables) > 1:  # enrolled in 2024: the student's entry year, or the enrolment's?
