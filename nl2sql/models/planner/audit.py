@@ -37,8 +37,9 @@ from nl2sql.models.planner.misreadings import (
     owner_problems,
     values_naming_tables,
 )
+from nl2sql.models.planner.ownrows import own_rows_words
 from nl2sql.models.planner.plan import Filter, Plan
-from nl2sql.models.planner.thanclauses import unread_comparisons
+from nl2sql.models.planner.units import said_unit
 from nl2sql.models.planner.words import (
     MONTHS,
     TIME_ADJECTIVES,
@@ -214,9 +215,13 @@ def audit(toks: list[Tok], parsed: P.Parse, readings: list[Reading], plan: Plan,
     numbers = _numbers_used(plan)
     subject_words = set(plan.subject.words)
     explained = {i for c in plan.conditions for i in c.tokens} | plan.accounted  # sets.py
+    explained |= own_rows_words(readings, plan)  # "returned items" on order_items
     for t in toks:
         if t.i in explained:
             continue
+        if said_unit(t, toks, plan):
+            continue  # "average duration in minutes" of duration_minutes (units.py),
+            # though total_minutes spells the word too
         if t.i in placed:
             # "in descending order of age" beside a table named orders: the word's
             # ordinary meaning is in the plan, so the unused match was a coincidence
@@ -264,7 +269,6 @@ def audit(toks: list[Tok], parsed: P.Parse, readings: list[Reading], plan: Plan,
     out.problems += _plan_problems(parsed, readings, plan, followup)
     out.problems += values_naming_tables(readings, plan, catalog)
     out.problems += each_row_aggregated(readings, plan)
-    out.problems += unread_comparisons(parsed, plan)  # thanclauses.py: "more staff than the"
     rule = undefined_use(toks, catalog.notes, tuple(catalog.opaque))
     if rule is not None and not any(m.metric for m in plan.measures):
         out.problems.insert(0, f"the dataset's notes define a word of the question (\"{rule}\") "

@@ -38,6 +38,7 @@ from nl2sql.models.planner.joins import direct, prune, route, target_of
 from nl2sql.models.planner.listing import as_listing, coordinate, order_phrases, ranked_rows
 from nl2sql.models.planner.match import Piece, Reading
 from nl2sql.models.planner.modifiers import flag_modifiers
+from nl2sql.models.planner.ownrows import names_own_rows
 from nl2sql.models.planner.pairs import coordinate_joined
 from nl2sql.models.planner.plan import Filter, GroupKey, Measure, Plan
 from nl2sql.models.planner.ranking import fewest_through_join, money, ranked_own_rows, ranking
@@ -257,13 +258,11 @@ class _Builder:
                 return
         if table is None and col is not None and col.column is not None and not (
                 col.column.boolean) and not compared:
-            said = {t.stem for t in r.phrase.toks[col.start:col.end]}
-            named = [w for w in col.column.words if w != "id"]
-            if (col.column.is_key and not col.says_id and not set(named) <= said
-                    and self.s.words and self.s.words[-1] in said):
-                # "how many items" on order_items: its rows, or distinct inventory_item_id?
-                raise Unanswerable(f"'{r.phrase.text}' could mean the {self.s.name} rows or "
-                                   f"the different {col.column.name} values among them")
+            if names_own_rows(col, {t.stem for t in r.phrase.toks[col.start:col.end]},
+                              self.s.words):
+                # "how many items" on order_items: its rows (ownrows.py)
+                self.plan.measures.append(Measure("COUNT"))
+                return
             c = self.use(col.column)
             key = key_column(self.s)
             func = "COUNT" if key is not None and c is key else "COUNT_DISTINCT"

@@ -45,7 +45,10 @@ COMPARATIVES = {
     ("older", "than"): ">", ("younger", "than"): "<", ("cheaper", "than"): "<",
     ("more", "expensive", "than"): ">", ("equal", "to"): "=", ("longer", "than"): ">",
     ("shorter", "than"): "<", ("heavier", "than"): ">", ("lighter", "than"): "<",
+    # only before a count (``comparative``): "exactly one order", "only 2 visits"
+    ("exactly",): "=", ("only",): "=", ("just",): "=",
 }  # fmt: skip
+_BEFORE_A_COUNT = frozenset({"exactly", "only", "just"})
 # Words saying which quantity equals the number after them ("teachers aged 32").
 EQUAL_WORDS = frozenset({"aged"})
 COMPARATIVE_HINTS = {"aged": "age", "older": "age", "younger": "age", "cheaper": "price",
@@ -131,6 +134,9 @@ QUESTION_CUES = frozenset({"what", "which", "who", "how", "list", "show", "give"
 def comparative(toks: list[Tok], i: int) -> tuple[str, int] | None:
     for words, op in _COMPARATIVES_BY_FIRST.get(toks[i].low, ()) if i < len(toks) else ():
         if tuple(t.low for t in toks[i:i + len(words)]) == words:
+            if words[0] in _BEFORE_A_COUNT and (
+                    i + 1 >= len(toks) or toks[i + 1].number is None or is_year(toks[i + 1])):
+                return None  # "what exactly is ...", "only 2024 orders": a filler
             return op, len(words)
     return None
 

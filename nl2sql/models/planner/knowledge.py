@@ -193,15 +193,41 @@ COPULAS = frozenset({"is", "are", "was", "were", "be", "been", "being"})
 
 
 def _said_at(lows: list[str], k: int, phrase: tuple[str, ...]) -> int | None:
-    """Where ``phrase`` said from ``lows[k]`` ends (copulas inside it skipped), or None."""
+    """Where ``phrase`` said from ``lows[k]`` ends (copulas inside it skipped), or None.
+    A synonym ending in a participle ("items sold") may be said as a relative clause
+    ("items we sold", "items did we sell", "units that were sold")."""
     i = k
     for w, word in enumerate(phrase):
+        if w and w == len(phrase) - 1 and (end := _relative_clause(lows, i, word)):
+            return end
         while w and i < len(lows) and lows[i] in COPULAS and lows[i] != word:
             i += 1
         if i >= len(lows) or lows[i] != word:
             return None
         i += 1
     return i
+
+
+# the words between a noun and its verb in a relative clause: "that", a subject pronoun,
+# an auxiliary ("items *did we* sell", "items *that were* sold", "units *we have* sold")
+_CLAUSE_SUBJECTS = frozenset({"that", "which", "we", "you", "they", "i"})
+_CLAUSE_WORDS = _CLAUSE_SUBJECTS | {"did", "do", "does", "have", "has", "had"} | COPULAS
+PARTICIPLES: dict[str, str] = lexicon().maps["participles"]
+
+
+def _relative_clause(lows: list[str], i: int, participle: str) -> int | None:
+    """Where a relative clause from ``lows[i]`` ending in ``participle`` (or its verb)
+    ends, or None; the clause must have a subject or a "that"."""
+    verb = PARTICIPLES.get(participle)
+    if verb is None and not participle.endswith("ed"):
+        return None  # not a participle: "items sold" only, not "revenue we total"
+    forms = {participle, verb} if verb else {participle, participle[:-2], participle[:-1]}
+    j = i
+    while j < len(lows) and lows[j] in _CLAUSE_WORDS:
+        j += 1
+    if j == i or j >= len(lows) or lows[j] not in forms or not set(lows[i:j]) & _CLAUSE_SUBJECTS:
+        return None
+    return j + 1
 
 
 def defined_terms(notes: str) -> dict[str, str]:

@@ -32,7 +32,8 @@ SETS = ("fillers", "boundaries", "verbs", "neutral", "question_words", "person_w
         "high_first", "alphabetical", "order_skippable", "agg_before", "personal_pronouns",
         "name_parts", "money_columns", "money_words")
 #: word -> word, SQL date part or number tables (``maps``), and what their values must be
-MAPS = {"abbreviations": "word", "irregular": "word", "letter_codes": "letter",
+MAPS = {"abbreviations": "word", "irregular": "word", "participles": "word",
+        "letter_codes": "letter",
         "time_units": "part", "time_adjectives": "part", "months": "number",
         "number_words": "number"}
 _WORD = re.compile(r"^[a-z][a-z']*$")

@@ -198,6 +198,9 @@ def _scan(toks: list[Tok], chunks: dict[int, int]) -> list[Cue | Phrase]:
             cue("cmp", w, ("<=", toks[i + 3].number, hint))
             i += 4
             continue
+        elif w == "single" and low(i - 1) == "a" and not any(
+                low(k) in NEGATIONS | NEVER for k in range(max(0, i - 4), i)):
+            cue("cmp", w, ("=", 1, None))  # "users who have a single order": exactly one
         elif (eq := equal_list(toks, i)) is not None:
             for value in eq[1]:  # "aged either 32 or 33": one value of a list (an IN list)
                 cue("cmp", w, ("=", value, COMPARATIVE_HINTS.get(w)))

@@ -14,9 +14,9 @@ from nl2sql.models.planner.cues import Relative
 from nl2sql.models.planner.durations import label as duration_label
 from nl2sql.models.planner.periods import describe
 from nl2sql.models.planner.plan import Filter, Measure, Plan
+from nl2sql.models.planner.units import unit_of
 from nl2sql.models.planner.words import (
     ABBREVIATIONS,
-    UNIT_SUFFIXES,
     plural_phrase,
     readable,
     singular_phrase,
@@ -72,7 +72,7 @@ def words(c: Column) -> str:
 def name_text(name: str) -> str:
     """An identifier as words, abbreviations spelled out: ``yrs_exp`` -> ``years experience``."""
     parts = split_name(name)
-    unit = parts.pop() if len(parts) > 1 and parts[-1] in UNIT_SUFFIXES else None
+    unit = unit_of(name) and parts.pop()  # "duration (minutes)", "weight (kg)": units.py
     parts = [_spelled(p) for p in parts if p not in ("at", "on") or len(parts) == 1]
     return " ".join(parts) + (f" ({unit})" if unit else "")
 

@@ -16,6 +16,7 @@ from nl2sql.models.planner.catalog import Column, Table, key_column, label_colum
 from nl2sql.models.planner.cues import MONEY_NOUNS, MONEY_VERBS
 from nl2sql.models.planner.features import DEFAULT_TOP, Unanswerable
 from nl2sql.models.planner.match import Matcher, Reading
+from nl2sql.models.planner.moneyrows import money_of_sales
 from nl2sql.models.planner.plan import GroupKey, Measure
 from nl2sql.models.planner.setroutes import names_table
 from nl2sql.models.planner.superlatives import KIND_WORDS, named_plural
@@ -275,12 +276,18 @@ def money(b: _Builder) -> None:
             m.func == "SUM" and _money_column(m.column) for m in measured)):
         raise Unanswerable(f"'{said[0].raw}' asks for an amount of money, and I could not "
                            "tell which column holds it")
+    if not plan.groups:  # "which drug earned the most" read with nothing to rank: one total
+        raise Unanswerable(f"'{said[0].raw}' ranks by money, and I could not tell what is "
+                           "ranked")
     if not measured:
         col = money_column(b.s, said)
         if col is None:
             raise Unanswerable(f"'{said[0].raw}' asks for an amount of money, and "
                                f"{b.s.name} has no single column of money to add up")
-        plan.measures = [Measure("SUM", b.use(col))]
+        sales = money_of_sales(b, col, _money_column)  # moneyrows.py: not a list price
+        if isinstance(sales, str):
+            raise Unanswerable(sales)
+        plan.measures = [Measure("SUM", b.use(sales or col))]
     plan.accounted |= {t.i for t in said}
 
 

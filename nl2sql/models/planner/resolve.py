@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from nl2sql.models.planner import averages, durations, periods, ranges, sorting
+from nl2sql.models.planner import averages, durations, outputs, periods, ranges, sorting
 from nl2sql.models.planner import parse as P
 from nl2sql.models.planner.abbrev import read_names
 from nl2sql.models.planner.agents import read_agents
@@ -40,6 +40,7 @@ from nl2sql.models.planner.metrics import (
     rule_conflict,
     with_metric,
 )
+from nl2sql.models.planner.moneyrows import money_wanted
 from nl2sql.models.planner.plan import Plan
 from nl2sql.models.planner.sets import related_tables, wanted
 from nl2sql.models.planner.spans import chunk_spans
@@ -74,6 +75,10 @@ def understand(question: str, catalog: Catalog, previous: list[str] | None = Non
     elliptical follow-up ("and in 2023?") inherits the latest one's plan.
     """
     previous = previous or []
+    listed = outputs.read(question)  # "... (product id and revenue)": what to show
+    if listed is not None:
+        return _apart(listed.rest, catalog, previous,
+                      lambda plan, _: outputs.apply(plan, listed, catalog))
     ranged = ranges.read(question)  # "from Nov 29 to Dec 2 2024": planned as "in 2024"
     if isinstance(ranged, str):
         return Understanding(problem=ranged)
@@ -201,6 +206,7 @@ def _understand_one(question: str, catalog: Catalog, context: Plan | None) -> Un
     u.missing = missing(catalog, subject, u.mentioned, unexplained, undated)
     u.missing = u.missing or wanted(parsed, readings, catalog, subject)  # related rows (sets.py)
     u.missing = u.missing or common_wanted(parsed, readings, catalog, subject)  # counted.py
+    u.missing = u.missing or money_wanted(parsed.toks, catalog, subject)  # moneyrows.py
     u.lookup = _lookup_phrases(question, readings, subject)
     u.lookup_stems = [t.low for r in readings for t in r.unresolved
                       if t.cap and len(t.low) >= 5 and t.number is None][:4]

@@ -45,6 +45,7 @@ from nl2sql.models.planner.setroutes import (
     one_route,
     routes,
 )
+from nl2sql.models.planner.setsubject import subject_before
 from nl2sql.models.planner.setvalues import values_after
 from nl2sql.models.planner.words import MONTHS, Tok
 
@@ -294,16 +295,22 @@ def _window(b: _Builder, start: int, named: Table
         t = toks[i]
         if t.low in DENY:
             denied = True
-        elif i in spans and spans[i].after + 6 >= start:
-            cmp = spans[i]
+        elif i in spans and spans[i].after + 6 >= start and not denied:
+            cmp = spans[i]  # (before a negation: the subject's, "priced over 150 never ...")
         elif t.low in SOME:
             some = True
         elif not (t.low in RELATION_PARTICLES or t.low in RELATING_VERBS
                   or t.low in lex.function_words or names_table(t, named)
                   or keyroles.says_key(t, named, b.s, b.catalog)):
-            return None
+            break  # perhaps the subject's own modifier: "users who signed up in 2025"
         used.append(i)
         i -= 1
+    if i >= 0 and not (i in owner and any(p.kind == "table" and p.table is b.s
+                                          for p in owner[i].pieces)):
+        before = subject_before(b, i, owner) if used else None  # setsubject.py
+        if before is None:
+            return None
+        i = before
     anchor = owner.get(i)
     if anchor is None or not any(p.kind == "table" and p.table is b.s for p in anchor.pieces):
         return None  # the condition is about what the word before it names: the subject

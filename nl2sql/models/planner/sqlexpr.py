@@ -198,7 +198,7 @@ def measure_exprs(m: Measure, plan: Plan, names: Names,
                  f"distinct_{m.column.name}")]
     if m.func == "PCT":
         cond = exp.and_(*(condition(f, names, defensive) for f in m.condition))
-        what = slug("_or_".join(_describe_values(f) for f in m.condition))
+        what = slug("_and_".join(_describe_values(f) for f in m.condition))  # all must hold
         hits = fn("COUNTIF", cond)
         return [(fn("SAFE_DIVIDE", exp.Mul(this=lit(100), expression=hits), count_star()),
                  f"percent_{what}"), (hits.copy(), f"{what}_count"),

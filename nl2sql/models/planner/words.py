@@ -188,6 +188,8 @@ KEY_PREFIXES = tuple(sorted(_LEX.sets["key_prefixes"]))
 NUMBER_FIRST = _LEX.sets["number_first"]
 # Units written after a quantity's name: WeightKg, price_usd, duration_ms.
 UNIT_SUFFIXES = _LEX.sets["unit_suffixes"]
+# Words that only say a column counts or adds up something: left alone, not a name.
+_COUNTING = _LEX.sets["amount_words"] | _LEX.sets["name_cues"]
 
 
 def is_key_name(parts: list[str]) -> bool:
@@ -213,8 +215,8 @@ def name_words(name: str) -> tuple[str, ...]:
         words = words[:-1]
     elif len(words) > 1 and words[0] in KEY_PREFIXES:
         words = words[1:]
-    if len(words) > 1 and words[-1] in UNIT_SUFFIXES:
-        words = words[:-1]
+    if len(words) > 1 and words[-1] in UNIT_SUFFIXES and words[-2] not in _COUNTING:
+        words = words[:-1]  # not total_minutes, number_kwh: "total" alone names no quantity
     return tuple(words)
 
 

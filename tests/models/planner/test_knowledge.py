@@ -89,3 +89,40 @@ def test_a_metric_name_starting_inside_a_table_name_is_not_the_metric() -> None:
     assert find_metric("How many lines sold in 2023?", [sold], names) is not None
     # "order lines" is the table; "lines sold" only overlaps its name
     assert find_metric("the number of order lines sold per region", [sold], names) is None
+
+
+@pytest.mark.parametrize("question", [
+    "How many lines did we sell in 2023?",
+    "how many lines we sold in 2023",
+    "How many lines that were sold in 2023?",
+])
+def test_a_participle_synonym_said_as_a_relative_clause_names_the_metric(question: str) -> None:
+    sold = Metric("lines_sold", "shop.order_lines", "COUNT(*)", synonyms=("lines sold",))
+    assert find_metric(question, [sold]) is not None
+
+
+@pytest.mark.parametrize("question", [
+    "How many parcels have they shipped?",
+    "number of parcels we shipped per region",
+])
+def test_a_regular_participle_said_as_a_clause_names_the_metric(question: str) -> None:
+    shipped = Metric("parcels_shipped", "post.parcel", "COUNT(*)",
+                     synonyms=("parcels shipped",))
+    assert find_metric(question, [shipped]) is not None
+
+
+def test_a_clause_without_its_subject_or_with_another_verb_is_not_the_metric() -> None:
+    sold = Metric("lines_sold", "shop.order_lines", "COUNT(*)", synonyms=("lines sold",))
+    assert find_metric("How many lines did sell?", [sold]) is None  # no subject: no clause
+    assert find_metric("How many lines did we return?", [sold]) is None  # another verb
+
+
+def test_a_metric_said_as_a_clause_applies_its_rules(sales_db: Path) -> None:
+    kept = {**METRIC, "name": "kept_lines", "synonyms": ["lines kept"],
+            "expression": "COUNT(*)"}
+    cat = catalog(sales_db, {"metrics": [kept]})
+    u = understand("How many lines have we kept in 2023?", cat)
+    assert u.plan is not None, u.problem
+    want = gold(sales_db, "SELECT COUNT(*) FROM sales.lines WHERE state NOT IN ('void', 'back') "
+                          "AND EXTRACT(YEAR FROM created_at) = 2023")
+    assert gold(sales_db, to_sql(u.plan).replace("`", '"')) == want

@@ -1,0 +1,42 @@
+"""A word naming the subject's own rows that the matcher also placed on one of its key
+columns: "items" on a table of order items that holds ``inventory_item_id``.
+
+When the table *is* the items, "how many items", "returned items" and "the items we
+sold" mean its rows; the key column the word names only in part (``inventory_item_id``
+without "inventory") is a coincidence of spelling. The plan counts or measures the rows,
+which the interpretation shows as "the number of order items"; the key's values are read
+only when said in full ("different inventory items"). Not so where the plan ranks by the
+largest or smallest value of a column: "the most returned items" asks for a count, and a
+plan ranking brands by their latest ``returned_at`` answers another question.
+"""
+
+from __future__ import annotations
+
+from nl2sql.models.planner.match import Piece, Reading
+from nl2sql.models.planner.plan import Plan
+
+
+def names_own_rows(piece: Piece, said: set[str], subject_words: tuple[str, ...]) -> bool:
+    """Whether a key-column piece was said only as the subject's head noun: its words
+    (``said``, stemmed) hold the subject's last word and not all of the key's own words."""
+    col = piece.column
+    if col is None or not col.is_key or piece.says_id or col.boolean or not subject_words:
+        return False
+    named = {w for w in col.words if w != "id"}
+    return subject_words[-1] in said and not named <= said
+
+
+def own_rows_words(readings: list[Reading], plan: Plan) -> set[int]:
+    """Token indexes of words that name the subject's rows, read as those rows."""
+    if plan.ranked and any(m.func in ("MAX", "MIN") for m in plan.measures):
+        return set()
+    head = plan.subject.words[-1:] or ()
+    out: set[int] = set()
+    for r in readings:
+        for p in r.pieces:
+            if p.kind != "column" or p.column is None or p.column.table != plan.subject.id:
+                continue
+            toks = r.phrase.toks[p.start:p.end]
+            if names_own_rows(p, {t.stem for t in toks}, plan.subject.words):
+                out |= {t.i for t in toks if t.stem in head}
+    return out
