@@ -15,7 +15,9 @@ from __future__ import annotations
 
 from nl2sql.models.planner.catalog import Column, Table
 from nl2sql.models.planner.plan import Plan
-from nl2sql.models.planner.words import Tok, name_words, split_name, stem
+from nl2sql.models.planner.words import UNIT_SUFFIXES, Tok, name_words, split_name, stem
+
+_UNIT_STEMS = frozenset(stem(u) for u in UNIT_SUFFIXES)
 
 
 def unit_of(name: str) -> str | None:
@@ -23,6 +25,8 @@ def unit_of(name: str) -> str | None:
     parts = split_name(name)
     if len(parts) < 2:
         return None
+    if stem(parts[-1].lower()) not in _UNIT_STEMS:
+        return None  # customer_id, created_at: what a name ends with, not a unit
     last = stem(parts[-1])
     words = name_words(name)
     return last if words and words[-1] != last and last not in words else None
