@@ -42,6 +42,7 @@ from nl2sql.models.planner.cues import (
     versus,
     weekday_words,
 )
+from nl2sql.models.planner.numranges import number_range
 from nl2sql.models.planner.phrases import (
     CONTEXT as CONTEXT,
 )
@@ -162,6 +163,11 @@ def _scan(toks: list[Tok], chunks: dict[int, int]) -> list[Cue | Phrase]:
             cue("boundary", YEAR_OR[w])  # "after or in 2014": since 2014
             i += 3
             continue
+        elif (span := number_range(toks, i)) is not None:  # "aged 18 to 24": both ends
+            cue("cmp", w, (">=", span[1], span[3]))
+            cue("cmp", w, ("<=", span[2], span[3]))
+            i += span[0]
+            continue
         elif t.number is not None and (t.raw[:1].isdigit() or w not in ("one",)):
             if is_year(t):
                 cue("year", w, t.number)
@@ -194,7 +200,8 @@ def _scan(toks: list[Tok], chunks: dict[int, int]) -> list[Cue | Phrase]:
         elif (w == "between" and i + 3 < n and toks[i + 1].number is not None
               and low(i + 2) == "and" and toks[i + 3].number is not None
               and not is_year(toks[i + 1])):
-            hint = UNIT_HINTS.get(low(i + 4)) or UNIT_HINTS.get(low(i + 5))
+            hint = (UNIT_HINTS.get(low(i + 4)) or UNIT_HINTS.get(low(i + 5))
+                    or COMPARATIVE_HINTS.get(low(i - 1)))  # "aged between 18 and 24"
             cue("cmp", w, (">=", toks[i + 1].number, hint))
             cue("cmp", w, ("<=", toks[i + 3].number, hint))
             i += 4
