@@ -47,6 +47,7 @@ from nl2sql.models.planner.sorting import sort_listing
 from nl2sql.models.planner.spans import numbered
 from nl2sql.models.planner.substrings import substrings
 from nl2sql.models.planner.superlatives import kind_column, named_plural, row_rank, rows_of
+from nl2sql.models.planner.unset import unset_filters
 from nl2sql.models.planner.versus import versus
 from nl2sql.models.planner.whenasked import when_asked
 from nl2sql.models.planner.words import NEUTRAL
@@ -159,6 +160,7 @@ class _Builder:
         for at, numeric, numbers in numbered(self.parsed.toks, self.readings):
             self.value_filters.append((at, Filter(self.use(numeric), "=", numbers)))
         self.described_nulls()
+        unset_filters(self)  # "unpaid visits": paid_amount IS NULL (unset.py)
         order_phrases(self.parsed.toks, self.readings)
         for r in self.readings:
             role = r.phrase.role
