@@ -38,6 +38,7 @@ from nl2sql.models.planner.joins import direct, prune, route, target_of
 from nl2sql.models.planner.listing import as_listing, coordinate, order_phrases, ranked_rows
 from nl2sql.models.planner.match import Piece, Reading
 from nl2sql.models.planner.modifiers import flag_modifiers
+from nl2sql.models.planner.ongoing import ongoing_filters
 from nl2sql.models.planner.pairs import coordinate_joined
 from nl2sql.models.planner.plan import Filter, GroupKey, Measure, Plan
 from nl2sql.models.planner.ranking import fewest_through_join, money, ranked_own_rows, ranking
@@ -161,6 +162,7 @@ class _Builder:
             self.value_filters.append((at, Filter(self.use(numeric), "=", numbers)))
         self.described_nulls()
         unset_filters(self)  # "unpaid visits": paid_amount IS NULL (unset.py)
+        ongoing_filters(self)  # "current employees": term_dt IS NULL (ongoing.py)
         order_phrases(self.parsed.toks, self.readings)
         for r in self.readings:
             role = r.phrase.role
