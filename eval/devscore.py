@@ -36,10 +36,12 @@ HELDOUT = ("clinic", "airline", "hr", "university")
 HELDOUT2 = ("library", "energy", "logistics")  # written blind on 2026-12-05: do not tune on it
 HELDOUT3 = ("league", "cineplex")  # written blind, with thelook3: do not tune on it
 HELDOUT4 = ("pharmacy", "bikeshare", "birdsurvey")  # blind, with thelook4: do not tune on it
+HELDOUT5 = ("saas", "hotel", "factory")  # blind, with thelook5: do not tune on it
 # Each held-out set: its folder under eval/ (and data/), its domains, and the name its
 # thelook.json (analyst questions on the demo, if any) is scored under.
 HELDOUT_SETS = {"heldout": (HELDOUT, "thelook"), "heldout2": (HELDOUT2, None),
-                "heldout3": (HELDOUT3, "thelook3"), "heldout4": (HELDOUT4, "thelook4")}
+                "heldout3": (HELDOUT3, "thelook3"), "heldout4": (HELDOUT4, "thelook4"),
+                "heldout5": (HELDOUT5, "thelook5")}
 
 
 def _build() -> None:
@@ -86,7 +88,7 @@ def _sqlite_gold(path: Path):  # type: ignore[no-untyped-def]
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--only", help="one set (clinic, thelook, spider, spider/singer, heldout, "
-                    "heldout2, heldout3, heldout4, ...)")
+                    "heldout2, heldout3, heldout4, heldout5, ...)")
     ap.add_argument("--out", help="write 'set id verdict' lines here")
     ap.add_argument("--diff", help="print questions whose verdict changed since this file")
     ap.add_argument("--verbose", action="store_true", help="print every non-OK question")

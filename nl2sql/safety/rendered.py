@@ -4,7 +4,8 @@ The size guards of ``semantics.py`` are added to the GoogleSQL tree, but what
 runs is sqlglot's DuckDB rendering of it. So the rendered text is parsed again
 (as DuckDB) and judged on its own: every call that builds a string or an array
 of a size given by an argument (REPEAT, LPAD/RPAD, GENERATE_SERIES, REPLACE,
-REGEXP_REPLACE) must carry a guard in that argument, whichever rewrite or
+REGEXP_REPLACE) must carry a guard in that argument, and every concatenation
+(``||``, LIST_CONCAT: ``combiners.py``) one in its first operand, whichever rewrite or
 rendering produced it; and the query may not have grown past
 ``MAX_RENDERED_NODES`` expressions (a guard copies its arguments, so nesting
 guarded calls multiplies a query's size; DuckDB binds such a query for
@@ -27,6 +28,7 @@ from sqlglot.dialects.dialect import Dialect
 from sqlglot.errors import ErrorLevel, SqlglotError
 
 from nl2sql.errors import UnsafeSQL
+from nl2sql.safety.combiners import first_operand
 
 CHECK = "transpile"
 
@@ -110,7 +112,8 @@ def check_rendered(text: str) -> None:
     check_size(tree)
     for node in tree.walk():
         key = SIZE_ARGUMENTS.get(type(node))
-        if key is not None and not _guarded(node.args.get(key)) and not (
+        argument = node.args.get(key) if key is not None else first_operand(node)
+        if argument is not None and not _guarded(argument) and not (
                 isinstance(node, exp.Replace | exp.RegexpReplace) and cannot_grow(node)):
             name = node.sql("duckdb").split("(", 1)[0][:30]
             raise UnsafeSQL(f"`{name}` could build a value of any size in the DuckDB warehouse; "

@@ -21,6 +21,7 @@ from collections.abc import Callable
 
 from sqlglot import exp
 
+from nl2sql.safety.combiners import guard_concatenation, guard_printf, string_length
 from nl2sql.safety.rendered import cannot_grow, check_size
 
 Rewrite = Callable[[exp.Expr], exp.Expr]
@@ -57,7 +58,7 @@ def for_duckdb(tree: exp.Expr) -> exp.Expr:
 
 #: Node types whose rewrite adds a guard in place (copying some of their arguments).
 _GUARDED = (exp.Repeat, exp.Pad, exp.GenerateSeries, exp.GenerateDateArray, exp.Replace,
-            exp.RegexpReplace)
+            exp.RegexpReplace, exp.Concat, exp.DPipe, exp.ArrayConcat)
 
 
 def _rewrite_node(node: exp.Expr) -> exp.Expr:
@@ -122,7 +123,7 @@ def guard_string_builders(node: exp.Expr) -> exp.Expr:
     limit = exp.Literal.number(MAX_BUILT_CHARS)
     if isinstance(node, exp.Repeat) and node.args.get("times") is not None:
         times = node.args["times"]
-        size = exp.Mul(this=exp.Paren(this=times.copy()), expression=_length(node.this))
+        size = exp.Mul(this=exp.Paren(this=times.copy()), expression=string_length(node.this))
         node.set("times", _guard(exp.GT(this=size, expression=limit), message, times.copy()))
     elif isinstance(node, exp.Pad) and node.expression is not None:
         length = node.expression
@@ -143,11 +144,11 @@ def guard_replacements(node: exp.Expr) -> exp.Expr:
         return node  # the common cleaning chain: nothing to guard, nothing copied
     per_match: exp.Expr
     if isinstance(node, exp.Replace):  # at most one copy per (non-empty) match
-        per_match = exp.Div(this=_length(replacement), expression=exp.Greatest(
-            this=_length(pattern), expressions=[exp.Literal.number(1)]))
+        per_match = exp.Div(this=string_length(replacement), expression=exp.Greatest(
+            this=string_length(pattern), expressions=[exp.Literal.number(1)]))
     else:  # a pattern may match empty strings, and \0 copies a whole match
-        per_match = exp.Mul(this=_length(replacement), expression=exp.Literal.number(2))
-    bound = exp.Mul(this=exp.Paren(this=exp.Add(this=_length(text),
+        per_match = exp.Mul(this=string_length(replacement), expression=exp.Literal.number(2))
+    bound = exp.Mul(this=exp.Paren(this=exp.Add(this=string_length(text),
                                                 expression=exp.Literal.number(1))),
                     expression=exp.Paren(this=per_match))
     # Only growth is refused: a replacement no longer than its pattern never lengthens
@@ -158,18 +159,6 @@ def guard_replacements(node: exp.Expr) -> exp.Expr:
     message = f"the replaced string could be longer than {MAX_BUILT_CHARS} characters"
     node.set("replacement", _guard(too_big, message, replacement.copy()))
     return node
-
-
-def _length(value: exp.Expr) -> exp.Expr:
-    """At least the characters in a STRING or the bytes in a BYTES ``value`` (0 for NULL).
-
-    DuckDB's own LENGTH of the text: sqlglot writes BigQuery's LENGTH as a CASE
-    over three copies of its argument, so guards nested in guards would grow
-    the query threefold per level.
-    """
-    text = exp.Cast(this=value.copy(), to=exp.DataType.build("TEXT"))
-    return exp.Coalesce(this=exp.Anonymous(this="LENGTH", expressions=[text]),
-                        expressions=[exp.Literal.number(0)])
 
 
 def dayofweek_from_one(node: exp.Expr) -> exp.Expr:
@@ -243,8 +232,8 @@ def format_is_printf(node: exp.Expr) -> exp.Expr:
     pattern = node.this
     if isinstance(pattern, exp.Literal) and pattern.is_string and \
             not _PRINTF_SAFE.sub("", pattern.name).count("%"):
-        return exp.Anonymous(this="PRINTF", expressions=[pattern.copy(),
-                                                          *[e.copy() for e in node.expressions]])
+        return guard_printf(exp.Anonymous(this="PRINTF", expressions=[
+            pattern.copy(), *[e.copy() for e in node.expressions]]))
     return _error("FORMAT is supported by the DuckDB warehouse only with a literal pattern of "
                   "%d, %i, %s, %f, %e, %g, %x, %o specifiers (widths up to three digits); "
                   "use CONCAT and CAST")
@@ -328,7 +317,8 @@ def array_agg_limit(node: exp.Expr) -> exp.Expr:
 
 
 REWRITES: tuple[Rewrite, ...] = (
-    guard_generators, guard_string_builders, guard_replacements, dayofweek_from_one, week_numbers,
+    guard_generators, guard_string_builders, guard_replacements, guard_concatenation,
+    dayofweek_from_one, week_numbers,
     date_arithmetic_stays_date, date_functions_return_dates, byte_length, format_is_printf,
     array_agg_limit, unnest_offset_from_zero, safe_prefix, extract_date_parts, range_bucket,
 )

@@ -13,6 +13,7 @@ import duckdb
 import pytest
 
 from nl2sql.errors import UnsafeSQL
+from nl2sql.safety.combiners import MAX_CONCAT_CHARS
 from nl2sql.safety.semantics import MAX_BUILT_CHARS, MAX_GENERATED
 from nl2sql.safety.transpile import to_duckdb
 
@@ -84,11 +85,18 @@ def test_runs_with_bigquery_meaning(con: duckdb.DuckDBPyConnection, sql: str,
     "SELECT LENGTH(LPAD('a', 1000000000, 'x'))",
     "SELECT LENGTH(FORMAT('%1000000000d', 1))",
     "SELECT LENGTH(PRINTF('%.1000000000f', 1.5))",
+    # sums of sizes, level after level: each concatenation is bounded on its own
+    "WITH a AS (SELECT REPEAT('x', 60000) AS s) SELECT LENGTH(CONCAT(s, s)) FROM a",
+    "WITH a AS (SELECT REPEAT('x', 60000) AS s) SELECT LENGTH(s || '-' || s) FROM a",
+    "WITH a AS (SELECT REPEAT('x', 60000) AS s) SELECT LENGTH(FORMAT('%s%s', s, s)) FROM a",
+    "WITH a AS (SELECT GENERATE_ARRAY(1, 60000) AS x) "
+    "SELECT ARRAY_LENGTH(ARRAY_CONCAT(x, x)) FROM a",
 ])
 def test_huge_generated_values_stop_before_they_are_built(con: duckdb.DuckDBPyConnection,
                                                           sql: str) -> None:
     with pytest.raises(duckdb.InvalidInputException,
                        match=f"more than {MAX_GENERATED} elements|longer than {MAX_BUILT_CHARS}"
+                             f"|longer than {MAX_CONCAT_CHARS}"
                              "|widths up to three digits"):
         con.execute(to_duckdb(sql)).fetchall()
 

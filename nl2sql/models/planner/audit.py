@@ -39,6 +39,7 @@ from nl2sql.models.planner.misreadings import (
 )
 from nl2sql.models.planner.ownrows import own_rows_words, ranked_by_a_key
 from nl2sql.models.planner.plan import Filter, Plan
+from nl2sql.models.planner.units import said_unit
 from nl2sql.models.planner.words import (
     MONTHS,
     TIME_ADJECTIVES,
@@ -220,6 +221,9 @@ def audit(toks: list[Tok], parsed: P.Parse, readings: list[Reading], plan: Plan,
     for t in toks:
         if t.i in explained:
             continue
+        if said_unit(t, toks, plan):
+            continue  # "average duration in minutes" of duration_minutes (units.py),
+            # though total_minutes spells the word too
         if t.i in placed:
             # "in descending order of age" beside a table named orders: the word's
             # ordinary meaning is in the plan, so the unused match was a coincidence

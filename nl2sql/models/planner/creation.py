@@ -56,3 +56,15 @@ def creation_words(plan: Plan, toks: list[Tok]) -> set[int]:
                 nxt.stem in subject or nxt.low in subject):
             out.add(t.i)  # "new users": the users created in the period asked about
     return out
+
+
+def says_creation(toks: list[Tok], k: int, table: Table) -> bool:
+    """``toks[k]`` is a word for a row of ``table`` coming to be ("joined", "signed" or
+    "up" of "signed up"), and ``table`` has the creation column it would date."""
+    t = toks[k]
+    nxt = toks[k + 1].low if k + 1 < len(toks) else ""
+    before = toks[k - 1].low if k else ""
+    said = (t.low in _CREATION_WORDS or t.stem in _CREATION_WORDS
+            or (t.low in _SIGN_UP and nxt in ("up", "ups"))
+            or (t.low in ("up", "ups") and before in _SIGN_UP))
+    return said and creation_column(table) is not None

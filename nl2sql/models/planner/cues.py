@@ -45,7 +45,10 @@ COMPARATIVES = {
     ("older", "than"): ">", ("younger", "than"): "<", ("cheaper", "than"): "<",
     ("more", "expensive", "than"): ">", ("equal", "to"): "=", ("longer", "than"): ">",
     ("shorter", "than"): "<", ("heavier", "than"): ">", ("lighter", "than"): "<",
+    # only before a count (``comparative``): "exactly one order", "only 2 visits"
+    ("exactly",): "=", ("only",): "=", ("just",): "=",
 }  # fmt: skip
+_BEFORE_A_COUNT = frozenset({"exactly", "only", "just"})
 # Words saying which quantity equals the number after them ("teachers aged 32").
 EQUAL_WORDS = frozenset({"aged"})
 COMPARATIVE_HINTS = {"aged": "age", "older": "age", "younger": "age", "cheaper": "price",
@@ -69,7 +72,7 @@ ELLIPSIS_STARTS = wordset(
 PASS_WORDS = frozenset({"broken", "down", "grouped", "split", "breakdown", "respectively"})
 NEGATIONS = frozenset({"not", "no", "excluding", "except", "without", "non"})
 # "never" denies an event, never a value: it only ever reads as a set condition (sets.py).
-NEVER = frozenset({"never"})
+NEVER = frozenset({"never", "nobody"})  # "which courses has nobody enrolled in"
 # Verbs that only relate a thing to other rows ("users who placed orders", "dogs that went
 # through treatments"); a verb that says more ("cancelled", "returned") is not here, so
 # "users who never cancelled an order" is never read as "users without orders".
@@ -99,6 +102,21 @@ class Relative:
 
     unit: str
     offset: int
+
+
+def weekday_words(toks: list[Tok], i: int) -> int | None:
+    """``day of the week``, ``day of week``, ``weekday``, ``weekdays``: how many words say
+    the day of the week (not "each day": a date; not "weekday orders": a filter)."""
+    lows = [t.low for t in toks[i:i + 4]]
+    if lows[:4] == ["day", "of", "the", "week"]:
+        return 4
+    if lows[:3] == ["day", "of", "week"]:
+        return 3
+    prev = toks[i - 1].low if i > 0 else ""
+    if lows[:1] in (["weekday"], ["weekdays"]) and prev in ("per", "each", "by", "every",
+                                                              "which", "what"):
+        return 1
+    return None
 
 
 def relative(toks: list[Tok], i: int) -> tuple[int, str, str, Relative] | None:
@@ -131,6 +149,9 @@ QUESTION_CUES = frozenset({"what", "which", "who", "how", "list", "show", "give"
 def comparative(toks: list[Tok], i: int) -> tuple[str, int] | None:
     for words, op in _COMPARATIVES_BY_FIRST.get(toks[i].low, ()) if i < len(toks) else ():
         if tuple(t.low for t in toks[i:i + len(words)]) == words:
+            if words[0] in _BEFORE_A_COUNT and (
+                    i + 1 >= len(toks) or toks[i + 1].number is None or is_year(toks[i + 1])):
+                return None  # "what exactly is ...", "only 2024 orders": a filler
             return op, len(words)
     return None
 

@@ -13,6 +13,8 @@ from typing import Any
 from nl2sql.models.planner import parse as P
 from nl2sql.models.planner.catalog import Column, time_column
 from nl2sql.models.planner.cues import EQUAL_WORDS, is_year
+from nl2sql.models.planner.eventdates import event_time
+from nl2sql.models.planner.events import event_verbs, event_year_column
 from nl2sql.models.planner.flags import flag_filter
 from nl2sql.models.planner.match import Piece, Reading
 from nl2sql.models.planner.plan import Filter, Measure
@@ -33,11 +35,16 @@ def dates(b: _Builder) -> None:
     years = b.parsed.years
     if not years and not b.parsed.months and not b.parsed.relative:
         return
-    col = b.time_column()
+    event = event_time(b)  # eventdates.py: "bikes that had a battery replacement in 2024"
+    if isinstance(event, str):
+        raise Unanswerable(event)
+    col = event or b.time_column()
     year_col = None if col is not None else year_column(b)
     if year_col is not None and not b.parsed.months and not b.parsed.relative:
         for op, year in years:  # "born before 1960": BirthYear < 1960
             b.value_filters.append((-1, Filter(b.use(year_col), op, (year,))))
+        years_at = [t.i for t in b.parsed.toks if is_year(t)]  # "opened after 1990": events.py
+        b.plan.accounted.update(event_verbs(b.parsed.toks, years_at, year_col))
         return
     if col is None:
         raise Unanswerable(f"{b.s.id} has no date or timestamp column to filter on")
@@ -68,6 +75,14 @@ def year_column(b: _Builder) -> Column | None:
     if named is not None:
         return named
     years = [c for c in cols if c.words[-1] == "year"]
+    event = event_year_column(b.parsed.toks, years_at, years)  # "graduated in 2023"
+    if event is not None:
+        return event
+    if not years:  # "clubs founded after 1990": YearFounded
+        first = [c for c in cols if c.words[0] == "year" and id(c) not in measured]
+        event = event_year_column(b.parsed.toks, years_at, first)
+        if event is not None:
+            return event
     used = {b.s.id} | {t.id for t in joined}
     tables = list(dict.fromkeys(c.table for c in years if c.table in used))
     if len(tables) > 1:  # enrolled in 2024: the student's entry year, or the enrolment's?
@@ -174,11 +189,19 @@ def compared_column(b: _Builder, cmp: P.Comparison) -> Column | None:
     return measured or b._kind_column("age", [b.s]) or b._kind_column(
         "price", [b.s])
 
+_COPULAS = frozenset({"is", "are", "was", "were", "be", "been", "got", "get", "gets"})
+
+
 def percentages(b: _Builder) -> None:
     if not b.parsed.pct:
         return
     base = next((r for r in b.readings if r.phrase.role == P.PCT_BASE), None)
     after = base.phrase.toks[-1].i if base else -1
+    # "share of orders placed by women were cancelled": what the base says before its
+    # verb narrows the whole (both parts); only what follows the verb is the share's part
+    verb = next((t.i for t in b.parsed.toks if t.i > after and t.low in _COPULAS), None)
+    if verb is not None and any(i > verb for i, _ in b.value_filters):
+        after = verb
     numerator = [f for i, f in b.value_filters if i > after]
     if not numerator and not b.plan.groups and b.value_filters:
         numerator = [b.value_filters[-1][1]]

@@ -20,13 +20,16 @@ from nl2sql.models.planner.keys import graph
 from nl2sql.models.planner.lexicon import lexicon
 from nl2sql.models.planner.naming import (
     event_column,
+    event_dated,
     money_column,
     named_column,
     own_column,
+    qualified_amount,
     reordered_column,
 )
 from nl2sql.models.planner.owners import names_of, owner_after
 from nl2sql.models.planner.terms import alias_values, synonym_column
+from nl2sql.models.planner.units import unit_column
 from nl2sql.models.planner.words import (
     FILLERS,
     NEUTRAL,
@@ -165,6 +168,10 @@ class Matcher:
     def _pieces(self, toks: list[Tok], a: int, b: int) -> list[Piece]:
         out: list[Piece] = []
         value = self._value(toks, a, b)
+        if value is not None and b == a + 1 and value.table is not None and event_dated(
+                toks[a].low, [t.low for t in self._toks[toks[a].i + 1:toks[a].i + 2]],
+                value.table):
+            value = None  # "shipped in 2024": shipped_at's year, not the status 'Shipped'
         if value is not None:
             out.append(value)
         stems = tuple(t.stem for t in toks[a:b] if t.low not in FILLERS and t.low != "of")
@@ -184,6 +191,10 @@ class Matcher:
         if b == a + 1 and stems and stems[0] in TIME_UNITS:
             out.append(Piece("time", a, b, unit=TIME_UNITS[stems[0]]))
         return out
+
+    def _after_number(self, tok: Tok) -> bool:
+        k = next((k for k, x in enumerate(self._toks) if x.start == tok.start), 0)
+        return k > 0 and self._toks[k - 1].number is not None
 
     def _holds_key_of(self, column: Piece, table: Table | None) -> bool:
         """``TV_series.Channel`` holding ``TV_Channel.id``: "the TV channel" names that
@@ -349,7 +360,10 @@ class Matcher:
                      or own_column(words, self.scope, self.subject)
                      or (None if self.counted or is_plural(toks[b - 1].raw)  # "hires": rows
                          else event_column(words, self.scope, self.subject))
-                     or money_column(words, self.scope, self.subject, self._qualifies))
+                     or money_column(words, self.scope, self.subject, self._qualifies)
+                     or qualified_amount(words, self.scope, self.subject)
+                     or (None if self._after_number(toks[a])  # "20 kg": the comparison's
+                         else unit_column(words, self.scope, self.subject)))
             if found is not None:
                 best = (found[0], Piece("column", a, b, found[1], found[2]))
         if best is None and not says_id:  # what the definitions call a column: terms.py

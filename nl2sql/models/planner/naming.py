@@ -89,6 +89,21 @@ def event_column(words: tuple[str, ...], scope: list[Table],
     return _one(found, subject)
 
 
+#: Words that start a date after a verb: "shipped in 2024", "returned during March".
+_DATE_STARTS = frozenset({"in", "on", "during", "between", "since", "before", "after",
+                          "until", "last", "this", "within"})
+
+
+def event_dated(word: str, after: list[str], table: Table) -> bool:
+    """``shipped in 2024`` where ``table`` records when it shipped (``shipped_at``): the
+    verb says when the event happened, so it reads as that date column, not as the
+    status value of the same name (what the row's status is now)."""
+    if not after or after[0] not in _DATE_STARTS:
+        return False
+    return any(col.temporal and col.words == (word,) for col in table.columns or []) or (
+        event_column((word,), [table], table) is not None)
+
+
 def _same_verb(past: str, word: str) -> bool:
     """``hired``/``hire``, ``shipped``/``ship``, ``opened``/``open``."""
     base = past[:-2]
@@ -139,3 +154,16 @@ def _one(found: list[tuple[Table, Column]], subject: Table | None) -> Found | No
         return None
     table, col = pick[0]
     return (int(table is subject),), table, col
+
+
+def qualified_amount(words: tuple[str, ...], scope: list[Table],
+                     subject: Table | None) -> Found | None:
+    """``salary`` for ``ann_sal_amt``, ``fare`` for ``base_fare_amount``: the last words of a
+    numeric name before its amount word, a qualifier in front left unsaid; only where one
+    column (the subject's first) fits, so ``min_sal_amt`` beside ``max_sal_amt`` is no
+    answer."""
+    n = len(words)
+    found = [(table, col) for table in scope for col in table.columns or []
+             if col.numeric and not col.is_key and len(col.words) > n + 1
+             and col.words[-1] in AMOUNT_WORDS and col.words[-n - 1:-1] == words]
+    return _one(found, subject)

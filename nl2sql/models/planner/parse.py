@@ -40,6 +40,7 @@ from nl2sql.models.planner.cues import (
     is_year,
     relative,
     versus,
+    weekday_words,
 )
 from nl2sql.models.planner.numranges import number_range
 from nl2sql.models.planner.phrases import (
@@ -205,6 +206,9 @@ def _scan(toks: list[Tok], chunks: dict[int, int]) -> list[Cue | Phrase]:
             cue("cmp", w, ("<=", toks[i + 3].number, hint))
             i += 4
             continue
+        elif w == "single" and low(i - 1) == "a" and not any(
+                low(k) in NEGATIONS | NEVER for k in range(max(0, i - 4), i)):
+            cue("cmp", w, ("=", 1, None))  # "users who have a single order": exactly one
         elif (eq := equal_list(toks, i)) is not None:
             for value in eq[1]:  # "aged either 32 or 33": one value of a list (an IN list)
                 cue("cmp", w, ("=", value, COMPARATIVE_HINTS.get(w)))
@@ -259,6 +263,10 @@ def _scan(toks: list[Tok], chunks: dict[int, int]) -> list[Cue | Phrase]:
             cue("group", w)
         elif w in TIME_ADJECTIVES:
             cue("time_unit", w, TIME_ADJECTIVES[w])
+        elif (days := weekday_words(toks, i)) is not None:
+            cue("time_unit", w, "DAYOFWEEK")  # "by day of the week": Sunday .. Saturday
+            i += days
+            continue
         elif w in MONTHS and (w != "may" or toks[i].cap or (nxt.isdigit() and len(nxt) == 4)):
             cue("month", w, MONTHS[w])
         elif len(w) == 2 and w[0] == "q" and w[1] in "1234" and (t.cap or nxt.isdigit()):

@@ -14,9 +14,9 @@ from nl2sql.models.planner.cues import Relative
 from nl2sql.models.planner.durations import label as duration_label
 from nl2sql.models.planner.periods import describe
 from nl2sql.models.planner.plan import Filter, Measure, Plan
+from nl2sql.models.planner.units import unit_of
 from nl2sql.models.planner.words import (
     ABBREVIATIONS,
-    UNIT_SUFFIXES,
     plural_phrase,
     readable,
     singular_phrase,
@@ -69,10 +69,15 @@ def words(c: Column) -> str:
     return name_text(c.name)
 
 
+def unit_words(unit: str) -> str:
+    """A time bucket as said: ``month``, ``day of the week, 1 = Sunday``."""
+    return "day of the week, 1 = Sunday" if unit == "DAYOFWEEK" else unit.lower()
+
+
 def name_text(name: str) -> str:
     """An identifier as words, abbreviations spelled out: ``yrs_exp`` -> ``years experience``."""
     parts = split_name(name)
-    unit = parts.pop() if len(parts) > 1 and parts[-1] in UNIT_SUFFIXES else None
+    unit = unit_of(name) and parts.pop()  # "duration (minutes)", "weight (kg)": units.py
     parts = [_spelled(p) for p in parts if p not in ("at", "on") or len(parts) == 1]
     return " ".join(parts) + (f" ({unit})" if unit else "")
 
@@ -135,7 +140,7 @@ def source(plan: Plan) -> str:
     if plan.groups:
         parts.append("grouped by " + ", ".join(
             (g.entity.target.name if g.entity else g.column.name)
-            + (f" ({g.unit.lower()})" if g.unit else "") for g in plan.groups))
+            + (f" ({unit_words(g.unit)})" if g.unit else "") for g in plan.groups))
     if plan.having:
         parts.append("only groups with " + " and ".join(
             f"{op} {n} {rows_of(plan.subject)}" for op, n in plan.having))

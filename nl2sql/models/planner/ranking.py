@@ -16,10 +16,11 @@ from nl2sql.models.planner.catalog import Column, Table, key_column, label_colum
 from nl2sql.models.planner.cues import MONEY_NOUNS, MONEY_VERBS
 from nl2sql.models.planner.features import DEFAULT_TOP, Unanswerable
 from nl2sql.models.planner.match import Matcher, Reading
+from nl2sql.models.planner.moneyrows import money_of_sales
 from nl2sql.models.planner.plan import GroupKey, Measure
 from nl2sql.models.planner.setroutes import names_table
 from nl2sql.models.planner.superlatives import KIND_WORDS, named_plural
-from nl2sql.models.planner.words import BOUNDARIES, Tok
+from nl2sql.models.planner.words import BOUNDARIES, TIME_UNITS, Tok
 
 # The builder (build._Builder) passed in; not imported, so the modules form no cycle.
 _Builder = Any
@@ -49,6 +50,10 @@ def ranking(b: _Builder) -> None:
         which = rank_first_phrase(b, r) or which  # "Country with the most users"
     limit = (which.phrase.limit if which else None) or phrase.limit
     plural = named_plural(which) if which else phrase.plural
+    toks = b.parsed.toks
+    if which is None and b.parsed.time_units and len(toks) > 1 \
+            and toks[0].low in ("which", "what") and toks[1].low in TIME_UNITS:
+        plural = False  # "which day of the week has the most orders": one answer
     limit = limit or (DEFAULT_TOP if plural else 1)
     if col is not None and (b.row_entity or not b.plan.groups) and not phrase.aggs:
         b._rows(col, phrase.desc, limit)
@@ -275,12 +280,18 @@ def money(b: _Builder) -> None:
             m.func == "SUM" and _money_column(m.column) for m in measured)):
         raise Unanswerable(f"'{said[0].raw}' asks for an amount of money, and I could not "
                            "tell which column holds it")
+    if not plan.groups:  # "which drug earned the most" read with nothing to rank: one total
+        raise Unanswerable(f"'{said[0].raw}' ranks by money, and I could not tell what is "
+                           "ranked")
     if not measured:
         col = money_column(b.s, said)
         if col is None:
             raise Unanswerable(f"'{said[0].raw}' asks for an amount of money, and "
                                f"{b.s.name} has no single column of money to add up")
-        plan.measures = [Measure("SUM", b.use(col))]
+        sales = money_of_sales(b, col, _money_column)  # moneyrows.py: not a list price
+        if isinstance(sales, str):
+            raise Unanswerable(sales)
+        plan.measures = [Measure("SUM", b.use(sales or col))]
     plan.accounted |= {t.i for t in said}
 
 

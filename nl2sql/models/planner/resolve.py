@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from nl2sql.models.planner import averages, durations, outputs, periods, ranges, sorting
 from nl2sql.models.planner import parse as P
 from nl2sql.models.planner.abbrev import read_names
+from nl2sql.models.planner.agents import read_agents
 from nl2sql.models.planner.build import Unanswerable, build_plan
 from nl2sql.models.planner.catalog import Catalog, Table
 from nl2sql.models.planner.counted import common_wanted
@@ -39,6 +40,7 @@ from nl2sql.models.planner.metrics import (
     rule_conflict,
     with_metric,
 )
+from nl2sql.models.planner.moneyrows import money_wanted
 from nl2sql.models.planner.plan import Plan
 from nl2sql.models.planner.sets import related_tables, wanted
 from nl2sql.models.planner.spans import chunk_spans
@@ -148,6 +150,8 @@ def _apart(rest: str, catalog: Catalog, previous: list[str],
 
 def _understand_one(question: str, catalog: Catalog, context: Plan | None) -> Understanding:
     question, corrections = correct(expand(question), catalog)
+    question, agents = read_agents(question, catalog)  # agents.py: 'directors' (Directed_by)
+    corrections += agents
     question, spelled = spell_acronyms(question, catalog)  # terms.py: 'US' -> 'United States'
     corrections += spelled
     question, often = times_as_rows(question, catalog)  # frequency.py: "ordered twice"
@@ -205,6 +209,7 @@ def _understand_one(question: str, catalog: Catalog, context: Plan | None) -> Un
     u.missing = missing(catalog, subject, u.mentioned, unexplained, undated)
     u.missing = u.missing or wanted(parsed, readings, catalog, subject)  # related rows (sets.py)
     u.missing = u.missing or common_wanted(parsed, readings, catalog, subject)  # counted.py
+    u.missing = u.missing or money_wanted(parsed.toks, catalog, subject)  # moneyrows.py
     u.lookup = _lookup_phrases(question, readings, subject)
     u.lookup_stems = [t.low for r in readings for t in r.unresolved
                       if t.cap and len(t.low) >= 5 and t.number is None][:4]

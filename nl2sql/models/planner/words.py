@@ -135,9 +135,7 @@ def expand(text: str) -> str:
 def tokenize(text: str) -> list[Tok]:
     """Tokens of ``text``: words, quoted strings (one token each) and ``%``."""
     out: list[Tok] = []
-    for m in _TOKEN.finditer(text):
-        quoted = m.group(1) or m.group(2)
-        raw = quoted if quoted is not None else (m.group(3) or m.group(4))
+    for quoted, raw, start, end in _spans(text):
         low = raw.lower()
         number: int | float | None = None
         if quoted is None and re.fullmatch(r"\d+(\.\d+)?", raw):
@@ -146,7 +144,27 @@ def tokenize(text: str) -> list[Tok]:
             number = NUMBER_WORDS[low]
         cap = quoted is None and bool(out) and raw[:1].isupper() and low not in QUESTION_WORDS
         out.append(Tok(len(out), raw, low, stem(raw) if quoted is None else low,
-                       m.start(), m.end(), quoted=quoted is not None, cap=cap, number=number))
+                       start, end, quoted=quoted is not None, cap=cap, number=number))
+    return out
+
+
+# an unquoted word written as a column's name ("List the section_name"); names with a
+# letter or digit part ("t_2", "v_1") are codes a name is matched by whole, left alone
+_SNAKE = re.compile(r"[A-Za-z]{2,}(?:_[A-Za-z]{2,})+")
+
+
+def _spans(text: str) -> list[tuple[str | None, str, int, int]]:
+    """(quoted text or None, raw text, start, end) of each token; a snake_case word is
+    split into its words, so it reads as the words of the column it names."""
+    out: list[tuple[str | None, str, int, int]] = []
+    for m in _TOKEN.finditer(text):
+        quoted = m.group(1) or m.group(2)
+        raw = quoted if quoted is not None else (m.group(3) or m.group(4))
+        if quoted is None and _SNAKE.fullmatch(raw):
+            out += [(None, w.group(0), m.start() + w.start(), m.start() + w.end())
+                    for w in re.finditer(r"[A-Za-z]+", raw)]
+        else:
+            out.append((quoted, raw, m.start(), m.end()))
     return out
 
 
@@ -170,6 +188,8 @@ KEY_PREFIXES = tuple(sorted(_LEX.sets["key_prefixes"]))
 NUMBER_FIRST = _LEX.sets["number_first"]
 # Units written after a quantity's name: WeightKg, price_usd, duration_ms.
 UNIT_SUFFIXES = _LEX.sets["unit_suffixes"]
+# Words that only say a column counts or adds up something: left alone, not a name.
+_COUNTING = _LEX.sets["amount_words"] | _LEX.sets["name_cues"]
 
 
 def is_key_name(parts: list[str]) -> bool:
@@ -195,8 +215,8 @@ def name_words(name: str) -> tuple[str, ...]:
         words = words[:-1]
     elif len(words) > 1 and words[0] in KEY_PREFIXES:
         words = words[1:]
-    if len(words) > 1 and words[-1] in UNIT_SUFFIXES:
-        words = words[:-1]
+    if len(words) > 1 and words[-1] in UNIT_SUFFIXES and words[-2] not in _COUNTING:
+        words = words[:-1]  # not total_minutes, number_kwh: "total" alone names no quantity
     return tuple(words)
 
 

@@ -86,3 +86,50 @@ def test_highest_first_without_a_value_to_order_by_is_declined(crm: Path) -> Non
     answer = ask_db(crm, "number of orders, highest first")
     assert not answer.answered
     assert "highest first" in answer.answer
+
+
+CAMEL_SQL = """
+CREATE SCHEMA shop;
+CREATE TABLE shop.Items (ItemId BIGINT, ItemName VARCHAR, UnitPrice DOUBLE);
+INSERT INTO shop.Items VALUES (1, 'Kettle', 30.0), (2, 'Blender', 55.0), (3, 'Toaster', 25.0);
+"""
+
+
+@pytest.fixture(scope="module")
+def shop(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_db(tmp_path_factory, CAMEL_SQL)
+
+
+@pytest.mark.parametrize("question", [
+    "What are the first names of customers in reverse alphabetical order?",
+    "List the customer first names in reversed lexicographical order.",
+    "list the first_name of customers in reverse lexicographical order",
+])
+def test_reverse_alphabetical_order_sorts_descending(crm: Path, question: str) -> None:
+    answer = ask_db(crm, question)
+    assert answer.answered, answer.answer
+    assert [r[0] for r in answer.rows] == ["Cy", "Bo", "Ada"], answer.sql
+
+
+@pytest.mark.parametrize(("question", "names"), [
+    ("What are the item names of all items in reverse alphabetical order?",
+     ["Toaster", "Kettle", "Blender"]),
+    ("List the item names in alphabetical order.", ["Blender", "Kettle", "Toaster"]),
+])
+def test_reverse_alphabetical_order_on_camel_case_names(
+        shop: Path, question: str, names: list[str]) -> None:
+    answer = ask_db(shop, question)
+    assert answer.answered, answer.answer
+    assert [r[0] for r in answer.rows] == names, answer.sql
+
+
+@pytest.mark.parametrize(("fixture", "question", "first"), [
+    ("db", "List the name and price of products sorted by price.", "Beanie"),
+    ("crm", "List the first_name of customers in alphabetical order.", "Ada"),
+    ("crm", "What is the first_name and city of every customer ordered by city?", "Cy"),
+])
+def test_a_column_written_as_its_snake_case_name_reads_as_its_words(
+        request: pytest.FixtureRequest, fixture: str, question: str, first: str) -> None:
+    answer = ask_db(request.getfixturevalue(fixture), question)
+    assert answer.answered, answer.answer
+    assert answer.rows[0][0] == first, answer.sql

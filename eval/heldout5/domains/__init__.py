@@ -1,0 +1,1 @@
+"""One module per domain of the fifth held-out set; each has build(con, rng) filling its schema."""
