@@ -1,7 +1,7 @@
 """A participle negated by "un-" whose verb is the event of a date column other than the
 row's own date ("unsold crates", "unshipped parcels") keeps the rows whose event date is
-empty, end to end through the Agent on DuckDB, on two naming styles; the interpretation
-says how the word was read, and a word with no such column is left unread."""
+empty (unset.py), end to end through the Agent on DuckDB, on two naming styles; the
+interpretation shows the empty column, and a word with no such column is left unread."""
 
 from __future__ import annotations
 
