@@ -83,7 +83,7 @@ def interpretation(plan: Plan, unused: list[str] | None = None,
     elif plan.desc is not None:
         ordering = f"ordered by the {'largest' if plan.desc else 'smallest'} value first"
     if plan.limit is not None and plan.desc is not None:
-        ordering += f", the first {plan.limit}"
+        ordering += ", the first only" if plan.limit == 1 else f", the first {plan.limit}"
     joins = tuple(f"{j.source.id} to {j.target.id} on {j.fk.name} = {j.key.name}"
                   for j in plan.joins)  # a path's later steps start at its earlier ones
     rules = tuple(f"{m.metric.name}: {rule}" for m in plan.measures if m.metric is not None
