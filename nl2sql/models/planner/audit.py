@@ -122,6 +122,8 @@ def _features(plan: Plan) -> set[str]:
     defined = " ".join(m.metric.expression.upper() for m in plan.measures if m.metric)
     if "COUNT" in defined:  # a metric defined as a count answers "how many"
         funcs = funcs | {"COUNT"}
+    if "COUNT(DISTINCT" in defined.replace(" ", ""):  # "distinct sessions": distinct ids
+        funcs = funcs | {"COUNT_DISTINCT"}
     if "DIVIDE" in defined or "/" in defined:  # a rate or a ratio
         funcs = funcs | {"PCT"}
     if funcs & {"SUM", "COUNT", "COUNT_DISTINCT", "METRIC", "METRIC_SHARE"}:

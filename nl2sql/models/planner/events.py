@@ -25,8 +25,8 @@ from nl2sql.models.planner.catalog import Column
 from nl2sql.models.planner.lexicon import lemmas
 from nl2sql.models.planner.words import Tok
 
-# Endings that make a noun of a verb: graduat-ion, enrol-ment, arriv-al.
-_NOUN_ENDINGS = ("ation", "ion", "ment", "al")
+# Endings that make a noun of a verb: graduat-ion, enrol-ment, arriv-al, insur-ance.
+_NOUN_ENDINGS = ("ation", "ion", "ment", "al", "ance", "ence")
 NEAR = 3  # "graduated in 2023", "were opened after 1990": the verb is a few words before
 
 

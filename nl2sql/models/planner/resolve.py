@@ -46,6 +46,7 @@ from nl2sql.models.planner.sets import related_tables, wanted
 from nl2sql.models.planner.spans import chunk_spans
 from nl2sql.models.planner.spelling import correct
 from nl2sql.models.planner.terms import alias_notes, spell_acronyms
+from nl2sql.models.planner.unprefixed import unprefixed
 from nl2sql.models.planner.words import (
     Tok,
     expand,
@@ -155,6 +156,8 @@ def _understand_one(question: str, catalog: Catalog, context: Plan | None) -> Un
     corrections += spelled
     question, often = times_as_rows(question, catalog)  # frequency.py: "ordered twice"
     corrections += often
+    question, negated = unprefixed(question, catalog)  # "unsold" read as "not sold"
+    corrections += negated
     corrections += read_names(question, catalog)  # abbrev.py: 'bns' read as 'bonuses'
     metric, question = named_metric(question, catalog)  # metrics.py
     if metric is not None:

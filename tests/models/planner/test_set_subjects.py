@@ -77,6 +77,11 @@ def dbs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     ("ops", "How many customers who joined in 2023 have no transactions?",
      "SELECT COUNT(*) FROM ops.cust WHERE YEAR(join_dt) = 2023 "
      "AND cust_id NOT IN (SELECT cust_id FROM ops.txn)"),
+    # "nobody" denies as "never" does
+    ("shop", "Which products has nobody ever ordered?",
+     "SELECT name FROM shop.products WHERE id NOT IN (SELECT product_id FROM shop.order_items)"),
+    ("kennel", "Which dogs has nobody treated?",
+     "SELECT Name FROM kennel.Dogs WHERE DogId NOT IN (SELECT DogId FROM kennel.Treatments)"),
 ])
 def test_the_modifier_filters_the_subject_and_the_condition_its_related_rows(
         dbs: dict[str, Path], db: str, question: str, query: str) -> None:
