@@ -37,7 +37,7 @@ from nl2sql.models.planner.misreadings import (
     owner_problems,
     values_naming_tables,
 )
-from nl2sql.models.planner.ownrows import own_rows_words
+from nl2sql.models.planner.ownrows import own_rows_words, ranked_by_a_key
 from nl2sql.models.planner.plan import Filter, Plan
 from nl2sql.models.planner.units import said_unit
 from nl2sql.models.planner.words import (
@@ -271,6 +271,7 @@ def audit(toks: list[Tok], parsed: P.Parse, readings: list[Reading], plan: Plan,
     out.problems += _plan_problems(parsed, readings, plan, followup)
     out.problems += values_naming_tables(readings, plan, catalog)
     out.problems += each_row_aggregated(readings, plan)
+    out.problems += ranked_by_a_key(toks, plan)  # "the most items": not MAX(item_id)
     rule = undefined_use(toks, catalog.notes, tuple(catalog.opaque))
     if rule is not None and not any(m.metric for m in plan.measures):
         out.problems.insert(0, f"the dataset's notes define a word of the question (\"{rule}\") "

@@ -37,6 +37,8 @@ MAPS = {"abbreviations": "word", "irregular": "word", "participles": "word",
         "letter_codes": "letter",
         "time_units": "part", "time_adjectives": "part", "months": "number",
         "number_words": "number"}
+#: symbols a question may write for a word (the lexicon holds words only)
+SYMBOLS = {"%": "percent"}
 _WORD = re.compile(r"^[a-z][a-z']*$")
 _VALUE = {"word": re.compile(r"^[a-z][a-z']*$"), "letter": re.compile(r"^[A-Z]$"),
           "part": re.compile(r"^(YEAR|QUARTER|MONTH|WEEK|DAY|HOUR)$")}
@@ -56,7 +58,9 @@ class Lexicon:
     maps: dict[str, dict[str, Any]]
 
     def features_of(self, word: str) -> frozenset[str]:
-        """The features a word can stand for ("least": a ranking or "at least")."""
+        """The features a word can stand for ("least": a ranking or "at least"); a symbol
+        stands for its word ("what % of ...": percent)."""
+        word = SYMBOLS.get(word, word)
         return frozenset(f for f in FEATURES if word in self.features[f])
 
     @property

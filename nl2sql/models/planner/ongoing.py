@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from nl2sql.models.planner.catalog import Column, Table
+from nl2sql.models.planner.features import Unanswerable
 from nl2sql.models.planner.lexicon import lexicon
 from nl2sql.models.planner.plan import Filter
 
@@ -32,12 +33,22 @@ def end_column(table: Table) -> Column | None:
 
 def ongoing_filters(b: _Builder) -> None:
     """``column IS NULL`` for "current <rows>", ``IS NOT NULL`` for "former <rows>"."""
-    placed = {t.i for r in b.readings for p in r.pieces for t in r.phrase.toks[p.start:p.end]}
+    # a word of a table's description ("Employees, current and former") places nothing
+    placed = {t.i for r in b.readings for p in r.pieces if not p.by_description
+              for t in r.phrase.toks[p.start:p.end]}
+    subject = {t.i for r in b.readings for p in r.pieces if p.kind == "table" and p.table is b.s
+               for t in r.phrase.toks[p.start:p.end]}  # "current staff": the employees
+    described = {t.i for r in b.readings for p in r.pieces if p.by_description
+                 for t in r.phrase.toks[p.start:p.end]}
     toks = b.parsed.toks
     for k, t in enumerate(toks[:-1]):
-        if t.i in placed or t.low not in ONGOING | FORMER or toks[k + 1].stem not in b.s.words:
+        if t.i in placed or t.low not in ONGOING | FORMER or not (
+                toks[k + 1].stem in b.s.words or toks[k + 1].i in subject):
             continue
         col = end_column(b.s)
+        if col is None and t.i in described:  # else the audit names the word unaccounted
+            raise Unanswerable(f"I could not tell which {b.s.id} rows are '{t.raw}': no one "
+                               "date column says when a row ended")
         if col is not None:
             op = "IS NULL" if t.low in ONGOING else "IS NOT NULL"
             b.value_filters.append((t.i, Filter(b.use(col), op, ())))

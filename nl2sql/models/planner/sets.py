@@ -48,7 +48,7 @@ from nl2sql.models.planner.setroutes import (
     one_route,
     routes,
 )
-from nl2sql.models.planner.setsubject import subject_before
+from nl2sql.models.planner.setsubject import subject_before, subject_date
 from nl2sql.models.planner.setvalues import values_after
 from nl2sql.models.planner.words import MONTHS, Tok
 
@@ -257,6 +257,10 @@ def _dates_after(b: _Builder, start: int, via: Table) -> tuple[set[int], tuple[F
     if not after:
         return set(), ()
     col = time_column(via)
+    if len(after) != len(words) and col is not None and not b.dates_used:
+        split = _two_years(b, [t for t in words if t.i < start], after, col)
+        if split is not None:
+            return split
     if len(after) != len(words) or col is None or b.dates_used:
         raise Unclear(f"I could not tell whether the dates are about {b.s.name} or their "
                       f"{via.name}")
@@ -267,6 +271,24 @@ def _dates_after(b: _Builder, start: int, via: Table) -> tuple[set[int], tuple[F
     out += [Filter(col, op, (when,), part=part) for part, op, when in b.parsed.relative]
     spans = {t.i + k for t in after if (rel := relative(toks, t.i)) for k in range(rel[0])}
     return {t.i for t in after} | spans, tuple(out)
+
+
+def _two_years(b: _Builder, before: list[Tok], after: list[Tok], col: Column
+               ) -> tuple[set[int], tuple[Filter, ...]] | None:
+    """``users who signed up in 2023 have no orders in 2024``: one year "in" each side,
+    the first inside the subject's own modifier naming its date column (setsubject.py):
+    that year is the subject's, the other the related rows'."""
+    toks = b.parsed.toks
+    if len(before) != 1 or len(after) != 1 or not all(
+            is_year(t) and t.i and toks[t.i - 1].low == "in" for t in before + after):
+        return None
+    own = subject_date(b, before[0].i, _owner(b))
+    if own is None:
+        return None
+    b.dates_used = True
+    b.plan_filters.append(Filter(b.use(own), "=", (before[0].number,), part="YEAR"))
+    b.plan.accounted |= {before[0].i, before[0].i - 1}
+    return {after[0].i}, (Filter(col, "=", (after[0].number,), part="YEAR"),)
 
 
 def _said_of(b: _Builder, r: Reading, route: Route, matcher: Matcher) -> set[int]:

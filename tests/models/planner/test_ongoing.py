@@ -81,3 +81,34 @@ def test_a_terse_salary_is_found_with_its_qualifier_unsaid(staff: Path) -> None:
 def test_two_salaries_of_a_table_are_declined(staff: Path) -> None:
     answer = ask_db(staff, "what is the average salary of jobs")
     assert not answer.answered, answer.sql
+
+
+def test_a_description_word_is_no_reading_of_current(tmp_path_factory: pytest.TempPathFactory
+                                                     ) -> None:
+    """"current" in a table's description ("current and former members") does not stand for
+    the table: with no end date to read it by, the question is declined, not answered over
+    every row."""
+    db = make_db(tmp_path_factory, """
+        CREATE SCHEMA club;
+        CREATE TABLE club.members (member_id INTEGER, gender VARCHAR, joined_on DATE);
+        COMMENT ON TABLE club.members IS 'People of the club, current and former';
+        INSERT INTO club.members SELECT i, ['F', 'M'][1 + i % 2], DATE '2020-01-01'
+            FROM range(1, 21) t(i);""")
+    answer = ask_db(db, "what % of current people are women")
+    assert not answer.answered, answer.sql
+    assert_answers_like(db, "what % of members are women",
+                        "SELECT 100.0 * COUNT(*) FILTER (WHERE gender = 'F') / COUNT(*), "
+                        "COUNT(*) FILTER (WHERE gender = 'F'), COUNT(*) FROM club.members")
+
+
+def test_current_staff_through_a_person_word(staff: Path) -> None:
+    assert_answers_like(staff, "how many current staff",
+                        "SELECT COUNT(*) FROM staff.emp WHERE term_dt IS NULL")
+
+
+@pytest.mark.parametrize("question", ["what % of employees have a termination date",
+                                      "what percent of employees have a termination date"])
+def test_the_percent_sign_is_the_word_percent(staff: Path, question: str) -> None:
+    answer = ask_db(staff, question)
+    assert answer.answered, answer.answer
+    assert answer.rows[0][0] == pytest.approx(25.0), answer.sql

@@ -1,7 +1,7 @@
 """A participle negated by "un-" whose verb is the event of a date column other than the
 row's own date ("unsold crates", "unshipped parcels") keeps the rows whose event date is
-empty, end to end through the Agent on DuckDB, on two naming styles; the interpretation
-says how the word was read, and a word with no such column is left unread."""
+empty (unset.py), end to end through the Agent on DuckDB, on two naming styles; the
+interpretation shows the empty column, and a word with no such column is left unread."""
 
 from __future__ import annotations
 
@@ -40,7 +40,7 @@ def test_unsold_crates_are_those_with_no_sale_date(depot: Path) -> None:
     want = gold(depot, "SELECT COUNT(*) FROM depot.crates WHERE sold_at IS NULL")
     assert a.answered and a.rows == want and want != [[0]], a.answer
     assert a.interpretation is not None
-    assert any("unsold" in r and "not sold" in r for r in a.interpretation.rules)
+    assert any("sold" in f and "not set" in f for f in a.interpretation.filters)
     b = ask_db(depot, "total cost of unsold crates by site")
     want = gold(depot, "SELECT site, SUM(cost) FROM depot.crates WHERE sold_at IS NULL "
                        "GROUP BY site")
