@@ -22,6 +22,7 @@ from nl2sql.models.planner.catalog import (
 )
 from nl2sql.models.planner.counted import common_counted, counted_instead
 from nl2sql.models.planner.cues import PRONOUN_PAIRS, YEAR_OR, is_year
+from nl2sql.models.planner.eachrow import each_row_values
 from nl2sql.models.planner.features import (
     DEFAULT_TOP,
     Unanswerable,
@@ -205,6 +206,7 @@ class _Builder:
             plan.rows, plan.order_column = [], None
             if not ranked:
                 plan.desc = plan.limit = None
+        each_row_values(plan, self.parsed, self.readings)  # eachrow.py: "grade of each pupil"
         as_listing(plan, self.parsed, self.readings)
         sort_listing(plan, self.parsed, self.readings)  # sorting.py: "sorted by price"
         if plan.groups and not plan.explicit_measures and any(

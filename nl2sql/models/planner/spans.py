@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from nl2sql.models.planner import parse as P
 from nl2sql.models.planner.catalog import Column, Table
+from nl2sql.models.planner.cuecolumns import names_cue_column
 from nl2sql.models.planner.lexicon import lexicon
 from nl2sql.models.planner.match import Reading
 from nl2sql.models.planner.rated import number_before
@@ -83,6 +84,8 @@ def chunk_spans(toks: list[Tok], tables: list[Table]) -> list[tuple[int, int]]:
                     k, j = k + 1, j + 1
                 if k == len(col.words) and (of or cue_words & set(col.words)):
                     found = max(found, j)
+        if not found and names_cue_column(toks, i, tables):  # cuecolumns.py: "maximum share"
+            found = i + 1
         if found:
             spans.append((i, found))
             i = found
