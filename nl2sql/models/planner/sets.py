@@ -116,6 +116,14 @@ def relations(b: _Builder) -> None:
         raise Unanswerable(str(e)) from e
 
 
+def _own_count_column(subject: Table, said: list[Tok]) -> bool:
+    """The subject keeps the count itself: a number column named by the counted noun
+    (``Num_of_Staff``, ``staff_count``, ``NumEmployees`` for "staff", "employees")."""
+    stems = {t.stem for t in said}
+    return any(c.numeric and not c.is_key and stems & set(c.words)
+               for c in subject.columns or [])
+
+
 def _names(t: Tok, table: Table) -> int:
     """How well a word names ``table``: as a noun or verb of its rows, or as the verb of
     the event its date records ("borrowed": loans.borrowed_on)."""
@@ -145,6 +153,8 @@ def _related(b: _Builder, r: Reading, matcher: Matcher, key: Column,
     values = [p for p in again.pieces if p.kind == "value" and p.column is not None]
     if len(tables) + len(values) != len(again.pieces) or len(tables) > 1 or b.s in tables:
         return
+    if _own_count_column(b.s, toks[k:]):
+        return  # "museums with more than 20 staff": Num_of_Staff, not related rows
     # "never ordered anything": the verb names the rows ("ordered": orders)
     named = tables[0] if tables else named_by_verb(toks[:k], sources)
     if named is None and not tables and not values and sum(  # "never borrowed anything"
