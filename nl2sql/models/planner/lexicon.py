@@ -30,12 +30,14 @@ SETS = ("fillers", "boundaries", "verbs", "neutral", "question_words", "person_w
         "name_cues",
         "count_ranks", "value_ranks", "place_words", "time_words", "order_words", "descending",
         "high_first", "alphabetical", "order_skippable", "agg_before", "personal_pronouns",
-        "name_parts", "money_columns", "money_words")
+        "name_parts", "money_columns", "money_words",
+        "span_words")
 #: word -> word, SQL date part or number tables (``maps``), and what their values must be
 MAPS = {"abbreviations": "word", "irregular": "word", "participles": "word",
         "letter_codes": "letter",
         "time_units": "part", "time_adjectives": "part", "months": "number",
-        "number_words": "number"}
+        "number_words": "number",
+        "time_unit_shorts": "word"}
 _WORD = re.compile(r"^[a-z][a-z']*$")
 _VALUE = {"word": re.compile(r"^[a-z][a-z']*$"), "letter": re.compile(r"^[A-Z]$"),
           "part": re.compile(r"^(YEAR|QUARTER|MONTH|WEEK|DAY|HOUR)$")}

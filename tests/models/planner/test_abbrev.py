@@ -190,3 +190,55 @@ def test_a_key_under_a_role_meets_the_table_its_shortened_name_is_read_as(
                         "SELECT d.DPT_NM, SUM(t.HRS) FROM ops.TRN t JOIN ops.TRNR r "
                         "USING (TRNR_ID) JOIN ops.DPT d ON r.BASE_DPT_CD = d.DPT_CD "
                         "GROUP BY d.DPT_CD, d.DPT_NM")
+
+
+# Short time units after a span word, snake_case and capitals
+SPAN_SQL = """
+CREATE SCHEMA cc;
+CREATE TABLE cc.visit (visit_id INTEGER, rgn VARCHAR, dur_min INTEGER, temp_min INTEGER);
+CREATE TABLE cc.CALLS (CALL_ID INTEGER, AGENT_NM VARCHAR, CALL_DUR_SECS INTEGER);
+INSERT INTO cc.visit SELECT i, ['North', 'South'][1 + i % 2], 10 + i % 50, i % 9
+  FROM range(1, 40) t(i);
+INSERT INTO cc.CALLS SELECT i, ['Ann', 'Bo', 'Cy'][1 + i % 3], 30 + 7 * i FROM range(1, 30) t(i);
+"""
+
+
+@pytest.fixture(scope="module")
+def span_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_db(tmp_path_factory, SPAN_SQL)
+
+
+def test_a_short_time_unit_after_a_span_word_is_the_unit(span_db: Path) -> None:
+    assert_answers_like(span_db, "average visit duration by region",
+                        "SELECT rgn, AVG(dur_min) FROM cc.visit GROUP BY 1")
+    assert_answers_like(span_db, "average visit duration in minutes",
+                        "SELECT AVG(dur_min) FROM cc.visit")
+    assert_answers_like(span_db, "total call duration in seconds by agent name",
+                        "SELECT AGENT_NM, SUM(CALL_DUR_SECS) FROM cc.CALLS GROUP BY 1")
+    # another unit than the column's is not answered in the column's
+    answer = ask_db(span_db, "average call duration in minutes")
+    assert not answer.answered, answer.sql
+    assert "minutes" in answer.answer
+
+
+FILM_SQL = """
+CREATE SCHEMA cin;
+CREATE TABLE cin.film (film_id INTEGER, title VARCHAR, genre VARCHAR, dur_min INTEGER);
+CREATE TABLE cin.MOVIE (MOVIE_ID INTEGER, TITLE VARCHAR, RUNTIME_MINUTES INTEGER);
+INSERT INTO cin.film SELECT i, 'F' || i, ['Drama', 'Comedy'][1 + i % 2], 80 + 3 * i
+  FROM range(1, 20) t(i);
+INSERT INTO cin.MOVIE SELECT i, 'M' || i, 80 + 3 * i FROM range(1, 20) t(i);
+"""
+
+
+def test_from_longest_to_shortest_orders_rows_and_picks_no_single_one(
+        tmp_path_factory: pytest.TempPathFactory) -> None:
+    # "from longest to shortest" is a direction of order: never the one longest row
+    db = make_db(tmp_path_factory, FILM_SQL)
+    for question in ["List the title and duration of all drama films, ordered by duration "
+                     "from longest to shortest.",
+                     "list movie titles and runtimes sorted from shortest to longest"]:
+        answer = ask_db(db, question)
+        assert not answer.answered or len(answer.rows) > 1, answer.sql
+    assert_answers_like(db, "What is the longest film?",
+                        "SELECT title, dur_min FROM cin.film ORDER BY dur_min DESC LIMIT 1")
