@@ -37,7 +37,7 @@ from nl2sql.models.planner.misreadings import (
     owner_problems,
     values_naming_tables,
 )
-from nl2sql.models.planner.ownrows import own_rows_words
+from nl2sql.models.planner.ownrows import own_rows_words, ranked_by_a_key
 from nl2sql.models.planner.plan import Filter, Plan
 from nl2sql.models.planner.units import said_unit
 from nl2sql.models.planner.words import (
@@ -122,6 +122,8 @@ def _features(plan: Plan) -> set[str]:
     defined = " ".join(m.metric.expression.upper() for m in plan.measures if m.metric)
     if "COUNT" in defined:  # a metric defined as a count answers "how many"
         funcs = funcs | {"COUNT"}
+    if "COUNT(DISTINCT" in defined.replace(" ", ""):  # "distinct sessions": distinct ids
+        funcs = funcs | {"COUNT_DISTINCT"}
     if "DIVIDE" in defined or "/" in defined:  # a rate or a ratio
         funcs = funcs | {"PCT"}
     if funcs & {"SUM", "COUNT", "COUNT_DISTINCT", "METRIC", "METRIC_SHARE"}:
@@ -269,6 +271,7 @@ def audit(toks: list[Tok], parsed: P.Parse, readings: list[Reading], plan: Plan,
     out.problems += _plan_problems(parsed, readings, plan, followup)
     out.problems += values_naming_tables(readings, plan, catalog)
     out.problems += each_row_aggregated(readings, plan)
+    out.problems += ranked_by_a_key(toks, plan)  # "the most items": not MAX(item_id)
     rule = undefined_use(toks, catalog.notes, tuple(catalog.opaque))
     if rule is not None and not any(m.metric for m in plan.measures):
         out.problems.insert(0, f"the dataset's notes define a word of the question (\"{rule}\") "

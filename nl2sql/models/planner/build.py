@@ -38,6 +38,7 @@ from nl2sql.models.planner.joins import direct, prune, route, target_of
 from nl2sql.models.planner.listing import as_listing, coordinate, order_phrases, ranked_rows
 from nl2sql.models.planner.match import Piece, Reading
 from nl2sql.models.planner.modifiers import flag_modifiers
+from nl2sql.models.planner.ongoing import ongoing_filters
 from nl2sql.models.planner.ownrows import names_own_rows
 from nl2sql.models.planner.pairs import coordinate_joined
 from nl2sql.models.planner.plan import Filter, GroupKey, Measure, Plan
@@ -48,6 +49,7 @@ from nl2sql.models.planner.sorting import sort_listing
 from nl2sql.models.planner.spans import numbered
 from nl2sql.models.planner.substrings import substrings
 from nl2sql.models.planner.superlatives import kind_column, named_plural, row_rank, rows_of
+from nl2sql.models.planner.unset import unset_filters
 from nl2sql.models.planner.versus import versus
 from nl2sql.models.planner.whenasked import when_asked
 from nl2sql.models.planner.words import NEUTRAL
@@ -160,6 +162,8 @@ class _Builder:
         for at, numeric, numbers in numbered(self.parsed.toks, self.readings):
             self.value_filters.append((at, Filter(self.use(numeric), "=", numbers)))
         self.described_nulls()
+        unset_filters(self)  # "unpaid visits": paid_amount IS NULL (unset.py)
+        ongoing_filters(self)  # "current employees": term_dt IS NULL (ongoing.py)
         order_phrases(self.parsed.toks, self.readings)
         for r in self.readings:
             role = r.phrase.role

@@ -72,7 +72,7 @@ ELLIPSIS_STARTS = wordset(
 PASS_WORDS = frozenset({"broken", "down", "grouped", "split", "breakdown", "respectively"})
 NEGATIONS = frozenset({"not", "no", "excluding", "except", "without", "non"})
 # "never" denies an event, never a value: it only ever reads as a set condition (sets.py).
-NEVER = frozenset({"never"})
+NEVER = frozenset({"never", "nobody"})  # "which courses has nobody enrolled in"
 # Verbs that only relate a thing to other rows ("users who placed orders", "dogs that went
 # through treatments"); a verb that says more ("cancelled", "returned") is not here, so
 # "users who never cancelled an order" is never read as "users without orders".
@@ -102,6 +102,21 @@ class Relative:
 
     unit: str
     offset: int
+
+
+def weekday_words(toks: list[Tok], i: int) -> int | None:
+    """``day of the week``, ``day of week``, ``weekday``, ``weekdays``: how many words say
+    the day of the week (not "each day": a date; not "weekday orders": a filter)."""
+    lows = [t.low for t in toks[i:i + 4]]
+    if lows[:4] == ["day", "of", "the", "week"]:
+        return 4
+    if lows[:3] == ["day", "of", "week"]:
+        return 3
+    prev = toks[i - 1].low if i > 0 else ""
+    if lows[:1] in (["weekday"], ["weekdays"]) and prev in ("per", "each", "by", "every",
+                                                              "which", "what"):
+        return 1
+    return None
 
 
 def relative(toks: list[Tok], i: int) -> tuple[int, str, str, Relative] | None:

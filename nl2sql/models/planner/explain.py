@@ -12,6 +12,7 @@ from nl2sql.models.planner.phrasing import (
     measure_label,
     name_text,
     rows_of,
+    unit_words,
     words,
 )
 from nl2sql.models.planner.plan import Measure, Plan
@@ -74,7 +75,7 @@ def interpretation(plan: Plan, unused: list[str] | None = None,
                      for op, n in plan.having)
     filters += tuple(describe_condition(c, plan) for c in plan.conditions)  # sets.py
     grouping = tuple((g.entity.target.name if g.entity else words(g.column))
-                     + (f" ({g.unit.lower()})" if g.unit else "") for g in plan.groups)
+                     + (f" ({unit_words(g.unit)})" if g.unit else "") for g in plan.groups)
     ordering = ""
     if plan.order_column is not None and plan.desc is not None:
         ordering = (f"ordered by {words(plan.order_column)} "

@@ -78,6 +78,11 @@ def year_column(b: _Builder) -> Column | None:
     event = event_year_column(b.parsed.toks, years_at, years)  # "graduated in 2023"
     if event is not None:
         return event
+    if not years:  # "clubs founded after 1990": YearFounded
+        first = [c for c in cols if c.words[0] == "year" and id(c) not in measured]
+        event = event_year_column(b.parsed.toks, years_at, first)
+        if event is not None:
+            return event
     used = {b.s.id} | {t.id for t in joined}
     tables = list(dict.fromkeys(c.table for c in years if c.table in used))
     if len(tables) > 1:  # enrolled in 2024: the student's entry year, or the enrolment's?

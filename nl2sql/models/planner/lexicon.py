@@ -30,14 +30,21 @@ SETS = ("fillers", "boundaries", "verbs", "neutral", "question_words", "person_w
         "name_cues",
         "count_ranks", "value_ranks", "place_words", "time_words", "order_words", "descending",
         "high_first", "alphabetical", "order_skippable", "agg_before", "personal_pronouns",
-        "name_parts", "money_columns", "money_words",
+        "name_parts", "money_columns", "money_words", "ended_words", "ongoing_words",
+        "former_words",
         "span_words")
 #: word -> word, SQL date part or number tables (``maps``), and what their values must be
 MAPS = {"abbreviations": "word", "irregular": "word", "participles": "word",
         "letter_codes": "letter",
         "time_units": "part", "time_adjectives": "part", "months": "number",
+<<<<<<< HEAD
         "number_words": "number",
         "time_unit_shorts": "word"}
+=======
+        "number_words": "number"}
+#: symbols a question may write for a word (the lexicon holds words only)
+SYMBOLS = {"%": "percent"}
+>>>>>>> main
 _WORD = re.compile(r"^[a-z][a-z']*$")
 _VALUE = {"word": re.compile(r"^[a-z][a-z']*$"), "letter": re.compile(r"^[A-Z]$"),
           "part": re.compile(r"^(YEAR|QUARTER|MONTH|WEEK|DAY|HOUR)$")}
@@ -57,7 +64,9 @@ class Lexicon:
     maps: dict[str, dict[str, Any]]
 
     def features_of(self, word: str) -> frozenset[str]:
-        """The features a word can stand for ("least": a ranking or "at least")."""
+        """The features a word can stand for ("least": a ranking or "at least"); a symbol
+        stands for its word ("what % of ...": percent)."""
+        word = SYMBOLS.get(word, word)
         return frozenset(f for f in FEATURES if word in self.features[f])
 
     @property

@@ -24,6 +24,7 @@ from nl2sql.models.planner.naming import (
     money_column,
     named_column,
     own_column,
+    qualified_amount,
     reordered_column,
 )
 from nl2sql.models.planner.owners import names_of, owner_after
@@ -360,6 +361,7 @@ class Matcher:
                      or (None if self.counted or is_plural(toks[b - 1].raw)  # "hires": rows
                          else event_column(words, self.scope, self.subject))
                      or money_column(words, self.scope, self.subject, self._qualifies)
+                     or qualified_amount(words, self.scope, self.subject)
                      or (None if self._after_number(toks[a])  # "20 kg": the comparison's
                          else unit_column(words, self.scope, self.subject)))
             if found is not None:

@@ -154,3 +154,16 @@ def _one(found: list[tuple[Table, Column]], subject: Table | None) -> Found | No
         return None
     table, col = pick[0]
     return (int(table is subject),), table, col
+
+
+def qualified_amount(words: tuple[str, ...], scope: list[Table],
+                     subject: Table | None) -> Found | None:
+    """``salary`` for ``ann_sal_amt``, ``fare`` for ``base_fare_amount``: the last words of a
+    numeric name before its amount word, a qualifier in front left unsaid; only where one
+    column (the subject's first) fits, so ``min_sal_amt`` beside ``max_sal_amt`` is no
+    answer."""
+    n = len(words)
+    found = [(table, col) for table in scope for col in table.columns or []
+             if col.numeric and not col.is_key and len(col.words) > n + 1
+             and col.words[-1] in AMOUNT_WORDS and col.words[-n - 1:-1] == words]
+    return _one(found, subject)

@@ -12,8 +12,14 @@ plan ranking brands by their latest ``returned_at`` answers another question.
 
 from __future__ import annotations
 
+from nl2sql.models.planner.lexicon import lexicon
 from nl2sql.models.planner.match import Piece, Reading
 from nl2sql.models.planner.plan import Plan
+from nl2sql.models.planner.words import Tok
+
+# ranking words that say "how many" ("the most items") and those that say "by a value"
+_COUNT_RANKS = lexicon().sets["count_ranks"]
+_VALUE_RANKS = lexicon().sets["value_ranks"]
 
 
 def names_own_rows(piece: Piece, said: set[str], subject_words: tuple[str, ...]) -> bool:
@@ -40,3 +46,16 @@ def own_rows_words(readings: list[Reading], plan: Plan) -> set[int]:
             if names_own_rows(p, {t.stem for t in toks}, plan.subject.words):
                 out |= {t.i for t in toks if t.stem in head}
     return out
+
+
+def ranked_by_a_key(toks: list[Tok], plan: Plan) -> list[str]:
+    """"Which category has the most items" ranked by the largest ``inventory_item_id``:
+    a count word ranking by the largest or smallest value of a key, which is a label, not
+    an amount."""
+    words = {t.low for t in toks}
+    if not plan.ranked or plan.rows or not words & _COUNT_RANKS or words & _VALUE_RANKS:
+        return []
+    return [f"the question ranks by how many there are, and I would rank by the "
+            f"{'largest' if m.func == 'MAX' else 'smallest'} {m.column.name}"
+            for m in plan.measures
+            if m.func in ("MAX", "MIN") and m.column is not None and m.column.is_key][:1]

@@ -40,7 +40,9 @@ from nl2sql.models.planner.cues import (
     is_year,
     relative,
     versus,
+    weekday_words,
 )
+from nl2sql.models.planner.numranges import number_range
 from nl2sql.models.planner.phrases import (
     CONTEXT as CONTEXT,
 )
@@ -161,6 +163,11 @@ def _scan(toks: list[Tok], chunks: dict[int, int]) -> list[Cue | Phrase]:
             cue("boundary", YEAR_OR[w])  # "after or in 2014": since 2014
             i += 3
             continue
+        elif (span := number_range(toks, i)) is not None:  # "aged 18 to 24": both ends
+            cue("cmp", w, (">=", span[1], span[3]))
+            cue("cmp", w, ("<=", span[2], span[3]))
+            i += span[0]
+            continue
         elif t.number is not None and (t.raw[:1].isdigit() or w not in ("one",)):
             if is_year(t):
                 cue("year", w, t.number)
@@ -193,7 +200,8 @@ def _scan(toks: list[Tok], chunks: dict[int, int]) -> list[Cue | Phrase]:
         elif (w == "between" and i + 3 < n and toks[i + 1].number is not None
               and low(i + 2) == "and" and toks[i + 3].number is not None
               and not is_year(toks[i + 1])):
-            hint = UNIT_HINTS.get(low(i + 4)) or UNIT_HINTS.get(low(i + 5))
+            hint = (UNIT_HINTS.get(low(i + 4)) or UNIT_HINTS.get(low(i + 5))
+                    or COMPARATIVE_HINTS.get(low(i - 1)))  # "aged between 18 and 24"
             cue("cmp", w, (">=", toks[i + 1].number, hint))
             cue("cmp", w, ("<=", toks[i + 3].number, hint))
             i += 4
@@ -258,6 +266,10 @@ def _scan(toks: list[Tok], chunks: dict[int, int]) -> list[Cue | Phrase]:
             cue("group", w)
         elif w in TIME_ADJECTIVES:
             cue("time_unit", w, TIME_ADJECTIVES[w])
+        elif (days := weekday_words(toks, i)) is not None:
+            cue("time_unit", w, "DAYOFWEEK")  # "by day of the week": Sunday .. Saturday
+            i += days
+            continue
         elif w in MONTHS and (w != "may" or toks[i].cap or (nxt.isdigit() and len(nxt) == 4)):
             cue("month", w, MONTHS[w])
         elif len(w) == 2 and w[0] == "q" and w[1] in "1234" and (t.cap or nxt.isdigit()):

@@ -41,6 +41,7 @@ CHANGE = frozenset({"increase", "increased", "increases", "decrease", "decreased
                     "change", "changed", "changes", "rise", "rose", "risen", "fall", "fell",
                     "fallen", "drop", "dropped", "declined"})
 VERSUS = frozenset({"vs", "versus", "against"})
+HALF_QUARTERS = {1: (1, 2), 2: (3, 4)}  # a half year is read as its quarters
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,10 @@ def _period(toks: list[Tok], i: int) -> tuple[Period | None, int, str | None, in
         part, number, width = "QUARTER", int(t.low[1]), 1
     elif t.low in ORDINALS and i + 1 < n and toks[i + 1].stem == "quarter":
         part, number, width = "QUARTER", ORDINALS[t.low], 2
+    elif ORDINALS.get(t.low, 3) <= 2 and i + 1 < n and toks[i + 1].stem == "half":
+        part, number, width = "HALF", ORDINALS[t.low], 2  # "first half of 2025"
+    elif t.low in ("h1", "h2"):
+        part, number, width = "HALF", int(t.low[1]), 1
     elif t.low in MONTHS and (t.cap or i == 0):
         part, number, width = "MONTH", MONTHS[t.low], 1
     if part is None:
@@ -252,9 +257,13 @@ def link(plan: Plan, spec: Comparison) -> str | None:
     if not col.temporal:
         plan.filters.append(Filter(col, "=", years))
         plan.groups.append(GroupKey(col))
+    elif any(p.part == "HALF" for p in spec.periods) and len(parts) != 1:
+        return "I can compare the same half of several years, not other periods with a half"
     elif len(parts) == 1:  # each year's Q4: the same part, several years
         part, number = next(iter(parts))
-        if part is not None:
+        if part == "HALF":  # H1: its two quarters
+            plan.filters.append(Filter(col, "=", HALF_QUARTERS[number or 1], part="QUARTER"))
+        elif part is not None:
             plan.filters.append(Filter(col, "=", (number,), part=part))
         plan.filters.append(Filter(col, "=", years, part="YEAR"))
         plan.groups.append(GroupKey(col, unit="YEAR"))

@@ -69,6 +69,11 @@ def words(c: Column) -> str:
     return name_text(c.name)
 
 
+def unit_words(unit: str) -> str:
+    """A time bucket as said: ``month``, ``day of the week, 1 = Sunday``."""
+    return "day of the week, 1 = Sunday" if unit == "DAYOFWEEK" else unit.lower()
+
+
 def name_text(name: str) -> str:
     """An identifier as words, abbreviations spelled out: ``yrs_exp`` -> ``years experience``."""
     parts = split_name(name)
@@ -135,7 +140,7 @@ def source(plan: Plan) -> str:
     if plan.groups:
         parts.append("grouped by " + ", ".join(
             (g.entity.target.name if g.entity else g.column.name)
-            + (f" ({g.unit.lower()})" if g.unit else "") for g in plan.groups))
+            + (f" ({unit_words(g.unit)})" if g.unit else "") for g in plan.groups))
     if plan.having:
         parts.append("only groups with " + " and ".join(
             f"{op} {n} {rows_of(plan.subject)}" for op, n in plan.having))

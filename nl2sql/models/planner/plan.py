@@ -88,14 +88,16 @@ class Versus:
 
 @dataclass(frozen=True)
 class Period:
-    """A calendar year, or one quarter or month of it."""
+    """A calendar year, or one half, quarter or month of it."""
 
     year: int
-    part: str | None = None  # QUARTER or MONTH
+    part: str | None = None  # HALF, QUARTER or MONTH
     number: int | None = None
 
     @property
     def label(self) -> str:
+        if self.part == "HALF":
+            return f"H{self.number} {self.year}"
         if self.part == "QUARTER":
             return f"Q{self.number} {self.year}"
         if self.part == "MONTH":
@@ -105,7 +107,8 @@ class Period:
     @property
     def start(self) -> str:
         """Its first day, ISO: ``Q4 2024`` -> ``2024-10-01``."""
-        month = {"QUARTER": 3 * ((self.number or 1) - 1) + 1, "MONTH": self.number or 1}.get(
+        month = {"HALF": 6 * ((self.number or 1) - 1) + 1,
+                 "QUARTER": 3 * ((self.number or 1) - 1) + 1, "MONTH": self.number or 1}.get(
             self.part or "", 1)
         return f"{self.year:04d}-{month:02d}-01"
 

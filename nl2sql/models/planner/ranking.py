@@ -20,7 +20,7 @@ from nl2sql.models.planner.moneyrows import money_of_sales
 from nl2sql.models.planner.plan import GroupKey, Measure
 from nl2sql.models.planner.setroutes import names_table
 from nl2sql.models.planner.superlatives import KIND_WORDS, named_plural
-from nl2sql.models.planner.words import BOUNDARIES, Tok
+from nl2sql.models.planner.words import BOUNDARIES, TIME_UNITS, Tok
 
 # The builder (build._Builder) passed in; not imported, so the modules form no cycle.
 _Builder = Any
@@ -50,6 +50,10 @@ def ranking(b: _Builder) -> None:
         which = rank_first_phrase(b, r) or which  # "Country with the most users"
     limit = (which.phrase.limit if which else None) or phrase.limit
     plural = named_plural(which) if which else phrase.plural
+    toks = b.parsed.toks
+    if which is None and b.parsed.time_units and len(toks) > 1 \
+            and toks[0].low in ("which", "what") and toks[1].low in TIME_UNITS:
+        plural = False  # "which day of the week has the most orders": one answer
     limit = limit or (DEFAULT_TOP if plural else 1)
     if col is not None and (b.row_entity or not b.plan.groups) and not phrase.aggs:
         b._rows(col, phrase.desc, limit)

@@ -13,10 +13,13 @@ from __future__ import annotations
 
 from nl2sql.models.planner import parse as P
 from nl2sql.models.planner.catalog import Column
+from nl2sql.models.planner.lexicon import lexicon
 from nl2sql.models.planner.match import Reading
 from nl2sql.models.planner.words import Tok, is_plural
 
 HAVING = frozenset({"with", "have", "has", "had"})
+# words that make the number a bound ("more than 20 staff", "at least 3 stars")
+BOUNDS = lexicon().features["comparison"] | {"than"}
 
 
 def number_before(toks: list[Tok],
@@ -34,6 +37,8 @@ def number_before(toks: list[Tok],
             num = toks[at - 1] if at >= 1 else None
             if num is None or num.number is None or num.quoted or _year(num):
                 continue
+            if at >= 2 and toks[at - 2].low in BOUNDS:
+                continue  # "more than 20 staff": a bound the comparison reads, no value
             compound = not is_plural(toks[at].raw)
             having = at >= 2 and toks[at - 2].low in HAVING
             if compound or having:

@@ -68,17 +68,21 @@ class Understanding:
     corrections: list[tuple[str, str]] = field(default_factory=list)  # (said, read as)
 
 
-def understand(question: str, catalog: Catalog, previous: list[str] | None = None) -> Understanding:
+def understand(question: str, catalog: Catalog, previous: list[str] | None = None,
+               *, lists: bool = True) -> Understanding:
     """Everything the planner knows about ``question`` given ``catalog``.
 
     ``previous`` are earlier questions of the conversation, oldest first; an
     elliptical follow-up ("and in 2023?") inherits the latest one's plan.
     """
     previous = previous or []
-    listed = outputs.read(question)  # "... (product id and revenue)": what to show
+    listed = outputs.read(question) if lists else None  # "... (product id and revenue)"
     if listed is not None:
-        return _apart(listed.rest, catalog, previous,
-                      lambda plan, _: outputs.apply(plan, listed, catalog))
+        shown: list[str] = []  # why the list is no columns of the answer, if it is not
+        u = _apart(listed.rest, catalog, previous, lambda plan, _: _noted(
+            outputs.apply(plan, listed, catalog), shown))
+        # "(Jeans and Dresses)": no columns but values, read with the rest as usual
+        return u if not shown else understand(question, catalog, previous, lists=False)
     ranged = ranges.read(question)  # "from Nov 29 to Dec 2 2024": planned as "in 2024"
     if isinstance(ranged, str):
         return Understanding(problem=ranged)
@@ -130,6 +134,12 @@ def understand(question: str, catalog: Catalog, previous: list[str] | None = Non
         if u.plan is None and context.plan is None and context.problem and not u.problem:
             u.problem = context.problem
     return u
+
+
+def _noted(problem: str | None, into: list[str]) -> str | None:
+    if problem is not None:
+        into.append(problem)
+    return problem
 
 
 def _apart(rest: str, catalog: Catalog, previous: list[str],

@@ -96,3 +96,19 @@ def named_by_verb(toks: list[Tok], tables: list[Table]) -> Table | None:
     best = max((n for n, _ in scored), default=0)
     top = {x.id: x for n, x in scored if n == best and n > 0}
     return next(iter(top.values())) if len(top) == 1 else None
+
+
+def names_event(t: Tok, table: Table) -> bool:
+    """``borrowed``: loans.borrowed_on, ``shipped``: shipments.shipped_at — a verb naming
+    the event a table's own date column records (its first word), so the rows it dates."""
+    said = verb_roots(t.low) | {t.low}
+    if len(said) < 2:
+        return False  # not a verb form: "date" says no event
+    return any(c.temporal and c.words and (verb_roots(c.words[0]) | {c.words[0]}) & said
+               for c in table.columns or [])
+
+
+def named_by_event(toks: list[Tok], tables: list[Table]) -> Table | None:
+    """The one table whose event the words name as a verb ("never borrowed": loans)."""
+    found = {x.id: x for x in tables for t in toks if names_event(t, x)}
+    return next(iter(found.values())) if len(found) == 1 else None

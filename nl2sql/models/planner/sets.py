@@ -35,17 +35,20 @@ from nl2sql.models.planner.joins import key_of
 from nl2sql.models.planner.lexicon import lexicon
 from nl2sql.models.planner.match import Matcher, Reading
 from nl2sql.models.planner.plan import Filter, Related
+from nl2sql.models.planner.setboth import both_values
 from nl2sql.models.planner.setroutes import (
     Route,
     Unclear,
     into,
     joins_from,
+    named_by_event,
     named_by_verb,
+    names_event,
     names_table,
     one_route,
     routes,
 )
-from nl2sql.models.planner.setsubject import subject_before
+from nl2sql.models.planner.setsubject import subject_before, subject_date
 from nl2sql.models.planner.setvalues import values_after
 from nl2sql.models.planner.words import MONTHS, Tok
 
@@ -102,6 +105,7 @@ def relations(b: _Builder) -> None:
     try:
         if b.parsed.both_years:
             _both_years(b, joins, key)
+        both_values(b, key)  # setboth.py: "had both a flu shot and a checkup"
         matcher = Matcher(b.parsed.question, b.catalog, scope, b.s)
         for r in reversed(list(b.readings)):  # the last phrase first: "not been arranged
             if r.phrase.related and r in b.readings:  # to teach courses" is one condition
@@ -110,6 +114,12 @@ def relations(b: _Builder) -> None:
                 _related(b, r, matcher, key, implied=True)  # "dogs who went through ..."
     except Unclear as e:
         raise Unanswerable(str(e)) from e
+
+
+def _names(t: Tok, table: Table) -> int:
+    """How well a word names ``table``: as a noun or verb of its rows, or as the verb of
+    the event its date records ("borrowed": loans.borrowed_on)."""
+    return names_table(t, table) or 2 * names_event(t, table)
 
 
 def _owner(b: _Builder) -> dict[int, Reading]:
@@ -126,7 +136,7 @@ def _related(b: _Builder, r: Reading, matcher: Matcher, key: Column,
     named_at = {p.start for p in r.pieces if p.kind == "table"}  # "borrowed books": a noun
     while k < len(toks) and not (k and k in named_at) and (
             toks[k].low in RELATING_VERBS or toks[k].low in RELATION_PARTICLES
-            or any(names_table(toks[k], t) for t in sources)):
+            or any(_names(toks[k], t) for t in sources)):
         k += 1
     # read as what is counted: "products" is the table, not a 'product' value somewhere
     again = matcher.read(P.Phrase(toks[k:], role=P.COUNT)) if k < len(toks) else Reading(
@@ -137,6 +147,9 @@ def _related(b: _Builder, r: Reading, matcher: Matcher, key: Column,
         return
     # "never ordered anything": the verb names the rows ("ordered": orders)
     named = tables[0] if tables else named_by_verb(toks[:k], sources)
+    if named is None and not tables and not values and sum(  # "never borrowed anything"
+            t.low not in RELATION_PARTICLES for t in toks[:k]) == 1:
+        named = named_by_event(toks[:k], sources)  # (the event's verb its only word)
     held = {p.column.table for p in values if p.column is not None}
     if named is None and len(held) == 1 and b.s.id not in held:
         named = b.catalog.table(held.pop())  # "never taught History": a course's title
@@ -144,7 +157,7 @@ def _related(b: _Builder, r: Reading, matcher: Matcher, key: Column,
         return
     lex = lexicon()
     if any(t.low not in RELATION_PARTICLES and t.low not in lex.function_words
-           and t.low not in RELATING_VERBS and not names_table(t, named)
+           and t.low not in RELATING_VERBS and not _names(t, named)
            and not keyroles.says_key(t, named, b.s, b.catalog)
            for t in list(toks[:k]) + again.unresolved):
         return
@@ -244,6 +257,10 @@ def _dates_after(b: _Builder, start: int, via: Table) -> tuple[set[int], tuple[F
     if not after:
         return set(), ()
     col = time_column(via)
+    if len(after) != len(words) and col is not None and not b.dates_used:
+        split = _two_years(b, [t for t in words if t.i < start], after, col)
+        if split is not None:
+            return split
     if len(after) != len(words) or col is None or b.dates_used:
         raise Unclear(f"I could not tell whether the dates are about {b.s.name} or their "
                       f"{via.name}")
@@ -254,6 +271,24 @@ def _dates_after(b: _Builder, start: int, via: Table) -> tuple[set[int], tuple[F
     out += [Filter(col, op, (when,), part=part) for part, op, when in b.parsed.relative]
     spans = {t.i + k for t in after if (rel := relative(toks, t.i)) for k in range(rel[0])}
     return {t.i for t in after} | spans, tuple(out)
+
+
+def _two_years(b: _Builder, before: list[Tok], after: list[Tok], col: Column
+               ) -> tuple[set[int], tuple[Filter, ...]] | None:
+    """``users who signed up in 2023 have no orders in 2024``: one year "in" each side,
+    the first inside the subject's own modifier naming its date column (setsubject.py):
+    that year is the subject's, the other the related rows'."""
+    toks = b.parsed.toks
+    if len(before) != 1 or len(after) != 1 or not all(
+            is_year(t) and t.i and toks[t.i - 1].low == "in" for t in before + after):
+        return None
+    own = subject_date(b, before[0].i, _owner(b))
+    if own is None:
+        return None
+    b.dates_used = True
+    b.plan_filters.append(Filter(b.use(own), "=", (before[0].number,), part="YEAR"))
+    b.plan.accounted |= {before[0].i, before[0].i - 1}
+    return {after[0].i}, (Filter(col, "=", (after[0].number,), part="YEAR"),)
 
 
 def _said_of(b: _Builder, r: Reading, route: Route, matcher: Matcher) -> set[int]:
@@ -300,7 +335,7 @@ def _window(b: _Builder, start: int, named: Table
         elif t.low in SOME:
             some = True
         elif not (t.low in RELATION_PARTICLES or t.low in RELATING_VERBS
-                  or t.low in lex.function_words or names_table(t, named)
+                  or t.low in lex.function_words or _names(t, named)
                   or keyroles.says_key(t, named, b.s, b.catalog)):
             break  # perhaps the subject's own modifier: "users who signed up in 2025"
         used.append(i)

@@ -19,7 +19,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from nl2sql.models.planner.creation import says_creation
+from nl2sql.models.planner.catalog import Column
+from nl2sql.models.planner.creation import creation_column, says_creation
 from nl2sql.models.planner.cues import UNIT_HINTS, is_year
 from nl2sql.models.planner.lexicon import lexicon
 from nl2sql.models.planner.match import Reading
@@ -33,32 +34,46 @@ SYMBOLS = frozenset({"$", "€", "£", "%", ","})
 def subject_before(b: _Builder, i: int, owner: dict[int, Reading]) -> int | None:
     """The index of the subject's own word when the words from ``i`` back to it are a
     modifier of the subject (see the module's text), else None."""
+    return _walk(b, i, owner)[0]
+
+
+def subject_date(b: _Builder, i: int, owner: dict[int, Reading]) -> Column | None:
+    """The subject's date column a modifier from ``i`` back to the subject names ("who
+    signed up in 2023": created_at), when it is such a modifier and names exactly one."""
+    at, dates = _walk(b, i, owner)
+    return dates[0] if at is not None and len(dates) == 1 else None
+
+
+def _walk(b: _Builder, i: int, owner: dict[int, Reading]) -> tuple[int | None, list[Column]]:
     toks = b.parsed.toks
     compared = _comparison_tokens(b)
-    names_column = dated = names_date = False
+    names_column = dated = False
+    dates: list[Column] = []
     lex = lexicon()
     while i >= 0:
         t = toks[i]
         r = owner.get(i)
         if r is not None:
             if any(p.kind == "table" and p.table is b.s for p in r.pieces):
-                ok = names_column and (names_date or not dated)
-                return i if ok else None
+                ok = names_column and (bool(dates) or not dated)
+                return (i if ok else None), dates
             cols = [p.column for p in r.pieces]
             if r.unresolved or not cols or any(
                     c is None or c.table != b.s.id for c in cols):
-                return None  # another table's words, or words not understood
+                return None, dates  # another table's words, or words not understood
             names_column = True
-            names_date |= any(c is not None and c.temporal for c in cols)
+            dates += [c for c in cols if c is not None and c.temporal and c not in dates]
         elif says_creation(toks, i, b.s):  # "signed up", "joined": its creation date
-            names_date = names_column = True
+            names_column = True
+            made = creation_column(b.s)
+            dates += [made] if made is not None and made not in dates else []
         elif is_year(t) or t.low in MONTHS:
             dated = True
         elif t.low in DENYING or not (i in compared or t.low in lex.function_words
                                       or t.low in SYMBOLS or t.low in UNIT_HINTS):
-            return None
+            return None, dates
         i -= 1
-    return None
+    return None, dates
 
 
 def _comparison_tokens(b: _Builder) -> set[int]:

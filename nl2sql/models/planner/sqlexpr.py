@@ -137,6 +137,8 @@ def bucket(unit: str, ts: exp.Expr, within_year: bool = False) -> tuple[exp.Expr
     months/quarters/weeks as their first day (or their number within one year)."""
     if unit in ("YEAR", "HOUR") or (within_year and unit in ("MONTH", "QUARTER", "WEEK")):
         return extract(unit, ts), unit.lower()
+    if unit == "DAYOFWEEK":  # BigQuery's numbering: 1 = Sunday .. 7 = Saturday
+        return extract(unit, ts), "day_of_week"
     if unit == "DAY":
         return fn("DATE", ts), "day"
     return fn("DATE_TRUNC", fn("DATE", ts), exp.var(unit)), unit.lower()

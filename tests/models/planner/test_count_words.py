@@ -75,3 +75,24 @@ def test_in_total_without_a_count_word_is_no_count_per_value(
     db = make_db(tmp_path_factory, ITEMS)
     a = ask_db(db, "What is the price in total?")  # adds up; a count per price does not
     assert not a.answered or a.rows == [[45]], a.sql
+
+
+SHELF = """
+CREATE SCHEMA shelf;
+CREATE TABLE shelf.book_copies (id BIGINT, copy_id BIGINT, genre VARCHAR, pages BIGINT);
+INSERT INTO shelf.book_copies SELECT i, 1000 - i, ['Poetry', 'Crime'][1 + (i % 5 = 0)::INT],
+  100 + i FROM range(1, 30) t(i);
+"""
+
+
+@pytest.mark.parametrize(("schema", "question"), [
+    (ITEMS, "Which price has the most items?"),
+    (SHELF, "Which genre has the most copies?"),
+    (SHELF, "Which genre has the fewest copies?"),
+])
+def test_the_most_rows_never_ranks_by_the_largest_key(
+        tmp_path_factory: pytest.TempPathFactory, schema: str, question: str) -> None:
+    db = make_db(tmp_path_factory, schema)
+    a = ask_db(db, question)
+    # a count per group, or a decline; a key's largest value is no amount
+    assert not a.answered or ("MAX(" not in (a.sql or "") and "MIN(" not in (a.sql or "")), a.sql

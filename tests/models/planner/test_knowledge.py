@@ -126,3 +126,17 @@ def test_a_metric_said_as_a_clause_applies_its_rules(sales_db: Path) -> None:
     want = gold(sales_db, "SELECT COUNT(*) FROM sales.lines WHERE state NOT IN ('void', 'back') "
                           "AND EXTRACT(YEAR FROM created_at) = 2023")
     assert gold(sales_db, to_sql(u.plan).replace("`", '"')) == want
+
+
+@pytest.mark.parametrize("question", [
+    "How many distinct buying customers were there in 2023?",
+    "number of different buying customers per region",
+])
+def test_a_metric_counting_distinct_keys_answers_distinct(sales_db: Path, question: str) -> None:
+    buyers = {"name": "buying_customers", "synonyms": ["buyers"], "table": "sales.lines",
+              "expression": "COUNT(DISTINCT customer_id)", "time_column": "created_at"}
+    cat = catalog(sales_db, {"metrics": [buyers]})
+    u = understand(question, cat)
+    assert u.plan is not None and u.parsed is not None, u.problem
+    checked = audit(u.parsed.toks, u.parsed, u.readings, u.plan, cat)
+    assert checked.ok, checked.reason()  # "distinct" is the metric's own COUNT(DISTINCT)
