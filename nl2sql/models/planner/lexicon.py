@@ -37,14 +37,10 @@ SETS = ("fillers", "boundaries", "verbs", "neutral", "question_words", "person_w
 MAPS = {"abbreviations": "word", "irregular": "word", "participles": "word",
         "letter_codes": "letter",
         "time_units": "part", "time_adjectives": "part", "months": "number",
-<<<<<<< HEAD
         "number_words": "number",
         "time_unit_shorts": "word"}
-=======
-        "number_words": "number"}
 #: symbols a question may write for a word (the lexicon holds words only)
 SYMBOLS = {"%": "percent"}
->>>>>>> main
 _WORD = re.compile(r"^[a-z][a-z']*$")
 _VALUE = {"word": re.compile(r"^[a-z][a-z']*$"), "letter": re.compile(r"^[A-Z]$"),
           "part": re.compile(r"^(YEAR|QUARTER|MONTH|WEEK|DAY|HOUR)$")}
