@@ -107,10 +107,50 @@ def readings(question: str, catalog: Catalog) -> dict[str, str]:
     shorts = {w for w in vocab if w.isalpha() and w not in said}
     pairs = [(s, q) for s in shorts for q in asked if shortens(s, q)]
     pairs += _two_letters(names, toks, asked, said, pairs)
+    return one_to_one([(fit(s, q), s, q) for s, q in pairs])
+
+
+def spelled_to_end(short: str, word: str) -> bool:
+    """``short`` drops only vowels and inner letters: its last letter is the word's last
+    (or last but its final vowels), as ``obsr`` spells "observer" to the end but stops
+    in the middle of "observation".
+
+    >>> spelled_to_end("obsr", "observer"), spelled_to_end("obsr", "observation")
+    (True, False)
+    >>> spelled_to_end("whse", "warehouse"), spelled_to_end("svy", "survey")
+    (True, True)
+    """
+    return short[-1] == word[-1] or short[-1:] == word.rstrip("".join(VOWELS))[-1:]
+
+
+def fit(short: str, word: str) -> int:
+    """How closely a shortening fits, best first: the word with its vowels dropped to its
+    end (``obsr`` observer); the word's start (``obs`` observation, ``carr`` carrier) or
+    two letters the question places (``lv`` leave); letters picked from the word's middle
+    (``obsr`` in "observation")."""
+    if dropped_vowels(short, word) and spelled_to_end(short, word):
+        return 0
+    if cut_short(short, word) or not dropped_vowels(short, word):
+        return 1
+    return 2
+
+
+def one_to_one(ranked: list[tuple[int, str, str]]) -> dict[str, str]:
+    """Name word -> question word, best fits first: where ``obs`` and ``obsr`` both could
+    shorten "observer", ``obsr`` (spelled to the end) is the reading and ``obs`` is left
+    for "observation", which it starts. Where two readings fit equally well the name
+    word and the question word are both left unread (and stay so for worse fits), so a
+    guess is never made between them."""
     out: dict[str, str] = {}
-    for s, q in pairs:
-        if sum(1 for s2, _ in pairs if s2 == s) == 1 and sum(1 for _, q2 in pairs if q2 == q) == 1:
-            out[s] = q
+    closed: set[str] = set()  # name and question words read, or contested
+    for rank in sorted({r for r, _, _ in ranked}):
+        here = [(s, q) for r, s, q in ranked
+                if r == rank and s not in closed and "?" + q not in closed]
+        for s, q in here:
+            if sum(1 for s2, _ in here if s2 == s) == 1 and sum(
+                    1 for _, q2 in here if q2 == q) == 1:
+                out[s] = q
+        closed |= {s for s, _ in here} | {"?" + q for _, q in here}
     return out
 
 

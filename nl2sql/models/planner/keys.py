@@ -59,10 +59,14 @@ def key_parts(col: Column) -> tuple[tuple[str, ...], str] | None:
         if glued is None:
             return ((), parts[0]) if parts[0] in ("id", "key", "pk") else None
         parts = [glued[1], glued[2]]
+    # the words the question reads the name's shortenings as (``abbrev``: ``orig_whse_cd``
+    # names a "warehouse" once the question calls ``whse`` that), so the key meets its
+    # table, whose name is read the same way
+    read = dict(zip(col.written, col.words, strict=False))
     if len(parts) > 1 and parts[0] in KEY_PREFIXES:
-        return tuple(stem(p) for p in parts[1:]), parts[0]
+        return tuple(read.get(stem(p), stem(p)) for p in parts[1:]), parts[0]
     if len(parts) > 1 and parts[-1] in KEY_ENDINGS:
-        return tuple(stem(p) for p in parts[:-1]), parts[-1]
+        return tuple(read.get(stem(p), stem(p)) for p in parts[:-1]), parts[-1]
     return None
 
 

@@ -31,12 +31,14 @@ SETS = ("fillers", "boundaries", "verbs", "neutral", "question_words", "person_w
         "count_ranks", "value_ranks", "place_words", "time_words", "order_words", "descending",
         "high_first", "alphabetical", "order_skippable", "agg_before", "personal_pronouns",
         "name_parts", "money_columns", "money_words", "ended_words", "ongoing_words",
-        "former_words")
+        "former_words",
+        "span_words")
 #: word -> word, SQL date part or number tables (``maps``), and what their values must be
 MAPS = {"abbreviations": "word", "irregular": "word", "participles": "word",
         "letter_codes": "letter",
         "time_units": "part", "time_adjectives": "part", "months": "number",
-        "number_words": "number"}
+        "number_words": "number",
+        "time_unit_shorts": "word"}
 #: symbols a question may write for a word (the lexicon holds words only)
 SYMBOLS = {"%": "percent"}
 _WORD = re.compile(r"^[a-z][a-z']*$")

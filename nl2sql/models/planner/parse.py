@@ -249,6 +249,9 @@ def _scan(toks: list[Tok], chunks: dict[int, int]) -> list[Cue | Phrase]:
             cue("most", w, w == "most")
         elif w in ("top", "bottom"):
             cue("top", w, w == "top")
+        elif w in ROW_SUPERLATIVES and "from" in (low(i - 1), low(i - 3)) and (
+                "to" in (low(i - 1), low(i + 1))):
+            pass  # "ordered from longest to shortest": a direction of order, not one row
         elif w in ROW_SUPERLATIVES:
             cue("superlative", w, ROW_SUPERLATIVES[w])
         elif w == "total" and noun_before(items) and nxt not in ("of", "number", "amount"):

@@ -9,13 +9,22 @@ answered in the wrong unit.
 
 >>> unit_of("duration_minutes"), unit_of("WeightKg"), unit_of("total_minutes"), unit_of("dur")
 ('minute', 'kg', None, None)
+>>> unit_of("dur_min"), unit_of("wait_time_secs"), unit_of("temp_min"), unit_of("ot_hrs")
+('minute', 'second', None, None)
 """
 
 from __future__ import annotations
 
 from nl2sql.models.planner.catalog import Column, Table
 from nl2sql.models.planner.plan import Plan
-from nl2sql.models.planner.words import UNIT_SUFFIXES, Tok, name_words, split_name, stem
+from nl2sql.models.planner.words import (
+    TIME_UNIT_SHORTS,
+    UNIT_SUFFIXES,
+    Tok,
+    name_words,
+    split_name,
+    stem,
+)
 
 _UNIT_STEMS = frozenset(stem(u) for u in UNIT_SUFFIXES)
 
@@ -25,10 +34,12 @@ def unit_of(name: str) -> str | None:
     parts = split_name(name)
     if len(parts) < 2:
         return None
-    if stem(parts[-1].lower()) not in _UNIT_STEMS:
-        return None  # customer_id, created_at: what a name ends with, not a unit
     last = stem(parts[-1])
     words = name_words(name)
+    if last in TIME_UNIT_SHORTS and words and words[-1] != last:
+        return TIME_UNIT_SHORTS[last]  # dur_min: minutes, where the name's words drop it
+    if stem(parts[-1].lower()) not in _UNIT_STEMS:
+        return None  # customer_id, created_at: what a name ends with, not a unit
     return last if words and words[-1] != last and last not in words else None
 
 

@@ -188,6 +188,9 @@ KEY_PREFIXES = tuple(sorted(_LEX.sets["key_prefixes"]))
 NUMBER_FIRST = _LEX.sets["number_first"]
 # Units written after a quantity's name: WeightKg, price_usd, duration_ms.
 UNIT_SUFFIXES = _LEX.sets["unit_suffixes"]
+# Short time units (min, sec, hr -> minute, second, hour), units only after a span word.
+TIME_UNIT_SHORTS: dict[str, str] = _LEX.maps["time_unit_shorts"]
+SPAN_WORDS = _LEX.sets["span_words"]
 # Words that only say a column counts or adds up something: left alone, not a name.
 _COUNTING = _LEX.sets["amount_words"] | _LEX.sets["name_cues"]
 
@@ -217,6 +220,8 @@ def name_words(name: str) -> tuple[str, ...]:
         words = words[1:]
     if len(words) > 1 and words[-1] in UNIT_SUFFIXES and words[-2] not in _COUNTING:
         words = words[:-1]  # not total_minutes, number_kwh: "total" alone names no quantity
+    elif len(words) > 1 and words[-1] in TIME_UNIT_SHORTS and words[-2] in SPAN_WORDS:
+        words = words[:-1]  # dur_min is the duration in minutes; temp_min is a minimum
     return tuple(words)
 
 
