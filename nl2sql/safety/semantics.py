@@ -21,7 +21,12 @@ from collections.abc import Callable
 
 from sqlglot import exp
 
-from nl2sql.safety.combiners import guard_concatenation, guard_printf, string_length
+from nl2sql.safety.combiners import (
+    guard_concatenation,
+    guard_encoding,
+    guard_printf,
+    string_length,
+)
 from nl2sql.safety.rendered import cannot_grow, check_size
 
 Rewrite = Callable[[exp.Expr], exp.Expr]
@@ -58,7 +63,7 @@ def for_duckdb(tree: exp.Expr) -> exp.Expr:
 
 #: Node types whose rewrite adds a guard in place (copying some of their arguments).
 _GUARDED = (exp.Repeat, exp.Pad, exp.GenerateSeries, exp.GenerateDateArray, exp.Replace,
-            exp.RegexpReplace, exp.Concat, exp.DPipe, exp.ArrayConcat)
+            exp.RegexpReplace, exp.Concat, exp.DPipe, exp.ArrayConcat, exp.Hex, exp.ToBase64)
 
 
 def _rewrite_node(node: exp.Expr) -> exp.Expr:
@@ -318,6 +323,7 @@ def array_agg_limit(node: exp.Expr) -> exp.Expr:
 
 REWRITES: tuple[Rewrite, ...] = (
     guard_generators, guard_string_builders, guard_replacements, guard_concatenation,
+    guard_encoding,
     dayofweek_from_one, week_numbers,
     date_arithmetic_stays_date, date_functions_return_dates, byte_length, format_is_printf,
     array_agg_limit, unnest_offset_from_zero, safe_prefix, extract_date_parts, range_bucket,

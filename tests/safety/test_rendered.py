@@ -79,6 +79,7 @@ def test_a_chain_of_cleaning_replacements_is_not_refused() -> None:
     "SELECT REPEAT('x', CASE WHEN n > 1 THEN 5 ELSE n END) FROM t",
     "SELECT s || s FROM t", "SELECT 'a' || s || 'b' FROM t", "SELECT CONCAT(s, s) FROM t",
     "SELECT LIST_CONCAT(a, a) FROM t", "SELECT PRINTF('%s%s', s, s) FROM t",
+    "SELECT HEX(b) FROM t", "SELECT LOWER(HEX(b)) FROM t", "SELECT TO_BASE64(b) FROM t",
 ])
 def test_an_unguarded_builder_in_the_duckdb_text_is_refused(sql: str) -> None:
     """Whatever rewrite or rendering wrote it, the text that runs is judged."""
@@ -90,6 +91,7 @@ def test_guarded_builders_pass_and_a_huge_text_does_not() -> None:
     check_rendered(to_duckdb("SELECT REPEAT('x', 3) AS a, GENERATE_ARRAY(1, 5) AS b, "
                              "REPLACE('a', 'a', 'bb') AS c, SAFE.LPAD('x', 9) AS d, "
                              "CONCAT(s, '-', s) AS e, s || s || s AS f, 'a' || 'b' AS g, "
-                             "ARRAY_CONCAT(x, x) AS h, FORMAT('%s/%d', s, 2) AS i FROM t"))
+                             "ARRAY_CONCAT(x, x) AS h, FORMAT('%s/%d', s, 2) AS i, "
+                             "TO_HEX(MD5(s)) AS j, TO_BASE64(b) AS k FROM t"))
     with pytest.raises(UnsafeSQL, match="too large"):
         check_rendered("SELECT " + " + ".join(["1"] * 40_000))

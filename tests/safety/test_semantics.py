@@ -91,6 +91,10 @@ def test_runs_with_bigquery_meaning(con: duckdb.DuckDBPyConnection, sql: str,
     "WITH a AS (SELECT REPEAT('x', 60000) AS s) SELECT LENGTH(FORMAT('%s%s', s, s)) FROM a",
     "WITH a AS (SELECT GENERATE_ARRAY(1, 60000) AS x) "
     "SELECT ARRAY_LENGTH(ARRAY_CONCAT(x, x)) FROM a",
+    # encodings grow by a factor, level after level: TO_HEX doubles, TO_BASE64 adds a third
+    "WITH a AS (SELECT REPEAT('x', 60000) AS s) SELECT LENGTH(TO_HEX(CAST(s AS BYTES))) FROM a",
+    "WITH a AS (SELECT REPEAT('x', 60000) AS s) "
+    "SELECT LENGTH(TO_BASE64(CAST(s AS BYTES))) FROM a",
 ])
 def test_huge_generated_values_stop_before_they_are_built(con: duckdb.DuckDBPyConnection,
                                                           sql: str) -> None:

@@ -5,7 +5,8 @@ subject's own table: its first word is that participle ("paid_amount", "sold_at"
 noun of its verb ("insured": insurance_type). The filter is that column IS NULL, shown as
 "<column> not set" in the interpretation.
 
-Only where exactly one column of the subject's table fits; none or two (``paid_amount``
+A true/false column (``paid``, ``IsVerified``) is not read: its "not" is false, not
+empty. Only where exactly one column of the subject's table fits; none or two (``paid_amount``
 and ``paid_date``) leave the word unaccounted, so the question is declined naming it.
 
 >>> participle("unpaid"), participle("uninsured"), participle("under"), participle("unit")
@@ -34,8 +35,9 @@ def participle(word: str) -> str | None:
 
 
 def unset_column(rest: str, table: Table) -> Column | None:
-    """The one column of ``table`` the participle names."""
-    found = [c for c in table.columns or [] if not c.is_key and c.words
+    """The one column of ``table`` the participle names. Not a true/false flag: "unpaid"
+    over ``paid BOOLEAN`` means paid is false, never empty (IS NULL counted no rows)."""
+    found = [c for c in table.columns or [] if not c.is_key and not c.boolean and c.words
              and (c.words[0] == rest or names_event(rest, c.words[0]))]
     return found[0] if len(found) == 1 else None
 

@@ -112,3 +112,24 @@ def test_the_percent_sign_is_the_word_percent(staff: Path, question: str) -> Non
     answer = ask_db(staff, question)
     assert answer.answered, answer.answer
     assert answer.rows[0][0] == pytest.approx(25.0), answer.sql
+
+
+TERMS_SQL = """
+CREATE SCHEMA campus;
+CREATE TABLE campus.course_offerings (offering_id INTEGER, course_title VARCHAR,
+    term_start_date DATE, seats INTEGER);
+INSERT INTO campus.course_offerings SELECT i, 'C' || i, DATE '2024-09-01' + INTERVAL (i) DAY,
+    20 + i FROM range(1, 21) t(i);
+CREATE TABLE campus.Sections (SectionId INTEGER, Title VARCHAR, TermBeginDate DATE);
+INSERT INTO campus.Sections SELECT i, 'S' || i, DATE '2025-01-10' FROM range(1, 11) t(i);
+"""
+
+
+@pytest.mark.parametrize("question", ["how many current course offerings",
+                                      "how many active sections"])
+def test_a_start_date_is_no_end_date(tmp_path_factory: pytest.TempPathFactory,
+                                     question: str) -> None:
+    """"term" says an end in term_dt, but term_start_date is when a school term began:
+    IS NULL there counted no rows (confidently wrong); declined instead."""
+    answer = ask_db(make_db(tmp_path_factory, TERMS_SQL), question)
+    assert not answer.answered, answer.sql
