@@ -30,7 +30,8 @@ SETS = ("fillers", "boundaries", "verbs", "neutral", "question_words", "person_w
         "name_cues",
         "count_ranks", "value_ranks", "place_words", "time_words", "order_words", "descending",
         "high_first", "alphabetical", "order_skippable", "agg_before", "personal_pronouns",
-        "name_parts", "money_columns", "money_words", "ended_words", "started_words",
+        "name_parts", "money_columns", "money_words", "ended_words", "scheduled_words",
+        "started_words",
         "ongoing_words", "former_words", "span_words")
 #: word -> word, SQL date part or number tables (``maps``), and what their values must be
 MAPS = {"abbreviations": "word", "irregular": "word", "participles": "word",

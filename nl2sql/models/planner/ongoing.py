@@ -22,6 +22,7 @@ _Builder = Any  # build._Builder, passed in (not imported: no cycle)
 _SETS = lexicon().sets
 ENDED = _SETS["ended_words"]
 STARTED = _SETS["started_words"]
+SCHEDULED = _SETS["scheduled_words"]
 ONGOING = _SETS["ongoing_words"]
 FORMER = _SETS["former_words"]
 
@@ -29,8 +30,10 @@ FORMER = _SETS["former_words"]
 def end_column(table: Table) -> Column | None:
     """The one date column of ``table`` that records when a row stopped being; not one
     that says a start (``term_start_date``: "term" is also a school's term)."""
-    found = [c for c in table.columns or [] if c.temporal and set(c.words) & ENDED
-             and not set(c.words) & STARTED]
+    dated = [c for c in table.columns or [] if c.temporal]
+    if any(set(c.words) & SCHEDULED for c in dated):
+        return None  # an end_date may lie ahead: "active" is not "no end date" there
+    found = [c for c in dated if set(c.words) & ENDED and not set(c.words) & STARTED]
     return found[0] if len(found) == 1 else None
 
 

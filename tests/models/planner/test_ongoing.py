@@ -133,3 +133,24 @@ def test_a_start_date_is_no_end_date(tmp_path_factory: pytest.TempPathFactory,
     IS NULL there counted no rows (confidently wrong); declined instead."""
     answer = ask_db(make_db(tmp_path_factory, TERMS_SQL), question)
     assert not answer.answered, answer.sql
+
+
+SUBS_SQL = """
+CREATE SCHEMA billing;
+CREATE TABLE billing.subscriptions (sub_id INTEGER, plan VARCHAR, start_date DATE,
+    end_date DATE);
+INSERT INTO billing.subscriptions SELECT i, 'P', DATE '2024-01-01',
+    DATE '2030-01-01' + INTERVAL (i) DAY FROM range(1, 21) t(i);
+CREATE SCHEMA Leasing;
+CREATE TABLE Leasing.Leases (LeaseId INTEGER, SignedDate DATE, ExpiryDate DATE);
+INSERT INTO Leasing.Leases SELECT i, DATE '2024-01-01', DATE '2031-01-01' FROM range(1, 9) t(i);
+"""
+
+
+@pytest.mark.parametrize("question", ["how many active subscriptions are there",
+                                      "how many current leases are there"])
+def test_an_end_that_may_lie_ahead_is_no_reading_of_active(
+        tmp_path_factory: pytest.TempPathFactory, question: str) -> None:
+    # every end date is set and in the future: "end_date IS NULL" would answer 0
+    answer = ask_db(make_db(tmp_path_factory, SUBS_SQL), question)
+    assert not answer.answered, answer.sql
