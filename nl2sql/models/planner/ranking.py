@@ -296,7 +296,18 @@ def money(b: _Builder) -> None:
 
 
 def _money_column(col: Column) -> bool:
-    return col.numeric and not col.is_key and bool(set(col.words) & set(KIND_WORDS["price"]))
+    """A number column of money: a price word in its name, and no word of another
+    quantity (``total_minutes_in_store`` and ``total_qty`` hold no money)."""
+    words = set(col.words)
+    return (col.numeric and not col.is_key and bool(words & set(KIND_WORDS["price"]))
+            and not words & _OTHER_QUANTITIES)
+
+
+#: Name words of quantities that are not money, even beside "total" or "value".
+_OTHER_QUANTITIES = frozenset(
+    {"minute", "hour", "second", "day", "week", "month", "year", "quantity", "count",
+     "number", "point", "score", "weight", "distance", "duration", "rate", "percent",
+     "percentage", "ratio", "unit", "item", "visit", "kg", "km", "mile", "kwh"})
 
 
 def money_column(table: Table, said: list[Tok]) -> Column | None:
