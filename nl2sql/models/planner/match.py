@@ -26,6 +26,7 @@ from nl2sql.models.planner.naming import (
     own_column,
     qualified_amount,
     reordered_column,
+    unsaid_extreme,
 )
 from nl2sql.models.planner.owners import names_of, owner_after
 from nl2sql.models.planner.terms import alias_values, synonym_column
@@ -336,8 +337,8 @@ class Matcher:
                         continue
                     if qual and not (_qualifies(qual, table) or qual in self._called(table)):
                         continue  # "customer country": users.country when users are customers
-                    if says_id and not col.is_key:
-                        continue
+                    if (says_id and not col.is_key) or unsaid_extreme(col.words, rest):
+                        continue  # "order amount" is not min_order_amt
                     unmatched = len(col.words) - len(rest)
                     key = (int(table is self.owner), int(table is self.subject), -unmatched,
                            int(qual == table.words), -len(col.words), -rank_t, col.name)
@@ -347,8 +348,9 @@ class Matcher:
                     elif key[:-1] == best[0][:-1]:
                         rival = (key, best[1])
                     break
-        if best is not None and rival is not None and rival[0][:-1] == best[0][:-1] \
-                and best[0][2] != 0:
+        if best is not None and rival is not None and rival[0][:-1] == best[0][:-1]:
+            if best[0][2] == 0:
+                return None  # price_usd and price_eur: both are "price", neither is meant
             # "name" where first_name and last_name say it equally: not a guess, unless the
             # words ask for the whole name of a table's rows ("the names of the owners")
             whole = names_of(stems, self.owner, self.subject, self._said)

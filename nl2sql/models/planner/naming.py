@@ -111,6 +111,17 @@ def _same_verb(past: str, word: str) -> bool:
                                            and word == base[:-1])
 
 
+#: First words of a column's name that say which of several values it keeps.
+_EXTREMES = frozenset({"min", "minimum", "max", "maximum", "avg", "average", "mean",
+                       "median", "lowest", "highest", "prev", "previous"})
+
+
+def unsaid_extreme(name: tuple[str, ...], said: tuple[str, ...]) -> bool:
+    """``min_order_amt`` for "order amount": the name keeps a minimum the words leave
+    unsaid, so it is not the column asked for."""
+    return any(w in _EXTREMES and w not in said for w in name[:max(len(name) - len(said), 0)])
+
+
 def own_column(words: tuple[str, ...], scope: list[Table],
                subject: Table | None) -> Found | None:
     """``cost`` for ``cost_of_treatment`` in Treatments, ``price`` for ``price_of_book`` in
@@ -141,7 +152,7 @@ def money_column(words: tuple[str, ...], scope: list[Table], subject: Table | No
         return None
     table = tables[0]
     money = [c for c in table.columns or [] if c.numeric and not c.is_key
-             and set(c.words) & MONEY_COLUMNS]
+             and set(c.words) & MONEY_COLUMNS and not unsaid_extreme(c.words, words)]
     if len(money) != 1:
         return None
     return (int(table is subject),), table, money[0]
@@ -166,4 +177,7 @@ def qualified_amount(words: tuple[str, ...], scope: list[Table],
     found = [(table, col) for table in scope for col in table.columns or []
              if col.numeric and not col.is_key and len(col.words) > n + 1
              and col.words[-1] in AMOUNT_WORDS and col.words[-n - 1:-1] == words]
+    if any(unsaid_extreme(col.words[:-1], words) for table, col in found
+           if table is subject or subject is None):
+        return None  # "order amount" of min_order_amt: a minimum the words leave unsaid
     return _one(found, subject)

@@ -307,7 +307,7 @@ def _money_column(col: Column) -> bool:
 _OTHER_QUANTITIES = frozenset(
     {"minute", "hour", "second", "day", "week", "month", "year", "quantity", "count",
      "number", "point", "score", "weight", "distance", "duration", "rate", "percent",
-     "percentage", "ratio", "unit", "item", "visit", "kg", "km", "mile", "kwh"})
+     "percentage", "ratio", "visit", "kg", "km", "mile", "kwh"})
 
 
 def money_column(table: Table, said: list[Tok]) -> Column | None:
