@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from nl2sql.models.planner import parse as P
 from nl2sql.models.planner.averages import per_own_rows
+from nl2sql.models.planner.bare import listed_by_condition
 from nl2sql.models.planner.catalog import (
     Catalog,
     Column,
@@ -154,6 +155,7 @@ class _Builder:
     def build(self) -> Plan:
         plan = self.plan
         relations(self)  # "never ordered", "more than one order": before values are read
+        listed_by_condition(self)  # bare.py: "departments with more than 50 employees"
         coordinate(self.parsed.toks, self.readings)  # before values: "and X" is no filter
         coordinate_joined(self)  # "titles of songs and names of singers" (pairs.py)
         substrings(self)  # "containing the substring 'West'": before values are looked up

@@ -1,0 +1,46 @@
+"""A question that is only the subject's rows and a set condition on them lists the rows.
+
+"departments with more than 50 employees" and "users with no orders" name no question
+word, yet they ask what "Which departments have more than 50 employees?" asks: the
+subject's rows that meet the condition, not how many there are. The phrase that opens
+the question must name the subject table and nothing else, a set condition
+(``sets.relations``) must have been read, and no word may ask for an aggregate; anything
+else keeps the reading it had (and the audit's decline on counting unasked).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from nl2sql.models.planner import parse as P
+from nl2sql.models.planner.lexicon import lexicon
+from nl2sql.models.planner.plan import Related
+
+_Builder = Any  # build._Builder; not imported, so the modules form no cycle
+
+# words that ask for an aggregate or a grouping rather than the rows themselves
+_ASKING = ("count", "share", "sum", "average", "median", "ranking", "grouping")
+
+
+def listed_by_condition(b: _Builder) -> None:
+    """Mark the plan as listing the subject's rows (``row_entity``) for such a question."""
+    toks = b.parsed.toks
+    if b.row_entity or not toks:
+        return
+    related = [c for c in b.plan.conditions if isinstance(c, Related)]
+    # more than / at least N, or none; an upper bound leaves unsaid whether rows with no
+    # related rows are meant, and is left to decline
+    if not related or not all(c.op in (">", ">=") or (c.op == "=" and c.count == 0)
+                              for c in related):
+        return
+    opening = next((r for r in b.readings if r.phrase.toks[0].i == 0), None)
+    if (opening is None or opening.phrase.role != P.CONTEXT or opening.phrase.related
+            or opening.unresolved or not opening.pieces
+            or any(p.kind != "table" or p.table is not b.s for p in opening.pieces)):
+        return
+    lex = lexicon()
+    asking = set().union(*(lex.features[f] for f in _ASKING))
+    conditioned = {i for c in related for i in c.tokens}
+    if any(t.low in asking for t in toks if t.i not in conditioned):
+        return
+    b.row_entity = True

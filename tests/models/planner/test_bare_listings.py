@@ -1,0 +1,81 @@
+"""A question that is only the subject's rows and a set condition on them ("departments
+with more than 50 employees", "owners without dogs") lists those rows, as the same
+question opened by "Which" does, end to end through the Agent on DuckDB in two naming
+styles; an aggregate word keeps the aggregate, and an upper bound still declines."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.models.planner.conftest import ask_db, assert_answers_like, make_db
+
+SNAKE = """
+CREATE SCHEMA hr;
+CREATE TABLE hr.departments (id BIGINT, name VARCHAR);
+CREATE TABLE hr.employees (id BIGINT, department_id BIGINT, full_name VARCHAR, salary DOUBLE);
+INSERT INTO hr.departments SELECT i, 'Dept ' || i FROM range(1, 9) t(i);
+INSERT INTO hr.employees SELECT i, 1 + (i * i) % 6, 'E' || i, 1000.0 * i FROM range(1, 61) t(i);
+"""
+
+PASCAL = """
+CREATE SCHEMA kennel;
+CREATE TABLE kennel.Owners (OwnerId BIGINT, FirstName VARCHAR, State VARCHAR);
+CREATE TABLE kennel.Dogs (DogId BIGINT, OwnerId BIGINT, Name VARCHAR, Weight DOUBLE);
+INSERT INTO kennel.Owners SELECT i, 'O' || i, ['Texas', 'Ohio'][1 + i % 2] FROM range(1, 13) t(i);
+INSERT INTO kennel.Dogs SELECT i, 1 + (i * 3) % 8, 'D' || i, 5.0 + i FROM range(1, 31) t(i);
+"""
+
+
+@pytest.fixture(scope="module")
+def dbs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    return {name: make_db(tmp_path_factory, sql) for name, sql in
+            (("hr", SNAKE), ("kennel", PASCAL))}
+
+
+@pytest.mark.parametrize(("db", "question", "query"), [
+    ("hr", "departments with more than 10 employees",
+     "SELECT name FROM hr.departments d WHERE "
+     "(SELECT COUNT(*) FROM hr.employees e WHERE e.department_id = d.id) > 10"),
+    ("hr", "departments that have at least 12 employees",
+     "SELECT name FROM hr.departments d WHERE "
+     "(SELECT COUNT(*) FROM hr.employees e WHERE e.department_id = d.id) >= 12"),
+    ("hr", "departments without employees",
+     "SELECT name FROM hr.departments WHERE id NOT IN (SELECT department_id FROM hr.employees)"),
+    ("kennel", "owners with more than 3 dogs",
+     "SELECT FirstName FROM kennel.Owners o WHERE "
+     "(SELECT COUNT(*) FROM kennel.Dogs d WHERE d.OwnerId = o.OwnerId) > 3"),
+    ("kennel", "owners with no dogs",
+     "SELECT FirstName FROM kennel.Owners WHERE OwnerId NOT IN (SELECT OwnerId FROM kennel.Dogs)"),
+])
+def test_the_subject_and_a_set_condition_list_the_rows(
+        dbs: dict[str, Path], db: str, question: str, query: str) -> None:
+    assert_answers_like(dbs[db], question, query)
+
+
+def test_the_listing_says_its_condition(dbs: dict[str, Path]) -> None:
+    answer = ask_db(dbs["kennel"], "owners with more than 3 dogs")
+
+    assert answer.interpretation is not None
+    assert "more than 3 dogs" in " ".join(answer.interpretation.filters)
+
+
+@pytest.mark.parametrize(("db", "question", "query"), [
+    # an aggregate word asks for the aggregate, not the rows
+    ("hr", "number of departments with more than 10 employees",
+     "SELECT COUNT(*) FROM hr.departments d WHERE "
+     "(SELECT COUNT(*) FROM hr.employees e WHERE e.department_id = d.id) > 10"),
+    ("kennel", "count of owners with no dogs",
+     "SELECT COUNT(*) FROM kennel.Owners WHERE OwnerId NOT IN (SELECT OwnerId FROM kennel.Dogs)"),
+])
+def test_an_aggregate_word_keeps_the_aggregate(
+        dbs: dict[str, Path], db: str, question: str, query: str) -> None:
+    assert_answers_like(dbs[db], question, query)
+
+
+def test_an_upper_bound_is_still_declined(dbs: dict[str, Path]) -> None:
+    # with or without the departments that have none: unsaid, so declined as before
+    answer = ask_db(dbs["hr"], "departments with fewer than 10 employees")
+
+    assert not answer.answered, answer.sql
