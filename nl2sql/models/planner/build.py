@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from nl2sql.models.planner import parse as P
 from nl2sql.models.planner.averages import per_own_rows
-from nl2sql.models.planner.bare import listed_by_condition
+from nl2sql.models.planner.bare import grouped_by_opening, listed_by_condition
 from nl2sql.models.planner.catalog import (
     Catalog,
     Column,
@@ -191,6 +191,7 @@ class _Builder:
                 plan.groups.append(GroupKey(self.use(col), unit=unit))
         dates(self)
         comparisons(self)
+        grouped_by_opening(self)  # bare.py: "countries with more than 500 users"
         versus(self)  # "above the average"
         percentages(self)
         ranking(self)

@@ -1,7 +1,8 @@
 """A question that is only the subject's rows and a set condition on them ("departments
-with more than 50 employees", "owners without dogs") lists those rows, as the same
-question opened by "Which" does, end to end through the Agent on DuckDB in two naming
-styles; an aggregate word keeps the aggregate, and an upper bound still declines."""
+with more than 50 employees", "owners without dogs") lists those rows, and one opening
+with a column and a count condition ("cities with more than 10 employees") groups by it,
+as the same questions opened by "Which" do, end to end through the Agent on DuckDB in two
+naming styles; an aggregate word keeps the aggregate, and an upper bound still declines."""
 
 from __future__ import annotations
 
@@ -14,17 +15,21 @@ from tests.models.planner.conftest import ask_db, assert_answers_like, make_db
 SNAKE = """
 CREATE SCHEMA hr;
 CREATE TABLE hr.departments (id BIGINT, name VARCHAR);
-CREATE TABLE hr.employees (id BIGINT, department_id BIGINT, full_name VARCHAR, salary DOUBLE);
+CREATE TABLE hr.employees (id BIGINT, department_id BIGINT, full_name VARCHAR, salary DOUBLE,
+  city VARCHAR);
 INSERT INTO hr.departments SELECT i, 'Dept ' || i FROM range(1, 9) t(i);
-INSERT INTO hr.employees SELECT i, 1 + (i * i) % 6, 'E' || i, 1000.0 * i FROM range(1, 61) t(i);
+INSERT INTO hr.employees SELECT i, 1 + (i * i) % 6, 'E' || i, 1000.0 * i,
+  ['Lyon', 'Oslo', 'Rome', 'Kyiv'][1 + (i % 7) % 4] FROM range(1, 61) t(i);
 """
 
 PASCAL = """
 CREATE SCHEMA kennel;
 CREATE TABLE kennel.Owners (OwnerId BIGINT, FirstName VARCHAR, State VARCHAR);
-CREATE TABLE kennel.Dogs (DogId BIGINT, OwnerId BIGINT, Name VARCHAR, Weight DOUBLE);
+CREATE TABLE kennel.Dogs (DogId BIGINT, OwnerId BIGINT, Name VARCHAR, Weight DOUBLE,
+  Breed VARCHAR);
 INSERT INTO kennel.Owners SELECT i, 'O' || i, ['Texas', 'Ohio'][1 + i % 2] FROM range(1, 13) t(i);
-INSERT INTO kennel.Dogs SELECT i, 1 + (i * 3) % 8, 'D' || i, 5.0 + i FROM range(1, 31) t(i);
+INSERT INTO kennel.Dogs SELECT i, 1 + (i * 3) % 8, 'D' || i, 5.0 + i,
+  ['Pug', 'Boxer', 'Beagle'][1 + (i * i) % 3] FROM range(1, 31) t(i);
 """
 
 
@@ -79,3 +84,16 @@ def test_an_upper_bound_is_still_declined(dbs: dict[str, Path]) -> None:
     answer = ask_db(dbs["hr"], "departments with fewer than 10 employees")
 
     assert not answer.answered, answer.sql
+
+
+@pytest.mark.parametrize(("db", "question", "query"), [
+    ("hr", "cities with more than 14 employees",
+     "SELECT city, COUNT(*) FROM hr.employees GROUP BY city HAVING COUNT(*) > 14"),
+    ("kennel", "breeds with at least 11 dogs",
+     "SELECT Breed, COUNT(*) FROM kennel.Dogs GROUP BY Breed HAVING COUNT(*) >= 11"),
+])
+def test_a_column_and_a_count_condition_group_by_the_column(
+        dbs: dict[str, Path], db: str, question: str, query: str) -> None:
+    assert_answers_like(dbs[db], question, query)
+    which = ask_db(dbs[db], "Which " + question.replace(" with ", " have "))
+    assert which.sql == ask_db(dbs[db], question).sql
