@@ -5,7 +5,7 @@ word, yet they ask what "Which departments have more than 50 employees?" asks: t
 subject's rows that meet the condition, not how many there are. The phrase that opens
 the question must name the subject table and nothing else, a set condition
 (``sets.relations``) must have been read, and no word may ask for an aggregate; anything
-else keeps the reading it had (and the audit's decline on counting unasked).
+else keeps the reading it had.
 Likewise "countries with more than 500 users" groups by the column it opens with.
 """
 
@@ -29,11 +29,10 @@ def listed_by_condition(b: _Builder) -> None:
     toks = b.parsed.toks
     if b.row_entity or not toks:
         return
+    # any bound, as "Which departments have fewer than 10 employees?" reads it (those with
+    # none included); "users with at most 1 order" was answered with a count nobody asked
     related = [c for c in b.plan.conditions if isinstance(c, Related)]
-    # more than / at least N, or none; an upper bound leaves unsaid whether rows with no
-    # related rows are meant, and is left to decline
-    if not related or not all(c.op in (">", ">=") or (c.op == "=" and c.count == 0)
-                              for c in related):
+    if not related:
         return
     opening = _opening(b)
     if opening is None or any(p.kind != "table" or p.table is not b.s for p in opening.pieces):

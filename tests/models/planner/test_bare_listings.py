@@ -2,7 +2,7 @@
 with more than 50 employees", "owners without dogs") lists those rows, and one opening
 with a column and a count condition ("cities with more than 10 employees") groups by it,
 as the same questions opened by "Which" do, end to end through the Agent on DuckDB in two
-naming styles; an aggregate word keeps the aggregate, and an upper bound still declines."""
+naming styles; an aggregate word keeps the aggregate, and an upper bound lists too."""
 
 from __future__ import annotations
 
@@ -79,11 +79,18 @@ def test_an_aggregate_word_keeps_the_aggregate(
     assert_answers_like(dbs[db], question, query)
 
 
-def test_an_upper_bound_is_still_declined(dbs: dict[str, Path]) -> None:
-    # with or without the departments that have none: unsaid, so declined as before
-    answer = ask_db(dbs["hr"], "departments with fewer than 10 employees")
-
-    assert not answer.answered, answer.sql
+@pytest.mark.parametrize(("db", "question", "query"), [
+    # an upper bound reads as the "Which" question does: those with none are included
+    ("hr", "departments with fewer than 10 employees",
+     "SELECT name FROM hr.departments d WHERE "
+     "(SELECT COUNT(*) FROM hr.employees e WHERE e.department_id = d.id) < 10"),
+    ("kennel", "owners with at most 3 dogs",
+     "SELECT FirstName FROM kennel.Owners o WHERE "
+     "(SELECT COUNT(*) FROM kennel.Dogs d WHERE d.OwnerId = o.OwnerId) <= 3"),
+])
+def test_an_upper_bound_lists_as_the_which_question_does(
+        dbs: dict[str, Path], db: str, question: str, query: str) -> None:
+    assert_answers_like(dbs[db], question, query)
 
 
 @pytest.mark.parametrize(("db", "question", "query"), [
