@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from nl2sql.models.planner import parse as P
 from nl2sql.models.planner.averages import per_own_rows
+from nl2sql.models.planner.bare import grouped_by_opening, listed_by_condition
 from nl2sql.models.planner.catalog import (
     Catalog,
     Column,
@@ -155,6 +156,7 @@ class _Builder:
     def build(self) -> Plan:
         plan = self.plan
         relations(self)  # "never ordered", "more than one order": before values are read
+        listed_by_condition(self)  # bare.py: "departments with more than 50 employees"
         coordinate(self.parsed.toks, self.readings)  # before values: "and X" is no filter
         coordinate_joined(self)  # "titles of songs and names of singers" (pairs.py)
         substrings(self)  # "containing the substring 'West'": before values are looked up
@@ -190,6 +192,7 @@ class _Builder:
                 plan.groups.append(GroupKey(self.use(col), unit=unit))
         dates(self)
         comparisons(self)
+        grouped_by_opening(self)  # bare.py: "countries with more than 500 users"
         versus(self)  # "above the average"
         percentages(self)
         ranking(self)

@@ -36,6 +36,7 @@ from nl2sql.models.planner.lexicon import lexicon
 from nl2sql.models.planner.match import Matcher, Reading
 from nl2sql.models.planner.plan import Filter, Related
 from nl2sql.models.planner.setboth import both_values
+from nl2sql.models.planner.setongoing import ongoing_related
 from nl2sql.models.planner.setroutes import (
     Route,
     Unclear,
@@ -166,8 +167,11 @@ def _related(b: _Builder, r: Reading, matcher: Matcher, key: Column,
     if named is None:
         return
     lex = lexicon()
+    naming = {t.i for p in again.pieces if p.table is named
+              for t in again.phrase.toks[p.start:p.end]}
+    current, ongoing = ongoing_related(again.unresolved, naming, named)  # "current employees"
     if any(t.low not in RELATION_PARTICLES and t.low not in lex.function_words
-           and t.low not in RELATING_VERBS and not _names(t, named)
+           and t.i not in current and t.low not in RELATING_VERBS and not _names(t, named)
            and not keyroles.says_key(t, named, b.s, b.catalog)
            for t in list(toks[:k]) + again.unresolved):
         return
@@ -194,7 +198,7 @@ def _related(b: _Builder, r: Reading, matcher: Matcher, key: Column,
     # the table it leads to ("never taught History"); nothing further
     beyond = route.named if route.counted is not None else route.via
     if any(p.column is None or p.column.table not in (route.via.id, beyond.id)
-           for p in values):
+           for p in values) or (ongoing and route.via is not named):
         return
     by_col: dict[tuple[str, str], list[Any]] = {}
     for p in values:
@@ -210,7 +214,7 @@ def _related(b: _Builder, r: Reading, matcher: Matcher, key: Column,
         b.consumed.add(cmp.after)
     bounds, compared = _compared_after(b, r.phrase.toks[-1].i, route.via, matcher)
     narrowed, said_after = values_after(b, r, route.via)  # "ships lost in the Channel"
-    filters += bounds + narrowed
+    filters += bounds + narrowed + ongoing
     gone = set(used) | _said_of(b, r, route, matcher) | compared | said_after
     dated, when = _dates_after(b, r.phrase.toks[0].i, route.via)
     tokens = tuple(sorted(gone | dated | {t.i for t in r.phrase.toks}))
