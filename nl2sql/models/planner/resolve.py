@@ -28,6 +28,7 @@ from nl2sql.models.planner.exploring import (
     missing,
     unique,
 )
+from nl2sql.models.planner.fanout import modifier_across_many
 from nl2sql.models.planner.fixedcounts import count_fixed_rows
 from nl2sql.models.planner.frequency import times_as_rows
 from nl2sql.models.planner.joins import direct, joined_and_related, reach, target_of
@@ -235,7 +236,7 @@ def _understand_one(question: str, catalog: Catalog, context: Plan | None) -> Un
             return u
     plan.accounted |= direction_words(plan, parsed.toks)  # "departing": the role key taken
     plan.accounted |= creation_words(plan, parsed.toks)  # "new users signed up in 2024"
-    both = joined_and_related(plan)
+    both = joined_and_related(plan) or modifier_across_many(plan, readings)  # fanout.py
     if both is not None:
         u.problem = both
         return u
