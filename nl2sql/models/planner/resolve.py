@@ -43,6 +43,7 @@ from nl2sql.models.planner.metrics import (
 )
 from nl2sql.models.planner.moneyrows import money_wanted
 from nl2sql.models.planner.plan import Plan
+from nl2sql.models.planner.semijoin import listed_once
 from nl2sql.models.planner.sets import related_tables, wanted
 from nl2sql.models.planner.spans import chunk_spans
 from nl2sql.models.planner.spelling import correct
@@ -229,6 +230,7 @@ def _understand_one(question: str, catalog: Catalog, context: Plan | None) -> Un
         u.problem = str(e)
         return u
     count_fixed_rows(plan)  # fixedcounts.py: "how many F grades": rows, not 1 grade
+    listed_once(plan, readings, parsed.toks)  # semijoin.py: filtered through many rows
     if metric is not None:
         u.problem = with_metric(plan, metric) or join_metric(  # metrics.py: its declared joins
             plan, metric, catalog) or rule_conflict(plan, metric)
