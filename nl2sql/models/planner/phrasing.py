@@ -307,6 +307,8 @@ def _rows_text(plan: Plan, columns: list[str], rows: list[list[Any]], src: str,
                count: tuple[int, str]) -> str:
     col = plan.order_column
     noun = rows_of(plan.subject)
+    if plan.distinct and len(plan.rows) == 1:  # "19 medications", not "19 prescriptions"
+        noun = plural_phrase(plan.rows[0].name)
     if col is None:
         shown = [" ".join(fmt(v) for v in r) for r in rows[:10]]
         more = f" and {count[0] - len(shown)}{count[1]} more" if count[0] > len(shown) else ""

@@ -48,6 +48,7 @@ from nl2sql.models.planner.sets import related_tables, wanted
 from nl2sql.models.planner.spans import chunk_spans
 from nl2sql.models.planner.spelling import correct
 from nl2sql.models.planner.terms import alias_notes, spell_acronyms
+from nl2sql.models.planner.valuelist import values_once
 from nl2sql.models.planner.words import (
     Tok,
     expand,
@@ -231,6 +232,7 @@ def _understand_one(question: str, catalog: Catalog, context: Plan | None) -> Un
         return u
     count_fixed_rows(plan)  # fixedcounts.py: "how many F grades": rows, not 1 grade
     listed_once(plan, readings, parsed.toks)  # semijoin.py: filtered through many rows
+    values_once(plan, readings, parsed.toks)  # valuelist.py: "which medications": each value once
     if metric is not None:
         u.problem = with_metric(plan, metric) or join_metric(  # metrics.py: its declared joins
             plan, metric, catalog) or rule_conflict(plan, metric)
