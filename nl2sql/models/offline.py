@@ -268,5 +268,15 @@ class _Turn:
             return self.say(f"The query returned {len(out.get('rows') or [])} rows.")
         conditions = tuple(describe_condition(c, u.plan, how=False) for c in u.plan.conditions)
         text = answer_text(u.plan, list(out.get("columns") or []), list(out.get("rows") or []),
-                           bool(out.get("truncated")), conditions)
+                           bool(out.get("truncated")), conditions, _row_total(out))
         return self.say(text, interpretation(u.plan, corrections=u.corrections))
+
+
+def _row_total(out: dict[str, Any]) -> int:
+    """How many rows the result has: the model is sent its first rows only, with
+    per-column statistics over all of them (model_view.py), non-null count plus nulls."""
+    stats = out.get("column_stats")
+    first = next(iter(stats.values()), None) if isinstance(stats, dict) else None
+    if isinstance(first, dict):
+        return int(first.get("count") or 0) + int(first.get("nulls") or 0)
+    return len(out.get("rows") or [])

@@ -168,9 +168,11 @@ def measure_label(plan: Plan) -> str:
 
 
 def answer_text(plan: Plan, columns: list[str], rows: list[list[Any]], truncated: bool,
-                conditions: tuple[str, ...] = ()) -> str:
+                conditions: tuple[str, ...] = (), total: int | None = None) -> str:
     """``conditions``: the set conditions in words ("the user has no orders"), which must
-    be said with the number they qualify."""
+    be said with the number they qualify. ``total``: how many rows the result has when
+    ``rows`` are only its first ones (the model sees 30): counts are said of the result."""
+    total = max(total or 0, len(rows))
     noun = rows_of(plan.subject)
     filters = [describe_filter(f, plan) for f in plan.filters if f.part is None]
     dates = [describe_filter(f, plan) for f in plan.filters if f.part is not None]
@@ -188,9 +190,9 @@ def answer_text(plan: Plan, columns: list[str], rows: list[list[Any]], truncated
     if plan.periods is not None and plan.measures:
         return _periods_text(plan, columns, rows, src)
     if plan.rows:
-        return _rows_text(plan, columns, rows, src)
+        return _rows_text(plan, columns, rows, src, _counted(total, truncated))
     if plan.groups:
-        return _groups_text(plan, columns, rows, truncated, cond, src)
+        return _groups_text(plan, columns, rows, _counted(total, truncated), cond, src)
     row = rows[0]
     m = plan.measures[0]
     if m.func == "COUNT":
@@ -231,7 +233,12 @@ def answer_text(plan: Plan, columns: list[str], rows: list[list[Any]], truncated
     return f"{text[:1].upper()}{text[1:]} {src}."
 
 
-def _groups_text(plan: Plan, columns: list[str], rows: list[list[Any]], truncated: bool,
+def _counted(total: int, truncated: bool) -> tuple[int, str]:
+    """The result's row count and '+' when the warehouse cut it (there are more still)."""
+    return total, "+" if truncated else ""
+
+
+def _groups_text(plan: Plan, columns: list[str], rows: list[list[Any]], count: tuple[int, str],
                  cond: str, src: str) -> str:
     n_keys = len(columns) - sum(len(_measure_columns(m)) for m in plan.measures)
     n_keys = max(1, min(n_keys, len(columns) - 1))
@@ -243,15 +250,15 @@ def _groups_text(plan: Plan, columns: list[str], rows: list[list[Any]], truncate
     label = measure_label(plan)
     by = ", ".join(name_text(c) for c in columns[:n_keys])
     more = ""
-    if len(rows) > len(shown):
-        more = f" (and {len(rows) - len(shown)}{'+' if truncated else ''} more)"
+    if count[0] > len(shown):
+        more = f" (and {count[0] - len(shown)}{count[1]} more)"
     if plan.ranked:
         if plan.limit == 1 and len(rows) == 1:
             return (f"{_key(rows[0][0])} has the {'highest' if plan.desc else 'lowest'} "
                     f"{label}{cond}: {fmt(rows[0][n_keys])} {src}.")
         kind = "Top" if plan.desc else "Bottom"
         things = plural_phrase(columns[0]) if n_keys == 1 else by
-        return f"{kind} {len(rows)} {things} by {label}{cond}: " + "; ".join(items) + f" {src}."
+        return f"{kind} {count[0]} {things} by {label}{cond}: " + "; ".join(items) + f" {src}."
     return f"{label.capitalize()}{cond} by {by}: " + "; ".join(items) + more + f" {src}."
 
 
@@ -296,13 +303,16 @@ def _measure_columns(m: Measure) -> list[int]:
     return [0, 1] if m.func in ("SHARE", "METRIC_SHARE") else [0]
 
 
-def _rows_text(plan: Plan, columns: list[str], rows: list[list[Any]], src: str) -> str:
+def _rows_text(plan: Plan, columns: list[str], rows: list[list[Any]], src: str,
+               count: tuple[int, str]) -> str:
     col = plan.order_column
     noun = rows_of(plan.subject)
+    if plan.distinct and len(plan.rows) == 1:  # "19 medications", not "19 prescriptions"
+        noun = plural_phrase(plan.rows[0].name)
     if col is None:
         shown = [" ".join(fmt(v) for v in r) for r in rows[:10]]
-        more = f" and {len(rows) - len(shown)} more" if len(rows) > len(shown) else ""
-        return f"{len(rows)} {noun}: " + "; ".join(shown) + f"{more} {src}."
+        more = f" and {count[0] - len(shown)}{count[1]} more" if count[0] > len(shown) else ""
+        return f"{count[0]}{count[1]} {noun}: " + "; ".join(shown) + f"{more} {src}."
     what = words(col) if col else "value"
     held = next((t for t in plan.tables() if t.id == col.table), None)
     if held is not None and held is not plan.subject:  # "the owner with the highest dog age"
@@ -317,8 +327,9 @@ def _rows_text(plan: Plan, columns: list[str], rows: list[list[Any]], src: str) 
 
     if plan.limit is None:  # a sorted listing, not a ranking
         shown = [one(r) for r in rows[:10]]
-        more = f" and {len(rows) - len(shown)} more" if len(rows) > len(shown) else ""
-        return (f"{len(rows)} {noun}, by {what} {'descending' if plan.desc else 'ascending'}: "
+        more = f" and {count[0] - len(shown)}{count[1]} more" if count[0] > len(shown) else ""
+        way = "descending" if plan.desc else "ascending"
+        return (f"{count[0]}{count[1]} {noun}, by {what} {way}: "
                 + "; ".join(shown) + f"{more} {src}.")
     if len(rows) == 1:
         return (f"The {row_of(plan.subject)} with the {sup} {what} is "

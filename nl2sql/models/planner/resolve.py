@@ -28,6 +28,7 @@ from nl2sql.models.planner.exploring import (
     missing,
     unique,
 )
+from nl2sql.models.planner.fanout import modifier_across_many
 from nl2sql.models.planner.fixedcounts import count_fixed_rows
 from nl2sql.models.planner.frequency import times_as_rows
 from nl2sql.models.planner.joins import direct, joined_and_related, reach, target_of
@@ -42,10 +43,12 @@ from nl2sql.models.planner.metrics import (
 )
 from nl2sql.models.planner.moneyrows import money_wanted
 from nl2sql.models.planner.plan import Plan
+from nl2sql.models.planner.semijoin import listed_once
 from nl2sql.models.planner.sets import related_tables, wanted
 from nl2sql.models.planner.spans import chunk_spans
 from nl2sql.models.planner.spelling import correct
 from nl2sql.models.planner.terms import alias_notes, spell_acronyms
+from nl2sql.models.planner.valuelist import values_once
 from nl2sql.models.planner.words import (
     Tok,
     expand,
@@ -228,6 +231,8 @@ def _understand_one(question: str, catalog: Catalog, context: Plan | None) -> Un
         u.problem = str(e)
         return u
     count_fixed_rows(plan)  # fixedcounts.py: "how many F grades": rows, not 1 grade
+    listed_once(plan, readings, parsed.toks)  # semijoin.py: filtered through many rows
+    values_once(plan, readings, parsed.toks)  # valuelist.py: "which medications": each value once
     if metric is not None:
         u.problem = with_metric(plan, metric) or join_metric(  # metrics.py: its declared joins
             plan, metric, catalog) or rule_conflict(plan, metric)
@@ -235,7 +240,7 @@ def _understand_one(question: str, catalog: Catalog, context: Plan | None) -> Un
             return u
     plan.accounted |= direction_words(plan, parsed.toks)  # "departing": the role key taken
     plan.accounted |= creation_words(plan, parsed.toks)  # "new users signed up in 2024"
-    both = joined_and_related(plan)
+    both = joined_and_related(plan) or modifier_across_many(plan, readings)  # fanout.py
     if both is not None:
         u.problem = both
         return u
